@@ -1,0 +1,29 @@
+# The two commands of the README's quick start, and a few more.
+# Each target sets up .venv itself (packaging/devenv.sh) before it runs.
+
+VENV := .venv/bin
+export QT_API := pyside6
+
+.PHONY: run test format env lock clean
+
+run: env  ## open the app on the bundled spaceflights example
+	$(VENV)/studio $(ARGS)
+
+test: env  ## everything CI runs: lint, format check, import contracts, tests
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+	$(VENV)/lint-imports
+	$(VENV)/pytest $(PYTEST_ARGS)
+
+format: env
+	$(VENV)/ruff format .
+	$(VENV)/ruff check --fix .
+
+env:
+	@packaging/devenv.sh
+
+lock:  ## re-resolve uv.lock after changing dependencies in pyproject.toml
+	@packaging/devenv.sh --lock
+
+clean:
+	rm -rf .venv .tools .pytest_cache .ruff_cache build dist

@@ -1,0 +1,1 @@
+"""Pure-Python model of a dataflow project: no Qt, no imports of project code."""

@@ -1,0 +1,149 @@
+"""Project discovery: from a folder to its files and dataflows, without running anything.
+
+Every `.py` file of the project (see `studio.core.scan` for what is skipped)
+is parsed and classified (`FileKind`). Each driver script defines one
+dataflow named after its file stem, holding exactly the modules it names;
+a folder without driver scripts has one dataflow of all its dataflow
+modules. Project settings (`studio.core.settings`) have the last word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from studio.core.driver_scripts import read_driver_script
+from studio.core.module_reader import ModuleFacts, parse, read_facts, read_source
+from studio.core.project import Dataflow, FileKind, FileProblem, Project, SourceFile
+from studio.core.scan import iter_python_files, module_name
+from studio.core.settings import DataflowSettings, ProjectSettings, load_settings
+
+
+class ProjectFolderError(Exception):
+    """The folder itself cannot be used: missing, not a folder, unreadable."""
+
+
+def discover(root: Path | str) -> Project:
+    """Classify the folder's Python files and work out its dataflows."""
+    root = Path(root).expanduser().resolve()
+    if not root.exists():
+        raise ProjectFolderError(f"{root} does not exist")
+    if not root.is_dir():
+        raise ProjectFolderError(f"{root} is not a folder")
+    settings, problems = load_settings(root)
+    files: list[SourceFile] = []
+    drivers: list[tuple[SourceFile, ModuleFacts]] = []
+    try:
+        paths = list(iter_python_files(root, settings.exclude))
+    except OSError as error:
+        raise ProjectFolderError(f"{root} cannot be read: {error}") from error
+    for path in paths:
+        source_file, facts, problem = _read_file(root, path)
+        files.append(source_file)
+        if problem is not None:
+            problems.append(problem)
+        if facts is not None and source_file.kind is FileKind.DRIVER:
+            drivers.append((source_file, facts))
+
+    dataflows = [_driver_dataflow(source, facts, drivers) for source, facts in drivers]
+    for flow in dataflows:
+        if not flow.modules:
+            problems.append(
+                FileProblem(
+                    flow.driver or "", None, "builds a driver but names no module I can read"
+                )
+            )
+    dataflows = [flow for flow in dataflows if flow.modules]
+    if not dataflows:
+        # Unreadable files may be dataflow modules mid-edit: importing them reports why.
+        modules = tuple(f.module for f in files if f.kind in (FileKind.DATAFLOW, FileKind.INVALID))
+        if modules or settings.defaults.modules:
+            dataflows = [Dataflow(name=root.name, modules=modules)]
+    return Project(
+        root=root,
+        files=tuple(files),
+        dataflows=tuple(_apply_settings(dataflows, settings, files)),
+        problems=tuple(problems),
+    )
+
+
+def _read_file(root: Path, path: Path) -> tuple[SourceFile, ModuleFacts | None, FileProblem | None]:
+    relative = path.relative_to(root)
+    rel = relative.as_posix()
+    name = module_name(relative)
+    text, problem = read_source(path, rel)
+    tree = None
+    if text is not None:
+        tree, problem = parse(text, rel)
+    if tree is None:
+        reason = problem.message if problem else "unreadable"
+        return SourceFile(rel, name, FileKind.INVALID, reason), None, problem
+    package = name if relative.name == "__init__.py" else name.rpartition(".")[0]
+    facts = read_facts(tree, package)
+    kind, reason = _classify(facts)
+    return SourceFile(rel, name, kind, reason), facts, None
+
+
+def _classify(facts: ModuleFacts) -> tuple[FileKind, str]:
+    if facts.driver_calls:
+        return FileKind.DRIVER, "builds a Hamilton driver"
+    if facts.has_main_guard:
+        return FileKind.SCRIPT, "has a __main__ block and builds no driver"
+    if not facts.public_functions:
+        return FileKind.OTHER, "defines no public functions"
+    if len(facts.unannotated_functions) == len(facts.public_functions):
+        return FileKind.OTHER, "no public function has a return type (helpers, not nodes)"
+    return FileKind.DATAFLOW, f"{len(facts.public_functions)} public functions"
+
+
+def _driver_dataflow(
+    source: SourceFile, facts: ModuleFacts, drivers: list[tuple[SourceFile, ModuleFacts]]
+) -> Dataflow:
+    folder = Path(source.path).parent
+    stem = Path(source.path).stem
+    same_stem = sum(1 for other, _ in drivers if Path(other.path).stem == stem)
+    name = stem if same_stem == 1 else Path(source.path).with_suffix("").as_posix()
+    found = read_driver_script(facts, self_module=stem)
+    return Dataflow(
+        name=name,
+        modules=tuple(found.modules),
+        config=found.config,
+        inputs=found.inputs,
+        allow_module_overrides=found.allow_module_overrides,
+        dynamic_execution=found.dynamic_execution,
+        driver=source.path,
+        search_path=folder.as_posix() if folder.parts else ".",
+        notes=tuple(found.notes),
+    )
+
+
+def _apply_settings(
+    dataflows: list[Dataflow], settings: ProjectSettings, files: list[SourceFile]
+) -> list[Dataflow]:
+    result = [_overlay(flow, settings.defaults) for flow in dataflows]
+    by_name = {flow.name: i for i, flow in enumerate(result)}
+    for name, overrides in settings.dataflows.items():
+        if name in by_name:
+            result[by_name[name]] = _overlay(result[by_name[name]], overrides)
+            continue
+        base = Dataflow(
+            name=name,
+            modules=tuple(f.module for f in files if f.kind is FileKind.DATAFLOW),
+        )
+        result.append(_overlay(_overlay(base, settings.defaults), overrides))
+    return result
+
+
+def _overlay(flow: Dataflow, settings: DataflowSettings) -> Dataflow:
+    return replace(
+        flow,
+        modules=settings.modules if settings.modules is not None else flow.modules,
+        config={**flow.config, **settings.config},
+        inputs={**flow.inputs, **settings.inputs},
+        allow_module_overrides=(
+            flow.allow_module_overrides
+            if settings.allow_module_overrides is None
+            else settings.allow_module_overrides
+        ),
+        search_path=settings.search_path or flow.search_path,
+    )

@@ -1,0 +1,161 @@
+"""Facts about one Python file, read from its syntax tree without running it."""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from studio.core.project import FileProblem
+
+DRIVER_CLASSES = frozenset(
+    {
+        "hamilton.driver.Builder",
+        "hamilton.driver.Driver",
+        "hamilton.async_driver.Builder",
+        "hamilton.async_driver.AsyncDriver",
+    }
+)
+
+
+@dataclass(slots=True)
+class ModuleFacts:
+    """What a file defines and imports, as far as classification needs it."""
+
+    tree: ast.Module
+    bindings: dict[str, str] = field(default_factory=dict)
+    """Local name -> dotted name of what it was imported as."""
+    public_functions: list[str] = field(default_factory=list)
+    unannotated_functions: list[str] = field(default_factory=list)
+    has_main_guard: bool = False
+    driver_calls: list[ast.Call] = field(default_factory=list)
+    """Calls that construct a Hamilton driver or builder."""
+
+
+def read_source(path: Path, relative: str) -> tuple[str | None, FileProblem | None]:
+    """The file's text, decoded as Python would (UTF-8 unless a coding cookie says otherwise)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, FileProblem(relative, None, f"cannot be read: {error.strerror}")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+        return raw.decode(encoding), None
+    except (SyntaxError, UnicodeDecodeError, LookupError) as error:
+        line = _line_of_offset(raw, getattr(error, "start", None))
+        return None, FileProblem(relative, line, f"is not valid UTF-8 text ({error})")
+
+
+def _line_of_offset(raw: bytes, offset: int | None) -> int | None:
+    return None if offset is None else raw.count(b"\n", 0, offset) + 1
+
+
+def parse(text: str, relative: str) -> tuple[ast.Module | None, FileProblem | None]:
+    try:
+        return ast.parse(text, filename=relative), None
+    except SyntaxError as error:
+        message = f"syntax error: {error.msg}"
+        return None, FileProblem(relative, error.lineno, message)
+    except ValueError as error:  # null bytes
+        return None, FileProblem(relative, None, f"cannot be parsed: {error}")
+
+
+def read_facts(tree: ast.Module, package: str) -> ModuleFacts:
+    """Collect imports, public functions, a `__main__` guard and driver constructions."""
+    facts = ModuleFacts(tree=tree, bindings=import_bindings(tree, package))
+    for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+            if statement.name.startswith("_") or _is_excluded(statement):
+                continue
+            facts.public_functions.append(statement.name)
+            if statement.returns is None:
+                facts.unannotated_functions.append(statement.name)
+        elif isinstance(statement, ast.If) and _is_main_guard(statement.test):
+            facts.has_main_guard = True
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = qualified_name(node.func, facts.bindings)
+            if name in DRIVER_CLASSES:
+                facts.driver_calls.append(node)
+    return facts
+
+
+def _is_excluded(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """`@hamilton_exclude` keeps a public function out of the graph."""
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if isinstance(target, ast.Name | ast.Attribute) and _last_name(target) == (
+            "hamilton_exclude"
+        ):
+            return True
+    return False
+
+
+def _last_name(expr: ast.expr) -> str | None:
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return None
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    if not isinstance(test, ast.Compare) or len(test.comparators) != 1:
+        return False
+    sides = [test.left, test.comparators[0]]
+    names = {s.id for s in sides if isinstance(s, ast.Name)}
+    values = {s.value for s in sides if isinstance(s, ast.Constant)}
+    return names == {"__name__"} and values == {"__main__"}
+
+
+def import_bindings(tree: ast.Module, package: str) -> dict[str, str]:
+    """Map each name an import statement binds to the dotted name it refers to.
+
+    `package` is the dotted package of the file itself, for relative imports.
+    Imports anywhere in the file count: driver scripts often import inside
+    their `__main__` block.
+    """
+    bindings: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    bindings[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".")[0]
+                    bindings[top] = top
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute_module(node.module, node.level, package)
+            for alias in node.names:
+                if alias.name == "*":
+                    continue
+                target = f"{base}.{alias.name}" if base else alias.name
+                bindings[alias.asname or alias.name] = target
+    return bindings
+
+
+def _absolute_module(module: str | None, level: int, package: str) -> str:
+    if level == 0:
+        return module or ""
+    parts = package.split(".") if package else []
+    if level > 1:
+        parts = parts[: len(parts) - (level - 1)]
+    if module:
+        parts.append(module)
+    return ".".join(parts)
+
+
+def qualified_name(expr: ast.expr, bindings: dict[str, str]) -> str | None:
+    """The dotted name an expression like `driver.Builder` stands for, if it is imported."""
+    attributes: list[str] = []
+    while isinstance(expr, ast.Attribute):
+        attributes.append(expr.attr)
+        expr = expr.value
+    if not isinstance(expr, ast.Name):
+        return None
+    base = bindings.get(expr.id)
+    if base is None:
+        return None
+    return ".".join([base, *reversed(attributes)])

@@ -1,0 +1,183 @@
+"""The graph snapshot: what the kernel tells the rest of the app about a dataflow.
+
+A snapshot is plain data (JSON-serialisable) so it can cross the process
+boundary between the kernel and the GUI. It describes every Hamilton node
+of one dataflow under one configuration, or the errors that kept the graph
+from loading.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+class NodeRole(enum.StrEnum):
+    FUNCTION = "function"
+    """Computed by a function written by the user."""
+    INPUT = "input"
+    """An external input: supplied by whoever runs the dataflow."""
+    CONFIG = "config"
+    """A configuration value used as an input."""
+    EXPAND = "expand"
+    """Yields `Parallelizable` items."""
+    COLLECT = "collect"
+    """Gathers `Collect` items."""
+
+
+class ErrorKind(enum.StrEnum):
+    SYNTAX = "syntax"
+    IMPORT = "import"
+    GRAPH = "graph"
+    """Hamilton refused the modules: type mismatch, duplicate name, missing hint..."""
+    PROJECT = "project"
+    """The folder or dataflow itself: missing folder, unknown dataflow name."""
+
+
+@dataclass(frozen=True, slots=True)
+class NodeInfo:
+    name: str
+    type: str
+    role: NodeRole
+    module: str | None
+    """Module of the function that computes the node."""
+    file: str | None
+    """Source file, relative to the project root when it lies inside it."""
+    line: int | None
+    doc: str
+    tags: dict[str, Any]
+    dependencies: tuple[str, ...]
+    optional_dependencies: tuple[str, ...]
+    """The subset of `dependencies` that have a default value."""
+    version: str | None
+    """Hamilton's code version: a hash of the function's source, docs and comments excluded."""
+    origin: str | None
+    """`module.function` the node comes from; None for inputs."""
+    decorators: tuple[str, ...] = ()
+    group: str | None = None
+    """The dataflow module that brings the node into the graph (for @subdag
+    nodes that is the module of the decorated function, not the helper's)."""
+
+    @property
+    def is_external_input(self) -> bool:
+        return self.role in (NodeRole.INPUT, NodeRole.CONFIG)
+
+    @property
+    def is_config_dependent(self) -> bool:
+        """Chosen by `@config.when` (or similar) for the current configuration."""
+        return "hamilton.config" in self.tags
+
+    @property
+    def is_generated(self) -> bool:
+        """Produced by a decorator under a name other than its function's."""
+        if self.origin is None:
+            return False
+        return self.name != self.origin.rpartition(".")[2]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["role"] = self.role.value
+        data["dependencies"] = list(self.dependencies)
+        data["optional_dependencies"] = list(self.optional_dependencies)
+        data["decorators"] = list(self.decorators)
+        data["is_external_input"] = self.is_external_input
+        data["is_config_dependent"] = self.is_config_dependent
+        data["is_generated"] = self.is_generated
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> NodeInfo:
+        return cls(
+            name=data["name"],
+            type=data["type"],
+            role=NodeRole(data["role"]),
+            module=data.get("module"),
+            file=data.get("file"),
+            line=data.get("line"),
+            doc=data.get("doc", ""),
+            tags=dict(data.get("tags", {})),
+            dependencies=tuple(data.get("dependencies", ())),
+            optional_dependencies=tuple(data.get("optional_dependencies", ())),
+            version=data.get("version"),
+            origin=data.get("origin"),
+            decorators=tuple(data.get("decorators", ())),
+            group=data.get("group"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LoadError:
+    kind: ErrorKind
+    message: str
+    file: str | None = None
+    line: int | None = None
+    detail: str = ""
+    """Longer text, such as the traceback of an import error."""
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
+        return f"{where}{self.kind.value} error: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["kind"] = self.kind.value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LoadError:
+        return cls(
+            kind=ErrorKind(data["kind"]),
+            message=data["message"],
+            file=data.get("file"),
+            line=data.get("line"),
+            detail=data.get("detail", ""),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class GraphSnapshot:
+    dataflow: str
+    nodes: tuple[NodeInfo, ...] = ()
+    errors: tuple[LoadError, ...] = ()
+    modules: tuple[str, ...] = ()
+    config: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def node(self, name: str) -> NodeInfo:
+        for info in self.nodes:
+            if info.name == name:
+                return info
+        raise KeyError(name)
+
+    def edges(self) -> list[tuple[str, str]]:
+        """(upstream, downstream) pairs for every dependency inside the graph."""
+        names = {n.name for n in self.nodes}
+        return [(dep, n.name) for n in self.nodes for dep in n.dependencies if dep in names]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dataflow": self.dataflow,
+            "modules": list(self.modules),
+            "config": self.config,
+            "nodes": [n.to_dict() for n in self.nodes],
+            "errors": [e.to_dict() for e in self.errors],
+            "warnings": list(self.warnings),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GraphSnapshot:
+        return cls(
+            dataflow=data["dataflow"],
+            nodes=tuple(NodeInfo.from_dict(n) for n in data.get("nodes", ())),
+            errors=tuple(LoadError.from_dict(e) for e in data.get("errors", ())),
+            modules=tuple(data.get("modules", ())),
+            config=dict(data.get("config", {})),
+            warnings=tuple(data.get("warnings", ())),
+        )

@@ -1,0 +1,190 @@
+"""Importing the project's modules as fresh module objects, every time.
+
+`importlib.reload` keeps deleted functions alive in the old module's
+namespace (they would show up as ghost nodes), and bytecode caches can be
+stale when a file is saved twice within a second. So before each load the
+project's modules are purged from `sys.modules`, and while they are imported
+a meta path finder compiles project files straight from source.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import linecache
+import sys
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import CodeType, ModuleType
+
+from studio.core.scan import is_project_path
+from studio.core.snapshot import ErrorKind, LoadError
+
+
+class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
+    """Compiles the source file on every import; never reads or writes `.pyc` files."""
+
+    def get_code(self, fullname: str) -> CodeType:
+        source = self.get_data(self.path)
+        return compile(source, self.path, "exec", dont_inherit=True)
+
+
+class ProjectFinder(importlib.abc.MetaPathFinder):
+    """Finds modules the usual way, and gives those inside the project a source-only loader."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._prefix = str(root)
+
+    def find_spec(self, fullname, path, target=None):  # type: ignore[no-untyped-def]
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+        if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
+            return None
+        origin = spec.origin or ""
+        if not origin.startswith(self._prefix) or not is_project_path(self.root, Path(origin)):
+            return None
+        spec.loader = _SourceOnlyLoader(fullname, origin)
+        return spec
+
+
+def install_finder(root: Path) -> ProjectFinder:
+    """Put a `ProjectFinder` for `root` first on `sys.meta_path` (replacing an older one)."""
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, ProjectFinder)]
+    finder = ProjectFinder(root)
+    sys.meta_path.insert(0, finder)
+    return finder
+
+
+_loaded_from: set[Path] = set()
+"""Project roots (and search folders) this process has imported from."""
+
+
+def purge_project_modules(roots: set[Path], names: Sequence[str] = ()) -> list[str]:
+    """Forget every imported module whose file lies in one of the projects' own code.
+
+    Modules called like one of `names` go too, wherever they came from, so
+    that a module of another project can never stand in for this one's.
+    """
+    tops = {name.split(".")[0] for name in names}
+    purged = []
+    for name, module in list(sys.modules.items()):
+        locations = [getattr(module, "__file__", None) or ""]
+        locations += [p for p in getattr(module, "__path__", None) or [] if isinstance(p, str)]
+        same_name = name.split(".")[0] in tops and not any(_is_installed(p) for p in locations if p)
+        if same_name or any(_inside_project(r, p) for r in roots for p in locations):
+            del sys.modules[name]
+            purged.append(name)
+    return purged
+
+
+def _is_installed(location: str) -> bool:
+    """Part of an installed library or the standard library, never a project's."""
+    prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix}
+    return "site-packages" in location or any(location.startswith(p) for p in prefixes)
+
+
+def _inside_project(root: Path, location: str) -> bool:
+    return location.startswith(str(root)) and is_project_path(root, Path(location))
+
+
+def use_search_path(folders: Sequence[Path]) -> None:
+    """Put `folders` first on `sys.path`, dropping folders of earlier projects."""
+    for entry in [str(f) for f in _loaded_from] + [str(f) for f in folders]:
+        while entry in sys.path:
+            sys.path.remove(entry)
+    for folder in reversed(folders):
+        sys.path.insert(0, str(folder))
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    modules: tuple[ModuleType, ...]
+    errors: tuple[LoadError, ...]
+
+
+def import_fresh(
+    root: Path, search_path: Path, names: Sequence[str], named_by: str | None = None
+) -> ImportResult:
+    """Import `names` anew, with `search_path` (and the root) first on `sys.path`.
+
+    Errors come back as `LoadError`s naming the project file and line at
+    fault; nothing raised by the project's code escapes (an interrupt
+    included: it becomes an error saying the import was interrupted).
+    """
+    root = root.resolve()
+    search_path = search_path.resolve()
+    install_finder(root)
+    use_search_path([search_path, root] if search_path != root else [root])
+    purge_project_modules({root, *_loaded_from}, names)
+    _loaded_from.update({root, search_path})
+    importlib.invalidate_caches()
+    linecache.checkcache()
+    modules: list[ModuleType] = []
+    errors: list[LoadError] = []
+    for name in names:
+        try:
+            modules.append(importlib.import_module(name))
+        except SyntaxError as error:
+            errors.append(_syntax_error(root, error))
+        except ModuleNotFoundError as error:
+            errors.append(_not_found(root, name, error, named_by))
+        except BaseException as error:  # user code may raise anything
+            if isinstance(error, GeneratorExit):
+                raise
+            errors.append(_import_error(root, name, error))
+    return ImportResult(tuple(modules), tuple(errors))
+
+
+def relative_to_root(root: Path, filename: str | None) -> str | None:
+    if not filename:
+        return None
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except (ValueError, OSError):
+        return filename
+
+
+def _syntax_error(root: Path, error: SyntaxError) -> LoadError:
+    detail = "".join(traceback.format_exception_only(error)).rstrip()
+    return LoadError(
+        kind=ErrorKind.SYNTAX,
+        message=error.msg,
+        file=relative_to_root(root, error.filename),
+        line=error.lineno,
+        detail=detail,
+    )
+
+
+def _not_found(
+    root: Path, name: str, error: ModuleNotFoundError, named_by: str | None
+) -> LoadError:
+    if error.name == name or name.startswith(f"{error.name}."):
+        by = f" (named by {named_by})" if named_by else ""
+        return LoadError(ErrorKind.IMPORT, f"module {name!r}{by} was not found", file=named_by)
+    return _import_error(root, name, error)
+
+
+def _import_error(root: Path, name: str, error: BaseException) -> LoadError:
+    file, line = project_frame(root, error.__traceback__)
+    if isinstance(error, KeyboardInterrupt):
+        message = f"importing {name} was interrupted"
+    elif isinstance(error, SystemExit):
+        message = f"{name} called sys.exit({error.code!r}) while being imported"
+    else:
+        message = f"{type(error).__name__}: {error}"
+    detail = "".join(traceback.format_exception(error)).rstrip()
+    return LoadError(ErrorKind.IMPORT, message, file=file, line=line, detail=detail)
+
+
+def project_frame(root: Path, tb) -> tuple[str | None, int | None]:  # type: ignore[no-untyped-def]
+    """File and line of the innermost traceback frame inside the project's code."""
+    found: tuple[str | None, int | None] = (None, None)
+    for frame, line in traceback.walk_tb(tb):
+        filename = frame.f_code.co_filename
+        if filename.startswith(str(root)) and is_project_path(root, Path(filename)):
+            found = (relative_to_root(root, filename), line)
+    return found

@@ -1,0 +1,267 @@
+"""From a discovered dataflow to a Hamilton driver and its graph snapshot.
+
+Runs in the process that runs the project's code (the kernel, or the
+headless CLI). Hamilton does the real work: building the function graph
+from the modules and config; this module only imports the modules fresh,
+turns Hamilton's refusals into located errors and describes the nodes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import logging
+import os
+import re
+import traceback
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from studio.core.project import Dataflow
+from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError, NodeInfo, NodeRole
+from studio.kernel.fresh_import import import_fresh, relative_to_root
+
+os.environ.setdefault("HAMILTON_TELEMETRY_ENABLED", "false")
+
+_LIFECYCLE_ATTRIBUTES = ("resolve", "generate", "inject", "expand", "transform", "decorate")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(slots=True)
+class LoadedDataflow:
+    """A dataflow as loaded in this process: its driver (if it built) and snapshot."""
+
+    snapshot: GraphSnapshot
+    driver: Any | None = None
+    modules: tuple[ModuleType, ...] = ()
+    config: dict[str, Any] | None = None
+
+
+def load_dataflow(
+    root: Path,
+    dataflow: Dataflow,
+    config: dict[str, Any] | None = None,
+    adapters: Sequence[Any] = (),
+) -> LoadedDataflow:
+    """Import the dataflow's modules afresh and build its driver.
+
+    `config` is merged over the dataflow's own config. Any failure is in
+    the snapshot's `errors`; nothing the project's code raises escapes.
+    """
+    root = root.resolve()
+    full_config = {**dataflow.config, **(config or {})}
+    imported = import_fresh(
+        root, root / dataflow.search_path, dataflow.modules, named_by=dataflow.driver
+    )
+    warnings = tuple(_environment_warnings())
+    if imported.errors:
+        return LoadedDataflow(
+            GraphSnapshot(
+                dataflow.name,
+                errors=imported.errors,
+                modules=dataflow.modules,
+                config=full_config,
+                warnings=warnings,
+            )
+        )
+    try:
+        driver = build_driver(imported.modules, dataflow, full_config, adapters)
+    except Exception as error:
+        located = _graph_error(root, imported.modules, error)
+        snapshot = GraphSnapshot(
+            dataflow.name,
+            errors=(located,),
+            modules=dataflow.modules,
+            config=full_config,
+            warnings=warnings,
+        )
+        return LoadedDataflow(snapshot, modules=imported.modules, config=full_config)
+    snapshot = GraphSnapshot(
+        dataflow.name,
+        nodes=tuple(describe_nodes(driver, root, imported.modules, full_config)),
+        modules=dataflow.modules,
+        config=full_config,
+        warnings=warnings,
+    )
+    return LoadedDataflow(snapshot, driver, imported.modules, full_config)
+
+
+def build_driver(
+    modules: Sequence[ModuleType],
+    dataflow: Dataflow,
+    config: dict[str, Any],
+    adapters: Sequence[Any] = (),
+) -> Any:
+    """A Hamilton driver for the modules, with Hamilton's chatter kept off the console."""
+    from hamilton import driver, node
+
+    def builder(dynamic: bool) -> Any:
+        b = driver.Builder().with_modules(*modules).with_config(config)
+        if dataflow.allow_module_overrides:
+            b = b.allow_module_overrides()
+        if dynamic:
+            b = b.enable_dynamic_execution(allow_experimental_mode=True)
+        if adapters:
+            b = b.with_adapters(*adapters)
+        return b
+
+    with _quiet_hamilton():
+        built = builder(dataflow.dynamic_execution).build()
+        if not dataflow.dynamic_execution and any(
+            n.node_role in (node.NodeType.EXPAND, node.NodeType.COLLECT)
+            for n in built.graph.nodes.values()
+        ):
+            built = builder(True).build()
+    return built
+
+
+@contextlib.contextmanager
+def _quiet_hamilton() -> Iterator[None]:
+    """Hamilton logs a banner for every graph error; the caller reports errors itself."""
+    logger = logging.getLogger("hamilton")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def describe_nodes(
+    driver: Any, root: Path, modules: Sequence[ModuleType], config: dict[str, Any]
+) -> Iterator[NodeInfo]:
+    from hamilton import graph_types, node
+
+    module_names = {m.__name__ for m in modules}
+    for n in driver.graph.nodes.values():
+        functions = tuple(n.originating_functions or ())
+        if n.user_defined:
+            role = NodeRole.CONFIG if n.name in config else NodeRole.INPUT
+            functions = ()
+        elif n.node_role == node.NodeType.EXPAND:
+            role = NodeRole.EXPAND
+        elif n.node_role == node.NodeType.COLLECT:
+            role = NodeRole.COLLECT
+        else:
+            role = NodeRole.FUNCTION
+        function = inspect.unwrap(functions[0]) if functions else None
+        dependencies = tuple(n.input_types)
+        optional = tuple(
+            d for d, (_, kind) in n.input_types.items() if kind == node.DependencyType.OPTIONAL
+        )
+        yield NodeInfo(
+            name=n.name,
+            type=readable_type(n.type),
+            role=role,
+            module=function.__module__ if function else None,
+            file=_source_file(root, function),
+            line=function.__code__.co_firstlineno if function else None,
+            doc=inspect.cleandoc(n.documentation or ""),
+            tags=_plain_tags(n.tags),
+            dependencies=dependencies,
+            optional_dependencies=optional,
+            version=None if role is NodeRole.INPUT else _version(graph_types, n),
+            origin=f"{function.__module__}.{function.__name__}" if function else None,
+            decorators=_decorators(functions),
+            group=_group(functions, module_names),
+        )
+
+
+def _version(graph_types: Any, n: Any) -> str | None:
+    try:
+        return graph_types.HamiltonNode.from_node(n).version
+    except Exception:  # source unavailable, for instance
+        return None
+
+
+def _source_file(root: Path, function: Any) -> str | None:
+    if function is None:
+        return None
+    try:
+        filename = inspect.getsourcefile(function) or function.__code__.co_filename
+    except TypeError:
+        return None
+    return relative_to_root(root, filename)
+
+
+def _group(functions: tuple[Any, ...], module_names: set[str]) -> str | None:
+    for function in reversed(functions):
+        if function.__module__ in module_names:
+            return function.__module__
+    return functions[0].__module__ if functions else None
+
+
+def _decorators(functions: tuple[Any, ...]) -> tuple[str, ...]:
+    names: list[str] = []
+    for function in functions:
+        for attribute in _LIFECYCLE_ATTRIBUTES:
+            for decorator in getattr(function, attribute, None) or ():
+                name = type(decorator).__name__
+                if name not in names:
+                    names.append(name)
+    return tuple(names)
+
+
+def _plain_tags(tags: dict[str, Any]) -> dict[str, Any]:
+    plain: dict[str, Any] = {}
+    for key, value in tags.items():
+        if isinstance(value, str | bool | int | float) or value is None:
+            plain[key] = value
+        elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            plain[key] = list(value)
+        else:
+            plain[key] = repr(value)
+    return plain
+
+
+def readable_type(annotation: Any) -> str:
+    """A short, readable name for a type: `DataFrame`, `dict[str, float]`, `Any`."""
+    if isinstance(annotation, type) and not getattr(annotation, "__args__", None):
+        return annotation.__name__
+    text = repr(annotation)
+    return re.sub(r"\b(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)", r"\1", text)
+
+
+def _graph_error(root: Path, modules: Sequence[ModuleType], error: Exception) -> LoadError:
+    """Hamilton's refusal, located at the function it names (when it names one)."""
+    message = str(error).split("\n")[0].strip() or type(error).__name__
+    functions = _functions_by_name(modules)
+    candidates = [w for w in _IDENTIFIER.findall(message) if w in functions]
+    file = line = None
+    if candidates:
+        defined_at = functions[candidates[0]]
+        file, line = defined_at[-1] if "more than once" in message else defined_at[0]
+        file = relative_to_root(root, file)
+    detail = "".join(traceback.format_exception(error)).rstrip()
+    return LoadError(ErrorKind.GRAPH, message, file=file, line=line, detail=detail)
+
+
+def _functions_by_name(modules: Sequence[ModuleType]) -> dict[str, list[tuple[str, int]]]:
+    found: dict[str, list[tuple[str, int]]] = {}
+    for module in modules:
+        for name, value in vars(module).items():
+            if inspect.isfunction(value) and value.__module__ == module.__name__:
+                code = inspect.unwrap(value).__code__
+                found.setdefault(name, []).append((code.co_filename, code.co_firstlineno))
+    return found
+
+
+def _environment_warnings() -> Iterator[str]:
+    """Settings of this environment that make Hamilton fail in confusing ways."""
+    import hamilton.registry  # noqa: F401 - applies ~/.hamilton.conf to the environment
+
+    if os.environ.get("HAMILTON_AUTOLOAD_EXTENSIONS") == "0":
+        yield (
+            "HAMILTON_AUTOLOAD_EXTENSIONS=0: Hamilton's pandas and numpy extensions are off, "
+            "so @load_from.csv, @save_to and @extract_columns on frames will fail"
+        )
+    try:
+        import packaging  # noqa: F401
+    except ImportError:
+        yield (
+            "the 'packaging' package is missing: Hamilton silently skips its pandas "
+            "extension; install it with `pip install packaging`"
+        )
