@@ -7,7 +7,6 @@ written to stderr, one per line, with file and line).
 from __future__ import annotations
 
 import argparse
-import ast
 import contextlib
 import json
 import os
@@ -18,6 +17,7 @@ from typing import Any
 
 from studio.core.discovery import ProjectFolderError, discover
 from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError
+from studio.core.values import parse_assignments
 
 FORMATS = ("json", "text", "dot", "svg", "png")
 EXIT_OK = 0
@@ -42,20 +42,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="drawing direction")
     parser.add_argument("--output", "-o", type=Path, help="write here instead of stdout")
     return parser
-
-
-def parse_assignments(items: Sequence[str], what: str) -> dict[str, Any]:
-    """`KEY=VALUE` pairs; a value is a Python literal when it parses as one, else a string."""
-    values: dict[str, Any] = {}
-    for item in items:
-        key, sep, text = item.partition("=")
-        if not sep or not key.strip():
-            raise ValueError(f"{what} {item!r} is not of the form KEY=VALUE")
-        try:
-            values[key.strip()] = ast.literal_eval(text)
-        except (ValueError, SyntaxError):
-            values[key.strip()] = text
-    return values
 
 
 def main(argv: Sequence[str]) -> int:

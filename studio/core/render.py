@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pygraphviz
 
-from studio.core.snapshot import GraphSnapshot, NodeInfo, NodeRole
+from studio.core.snapshot import GraphSnapshot, NodeInfo, NodeKind
 
 _FONT = "Helvetica"
 
@@ -40,16 +40,17 @@ def to_agraph(snapshot: GraphSnapshot, rankdir: str = "LR") -> pygraphviz.AGraph
     return graph
 
 
+_STYLES = {
+    NodeKind.CONFIG: {"fillcolor": "#fff4d6", "color": "#c99a2e", "style": "rounded,filled,dashed"},
+    NodeKind.INPUT: {"fillcolor": "#ffffff", "color": "#8a949e", "style": "rounded,dashed"},
+    NodeKind.CONFIG_DEPENDENT: {"fillcolor": "#efe6ff", "color": "#7b5cc4"},
+    NodeKind.GENERATED: {"fillcolor": "#e3f4ef", "color": "#2e8b73"},
+    NodeKind.FUNCTION: {"fillcolor": "#e6f0fb", "color": "#3a78c2"},
+}
+
+
 def _node_style(info: NodeInfo) -> dict[str, str]:
-    if info.role is NodeRole.CONFIG:
-        return {"fillcolor": "#fff4d6", "color": "#c99a2e", "style": "rounded,filled,dashed"}
-    if info.role is NodeRole.INPUT:
-        return {"fillcolor": "#ffffff", "color": "#8a949e", "style": "rounded,dashed"}
-    if info.is_config_dependent:
-        return {"fillcolor": "#efe6ff", "color": "#7b5cc4"}
-    if info.is_generated:
-        return {"fillcolor": "#e3f4ef", "color": "#2e8b73"}
-    return {"fillcolor": "#e6f0fb", "color": "#3a78c2"}
+    return _STYLES[info.kind]
 
 
 def render(snapshot: GraphSnapshot, fmt: str, rankdir: str = "LR") -> bytes:

@@ -26,6 +26,16 @@ class NodeRole(enum.StrEnum):
     """Gathers `Collect` items."""
 
 
+class NodeKind(enum.StrEnum):
+    """How a node is drawn: one look per kind (see the canvas legend)."""
+
+    FUNCTION = "function"
+    INPUT = "input"
+    CONFIG = "config"
+    CONFIG_DEPENDENT = "config-dependent"
+    GENERATED = "generated"
+
+
 class ErrorKind(enum.StrEnum):
     SYNTAX = "syntax"
     IMPORT = "import"
@@ -74,6 +84,18 @@ class NodeInfo:
         if self.origin is None:
             return False
         return self.name != self.origin.rpartition(".")[2]
+
+    @property
+    def kind(self) -> NodeKind:
+        if self.role is NodeRole.INPUT:
+            return NodeKind.INPUT
+        if self.role is NodeRole.CONFIG:
+            return NodeKind.CONFIG
+        if self.is_config_dependent:
+            return NodeKind.CONFIG_DEPENDENT
+        if self.is_generated:
+            return NodeKind.GENERATED
+        return NodeKind.FUNCTION
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -1,0 +1,55 @@
+"""Inputs and outputs of a layout: sizes in, positions and routes out.
+
+Units are scene pixels; y grows downwards; positions are node centres.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+Point = tuple[float, float]
+
+
+class Direction(enum.StrEnum):
+    LEFT_RIGHT = "LR"
+    TOP_BOTTOM = "TB"
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutNode:
+    name: str
+    width: float
+    height: float
+    group: str | None = None
+    """Module region the node is drawn in (None: outside any region)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutRequest:
+    nodes: tuple[LayoutNode, ...]
+    edges: tuple[tuple[str, str], ...]
+    direction: Direction = Direction.LEFT_RIGHT
+    region_label_height: float = 22.0
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeRoute:
+    """A chain of cubic Bézier segments: `points` has 3n+1 entries; the arrow ends at `tip`."""
+
+    points: tuple[Point, ...]
+    tip: Point
+
+
+@dataclass(slots=True)
+class LayoutResult:
+    positions: dict[str, Point]
+    routes: dict[tuple[str, str], EdgeRoute]
+    regions: dict[str, tuple[float, float, float, float]]
+    """Module name -> (x, y, width, height) of its region."""
+    width: float
+    height: float
+    engine: str
+    seconds: float = 0.0
+    direction: Direction = Direction.LEFT_RIGHT
+    notes: list[str] = field(default_factory=list)

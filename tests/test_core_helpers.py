@@ -1,0 +1,133 @@
+"""The small Qt-free pieces the window relies on."""
+
+from pathlib import Path
+
+import pytest
+
+from studio.core.graph_diff import diff_snapshots
+from studio.core.graph_document import GraphDocument, Outcome
+from studio.core.lineage import GraphIndex
+from studio.core.search import match_names
+from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError, NodeInfo, NodeRole
+from studio.core.source_code import function_source
+from studio.core.values import format_value, parse_assignments, parse_value
+from studio.core.watch_rules import is_relevant_change
+
+
+def node(name: str, deps=(), version="v1", type_="int") -> NodeInfo:
+    return NodeInfo(
+        name=name,
+        type=type_,
+        role=NodeRole.FUNCTION,
+        module="m",
+        file="m.py",
+        line=1,
+        doc="",
+        tags={},
+        dependencies=tuple(deps),
+        optional_dependencies=(),
+        version=version,
+        origin=f"m.{name}",
+        group="m",
+    )
+
+
+def snapshot(*nodes: NodeInfo) -> GraphSnapshot:
+    return GraphSnapshot("flow", nodes=nodes)
+
+
+def test_diff_tells_added_removed_and_code_changes():
+    old = snapshot(node("a"), node("b", ["a"]), node("c", ["b"]))
+    new = snapshot(node("a", version="v2"), node("b", ["a"]), node("d", ["b"]))
+    diff = diff_snapshots(old, new)
+    assert diff.added == {"d"} and diff.removed == {"c"}
+    assert diff.code_changed == {"a"}
+    assert diff.edges_added == {("b", "d")} and diff.edges_removed == {("b", "c")}
+    assert not diff.same_drawing
+    assert diff_snapshots(old, snapshot(node("a", version="v9"), *old.nodes[1:])).same_drawing
+
+
+def test_document_keeps_the_last_good_graph_and_accumulates_changes():
+    document = GraphDocument()
+    first = snapshot(node("a"), node("b", ["a"]))
+    assert document.accept(first).outcome is Outcome.FIRST
+    assert document.accept(snapshot(node("a", version="v2"), node("b", ["a"]))).outcome is (
+        Outcome.SAME_DRAWING
+    )
+    broken = GraphSnapshot("flow", errors=(LoadError(ErrorKind.SYNTAX, "bad", "m.py", 3),))
+    assert document.accept(broken).outcome is Outcome.FAILED
+    assert document.snapshot is not None and document.showing_errors
+    update = document.accept(snapshot(node("a", version="v2"), node("b", ["a"], "v3"), node("c")))
+    assert update.outcome is Outcome.REDRAW
+    assert document.changed == {"a", "b"} and not document.showing_errors
+    document.reset()
+    assert document.snapshot is None and document.changed == set()
+
+
+def test_lineage_walks_both_ways_with_depth():
+    index = GraphIndex(
+        snapshot(node("a"), node("b", ["a"]), node("c", ["b"]), node("d", ["c", "a"]), node("x"))
+    )
+    assert index.upstream(["c"]) == {"a", "b"}
+    assert index.downstream(["a"]) == {"b", "c", "d"}
+    assert index.downstream(["a"], depth=1) == {"b", "d"}
+    assert index.upstream(["x"]) == set()
+
+
+def test_search_ranks_exact_then_prefix_then_word_start():
+    names = ["revenue", "revenue_clean", "daily_revenue", "prerevenue", "orders"]
+    assert match_names(names, "revenue") == [
+        "revenue",
+        "revenue_clean",
+        "daily_revenue",
+        "prerevenue",
+    ]
+    assert match_names(names, "  ") == []
+    assert match_names(names, "ORD") == ["orders"]
+
+
+def test_values_are_literals_or_strings():
+    assert parse_value("0.5") == 0.5
+    assert parse_value("[1, 2]") == [1, 2]
+    assert parse_value('"EU"') == "EU"
+    assert parse_value("minmax") == "minmax"
+    assert parse_value(format_value("it's")) == "it's"
+    assert parse_assignments(["a=1", "b = x"], "--config") == {"a": 1, "b": "x"}
+    with pytest.raises(ValueError, match="KEY=VALUE"):
+        parse_assignments(["novalue"], "--config")
+
+
+def test_watch_rules_ignore_editor_scratch_and_caches(tmp_path):
+    root = tmp_path
+    (root / ".venv").mkdir()
+    (root / ".venv" / "pyvenv.cfg").write_text("")
+    relevant = ["features.py", "pkg/mod.py", "pyproject.toml", "studio.toml"]
+    ignored = [
+        ".features.py.swp",
+        "features.py~",
+        ".#features.py",
+        "4913",
+        "__pycache__/features.cpython-312.pyc",
+        ".git/index",
+        ".venv/lib/x.py",
+        "notes.txt",
+        "sub/pyproject.toml",
+        "features.py___jb_tmp___",
+    ]
+    for name in relevant:
+        assert is_relevant_change(root, root / name), name
+    for name in ignored:
+        assert not is_relevant_change(root, root / name), name
+
+
+def test_function_source_includes_decorators(tmp_path):
+    path = Path(tmp_path / "m.py")
+    path.write_text(
+        "import x\n\n@tag(a='b')\n@check(1)\ndef f(a: int) -> int:\n    return a\n\n\n"
+        "def g() -> int:\n    return 1\n"
+    )
+    excerpt = function_source(path, 3)
+    assert excerpt.first_line == 3
+    assert excerpt.text.splitlines()[0] == "@tag(a='b')"
+    assert excerpt.text.splitlines()[-1] == "    return a"
+    assert function_source(path, 9).text.startswith("def g()")
