@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import studio
 
@@ -21,6 +22,11 @@ COMMANDS = ("graph",)
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--kernel"]:
+        # Before anything imports Qt: this process is to become a Jupyter kernel.
+        from studio.kernel import launch
+
+        return launch.main(args[1:])
     if args and args[0] in COMMANDS:
         from studio.cli import graph_command
 
@@ -39,12 +45,9 @@ def _open_app(args: list[str]) -> int:
         "path", nargs="?", help="project folder (default: the bundled spaceflights example)"
     )
     options = parser.parse_args(args)
-    from studio.cli import graph_command
-    from studio.core.resources import example_path
+    path = Path(options.path).expanduser() if options.path else None
+    if path is not None and not path.is_dir():
+        parser.error(f"{path} is not a folder")
+    from studio.ui.app import run
 
-    path = options.path or str(example_path("spaceflights"))
-    print(
-        f"The desktop window is not built yet; here is the graph of {path}.\n",
-        file=sys.stderr,
-    )
-    return graph_command.main([path, "--format", "text"])
+    return run(path)

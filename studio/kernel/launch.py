@@ -1,0 +1,55 @@
+"""Start an ipykernel with the studio's agent installed.
+
+The GUI starts kernels as `studio --kernel -f CONNECTION_FILE` (or, from a
+source checkout or another interpreter, `python -m studio.kernel.launch -f
+...`). The agent is registered before the kernel serves its first message,
+so the GUI's comm never races the kernel's start-up.
+
+The kernel opens no TCP port at all: its channels use the IPC transport
+chosen by the GUI, and ipykernel's loopback TCP pipe for output of forked
+child processes is left out (that output still arrives, because the
+kernel captures its standard output at the file-descriptor level, which
+forked children share).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+
+def _kernel_app_class() -> Any:
+    from ipykernel import kernelapp
+    from ipykernel.iostream import IOPubThread
+
+    class LocalIOPubThread(IOPubThread):
+        def __init__(self, socket: Any, pipe: bool = False, session: Any = False) -> None:
+            super().__init__(socket, pipe=False, session=session)
+
+    class StudioKernelApp(kernelapp.IPKernelApp):
+        def init_iopub(self, context: Any) -> None:
+            original = kernelapp.IOPubThread
+            kernelapp.IOPubThread = LocalIOPubThread
+            try:
+                super().init_iopub(context)
+            finally:
+                kernelapp.IOPubThread = original
+
+    return StudioKernelApp
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("HAMILTON_TELEMETRY_ENABLED", "false")
+    from studio.kernel.agent import install
+
+    app = _kernel_app_class().instance()
+    app.initialize(list(sys.argv[1:] if argv is None else argv))
+    install(app.kernel)
+    app.start()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
