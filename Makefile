@@ -4,7 +4,7 @@
 VENV := .venv/bin
 export QT_API := pyside6
 
-.PHONY: run test format env lock clean
+.PHONY: run test format env lock screenshot clean
 
 run: env  ## open the app on the bundled spaceflights example
 	$(VENV)/studio $(ARGS)
@@ -21,6 +21,9 @@ format: env
 
 env:
 	@packaging/devenv.sh
+
+screenshot: env  ## render docs/images/main-window.png (offscreen)
+	QT_QPA_PLATFORM=offscreen $(VENV)/python docs/screenshot.py
 
 lock:  ## re-resolve uv.lock after changing dependencies in pyproject.toml
 	@packaging/devenv.sh --lock

@@ -24,3 +24,39 @@ def example_copy(tmp_path: Path):
         return target
 
     return copy
+
+
+@pytest.fixture
+def studio_config(tmp_path, monkeypatch):
+    """Settings go to a private folder, never the user's."""
+    folder = tmp_path / "studio-config"
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def open_window(qtbot, studio_config):
+    """Opens a real main window (real kernel) on a folder and waits for its graph."""
+    from studio.ui.app_settings import AppSettings
+    from studio.ui.main_window import MainWindow
+    from studio.ui.theme import LIGHT
+
+    windows = []
+
+    def open_(folder: Path, wait: bool = True, size: tuple[int, int] | None = (1400, 900)):
+        window = MainWindow(AppSettings(), LIGHT)
+        windows.append(window)
+        if size is not None:
+            window.resize(*size)
+        window.show()
+        if wait:
+            with qtbot.waitSignal(window.controller.graph_shown, timeout=60_000):
+                window.open_folder(folder)
+            qtbot.waitUntil(lambda: not window.scene.animating, timeout=5_000)
+        else:
+            window.open_folder(folder)
+        return window
+
+    yield open_
+    for window in windows:
+        window.close()

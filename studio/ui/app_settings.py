@@ -1,0 +1,91 @@
+"""What the studio remembers between runs: window layout, recent folders, per-project choices.
+
+Stored in an INI file in the user's config folder (platformdirs), or in
+`$STUDIO_CONFIG_DIR` when that is set (tests use it to stay isolated).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from PySide6.QtCore import QByteArray, QSettings
+
+MAX_RECENT = 10
+
+
+def config_dir() -> Path:
+    override = os.environ.get("STUDIO_CONFIG_DIR")
+    return Path(override) if override else Path(platformdirs.user_config_dir("dataflow-studio"))
+
+
+class AppSettings:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or config_dir() / "studio.ini"
+        self._qsettings = QSettings(str(self.path), QSettings.Format.IniFormat)
+
+    def sync(self) -> None:
+        self._qsettings.sync()
+
+    # -- window ---------------------------------------------------------------
+
+    def window_geometry(self) -> QByteArray | None:
+        value = self._qsettings.value("window/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    def window_state(self) -> QByteArray | None:
+        value = self._qsettings.value("window/state")
+        return value if isinstance(value, QByteArray) else None
+
+    def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
+        self._qsettings.setValue("window/geometry", geometry)
+        self._qsettings.setValue("window/state", state)
+
+    # -- preferences ----------------------------------------------------------
+
+    def get(self, key: str, default: str) -> str:
+        value = self._qsettings.value(f"preferences/{key}", default)
+        return str(value)
+
+    def set(self, key: str, value: str) -> None:
+        self._qsettings.setValue(f"preferences/{key}", value)
+
+    # -- recent folders -------------------------------------------------------
+
+    def recent_folders(self) -> list[str]:
+        value = self._qsettings.value("recent/folders", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or []]
+
+    def add_recent_folder(self, folder: Path) -> list[str]:
+        path = str(folder)
+        folders = [path] + [f for f in self.recent_folders() if f != path]
+        self._qsettings.setValue("recent/folders", folders[:MAX_RECENT])
+        return folders[:MAX_RECENT]
+
+    def clear_recent_folders(self) -> None:
+        self._qsettings.remove("recent/folders")
+
+    # -- per project ----------------------------------------------------------
+
+    def project_state(self, root: Path) -> dict[str, Any]:
+        raw = self._qsettings.value(f"projects/{_project_key(root)}", "")
+        try:
+            state = json.loads(str(raw)) if raw else {}
+        except json.JSONDecodeError:
+            state = {}
+        return state if isinstance(state, dict) else {}
+
+    def save_project_state(self, root: Path, state: dict[str, Any]) -> None:
+        self._qsettings.setValue(
+            f"projects/{_project_key(root)}", json.dumps({"root": str(root), **state}, default=repr)
+        )
+
+
+def _project_key(root: Path) -> str:
+    return hashlib.sha1(str(root).encode()).hexdigest()[:16]

@@ -1,0 +1,1 @@
+"""The graph canvas: scene, view, items, and the layout worker."""

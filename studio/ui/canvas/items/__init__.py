@@ -1,0 +1,1 @@
+"""Graphics items of the canvas: nodes, edges and module regions."""

@@ -1,0 +1,184 @@
+"""A node on the canvas: a rounded card with the node's name and type."""
+
+from __future__ import annotations
+
+import enum
+
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from studio.core.snapshot import NodeInfo
+from studio.ui.theme import Theme
+
+NODE_HEIGHT = 44.0
+_MIN_WIDTH = 96.0
+_PAD_X = 14.0
+_ACCENT = 5.0
+_RADIUS = 7.0
+_LOW_DETAIL = 0.22
+_TEXT_DETAIL = 0.38
+
+
+def name_font() -> QFont:
+    font = QFont()
+    font.setPointSizeF(9.5)
+    font.setWeight(QFont.Weight.DemiBold)
+    return font
+
+
+def type_font() -> QFont:
+    font = QFont()
+    font.setPointSizeF(8.0)
+    return font
+
+
+class Emphasis(enum.Enum):
+    """How a node stands relative to the current selection."""
+
+    NORMAL = 0
+    SELECTED = 1
+    UPSTREAM = 2
+    DOWNSTREAM = 3
+    DIMMED = 4
+
+
+def node_size(info: NodeInfo, name_metrics: QFontMetricsF, type_metrics: QFontMetricsF) -> QSizeF:
+    text = max(name_metrics.horizontalAdvance(info.name), type_metrics.horizontalAdvance(info.type))
+    return QSizeF(max(_MIN_WIDTH, text + 2 * _PAD_X + _ACCENT), NODE_HEIGHT)
+
+
+class NodeItem(QGraphicsItem):
+    def __init__(self, info: NodeInfo, size: QSizeF, theme: Theme) -> None:
+        super().__init__()
+        self.info = info
+        self.size = size
+        self.theme = theme
+        self.emphasis = Emphasis.NORMAL
+        self.changed = False
+        self.search_hit = False
+        self._name_font = name_font()
+        self._type_font = type_font()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setAcceptHoverEvents(True)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setZValue(10)
+        self._update_tooltip()
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    def set_info(self, info: NodeInfo, size: QSizeF) -> None:
+        if size != self.size:
+            self.prepareGeometryChange()
+            self.size = size
+        self.info = info
+        self._update_tooltip()
+        self.update()
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.update()
+
+    def set_emphasis(self, emphasis: Emphasis) -> None:
+        if emphasis is not self.emphasis:
+            self.emphasis = emphasis
+            self.setZValue(5 if emphasis is Emphasis.DIMMED else 10)
+            self.update()
+
+    def set_changed(self, changed: bool) -> None:
+        if changed != self.changed:
+            self.changed = changed
+            self._update_tooltip()
+            self.update()
+
+    def set_search_hit(self, hit: bool) -> None:
+        if hit != self.search_hit:
+            self.search_hit = hit
+            self.update()
+
+    def _update_tooltip(self) -> None:
+        parts = [f"<b>{self.info.name}</b>: {self.info.type}"]
+        if self.info.doc:
+            parts.append(self.info.doc.replace("\n", "<br>"))
+        if self.changed:
+            parts.append("<i>code changed since the graph was opened</i>")
+        self.setToolTip("<br>".join(parts))
+
+    def card_rect(self) -> QRectF:
+        return QRectF(-self.size.width() / 2, -self.size.height() / 2, *self.size.toTuple())
+
+    def boundingRect(self) -> QRectF:
+        return self.card_rect().adjusted(-4, -6, 6, 4)
+
+    def port(self, outgoing: bool, left_to_right: bool) -> QPointF:
+        """Where edges leave (outgoing) or enter the card, in scene coordinates."""
+        rect = self.card_rect()
+        if left_to_right:
+            local = QPointF(rect.right() if outgoing else rect.left(), 0)
+        else:
+            local = QPointF(0, rect.bottom() if outgoing else rect.top())
+        return self.mapToScene(local)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        theme = self.theme
+        style = theme.kind(self.info.kind)
+        rect = self.card_rect()
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        dimmed = self.emphasis is Emphasis.DIMMED
+        if dimmed:
+            painter.setOpacity(0.28)
+        if lod < _LOW_DETAIL:
+            painter.fillRect(rect, style.accent if not dimmed else theme.node_border)
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        border = QColor(theme.node_border)
+        width = 1.0
+        if self.emphasis is Emphasis.SELECTED:
+            border, width = theme.selection, 2.4
+        elif self.emphasis is Emphasis.UPSTREAM:
+            border, width = theme.upstream, 1.8
+        elif self.emphasis is Emphasis.DOWNSTREAM:
+            border, width = theme.downstream, 1.8
+        elif self.search_hit:
+            border, width = theme.search, 2.4
+        pen = QPen(border, width)
+        if style.dashed and self.emphasis is Emphasis.NORMAL and not self.search_hit:
+            pen = QPen(style.accent, 1.2, Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(QBrush(style.fill))
+        painter.drawRoundedRect(rect, _RADIUS, _RADIUS)
+        if not style.dashed:
+            accent = QRectF(rect.left(), rect.top(), _ACCENT + _RADIUS, rect.height())
+            painter.save()
+            painter.setClipRect(QRectF(rect.left(), rect.top(), _ACCENT, rect.height()))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(style.accent)
+            painter.drawRoundedRect(accent, _RADIUS, _RADIUS)
+            painter.restore()
+        if self.search_hit and self.emphasis is not Emphasis.NORMAL:
+            painter.setPen(QPen(theme.search, 2.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), _RADIUS + 2, _RADIUS + 2)
+        if lod < _TEXT_DETAIL:
+            return
+        text_left = rect.left() + _ACCENT + _PAD_X - 4
+        text_rect = QRectF(text_left, rect.top() + 5, rect.right() - text_left - 6, 20)
+        painter.setPen(theme.node_text)
+        painter.setFont(self._name_font)
+        painter.drawText(
+            text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.info.name
+        )
+        painter.setPen(theme.node_subtext)
+        painter.setFont(self._type_font)
+        type_rect = QRectF(text_left, rect.top() + 23, text_rect.width(), 16)
+        painter.drawText(
+            type_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.info.type
+        )
+        if self.changed:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(theme.changed)
+            painter.drawEllipse(QPointF(rect.right() - 8, rect.top() + 8), 3.5, 3.5)

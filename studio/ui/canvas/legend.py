@@ -1,0 +1,64 @@
+"""The legend in the canvas's corner: one swatch per kind of node."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QWidget
+
+from studio.ui.theme import KIND_LABELS, Theme
+
+_ROW = 18
+_PAD = 10
+_SWATCH = 14
+
+
+class Legend(QWidget):
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.theme = theme
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        rows = len(KIND_LABELS) + 1
+        width = max(self.fontMetrics().horizontalAdvance(t) for t in KIND_LABELS.values())
+        self.setFixedSize(QSize(width + _SWATCH + 3 * _PAD + 4, rows * _ROW + 2 * _PAD))
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        theme = self.theme
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        background = QColor(theme.region_fill)
+        background.setAlpha(235)
+        painter.setPen(QPen(theme.region_border))
+        painter.setBrush(background)
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
+        y = _PAD
+        for kind, label in KIND_LABELS.items():
+            style = theme.kind(kind)
+            swatch = QRectF(_PAD, y + 2, _SWATCH, _SWATCH - 2)
+            pen = QPen(
+                style.accent, 1.4, Qt.PenStyle.DashLine if style.dashed else Qt.PenStyle.SolidLine
+            )
+            painter.setPen(pen)
+            painter.setBrush(style.fill if style.dashed else style.accent)
+            painter.drawRoundedRect(swatch, 3, 3)
+            painter.setPen(theme.node_text)
+            painter.drawText(
+                QRectF(_PAD * 2 + _SWATCH, y, self.width(), _ROW),
+                Qt.AlignmentFlag.AlignVCenter,
+                label,
+            )
+            y += _ROW
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.changed)
+        painter.drawEllipse(QRectF(_PAD + 3.5, y + 5, 7, 7))
+        painter.setPen(theme.node_text)
+        painter.drawText(
+            QRectF(_PAD * 2 + _SWATCH, y, self.width(), _ROW),
+            Qt.AlignmentFlag.AlignVCenter,
+            "code changed",
+        )
+        painter.end()

@@ -1,0 +1,182 @@
+"""The canvas view: pan, zoom around the cursor, fit, keyboard navigation."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimeLine, Signal
+from PySide6.QtGui import QBrush, QKeyEvent, QPainter, QPixmap, QTransform, QWheelEvent
+from PySide6.QtWidgets import QGraphicsView, QWidget
+
+from studio.ui.canvas.items.node_item import NodeItem
+from studio.ui.canvas.scene import GraphScene
+
+MIN_ZOOM = 0.03
+MAX_ZOOM = 4.0
+_FIT_MAX_ZOOM = 1.25
+_KEY_ZOOM = 1.25
+_PAN_STEP = 80
+_GRID = 24.0
+
+
+class GraphView(QGraphicsView):
+    escape_pressed = Signal()
+    zoom_changed = Signal(float)
+
+    def __init__(self, scene: GraphScene, parent: QWidget | None = None) -> None:
+        super().__init__(scene, parent)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._grid_tile = QPixmap()
+        self._grid_key: tuple[int, int] | None = None
+        self._centre_timeline = QTimeLine(220, self)
+        self._centre_timeline.setEasingCurve(self._centre_timeline.easingCurve())
+        self._centre_from = QPointF()
+        self._centre_to = QPointF()
+        self._centre_timeline.valueChanged.connect(self._centre_step)
+
+    def graph_scene(self) -> GraphScene:
+        scene = self.scene()
+        assert isinstance(scene, GraphScene)
+        return scene
+
+    # -- zoom and pan ---------------------------------------------------------
+
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def set_zoom(self, zoom: float) -> None:
+        zoom = max(MIN_ZOOM, min(MAX_ZOOM, zoom))
+        factor = zoom / self.zoom()
+        if abs(factor - 1.0) > 1e-6:
+            self.scale(factor, factor)
+            self.zoom_changed.emit(self.zoom())
+
+    def zoom_by(self, factor: float, around_cursor: bool = False) -> None:
+        anchor = self.transformationAnchor()
+        if not around_cursor:
+            self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.set_zoom(self.zoom() * factor)
+        self.setTransformationAnchor(anchor)
+
+    def zoom_in(self) -> None:
+        self.zoom_by(_KEY_ZOOM)
+
+    def zoom_out(self) -> None:
+        self.zoom_by(1 / _KEY_ZOOM)
+
+    def reset_zoom(self) -> None:
+        self.zoom_by(1.0 / self.zoom())
+
+    def fit_all(self) -> None:
+        rect = self.graph_scene().graph_rect()
+        if rect.isEmpty():
+            return
+        self.fit_rect(rect)
+
+    def fit_rect(self, rect: QRectF) -> None:
+        self.fitInView(rect.adjusted(-30, -30, 30, 30), Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > _FIT_MAX_ZOOM:
+            self.set_zoom(_FIT_MAX_ZOOM)
+            self.centerOn(rect.center())
+        self.zoom_changed.emit(self.zoom())
+
+    def centre_on_node(self, name: str, animate: bool = True) -> None:
+        item = self.graph_scene().nodes.get(name)
+        if item is None:
+            return
+        target = item.sceneBoundingRect().center()
+        if not animate:
+            self.centerOn(target)
+            return
+        self._centre_from = self.mapToScene(self.viewport().rect().center())
+        self._centre_to = target
+        self._centre_timeline.stop()
+        self._centre_timeline.start()
+
+    def _centre_step(self, t: float) -> None:
+        self.centerOn(self._centre_from + (self._centre_to - self._centre_from) * t)
+
+    def node_nearest_centre(self) -> str | None:
+        """The node closest to the middle of the view: the anchor kept still on reload."""
+        centre = self.mapToScene(self.viewport().rect().center())
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        best, best_distance = None, float("inf")
+        for item in self.graph_scene().items(visible):
+            if isinstance(item, NodeItem):
+                delta = item.pos() - centre
+                distance = delta.x() ** 2 + delta.y() ** 2
+                if distance < best_distance:
+                    best, best_distance = item.name, distance
+        return best
+
+    def visible_scene_rect(self) -> QRectF:
+        return self.mapToScene(self.viewport().rect()).boundingRect()
+
+    # -- events ---------------------------------------------------------------
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            super().wheelEvent(event)
+            return
+        delta = event.angleDelta().y() or event.pixelDelta().y()
+        if delta:
+            self.zoom_by(1.0015**delta, around_cursor=True)
+        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_in()
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom_out()
+        elif key == Qt.Key.Key_Left:
+            self._pan(-_PAN_STEP, 0)
+        elif key == Qt.Key.Key_Right:
+            self._pan(_PAN_STEP, 0)
+        elif key == Qt.Key.Key_Up:
+            self._pan(0, -_PAN_STEP)
+        elif key == Qt.Key.Key_Down:
+            self._pan(0, _PAN_STEP)
+        elif key == Qt.Key.Key_Escape:
+            self.escape_pressed.emit()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def _pan(self, dx: int, dy: int) -> None:
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + dx)
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + dy)
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        """The canvas colour, and a dot grid drawn as a tiled brush in screen pixels."""
+        super().drawBackground(painter, rect)
+        step = round(_GRID * self.zoom())
+        if step < 10:
+            return
+        colour = self.graph_scene().theme.grid
+        key = (step, colour.rgba())
+        if self._grid_key != key:
+            tile = QPixmap(step, step)
+            tile.fill(Qt.GlobalColor.transparent)
+            tile_painter = QPainter(tile)
+            tile_painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            tile_painter.setPen(Qt.PenStyle.NoPen)
+            tile_painter.setBrush(colour)
+            tile_painter.drawEllipse(QPointF(1.0, 1.0), 1.0, 1.0)
+            tile_painter.end()
+            self._grid_tile, self._grid_key = tile, key
+        origin = self.mapFromScene(QPointF(0, 0))
+        brush = QBrush(self._grid_tile)
+        brush.setTransform(QTransform.fromTranslate(origin.x() % step, origin.y() % step))
+        painter.save()
+        painter.resetTransform()
+        painter.fillRect(self.viewport().rect(), brush)
+        painter.restore()

@@ -1,0 +1,1 @@
+"""Showing Python source: a code view with line numbers and Pygments colours."""

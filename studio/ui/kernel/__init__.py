@@ -1,0 +1,1 @@
+"""The kernel the studio runs project code in, seen from the GUI."""

@@ -1,0 +1,255 @@
+"""The GUI's side of the kernel: start it, talk to its agent, notice when it dies.
+
+A `KernelSession` owns one ipykernel process at a time. It talks to the
+agent over the `studio` comm (protocol in `studio.core.protocol`), turns
+replies and events into Qt signals, and never blocks the event loop
+waiting for the kernel. Sockets are IPC files in a private folder (mode
+0700): no TCP port is opened.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import shutil
+import signal
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from qtconsole.manager import QtKernelManager
+
+from studio.core import protocol
+from studio.ui.kernel.spec import StudioKernelSpecManager, kernel_environment
+
+_POLL_MS = 200
+
+
+class KernelState(enum.StrEnum):
+    STOPPED = "stopped"
+    STARTING = "starting"
+    IDLE = "idle"
+    BUSY = "busy"
+    DEAD = "dead"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    ok: bool
+    result: dict[str, Any] = field(default_factory=dict)
+    message: str = ""
+    detail: str = ""
+
+
+ReplyCallback = Callable[[Reply], None]
+
+
+class KernelSession(QObject):
+    """One kernel process and the comm to its agent."""
+
+    state_changed = Signal(str)
+    ready = Signal(dict)
+    """The agent answered `hello` (after every start or restart); carries its answer."""
+    event_received = Signal(str, dict)
+    died = Signal(str)
+    """The kernel process ended without being asked to; carries a readable reason."""
+    output = Signal(str, str)
+    """Text the kernel printed: (stream name, text)."""
+
+    def __init__(self, parent: QObject | None = None, restart_on_death: bool = True) -> None:
+        super().__init__(parent)
+        self.restart_on_death = restart_on_death
+        self._manager: Any = None
+        self._client: Any = None
+        self._comm: Any = None
+        self._folder: Path | None = None
+        self._cwd: Path | None = None
+        self._pending: dict[int, ReplyCallback | None] = {}
+        self._ids = itertools.count(1)
+        self._state = KernelState.STOPPED
+        self._info: dict[str, Any] = {}
+        self._alive_timer = QTimer(self)
+        self._alive_timer.setInterval(_POLL_MS)
+        self._alive_timer.timeout.connect(self._check_alive)
+
+    # -- public API ----------------------------------------------------------
+
+    @property
+    def state(self) -> KernelState:
+        return self._state
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """The agent's `hello` answer: pid, python, hamilton version, cwd."""
+        return dict(self._info)
+
+    @property
+    def pid(self) -> int | None:
+        process = self._process()
+        return process.pid if process is not None else None
+
+    @property
+    def connection_folder(self) -> Path | None:
+        return self._folder
+
+    @property
+    def kernel_manager(self) -> Any:
+        return self._manager
+
+    @property
+    def kernel_client(self) -> Any:
+        return self._client
+
+    def start(self, cwd: Path) -> None:
+        """Start a kernel whose working directory is `cwd` (the project folder)."""
+        self.shutdown()
+        self._cwd = Path(cwd)
+        self._folder = Path(tempfile.mkdtemp(prefix="studio-kernel-"))
+        self._folder.chmod(0o700)
+        manager = QtKernelManager(
+            kernel_name="studio",
+            kernel_spec_manager=StudioKernelSpecManager(),
+            autorestart=False,
+        )
+        manager.transport = "ipc"
+        manager.ip = str(self._folder / "kernel")
+        manager.connection_file = str(self._folder / "connection.json")
+        self._set_state(KernelState.STARTING)
+        manager.start_kernel(cwd=str(self._cwd), env=kernel_environment())
+        client = manager.client()
+        client.start_channels(hb=False)
+        client.iopub_channel.message_received.connect(self._on_iopub)
+        self._manager = manager
+        self._client = client
+        self._open_comm()
+        self._alive_timer.start()
+
+    def request(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        on_reply: ReplyCallback | None = None,
+    ) -> int:
+        """Send a request to the agent; `on_reply` is called on the GUI thread."""
+        request_id = next(self._ids)
+        if self._comm is None:
+            if on_reply is not None:
+                QTimer.singleShot(0, lambda: on_reply(Reply(False, message="no kernel running")))
+            return request_id
+        self._pending[request_id] = on_reply
+        self._comm.send(protocol.request(request_id, method, params))
+        return request_id
+
+    def restart(self) -> None:
+        """Replace the kernel by a fresh one (its variables are lost)."""
+        if self._cwd is not None:
+            self.start(self._cwd)
+
+    def interrupt(self) -> None:
+        if self._manager is not None and self._manager.has_kernel:
+            self._manager.interrupt_kernel()
+
+    def shutdown(self) -> None:
+        """Stop the kernel and remove its connection folder; safe to call twice."""
+        self._alive_timer.stop()
+        self._fail_pending("the kernel was shut down")
+        self._comm = None
+        if self._client is not None:
+            self._client.stop_channels()
+            self._client = None
+        if self._manager is not None:
+            if self._manager.has_kernel:
+                self._manager.shutdown_kernel(now=True)
+            self._manager.cleanup_resources()
+            self._manager = None
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+        self._info = {}
+        self._set_state(KernelState.STOPPED)
+
+    # -- internals -----------------------------------------------------------
+
+    def _open_comm(self) -> None:
+        comm = self._client.comm_manager.new_comm(protocol.COMM_TARGET)
+        comm.on_msg(self._on_comm_msg)
+        self._comm = comm
+        self.request(protocol.HELLO, {}, self._on_hello)
+
+    def _on_hello(self, reply: Reply) -> None:
+        if reply.ok:
+            self._info = dict(reply.result)
+            self._set_state(KernelState.IDLE)
+            self.ready.emit(self.info)
+
+    def _on_comm_msg(self, msg: dict[str, Any]) -> None:
+        data = msg["content"]["data"]
+        kind = data.get("kind")
+        if kind == protocol.REPLY:
+            callback = self._pending.pop(data.get("id"), None)
+            if callback is None:
+                return
+            error = data.get("error") or {}
+            callback(
+                Reply(
+                    ok=bool(data.get("ok")),
+                    result=data.get("result") or {},
+                    message=error.get("message", ""),
+                    detail=error.get("detail", ""),
+                )
+            )
+        elif kind == protocol.EVENT:
+            self.event_received.emit(data.get("event", ""), data.get("data") or {})
+
+    def _on_iopub(self, msg: dict[str, Any]) -> None:
+        msg_type = msg["header"]["msg_type"]
+        if msg_type == "status" and self._info:  # before hello, the kernel is still starting
+            state = msg["content"].get("execution_state")
+            if state == "busy":
+                self._set_state(KernelState.BUSY)
+            elif state == "idle":
+                self._set_state(KernelState.IDLE)
+        elif msg_type == "stream":
+            self.output.emit(msg["content"].get("name", "stdout"), msg["content"].get("text", ""))
+
+    def _process(self) -> Any:
+        if self._manager is None or self._manager.provisioner is None:
+            return None
+        return getattr(self._manager.provisioner, "process", None)
+
+    def _check_alive(self) -> None:
+        process = self._process()
+        code = process.poll() if process is not None else None
+        if process is None or code is None:
+            return
+        self._alive_timer.stop()
+        reason = _exit_reason(code)
+        self._set_state(KernelState.DEAD)
+        self._fail_pending(f"the kernel died ({reason})")
+        self._comm = None
+        self.died.emit(reason)
+        if self.restart_on_death and self._cwd is not None:
+            self.start(self._cwd)
+
+    def _fail_pending(self, message: str) -> None:
+        pending, self._pending = self._pending, {}
+        for callback in pending.values():
+            if callback is not None:
+                callback(Reply(False, message=message))
+
+    def _set_state(self, state: KernelState) -> None:
+        if state is not self._state:
+            self._state = state
+            self.state_changed.emit(state.value)
+
+
+def _exit_reason(code: int) -> str:
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"

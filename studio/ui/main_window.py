@@ -1,0 +1,596 @@
+"""The studio's main window: canvas in the middle, inspector and config docks, menus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio import __version__
+from studio.core.layout import Direction
+from studio.core.resources import example_path, resources_root
+from studio.core.search import match_names
+from studio.core.snapshot import GraphSnapshot
+from studio.ui.app_settings import AppSettings
+from studio.ui.canvas.export import export_png, export_svg
+from studio.ui.canvas.legend import Legend
+from studio.ui.canvas.scene import GraphScene
+from studio.ui.canvas.view import GraphView
+from studio.ui.graph_controller import GraphController
+from studio.ui.kernel.session import KernelSession, KernelState
+from studio.ui.panels.banner import Banner, BannerKind
+from studio.ui.panels.config_editor import ConfigEditor
+from studio.ui.panels.inspector import InspectorPanel
+from studio.ui.theme import THEMES, Theme, apply_to_application
+
+EXAMPLES = ("spaceflights", "decorators")
+_STATE_COLOURS = {
+    KernelState.STOPPED: "#8a94a3",
+    KernelState.STARTING: "#d9a21b",
+    KernelState.IDLE: "#2fa84f",
+    KernelState.BUSY: "#2f6fdf",
+    KernelState.DEAD: "#d62d2d",
+}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: AppSettings, theme: Theme) -> None:
+        super().__init__()
+        self.settings = settings
+        self.theme = theme
+        self.setWindowTitle("Dataflow Studio")
+        self.setAcceptDrops(True)
+        icon = resources_root() / "icons" / "dataflow-studio.svg"
+        if icon.exists():
+            self.setWindowIcon(QIcon(str(icon)))
+        self.session = KernelSession(self)
+        self.scene = GraphScene(theme)
+        self.scene.setParent(self)
+        self.view = GraphView(self.scene)
+        self.legend = Legend(theme, self.view)
+        self.banner = Banner(theme)
+        self.inspector = InspectorPanel(theme)
+        self.config_editor = ConfigEditor()
+        self.controller = GraphController(self.session, self.scene, self._anchor, self)
+        self._shut_down = False
+        self._search_matches: list[str] = []
+        self._search_index = -1
+        self._build_central()
+        self._build_docks()
+        self._build_toolbar()
+        self._build_status_bar()
+        self._build_menus()
+        self._connect()
+        self._restore_window()
+
+    # -- construction ---------------------------------------------------------
+
+    def _build_central(self) -> None:
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.view, 1)
+        self.setCentralWidget(central)
+
+    def _build_docks(self) -> None:
+        self.inspector_dock = QDockWidget("Inspector", self)
+        self.inspector_dock.setObjectName("inspector")
+        self.inspector_dock.setWidget(self.inspector)
+        self.config_dock = QDockWidget("Config", self)
+        self.config_dock.setObjectName("config")
+        self.config_dock.setWidget(self.config_editor)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector_dock)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.config_dock)
+        self.tabifyDockWidget(self.inspector_dock, self.config_dock)
+        self.inspector_dock.raise_()
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main", self)
+        bar.setObjectName("main-toolbar")
+        bar.setMovable(False)
+        bar.setIconSize(QSize(16, 16))
+        self.addToolBar(bar)
+        self.toolbar = bar
+        self.open_action = QAction("Open…", self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.setToolTip("Open a project folder (Ctrl+O)")
+        self.open_action.triggered.connect(self.choose_folder)
+        bar.addAction(self.open_action)
+        bar.addSeparator()
+        self.dataflow_label = QLabel(" Dataflow ")
+        self.dataflow_combo = QComboBox()
+        self.dataflow_combo.setMinimumContentsLength(12)
+        self.dataflow_combo.setToolTip("This folder has several driver scripts: pick one")
+        self.dataflow_label_action = bar.addWidget(self.dataflow_label)
+        self.dataflow_combo_action = bar.addWidget(self.dataflow_combo)
+        self._show_dataflow_selector(False)
+        self.fit_action = QAction("Fit", self)
+        self.fit_action.setShortcut(QKeySequence("F"))
+        self.fit_action.setToolTip("Fit the whole graph in view (F)")
+        self.fit_action.triggered.connect(self.view.fit_all)
+        self.direction_action = QAction("Left to right", self)
+        self.direction_action.setCheckable(True)
+        self.direction_action.setChecked(True)
+        self.direction_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.direction_action.setToolTip("Lay out left to right or top to bottom (Ctrl+L)")
+        self.direction_action.toggled.connect(self._on_direction_toggled)
+        bar.addAction(self.fit_action)
+        bar.addAction(self.direction_action)
+        spacer = QWidget()
+        spacer.setSizePolicy(
+            spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy()
+        )
+        bar.addWidget(spacer)
+        self.search_field = QLineEdit()
+        self.search_field.setPlaceholderText("Search nodes (Ctrl+F)")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setFixedWidth(240)
+        self.search_count = QLabel("")
+        self.search_count.setMinimumWidth(60)
+        bar.addWidget(self.search_field)
+        bar.addWidget(self.search_count)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.kernel_label = QLabel()
+        self.graph_label = QLabel("no graph")
+        self.timing_label = QLabel("")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setFixedWidth(120)
+        self.progress.setMaximumHeight(14)
+        self.progress.hide()
+        status.addWidget(self.kernel_label)
+        status.addWidget(self.graph_label)
+        status.addPermanentWidget(self.progress)
+        status.addPermanentWidget(self.timing_label)
+        self._update_kernel_label(KernelState.STOPPED.value)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        examples = file_menu.addMenu("Open &Example")
+        for name in EXAMPLES:
+            examples.addAction(name, lambda n=name: self.open_folder(example_path(n)))
+        file_menu.addSeparator()
+        file_menu.addAction("Export as &PNG…", self.export_png, QKeySequence("Ctrl+E"))
+        file_menu.addAction("Export as &SVG…", self.export_svg, QKeySequence("Ctrl+Shift+E"))
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction("&Quit", self.close)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+
+        view_menu = menu.addMenu("&View")
+        self.find_action = view_menu.addAction(
+            "&Find Node…", self.focus_search, QKeySequence.StandardKey.Find
+        )
+        view_menu.addSeparator()
+        self._add_view_action(view_menu, self.fit_action)
+        self._add_view_action(
+            view_menu,
+            QAction("Zoom &In", self, shortcut=QKeySequence("+"), triggered=self.view.zoom_in),
+        )
+        self._add_view_action(
+            view_menu,
+            QAction("Zoom &Out", self, shortcut=QKeySequence("-"), triggered=self.view.zoom_out),
+        )
+        self._add_view_action(
+            view_menu,
+            QAction(
+                "&Actual Size",
+                self,
+                shortcut=QKeySequence("Ctrl+0"),
+                triggered=self.view.reset_zoom,
+            ),
+        )
+        view_menu.addAction("&Clear Selection", self.clear_selection)
+        view_menu.addSeparator()
+        view_menu.addAction(self.direction_action)
+        engines = view_menu.addMenu("Layout &Engine")
+        self.engine_group = QActionGroup(self)
+        for key, label in (
+            ("auto", "Automatic (by size)"),
+            ("dot", "Graphviz dot"),
+            ("layered", "Fast layered"),
+        ):
+            action = engines.addAction(label, lambda k=key: self._set_engine(k))
+            action.setCheckable(True)
+            action.setChecked(key == "auto")
+            self.engine_group.addAction(action)
+        themes = view_menu.addMenu("&Theme")
+        self.theme_group = QActionGroup(self)
+        for name in THEMES:
+            action = themes.addAction(name.capitalize(), lambda n=name: self.set_theme(THEMES[n]))
+            action.setCheckable(True)
+            action.setChecked(name == self.theme.name)
+            self.theme_group.addAction(action)
+        self.legend_action = view_menu.addAction("Show &Legend")
+        self.legend_action.setCheckable(True)
+        self.legend_action.setChecked(True)
+        self.legend_action.toggled.connect(self.legend.setVisible)
+        view_menu.addSeparator()
+        view_menu.addAction(self.inspector_dock.toggleViewAction())
+        view_menu.addAction(self.config_dock.toggleViewAction())
+        view_menu.addSeparator()
+        reload_action = view_menu.addAction("&Reload Graph", self.controller.reload)
+        reload_action.setShortcut(QKeySequence("F5"))
+
+        kernel_menu = menu.addMenu("&Kernel")
+        restart = kernel_menu.addAction("&Restart Kernel", self.restart_kernel)
+        restart.setShortcut(QKeySequence("Ctrl+Shift+R"))
+
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction("&Keyboard Shortcuts", self._show_shortcuts)
+        help_menu.addAction("&About Dataflow Studio", self._show_about)
+
+    def _add_view_action(self, menu: Any, action: QAction) -> None:
+        """Single-key shortcuts act on the canvas only, so typing elsewhere is not hijacked."""
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.view.addAction(action)
+        menu.addAction(action)
+
+    def _connect(self) -> None:
+        self.session.state_changed.connect(self._update_kernel_label)
+        self.session.ready.connect(
+            lambda _info: self._update_kernel_label(self.session.state.value)
+        )
+        self.controller.project_loaded.connect(self._on_project_loaded)
+        self.controller.graph_shown.connect(self._on_graph_shown)
+        self.controller.banner.connect(self._on_banner)
+        self.controller.banner_cleared.connect(self.banner.hide)
+        self.controller.busy_changed.connect(self._on_busy)
+        self.scene.selectionChanged.connect(self._on_selection)
+        self.inspector.node_link_activated.connect(self.go_to_node)
+        self.banner.location_requested.connect(self._show_location)
+        self.config_editor.applied.connect(self.controller.set_config_overrides)
+        self.dataflow_combo.activated.connect(
+            lambda index: self.controller.choose_dataflow(self.dataflow_combo.itemText(index))
+        )
+        self.view.escape_pressed.connect(self.clear_selection)
+        self.search_field.textChanged.connect(self._on_search_text)
+        self.search_field.returnPressed.connect(self._next_match)
+
+    def _restore_window(self) -> None:
+        geometry = self.settings.window_geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+        else:
+            QTimer.singleShot(
+                0,
+                lambda: self.resizeDocks([self.inspector_dock], [440], Qt.Orientation.Horizontal),
+            )
+        direction = self.settings.get("direction", Direction.LEFT_RIGHT.value)
+        self.direction_action.setChecked(direction == Direction.LEFT_RIGHT.value)
+        self.controller.direction = Direction(direction)
+        self.legend.setVisible(self.settings.get("legend", "1") == "1")
+        self.legend_action.setChecked(
+            self.legend.isVisible() or self.settings.get("legend", "1") == "1"
+        )
+
+    # -- projects -------------------------------------------------------------
+
+    def open_folder(self, folder: Path) -> bool:
+        folder = Path(folder).expanduser()
+        if not folder.is_dir():
+            QMessageBox.warning(self, "Open Folder", f"{folder} is not a folder that exists.")
+            return False
+        self._save_project_state()
+        root = folder.resolve()
+        state = self.settings.project_state(root)
+        self.inspector.root = root
+        self.inspector.show_node(None)
+        self.settings.add_recent_folder(root)
+        self.setWindowTitle(f"{root.name} — Dataflow Studio")
+        self.graph_label.setText("loading…")
+        self.controller.open_project(root, state.get("dataflow"), state.get("config", {}))
+        return True
+
+    def choose_folder(self) -> None:
+        start = str(self.controller.root.parent) if self.controller.root else str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Open Project Folder", start)
+        if folder:
+            self.open_folder(Path(folder))
+
+    def restart_kernel(self) -> None:
+        self.statusBar().showMessage("Restarting the kernel…", 3000)
+        self.session.restart()
+
+    def _save_project_state(self) -> None:
+        root = self.controller.root
+        if root is not None:
+            self.settings.save_project_state(
+                root,
+                {"dataflow": self.controller.dataflow, "config": self.controller.config_overrides},
+            )
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        folders = self.settings.recent_folders()
+        for folder in folders:
+            self.recent_menu.addAction(folder, lambda f=folder: self.open_folder(Path(f)))
+        if not folders:
+            self.recent_menu.addAction("No recent folders").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear Recent", self.settings.clear_recent_folders)
+
+    # -- controller signals ---------------------------------------------------
+
+    def _on_project_loaded(self, project: dict[str, Any]) -> None:
+        names = [d["name"] for d in project["dataflows"]]
+        self.dataflow_combo.blockSignals(True)
+        self.dataflow_combo.clear()
+        self.dataflow_combo.addItems(names)
+        if self.controller.dataflow in names:
+            self.dataflow_combo.setCurrentText(self.controller.dataflow)
+        self.dataflow_combo.blockSignals(False)
+        self._show_dataflow_selector(len(names) > 1)
+        flow = self.controller.current_dataflow()
+        if flow is not None:
+            overrides = self.controller.config_overrides.get(flow.name, {})
+            self.config_editor.set_config(flow.config, overrides)
+            root = self.controller.root
+            title = root.name if root else ""
+            self.setWindowTitle(f"{title} · {flow.name} — Dataflow Studio")
+
+    def _on_graph_shown(self, snapshot: GraphSnapshot, first: bool) -> None:
+        edges = len(snapshot.edges())
+        modules = len({n.group for n in snapshot.nodes if n.group})
+        self.graph_label.setText(f"{len(snapshot.nodes)} nodes · {edges} edges · {modules} modules")
+        timings = self.controller.timings
+        parts = []
+        if "load" in timings:
+            parts.append(f"load {timings['load'] * 1000:.0f} ms")
+        if "layout" in timings:
+            parts.append(
+                f"{timings.get('layout_engine', '')} layout {timings['layout'] * 1000:.0f} ms"
+            )
+        self.timing_label.setText(" · ".join(parts))
+        if first:
+            self.view.fit_all()
+            QTimer.singleShot(0, self.view.fit_all)
+        self._refresh_inspector()
+        if self.search_field.text():
+            self._on_search_text(self.search_field.text())
+
+    def _on_banner(self, kind: BannerKind, text: str, location: tuple[str, int] | None) -> None:
+        self.banner.show_message(kind, text, location)
+
+    def _on_busy(self, busy: bool, what: str) -> None:
+        self.progress.setVisible(busy)
+        if busy and what:
+            self.statusBar().showMessage(what)
+        elif not busy:
+            self.statusBar().clearMessage()
+
+    def _update_kernel_label(self, state: str) -> None:
+        kernel_state = KernelState(state)
+        colour = _STATE_COLOURS[kernel_state]
+        info = self.session.info
+        details = ""
+        if info and kernel_state in (KernelState.IDLE, KernelState.BUSY):
+            details = f" · Python {info.get('python', '?')} · Hamilton {info.get('hamilton', '?')}"
+        self.kernel_label.setText(f"<span style='color:{colour}'>●</span> Kernel {state}{details}")
+        self.kernel_label.setToolTip(f"kernel process {info.get('pid', '–')}" if info else "")
+
+    def _show_dataflow_selector(self, visible: bool) -> None:
+        self.dataflow_label_action.setVisible(visible)
+        self.dataflow_combo_action.setVisible(visible)
+
+    # -- selection, inspector, search -----------------------------------------
+
+    def _on_selection(self) -> None:
+        self._refresh_inspector()
+
+    def _refresh_inspector(self) -> None:
+        names = self.scene.selected_names()
+        snapshot = self.scene.snapshot
+        if len(names) == 1 and snapshot is not None:
+            try:
+                self.inspector.show_node(snapshot.node(names[0]), snapshot)
+            except KeyError:
+                self.inspector.show_node(None)
+        elif not names:
+            self.inspector.show_node(None)
+
+    def go_to_node(self, name: str) -> None:
+        if name in self.scene.nodes:
+            self.scene.select_nodes([name])
+            self.view.centre_on_node(name)
+            self._refresh_inspector()
+
+    def clear_selection(self) -> None:
+        if self.search_field.text():
+            self.search_field.clear()
+        self.scene.clearSelection()
+
+    def _show_location(self, file: str, line: int) -> None:
+        self.inspector_dock.show()
+        self.inspector_dock.raise_()
+        self.inspector.show_location(file, line)
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus()
+        self.search_field.selectAll()
+
+    def _on_search_text(self, text: str) -> None:
+        self._search_matches = match_names(self.scene.nodes, text)
+        self._search_index = 0 if self._search_matches else -1
+        self.scene.set_search_hits(self._search_matches)
+        self._show_current_match()
+
+    def _next_match(self) -> None:
+        if not self._search_matches:
+            return
+        self._search_index = (self._search_index + 1) % len(self._search_matches)
+        self._show_current_match()
+
+    def _show_current_match(self) -> None:
+        if self._search_index < 0:
+            self.search_count.setText("no match" if self.search_field.text() else "")
+            return
+        self.search_count.setText(f"{self._search_index + 1} of {len(self._search_matches)}")
+        self.view.centre_on_node(self._search_matches[self._search_index])
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.search_field.hasFocus():
+            self.search_field.clear()
+            self.view.setFocus()
+            return
+        super().keyPressEvent(event)
+
+    # -- view -----------------------------------------------------------------
+
+    def _anchor(self) -> str | None:
+        selected = self.scene.selected_names()
+        return selected[0] if selected else self.view.node_nearest_centre()
+
+    def _on_direction_toggled(self, left_to_right: bool) -> None:
+        direction = Direction.LEFT_RIGHT if left_to_right else Direction.TOP_BOTTOM
+        self.direction_action.setText("Left to right" if left_to_right else "Top to bottom")
+        self.settings.set("direction", direction.value)
+        self.controller.set_direction(direction)
+
+    def _set_engine(self, engine: str) -> None:
+        self.controller.engine = engine
+        self.controller.relayout(first=True)
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_to_application(app, theme)
+        for part in (self.scene, self.legend, self.banner, self.inspector):
+            part.set_theme(theme)
+        self.view.viewport().update()
+        self.settings.set("theme", theme.name)
+
+    def export_png(self) -> None:
+        self._export("PNG image (*.png)", ".png", export_png)
+
+    def export_svg(self) -> None:
+        self._export("SVG drawing (*.svg)", ".svg", export_svg)
+
+    def _export(self, filter_text: str, suffix: str, exporter: Any) -> None:
+        if not self.scene.nodes:
+            QMessageBox.information(self, "Export", "There is no graph to export yet.")
+            return
+        name = (self.controller.dataflow or "graph") + suffix
+        start = str((self.controller.root or Path.home()) / name)
+        path, _ = QFileDialog.getSaveFileName(self, "Export Graph", start, filter_text)
+        if not path:
+            return
+        target = Path(path if path.endswith(suffix) else path + suffix)
+        try:
+            exporter(self.scene, target)
+        except OSError as error:
+            QMessageBox.warning(self, "Export", str(error))
+            return
+        self.statusBar().showMessage(f"Exported to {target}", 5000)
+
+    def _show_shortcuts(self) -> None:
+        rows = [
+            ("Ctrl+O", "open a project folder"),
+            ("Ctrl+F", "find a node; Enter for the next match"),
+            ("F", "fit the graph in view"),
+            ("+ / -", "zoom in / out (or the mouse wheel, around the cursor)"),
+            ("Ctrl+0", "actual size"),
+            ("Arrow keys", "pan (or drag the background)"),
+            ("Esc", "clear the selection and the search"),
+            ("Ctrl+L", "left to right / top to bottom"),
+            ("F5", "reload the graph"),
+            ("Ctrl+Shift+R", "restart the kernel"),
+            ("Ctrl+E", "export as PNG"),
+        ]
+        text = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows)
+        QMessageBox.information(self, "Keyboard Shortcuts", f"<table>{text}</table>")
+
+    def _show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Dataflow Studio",
+            f"<b>Dataflow Studio</b> {__version__}<br>"
+            "A visual editor for Apache Hamilton dataflows.",
+        )
+
+    # -- window events --------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._place_legend)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._place_legend)
+
+    def _place_legend(self) -> None:
+        viewport = self.view.viewport()
+        self.legend.move(12, viewport.height() - self.legend.height() - 12)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _dropped_folder(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        folder = _dropped_folder(event)
+        if folder is not None:
+            event.acceptProposedAction()
+            self.open_folder(folder)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.set("legend", "1" if self.legend_action.isChecked() else "0")
+        self._save_project_state()
+        self.settings.sync()
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop the kernel and the watcher; safe to call more than once."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.scene.selectionChanged.disconnect(self._on_selection)
+        self.controller.shutdown()
+        self.session.shutdown()
+
+
+def _dropped_folder(event: QDragEnterEvent | QDropEvent) -> Path | None:
+    for url in event.mimeData().urls():
+        if url.isLocalFile() and Path(url.toLocalFile()).is_dir():
+            return Path(url.toLocalFile())
+    return None

@@ -1,0 +1,79 @@
+"""A non-modal message bar above the canvas: load errors, kernel trouble, notices."""
+
+from __future__ import annotations
+
+import enum
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from studio.ui.theme import Theme
+
+
+class BannerKind(enum.Enum):
+    ERROR = "error"
+    INFO = "info"
+
+
+class Banner(QFrame):
+    location_requested = Signal(str, int)
+    """The user asked to see where the error is: (file, line)."""
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.theme = theme
+        self.kind = BannerKind.INFO
+        self._location: tuple[str, int] | None = None
+        self._icon = QLabel()
+        self._text = QLabel()
+        self._text.setWordWrap(True)
+        self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._show = QPushButton("Show")
+        self._show.setToolTip("Show this line in the inspector")
+        self._show.clicked.connect(self._on_show)
+        self._close = QPushButton("✕")
+        self._close.setFlat(True)
+        self._close.setFixedWidth(28)
+        self._close.setToolTip("Dismiss")
+        self._close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.addWidget(self._icon)
+        layout.addWidget(self._text, 1)
+        layout.addWidget(self._show)
+        layout.addWidget(self._close)
+        self.hide()
+
+    def text(self) -> str:
+        return self._text.text()
+
+    def show_message(
+        self, kind: BannerKind, text: str, location: tuple[str, int] | None = None
+    ) -> None:
+        self.kind = kind
+        self._location = location
+        self._icon.setText("⚠" if kind is BannerKind.ERROR else "ℹ")
+        self._text.setText(text)
+        self._show.setVisible(location is not None)
+        self._restyle()
+        self.show()
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self._restyle()
+
+    def _restyle(self) -> None:
+        background = (
+            self.theme.banner_error if self.kind is BannerKind.ERROR else self.theme.banner_info
+        )
+        accent = self.theme.error if self.kind is BannerKind.ERROR else self.theme.upstream
+        self.setStyleSheet(
+            f"Banner {{ background: {background.name()};"
+            f" border-bottom: 1px solid {accent.name()}; }}"
+            f"QLabel {{ color: {self.theme.text.name()}; }}"
+        )
+        self._icon.setStyleSheet(f"color: {accent.name()}; font-size: 15pt;")
+
+    def _on_show(self) -> None:
+        if self._location is not None:
+            self.location_requested.emit(*self._location)

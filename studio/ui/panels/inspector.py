@@ -1,0 +1,173 @@
+"""The node inspector: what a node is, where it comes from, and its source code."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+
+from studio.core.lineage import GraphIndex
+from studio.core.snapshot import GraphSnapshot, NodeInfo
+from studio.core.source_code import SourceExcerpt, function_source
+from studio.ui.code.code_view import CodeView
+from studio.ui.theme import KIND_LABELS, Theme
+
+_PLACEHOLDER = "Select a node to see what it is and the code behind it."
+
+
+class InspectorPanel(QWidget):
+    node_link_activated = Signal(str)
+    """A dependency link was clicked: the name of the node to go to."""
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.theme = theme
+        self.root: Path | None = None
+        self.info: NodeInfo | None = None
+        self.excerpt: SourceExcerpt | None = None
+        self._snapshot: GraphSnapshot | None = None
+        self._details = QTextBrowser()
+        self._details.setOpenLinks(False)
+        self._details.anchorClicked.connect(self._on_link)
+        self._details.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self._source = CodeView(theme.pygments_style)
+        self._source_title = QLabel()
+        self._source_title.setContentsMargins(8, 4, 8, 2)
+        title_font = QFont(self._source_title.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 0.92)
+        self._source_title.setFont(title_font)
+        source_box = self._source_box = QWidget()
+        source_layout = QVBoxLayout(source_box)
+        source_layout.setContentsMargins(0, 0, 0, 0)
+        source_layout.setSpacing(0)
+        source_layout.addWidget(self._source_title)
+        source_layout.addWidget(self._source)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self._details)
+        splitter.addWidget(source_box)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self.show_node(None)
+
+    # -- public ---------------------------------------------------------------
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self._source.set_style(theme.pygments_style)
+        if self.info is not None:
+            self.show_node(self.info, self._snapshot)
+
+    def show_node(self, info: NodeInfo | None, snapshot: GraphSnapshot | None = None) -> None:
+        self.info = info
+        self._snapshot = snapshot
+        if info is None:
+            self._details.setHtml(
+                f"<p style='color:{self.theme.node_subtext.name()}'>{_PLACEHOLDER}</p>"
+            )
+            self._set_excerpt(None)
+            return
+        self._details.setHtml(self._details_html(info, snapshot))
+        excerpt = None
+        if info.file and info.line and self.root is not None:
+            path = Path(info.file) if Path(info.file).is_absolute() else self.root / info.file
+            try:
+                excerpt = function_source(path, info.line)
+            except OSError:
+                excerpt = None
+        self._set_excerpt(excerpt)
+
+    def show_location(self, file: str, line: int | None) -> None:
+        """Show a whole file scrolled to a line (for errors and traceback frames)."""
+        if self.root is None:
+            return
+        path = Path(file) if Path(file).is_absolute() else self.root / file
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as error:
+            self._source_title.setText(f"{file}: {error.strerror}")
+            self._source.clear()
+            return
+        self._set_excerpt(SourceExcerpt(path, 1, text, line or 1))
+
+    def source_text(self) -> str:
+        return self._source.toPlainText()
+
+    def details_text(self) -> str:
+        return self._details.toPlainText()
+
+    # -- rendering -------------------------------------------------------------
+
+    def _details_html(self, info: NodeInfo, snapshot: GraphSnapshot | None) -> str:
+        muted = self.theme.node_subtext.name()
+        accent = self.theme.kind(info.kind).accent.name()
+        rows = [("Type", html.escape(info.type))]
+        if info.module:
+            rows.append(("Module", html.escape(info.module)))
+        if info.file:
+            rows.append(("File", f"{html.escape(info.file)}:{info.line}"))
+        if info.origin and info.is_generated:
+            rows.append(("Made from", f"<code>{html.escape(info.origin)}</code>"))
+        if info.decorators:
+            rows.append(("Decorators", ", ".join(f"@{html.escape(d)}" for d in info.decorators)))
+        tags = {k: v for k, v in info.tags.items() if k != "module"}
+        if tags:
+            rows.append(
+                (
+                    "Tags",
+                    "<br>".join(
+                        f"{html.escape(k)} = {html.escape(str(v))}" for k, v in tags.items()
+                    ),
+                )
+            )
+        if snapshot is not None:
+            index = GraphIndex(snapshot)
+            parents = index.parents.get(info.name, [])
+            children = index.children.get(info.name, [])
+            if parents:
+                rows.append(("Depends on", _links(parents)))
+            if children:
+                rows.append(("Used by", _links(children)))
+        label = f"<td style='color:{muted};padding-right:10px' valign='top'>"
+        table = "".join(f"<tr>{label}{k}</td><td>{v}</td></tr>" for k, v in rows)
+        doc = html.escape(info.doc).replace("\n", "<br>") if info.doc else "<i>no docstring</i>"
+        return (
+            f"<div style='font-size:13pt;font-weight:600'>{html.escape(info.name)}</div>"
+            f"<div style='color:{accent};margin-bottom:6px'>{KIND_LABELS[info.kind]}</div>"
+            f"<p>{doc}</p><table cellspacing='2'>{table}</table>"
+        )
+
+    def _set_excerpt(self, excerpt: SourceExcerpt | None) -> None:
+        self.excerpt = excerpt
+        self._render_source()
+
+    def _render_source(self) -> None:
+        excerpt = self.excerpt
+        self._source_box.setVisible(excerpt is not None)
+        if excerpt is None:
+            self._source_title.setText("")
+            self._source.show_code("")
+            return
+        name = excerpt.path.name if self.root is None else _relative(excerpt.path, self.root)
+        self._source_title.setText(f"{name}, line {excerpt.focus_line}")
+        self._source.show_code(excerpt.text, excerpt.first_line, excerpt.focus_line)
+
+    def _on_link(self, url: QUrl) -> None:
+        if url.scheme() == "node":
+            self.node_link_activated.emit(url.path())
+
+
+def _links(names: list[str]) -> str:
+    return ", ".join(f"<a href='node:{html.escape(n)}'>{html.escape(n)}</a>" for n in names)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,153 @@
+"""Saving a file updates the canvas in place; broken saves and dead kernels never blank it.
+
+Real watchdog observer on a temporary copy of an example, real kernel.
+"""
+
+import os
+import shutil
+import signal
+
+import pytest
+
+from studio.ui.panels.banner import BannerKind
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new))
+
+
+@pytest.fixture
+def spaceflights(example_copy, open_window):
+    folder = example_copy("spaceflights")
+    return folder, open_window(folder)
+
+
+def test_editing_a_functions_parameters_changes_the_edges(spaceflights, qtbot):
+    folder, window = spaceflights
+    scene = window.scene
+    assert ("y_test", "max_error") in scene.edges
+    assert ("y_train", "max_error") not in scene.edges
+    edit(
+        folder / "reporting.py",
+        "def max_error(y_test: np.ndarray, y_pred: np.ndarray)",
+        "def max_error(y_train: np.ndarray, y_pred: np.ndarray)",
+    )
+    edit(folder / "reporting.py", "np.abs(y_test - y_pred)))", "np.abs(y_train.mean() - y_pred)))")
+    qtbot.waitUntil(lambda: ("y_train", "max_error") in scene.edges, timeout=15_000)
+    assert ("y_test", "max_error") not in scene.edges
+    assert set(scene.edges) == set(scene.snapshot.edges())
+    qtbot.waitUntil(lambda: not scene.animating)
+    assert scene.nodes["max_error"].changed
+    assert not scene.nodes["r2_score"].changed
+
+
+def test_added_and_removed_functions_keep_view_and_selection(spaceflights, qtbot):
+    folder, window = spaceflights
+    scene, view = window.scene, window.view
+    scene.nodes["model_input_table"].setSelected(True)
+    view.set_zoom(0.8)
+    view.centre_on_node("model_input_table", animate=False)
+    on_screen = view.mapFromScene(scene.nodes["model_input_table"].pos())
+    with (folder / "reporting.py").open("a") as module:
+        module.write("\n\ndef price_spread(model_input_table: pd.DataFrame) -> float:\n")
+        module.write('    """Max minus min price."""\n')
+        module.write('    price = model_input_table["price"]\n')
+        module.write("    return float(price.max() - price.min())\n")
+    qtbot.waitUntil(lambda: "price_spread" in scene.nodes, timeout=15_000)
+    qtbot.waitUntil(lambda: not scene.animating)
+    assert ("model_input_table", "price_spread") in scene.edges
+    assert view.zoom() == pytest.approx(0.8)
+    assert scene.selected_names() == ["model_input_table"]
+    moved = view.mapFromScene(scene.nodes["model_input_table"].pos()) - on_screen
+    assert moved.manhattanLength() <= 2, "the selected node should stay put on screen"
+    edit(folder / "reporting.py", "def price_by_shuttle_type(", "def _price_by_shuttle_type(")
+    qtbot.waitUntil(lambda: "price_by_shuttle_type" not in scene.nodes, timeout=15_000)
+    assert "price_spread" in scene.nodes
+
+
+def test_syntax_error_shows_a_banner_and_keeps_the_graph(spaceflights, qtbot):
+    folder, window = spaceflights
+    module = folder / "preprocessing.py"
+    good = module.read_text()
+    lines = good.splitlines()
+    bad_line = next(i for i, line in enumerate(lines, 1) if line.startswith("def shuttles_pre"))
+    lines[bad_line - 1] = "def shuttles_preprocessed(shuttles: pd.DataFrame -> pd.DataFrame:"
+    module.write_text("\n".join(lines) + "\n")
+    qtbot.waitUntil(window.banner.isVisible, timeout=15_000)
+    assert window.banner.kind is BannerKind.ERROR
+    assert f"preprocessing.py, line {bad_line}" in window.banner.text()
+    assert "last good graph" in window.banner.text()
+    assert len(window.scene.nodes) == 23
+    window.banner.location_requested.emit("preprocessing.py", bad_line)
+    assert window.inspector.excerpt.focus_line == bad_line
+    module.write_text(good)
+    qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=15_000)
+    assert len(window.scene.nodes) == 23
+
+
+def test_import_error_names_the_line_that_raised(spaceflights, qtbot):
+    folder, window = spaceflights
+    edit(folder / "data_science.py", "FEATURES = [", "FEATURES = 1 / 0\nOLD = [")
+    qtbot.waitUntil(window.banner.isVisible, timeout=15_000)
+    assert "data_science.py, line 6" in window.banner.text()
+    assert "ZeroDivisionError" in window.banner.text()
+
+
+def test_editor_scratch_files_do_not_reload(spaceflights, qtbot):
+    folder, window = spaceflights
+    loads = []
+    window.controller.load_finished.connect(loads.append)
+    (folder / ".reporting.py.swp").write_text("scratch")
+    (folder / "reporting.py~").write_text("backup")
+    (folder / "notes.txt").write_text("notes")
+    qtbot.wait(600)
+    assert loads == []
+
+
+def test_kernel_killed_from_outside_is_replaced_and_graph_comes_back(spaceflights, qtbot):
+    _, window = spaceflights
+    old_pid = window.session.pid
+    with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):
+        os.kill(old_pid, signal.SIGKILL)
+    assert window.session.pid != old_pid
+    assert window.banner.isVisible() and "killed by SIGKILL" in window.banner.text()
+    assert len(window.scene.nodes) == 23
+    qtbot.waitUntil(lambda: "Kernel idle" in window.kernel_label.text(), timeout=10_000)
+
+
+def test_module_that_kills_its_process_at_import(spaceflights, qtbot):
+    folder, window = spaceflights
+    module = folder / "reporting.py"
+    good = module.read_text()
+    module.write_text("import os\nos._exit(3)\n" + good)
+    qtbot.waitUntil(
+        lambda: window.banner.isVisible() and "died while loading" in window.banner.text(),
+        timeout=30_000,
+    )
+    assert "exit code 3" in window.banner.text()
+    assert len(window.scene.nodes) == 23
+    qtbot.waitUntil(lambda: window.session.info.get("pid") is not None, timeout=30_000)
+    with qtbot.waitSignal(window.controller.load_finished, timeout=30_000):
+        module.write_text(good)
+    assert not window.banner.isVisible()
+
+
+def test_restart_from_the_menu_reloads(spaceflights, qtbot):
+    _, window = spaceflights
+    old_pid = window.session.pid
+    with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):
+        window.restart_kernel()
+    assert window.session.pid != old_pid
+    assert len(window.scene.nodes) == 23
+
+
+def test_deleted_project_folder_is_reported(spaceflights, qtbot):
+    folder, window = spaceflights
+    shutil.rmtree(folder)
+    qtbot.waitUntil(window.banner.isVisible, timeout=15_000)
+    assert "deleted or moved" in window.banner.text()
+    assert len(window.scene.nodes) == 23
