@@ -131,3 +131,26 @@ def test_function_source_includes_decorators(tmp_path):
     assert excerpt.text.splitlines()[0] == "@tag(a='b')"
     assert excerpt.text.splitlines()[-1] == "    return a"
     assert function_source(path, 9).text.startswith("def g()")
+
+
+def test_missing_x11_library_gets_a_package_name():
+    from studio.ui.platform_check import _missing_library_message, debian_package
+
+    assert debian_package("libxcb-icccm.so.4") == "libxcb-icccm4"
+    assert debian_package("libxkbcommon-x11.so.0") == "libxkbcommon-x11-0"
+    assert debian_package("libxcb-cursor.so.0") == "libxcb-cursor0"
+    message = _missing_library_message(
+        "libxcb-icccm.so.4: cannot open shared object file: No such file or directory"
+    )
+    assert "sudo apt-get install libxcb-icccm4" in message
+
+
+def test_no_display_is_a_clear_message(monkeypatch):
+    from studio.ui.platform_check import display_problem
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    assert "DISPLAY is not set" in display_problem()
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert display_problem() is None

@@ -48,6 +48,12 @@ def _open_app(args: list[str]) -> int:
     path = Path(options.path).expanduser() if options.path else None
     if path is not None and not path.is_dir():
         parser.error(f"{path} is not a folder")
+    from studio.ui.platform_check import display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        print(f"studio: cannot open a window: {problem}", file=sys.stderr)
+        return 1
     from studio.ui.app import run
 
     return run(path)
