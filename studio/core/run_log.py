@@ -1,0 +1,89 @@
+"""The run log: one record per run, filled in as the kernel reports progress."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class NodeRecord:
+    name: str
+    status: str
+    """computed, reused, failed or interrupted."""
+    seconds: float = 0.0
+    error: str = ""
+
+
+@dataclass(slots=True)
+class RunRecord:
+    number: int
+    targets: list[str]
+    mode: str
+    recompute: bool = False
+    started: datetime.datetime = field(default_factory=datetime.datetime.now)
+    status: str = "running"
+    """running, done, failed, interrupted, missing_inputs, bad_inputs."""
+    seconds: float | None = None
+    message: str = ""
+    nodes: dict[str, NodeRecord] = field(default_factory=dict)
+    planned: list[str] = field(default_factory=list)
+    reused_from_memory: list[str] = field(default_factory=list)
+    failed_node: str | None = None
+    frames: list[dict[str, Any]] = field(default_factory=list)
+    traceback: str = ""
+    missing: list[str] = field(default_factory=list)
+    output: list[str] = field(default_factory=list)
+
+    @property
+    def finished(self) -> bool:
+        return self.status != "running"
+
+    def computed(self) -> list[str]:
+        return [n.name for n in self.nodes.values() if n.status == "computed"]
+
+    def reused(self) -> list[str]:
+        from_cache = [n.name for n in self.nodes.values() if n.status == "reused"]
+        return [*self.reused_from_memory, *from_cache]
+
+    def node_finished(self, name: str, status: str, seconds: float, error: str = "") -> None:
+        previous = self.nodes.get(name)
+        total = seconds + (previous.seconds if previous else 0.0)
+        self.nodes[name] = NodeRecord(name, status, total, error)
+
+    def finish(self, reply: dict[str, Any]) -> None:
+        """Take the kernel's final word on the run (see `studio.core.protocol`, RUN)."""
+        self.status = reply.get("status", "failed")
+        self.seconds = reply.get("seconds")
+        self.message = reply.get("message", "")
+        self.failed_node = reply.get("failed_node")
+        self.frames = list(reply.get("frames") or [])
+        self.traceback = reply.get("traceback", "")
+        self.missing = list(reply.get("missing") or [])
+        self.reused_from_memory = list(reply.get("reused_from_memory") or [])
+        for node in reply.get("nodes") or []:
+            self.nodes[node["name"]] = NodeRecord(
+                node["name"], node["status"], node.get("seconds", 0.0), node.get("error", "")
+            )
+
+    def fail(self, message: str) -> None:
+        self.status = "failed"
+        self.message = message
+
+    def summary(self) -> str:
+        """One line: what was asked, how it ended, what it cost."""
+        asked = ", ".join(self.targets[:3]) + (
+            f" +{len(self.targets) - 3}" if len(self.targets) > 3 else ""
+        )
+        parts = [self.started.strftime("%H:%M:%S"), asked or "nothing"]
+        if self.status == "running":
+            parts.append("running…")
+        elif self.status == "done":
+            took = f" in {self.seconds:.2f} s" if self.seconds is not None else ""
+            parts.append(
+                f"done{took}: {len(self.computed())} computed, {len(self.reused())} reused"
+            )
+        else:
+            parts.append(f"{self.status.replace('_', ' ')}: {self.message}")
+        return " · ".join(parts)

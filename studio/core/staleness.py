@@ -1,0 +1,62 @@
+"""When a computed result stops being valid: signatures of a node's whole lineage.
+
+A node's signature hashes its own code version with the signatures of
+everything it depends on, down to the input values and config it was
+computed with. A result computed under one signature is stale as soon as
+the node's signature changes: its code, or something upstream, changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from studio.core.lineage import GraphIndex
+from studio.core.snapshot import GraphSnapshot, NodeRole
+
+
+def lineage_signatures(
+    snapshot: GraphSnapshot,
+    inputs: Mapping[str, str],
+    config: Mapping[str, Any] | None = None,
+) -> dict[str, str]:
+    """Signature of every node; `inputs` are the input expressions as typed."""
+    config = dict(snapshot.config if config is None else config)
+    index = GraphIndex(snapshot)
+    nodes = {n.name: n for n in snapshot.nodes}
+    signatures: dict[str, str] = {}
+
+    def sign(name: str) -> str:
+        done = signatures.get(name)
+        if done is not None:
+            return done
+        info = nodes[name]
+        if info.role is NodeRole.INPUT:
+            own = f"input:{inputs.get(name, '<missing>')}"
+        elif info.role is NodeRole.CONFIG:
+            own = f"config:{config.get(name)!r}"
+        else:
+            own = f"code:{info.version}"
+        parts = [own, *(f"{p}={sign(p)}" for p in sorted(index.parents[name]))]
+        signatures[name] = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
+        return signatures[name]
+
+    # Iterative order first, so deep graphs never hit the recursion limit.
+    for name in _topological(index):
+        sign(name)
+    return signatures
+
+
+def _topological(index: GraphIndex) -> list[str]:
+    remaining = {name: len(parents) for name, parents in index.parents.items()}
+    ready = [name for name, count in remaining.items() if count == 0]
+    order: list[str] = []
+    while ready:
+        name = ready.pop()
+        order.append(name)
+        for child in index.children[name]:
+            remaining[child] -= 1
+            if remaining[child] == 0:
+                ready.append(child)
+    return order
