@@ -22,12 +22,35 @@ Methods (params -> result):
         Sent first: proves the agent is up and says where it runs.
 
     load    {"root": str, "dataflow": str | None,   -> {"project": PROJECT, "snapshot": SNAPSHOT}
-             "config": {key: value}}
+             "config": {key: value},
+             "cache_dir": str | None}
         Discovers the folder, imports the dataflow's modules afresh and
         builds the Hamilton driver with the dataflow's config updated by
-        `config`. When the graph does not load, the snapshot holds the
-        errors (the reply is still ok); a failed reply means the request
-        itself was bad (the folder is gone, for instance).
+        `config`, and Hamilton's result cache in `cache_dir`. When the
+        graph does not load, the snapshot holds the errors (the reply is
+        still ok); a failed reply means the request itself was bad (the
+        folder is gone, for instance).
+
+    run     {"nodes": [str], "mode": "upstream" | "downstream" | "all",
+             "inputs": {name: expression}, "recompute": bool}
+                                                 -> RUN
+        Runs the nodes (and what they need) with the loaded driver. Input
+        values are Python expressions evaluated in the kernel. Results
+        whose lineage is unchanged are reused (kept results as Hamilton
+        overrides, Hamilton's cache for the rest) unless `recompute`.
+        Results stay in the kernel (`results` in the console namespace).
+        An interrupt (SIGINT) ends the run with status "interrupted".
+
+    clear_results {}                             -> {"cache_removed": bool}
+        Forgets results in memory and removes the cache folder.
+
+    RUN = {"run_id": int, "status": "done" | "failed" | "interrupted" | "missing_inputs"
+           | "bad_inputs", "targets": [str], "seconds": float, "message": str,
+           "nodes": [{"name", "status": "computed" | "reused" | "failed" | "interrupted",
+                      "seconds", "error"}],
+           "failed_node": str | None, "frames": [FRAME], "traceback": str,
+           "missing": [str], "reused_from_memory": [str]}
+    FRAME = {"file": str, "line": int, "function": str, "text": str, "in_project": bool}
 
     PROJECT  = {"root": str, "dataflows": [DATAFLOW], "problems": [str], "dataflow": str}
     DATAFLOW = `Dataflow.to_dict()` (see studio.core.project)
@@ -35,7 +58,12 @@ Methods (params -> result):
 
 Events:
 
-    loading  {"root": str, "dataflow": str | None}    a load has started
+    loading        {"root": str}                          a load has started
+    run_started    {"run_id": int, "planned": [str]}      the nodes Hamilton will visit
+    node_started   {"run_id": int, "name": str}
+    node_finished  {"run_id": int, "name": str, "status": "computed" | "reused" | "failed",
+                    "seconds": float, "error": str, "summary": {"type", "shape"?, "length"?,
+                    "bytes"}}
 """
 
 from __future__ import annotations
@@ -50,8 +78,13 @@ EVENT = "event"
 
 HELLO = "hello"
 LOAD = "load"
+RUN = "run"
+CLEAR_RESULTS = "clear_results"
 
 EVENT_LOADING = "loading"
+EVENT_RUN_STARTED = "run_started"
+EVENT_NODE_STARTED = "node_started"
+EVENT_NODE_FINISHED = "node_finished"
 
 
 def request(request_id: int, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:

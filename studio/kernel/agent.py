@@ -9,6 +9,7 @@ interrupt reaches them and the kernel shows busy while they work.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import traceback
 from pathlib import Path
@@ -17,8 +18,13 @@ from typing import Any
 from studio.core import protocol
 from studio.core.discovery import ProjectFolderError, discover
 from studio.core.project import Project
+from studio.core.run_plan import RunMode
 from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError
 from studio.kernel.graph_builder import LoadedDataflow, load_dataflow
+from studio.kernel.results import Results
+from studio.kernel.runner import Runner
+from studio.kernel.summaries import summarize
+from studio.kernel.tracebacks import describe
 
 
 class RequestError(Exception):
@@ -31,6 +37,9 @@ class Agent:
         self.user_namespace = user_namespace if user_namespace is not None else {}
         self.project: Project | None = None
         self.loaded: LoadedDataflow | None = None
+        self.runner = Runner(Results())
+        self.user_namespace["results"] = self.runner.results
+        self._run_ids = 0
 
     # -- comm plumbing -------------------------------------------------------
 
@@ -46,7 +55,11 @@ class Agent:
     def _on_msg(self, msg: dict[str, Any]) -> None:
         data = msg["content"]["data"]
         if data.get("kind") == protocol.REQUEST:
-            self.send(self.dispatch(data))
+            reply = self.dispatch(data)
+            # Output printed while serving the request goes out before its reply.
+            for stream in (sys.stdout, sys.stderr):
+                stream.flush()
+            self.send(reply)
 
     def dispatch(self, data: dict[str, Any]) -> dict[str, Any]:
         """Run one request and build its reply; nothing raised escapes."""
@@ -93,14 +106,87 @@ class Agent:
             message = str(error).strip("'\"")
             snapshot = GraphSnapshot("", errors=(LoadError(ErrorKind.PROJECT, message),))
             return {"project": _project_summary(project, None), "snapshot": snapshot.to_dict()}
-        loaded = load_dataflow(project.root, flow, params.get("config") or {})
+        cache_dir = params.get("cache_dir")
+        self.runner.cache_path = Path(cache_dir) if cache_dir else None
+        cache, hook = self.runner.adapters()
+        adapters = [a for a in (cache, hook) if a is not None]
+        loaded = load_dataflow(project.root, flow, params.get("config") or {}, adapters)
         if loaded.driver is not None:
+            loaded.hook = hook
             self.loaded = loaded
             self.user_namespace["dr"] = loaded.driver
         return {
             "project": _project_summary(project, flow.name),
             "snapshot": loaded.snapshot.to_dict(),
         }
+
+    def _handle_run(self, params: dict[str, Any]) -> dict[str, Any]:
+        loaded = self.loaded
+        if loaded is None or loaded.driver is None:
+            raise RequestError("the graph did not load; fix the errors first")
+        self._run_ids += 1
+        listener = _EventListener(self, self._run_ids)
+        outcome = self.runner.run(
+            loaded,
+            list(params.get("nodes") or []),
+            RunMode(params.get("mode", RunMode.UPSTREAM.value)),
+            params.get("inputs") or {},
+            recompute=bool(params.get("recompute")),
+            listener=listener,
+            namespace=self.user_namespace,
+            root=self.project.root if self.project else None,
+        )
+        return {"run_id": self._run_ids, **outcome.to_dict()}
+
+    def _handle_clear_results(self, _params: dict[str, Any]) -> dict[str, Any]:
+        """Forget results in memory and on disk (Hamilton's cache folder)."""
+        self.runner.clear()
+        removed = False
+        path = self.runner.cache_path
+        if path is not None and path.exists():
+            shutil.rmtree(path, ignore_errors=True)
+            removed = True
+        loaded = self.loaded
+        if loaded is not None and loaded.dataflow is not None and loaded.driver is not None:
+            from studio.kernel.graph_builder import build_driver
+
+            cache, hook = self.runner.adapters()
+            adapters = [a for a in (cache, hook) if a is not None]
+            loaded.driver = build_driver(
+                loaded.modules, loaded.dataflow, loaded.config or {}, adapters
+            )
+            loaded.hook = hook
+            self.user_namespace["dr"] = loaded.driver
+        return {"cache_removed": removed}
+
+
+class _EventListener:
+    """Sends a run's progress to the GUI as events."""
+
+    def __init__(self, agent: Agent, run_id: int) -> None:
+        self.agent = agent
+        self.run_id = run_id
+
+    def run_started(self, execution_path: list[str]) -> None:
+        data = {"run_id": self.run_id, "planned": execution_path}
+        self.agent.send(protocol.event(protocol.EVENT_RUN_STARTED, data))
+
+    def node_started(self, name: str) -> None:
+        data = {"run_id": self.run_id, "name": name}
+        self.agent.send(protocol.event(protocol.EVENT_NODE_STARTED, data))
+
+    def node_finished(
+        self, name: str, status: str, seconds: float, error: BaseException | None, result: Any
+    ) -> None:
+        data = {
+            "run_id": self.run_id,
+            "name": name,
+            "status": status,
+            "seconds": seconds,
+            "error": describe(error) if error else "",
+            "summary": summarize(result) if error is None else {},
+        }
+        self.agent.send(protocol.event(protocol.EVENT_NODE_FINISHED, data))
 
 
 def _project_summary(project: Project, chosen: str | None) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from types import CodeType, ModuleType
 
 from studio.core.scan import is_project_path
 from studio.core.snapshot import ErrorKind, LoadError
+from studio.kernel.tracebacks import innermost_project_frame, relative_to_root
 
 
 class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
@@ -138,16 +139,6 @@ def import_fresh(
     return ImportResult(tuple(modules), tuple(errors))
 
 
-def relative_to_root(root: Path, filename: str | None) -> str | None:
-    if not filename:
-        return None
-    path = Path(filename)
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except (ValueError, OSError):
-        return filename
-
-
 def _syntax_error(root: Path, error: SyntaxError) -> LoadError:
     detail = "".join(traceback.format_exception_only(error)).rstrip()
     return LoadError(
@@ -169,7 +160,7 @@ def _not_found(
 
 
 def _import_error(root: Path, name: str, error: BaseException) -> LoadError:
-    file, line = project_frame(root, error.__traceback__)
+    file, line = innermost_project_frame(root, error)
     if isinstance(error, KeyboardInterrupt):
         message = f"importing {name} was interrupted"
     elif isinstance(error, SystemExit):
@@ -178,13 +169,3 @@ def _import_error(root: Path, name: str, error: BaseException) -> LoadError:
         message = f"{type(error).__name__}: {error}"
     detail = "".join(traceback.format_exception(error)).rstrip()
     return LoadError(ErrorKind.IMPORT, message, file=file, line=line, detail=detail)
-
-
-def project_frame(root: Path, tb) -> tuple[str | None, int | None]:  # type: ignore[no-untyped-def]
-    """File and line of the innermost traceback frame inside the project's code."""
-    found: tuple[str | None, int | None] = (None, None)
-    for frame, line in traceback.walk_tb(tb):
-        filename = frame.f_code.co_filename
-        if filename.startswith(str(root)) and is_project_path(root, Path(filename)):
-            found = (relative_to_root(root, filename), line)
-    return found

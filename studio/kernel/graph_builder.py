@@ -22,7 +22,8 @@ from typing import Any
 
 from studio.core.project import Dataflow
 from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError, NodeInfo, NodeRole
-from studio.kernel.fresh_import import import_fresh, relative_to_root
+from studio.kernel.fresh_import import import_fresh
+from studio.kernel.tracebacks import relative_to_root
 
 os.environ.setdefault("HAMILTON_TELEMETRY_ENABLED", "false")
 
@@ -38,6 +39,9 @@ class LoadedDataflow:
     driver: Any | None = None
     modules: tuple[ModuleType, ...] = ()
     config: dict[str, Any] | None = None
+    dataflow: Dataflow | None = None
+    hook: Any | None = None
+    """The progress hook the driver was built with, if any (see studio.kernel.progress)."""
 
 
 def load_dataflow(
@@ -78,7 +82,9 @@ def load_dataflow(
             config=full_config,
             warnings=warnings,
         )
-        return LoadedDataflow(snapshot, modules=imported.modules, config=full_config)
+        return LoadedDataflow(
+            snapshot, modules=imported.modules, config=full_config, dataflow=dataflow
+        )
     snapshot = GraphSnapshot(
         dataflow.name,
         nodes=tuple(describe_nodes(driver, root, imported.modules, full_config)),
@@ -86,7 +92,7 @@ def load_dataflow(
         config=full_config,
         warnings=warnings,
     )
-    return LoadedDataflow(snapshot, driver, imported.modules, full_config)
+    return LoadedDataflow(snapshot, driver, imported.modules, full_config, dataflow)
 
 
 def build_driver(
@@ -108,7 +114,7 @@ def build_driver(
             b = b.with_adapters(*adapters)
         return b
 
-    with _quiet_hamilton():
+    with quiet_hamilton():
         built = builder(dataflow.dynamic_execution).build()
         if not dataflow.dynamic_execution and any(
             n.node_role in (node.NodeType.EXPAND, node.NodeType.COLLECT)
@@ -119,7 +125,7 @@ def build_driver(
 
 
 @contextlib.contextmanager
-def _quiet_hamilton() -> Iterator[None]:
+def quiet_hamilton() -> Iterator[None]:
     """Hamilton logs a banner for every graph error; the caller reports errors itself."""
     logger = logging.getLogger("hamilton")
     level = logger.level

@@ -14,6 +14,7 @@ forked children share).
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -40,8 +41,18 @@ def _kernel_app_class() -> Any:
     return StudioKernelApp
 
 
+class _RoutingLookupFilter(logging.Filter):
+    """ipykernel's shell thread looks a comm up to route its message before the main
+    thread has registered it (right after `comm_open`) and warns "No such comm";
+    the message is then handled normally, so the warning only confuses users."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("No such comm")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HAMILTON_TELEMETRY_ENABLED", "false")
+    logging.getLogger("Comm").addFilter(_RoutingLookupFilter())
     from studio.kernel.agent import install
 
     app = _kernel_app_class().instance()

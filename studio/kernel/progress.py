@@ -1,0 +1,99 @@
+"""Hamilton lifecycle adapters that report a run as it goes.
+
+`ProgressHook` turns Hamilton's graph and node hooks into calls on a
+listener (the agent sends them to the GUI as events) and keeps every
+node's result. `ObservedCache` is Hamilton's own result cache, which also
+says, per node, whether it executed the function or took a stored result.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from hamilton.caching.adapter import CachingEventType, HamiltonCacheAdapter
+from hamilton.lifecycle import GraphExecutionHook, NodeExecutionHook
+
+
+class RunListener(Protocol):
+    def run_started(self, execution_path: list[str]) -> None: ...
+    def node_started(self, name: str) -> None: ...
+    def node_finished(
+        self, name: str, status: str, seconds: float, error: BaseException | None, result: Any
+    ) -> None: ...
+
+
+class ObservedCache(HamiltonCacheAdapter):
+    """Hamilton's cache adapter, remembering for each node whether it ran or was reused."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.outcomes: dict[tuple[str, str], str] = {}
+
+    def _log_event(
+        self, run_id: str, node_name: str, actor: Any, event_type: Any, *args: Any, **kwargs: Any
+    ) -> None:
+        super()._log_event(run_id, node_name, actor, event_type, *args, **kwargs)
+        if event_type is CachingEventType.EXECUTE_NODE:
+            self.outcomes[(run_id, node_name)] = "computed"
+        elif event_type is CachingEventType.GET_RESULT:
+            self.outcomes[(run_id, node_name)] = "reused"
+
+    def outcome(self, run_id: str, node_name: str) -> str | None:
+        return self.outcomes.pop((run_id, node_name), None)
+
+
+@dataclass
+class ProgressHook(NodeExecutionHook, GraphExecutionHook):
+    """Reports node starts and ends to `listener`, and keeps each node's result."""
+
+    listener: RunListener | None = None
+    cache: ObservedCache | None = None
+    results: dict[str, Any] = field(default_factory=dict)
+    running: str | None = None
+    _started: dict[str, float] = field(default_factory=dict)
+    clock: Callable[[], float] = time.perf_counter
+
+    def run_before_graph_execution(
+        self, *, execution_path: Collection[str], run_id: str, **future_kwargs: Any
+    ) -> None:
+        self.running = None
+        if self.listener is not None:
+            self.listener.run_started(list(execution_path))
+
+    def run_after_graph_execution(self, **future_kwargs: Any) -> None:
+        """Nothing to do: `running` still names the node a failed run stopped in."""
+
+    def run_before_node_execution(self, *, node_name: str, **future_kwargs: Any) -> None:
+        self.running = node_name
+        self._started[node_name] = self.clock()
+        if self.listener is not None:
+            self.listener.node_started(node_name)
+
+    def run_after_node_execution(
+        self,
+        *,
+        node_name: str,
+        result: Any,
+        error: Exception | None,
+        success: bool,
+        run_id: str,
+        **future_kwargs: Any,
+    ) -> None:
+        seconds = self.clock() - self._started.pop(node_name, self.clock())
+        if isinstance(sys.exc_info()[1], KeyboardInterrupt):
+            # Hamilton calls post-node hooks from a `finally`, as if the node succeeded.
+            if self.listener is not None:
+                self.listener.node_finished(node_name, "interrupted", seconds, None, None)
+            return
+        self.running = None
+        if success:
+            self.results[node_name] = result
+            status = (self.cache.outcome(run_id, node_name) if self.cache else None) or "computed"
+        else:
+            status = "failed"
+        if self.listener is not None:
+            self.listener.node_finished(node_name, status, seconds, error, result)
