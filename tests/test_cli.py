@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import studio
 from studio.core.resources import example_path
 
@@ -99,3 +101,53 @@ def test_missing_folder_exits_2(tmp_path):
     done = studio_cli("graph", str(tmp_path / "nope"))
     assert done.returncode == 2
     assert b"does not exist" in done.stderr
+
+
+def test_run_prints_results_as_tables():
+    done = studio_cli(
+        "run", str(example_path("spaceflights")), "evaluation_metrics", "price_by_shuttle_type"
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.decode()
+    assert "== evaluation_metrics ==" in out and "'r2_score': 0.79" in out
+    assert "shuttle_type" in out and "Type V5" in out
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".json", ".pkl"])
+def test_run_writes_one_result_by_suffix(tmp_path, suffix):
+    import pandas as pd
+
+    target = tmp_path / f"table{suffix}"
+    done = studio_cli(
+        "run", str(example_path("spaceflights")), "model_input_table", "-o", str(target)
+    )
+    assert done.returncode == 0, done.stderr
+    frame = {
+        ".csv": pd.read_csv,
+        ".parquet": pd.read_parquet,
+        ".json": pd.read_json,
+        ".pkl": pd.read_pickle,
+    }[suffix](target)
+    assert len(frame) == 364 and "price" in frame.columns
+
+
+def test_run_with_config_and_inputs(tmp_path):
+    folder = str(example_path("decorators"))
+    done = studio_cli(
+        "run", folder, "revenue_scaled", "--config", "scaling=minmax", "--input", "data_dir=data"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "0.0" in done.stdout.decode()
+
+
+def test_run_failures_are_readable(troubled_spaceflights):
+    failed = studio_cli("run", str(troubled_spaceflights), "boom")
+    assert failed.returncode == 1
+    err = failed.stderr.decode()
+    assert "node 'boom' failed: ZeroDivisionError: division by zero" in err
+    assert "trouble.py, line 13, in boom" in err
+    missing = studio_cli("run", str(troubled_spaceflights), "boom", "--input", "data_dir=")
+    assert missing.returncode == 2
+    assert "missing inputs: data_dir (str)" in missing.stderr.decode()
+    unknown = studio_cli("run", str(troubled_spaceflights), "nope")
+    assert unknown.returncode == 2 and b"no node named nope" in unknown.stderr

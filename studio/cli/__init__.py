@@ -2,6 +2,7 @@
 
     studio [PATH]                 open the app on a project folder
     studio graph PATH [...]       print a dataflow's graph (JSON, DOT, SVG, PNG)
+    studio run PATH NODE [...]    compute nodes and print or save their results
     studio --version
 
 Headless commands import the project's modules in this process, so nothing
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import studio
 
-COMMANDS = ("graph",)
+COMMANDS = ("graph", "run")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,10 +28,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from studio.kernel import launch
 
         return launch.main(args[1:])
-    if args and args[0] in COMMANDS:
+    if args and args[0] == "graph":
         from studio.cli import graph_command
 
         return graph_command.main(args[1:])
+    if args and args[0] == "run":
+        from studio.cli import run_command
+
+        return run_command.main(args[1:])
     return _open_app(args)
 
 
@@ -38,7 +43,7 @@ def _open_app(args: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="studio",
         description="Dataflow Studio: a visual editor for Apache Hamilton dataflows.",
-        epilog="Headless commands: `studio graph --help`.",
+        epilog="Headless commands: `studio graph --help`, `studio run --help`.",
     )
     parser.add_argument("--version", action="version", version=f"studio {studio.__version__}")
     parser.add_argument(

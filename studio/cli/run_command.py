@@ -1,0 +1,198 @@
+"""`studio run PATH NODE ...`: compute nodes headlessly and print or save their results.
+
+Exit status: 0 when every node computed, 1 when a node failed, 2 when the
+run could not start (graph errors, missing or bad inputs, bad options).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import pickle
+import pprint
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from studio.core.discovery import ProjectFolderError, discover
+from studio.core.run_plan import RunMode
+from studio.core.values import parse_assignments
+
+EXIT_OK = 0
+EXIT_NODE_FAILED = 1
+EXIT_NOT_STARTED = 2
+OUTPUT_FORMATS = (".csv", ".parquet", ".json", ".pkl")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studio run",
+        description="Compute nodes of a Hamilton project and print their results.",
+    )
+    parser.add_argument("path", help="project folder")
+    parser.add_argument("nodes", nargs="+", metavar="NODE", help="nodes to compute")
+    parser.add_argument("--dataflow", help="dataflow name (a driver script's stem, e.g. run)")
+    parser.add_argument(
+        "--config", action="append", default=[], metavar="KEY=VALUE", help="config value"
+    )
+    parser.add_argument(
+        "--input",
+        action="append",
+        default=[],
+        metavar="NAME=EXPR",
+        help="input value: a Python expression (a bare word is taken as text); repeatable",
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        help=f"write the one requested result to a file ({', '.join(OUTPUT_FORMATS)})",
+    )
+    return parser
+
+
+def _split_inputs(items: Sequence[str]) -> dict[str, str]:
+    inputs = {}
+    for item in items:
+        name, sep, expression = item.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--input {item!r} is not of the form NAME=EXPR")
+        inputs[name.strip()] = expression
+    return inputs
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = build_parser()
+    options = parser.parse_args(argv)
+    try:
+        config = parse_assignments(options.config, "--config")
+        typed_inputs = _split_inputs(options.input)
+    except ValueError as error:
+        parser.error(str(error))
+    if options.output is not None:
+        if len(options.nodes) != 1:
+            parser.error("--output writes one result: name exactly one node")
+        if options.output.suffix not in OUTPUT_FORMATS:
+            parser.error(f"--output must end in one of {', '.join(OUTPUT_FORMATS)}")
+    try:
+        project = discover(options.path)
+        flow = project.dataflow(options.dataflow)
+    except (ProjectFolderError, LookupError) as error:
+        return _fail(str(error).strip("'\""), EXIT_NOT_STARTED)
+
+    from studio.kernel.graph_builder import load_dataflow
+    from studio.kernel.runner import Runner
+
+    runner = Runner()
+    _, hook = runner.adapters()
+    with _running_in(project.root):
+        loaded = load_dataflow(project.root, flow, config, [hook])
+        if loaded.driver is None:
+            for error in loaded.snapshot.errors:
+                print(f"  {error}", file=sys.stderr)
+            return _fail("the graph did not load", EXIT_NOT_STARTED)
+        loaded.hook = hook
+        unknown = [n for n in options.nodes if n not in {i.name for i in loaded.snapshot.nodes}]
+        if unknown:
+            return _fail(f"no node named {', '.join(unknown)} in {flow.name}", EXIT_NOT_STARTED)
+        expressions = {name: repr(value) for name, value in flow.inputs.items()}
+        expressions.update(typed_inputs)
+        outcome = runner.run(
+            loaded,
+            list(options.nodes),
+            RunMode.UPSTREAM,
+            expressions,
+            root=project.root,
+            bare_words_are_strings=True,
+        )
+    if outcome.status in ("missing_inputs", "bad_inputs"):
+        hint = " (give them with --input NAME=EXPR)" if outcome.missing else ""
+        return _fail(outcome.message + hint, EXIT_NOT_STARTED)
+    if outcome.status != "done":
+        where = [f for f in outcome.frames if f["in_project"]]
+        for frame in where:
+            print(
+                f"  {frame['file']}, line {frame['line']}, in {frame['function']}", file=sys.stderr
+            )
+            if frame["text"]:
+                print(f"    {frame['text']}", file=sys.stderr)
+        node = f"node {outcome.failed_node!r} failed: " if outcome.failed_node else ""
+        return _fail(node + outcome.message, EXIT_NODE_FAILED)
+    if options.output is not None:
+        try:
+            write_result(runner.results[options.nodes[0]], options.output)
+        except (TypeError, ValueError, OSError, ImportError) as error:
+            return _fail(f"cannot write {options.output}: {error}", EXIT_NODE_FAILED)
+        print(f"wrote {options.nodes[0]} to {options.output}", file=sys.stderr)
+        return EXIT_OK
+    for name in options.nodes:
+        print(f"== {name} ==")
+        print(format_result(runner.results[name]))
+    return EXIT_OK
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"studio: {message}", file=sys.stderr)
+    return code
+
+
+@contextlib.contextmanager
+def _running_in(folder: Path) -> Iterator[None]:
+    previous = Path.cwd()
+    os.chdir(folder)
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        os.chdir(previous)
+
+
+def format_result(value: Any) -> str:
+    """Frames as text tables (long ones cut in the middle, as pandas does); the rest readable."""
+    to_string = getattr(value, "to_string", None)
+    if callable(to_string) and hasattr(value, "shape"):
+        if getattr(value, "ndim", 1) == 2:
+            return str(to_string(max_rows=60, max_cols=12))
+        return str(to_string(max_rows=60))
+    if type(value).__module__ == "numpy" and hasattr(value, "shape"):
+        import numpy as np
+
+        return np.array2string(value, threshold=200)
+    return pprint.pformat(value, width=100, sort_dicts=False)
+
+
+def write_result(value: Any, path: Path) -> None:
+    import pandas as pd
+
+    suffix = path.suffix
+    if suffix == ".pkl":
+        with path.open("wb") as handle:
+            pickle.dump(value, handle)
+        return
+    frame = _as_frame(value, pd)
+    if suffix == ".csv":
+        if frame is None:
+            raise TypeError(f"a {type(value).__name__} is not a table; use .json or .pkl")
+        frame.to_csv(path, index=not isinstance(frame.index, pd.RangeIndex))
+    elif suffix == ".parquet":
+        if frame is None:
+            raise TypeError(f"a {type(value).__name__} is not a table; use .json or .pkl")
+        frame.to_parquet(path)
+    elif suffix == ".json":
+        if frame is not None:
+            frame.to_json(path, orient="records", date_format="iso", indent=2)
+        else:
+            path.write_text(json.dumps(value, indent=2, default=str) + "\n")
+
+
+def _as_frame(value: Any, pd: Any) -> Any:
+    if isinstance(value, pd.DataFrame):
+        return value
+    if isinstance(value, pd.Series):
+        return value.to_frame(name=value.name if value.name is not None else "value")
+    if type(value).__module__ == "numpy" and getattr(value, "ndim", 0) in (1, 2):
+        return pd.DataFrame(value)
+    return None
