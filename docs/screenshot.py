@@ -14,6 +14,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["STUDIO_CONFIG_DIR"] = tempfile.mkdtemp(prefix="studio-screenshot-")
+os.environ["STUDIO_CACHE_DIR"] = tempfile.mkdtemp(prefix="studio-screenshot-cache-")
 
 from PySide6.QtCore import QTimer
 
@@ -28,6 +29,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--example", default="spaceflights")
     parser.add_argument("--select", default="model_input_table")
+    parser.add_argument(
+        "--run", default="evaluation_metrics", help="node to run first ('' for none)"
+    )
     parser.add_argument("--dark", action="store_true")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     options = parser.parse_args()
@@ -38,7 +42,11 @@ def main() -> int:
 
     def shown(_snapshot: object, first: bool) -> None:
         if first:
-            QTimer.singleShot(300, capture)
+            QTimer.singleShot(300, run if options.run else capture)
+
+    def run() -> None:
+        window.runs.running_changed.connect(lambda running: running or capture())
+        window.runs.run([options.run])
 
     def capture() -> None:
         if options.dark:

@@ -31,6 +31,7 @@ def studio_config(tmp_path, monkeypatch):
     """Settings go to a private folder, never the user's."""
     folder = tmp_path / "studio-config"
     monkeypatch.setenv("STUDIO_CONFIG_DIR", str(folder))
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "studio-cache"))
     return folder
 
 
@@ -60,3 +61,43 @@ def open_window(qtbot, studio_config):
     yield open_
     for window in windows:
         window.close()
+
+
+TROUBLE_MODULE = '''
+import os
+
+
+def forever(data_dir: str) -> int:
+    """Loops until interrupted."""
+    while True:
+        pass
+
+
+def boom(data_dir: str) -> float:
+    """Divides by zero on line 13."""
+    return 1 / 0
+
+
+def chatty(data_dir: str) -> str:
+    print("hello from a node")
+    return data_dir
+
+
+def die(data_dir: str) -> int:
+    """Ends its own process."""
+    os._exit(7)
+'''
+
+
+@pytest.fixture
+def troubled_spaceflights(example_copy):
+    """Spaceflights plus a module of nodes that loop, raise, print and kill their process."""
+    folder = example_copy("spaceflights")
+    (folder / "trouble.py").write_text(TROUBLE_MODULE)
+    run_py = folder / "run.py"
+    run_py.write_text(
+        run_py.read_text()
+        .replace("import reporting\n", "import reporting\nimport trouble\n")
+        .replace("data_science, reporting)", "data_science, reporting, trouble)")
+    )
+    return folder

@@ -18,6 +18,16 @@ from PySide6.QtCore import QByteArray, QSettings
 MAX_RECENT = 10
 
 
+def cache_dir_for(root: Path) -> Path:
+    """Where Hamilton's result cache for a project lives (never inside the project).
+
+    `$STUDIO_CACHE_DIR` replaces the user's cache folder (tests use it).
+    """
+    override = os.environ.get("STUDIO_CACHE_DIR")
+    base = Path(override) if override else Path(platformdirs.user_cache_dir("dataflow-studio"))
+    return base / "projects" / f"{root.name}-{_project_key(root)}" / "hamilton-cache"
+
+
 def config_dir() -> Path:
     override = os.environ.get("STUDIO_CONFIG_DIR")
     return Path(override) if override else Path(platformdirs.user_config_dir("dataflow-studio"))

@@ -49,6 +49,8 @@ class GraphController(QObject):
     """Loading or laying out: (busy, what)."""
     load_finished = Signal(bool)
     """A load reply was handled (True when it produced a graph)."""
+    load_requested = Signal()
+    """A load was sent to the current kernel: requests sent after it see its graph."""
 
     def __init__(
         self,
@@ -70,6 +72,7 @@ class GraphController(QObject):
         self.config_overrides: dict[str, dict[str, Any]] = {}
         self.direction = Direction.LEFT_RIGHT
         self.engine = "auto"
+        self.cache_dir: Path | None = None
         self.problems: list[str] = []
         self.timings: dict[str, float] = {}
         self._loading = False
@@ -81,6 +84,8 @@ class GraphController(QObject):
         self._pending_first = False
         self._change_started: float | None = None
         self._error_banner = False
+        self.load_requested_on_kernel = False
+        session.state_changed.connect(self._on_kernel_state)
         session.ready.connect(self._on_kernel_ready)
         session.died.connect(self._on_kernel_died)
         self.watcher.changed.connect(self._on_files_changed)
@@ -145,12 +150,15 @@ class GraphController(QObject):
         self.busy_changed.emit(True, "Loading the graph…")
         self.timings["load_started"] = time.perf_counter()
         self.session.request(protocol.LOAD, self._in_flight, self._on_load_reply)
+        self.load_requested_on_kernel = True
+        self.load_requested.emit()
 
     def _load_params(self) -> dict[str, Any]:
         return {
             "root": str(self.root),
             "dataflow": self.dataflow,
             "config": self.config_overrides.get(self.dataflow or "", {}),
+            "cache_dir": str(self.cache_dir) if self.cache_dir else None,
         }
 
     def relayout(self, first: bool = False) -> None:
@@ -165,6 +173,10 @@ class GraphController(QObject):
 
     # -- kernel -------------------------------------------------------------
 
+    def _on_kernel_state(self, state: str) -> None:
+        if state in ("starting", "dead", "stopped"):
+            self.load_requested_on_kernel = False
+
     def _on_kernel_ready(self, _info: dict) -> None:
         self._loading = False
         if not self._crashed_on_load:
@@ -177,7 +189,7 @@ class GraphController(QObject):
                 "process when it is imported (os._exit, a crash in a C extension). A new "
                 "kernel is ready; fix the module and save, and the graph reloads."
             )
-        else:
+        elif not self.session.requests_lost_at_death:  # otherwise their callers report it
             self.banner.emit(
                 BannerKind.INFO,
                 f"The kernel stopped ({reason}). A new kernel was started and the graph "

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QToolBar,
@@ -34,9 +35,10 @@ from PySide6.QtWidgets import (
 from studio import __version__
 from studio.core.layout import Direction
 from studio.core.resources import example_path, resources_root
+from studio.core.run_plan import RunMode
 from studio.core.search import match_names
-from studio.core.snapshot import GraphSnapshot
-from studio.ui.app_settings import AppSettings
+from studio.core.snapshot import GraphSnapshot, NodeRole
+from studio.ui.app_settings import AppSettings, cache_dir_for
 from studio.ui.canvas.export import export_png, export_svg
 from studio.ui.canvas.legend import Legend
 from studio.ui.canvas.scene import GraphScene
@@ -45,7 +47,10 @@ from studio.ui.graph_controller import GraphController
 from studio.ui.kernel.session import KernelSession, KernelState
 from studio.ui.panels.banner import Banner, BannerKind
 from studio.ui.panels.config_editor import ConfigEditor
+from studio.ui.panels.inputs_panel import InputsPanel
 from studio.ui.panels.inspector import InspectorPanel
+from studio.ui.panels.run_log import RunLogPanel
+from studio.ui.run_controller import RunController
 from studio.ui.theme import THEMES, Theme, apply_to_application
 
 EXAMPLES = ("spaceflights", "decorators")
@@ -76,7 +81,13 @@ class MainWindow(QMainWindow):
         self.banner = Banner(theme)
         self.inspector = InspectorPanel(theme)
         self.config_editor = ConfigEditor()
+        self.inputs_panel = InputsPanel()
+        self.run_log = RunLogPanel()
         self.controller = GraphController(self.session, self.scene, self._anchor, self)
+        self.runs = RunController(
+            self.session, self.controller, self.inputs_panel.expressions, self
+        )
+        self._input_values: dict[str, dict[str, str]] = {}
         self._shut_down = False
         self._search_matches: list[str] = []
         self._search_index = -1
@@ -106,9 +117,18 @@ class MainWindow(QMainWindow):
         self.config_dock = QDockWidget("Config", self)
         self.config_dock.setObjectName("config")
         self.config_dock.setWidget(self.config_editor)
+        self.inputs_dock = QDockWidget("Inputs", self)
+        self.inputs_dock.setObjectName("inputs")
+        self.inputs_dock.setWidget(self.inputs_panel)
+        self.run_log_dock = QDockWidget("Run Log", self)
+        self.run_log_dock.setObjectName("run-log")
+        self.run_log_dock.setWidget(self.run_log)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector_dock)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inputs_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.config_dock)
-        self.tabifyDockWidget(self.inspector_dock, self.config_dock)
+        self.tabifyDockWidget(self.inspector_dock, self.inputs_dock)
+        self.tabifyDockWidget(self.inputs_dock, self.config_dock)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.run_log_dock)
         self.inspector_dock.raise_()
 
     def _build_toolbar(self) -> None:
@@ -123,6 +143,35 @@ class MainWindow(QMainWindow):
         self.open_action.setToolTip("Open a project folder (Ctrl+O)")
         self.open_action.triggered.connect(self.choose_folder)
         bar.addAction(self.open_action)
+        bar.addSeparator()
+        self.run_action = QAction("▶ Run", self)
+        self.run_action.setShortcut(QKeySequence("Ctrl+Return"))
+        self.run_action.setToolTip("Run the selected nodes and what they need (Ctrl+Enter)")
+        self.run_action.triggered.connect(lambda: self.run_selected(RunMode.UPSTREAM))
+        self.run_all_action = QAction("Run All", self)
+        self.run_all_action.setShortcut(QKeySequence("Ctrl+Shift+Return"))
+        self.run_all_action.setToolTip("Compute every sink of the graph (Ctrl+Shift+Enter)")
+        self.run_all_action.triggered.connect(lambda: self.runs.run([], RunMode.ALL))
+        self.stop_action = QAction("■ Stop", self)
+        self.stop_action.setToolTip("Interrupt the running node (Esc)")
+        self.stop_action.setEnabled(False)
+        self.stop_action.triggered.connect(self.stop_run)
+        self.run_downstream_action = QAction("Run Downstream", self)
+        self.run_downstream_action.setToolTip(
+            "Run the selected nodes and everything that uses them"
+        )
+        self.run_downstream_action.triggered.connect(lambda: self.run_selected(RunMode.DOWNSTREAM))
+        self.recompute_action = QAction("Recompute", self)
+        self.recompute_action.setShortcut(QKeySequence("Ctrl+Alt+Return"))
+        self.recompute_action.setToolTip("Run the selected nodes without reusing any result")
+        self.recompute_action.triggered.connect(
+            lambda: self.run_selected(RunMode.UPSTREAM, recompute=True)
+        )
+        self.clear_results_action = QAction("Clear Results", self)
+        self.clear_results_action.setToolTip("Forget results in the kernel and on disk")
+        self.clear_results_action.triggered.connect(self.clear_results)
+        for action in (self.run_action, self.run_all_action, self.stop_action):
+            bar.addAction(action)
         bar.addSeparator()
         self.dataflow_label = QLabel(" Dataflow ")
         self.dataflow_combo = QComboBox()
@@ -167,8 +216,14 @@ class MainWindow(QMainWindow):
         self.progress.setFixedWidth(120)
         self.progress.setMaximumHeight(14)
         self.progress.hide()
+        self.run_progress = QProgressBar()
+        self.run_progress.setFixedWidth(160)
+        self.run_progress.setMaximumHeight(14)
+        self.run_progress.setFormat("%v of %m nodes")
+        self.run_progress.hide()
         status.addWidget(self.kernel_label)
         status.addWidget(self.graph_label)
+        status.addPermanentWidget(self.run_progress)
         status.addPermanentWidget(self.progress)
         status.addPermanentWidget(self.timing_label)
         self._update_kernel_label(KernelState.STOPPED.value)
@@ -238,11 +293,24 @@ class MainWindow(QMainWindow):
         self.legend_action.setChecked(True)
         self.legend_action.toggled.connect(self.legend.setVisible)
         view_menu.addSeparator()
-        view_menu.addAction(self.inspector_dock.toggleViewAction())
-        view_menu.addAction(self.config_dock.toggleViewAction())
+        for dock in (self.inspector_dock, self.inputs_dock, self.config_dock, self.run_log_dock):
+            view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         reload_action = view_menu.addAction("&Reload Graph", self.controller.reload)
         reload_action.setShortcut(QKeySequence("F5"))
+
+        run_menu = menu.addMenu("&Run")
+        for action in (
+            self.run_action,
+            self.run_downstream_action,
+            self.recompute_action,
+            self.run_all_action,
+        ):
+            run_menu.addAction(action)
+        run_menu.addSeparator()
+        run_menu.addAction(self.stop_action)
+        run_menu.addSeparator()
+        run_menu.addAction(self.clear_results_action)
 
         kernel_menu = menu.addMenu("&Kernel")
         restart = kernel_menu.addAction("&Restart Kernel", self.restart_kernel)
@@ -275,7 +343,18 @@ class MainWindow(QMainWindow):
         self.dataflow_combo.activated.connect(
             lambda index: self.controller.choose_dataflow(self.dataflow_combo.itemText(index))
         )
-        self.view.escape_pressed.connect(self.clear_selection)
+        self.view.escape_pressed.connect(self._on_escape)
+        self.view.node_menu_requested.connect(self._show_node_menu)
+        self.scene.node_activated.connect(lambda name: self.runs.run([name]))
+        self.runs.running_changed.connect(self._on_running_changed)
+        self.runs.progress.connect(self._on_run_progress)
+        self.runs.run_added.connect(self._on_run_added)
+        self.runs.run_updated.connect(self.run_log.update_run)
+        self.runs.missing_inputs.connect(self._on_missing_inputs)
+        self.runs.problem.connect(lambda text: self.banner.show_message(BannerKind.ERROR, text))
+        self.runs.output_outside_run.connect(self.run_log.add_kernel_output)
+        self.run_log.location_requested.connect(self._show_location)
+        self.inputs_panel.changed.connect(self._on_inputs_changed)
         self.search_field.textChanged.connect(self._on_search_text)
         self.search_field.returnPressed.connect(self._next_match)
 
@@ -316,6 +395,8 @@ class MainWindow(QMainWindow):
         self.settings.add_recent_folder(root)
         self.setWindowTitle(f"{root.name} — Dataflow Studio")
         self.graph_label.setText("loading…")
+        self._input_values = dict(state.get("inputs", {}))
+        self.controller.cache_dir = cache_dir_for(root)
         self.controller.open_project(root, state.get("dataflow"), state.get("config", {}))
         return True
 
@@ -334,7 +415,11 @@ class MainWindow(QMainWindow):
         if root is not None:
             self.settings.save_project_state(
                 root,
-                {"dataflow": self.controller.dataflow, "config": self.controller.config_overrides},
+                {
+                    "dataflow": self.controller.dataflow,
+                    "config": self.controller.config_overrides,
+                    "inputs": self._input_values,
+                },
             )
 
     def _fill_recent_menu(self) -> None:
@@ -383,6 +468,8 @@ class MainWindow(QMainWindow):
         if first:
             self.view.fit_all()
             QTimer.singleShot(0, self.view.fit_all)
+        self._refresh_inputs(snapshot)
+        self.runs.refresh_staleness()
         self._refresh_inspector()
         if self.search_field.text():
             self._on_search_text(self.search_field.text())
@@ -406,6 +493,81 @@ class MainWindow(QMainWindow):
             details = f" · Python {info.get('python', '?')} · Hamilton {info.get('hamilton', '?')}"
         self.kernel_label.setText(f"<span style='color:{colour}'>●</span> Kernel {state}{details}")
         self.kernel_label.setToolTip(f"kernel process {info.get('pid', '–')}" if info else "")
+
+    # -- runs -----------------------------------------------------------------
+
+    def run_selected(self, mode: RunMode, recompute: bool = False) -> None:
+        self.runs.run(self.scene.selected_names(), mode, recompute)
+
+    def stop_run(self) -> None:
+        if self.runs.stop():
+            self.statusBar().showMessage("Stopping the run…", 3000)
+
+    def clear_results(self) -> None:
+        self.runs.clear_results()
+        self.statusBar().showMessage("Results cleared (memory and on-disk cache)", 4000)
+
+    def _on_escape(self) -> None:
+        if self.runs.running:
+            self.stop_run()
+        else:
+            self.clear_selection()
+
+    def _on_running_changed(self, running: bool) -> None:
+        self.stop_action.setEnabled(running)
+        for action in (self.run_action, self.run_all_action, self.run_downstream_action):
+            action.setEnabled(not running)
+        self.recompute_action.setEnabled(not running)
+        self.run_progress.setVisible(running)
+        if running:
+            self.run_progress.setRange(0, 0)
+
+    def _on_run_progress(self, finished: int, planned: int) -> None:
+        self.run_progress.setRange(0, max(planned, 1))
+        self.run_progress.setValue(finished)
+
+    def _on_run_added(self, record: Any) -> None:
+        self.run_log.add_run(record)
+        self.run_log_dock.show()
+
+    def _on_missing_inputs(self, names: list[str]) -> None:
+        self.inputs_dock.show()
+        self.inputs_dock.raise_()
+        self.inputs_panel.mark_missing(names)
+        snapshot = self.scene.snapshot
+        described = ", ".join(f"{n} ({snapshot.node(n).type})" if snapshot else n for n in names)
+        self.banner.show_message(
+            BannerKind.ERROR,
+            f"The run needs inputs that have no value: {described}. Type them in the "
+            'Inputs panel (Python expressions, like "data/x.csv" or 42) and run again.',
+        )
+
+    def _on_inputs_changed(self) -> None:
+        if self.controller.dataflow is not None:
+            self._input_values[self.controller.dataflow] = self.inputs_panel.user_values()
+        self.runs.refresh_staleness()
+
+    def _refresh_inputs(self, snapshot: GraphSnapshot) -> None:
+        flow = self.controller.current_dataflow()
+        inputs = [(n.name, n.type) for n in snapshot.nodes if n.role is NodeRole.INPUT]
+        defaults = {k: repr(v) for k, v in (flow.inputs if flow else {}).items()}
+        values = self._input_values.get(self.controller.dataflow or "", {})
+        self.inputs_panel.set_inputs(inputs, defaults, values)
+
+    def _show_node_menu(self, name: str, position: Any) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.run_action)
+        menu.addAction(self.run_downstream_action)
+        menu.addAction(self.recompute_action)
+        menu.addSeparator()
+        menu.addAction("Show Source", lambda: self._show_in_inspector(name))
+        menu.addAction("Copy Name", lambda: QApplication.clipboard().setText(name))
+        menu.popup(position)
+
+    def _show_in_inspector(self, name: str) -> None:
+        self.inspector_dock.show()
+        self.inspector_dock.raise_()
+        self.go_to_node(name)
 
     def _show_dataflow_selector(self, visible: bool) -> None:
         self.dataflow_label_action.setVisible(visible)
@@ -525,12 +687,16 @@ class MainWindow(QMainWindow):
     def _show_shortcuts(self) -> None:
         rows = [
             ("Ctrl+O", "open a project folder"),
+            ("Double-click", "run a node (and what it needs)"),
+            ("Ctrl+Enter", "run the selected nodes"),
+            ("Ctrl+Shift+Enter", "run every sink"),
+            ("Ctrl+Alt+Enter", "recompute the selected nodes (no reuse)"),
+            ("Esc", "stop a run; otherwise clear the selection and the search"),
             ("Ctrl+F", "find a node; Enter for the next match"),
             ("F", "fit the graph in view"),
             ("+ / -", "zoom in / out (or the mouse wheel, around the cursor)"),
             ("Ctrl+0", "actual size"),
             ("Arrow keys", "pan (or drag the background)"),
-            ("Esc", "clear the selection and the search"),
             ("Ctrl+L", "left to right / top to bottom"),
             ("F5", "reload the graph"),
             ("Ctrl+Shift+R", "restart the kernel"),

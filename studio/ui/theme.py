@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
+from studio.core.run_state import NodeState
 from studio.core.snapshot import NodeKind
 
 
@@ -39,6 +40,7 @@ class Theme:
     banner_error: QColor
     banner_info: QColor
     kinds: dict[NodeKind, KindStyle]
+    states: dict[NodeState, QColor]
     window: QColor
     base: QColor
     text: QColor
@@ -79,6 +81,14 @@ LIGHT = Theme(
         NodeKind.CONFIG_DEPENDENT: KindStyle(_c("#8256d0"), _c("#faf7ff")),
         NodeKind.GENERATED: KindStyle(_c("#1f9d80"), _c("#f4fbf9")),
     },
+    states={
+        NodeState.QUEUED: _c("#9aa5b4"),
+        NodeState.RUNNING: _c("#2f6fdf"),
+        NodeState.DONE: _c("#2fa84f"),
+        NodeState.REUSED: _c("#2fa84f"),
+        NodeState.FAILED: _c("#d62d2d"),
+        NodeState.STALE: _c("#d9960b"),
+    },
     window=_c("#eef1f5"),
     base=_c("#ffffff"),
     text=_c("#1c2430"),
@@ -111,6 +121,14 @@ DARK = Theme(
         NodeKind.CONFIG: KindStyle(_c("#e0a526"), _c("#2f2a1e"), dashed=True),
         NodeKind.CONFIG_DEPENDENT: KindStyle(_c("#a682f0"), _c("#2b2637")),
         NodeKind.GENERATED: KindStyle(_c("#35c29f"), _c("#1f2e2b")),
+    },
+    states={
+        NodeState.QUEUED: _c("#7c8796"),
+        NodeState.RUNNING: _c("#5b9cff"),
+        NodeState.DONE: _c("#4cc36b"),
+        NodeState.REUSED: _c("#4cc36b"),
+        NodeState.FAILED: _c("#ff5c5c"),
+        NodeState.STALE: _c("#f0b429"),
     },
     window=_c("#23272e"),
     base=_c("#1b1f25"),

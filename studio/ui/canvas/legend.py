@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
+from studio.core.run_state import NodeState
+from studio.ui.canvas.items.node_item import paint_state_badge
 from studio.ui.theme import KIND_LABELS, Theme
+
+STATE_LABELS = {
+    NodeState.QUEUED: "queued",
+    NodeState.RUNNING: "running",
+    NodeState.DONE: "computed",
+    NodeState.REUSED: "reused",
+    NodeState.FAILED: "failed",
+    NodeState.STALE: "stale",
+}
 
 _ROW = 18
 _PAD = 10
@@ -19,8 +30,10 @@ class Legend(QWidget):
         self.theme = theme
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         rows = len(KIND_LABELS) + 1
-        width = max(self.fontMetrics().horizontalAdvance(t) for t in KIND_LABELS.values())
-        self.setFixedSize(QSize(width + _SWATCH + 3 * _PAD + 4, rows * _ROW + 2 * _PAD))
+        labels = [*KIND_LABELS.values(), *STATE_LABELS.values()]
+        width = max(self.fontMetrics().horizontalAdvance(t) for t in labels)
+        self._column = width + _SWATCH + 3 * _PAD
+        self.setFixedSize(QSize(2 * self._column + 4, rows * _ROW + 2 * _PAD))
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
@@ -61,4 +74,15 @@ class Legend(QWidget):
             Qt.AlignmentFlag.AlignVCenter,
             "code changed",
         )
+        y = _PAD
+        for state, label in STATE_LABELS.items():
+            centre = QPointF(self._column + _PAD + _SWATCH / 2, y + _ROW / 2)
+            paint_state_badge(painter, centre, state, theme, spin=90)
+            painter.setPen(theme.node_text)
+            painter.drawText(
+                QRectF(self._column + _PAD * 2 + _SWATCH, y, self._column, _ROW),
+                Qt.AlignmentFlag.AlignVCenter,
+                label,
+            )
+            y += _ROW
         painter.end()

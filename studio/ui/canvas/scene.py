@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEasingCurve, QPointF, QRectF, QVariantAnimation, Signal
+from PySide6.QtCore import QEasingCurve, QPointF, QRectF, QTimer, QVariantAnimation, Signal
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from studio.core.layout import Direction, EdgeRoute, LayoutNode, LayoutRequest, LayoutResult
 from studio.core.lineage import GraphIndex
+from studio.core.run_state import NodeState, RunState
 from studio.core.snapshot import GraphSnapshot
 from studio.ui.canvas.items.edge_item import EdgeItem
 from studio.ui.canvas.items.node_item import (
@@ -71,6 +72,10 @@ class GraphScene(QGraphicsScene):
         self._region_moves: dict[str, tuple[QRectF, QRectF]] = {}
         self._fading_in: list[NodeItem] = []
         self._final_routes: dict[tuple[str, str], EdgeRoute] = {}
+        self.run_state = RunState()
+        self._spinner = QTimer(self)
+        self._spinner.setInterval(70)
+        self._spinner.timeout.connect(self._spin)
         self.setBackgroundBrush(theme.canvas)
         self.selectionChanged.connect(self.update_emphasis)
 
@@ -122,6 +127,7 @@ class GraphScene(QGraphicsScene):
             item = self.nodes.get(info.name)
             if item is None:
                 item = NodeItem(info, size, self.theme)
+                item.set_run(self.run_state.get(info.name))
                 item.setPos(target)
                 self.addItem(item)
                 self.nodes[info.name] = item
@@ -234,6 +240,22 @@ class GraphScene(QGraphicsScene):
     @property
     def animating(self) -> bool:
         return self._animation.state() == QVariantAnimation.State.Running
+
+    def show_run_states(self, names: Iterable[str] | None = None) -> None:
+        """Repaint the run badges of `names` (all nodes when None) from `run_state`."""
+        targets = self.nodes if names is None else [n for n in names if n in self.nodes]
+        for name in targets:
+            self.nodes[name].set_run(self.run_state.get(name))
+        running = any(run.state is NodeState.RUNNING for run in self.run_state.nodes.values())
+        if running and not self._spinner.isActive():
+            self._spinner.start()
+        elif not running:
+            self._spinner.stop()
+
+    def _spin(self) -> None:
+        for name, run in self.run_state.nodes.items():
+            if run.state is NodeState.RUNNING and name in self.nodes:
+                self.nodes[name].advance_spinner()
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimeLine, Signal
-from PySide6.QtGui import QBrush, QKeyEvent, QPainter, QPixmap, QTransform, QWheelEvent
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimeLine, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QContextMenuEvent,
+    QKeyEvent,
+    QPainter,
+    QPixmap,
+    QTransform,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from studio.ui.canvas.items.node_item import NodeItem
@@ -20,6 +28,8 @@ _GRID = 24.0
 class GraphView(QGraphicsView):
     escape_pressed = Signal()
     zoom_changed = Signal(float)
+    node_menu_requested = Signal(str, QPoint)
+    """Right-click on a node: (name, global position)."""
 
     def __init__(self, scene: GraphScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
@@ -150,6 +160,16 @@ class GraphView(QGraphicsView):
             super().keyPressEvent(event)
             return
         event.accept()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        for item in self.items(event.pos()):
+            if isinstance(item, NodeItem):
+                if not item.isSelected():
+                    self.graph_scene().select_nodes([item.name])
+                self.node_menu_requested.emit(item.name, event.globalPos())
+                event.accept()
+                return
+        super().contextMenuEvent(event)
 
     def _pan(self, dx: int, dy: int) -> None:
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + dx)

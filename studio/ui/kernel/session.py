@@ -71,6 +71,8 @@ class KernelSession(QObject):
         self._ids = itertools.count(1)
         self._state = KernelState.STOPPED
         self._info: dict[str, Any] = {}
+        self.requests_lost_at_death = 0
+        """How many requests the last death cut short (their callers report it)."""
         self._alive_timer = QTimer(self)
         self._alive_timer.setInterval(_POLL_MS)
         self._alive_timer.timeout.connect(self._check_alive)
@@ -228,6 +230,7 @@ class KernelSession(QObject):
         self._alive_timer.stop()
         reason = _exit_reason(code)
         self._set_state(KernelState.DEAD)
+        self.requests_lost_at_death = len(self._pending)
         self._fail_pending(f"the kernel died ({reason})")
         self._comm = None
         self.died.emit(reason)

@@ -56,7 +56,9 @@ class ConfigEditor(QWidget):
         self._remove.clicked.connect(self._remove_selected)
         self._reset.clicked.connect(lambda: self.set_config(self._defaults, {}))
         self._apply.clicked.connect(self.apply)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self.apply)
+        apply_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self, self.apply)
+        # Only inside the editor: in the rest of the window Ctrl+Return runs nodes.
+        apply_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         buttons = QHBoxLayout()
         for button in (self._add, self._remove, self._reset):
             buttons.addWidget(button)

@@ -8,10 +8,14 @@ from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from studio.core.run_state import NodeRun, NodeState
 from studio.core.snapshot import NodeInfo
 from studio.ui.theme import Theme
 
 NODE_HEIGHT = 44.0
+_BADGE = 18.0
+_TIMED = (NodeState.DONE, NodeState.REUSED, NodeState.STALE)
+_DURATION = 46.0
 _MIN_WIDTH = 96.0
 _PAD_X = 14.0
 _ACCENT = 5.0
@@ -44,8 +48,19 @@ class Emphasis(enum.Enum):
 
 
 def node_size(info: NodeInfo, name_metrics: QFontMetricsF, type_metrics: QFontMetricsF) -> QSizeF:
-    text = max(name_metrics.horizontalAdvance(info.name), type_metrics.horizontalAdvance(info.type))
-    return QSizeF(max(_MIN_WIDTH, text + 2 * _PAD_X + _ACCENT), NODE_HEIGHT)
+    text = max(
+        name_metrics.horizontalAdvance(info.name),
+        type_metrics.horizontalAdvance(info.type) + _DURATION,
+    )
+    return QSizeF(max(_MIN_WIDTH, text + 2 * _PAD_X + _ACCENT + _BADGE), NODE_HEIGHT)
+
+
+def format_seconds(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    return f"{int(seconds // 60)} min {seconds % 60:.0f} s"
 
 
 class NodeItem(QGraphicsItem):
@@ -57,6 +72,8 @@ class NodeItem(QGraphicsItem):
         self.emphasis = Emphasis.NORMAL
         self.changed = False
         self.search_hit = False
+        self.run = NodeRun()
+        self.spin = 0
         self._name_font = name_font()
         self._type_font = type_font()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -93,6 +110,15 @@ class NodeItem(QGraphicsItem):
             self._update_tooltip()
             self.update()
 
+    def set_run(self, run: NodeRun) -> None:
+        self.run = run
+        self._update_tooltip()
+        self.update()
+
+    def advance_spinner(self) -> None:
+        self.spin = (self.spin + 30) % 360
+        self.update()
+
     def set_search_hit(self, hit: bool) -> None:
         if hit != self.search_hit:
             self.search_hit = hit
@@ -104,6 +130,12 @@ class NodeItem(QGraphicsItem):
             parts.append(self.info.doc.replace("\n", "<br>"))
         if self.changed:
             parts.append("<i>code changed since the graph was opened</i>")
+        run = getattr(self, "run", None)
+        if run is not None and run.state is not NodeState.NOT_COMPUTED:
+            timing = f" in {format_seconds(run.seconds)}" if run.seconds is not None else ""
+            parts.append(f"<i>{run.state.value}{timing}</i>")
+            if run.error:
+                parts.append(f"<span style='color:#d62d2d'>{run.error}</span>")
         self.setToolTip("<br>".join(parts))
 
     def card_rect(self) -> QRectF:
@@ -145,6 +177,10 @@ class NodeItem(QGraphicsItem):
             border, width = theme.downstream, 1.8
         elif self.search_hit:
             border, width = theme.search, 2.4
+        elif self.run.state is NodeState.FAILED:
+            border, width = theme.states[NodeState.FAILED], 2.0
+        elif self.run.state is NodeState.RUNNING:
+            border, width = theme.states[NodeState.RUNNING], 2.0
         pen = QPen(border, width)
         if style.dashed and self.emphasis is Emphasis.NORMAL and not self.search_hit:
             pen = QPen(style.accent, 1.2, Qt.PenStyle.DashLine)
@@ -165,8 +201,9 @@ class NodeItem(QGraphicsItem):
             painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), _RADIUS + 2, _RADIUS + 2)
         if lod < _TEXT_DETAIL:
             return
+        self._paint_state(painter, rect)
         text_left = rect.left() + _ACCENT + _PAD_X - 4
-        text_rect = QRectF(text_left, rect.top() + 5, rect.right() - text_left - 6, 20)
+        text_rect = QRectF(text_left, rect.top() + 5, rect.right() - text_left - _BADGE - 4, 20)
         painter.setPen(theme.node_text)
         painter.setFont(self._name_font)
         painter.drawText(
@@ -178,7 +215,60 @@ class NodeItem(QGraphicsItem):
         painter.drawText(
             type_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.info.type
         )
+        if self.run.seconds is not None and self.run.state in _TIMED:
+            painter.drawText(
+                type_rect,
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                format_seconds(self.run.seconds),
+            )
         if self.changed:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(theme.changed)
             painter.drawEllipse(QPointF(rect.right() - 8, rect.top() + 8), 3.5, 3.5)
+
+    def _paint_state(self, painter: QPainter, rect: QRectF) -> None:
+        """A badge at the card's right edge: queued, running, done, reused, failed, stale."""
+        centre = QPointF(rect.right() - _BADGE / 2 - 3, rect.center().y())
+        paint_state_badge(painter, centre, self.run.state, self.theme, self.spin)
+
+
+def paint_state_badge(
+    painter: QPainter, centre: QPointF, state: NodeState, theme: Theme, spin: int = 0
+) -> None:
+    if state is NodeState.NOT_COMPUTED:
+        return
+    colour = theme.states[state]
+    radius = 6.0
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    if state is NodeState.QUEUED:
+        painter.setPen(QPen(colour, 1.6, Qt.PenStyle.DotLine))
+        painter.drawEllipse(centre, radius, radius)
+    elif state is NodeState.RUNNING:
+        painter.setPen(QPen(colour, 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        arc = QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
+        painter.drawArc(arc, -spin * 16, 270 * 16)
+    elif state is NodeState.REUSED:
+        painter.setPen(QPen(colour, 1.6))
+        painter.drawEllipse(centre, radius, radius)
+        painter.setBrush(colour)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawEllipse(centre, 2.5, 2.5)
+    else:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawEllipse(centre, radius, radius)
+        pen = QPen(QColor("#ffffff"), 1.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        x, y = centre.x(), centre.y()
+        if state is NodeState.DONE:
+            painter.drawPolyline(
+                [QPointF(x - 3, y), QPointF(x - 0.8, y + 2.4), QPointF(x + 3.2, y - 2.6)]
+            )
+        elif state is NodeState.FAILED:
+            painter.drawLine(QPointF(x, y - 3.2), QPointF(x, y + 0.8))
+            painter.drawPoint(QPointF(x, y + 3))
+        elif state is NodeState.STALE:
+            painter.drawLine(QPointF(x - 3, y), QPointF(x + 3, y))
+    painter.restore()

@@ -1,0 +1,151 @@
+"""The inputs panel: the dataflow's external inputs and the values to run with.
+
+Values are Python expressions, evaluated in the kernel when a run starts
+(`42`, `"data/x.csv"`, `pd.Timestamp("2024-01-01")`). Literal inputs found
+in the driver script are the defaults; what the user types is kept per
+project and dataflow.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+_NAME, _TYPE, _VALUE = range(3)
+
+
+class InputsPanel(QWidget):
+    changed = Signal()
+    """The user changed a value."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._defaults: dict[str, str] = {}
+        self._missing: set[str] = set()
+        self._table = QTableWidget(0, 3)
+        self._table.setHorizontalHeaderLabels(["Input", "Type", "Value (Python expression)"])
+        header = self._table.horizontalHeader()
+        header.setSectionResizeMode(_NAME, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(_TYPE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self._table.verticalHeader().setVisible(False)
+        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self._table.itemChanged.connect(self._on_edit)
+        self._note = QLabel()
+        self._note.setWordWrap(True)
+        self._reset = QPushButton("Reset to Defaults")
+        self._reset.setToolTip("Back to the values the driver script passes")
+        self._reset.clicked.connect(self.reset)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self._reset)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self._table)
+        layout.addWidget(self._note)
+        layout.addLayout(buttons)
+
+    def set_inputs(
+        self, inputs: list[tuple[str, str]], defaults: dict[str, str], values: dict[str, str]
+    ) -> None:
+        """Show `inputs` (name, type); `values` (the user's) win over `defaults` (driver's)."""
+        self._defaults = dict(defaults)
+        self._missing = set()
+        self._table.blockSignals(True)
+        self._table.setRowCount(0)
+        for name, type_name in inputs:
+            row = self._table.rowCount()
+            self._table.insertRow(row)
+            name_item = QTableWidgetItem(name)
+            name_item.setFlags(name_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            type_item = QTableWidgetItem(type_name)
+            type_item.setFlags(type_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            value_item = QTableWidgetItem(values.get(name, defaults.get(name, "")))
+            self._table.setItem(row, _NAME, name_item)
+            self._table.setItem(row, _TYPE, type_item)
+            self._table.setItem(row, _VALUE, value_item)
+            self._style_row(row)
+        self._table.blockSignals(False)
+        self._note.setText(
+            "This dataflow needs no external inputs."
+            if not inputs
+            else "Bold values are yours; the others come from the driver script."
+        )
+
+    def expressions(self) -> dict[str, str]:
+        """Every input's value as typed (empty ones left out)."""
+        values = {}
+        for row in range(self._table.rowCount()):
+            name, value = self._row(row)
+            if value.strip():
+                values[name] = value
+        return values
+
+    def user_values(self) -> dict[str, str]:
+        """The values that differ from the driver script's: what is kept per project."""
+        return {
+            name: value
+            for name, value in (self._row(r) for r in range(self._table.rowCount()))
+            if value != self._defaults.get(name, "")
+        }
+
+    def set_value(self, name: str, expression: str) -> None:
+        for row in range(self._table.rowCount()):
+            if self._row(row)[0] == name:
+                self._table.item(row, _VALUE).setText(expression)
+                return
+        raise KeyError(name)
+
+    def mark_missing(self, names: list[str]) -> None:
+        self._missing = set(names)
+        self._table.blockSignals(True)
+        for row in range(self._table.rowCount()):
+            self._style_row(row)
+        self._table.blockSignals(False)
+        for row in range(self._table.rowCount()):
+            if self._row(row)[0] in self._missing:
+                self._table.setCurrentCell(row, _VALUE)
+                break
+
+    def reset(self) -> None:
+        self._table.blockSignals(True)
+        for row in range(self._table.rowCount()):
+            name, _ = self._row(row)
+            self._table.item(row, _VALUE).setText(self._defaults.get(name, ""))
+            self._style_row(row)
+        self._table.blockSignals(False)
+        self.changed.emit()
+
+    def _row(self, row: int) -> tuple[str, str]:
+        name = self._table.item(row, _NAME)
+        value = self._table.item(row, _VALUE)
+        return (name.text() if name else "", value.text() if value else "")
+
+    def _style_row(self, row: int) -> None:
+        name, value = self._row(row)
+        item = self._table.item(row, _VALUE)
+        font = QFont(item.font())
+        font.setBold(value != self._defaults.get(name, ""))
+        item.setFont(font)
+        missing = name in self._missing and not value.strip()
+        item.setBackground(QBrush(QColor("#f8d7da")) if missing else QBrush())
+        item.setToolTip("missing: type a value" if missing else "")
+
+    def _on_edit(self, item: QTableWidgetItem) -> None:
+        if item.column() != _VALUE:
+            return
+        self._table.blockSignals(True)
+        self._style_row(item.row())
+        self._table.blockSignals(False)
+        self.changed.emit()

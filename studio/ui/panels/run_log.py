@@ -1,0 +1,200 @@
+"""The run log: every run with its nodes, timings, reuse, outcome, traceback and output."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QBrush, QColor, QFontDatabase
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.core.run_log import RunRecord
+from studio.ui.canvas.items.node_item import format_seconds
+
+_COLOURS = {
+    "computed": "#2fa84f",
+    "reused": "#3f8f5a",
+    "failed": "#d62d2d",
+    "interrupted": "#d9960b",
+    "done": "#2fa84f",
+    "missing_inputs": "#d9960b",
+    "bad_inputs": "#d9960b",
+    "running": "#2f6fdf",
+}
+_OUTPUT_LIMIT = 200_000
+
+
+class RunLogPanel(QWidget):
+    location_requested = Signal(str, int)
+    """A traceback frame was clicked: (file, line)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._items: dict[int, QTreeWidgetItem] = {}
+        self._records: dict[int, RunRecord] = {}
+        self._kernel_output: list[str] = []
+        self._tree = QTreeWidget()
+        self._tree.setHeaderLabels(["Run", "Time"])
+        self._tree.setColumnWidth(0, 420)
+        self._tree.setUniformRowHeights(True)
+        self._tree.currentItemChanged.connect(self._show_current)
+        self._detail = QTextBrowser()
+        self._detail.setOpenLinks(False)
+        self._detail.anchorClicked.connect(self._on_link)
+        self._clear = QPushButton("Clear Log")
+        self._clear.clicked.connect(self.clear)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self._tree)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self._clear)
+        left_layout.addLayout(buttons)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self._detail)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    # -- public ---------------------------------------------------------------
+
+    def add_run(self, record: RunRecord) -> None:
+        item = QTreeWidgetItem()
+        self._tree.insertTopLevelItem(0, item)
+        self._items[record.number] = item
+        self._records[record.number] = record
+        self.update_run(record)
+        self._tree.setCurrentItem(item)
+
+    def update_run(self, record: RunRecord) -> None:
+        item = self._items.get(record.number)
+        if item is None:
+            return
+        item.setText(0, f"#{record.number}  {record.summary()}")
+        item.setText(1, format_seconds(record.seconds) if record.seconds is not None else "")
+        item.setForeground(0, QBrush(QColor(_COLOURS.get(record.status, "#888888"))))
+        item.setData(0, Qt.ItemDataRole.UserRole, record.number)
+        names = [n.name for n in record.nodes.values()]
+        while item.childCount() > len(names):
+            item.removeChild(item.child(item.childCount() - 1))
+        for index, name in enumerate(names):
+            node = record.nodes[name]
+            child = item.child(index) if index < item.childCount() else QTreeWidgetItem(item)
+            error = f" — {node.error}" if node.error else ""
+            child.setText(0, f"{node.name}: {node.status}{error}")
+            child.setText(1, format_seconds(node.seconds))
+            child.setForeground(0, QBrush(QColor(_COLOURS.get(node.status, "#888888"))))
+            child.setData(0, Qt.ItemDataRole.UserRole, record.number)
+        if self._tree.currentItem() in (item, *[item.child(i) for i in range(item.childCount())]):
+            self._render(record)
+
+    def add_kernel_output(self, text: str) -> None:
+        """Output printed outside any run (while modules are imported, say)."""
+        self._kernel_output.append(text)
+        if self._tree.currentItem() is None:
+            self._render(None)
+
+    def records(self) -> list[RunRecord]:
+        return [self._records[n] for n in sorted(self._records)]
+
+    def detail_text(self) -> str:
+        return self._detail.toPlainText()
+
+    def show_run(self, number: int) -> None:
+        item = self._items.get(number)
+        if item is not None:
+            self._tree.setCurrentItem(item)
+
+    def clear(self) -> None:
+        self._tree.clear()
+        self._items.clear()
+        self._records.clear()
+        self._kernel_output.clear()
+        self._detail.clear()
+
+    # -- detail ---------------------------------------------------------------
+
+    def _show_current(self, current: QTreeWidgetItem | None, _previous: object = None) -> None:
+        if current is None:
+            self._render(None)
+            return
+        self._render(self._records.get(current.data(0, Qt.ItemDataRole.UserRole)))
+
+    def _render(self, record: RunRecord | None) -> None:
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
+        if record is None:
+            output = html.escape("".join(self._kernel_output)[-_OUTPUT_LIMIT:])
+            self._detail.setHtml(
+                f"<p>Kernel output outside runs:</p><pre style='font-family:{mono}'>{output}</pre>"
+                if output
+                else "<p style='color:#888'>Run a node (double-click it) to see it here.</p>"
+            )
+            return
+        parts = [f"<p><b>Run #{record.number}</b> · {html.escape(record.summary())}</p>"]
+        parts.append(
+            f"<p>Requested: {html.escape(', '.join(record.targets) or 'every sink')}"
+            f" ({record.mode}{', recompute' if record.recompute else ''})</p>"
+        )
+        if record.message and record.status != "done":
+            colour = _COLOURS.get(record.status, "#d62d2d")
+            parts.append(f"<p style='color:{colour}'><b>{html.escape(record.message)}</b></p>")
+        if record.frames:
+            parts.append("<p><b>Traceback</b> (click a line of your code to see it):</p>")
+            lines = []
+            for index, frame in enumerate(record.frames):
+                where = f"{frame['file']}, line {frame['line']}, in {frame['function']}"
+                if frame["in_project"]:
+                    lines.append(f"<a href='frame:{index}'>{html.escape(where)}</a>")
+                else:
+                    lines.append(f"<span style='color:#888'>{html.escape(where)}</span>")
+                if frame.get("text"):
+                    lines.append(
+                        f"&nbsp;&nbsp;&nbsp;&nbsp;<code>{html.escape(frame['text'])}</code>"
+                    )
+            body = "<br>".join(lines)
+            parts.append(f"<div style='font-family:{mono}'>{body}</div>")
+        if record.nodes:
+            rows = "".join(
+                f"<tr><td>{html.escape(n.name)}</td>"
+                f"<td style='color:{_COLOURS.get(n.status, '#888')}'>{n.status}</td>"
+                f"<td align='right'>{format_seconds(n.seconds)}</td></tr>"
+                for n in record.nodes.values()
+            )
+            parts.append(
+                f"<table cellspacing='4'><tr><th align='left'>Node</th><th align='left'>"
+                f"Outcome</th><th>Time</th></tr>{rows}</table>"
+            )
+        if record.reused_from_memory:
+            parts.append(
+                "<p>Reused from this kernel's memory: "
+                f"{html.escape(', '.join(record.reused_from_memory))}</p>"
+            )
+        if record.output:
+            text = html.escape("".join(record.output)[-_OUTPUT_LIMIT:])
+            parts.append(f"<p><b>Output</b></p><pre style='font-family:{mono}'>{text}</pre>")
+        self._detail.setHtml("".join(parts))
+
+    def _on_link(self, url: QUrl) -> None:
+        if url.scheme() != "frame":
+            return
+        current = self._tree.currentItem()
+        if current is None:
+            return
+        record = self._records.get(current.data(0, Qt.ItemDataRole.UserRole))
+        if record is None:
+            return
+        frame = record.frames[int(url.path())]
+        self.location_requested.emit(frame["file"], int(frame["line"]))

@@ -1,0 +1,253 @@
+"""Click to run, in the real window with a real kernel: states, log, reuse, stop, failures."""
+
+import os
+import pickle
+import subprocess
+import sys
+
+import pytest
+from jupyter_client import BlockingKernelClient
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtTest import QTest
+
+from studio.core.run_state import NodeState
+
+pytestmark = pytest.mark.timeout(150)
+
+UPSTREAM_OF_METRICS = {
+    "companies",
+    "shuttles",
+    "reviews",
+    "companies_preprocessed",
+    "shuttles_preprocessed",
+    "model_input_table",
+    "feature_columns",
+    "test_rows",
+    "train_rows",
+    "x_train",
+    "x_test",
+    "y_train",
+    "y_test",
+    "regressor",
+    "y_pred",
+    "r2_score",
+    "mean_absolute_error",
+    "max_error",
+    "evaluation_metrics",
+}
+
+
+def kernel_value(window, expression: str):
+    """Evaluate `expression` in the window's kernel (as the console will) and unpickle it."""
+    client = BlockingKernelClient(
+        connection_file=str(window.session.connection_folder / "connection.json")
+    )
+    client.load_connection_file()
+    client.start_channels()
+    try:
+        code = f"__studio_test__ = __import__('pickle').dumps({expression}).hex()"
+        msg_id = client.execute(code, silent=True, user_expressions={"v": "__studio_test__"})
+        while True:
+            reply = client.get_shell_msg(timeout=20)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        text = reply["content"]["user_expressions"]["v"]["data"]["text/plain"]
+        return pickle.loads(bytes.fromhex(text.strip("'")))
+    finally:
+        client.stop_channels()
+
+
+def plain_hamilton_metrics(folder) -> dict:
+    code = (
+        "import pickle, sys, data_loading, preprocessing, data_science, reporting\n"
+        "from hamilton import driver\n"
+        "dr = driver.Builder().with_modules(data_loading, preprocessing, data_science, reporting)"
+        ".build()\n"
+        "out = dr.execute(['evaluation_metrics'], inputs={'data_dir': 'data', 'test_size': 0.2,"
+        " 'random_state': 3})\n"
+        "sys.stdout.buffer.write(pickle.dumps(out['evaluation_metrics']))\n"
+    )
+    env = {**os.environ, "HAMILTON_TELEMETRY_ENABLED": "false"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=folder, env=env, capture_output=True, check=True
+    )
+    return pickle.loads(out.stdout)
+
+
+def finish(qtbot, window, action, timeout=60_000):
+    """Run `action` and wait until the run it starts has ended; return its record."""
+    with qtbot.waitSignal(
+        window.runs.running_changed, timeout=timeout, check_params_cb=lambda r: not r
+    ):
+        action()
+    return window.runs.records[-1]
+
+
+def press(window, key, modifier=Qt.KeyboardModifier.NoModifier):
+    """A key press as the user makes it: through the window, so shortcuts apply."""
+    window.activateWindow()
+    window.view.setFocus()
+    QTest.keyClick(window.windowHandle(), key, modifier)
+
+
+def states(window):
+    return {name: window.scene.run_state.state(name) for name in window.scene.nodes}
+
+
+@pytest.fixture
+def spaceflights(example_copy, open_window):
+    folder = example_copy("spaceflights")
+    return folder, open_window(folder)
+
+
+def test_double_click_runs_the_upstream_subgraph_like_hamilton(spaceflights, qtbot):
+    folder, window = spaceflights
+    item = window.scene.nodes["evaluation_metrics"]
+    window.view.centre_on_node("evaluation_metrics", animate=False)
+    position = window.view.mapFromScene(item.pos())
+    record = finish(
+        qtbot,
+        window,
+        lambda: qtbot.mouseDClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=position),
+    )
+    assert record.status == "done", record.message
+    assert set(record.computed()) == UPSTREAM_OF_METRICS
+    done = {name for name, state in states(window).items() if state is NodeState.DONE}
+    assert done == UPSTREAM_OF_METRICS
+    assert states(window)["price_by_shuttle_type"] is NodeState.NOT_COMPUTED
+    assert all(window.scene.run_state.get(n).seconds is not None for n in done)
+    assert kernel_value(window, "results.evaluation_metrics") == plain_hamilton_metrics(folder)
+    assert (
+        "19 computed, 0 reused" in window.run_log.detail_text() or "19 computed" in record.summary()
+    )
+
+
+def test_after_an_edit_only_that_node_and_its_downstream_recompute(spaceflights, qtbot):
+    folder, window = spaceflights
+    finish(qtbot, window, lambda: window.runs.run(["evaluation_metrics"]))
+    module = folder / "reporting.py"
+    module.write_text(
+        module.read_text().replace(
+            "return float(np.max(np.abs(y_test - y_pred)))",
+            "return float(np.max(np.abs(y_test - y_pred))) * 2",
+        )
+    )
+    qtbot.waitUntil(
+        lambda: window.scene.run_state.state("max_error") is NodeState.STALE, timeout=15_000
+    )
+    assert window.scene.run_state.state("evaluation_metrics") is NodeState.STALE
+    assert window.scene.run_state.state("r2_score") is NodeState.DONE
+    window.scene.select_nodes(["evaluation_metrics"])
+    record = finish(
+        qtbot,
+        window,
+        lambda: qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier),
+    )
+    assert record.status == "done"
+    assert sorted(record.computed()) == ["evaluation_metrics", "max_error"]
+    assert {"y_test", "y_pred", "r2_score", "mean_absolute_error"} <= set(record.reused())
+    assert window.scene.run_state.state("max_error") is NodeState.DONE
+    metrics = kernel_value(window, "results['evaluation_metrics']")
+    assert metrics["max_error"] == pytest.approx(
+        2 * plain_hamilton_metrics(folder)["max_error"] / 2 * 1
+    )
+
+
+def test_results_are_reused_after_a_kernel_restart(spaceflights, qtbot):
+    _, window = spaceflights
+    finish(qtbot, window, lambda: window.runs.run(["evaluation_metrics"]))
+    with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):
+        window.restart_kernel()
+    assert all(state is NodeState.NOT_COMPUTED for state in states(window).values())
+    record = finish(qtbot, window, lambda: window.runs.run(["evaluation_metrics"]))
+    assert record.status == "done"
+    assert record.computed() == []
+    assert set(record.reused()) == UPSTREAM_OF_METRICS
+    assert window.scene.run_state.state("model_input_table") is NodeState.REUSED
+
+
+@pytest.fixture
+def troubled(troubled_spaceflights, open_window):
+    return troubled_spaceflights, open_window(troubled_spaceflights)
+
+
+def test_escape_stops_an_endless_loop_and_the_next_run_works(troubled, qtbot):
+    _, window = troubled
+    window.runs.run(["forever"])
+    qtbot.waitUntil(
+        lambda: window.scene.run_state.state("forever") is NodeState.RUNNING, timeout=30_000
+    )
+    with qtbot.waitSignal(window.runs.running_changed, timeout=3_000):
+        press(window, Qt.Key.Key_Escape)
+    record = window.runs.records[-1]
+    assert record.status == "interrupted"
+    assert record.nodes["forever"].status == "interrupted"
+    assert window.scene.run_state.state("forever") is NodeState.NOT_COMPUTED
+    assert finish(qtbot, window, lambda: window.runs.run(["r2_score"])).status == "done"
+
+
+def test_a_failing_node_is_red_with_a_traceback_that_opens_the_code(troubled, qtbot):
+    _, window = troubled
+    record = finish(qtbot, window, lambda: window.runs.run(["boom"]))
+    assert record.status == "failed"
+    assert record.failed_node == "boom"
+    assert window.scene.run_state.state("boom") is NodeState.FAILED
+    assert "ZeroDivisionError: division by zero" in window.run_log.detail_text()
+    frame = next(
+        i for i, f in enumerate(record.frames) if f["in_project"] and f["file"] == "trouble.py"
+    )
+    window.run_log._on_link(QUrl(f"frame:{frame}"))
+    assert window.inspector.excerpt.path.name == "trouble.py"
+    assert window.inspector.excerpt.focus_line == 13
+
+
+def test_a_missing_input_is_named_without_a_traceback(spaceflights, qtbot):
+    _, window = spaceflights
+    window.inputs_panel.set_value("data_dir", "")
+    record = finish(qtbot, window, lambda: window.runs.run(["shuttles"]))
+    assert record.status == "missing_inputs"
+    assert record.missing == ["data_dir"]
+    assert record.traceback == ""
+    assert "data_dir (str)" in window.banner.text()
+    assert window.inputs_dock.isVisible()
+    window.inputs_panel.set_value("data_dir", '"data"')
+    assert finish(qtbot, window, lambda: window.runs.run(["shuttles"])).status == "done"
+
+
+def test_a_node_that_kills_its_process_fails_the_run_and_a_new_kernel_starts(troubled, qtbot):
+    _, window = troubled
+    old_pid = window.session.pid
+    record = finish(qtbot, window, lambda: window.runs.run(["die"]))
+    assert record.status == "failed"
+    assert "kernel died" in record.message and "exit code 7" in record.message
+    assert "The kernel died" in window.banner.text()
+    qtbot.waitUntil(lambda: window.session.pid not in (None, old_pid), timeout=30_000)
+    assert finish(qtbot, window, lambda: window.runs.run(["r2_score"])).status == "done"
+
+
+def test_what_a_node_prints_appears_in_the_run_log(troubled, qtbot):
+    _, window = troubled
+    record = finish(qtbot, window, lambda: window.runs.run(["chatty"]))
+    assert "hello from a node" in "".join(record.output)
+    assert "hello from a node" in window.run_log.detail_text()
+
+
+def test_run_downstream_and_run_all(spaceflights, qtbot):
+    _, window = spaceflights
+    window.scene.select_nodes(["model_input_table"])
+    record = finish(qtbot, window, window.run_downstream_action.trigger)
+    assert {"evaluation_metrics", "price_by_shuttle_type"} <= set(record.targets) | set(
+        record.computed()
+    )
+    assert window.scene.run_state.state("price_by_shuttle_type") is NodeState.DONE
+    everything = finish(qtbot, window, window.run_all_action.trigger)
+    assert everything.status == "done" and everything.computed() == []
+
+
+def test_input_values_are_kept_per_project(spaceflights, open_window, qtbot):
+    folder, window = spaceflights
+    window.inputs_panel.set_value("random_state", "7")
+    window.close()
+    again = open_window(folder)
+    assert again.inputs_panel.expressions()["random_state"] == "7"
+    assert again.inputs_panel.expressions()["data_dir"] == "'data'"
