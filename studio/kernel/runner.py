@@ -22,6 +22,7 @@ from studio.core.lineage import GraphIndex
 from studio.core.run_plan import RunMode, missing_inputs, needed_nodes, run_targets
 from studio.core.snapshot import GraphSnapshot, NodeRole
 from studio.core.staleness import lineage_signatures
+from studio.kernel import fingerprints
 from studio.kernel.graph_builder import LoadedDataflow, build_driver, quiet_hamilton
 from studio.kernel.inputs import InputError, evaluate_inputs
 from studio.kernel.progress import ObservedCache, ProgressHook, RunListener
@@ -86,6 +87,7 @@ class Runner:
     """Keeps results between runs and runs what a request needs."""
 
     def __init__(self, results: Results | None = None, cache_path: Path | None = None) -> None:
+        fingerprints.install()
         self.results = results if results is not None else Results()
         self.cache_path = cache_path
         self.signatures: dict[str, str] = {}
