@@ -1,8 +1,13 @@
 """The wire protocol between the studio (GUI process) and its agent in the kernel.
 
-The two talk over one Jupyter comm whose target name is `studio`. The GUI
-opens the comm once the kernel has started; every message is a JSON
-object in the comm's `data`, of one of three kinds:
+The two talk over Jupyter comms. The main comm (target `studio`) carries
+loads, runs and their events; it is served by the kernel's main shell, so
+a request waits behind a running cell or run. The data comm (target
+`studio-data`) carries the requests that show results (`result_info`,
+`table_*`); the GUI sends them to an ipykernel subshell, so rows keep
+coming while a run or a console computation goes on (kernels without
+subshells serve them on the main shell). Every message is a JSON object
+in the comm's `data`, of one of three kinds:
 
     request  GUI -> kernel   {"kind": "request", "id": 7, "method": "load", "params": {...}}
     reply    kernel -> GUI   {"kind": "reply", "id": 7, "ok": true, "result": {...}}
@@ -44,6 +49,35 @@ Methods (params -> result):
     clear_results {}                             -> {"cache_removed": bool}
         Forgets results in memory and removes the cache folder.
 
+    Data comm:
+
+    result_info {"name"}        -> {"name", "available": bool, "summary": SUMMARY,
+                                    "kind": "table" | "tree" | "image" | "text" | "none",
+                                    "tree"?: TREE, "png"?: base64, "text"?: str,
+                                    "truncated"?: bool, "length"?: int}
+    table_open {"name"}         -> {"view": int, "rows": int, "columns": [{"name", "dtype"}],
+                                    "index_name", "index_dtype"}
+        Opens a view of a tabular result (DataFrame, Series, Index, 1-D/2-D
+        array); the frame stays in the kernel.
+    table_rows {"view", "start", "stop"}
+                                -> {"view", "start", "rows": [[str] per column],
+                                    "index": [str], "positions": [int]}
+    table_sort {"view", "column": int | None, "ascending": bool} -> {"view", "rows"}
+        None restores the original order. Stable; missing values last.
+    table_filter {"view", "expression"} -> {"view", "rows", "mode": "query" | "search" | "none"}
+        A pandas condition (`age > 30 and city == "Oslo"`) or text to search
+        for in every column; a bad condition fails the request with pandas'
+        message.
+    table_summaries {"view"}    -> {"view", "sampled": int | None, "total": int,
+                                    "columns": [{"name", "dtype", "nulls", "distinct",
+                                    "min"?, "max"?, "mean"?, "top"?: [[value, count]],
+                                    "histogram"?: {"counts", "edges"}}]}
+    table_export {"view", "path", "format": "csv" | "parquet"} -> {"path", "rows"}
+    table_close {"view"}        -> {}
+
+    SUMMARY = {"type", "shape"?, "length"?, "bytes", "bytes_exact"}
+    TREE = {"label", "type", "value"? | "children": [TREE], "length", "more"}
+
     RUN = {"run_id": int, "status": "done" | "failed" | "interrupted" | "missing_inputs"
            | "bad_inputs", "targets": [str], "seconds": float, "message": str,
            "nodes": [{"name", "status": "computed" | "reused" | "failed" | "interrupted",
@@ -71,6 +105,7 @@ from __future__ import annotations
 from typing import Any
 
 COMM_TARGET = "studio"
+DATA_COMM_TARGET = "studio-data"
 
 REQUEST = "request"
 REPLY = "reply"
@@ -80,6 +115,26 @@ HELLO = "hello"
 LOAD = "load"
 RUN = "run"
 CLEAR_RESULTS = "clear_results"
+RESULT_INFO = "result_info"
+TABLE_OPEN = "table_open"
+TABLE_ROWS = "table_rows"
+TABLE_SORT = "table_sort"
+TABLE_FILTER = "table_filter"
+TABLE_SUMMARIES = "table_summaries"
+TABLE_EXPORT = "table_export"
+TABLE_CLOSE = "table_close"
+DATA_METHODS = frozenset(
+    {
+        RESULT_INFO,
+        TABLE_OPEN,
+        TABLE_ROWS,
+        TABLE_SORT,
+        TABLE_FILTER,
+        TABLE_SUMMARIES,
+        TABLE_EXPORT,
+        TABLE_CLOSE,
+    }
+)
 
 EVENT_LOADING = "loading"
 EVENT_RUN_STARTED = "run_started"

@@ -24,7 +24,9 @@ from studio.kernel.graph_builder import LoadedDataflow, load_dataflow
 from studio.kernel.results import Results
 from studio.kernel.runner import Runner
 from studio.kernel.summaries import summarize
+from studio.kernel.tables import TableError, TableViews
 from studio.kernel.tracebacks import describe
+from studio.kernel.viewers import describe_result
 
 
 class RequestError(Exception):
@@ -39,27 +41,33 @@ class Agent:
         self.loaded: LoadedDataflow | None = None
         self.runner = Runner(Results())
         self.user_namespace["results"] = self.runner.results
+        self.tables = TableViews()
         self._run_ids = 0
 
     # -- comm plumbing -------------------------------------------------------
 
     def open(self, comm: Any, _open_msg: dict[str, Any]) -> None:
-        """Comm target: the GUI opened its comm (again, after a reconnect)."""
+        """Comm target: the GUI opened its main comm (again, after a reconnect)."""
         self.comm = comm
-        comm.on_msg(self._on_msg)
+        comm.on_msg(lambda msg: self._on_msg(comm, msg))
+
+    def open_data(self, comm: Any, _open_msg: dict[str, Any]) -> None:
+        """Comm target for data requests, which the GUI sends to a subshell."""
+        comm.on_msg(lambda msg: self._on_msg(comm, msg))
 
     def send(self, message: dict[str, Any]) -> None:
+        """An event, on the main comm."""
         if self.comm is not None:
             self.comm.send(message)
 
-    def _on_msg(self, msg: dict[str, Any]) -> None:
+    def _on_msg(self, comm: Any, msg: dict[str, Any]) -> None:
         data = msg["content"]["data"]
         if data.get("kind") == protocol.REQUEST:
             reply = self.dispatch(data)
             # Output printed while serving the request goes out before its reply.
             for stream in (sys.stdout, sys.stderr):
                 stream.flush()
-            self.send(reply)
+            comm.send(reply)
 
     def dispatch(self, data: dict[str, Any]) -> dict[str, Any]:
         """Run one request and build its reply; nothing raised escapes."""
@@ -69,7 +77,7 @@ class Agent:
             return protocol.reply_error(request_id, f"unknown method {data.get('method')!r}")
         try:
             return protocol.reply_ok(request_id, handler(data.get("params") or {}))
-        except RequestError as error:
+        except (RequestError, TableError) as error:
             return protocol.reply_error(request_id, str(error))
         except KeyboardInterrupt:
             return protocol.reply_error(request_id, "interrupted")
@@ -159,6 +167,48 @@ class Agent:
             self.user_namespace["dr"] = loaded.driver
         return {"cache_removed": removed}
 
+    # -- results (data comm, served on a subshell) ------------------------------
+
+    def _result(self, name: str) -> Any:
+        try:
+            return self.runner.results[name]
+        except KeyError:
+            raise RequestError(f"{name} has no result in this kernel; run it first") from None
+
+    def _handle_result_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        name = params["name"]
+        if name not in self.runner.results:
+            return {"name": name, "available": False}
+        info = describe_result(self.runner.results[name])
+        return {"name": name, "available": True, **info}
+
+    def _handle_table_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.tables.open(params["name"], self._result(params["name"]))
+
+    def _handle_table_rows(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.tables.rows(int(params["view"]), int(params["start"]), int(params["stop"]))
+
+    def _handle_table_sort(self, params: dict[str, Any]) -> dict[str, Any]:
+        column = params.get("column")
+        return self.tables.sort(
+            int(params["view"]),
+            None if column is None else int(column),
+            bool(params.get("ascending", True)),
+        )
+
+    def _handle_table_filter(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.tables.filter(int(params["view"]), str(params.get("expression", "")))
+
+    def _handle_table_summaries(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.tables.summaries(int(params["view"]))
+
+    def _handle_table_export(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.tables.export(int(params["view"]), params["path"], params["format"])
+
+    def _handle_table_close(self, params: dict[str, Any]) -> dict[str, Any]:
+        self.tables.close(int(params["view"]))
+        return {}
+
 
 class _EventListener:
     """Sends a run's progress to the GUI as events."""
@@ -202,4 +252,5 @@ def install(kernel: Any) -> Agent:
     """Register the agent's comm target in a running ipykernel."""
     agent = Agent(kernel.shell.user_ns if kernel.shell is not None else None)
     kernel.comm_manager.register_target(protocol.COMM_TARGET, agent.open)
+    kernel.comm_manager.register_target(protocol.DATA_COMM_TARGET, agent.open_data)
     return agent

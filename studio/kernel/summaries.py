@@ -16,22 +16,27 @@ def summarize(value: Any) -> dict[str, Any]:
         summary["shape"] = list(shape)
     elif isinstance(value, list | tuple | dict | set | str | bytes):
         summary["length"] = len(value)
-    summary["bytes"] = _size(value)
+    summary["bytes"], summary["bytes_exact"] = _size(value)
     return summary
 
 
-def _size(value: Any) -> int | None:
+DEEP_MEMORY_ROWS = 1_000_000
+"""Above this many rows, text columns are not measured one by one (it takes seconds)."""
+
+
+def _size(value: Any) -> tuple[int | None, bool]:
     memory_usage = getattr(value, "memory_usage", None)
     if callable(memory_usage):
+        deep = len(value) <= DEEP_MEMORY_ROWS
         try:
-            used = memory_usage(index=True, deep=False)
-            return int(used.sum() if hasattr(used, "sum") else used)
+            used = memory_usage(index=True, deep=deep)
+            return int(used.sum() if hasattr(used, "sum") else used), deep
         except Exception:
-            return None
+            return None, False
     nbytes = getattr(value, "nbytes", None)
     if isinstance(nbytes, int):
-        return nbytes
+        return nbytes, True
     try:
-        return sys.getsizeof(value)
+        return sys.getsizeof(value), False
     except TypeError:
-        return None
+        return None, False
