@@ -14,11 +14,13 @@ import itertools
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jupyter_client import BlockingKernelClient
 from PySide6.QtCore import QObject, QTimer, Signal
 from qtconsole.manager import QtKernelManager
 
@@ -58,6 +60,7 @@ class KernelSession(QObject):
     """The kernel process ended without being asked to; carries a readable reason."""
     output = Signal(str, str)
     """Text the kernel printed: (stream name, text)."""
+    _subshell_decided = Signal(int, str)
 
     def __init__(self, parent: QObject | None = None, restart_on_death: bool = True) -> None:
         super().__init__(parent)
@@ -65,6 +68,11 @@ class KernelSession(QObject):
         self._manager: Any = None
         self._client: Any = None
         self._comm: Any = None
+        self._data_comm: Any = None
+        self._subshell_id: str | None = None
+        self._data_ready = False
+        self._data_outbox: list[dict[str, Any]] = []
+        self._generation = 0
         self._folder: Path | None = None
         self._cwd: Path | None = None
         self._pending: dict[int, ReplyCallback | None] = {}
@@ -76,6 +84,7 @@ class KernelSession(QObject):
         self._alive_timer = QTimer(self)
         self._alive_timer.setInterval(_POLL_MS)
         self._alive_timer.timeout.connect(self._check_alive)
+        self._subshell_decided.connect(self._on_subshell_decided)
 
     # -- public API ----------------------------------------------------------
 
@@ -129,21 +138,77 @@ class KernelSession(QObject):
         self._open_comm()
         self._alive_timer.start()
 
+    @property
+    def data_on_subshell(self) -> bool:
+        """Whether result requests are served beside runs (an ipykernel 7 subshell)."""
+        return self._subshell_id is not None
+
     def request(
         self,
         method: str,
         params: dict[str, Any] | None = None,
         on_reply: ReplyCallback | None = None,
     ) -> int:
-        """Send a request to the agent; `on_reply` is called on the GUI thread."""
+        """Send a request to the agent; `on_reply` is called on the GUI thread.
+
+        Result requests (`protocol.DATA_METHODS`) go over the data comm to a
+        subshell, so they are answered while a run or a cell is busy.
+        """
         request_id = next(self._ids)
         if self._comm is None:
             if on_reply is not None:
                 QTimer.singleShot(0, lambda: on_reply(Reply(False, message="no kernel running")))
             return request_id
         self._pending[request_id] = on_reply
-        self._comm.send(protocol.request(request_id, method, params))
+        message = protocol.request(request_id, method, params)
+        if method not in protocol.DATA_METHODS:
+            self._comm.send(message)
+        elif self._data_ready:
+            self._send_data(message)
+        else:
+            self._data_outbox.append(message)
         return request_id
+
+    def _send_data(self, message: dict[str, Any]) -> None:
+        if self._subshell_id is None:
+            self._data_comm.send(message)
+            return
+        client = self._client
+        content = {"comm_id": self._data_comm.comm_id, "data": message}
+        msg = client.session.msg("comm_msg", content)
+        msg["header"]["subshell_id"] = self._subshell_id
+        client.shell_channel.send(msg)
+
+    def _decide_subshell(self, connection_file: str, generation: int) -> None:
+        """Worker thread: ask the kernel for a subshell, if it has them."""
+        subshell = ""
+        client = BlockingKernelClient(connection_file=connection_file)
+        try:
+            client.load_connection_file()
+            client.start_channels(iopub=False, stdin=False, hb=False)
+            info = client.kernel_info(reply=True, timeout=30)
+            if "kernel subshells" in info["content"].get("supported_features", []):
+                request = client.session.msg("create_subshell_request", {})
+                client.control_channel.send(request)
+                while True:
+                    reply = client.control_channel.get_msg(timeout=30)
+                    if reply["parent_header"].get("msg_id") == request["header"]["msg_id"]:
+                        subshell = reply["content"].get("subshell_id") or ""
+                        break
+        except Exception:
+            subshell = ""
+        finally:
+            client.stop_channels()
+        self._subshell_decided.emit(generation, subshell)
+
+    def _on_subshell_decided(self, generation: int, subshell: str) -> None:
+        if generation != self._generation or self._data_comm is None:
+            return
+        self._subshell_id = subshell or None
+        self._data_ready = True
+        outbox, self._data_outbox = self._data_outbox, []
+        for message in outbox:
+            self._send_data(message)
 
     def restart(self) -> None:
         """Replace the kernel by a fresh one (its variables are lost)."""
@@ -159,6 +224,11 @@ class KernelSession(QObject):
         self._alive_timer.stop()
         self._fail_pending("the kernel was shut down")
         self._comm = None
+        self._data_comm = None
+        self._subshell_id = None
+        self._data_ready = False
+        self._data_outbox = []
+        self._generation += 1
         if self._client is not None:
             self._client.stop_channels()
             self._client = None
@@ -179,7 +249,16 @@ class KernelSession(QObject):
         comm = self._client.comm_manager.new_comm(protocol.COMM_TARGET)
         comm.on_msg(self._on_comm_msg)
         self._comm = comm
+        data_comm = self._client.comm_manager.new_comm(protocol.DATA_COMM_TARGET)
+        data_comm.on_msg(self._on_comm_msg)
+        self._data_comm = data_comm
         self.request(protocol.HELLO, {}, self._on_hello)
+        threading.Thread(
+            target=self._decide_subshell,
+            args=(self._manager.connection_file, self._generation),
+            name="studio-subshell",
+            daemon=True,
+        ).start()
 
     def _on_hello(self, reply: Reply) -> None:
         if reply.ok:
@@ -233,6 +312,9 @@ class KernelSession(QObject):
         self.requests_lost_at_death = len(self._pending)
         self._fail_pending(f"the kernel died ({reason})")
         self._comm = None
+        self._data_comm = None
+        self._data_ready = False
+        self._generation += 1
         self.died.emit(reason)
         if self.restart_on_death and self._cwd is not None:
             self.start(self._cwd)
