@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 
 def r2_score(y_test: np.ndarray, y_pred: np.ndarray) -> float:
@@ -36,3 +37,17 @@ def price_by_shuttle_type(model_input_table: pd.DataFrame) -> pd.DataFrame:
     """Mean, minimum and maximum price per shuttle type."""
     grouped = model_input_table.groupby("shuttle_type")["price"]
     return grouped.agg(["count", "mean", "min", "max"]).round(1).reset_index()
+
+
+def price_chart(price_by_shuttle_type: pd.DataFrame) -> Figure:
+    """Mean price per shuttle type, with the range from cheapest to dearest."""
+    figure = Figure(figsize=(5, 3.2))
+    axes = figure.subplots()
+    table = price_by_shuttle_type
+    low = table["mean"] - table["min"]
+    high = table["max"] - table["mean"]
+    axes.bar(table["shuttle_type"], table["mean"], yerr=[low, high], capsize=6, color="#3b7ddd")
+    axes.set_ylabel("price ($)")
+    axes.set_title("Shuttle prices by type")
+    figure.tight_layout()
+    return figure
