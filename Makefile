@@ -2,6 +2,7 @@
 # Each target sets up .venv itself (packaging/devenv.sh) before it runs.
 
 VENV := .venv/bin
+TEST_WORKERS ?= 2
 export QT_API := pyside6
 
 .PHONY: run test format env lock screenshot clean
@@ -13,7 +14,7 @@ test: env  ## everything CI runs: lint, format check, import contracts, tests
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
 	$(VENV)/lint-imports
-	$(VENV)/pytest $(PYTEST_ARGS)
+	$(VENV)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 format: env
 	$(VENV)/ruff format .

@@ -64,9 +64,9 @@ def test_added_and_removed_functions_keep_view_and_selection(spaceflights, qtbot
     assert scene.selected_names() == ["model_input_table"]
     moved = view.mapFromScene(scene.nodes["model_input_table"].pos()) - on_screen
     assert moved.manhattanLength() <= 2, "the selected node should stay put on screen"
-    edit(folder / "reporting.py", "def price_by_shuttle_type(", "def _price_by_shuttle_type(")
-    qtbot.waitUntil(lambda: "price_by_shuttle_type" not in scene.nodes, timeout=15_000)
-    assert "price_spread" in scene.nodes
+    edit(folder / "reporting.py", "def price_spread(", "def _price_spread(")
+    qtbot.waitUntil(lambda: "price_spread" not in scene.nodes, timeout=15_000)
+    assert ("model_input_table", "price_spread") not in scene.edges
 
 
 def test_syntax_error_shows_a_banner_and_keeps_the_graph(spaceflights, qtbot):
@@ -81,12 +81,12 @@ def test_syntax_error_shows_a_banner_and_keeps_the_graph(spaceflights, qtbot):
     assert window.banner.kind is BannerKind.ERROR
     assert f"preprocessing.py, line {bad_line}" in window.banner.text()
     assert "last good graph" in window.banner.text()
-    assert len(window.scene.nodes) == 23
+    assert len(window.scene.nodes) == 24
     window.banner.location_requested.emit("preprocessing.py", bad_line)
     assert window.inspector.excerpt.focus_line == bad_line
     module.write_text(good)
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=15_000)
-    assert len(window.scene.nodes) == 23
+    assert len(window.scene.nodes) == 24
 
 
 def test_import_error_names_the_line_that_raised(spaceflights, qtbot):
@@ -115,7 +115,7 @@ def test_kernel_killed_from_outside_is_replaced_and_graph_comes_back(spaceflight
         os.kill(old_pid, signal.SIGKILL)
     assert window.session.pid != old_pid
     assert window.banner.isVisible() and "killed by SIGKILL" in window.banner.text()
-    assert len(window.scene.nodes) == 23
+    assert len(window.scene.nodes) == 24
     qtbot.waitUntil(lambda: "Kernel idle" in window.kernel_label.text(), timeout=10_000)
 
 
@@ -129,7 +129,7 @@ def test_module_that_kills_its_process_at_import(spaceflights, qtbot):
         timeout=30_000,
     )
     assert "exit code 3" in window.banner.text()
-    assert len(window.scene.nodes) == 23
+    assert len(window.scene.nodes) == 24
     qtbot.waitUntil(lambda: window.session.info.get("pid") is not None, timeout=30_000)
     with qtbot.waitSignal(window.controller.load_finished, timeout=30_000):
         module.write_text(good)
@@ -142,7 +142,7 @@ def test_restart_from_the_menu_reloads(spaceflights, qtbot):
     with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):
         window.restart_kernel()
     assert window.session.pid != old_pid
-    assert len(window.scene.nodes) == 23
+    assert len(window.scene.nodes) == 24
 
 
 def test_deleted_project_folder_is_reported(spaceflights, qtbot):
@@ -150,4 +150,4 @@ def test_deleted_project_folder_is_reported(spaceflights, qtbot):
     shutil.rmtree(folder)
     qtbot.waitUntil(window.banner.isVisible, timeout=15_000)
     assert "deleted or moved" in window.banner.text()
-    assert len(window.scene.nodes) == 23
+    assert len(window.scene.nodes) == 24

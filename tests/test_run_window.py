@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from jupyter_client import BlockingKernelClient
+from helpers import finish_run, kernel_value
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtTest import QTest
 
@@ -37,26 +37,6 @@ UPSTREAM_OF_METRICS = {
 }
 
 
-def kernel_value(window, expression: str):
-    """Evaluate `expression` in the window's kernel (as the console will) and unpickle it."""
-    client = BlockingKernelClient(
-        connection_file=str(window.session.connection_folder / "connection.json")
-    )
-    client.load_connection_file()
-    client.start_channels()
-    try:
-        code = f"__studio_test__ = __import__('pickle').dumps({expression}).hex()"
-        msg_id = client.execute(code, silent=True, user_expressions={"v": "__studio_test__"})
-        while True:
-            reply = client.get_shell_msg(timeout=20)
-            if reply["parent_header"].get("msg_id") == msg_id:
-                break
-        text = reply["content"]["user_expressions"]["v"]["data"]["text/plain"]
-        return pickle.loads(bytes.fromhex(text.strip("'")))
-    finally:
-        client.stop_channels()
-
-
 def plain_hamilton_metrics(folder) -> dict:
     code = (
         "import pickle, sys, data_loading, preprocessing, data_science, reporting\n"
@@ -72,15 +52,6 @@ def plain_hamilton_metrics(folder) -> dict:
         [sys.executable, "-c", code], cwd=folder, env=env, capture_output=True, check=True
     )
     return pickle.loads(out.stdout)
-
-
-def finish(qtbot, window, action, timeout=60_000):
-    """Run `action` and wait until the run it starts has ended; return its record."""
-    with qtbot.waitSignal(
-        window.runs.running_changed, timeout=timeout, check_params_cb=lambda r: not r
-    ):
-        action()
-    return window.runs.records[-1]
 
 
 def press(window, key, modifier=Qt.KeyboardModifier.NoModifier):
@@ -105,7 +76,7 @@ def test_double_click_runs_the_upstream_subgraph_like_hamilton(spaceflights, qtb
     item = window.scene.nodes["evaluation_metrics"]
     window.view.centre_on_node("evaluation_metrics", animate=False)
     position = window.view.mapFromScene(item.pos())
-    record = finish(
+    record = finish_run(
         qtbot,
         window,
         lambda: qtbot.mouseDClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=position),
@@ -124,7 +95,7 @@ def test_double_click_runs_the_upstream_subgraph_like_hamilton(spaceflights, qtb
 
 def test_after_an_edit_only_that_node_and_its_downstream_recompute(spaceflights, qtbot):
     folder, window = spaceflights
-    finish(qtbot, window, lambda: window.runs.run(["evaluation_metrics"]))
+    finish_run(qtbot, window, lambda: window.runs.run(["evaluation_metrics"]))
     module = folder / "reporting.py"
     module.write_text(
         module.read_text().replace(
@@ -138,7 +109,7 @@ def test_after_an_edit_only_that_node_and_its_downstream_recompute(spaceflights,
     assert window.scene.run_state.state("evaluation_metrics") is NodeState.STALE
     assert window.scene.run_state.state("r2_score") is NodeState.DONE
     window.scene.select_nodes(["evaluation_metrics"])
-    record = finish(
+    record = finish_run(
         qtbot,
         window,
         lambda: qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier),
@@ -155,11 +126,11 @@ def test_after_an_edit_only_that_node_and_its_downstream_recompute(spaceflights,
 
 def test_results_are_reused_after_a_kernel_restart(spaceflights, qtbot):
     _, window = spaceflights
-    finish(qtbot, window, lambda: window.runs.run(["evaluation_metrics"]))
+    finish_run(qtbot, window, lambda: window.runs.run(["evaluation_metrics"]))
     with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):
         window.restart_kernel()
     assert all(state is NodeState.NOT_COMPUTED for state in states(window).values())
-    record = finish(qtbot, window, lambda: window.runs.run(["evaluation_metrics"]))
+    record = finish_run(qtbot, window, lambda: window.runs.run(["evaluation_metrics"]))
     assert record.status == "done"
     assert record.computed() == []
     assert set(record.reused()) == UPSTREAM_OF_METRICS
@@ -183,12 +154,12 @@ def test_escape_stops_an_endless_loop_and_the_next_run_works(troubled, qtbot):
     assert record.status == "interrupted"
     assert record.nodes["forever"].status == "interrupted"
     assert window.scene.run_state.state("forever") is NodeState.NOT_COMPUTED
-    assert finish(qtbot, window, lambda: window.runs.run(["r2_score"])).status == "done"
+    assert finish_run(qtbot, window, lambda: window.runs.run(["r2_score"])).status == "done"
 
 
 def test_a_failing_node_is_red_with_a_traceback_that_opens_the_code(troubled, qtbot):
     _, window = troubled
-    record = finish(qtbot, window, lambda: window.runs.run(["boom"]))
+    record = finish_run(qtbot, window, lambda: window.runs.run(["boom"]))
     assert record.status == "failed"
     assert record.failed_node == "boom"
     assert window.scene.run_state.state("boom") is NodeState.FAILED
@@ -204,43 +175,44 @@ def test_a_failing_node_is_red_with_a_traceback_that_opens_the_code(troubled, qt
 def test_a_missing_input_is_named_without_a_traceback(spaceflights, qtbot):
     _, window = spaceflights
     window.inputs_panel.set_value("data_dir", "")
-    record = finish(qtbot, window, lambda: window.runs.run(["shuttles"]))
+    record = finish_run(qtbot, window, lambda: window.runs.run(["shuttles"]))
     assert record.status == "missing_inputs"
     assert record.missing == ["data_dir"]
     assert record.traceback == ""
     assert "data_dir (str)" in window.banner.text()
     assert window.inputs_dock.isVisible()
     window.inputs_panel.set_value("data_dir", '"data"')
-    assert finish(qtbot, window, lambda: window.runs.run(["shuttles"])).status == "done"
+    assert finish_run(qtbot, window, lambda: window.runs.run(["shuttles"])).status == "done"
 
 
 def test_a_node_that_kills_its_process_fails_the_run_and_a_new_kernel_starts(troubled, qtbot):
     _, window = troubled
     old_pid = window.session.pid
-    record = finish(qtbot, window, lambda: window.runs.run(["die"]))
+    record = finish_run(qtbot, window, lambda: window.runs.run(["die"]))
     assert record.status == "failed"
     assert "kernel died" in record.message and "exit code 7" in record.message
     assert "The kernel died" in window.banner.text()
     qtbot.waitUntil(lambda: window.session.pid not in (None, old_pid), timeout=30_000)
-    assert finish(qtbot, window, lambda: window.runs.run(["r2_score"])).status == "done"
+    assert finish_run(qtbot, window, lambda: window.runs.run(["r2_score"])).status == "done"
 
 
 def test_what_a_node_prints_appears_in_the_run_log(troubled, qtbot):
     _, window = troubled
-    record = finish(qtbot, window, lambda: window.runs.run(["chatty"]))
+    record = finish_run(qtbot, window, lambda: window.runs.run(["chatty"]))
     assert "hello from a node" in "".join(record.output)
     assert "hello from a node" in window.run_log.detail_text()
+    qtbot.waitUntil(lambda: "hello from a node" in window.console.text(), timeout=10_000)
 
 
 def test_run_downstream_and_run_all(spaceflights, qtbot):
     _, window = spaceflights
     window.scene.select_nodes(["model_input_table"])
-    record = finish(qtbot, window, window.run_downstream_action.trigger)
+    record = finish_run(qtbot, window, window.run_downstream_action.trigger)
     assert {"evaluation_metrics", "price_by_shuttle_type"} <= set(record.targets) | set(
         record.computed()
     )
     assert window.scene.run_state.state("price_by_shuttle_type") is NodeState.DONE
-    everything = finish(qtbot, window, window.run_all_action.trigger)
+    everything = finish_run(qtbot, window, window.run_all_action.trigger)
     assert everything.status == "done" and everything.computed() == []
 
 

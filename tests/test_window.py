@@ -23,14 +23,14 @@ def test_canvas_holds_one_item_per_node_and_edge(open_window):
     snapshot = window.scene.snapshot
     assert set(window.scene.nodes) == {n.name for n in snapshot.nodes}
     assert canvas_edges(window.scene) == set(snapshot.edges())
-    assert len(window.scene.nodes) == 23 and len(window.scene.edges) == 37
+    assert len(window.scene.nodes) == 24 and len(window.scene.edges) == 38
     assert set(window.scene.regions) == {
         "data_loading",
         "preprocessing",
         "data_science",
         "reporting",
     }
-    assert "23 nodes · 37 edges" in window.graph_label.text()
+    assert "24 nodes · 38 edges" in window.graph_label.text()
     assert "Kernel idle" in window.kernel_label.text()
     for name, item in window.scene.nodes.items():
         assert item.isVisible() and item.boundingRect().width() > 0, name

@@ -43,6 +43,7 @@ from studio.ui.canvas.export import export_png, export_svg
 from studio.ui.canvas.legend import Legend
 from studio.ui.canvas.scene import GraphScene
 from studio.ui.canvas.view import GraphView
+from studio.ui.console_panel import ConsolePanel
 from studio.ui.graph_controller import GraphController
 from studio.ui.kernel.session import KernelSession, KernelState
 from studio.ui.panels.banner import Banner, BannerKind
@@ -50,6 +51,7 @@ from studio.ui.panels.config_editor import ConfigEditor
 from studio.ui.panels.inputs_panel import InputsPanel
 from studio.ui.panels.inspector import InspectorPanel
 from studio.ui.panels.run_log import RunLogPanel
+from studio.ui.results.results_panel import ResultsPanel
 from studio.ui.run_controller import RunController
 from studio.ui.theme import THEMES, Theme, apply_to_application
 
@@ -78,11 +80,14 @@ class MainWindow(QMainWindow):
         self.scene.setParent(self)
         self.view = GraphView(self.scene)
         self.legend = Legend(theme, self.view)
+        self.legend.resized.connect(self._place_legend)
         self.banner = Banner(theme)
         self.inspector = InspectorPanel(theme)
         self.config_editor = ConfigEditor()
         self.inputs_panel = InputsPanel()
         self.run_log = RunLogPanel()
+        self.results_panel = ResultsPanel(self.session)
+        self.console = ConsolePanel(self.session, theme)
         self.controller = GraphController(self.session, self.scene, self._anchor, self)
         self.runs = RunController(
             self.session, self.controller, self.inputs_panel.expressions, self
@@ -123,12 +128,23 @@ class MainWindow(QMainWindow):
         self.run_log_dock = QDockWidget("Run Log", self)
         self.run_log_dock.setObjectName("run-log")
         self.run_log_dock.setWidget(self.run_log)
+        self.results_dock = QDockWidget("Results", self)
+        self.results_dock.setObjectName("results")
+        self.results_dock.setWidget(self.results_panel)
+        self.console_dock = QDockWidget("Console", self)
+        self.console_dock.setObjectName("console")
+        self.console_dock.setWidget(self.console)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inputs_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.config_dock)
         self.tabifyDockWidget(self.inspector_dock, self.inputs_dock)
         self.tabifyDockWidget(self.inputs_dock, self.config_dock)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.results_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.run_log_dock)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.console_dock)
+        self.tabifyDockWidget(self.results_dock, self.run_log_dock)
+        self.tabifyDockWidget(self.run_log_dock, self.console_dock)
+        self.results_dock.raise_()
         self.inspector_dock.raise_()
 
     def _build_toolbar(self) -> None:
@@ -293,7 +309,14 @@ class MainWindow(QMainWindow):
         self.legend_action.setChecked(True)
         self.legend_action.toggled.connect(self.legend.setVisible)
         view_menu.addSeparator()
-        for dock in (self.inspector_dock, self.inputs_dock, self.config_dock, self.run_log_dock):
+        for dock in (
+            self.inspector_dock,
+            self.inputs_dock,
+            self.config_dock,
+            self.results_dock,
+            self.run_log_dock,
+            self.console_dock,
+        ):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         reload_action = view_menu.addAction("&Reload Graph", self.controller.reload)
@@ -355,6 +378,8 @@ class MainWindow(QMainWindow):
         self.runs.output_outside_run.connect(self.run_log.add_kernel_output)
         self.run_log.location_requested.connect(self._show_location)
         self.inputs_panel.changed.connect(self._on_inputs_changed)
+        self.results_panel.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.session.ready.connect(lambda _info: self.results_panel.clear())
         self.search_field.textChanged.connect(self._on_search_text)
         self.search_field.returnPressed.connect(self._next_match)
 
@@ -514,6 +539,14 @@ class MainWindow(QMainWindow):
             self.clear_selection()
 
     def _on_running_changed(self, running: bool) -> None:
+        if not running:
+            record = self.runs.records[-1] if self.runs.records else None
+            selected = self.scene.selected_names()
+            done = record is not None and record.status == "done"
+            if done and len(selected) == 1 and selected[0] in record.targets:
+                self.results_dock.show()
+                self.results_dock.raise_()
+            self._refresh_results()
         self.stop_action.setEnabled(running)
         for action in (self.run_action, self.run_all_action, self.run_downstream_action):
             action.setEnabled(not running)
@@ -561,8 +594,14 @@ class MainWindow(QMainWindow):
         menu.addAction(self.recompute_action)
         menu.addSeparator()
         menu.addAction("Show Source", lambda: self._show_in_inspector(name))
+        menu.addAction("Send to Console", lambda: self.send_to_console(name))
         menu.addAction("Copy Name", lambda: QApplication.clipboard().setText(name))
         menu.popup(position)
+
+    def send_to_console(self, name: str) -> None:
+        self.console_dock.show()
+        self.console_dock.raise_()
+        self.console.insert(f'results["{name}"]')
 
     def _show_in_inspector(self, name: str) -> None:
         self.inspector_dock.show()
@@ -577,6 +616,18 @@ class MainWindow(QMainWindow):
 
     def _on_selection(self) -> None:
         self._refresh_inspector()
+        self._refresh_results()
+
+    def _refresh_results(self) -> None:
+        names = self.scene.selected_names()
+        if len(names) != 1:
+            if not names:
+                self.results_panel.clear()
+            return
+        name = names[0]
+        self.results_panel.show_node(
+            name, self.scene.run_state.get(name), self.runs.finished_at.get(name)
+        )
 
     def _refresh_inspector(self) -> None:
         names = self.scene.selected_names()
@@ -656,7 +707,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_to_application(app, theme)
-        for part in (self.scene, self.legend, self.banner, self.inspector):
+        for part in (self.scene, self.legend, self.banner, self.inspector, self.console):
             part.set_theme(theme)
         self.view.viewport().update()
         self.settings.set("theme", theme.name)
@@ -751,6 +802,7 @@ class MainWindow(QMainWindow):
             return
         self._shut_down = True
         self.scene.selectionChanged.disconnect(self._on_selection)
+        self.console.detach()
         self.controller.shutdown()
         self.session.shutdown()
 

@@ -7,6 +7,7 @@ it never waits. Stale marks follow every new graph and every input change.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -50,6 +51,7 @@ class RunController(QObject):
         self.scene: GraphScene = graph.scene
         self.input_expressions = input_expressions
         self.records: list[RunRecord] = []
+        self.finished_at: dict[str, datetime.datetime] = {}
         self.current: RunRecord | None = None
         self._signatures: dict[str, str] = {}
         self._finished = 0
@@ -158,6 +160,7 @@ class RunController(QObject):
             status = data.get("status", "computed")
             seconds = float(data.get("seconds") or 0.0)
             record.node_finished(node, status, seconds, data.get("error", ""))
+            self.finished_at[node] = datetime.datetime.now()
             state.node_finished(
                 node,
                 _STATES.get(status, NodeState.DONE),

@@ -1,9 +1,13 @@
-"""The legend in the canvas's corner: one swatch per kind of node."""
+"""The legend in the canvas's corner: one swatch per kind of node, one badge per run state.
+
+Folded into a small "Legend" tab so it never hides nodes; it unfolds while
+the pointer is over it.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QEnterEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
 from studio.core.run_state import NodeState
@@ -25,15 +29,35 @@ _SWATCH = 14
 
 
 class Legend(QWidget):
+    resized = Signal()
+
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.theme = theme
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         rows = len(KIND_LABELS) + 1
         labels = [*KIND_LABELS.values(), *STATE_LABELS.values()]
         width = max(self.fontMetrics().horizontalAdvance(t) for t in labels)
         self._column = width + _SWATCH + 3 * _PAD
-        self.setFixedSize(QSize(2 * self._column + 4, rows * _ROW + 2 * _PAD))
+        self._full = QSize(2 * self._column + 4, rows * _ROW + 2 * _PAD)
+        self._folded = QSize(self.fontMetrics().horizontalAdvance("Legend ▴") + 2 * _PAD, _ROW + 8)
+        self.expanded = False
+        self.setToolTip("")
+        self.setFixedSize(self._folded)
+
+    def set_expanded(self, expanded: bool) -> None:
+        if expanded != self.expanded:
+            self.expanded = expanded
+            self.setFixedSize(self._full if expanded else self._folded)
+            self.resized.emit()
+            self.update()
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        self.set_expanded(True)
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self.set_expanded(False)
+        super().leaveEvent(event)
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
@@ -48,6 +72,11 @@ class Legend(QWidget):
         painter.setPen(QPen(theme.region_border))
         painter.setBrush(background)
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
+        if not self.expanded:
+            painter.setPen(theme.node_subtext)
+            painter.drawText(QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, "Legend ▴")
+            painter.end()
+            return
         y = _PAD
         for kind, label in KIND_LABELS.items():
             style = theme.kind(kind)

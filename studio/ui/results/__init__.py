@@ -1,0 +1,1 @@
+"""Showing results that live in the kernel: tables, trees, images, text."""

@@ -1,0 +1,240 @@
+"""A table model over a frame that lives in the kernel.
+
+It reports the frame's true size, so the scroll bar is honest and the last
+row is one jump away; it asks the kernel for blocks of rows only when the
+view paints them, shows a placeholder until a block arrives, and keeps a
+bounded number of blocks. Sorting and filtering happen in the kernel;
+the model only learns the new row count and forgets its blocks.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont
+
+from studio.core import protocol
+from studio.ui.kernel.session import KernelSession, Reply
+
+BLOCK_ROWS = 200
+MAX_BLOCKS = 60
+PLACEHOLDER = "…"
+Index = QModelIndex | QPersistentModelIndex
+
+
+class SortState:
+    """Clicking a header cycles: ascending, descending, original order."""
+
+    def __init__(self) -> None:
+        self.column: int | None = None
+        self.ascending = True
+
+    def next(self, column: int) -> tuple[int | None, bool]:
+        if column != self.column:
+            self.column, self.ascending = column, True
+        elif self.ascending:
+            self.ascending = False
+        else:
+            self.column, self.ascending = None, True
+        return self.column, self.ascending
+
+
+class RemoteFrameModel(QAbstractTableModel):
+    error = Signal(str)
+    """A request about this table failed: the message to show."""
+    reset_done = Signal()
+    """Row count known again after open, sort or filter."""
+    block_arrived = Signal(int)
+
+    def __init__(self, session: KernelSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.name = ""
+        self.view_id: int | None = None
+        self.columns: list[dict[str, str]] = []
+        self.index_name = ""
+        self.total_rows = 0
+        self.sort_state = SortState()
+        self.expression = ""
+        self._rows = 0
+        self._blocks: OrderedDict[int, dict[str, Any]] = OrderedDict()
+        self._requested: set[int] = set()
+        self._generation = 0
+        self._mono = QFont("monospace")
+        self._mono.setStyleHint(QFont.StyleHint.TypeWriter)
+
+    # -- opening and reshaping -----------------------------------------------------
+
+    def open(self, name: str, on_ready: Callable[[bool], None] | None = None) -> None:
+        """Open a view of result `name` in the kernel."""
+        self._generation += 1
+        generation = self._generation
+        self.name = name
+        self.sort_state = SortState()
+        self.expression = ""
+
+        def opened(reply: Reply) -> None:
+            if generation != self._generation:
+                return
+            if not reply.ok:
+                self._replace(None, [], 0)
+                self.error.emit(reply.message)
+            else:
+                result = reply.result
+                self.index_name = result.get("index_name", "")
+                self.total_rows = result["rows"]
+                self._replace(result["view"], result["columns"], result["rows"])
+            if on_ready is not None:
+                on_ready(reply.ok)
+
+        self.session.request(protocol.TABLE_OPEN, {"name": name}, opened)
+
+    def close(self) -> None:
+        if self.view_id is not None:
+            self.session.request(protocol.TABLE_CLOSE, {"view": self.view_id})
+        self._generation += 1
+        self._replace(None, [], 0)
+
+    def sort_by(self, column: int | None, ascending: bool = True) -> None:
+        self._reshape(protocol.TABLE_SORT, {"column": column, "ascending": ascending})
+
+    def cycle_sort(self, column: int) -> tuple[int | None, bool]:
+        column_or_none, ascending = self.sort_state.next(column)
+        self.sort_by(column_or_none, ascending)
+        return column_or_none, ascending
+
+    def set_filter(self, expression: str) -> None:
+        self.expression = expression
+        self._reshape(protocol.TABLE_FILTER, {"expression": expression})
+
+    def _reshape(self, method: str, params: dict[str, Any]) -> None:
+        if self.view_id is None:
+            return
+        self._generation += 1
+        generation = self._generation
+
+        def done(reply: Reply) -> None:
+            if generation != self._generation:
+                return
+            if not reply.ok:
+                self.error.emit(reply.message)
+                return
+            self._replace(self.view_id, self.columns, reply.result["rows"])
+
+        self.session.request(method, {"view": self.view_id, **params}, done)
+
+    def _replace(self, view_id: int | None, columns: list[dict[str, str]], rows: int) -> None:
+        self.beginResetModel()
+        self.view_id = view_id
+        self.columns = list(columns)
+        self._rows = rows
+        self._blocks.clear()
+        self._requested.clear()
+        self.endResetModel()
+        self.reset_done.emit()
+
+    # -- Qt model API ----------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._rows
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell(index.row(), index.column())
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            dtype = self.columns[index.column()]["dtype"]
+            if dtype.startswith(("int", "uint", "float", "Int", "UInt", "Float")):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and self.cell(index.row(), index.column()) in (
+            PLACEHOLDER,
+            "NaN",
+            "<NA>",
+        ):
+            return QColor("#8a94a3")
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            if orientation == Qt.Orientation.Horizontal:
+                column = self.columns[section]
+                marker = ""
+                if self.sort_state.column == section:
+                    marker = " ▲" if self.sort_state.ascending else " ▼"
+                return f"{column['name']}{marker}\n{column['dtype']}"
+            return self.index_label(section)
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+            return "Click to sort: ascending, descending, original order"
+        return None
+
+    # -- cells -----------------------------------------------------------------------
+
+    def cell(self, row: int, column: int) -> str:
+        block = self._block(row)
+        if block is None:
+            return PLACEHOLDER
+        return block["rows"][column][row - block["start"]]
+
+    def index_label(self, row: int) -> str:
+        block = self._block(row)
+        return PLACEHOLDER if block is None else block["index"][row - block["start"]]
+
+    def is_loaded(self, first_row: int, last_row: int) -> bool:
+        return all(
+            b in self._blocks for b in range(first_row // BLOCK_ROWS, last_row // BLOCK_ROWS + 1)
+        )
+
+    def fetch_rows(self, first_row: int, last_row: int) -> None:
+        for block in range(first_row // BLOCK_ROWS, last_row // BLOCK_ROWS + 1):
+            self._request(block)
+
+    def _block(self, row: int) -> dict[str, Any] | None:
+        number = row // BLOCK_ROWS
+        block = self._blocks.get(number)
+        if block is not None:
+            self._blocks.move_to_end(number)
+            return block
+        self._request(number)
+        self._request(number + 1)  # the next block is usually wanted next
+        return None
+
+    def _request(self, number: int) -> None:
+        start = number * BLOCK_ROWS
+        if self.view_id is None or number in self._requested or start >= self._rows:
+            return
+        self._requested.add(number)
+        generation = self._generation
+        params = {"view": self.view_id, "start": start, "stop": start + BLOCK_ROWS}
+
+        def arrived(reply: Reply) -> None:
+            if generation != self._generation:
+                return
+            self._requested.discard(number)
+            if not reply.ok:
+                self.error.emit(reply.message)
+                return
+            self._blocks[number] = reply.result
+            while len(self._blocks) > MAX_BLOCKS:
+                self._blocks.popitem(last=False)
+            stop = min(self._rows, start + BLOCK_ROWS) - 1
+            self.dataChanged.emit(self.index(start, 0), self.index(stop, self.columnCount() - 1))
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, start, stop)
+            self.block_arrived.emit(number)
+
+        self.session.request(protocol.TABLE_ROWS, params, arrived)

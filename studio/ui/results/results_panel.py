@@ -1,0 +1,191 @@
+"""The results panel: the selected node's value, with a summary line above it.
+
+Tables (frames, series, arrays) are paged from the kernel; dicts and lists
+show as an expandable tree; matplotlib figures as an image; anything else
+as text (its repr, cut with a note when long).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase, QPixmap
+from PySide6.QtWidgets import (
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.core import protocol
+from studio.core.run_state import NodeRun, NodeState
+from studio.ui.canvas.items.node_item import format_seconds
+from studio.ui.kernel.session import KernelSession, Reply
+from studio.ui.results.table_viewer import TableViewer
+
+
+def format_bytes(size: int | None) -> str:
+    if size is None:
+        return "size unknown"
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
+
+
+def summary_line(
+    name: str, info: dict[str, Any], run: NodeRun, finished: datetime.datetime | None
+) -> str:
+    summary = info.get("summary", {})
+    parts = [f"<b>{name}</b>", summary.get("type", "?")]
+    if "shape" in summary:
+        parts.append(" × ".join(f"{n:,}" for n in summary["shape"]))
+    elif "length" in summary:
+        parts.append(f"{summary['length']:,} items")
+    size = format_bytes(summary.get("bytes"))
+    parts.append(size if summary.get("bytes_exact", True) else f"≥ {size} (text not measured)")
+    if finished is not None:
+        parts.append(f"computed {finished.strftime('%H:%M:%S')}")
+    if run.seconds is not None:
+        verb = "reused in" if run.state is NodeState.REUSED else "took"
+        parts.append(f"{verb} {format_seconds(run.seconds)}")
+    return " · ".join(parts)
+
+
+class ResultsPanel(QWidget):
+    status = Signal(str)
+
+    def __init__(self, session: KernelSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.name: str | None = None
+        self.kind = ""
+        self._generation = 0
+        self.header = QLabel()
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setWordWrap(True)
+        self.header.setContentsMargins(6, 4, 6, 4)
+        self.message = QLabel()
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.table = TableViewer(session)
+        self.table.status.connect(self.status)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Key", "Value", "Type"])
+        self.tree.setColumnWidth(0, 220)
+        self.tree.setColumnWidth(1, 320)
+        self.image = QLabel()
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image_scroll = QScrollArea()
+        self.image_scroll.setWidget(self.image)
+        self.image_scroll.setWidgetResizable(True)
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.stack = QStackedWidget()
+        for widget in (self.message, self.table, self.tree, self.image_scroll, self.text):
+            self.stack.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.stack, 1)
+        self.show_message("Select a computed node to see its value.")
+
+    def show_message(self, text: str) -> None:
+        self.kind = "message"
+        self.header.setText("")
+        self.message.setText(text)
+        self.stack.setCurrentWidget(self.message)
+
+    def show_node(self, name: str, run: NodeRun, finished: datetime.datetime | None = None) -> None:
+        """Show the value of `name` if the kernel has it."""
+        self._generation += 1
+        generation = self._generation
+        self.name = name
+        if run.state not in (NodeState.DONE, NodeState.REUSED, NodeState.STALE):
+            self.table.close_view()
+            self.show_message(
+                f"{name} has no result yet: double-click it (or press Ctrl+Enter) to run it."
+                if run.state is not NodeState.RUNNING
+                else f"{name} is running…"
+            )
+            return
+        self.header.setText(f"<b>{name}</b> · loading…")
+
+        def arrived(reply: Reply) -> None:
+            if generation != self._generation:
+                return
+            if not reply.ok:
+                self.show_message(reply.message)
+                return
+            info = reply.result
+            if not info.get("available"):
+                self.show_message(f"{name} is not in this kernel's memory any more: run it again.")
+                return
+            self._show(name, info, run, finished)
+
+        self.session.request(protocol.RESULT_INFO, {"name": name}, arrived)
+
+    def _show(
+        self, name: str, info: dict[str, Any], run: NodeRun, finished: datetime.datetime | None
+    ) -> None:
+        kind = info["kind"]
+        self.kind = kind
+        header = summary_line(name, info, run, finished)
+        if run.state is NodeState.STALE:
+            header += " · <span style='color:#d9960b'>stale: its code or an input changed</span>"
+        self.header.setText(header)
+        if kind == "table":
+            self.table.show_result(name)
+            self.stack.setCurrentWidget(self.table)
+        elif kind == "tree":
+            self.tree.clear()
+            self.tree.addTopLevelItem(_tree_item(info["tree"], name))
+            self.tree.topLevelItem(0).setExpanded(True)
+            self.stack.setCurrentWidget(self.tree)
+            self.table.close_view()
+        elif kind == "image":
+            pixmap = QPixmap()
+            pixmap.loadFromData(base64.b64decode(info["png"]), "PNG")
+            self.image.setPixmap(pixmap)
+            self.stack.setCurrentWidget(self.image_scroll)
+            self.table.close_view()
+        elif kind == "text":
+            text = info["text"]
+            if info.get("truncated"):
+                text += f"\n\n… cut here: the full text has {info['length']:,} characters."
+            self.text.setPlainText(text)
+            self.stack.setCurrentWidget(self.text)
+            self.table.close_view()
+        else:
+            self.table.close_view()
+            self.message.setText(f"{name} returned None.")
+            self.stack.setCurrentWidget(self.message)
+
+    def clear(self) -> None:
+        self._generation += 1
+        self.name = None
+        self.table.close_view()
+        self.show_message("Select a computed node to see its value.")
+
+
+def _tree_item(node: dict[str, Any], label: str | None = None) -> QTreeWidgetItem:
+    children = node.get("children")
+    value = node.get("value", "")
+    if children is not None:
+        value = f"{node.get('length', len(children))} items"
+    item = QTreeWidgetItem([label if label is not None else node["label"], value, node["type"]])
+    for child in children or []:
+        item.addChild(_tree_item(child))
+    if node.get("more"):
+        item.addChild(QTreeWidgetItem([f"… {node['more']:,} more", "", ""]))
+    return item

@@ -1,0 +1,33 @@
+"""Helpers for tests that drive the real window and its kernel."""
+
+
+def kernel_value(window, expression: str):
+    """Evaluate `expression` in the window's kernel (as the console would) and unpickle it."""
+    import pickle
+
+    from jupyter_client import BlockingKernelClient
+
+    connection = window.session.connection_folder / "connection.json"
+    client = BlockingKernelClient(connection_file=str(connection))
+    client.load_connection_file()
+    client.start_channels()
+    try:
+        code = f"__studio_test__ = __import__('pickle').dumps({expression}).hex()"
+        msg_id = client.execute(code, silent=True, user_expressions={"v": "__studio_test__"})
+        while True:
+            reply = client.get_shell_msg(timeout=20)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        text = reply["content"]["user_expressions"]["v"]["data"]["text/plain"]
+        return pickle.loads(bytes.fromhex(text.strip("'")))
+    finally:
+        client.stop_channels()
+
+
+def finish_run(qtbot, window, action, timeout=60_000):
+    """Run `action` and wait until the run it starts has ended; return its record."""
+    with qtbot.waitSignal(
+        window.runs.running_changed, timeout=timeout, check_params_cb=lambda running: not running
+    ):
+        action()
+    return window.runs.records[-1]
