@@ -101,3 +101,91 @@ def troubled_spaceflights(example_copy):
         .replace("data_science, reporting)", "data_science, reporting, trouble)")
     )
     return folder
+
+
+def find_uv() -> str | None:
+    """The uv that set up this environment (on PATH, or the one packaging/devenv.sh installed)."""
+    import shutil as _shutil
+
+    found = _shutil.which("uv")
+    if found:
+        return found
+    tools = sorted((Path(__file__).resolve().parent.parent / ".tools").glob("uv-*/bin/uv"))
+    return str(tools[-1]) if tools else None
+
+
+SHAPES_LIBRARY = """
+def area(width: float, height: float) -> float:
+    return width * height
+"""
+
+
+@pytest.fixture(scope="session")
+def project_venv(tmp_path_factory):
+    """A project folder with its own .venv: ipykernel, Hamilton, pandas, and `shapes`,
+    a library the studio's environment does not have. Built offline from uv's cache,
+    pinned to this environment's versions."""
+    import subprocess
+    import sys
+
+    uv = find_uv()
+    if uv is None:
+        pytest.skip("uv is needed to build a project environment")
+    root = tmp_path_factory.mktemp("venv-project")
+    library = root.parent / "shapes-src"
+    (library / "shapes").mkdir(parents=True)
+    (library / "shapes" / "__init__.py").write_text(SHAPES_LIBRARY)
+    (library / "pyproject.toml").write_text(
+        '[project]\nname = "shapes"\nversion = "1.0"\n'
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+    )
+    frozen = subprocess.run(
+        [uv, "pip", "freeze", "--python", sys.executable],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    constraints = root.parent / "constraints.txt"
+    constraints.write_text("\n".join(line for line in frozen.splitlines() if "==" in line) + "\n")
+    python = root / ".venv" / "bin" / "python"
+    subprocess.run([uv, "venv", "-q", "--python", sys.executable, str(root / ".venv")], check=True)
+    packages = ["ipykernel", "apache-hamilton", "pandas", "packaging", str(library)]
+    install = [uv, "pip", "install", "-q", "--python", str(python), "-c", str(constraints)]
+    subprocess.run([*install, *packages], check=True)
+    (root / "rooms.py").write_text(
+        "import shapes\n\n\ndef width() -> float:\n    return 3.0\n\n\n"
+        "def floor_area(width: float) -> float:\n"
+        '    """Needs the project\'s own library."""\n'
+        "    return shapes.area(width, 4.0)\n"
+    )
+    return root
+
+
+@pytest.fixture(scope="session")
+def x_display():
+    """A real X server (Xvfb, no TCP port) for tests that must see Qt's X11 platform.
+
+    Skipped when Xvfb is not installed (.ci/run installs it)."""
+    import shutil as _shutil
+    import subprocess
+    import time as _time
+
+    xvfb = _shutil.which("Xvfb")
+    if xvfb is None:
+        pytest.skip("Xvfb is not installed (apt-get install xvfb)")
+    number = next(n for n in range(90, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+    server = subprocess.Popen(
+        [xvfb, f":{number}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    socket = Path(f"/tmp/.X11-unix/X{number}")
+    deadline = _time.monotonic() + 10
+    while not socket.exists() and _time.monotonic() < deadline:
+        _time.sleep(0.05)
+    if not socket.exists():
+        server.kill()
+        pytest.skip("Xvfb did not start")
+    yield f":{number}"
+    server.terminate()
+    server.wait(timeout=10)

@@ -49,10 +49,28 @@ def _open_app(args: list[str]) -> int:
     parser.add_argument(
         "path", nargs="?", help="project folder (default: the bundled spaceflights example)"
     )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="open the window (offscreen without a display), load the graph, run one node, "
+        "check its result, and exit 0 (or 1 with the reason)",
+    )
+    parser.add_argument("--node", help="with --smoke-test: the node to run")
+    parser.add_argument(
+        "--interpreter",
+        type=Path,
+        metavar="PYTHON",
+        help="run the project's kernel in this Python (remembered for the project)",
+    )
     options = parser.parse_args(args)
     path = Path(options.path).expanduser() if options.path else None
     if path is not None and not path.is_dir():
         parser.error(f"{path} is not a folder")
+    interpreter = options.interpreter.expanduser().absolute() if options.interpreter else None
+    if options.smoke_test:
+        from studio.ui.smoke_test import run_smoke_test
+
+        return run_smoke_test(path, options.node, interpreter=interpreter)
     from studio.ui.platform_check import display_problem
 
     problem = display_problem()
@@ -61,4 +79,4 @@ def _open_app(args: list[str]) -> int:
         return 1
     from studio.ui.app import run
 
-    return run(path)
+    return run(path, interpreter)

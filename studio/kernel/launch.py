@@ -52,6 +52,13 @@ class _RoutingLookupFilter(logging.Filter):
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HAMILTON_TELEMETRY_ENABLED", "false")
+    if getattr(sys, "frozen", False):
+        # Subprocesses of user code must see the system's libraries, not the bundle's.
+        original = os.environ.pop("LD_LIBRARY_PATH_ORIG", None)
+        if original is not None:
+            os.environ["LD_LIBRARY_PATH"] = original
+        else:
+            os.environ.pop("LD_LIBRARY_PATH", None)
     logging.getLogger("Comm").addFilter(_RoutingLookupFilter())
     from studio.kernel.agent import install
 

@@ -29,21 +29,32 @@ def create_application() -> QApplication:
     return app
 
 
-def create_window(path: Path | None = None, settings: AppSettings | None = None) -> MainWindow:
-    """The main window, shown, opening `path` (or the spaceflights example)."""
+def create_window(
+    path: Path | None = None,
+    settings: AppSettings | None = None,
+    interpreter: Path | None = None,
+) -> MainWindow:
+    """The main window, shown, opening `path` (or the spaceflights example).
+
+    `interpreter` becomes the project's chosen Python before it opens.
+    """
     settings = settings or AppSettings()
+    folder = (path or example_path("spaceflights")).resolve()
+    if interpreter is not None:
+        state = settings.project_state(folder)
+        settings.save_project_state(folder, {**state, "interpreter": str(interpreter)})
     theme = THEMES.get(settings.get("theme", "light"), THEMES["light"])
     app = create_application()
     apply_to_application(app, theme)
     window = MainWindow(settings, theme)
     window.show()
-    window.open_folder(path or example_path("spaceflights"))
+    window.open_folder(folder)
     return window
 
 
-def run(path: Path | None = None) -> int:
+def run(path: Path | None = None, interpreter: Path | None = None) -> int:
     app = create_application()
-    window = create_window(path)
+    window = create_window(path, interpreter=interpreter)
     # Let Ctrl+C and SIGTERM close the window properly (the kernel goes with it).
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: window.close())

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio import __version__
+from studio.core.environments import project_environments
 from studio.core.layout import Direction
 from studio.core.resources import example_path, resources_root
 from studio.core.run_plan import RunMode
@@ -45,11 +46,13 @@ from studio.ui.canvas.scene import GraphScene
 from studio.ui.canvas.view import GraphView
 from studio.ui.console_panel import ConsolePanel
 from studio.ui.graph_controller import GraphController
+from studio.ui.kernel.interpreter import InterpreterCheck, InterpreterChecker
 from studio.ui.kernel.session import KernelSession, KernelState
 from studio.ui.panels.banner import Banner, BannerKind
 from studio.ui.panels.config_editor import ConfigEditor
 from studio.ui.panels.inputs_panel import InputsPanel
 from studio.ui.panels.inspector import InspectorPanel
+from studio.ui.panels.interpreter_dialog import InterpreterDialog
 from studio.ui.panels.run_log import RunLogPanel
 from studio.ui.results.results_panel import ResultsPanel
 from studio.ui.run_controller import RunController
@@ -93,6 +96,12 @@ class MainWindow(QMainWindow):
             self.session, self.controller, self.inputs_panel.expressions, self
         )
         self._input_values: dict[str, dict[str, str]] = {}
+        self.interpreter_checker = InterpreterChecker(self)
+        self.interpreter_checker.checked.connect(self._on_interpreter_checked)
+        self._pending_interpreter: tuple[Path, bool] | None = None
+        self._opening = Path()
+        self.last_interpreter_check: InterpreterCheck | None = None
+        self._project_state: dict[str, Any] = {}
         self._shut_down = False
         self._search_matches: list[str] = []
         self._search_index = -1
@@ -338,6 +347,7 @@ class MainWindow(QMainWindow):
         kernel_menu = menu.addMenu("&Kernel")
         restart = kernel_menu.addAction("&Restart Kernel", self.restart_kernel)
         restart.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        kernel_menu.addAction("Project &Interpreter…", self.choose_interpreter)
 
         help_menu = menu.addMenu("&Help")
         help_menu.addAction("&Keyboard Shortcuts", self._show_shortcuts)
@@ -421,9 +431,83 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{root.name} — Dataflow Studio")
         self.graph_label.setText("loading…")
         self._input_values = dict(state.get("inputs", {}))
+        self._project_state = state
         self.controller.cache_dir = cache_dir_for(root)
-        self.controller.open_project(root, state.get("dataflow"), state.get("config", {}))
+        interpreter = state.get("interpreter")
+        self._pending_interpreter = None
+        if interpreter:
+            # The project runs in its own Python: check it before the kernel starts there.
+            self.statusBar().showMessage(f"Checking {interpreter}…")
+            self._opening = root
+            self._pending_interpreter = (Path(interpreter), True)
+            self.interpreter_checker.check(Path(interpreter))
+        else:
+            self._start_project(root, None)
+            self._offer_project_environment(root)
         return True
+
+    def _start_project(self, root: Path, interpreter: Path | None) -> None:
+        state = self._project_state
+        self.session.interpreter = interpreter
+        self.controller.open_project(root, state.get("dataflow"), state.get("config", {}))
+
+    def _offer_project_environment(self, root: Path) -> None:
+        environments = project_environments(root)
+        if not environments or self._project_state.get("interpreter") == "":
+            return
+        environment = environments[0]
+        self.banner.show_message(
+            BannerKind.INFO,
+            f"This project has its own Python environment ({environment.label}). Run its "
+            "code there, with its libraries?",
+            action=(f"Use {environment.label}", lambda: self.use_interpreter(environment.python)),
+        )
+
+    def choose_interpreter(self) -> None:
+        root = self.controller.root
+        if root is None:
+            return
+        dialog = InterpreterDialog(project_environments(root), self.session.interpreter, self)
+        if dialog.exec() == InterpreterDialog.DialogCode.Accepted:
+            self.use_interpreter(dialog.chosen())
+
+    def use_interpreter(self, python: Path | None) -> None:
+        """Switch the kernel to `python` (None: the studio's own) once it checks out."""
+        if python is None:
+            self._project_state["interpreter"] = ""
+            self.session.interpreter = None
+            self.statusBar().showMessage("Restarting the kernel in the studio's Python…", 4000)
+            self.session.restart()
+            return
+        self.statusBar().showMessage(f"Checking {python}…")
+        self._pending_interpreter = (python, False)
+        self.interpreter_checker.check(python)
+
+    def _on_interpreter_checked(self, check: InterpreterCheck) -> None:
+        self.last_interpreter_check = check
+        pending, self._pending_interpreter = self._pending_interpreter, None
+        if pending is None or pending[0] != check.python:
+            return
+        python, opening = pending
+        self.statusBar().clearMessage()
+        if opening:
+            root = self._opening
+            if check.ok:
+                self._start_project(root, python)
+            else:
+                self._start_project(root, None)
+                self.banner.show_message(
+                    BannerKind.ERROR,
+                    f"{check.describe()}\nThe studio's own Python runs the project meanwhile.",
+                )
+            return
+        if not check.ok:
+            QMessageBox.warning(self, "Project Interpreter", check.describe())
+            return
+        self._project_state["interpreter"] = str(python)
+        self.session.interpreter = python
+        self.statusBar().showMessage(f"Restarting the kernel in {check.describe()}…", 5000)
+        self.session.restart()
 
     def choose_folder(self) -> None:
         start = str(self.controller.root.parent) if self.controller.root else str(Path.home())
@@ -444,6 +528,7 @@ class MainWindow(QMainWindow):
                     "dataflow": self.controller.dataflow,
                     "config": self.controller.config_overrides,
                     "inputs": self._input_values,
+                    "interpreter": self._project_state.get("interpreter"),
                 },
             )
 
@@ -500,7 +585,21 @@ class MainWindow(QMainWindow):
             self._on_search_text(self.search_field.text())
 
     def _on_banner(self, kind: BannerKind, text: str, location: tuple[str, int] | None) -> None:
-        self.banner.show_message(kind, text, location)
+        action = None
+        root = self.controller.root
+        if "No module named" in text and self.session.interpreter is None and root is not None:
+            environments = project_environments(root)
+            if environments:
+                environment = environments[0]
+                text += (
+                    f" The project has its own environment ({environment.label}), which may "
+                    "have it."
+                )
+                action = (
+                    f"Use {environment.label}",
+                    lambda: self.use_interpreter(environment.python),
+                )
+        self.banner.show_message(kind, text, location, action)
 
     def _on_busy(self, busy: bool, what: str) -> None:
         self.progress.setVisible(busy)
@@ -515,7 +614,10 @@ class MainWindow(QMainWindow):
         info = self.session.info
         details = ""
         if info and kernel_state in (KernelState.IDLE, KernelState.BUSY):
-            details = f" · Python {info.get('python', '?')} · Hamilton {info.get('hamilton', '?')}"
+            where = f" ({self.session.interpreter})" if self.session.interpreter else ""
+            details = (
+                f" · Python {info.get('python', '?')}{where} · Hamilton {info.get('hamilton', '?')}"
+            )
         self.kernel_label.setText(f"<span style='color:{colour}'>●</span> Kernel {state}{details}")
         self.kernel_label.setToolTip(f"kernel process {info.get('pid', '–')}" if info else "")
 

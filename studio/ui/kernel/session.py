@@ -28,6 +28,7 @@ from studio.core import protocol
 from studio.ui.kernel.spec import StudioKernelSpecManager, kernel_environment
 
 _POLL_MS = 200
+_HELLO_RETRY_MS = 1000
 
 
 class KernelState(enum.StrEnum):
@@ -75,7 +76,10 @@ class KernelSession(QObject):
         self._generation = 0
         self._folder: Path | None = None
         self._cwd: Path | None = None
+        self.interpreter: Path | None = None
+        """The project's own Python, or None for the studio's."""
         self._pending: dict[int, ReplyCallback | None] = {}
+        self._hello_ids: set[int] = set()
         self._ids = itertools.count(1)
         self._state = KernelState.STOPPED
         self._info: dict[str, Any] = {}
@@ -84,6 +88,11 @@ class KernelSession(QObject):
         self._alive_timer = QTimer(self)
         self._alive_timer.setInterval(_POLL_MS)
         self._alive_timer.timeout.connect(self._check_alive)
+        # A reply published before our IOPub subscription is connected is lost (ZeroMQ's
+        # slow joiner): say hello again until the agent's answer gets through.
+        self._hello_timer = QTimer(self)
+        self._hello_timer.setInterval(_HELLO_RETRY_MS)
+        self._hello_timer.timeout.connect(self._say_hello)
         self._subshell_decided.connect(self._on_subshell_decided)
 
     # -- public API ----------------------------------------------------------
@@ -120,16 +129,17 @@ class KernelSession(QObject):
         self._cwd = Path(cwd)
         self._folder = Path(tempfile.mkdtemp(prefix="studio-kernel-"))
         self._folder.chmod(0o700)
+        spec_manager = StudioKernelSpecManager(
+            interpreter=str(self.interpreter) if self.interpreter else ""
+        )
         manager = QtKernelManager(
-            kernel_name="studio",
-            kernel_spec_manager=StudioKernelSpecManager(),
-            autorestart=False,
+            kernel_name="studio", kernel_spec_manager=spec_manager, autorestart=False
         )
         manager.transport = "ipc"
         manager.ip = str(self._folder / "kernel")
         manager.connection_file = str(self._folder / "connection.json")
         self._set_state(KernelState.STARTING)
-        manager.start_kernel(cwd=str(self._cwd), env=kernel_environment())
+        manager.start_kernel(cwd=str(self._cwd), env=kernel_environment(self.interpreter))
         client = manager.client()
         client.start_channels(hb=False)
         client.iopub_channel.message_received.connect(self._on_iopub)
@@ -222,6 +232,7 @@ class KernelSession(QObject):
     def shutdown(self) -> None:
         """Stop the kernel and remove its connection folder; safe to call twice."""
         self._alive_timer.stop()
+        self._hello_timer.stop()
         self._fail_pending("the kernel was shut down")
         self._comm = None
         self._data_comm = None
@@ -252,7 +263,8 @@ class KernelSession(QObject):
         data_comm = self._client.comm_manager.new_comm(protocol.DATA_COMM_TARGET)
         data_comm.on_msg(self._on_comm_msg)
         self._data_comm = data_comm
-        self.request(protocol.HELLO, {}, self._on_hello)
+        self._say_hello()
+        self._hello_timer.start()
         threading.Thread(
             target=self._decide_subshell,
             args=(self._manager.connection_file, self._generation),
@@ -260,8 +272,18 @@ class KernelSession(QObject):
             daemon=True,
         ).start()
 
+    def _say_hello(self) -> None:
+        if self._info or self._comm is None:
+            self._hello_timer.stop()
+            return
+        self._hello_ids.add(self.request(protocol.HELLO, {}, self._on_hello))
+
     def _on_hello(self, reply: Reply) -> None:
-        if reply.ok:
+        if reply.ok and not self._info:
+            self._hello_timer.stop()
+            for request_id in self._hello_ids:  # earlier hellos whose answers were lost
+                self._pending.pop(request_id, None)
+            self._hello_ids.clear()
             self._info = dict(reply.result)
             self._set_state(KernelState.IDLE)
             self.ready.emit(self.info)

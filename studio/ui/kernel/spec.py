@@ -1,24 +1,36 @@
 """How the studio's kernel is started: its command line and environment.
 
-The kernel is this same program started with `--kernel`, so a frozen app
-(whose `sys.executable` is the app itself) and a source checkout start it
-the same way. A kernel spec manager of our own serves that one spec, so no
-`kernel.json` is installed anywhere and the user's Jupyter set-up is not
-consulted.
+By default the kernel is this same program started with `--kernel`, so a
+frozen app (whose `sys.executable` is the app itself) and a source checkout
+start it the same way. A project may name its own interpreter instead: the
+kernel then runs there, with the agent's source put first on its path. A
+kernel spec manager of our own serves the one spec, so no `kernel.json` is
+installed anywhere and the user's Jupyter set-up is not consulted.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from traitlets import Unicode
+
+from studio.ui.kernel.agent_source import agent_source_dir
 
 SPEC_NAME = "studio"
+_BOOTSTRAP = (
+    "import sys; sys.path.insert(0, {agent!r}); "
+    "from studio.kernel.launch import main; sys.exit(main())"
+)
 
 
-def kernel_argv() -> list[str]:
-    if getattr(sys, "frozen", False):
+def kernel_argv(interpreter: Path | None = None) -> list[str]:
+    if interpreter is not None:
+        bootstrap = _BOOTSTRAP.format(agent=str(agent_source_dir()))
+        command = [str(interpreter), "-c", bootstrap]
+    elif getattr(sys, "frozen", False):
         command = [sys.executable, "--kernel"]
     else:
         command = [sys.executable, "-m", "studio", "--kernel"]
@@ -26,17 +38,32 @@ def kernel_argv() -> list[str]:
     return [*command, "-f", "{connection_file}", "--HistoryManager.hist_file=:memory:"]
 
 
-def kernel_environment() -> dict[str, str]:
+def kernel_environment(interpreter: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["HAMILTON_TELEMETRY_ENABLED"] = "false"
-    env.pop("QT_API", None)
-    env.pop("QT_QPA_PLATFORM", None)
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    for name in ("QT_API", "QT_QPA_PLATFORM", "QT_PLUGIN_PATH", "QML2_IMPORT_PATH"):
+        env.pop(name, None)
+    if getattr(sys, "frozen", False):
+        # The frozen app's loader points LD_LIBRARY_PATH at its own libraries; a kernel's
+        # user code (and any other Python) must see the system's.
+        original = env.pop("LD_LIBRARY_PATH_ORIG", None)
+        if original is not None:
+            env["LD_LIBRARY_PATH"] = original
+        else:
+            env.pop("LD_LIBRARY_PATH", None)
+    if interpreter is not None:
+        for name in ("PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV"):
+            env.pop(name, None)
     return env
 
 
 class StudioKernelSpecManager(KernelSpecManager):
-    """Knows exactly one kernel: the studio's own."""
+    """Knows exactly one kernel: the studio's own (in the chosen interpreter)."""
+
+    interpreter = Unicode("", help="the project's own Python, or '' for the studio's").tag(
+        config=False
+    )
 
     def find_kernel_specs(self) -> dict[str, str]:
         return {SPEC_NAME: ""}
@@ -45,7 +72,7 @@ class StudioKernelSpecManager(KernelSpecManager):
         if kernel_name != SPEC_NAME:
             raise KeyError(kernel_name)
         return KernelSpec(
-            argv=kernel_argv(),
+            argv=kernel_argv(Path(self.interpreter) if self.interpreter else None),
             display_name="Dataflow Studio",
             language="python",
             metadata={"debugger": False},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
@@ -31,6 +32,9 @@ class Banner(QFrame):
         self._show = QPushButton("Show")
         self._show.setToolTip("Show this line in the inspector")
         self._show.clicked.connect(self._on_show)
+        self._action = QPushButton()
+        self._action.clicked.connect(self._on_action)
+        self._action_callback: Callable[[], None] | None = None
         self._close = QPushButton("✕")
         self._close.setFlat(True)
         self._close.setFixedWidth(28)
@@ -41,6 +45,7 @@ class Banner(QFrame):
         layout.addWidget(self._icon)
         layout.addWidget(self._text, 1)
         layout.addWidget(self._show)
+        layout.addWidget(self._action)
         layout.addWidget(self._close)
         self.hide()
 
@@ -48,10 +53,18 @@ class Banner(QFrame):
         return self._text.text()
 
     def show_message(
-        self, kind: BannerKind, text: str, location: tuple[str, int] | None = None
+        self,
+        kind: BannerKind,
+        text: str,
+        location: tuple[str, int] | None = None,
+        action: tuple[str, Callable[[], None]] | None = None,
     ) -> None:
+        """Show `text`; `location` adds a Show button, `action` a button of its own."""
         self.kind = kind
         self._location = location
+        self._action_callback = action[1] if action else None
+        self._action.setText(action[0] if action else "")
+        self._action.setVisible(action is not None)
         self._icon.setText("⚠" if kind is BannerKind.ERROR else "ℹ")
         self._text.setText(text)
         self._show.setVisible(location is not None)
@@ -73,6 +86,12 @@ class Banner(QFrame):
             f"QLabel {{ color: {self.theme.text.name()}; }}"
         )
         self._icon.setStyleSheet(f"color: {accent.name()}; font-size: 15pt;")
+
+    def _on_action(self) -> None:
+        callback = self._action_callback
+        self.hide()
+        if callback is not None:
+            callback()
 
     def _on_show(self) -> None:
         if self._location is not None:

@@ -1,0 +1,134 @@
+"""`studio --smoke-test [PATH]`: prove an installed (or frozen) app works end to end.
+
+Opens the main window (offscreen when there is no display), waits for the
+graph to come from the kernel, runs one node, checks its result in the
+kernel, and exits 0 — or prints the reason and exits 1. Settings and the
+result cache go to a temporary folder, never the user's.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from studio.core import protocol
+
+DEFAULT_NODE = "model_input_table"
+
+
+def run_smoke_test(
+    path: Path | None,
+    node: str | None = None,
+    timeout: float = 180.0,
+    interpreter: Path | None = None,
+) -> int:
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    scratch = Path(tempfile.mkdtemp(prefix="studio-smoke-"))
+    os.environ["STUDIO_CONFIG_DIR"] = str(scratch / "config")
+    os.environ["STUDIO_CACHE_DIR"] = str(scratch / "cache")
+    try:
+        return _run(path, node, timeout, interpreter)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _process_started() -> float:
+    try:
+        import psutil
+
+        return psutil.Process().create_time()
+    except Exception:
+        return time.time()
+
+
+def _run(path: Path | None, node: str | None, timeout: float, interpreter: Path | None) -> int:
+    from PySide6.QtCore import QTimer
+
+    from studio.ui.app import create_application, create_window
+    from studio.ui.kernel.session import Reply
+
+    started = _process_started()
+    app = create_application()
+    window = create_window(path, interpreter=interpreter)
+    shown_at = time.time()
+    outcome: dict[str, object] = {"code": 1, "reason": f"timed out after {timeout:.0f} s"}
+    marks: dict[str, float] = {"window": shown_at - started}
+
+    def finish(code: int, reason: str) -> None:
+        outcome["code"], outcome["reason"] = code, reason
+        window.close()
+        app.quit()
+
+    def graph_shown(snapshot: object, first: bool) -> None:
+        if not first or "graph" in marks:
+            return
+        marks["graph"] = time.time() - started
+        if interpreter is not None and window.session.interpreter != interpreter:
+            finish(1, f"the kernel did not start in {interpreter}: {window.banner.text()}")
+            return
+        names = [n.name for n in window.scene.snapshot.nodes if not n.is_external_input]
+        target = node or (DEFAULT_NODE if DEFAULT_NODE in names else names[-1])
+        if target not in names:
+            finish(1, f"no node named {target!r} in the graph")
+            return
+        window.runs.running_changed.connect(lambda running: running or ran(target))
+        window.runs.run([target])
+
+    def ran(target: str) -> None:
+        record = window.runs.records[-1]
+        if record.status != "done":
+            finish(1, f"running {target} failed: {record.message}")
+            return
+        marks["run"] = record.seconds or 0.0
+        window.session.request(
+            protocol.RESULT_INFO, {"name": target}, lambda reply: checked(target, reply)
+        )
+
+    def checked(target: str, reply: Reply) -> None:
+        if not reply.ok or not reply.result.get("available"):
+            finish(1, f"the kernel has no result for {target}: {reply.message}")
+            return
+        summary = reply.result["summary"]
+        shape = summary.get("shape") or summary.get("length", "")
+        info = window.session.info
+        finish(
+            0,
+            f"{len(window.scene.nodes)} nodes; ran {target} ({summary['type']} {shape}) in "
+            f"{marks['run']:.2f} s in a kernel on Python {info.get('python')} "
+            f"({info.get('executable')}); window after {marks['window']:.2f} s, "
+            f"first graph after {marks['graph']:.2f} s",
+        )
+
+    def load_problem(ok: bool) -> None:
+        check = window.last_interpreter_check
+        if interpreter is not None and check is not None and not check.ok:
+            finish(1, check.describe())
+        elif not ok and window.controller.document.errors:
+            finish(1, f"the graph did not load: {window.controller.document.errors[0]}")
+
+    window.controller.graph_shown.connect(graph_shown)
+    window.controller.load_finished.connect(load_problem)
+
+    def timed_out() -> None:
+        banner = window.banner.text() if window.banner.isVisible() else "none"
+        finish(
+            1,
+            f"timed out after {timeout:.0f} s (kernel {window.session.state.value}, "
+            f"{len(window.scene.nodes)} nodes drawn, banner: {banner})",
+        )
+
+    QTimer.singleShot(int(timeout * 1000), timed_out)
+    app.exec()
+    window.shutdown()
+    code = int(outcome["code"])  # type: ignore[arg-type]
+    verdict = "passed" if code == 0 else "FAILED"
+    print(
+        f"studio smoke test {verdict}: {outcome['reason']}",
+        file=sys.stdout if code == 0 else sys.stderr,
+    )
+    return code
