@@ -5,7 +5,7 @@ VENV := .venv/bin
 TEST_WORKERS ?= 2
 export QT_API := pyside6
 
-.PHONY: run test format env lock screenshot clean
+.PHONY: run test format env lock screenshot bundle bundle-test clean
 
 run: env  ## open the app on the bundled spaceflights example
 	$(VENV)/studio $(ARGS)
@@ -28,6 +28,12 @@ screenshot: env  ## render docs/images/main-window.png (offscreen)
 
 lock:  ## re-resolve uv.lock after changing dependencies in pyproject.toml
 	@packaging/devenv.sh --lock
+
+bundle:  ## build the standalone desktop app into dist/ (see docs/PACKAGING.md)
+	packaging/build_bundle.sh
+
+bundle-test: env  ## build the bundle and run its smoke test (CI does this too)
+	STUDIO_TEST_BUNDLE=1 $(VENV)/pytest tests/test_bundle.py
 
 clean:
 	rm -rf .venv .tools .pytest_cache .ruff_cache build dist
