@@ -21,13 +21,18 @@ modules = [importlib.import_module(m) for m in sys.argv[1].split(",")]
 builder = driver.Builder().with_modules(*modules).with_config(json.loads(sys.argv[2]))
 nodes = builder.build().list_available_variables()
 print(json.dumps({
-    n.name: sorted(n.required_dependencies | n.optional_dependencies) for n in nodes
+    n.name: [
+        sorted(n.required_dependencies | n.optional_dependencies),
+        None if n.is_external_input else n.version,
+    ]
+    for n in nodes
 }))
 """
 
 
 def hamilton_reference(folder: Path, modules: tuple[str, ...], config: dict) -> dict:
-    """Names and dependencies as plain Hamilton reports them, in a separate process."""
+    """Names, dependencies and code versions as plain Hamilton reports them, in a
+    separate process."""
     env = {**os.environ, "HAMILTON_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(folder)}
     out = subprocess.run(
         [sys.executable, "-c", HAMILTON_REFERENCE, ",".join(modules), json.dumps(config)],
@@ -57,7 +62,10 @@ def test_snapshot_matches_hamiltons_own_view(example, config):
     folder = example_path(example)
     loaded = load(folder, config)
     assert loaded.snapshot.ok, loaded.snapshot.errors
-    ours = {n.name: sorted(n.dependencies) for n in loaded.snapshot.nodes}
+    ours = {
+        n.name: [sorted(n.dependencies), None if n.is_external_input else n.version]
+        for n in loaded.snapshot.nodes
+    }
     flow = discover(folder).dataflow()
     assert ours == hamilton_reference(folder, flow.modules, {**flow.config, **config})
 

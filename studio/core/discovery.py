@@ -9,11 +9,12 @@ modules. Project settings (`studio.core.settings`) have the last word.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from pathlib import Path
 
 from studio.core.driver_scripts import read_driver_script
-from studio.core.module_reader import ModuleFacts, parse, read_facts, read_source
+from studio.core.module_reader import ModuleFacts, decode_source, parse, read_facts
 from studio.core.project import Dataflow, FileKind, FileProblem, Project, SourceFile
 from studio.core.scan import iter_python_files, module_name
 from studio.core.settings import DataflowSettings, ProjectSettings, load_settings
@@ -67,11 +68,36 @@ def discover(root: Path | str) -> Project:
     )
 
 
-def _read_file(root: Path, path: Path) -> tuple[SourceFile, ModuleFacts | None, FileProblem | None]:
+_Reading = tuple[SourceFile, ModuleFacts | None, FileProblem | None]
+_READ: dict[tuple[Path, str], tuple[bytes, _Reading]] = {}
+"""What each file was found to be, by the digest of its bytes: a reload after a save parses
+only the files that changed (a digest, not a timestamp, decides)."""
+
+
+def _read_file(root: Path, path: Path) -> _Reading:
     relative = path.relative_to(root)
     rel = relative.as_posix()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problem = FileProblem(rel, None, f"cannot be read: {error.strerror}")
+        return (
+            SourceFile(rel, module_name(relative), FileKind.INVALID, problem.message),
+            None,
+            problem,
+        )
+    digest = hashlib.blake2b(raw, digest_size=16).digest()
+    cached = _READ.get((root, rel))
+    if cached is not None and cached[0] == digest:
+        return cached[1]
+    reading = _read_source(relative, rel, raw)
+    _READ[(root, rel)] = (digest, reading)
+    return reading
+
+
+def _read_source(relative: Path, rel: str, raw: bytes) -> _Reading:
     name = module_name(relative)
-    text, problem = read_source(path, rel)
+    text, problem = decode_source(raw, rel)
     tree = None
     if text is not None:
         tree, problem = parse(text, rel)

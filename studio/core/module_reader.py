@@ -40,6 +40,10 @@ def read_source(path: Path, relative: str) -> tuple[str | None, FileProblem | No
         raw = path.read_bytes()
     except OSError as error:
         return None, FileProblem(relative, None, f"cannot be read: {error.strerror}")
+    return decode_source(raw, relative)
+
+
+def decode_source(raw: bytes, relative: str) -> tuple[str | None, FileProblem | None]:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
         return raw.decode(encoding), None

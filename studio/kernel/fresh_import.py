@@ -9,6 +9,7 @@ a meta path finder compiles project files straight from source.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -24,13 +25,27 @@ from studio.core.scan import is_project_path
 from studio.core.snapshot import ErrorKind, LoadError
 from studio.kernel.tracebacks import innermost_project_frame, relative_to_root
 
+_COMPILED: dict[str, tuple[bytes, CodeType]] = {}
+"""The last code object of each file, with its source digest: unchanged files are not
+compiled again."""
+
 
 class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
-    """Compiles the source file on every import; never reads or writes `.pyc` files."""
+    """Compiles from the source file itself; never reads or writes `.pyc` files.
+
+    A compiled module is reused only for the very same bytes (a digest, not a
+    timestamp, decides), so a file saved twice within a second is never stale.
+    """
 
     def get_code(self, fullname: str) -> CodeType:
         source = self.get_data(self.path)
-        return compile(source, self.path, "exec", dont_inherit=True)
+        digest = hashlib.blake2b(source, digest_size=16).digest()
+        cached = _COMPILED.get(self.path)
+        if cached is not None and cached[0] == digest:
+            return cached[1]
+        code = compile(source, self.path, "exec", dont_inherit=True)
+        _COMPILED[self.path] = (digest, code)
+        return code
 
 
 class ProjectFinder(importlib.abc.MetaPathFinder):

@@ -22,6 +22,7 @@ from typing import Any
 
 from studio.core.project import Dataflow
 from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError, NodeInfo, NodeRole
+from studio.kernel.code_versions import CodeVersions
 from studio.kernel.fresh_import import import_fresh
 from studio.kernel.tracebacks import relative_to_root
 
@@ -136,10 +137,14 @@ def quiet_hamilton() -> Iterator[None]:
         logger.setLevel(level)
 
 
+CODE_VERSIONS = CodeVersions()
+"""Kept for the life of the process: after a save only edited functions are hashed again."""
+
+
 def describe_nodes(
     driver: Any, root: Path, modules: Sequence[ModuleType], config: dict[str, Any]
 ) -> Iterator[NodeInfo]:
-    from hamilton import graph_types, node
+    from hamilton import node
 
     module_names = {m.__name__ for m in modules}
     for n in driver.graph.nodes.values():
@@ -169,28 +174,29 @@ def describe_nodes(
             tags=_plain_tags(n.tags),
             dependencies=dependencies,
             optional_dependencies=optional,
-            version=None if role is NodeRole.INPUT else _version(graph_types, n),
+            version=None if role is NodeRole.INPUT else _version(n, function),
             origin=f"{function.__module__}.{function.__name__}" if function else None,
             decorators=_decorators(functions),
             group=_group(functions, module_names),
         )
 
 
-def _version(graph_types: Any, n: Any) -> str | None:
+def _version(n: Any, function: Any) -> str | None:
+    """Hamilton's version of the node's first originating function (as HamiltonNode has it)."""
+    originating = (n.originating_functions or (None,))[0]
+    if originating is None:
+        return n.name if n.user_defined else None
     try:
-        return graph_types.HamiltonNode.from_node(n).version
+        return CODE_VERSIONS.version(originating)
     except Exception:  # source unavailable, for instance
         return None
 
 
 def _source_file(root: Path, function: Any) -> str | None:
-    if function is None:
+    code = getattr(function, "__code__", None)
+    if code is None:
         return None
-    try:
-        filename = inspect.getsourcefile(function) or function.__code__.co_filename
-    except TypeError:
-        return None
-    return relative_to_root(root, filename)
+    return CODE_VERSIONS.relative_file(root, code.co_filename)
 
 
 def _group(functions: tuple[Any, ...], module_names: set[str]) -> str | None:
