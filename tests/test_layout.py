@@ -1,7 +1,8 @@
-"""Both layout engines place every node, route every edge and box every module."""
+"""The layout engines place every node, route every edge and box every module."""
 
 import pytest
 
+from bench.synthetic import generate
 from studio.core.discovery import discover
 from studio.core.layout import Direction, LayoutNode, LayoutRequest, compute_layout
 from studio.core.resources import example_path
@@ -24,7 +25,7 @@ def overlaps(a, b, size):
     return abs(ax - bx) < size[0] and abs(ay - by) < size[1]
 
 
-@pytest.mark.parametrize("engine", ["dot", "layered"])
+@pytest.mark.parametrize("engine", ["dot", "grouped", "layered"])
 @pytest.mark.parametrize("direction", list(Direction))
 def test_every_node_edge_and_module_is_placed(spaceflights_request, engine, direction):
     request = LayoutRequest(spaceflights_request.nodes, spaceflights_request.edges, direction)
@@ -58,7 +59,7 @@ def test_auto_picks_the_fast_engine_for_big_graphs():
     nodes = tuple(LayoutNode(f"n{i}", 80, 40) for i in range(600))
     edges = tuple((f"n{i // 2}", f"n{i}") for i in range(1, 600))
     result = compute_layout(LayoutRequest(nodes, edges))
-    assert result.engine == "layered"
+    assert result.engine == "grouped"
     assert len(result.positions) == 600
     small = compute_layout(LayoutRequest(nodes[:10], tuple(e for e in edges if int(e[1][1:]) < 10)))
     assert small.engine == "dot"
@@ -68,3 +69,55 @@ def test_empty_graph_and_unknown_engine():
     assert compute_layout(LayoutRequest((), ())).positions == {}
     with pytest.raises(ValueError, match="unknown layout engine"):
         compute_layout(LayoutRequest((LayoutNode("a", 10, 10),), ()), "neato")
+
+
+@pytest.fixture(scope="module")
+def synthetic_request(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("synthetic") / "project"
+    generate(folder, 1000, modules=5)
+    project = discover(folder)
+    snapshot = load_dataflow(project.root, project.dataflow()).snapshot
+    nodes = tuple(
+        LayoutNode(n.name, 60 + 7 * len(n.name), 44, None if n.is_external_input else n.group)
+        for n in snapshot.nodes
+    )
+    return LayoutRequest(nodes, tuple(snapshot.edges()))
+
+
+def test_grouped_engine_keeps_each_module_in_a_box_of_its_own(synthetic_request):
+    result = compute_layout(synthetic_request, "grouped")
+    assert len(result.regions) == 5
+    boxes = list(result.regions.values())
+    for i, (ax, ay, aw, ah) in enumerate(boxes):
+        for bx, by, bw, bh in boxes[i + 1 :]:
+            apart = ax + aw <= bx or bx + bw <= ax or ay + ah <= by or by + bh <= ay
+            assert apart, "two module boxes overlap"
+    for node in synthetic_request.nodes:
+        if node.group:
+            rx, ry, rw, rh = result.regions[node.group]
+            x, y = result.positions[node.name]
+            assert rx <= x - node.width / 2 and x + node.width / 2 <= rx + rw
+            assert ry <= y - node.height / 2 and y + node.height / 2 <= ry + rh
+    # A sensible drawing: not the 28,000-pixel-tall column the flat layout used to draw.
+    assert result.height < 4 * result.width
+
+
+def test_grouped_engine_lays_out_again_only_the_module_that_changed(synthetic_request):
+    compute_layout(synthetic_request, "grouped")
+    renamed = tuple(
+        LayoutNode(n.name, n.width + 30, n.height, n.group) if n.name == "m1_f1_0" else n
+        for n in synthetic_request.nodes
+    )
+    module = next(n.group for n in renamed if n.name == "m1_f1_0")
+    before = compute_layout(synthetic_request, "grouped")
+    after = compute_layout(LayoutRequest(renamed, synthetic_request.edges), "grouped")
+    assert before.notes == ["5 of 5 module layouts reused"]
+    assert after.notes == ["4 of 5 module layouts reused"]
+    assert after.regions[module][2] >= before.regions[module][2]
+
+
+def test_modules_that_depend_on_each_other_both_ways_still_lay_out():
+    nodes = tuple(LayoutNode(n, 80, 40, g) for n, g in [("a", "x"), ("b", "y"), ("c", "x")])
+    result = compute_layout(LayoutRequest(nodes, (("a", "b"), ("b", "c"))), "grouped")
+    assert set(result.positions) == {"a", "b", "c"}
+    assert set(result.routes) == {("a", "b"), ("b", "c")}

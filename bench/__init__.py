@@ -1,0 +1,1 @@
+"""Benchmarks of the studio: run `python -m bench.suite` (see README.md here)."""
