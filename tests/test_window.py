@@ -18,7 +18,7 @@ def canvas_edges(scene: GraphScene) -> set[tuple[str, str]]:
     return set(scene.edges)
 
 
-def test_canvas_holds_one_item_per_node_and_edge(open_window):
+def test_canvas_holds_one_item_per_node_and_edge(open_window, qtbot):
     window = open_window(example_path("spaceflights"))
     snapshot = window.scene.snapshot
     assert set(window.scene.nodes) == {n.name for n in snapshot.nodes}
@@ -31,7 +31,7 @@ def test_canvas_holds_one_item_per_node_and_edge(open_window):
         "reporting",
     }
     assert "24 nodes · 38 edges" in window.graph_label.text()
-    assert "Kernel idle" in window.kernel_label.text()
+    qtbot.waitUntil(lambda: "Kernel idle" in window.kernel_label.text(), timeout=5_000)
     for name, item in window.scene.nodes.items():
         assert item.isVisible() and item.boundingRect().width() > 0, name
 

@@ -11,6 +11,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from studio.core.resources import example_path, resources_root
+from studio.ui import heap
 from studio.ui.app_settings import AppSettings
 from studio.ui.main_window import MainWindow
 from studio.ui.theme import THEMES, apply_to_application
@@ -20,6 +21,7 @@ def create_application() -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
+    heap.tune()
     app.setApplicationName("Dataflow Studio")
     app.setOrganizationName("Dataflow Studio")
     app.setDesktopFileName("dataflow-studio")

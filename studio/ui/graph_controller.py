@@ -6,6 +6,10 @@ kernel one at a time (a change during a load is remembered and loaded
 next); a snapshot that needs a new drawing goes to the layout worker;
 the result is applied to the scene in place. A graph that fails to load
 never replaces the last good one.
+
+What is drawn is the display graph: the snapshot with the modules the
+user collapsed folded into boxes and, when the user focuses on some
+nodes, only their lineage. Both choices survive reloads.
 """
 
 from __future__ import annotations
@@ -18,6 +22,14 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from studio.core import protocol
+from studio.core.display_graph import (
+    DisplayGraph,
+    Focus,
+    collapsible_modules,
+    default_collapsed,
+    derive_display,
+    drawing_key,
+)
 from studio.core.graph_document import GraphDocument, Outcome
 from studio.core.layout import Direction, LayoutResult
 from studio.core.project import Dataflow
@@ -51,6 +63,8 @@ class GraphController(QObject):
     """A load reply was handled (True when it produced a graph)."""
     load_requested = Signal()
     """A load was sent to the current kernel: requests sent after it see its graph."""
+    display_changed = Signal()
+    """Collapsed modules or focus changed (the drawing follows once laid out)."""
 
     def __init__(
         self,
@@ -81,7 +95,14 @@ class GraphController(QObject):
         self._crashed_on_load = False
         self._folder_missing = False
         self._pending_snapshot: GraphSnapshot | None = None
+        self._pending_display: DisplayGraph | None = None
         self._pending_first = False
+        self._pending_anchor: str | None = None
+        self.collapsed: set[str] = set()
+        self._known_modules: set[str] = set()
+        self.focus: Focus | None = None
+        self.display: DisplayGraph | None = None
+        self._drawn_key: tuple[object, ...] | None = None
         self._change_started: float | None = None
         self._error_banner = False
         self.load_requested_on_kernel = False
@@ -107,7 +128,7 @@ class GraphController(QObject):
         self.config_overrides = dict(overrides or {})
         self.dataflows = []
         self.problems = []
-        self.document.reset()
+        self._forget_drawing()
         self._folder_missing = False
         self._crashed_on_load = False
         self._clear_banner()
@@ -117,13 +138,13 @@ class GraphController(QObject):
     def choose_dataflow(self, name: str) -> None:
         if name != self.dataflow:
             self.dataflow = name
-            self.document.reset()
+            self._forget_drawing()
             self.reload()
 
     def set_config_overrides(self, overrides: dict[str, Any]) -> None:
         if self.dataflow is not None:
             self.config_overrides[self.dataflow] = dict(overrides)
-        self.document.reset()
+        self._forget_drawing()
         self.reload()
 
     def set_direction(self, direction: Direction) -> None:
@@ -165,7 +186,76 @@ class GraphController(QObject):
         snapshot = self.document.snapshot
         if snapshot is None:
             return
-        self._request_layout(snapshot, first)
+        self._request_layout(snapshot, self._derive(snapshot), first)
+
+    # -- what is shown --------------------------------------------------------
+
+    def modules(self) -> dict[str, int]:
+        """Modules that can be collapsed, with their node counts."""
+        snapshot = self.document.snapshot
+        return collapsible_modules(snapshot) if snapshot is not None else {}
+
+    def set_collapsed(self, modules: set[str], anchor: str | None = None) -> None:
+        """Show exactly `modules` collapsed; `anchor` (a node or module key) stays put."""
+        modules = modules & set(self.modules())
+        if modules != self.collapsed:
+            self.collapsed = modules
+            self._redisplay(anchor)
+
+    def collapse(self, module: str, anchor: str | None = None) -> None:
+        self.set_collapsed(self.collapsed | {module}, anchor)
+
+    def expand(self, module: str, anchor: str | None = None) -> None:
+        self.set_collapsed(self.collapsed - {module}, anchor)
+
+    def set_focus(self, focus: Focus | None, anchor: str | None = None) -> None:
+        if focus is not None and not focus.roots:
+            focus = None
+        if focus != self.focus:
+            self.focus = focus
+            self._redisplay(anchor)
+
+    def _derive(self, snapshot: GraphSnapshot) -> DisplayGraph:
+        return derive_display(snapshot, self.collapsed, self.focus)
+
+    def _redisplay(self, anchor: str | None) -> None:
+        self.display_changed.emit()
+        snapshot = self.document.snapshot
+        if snapshot is not None:
+            self._show(snapshot, first=False, anchor=anchor)
+
+    def _forget_drawing(self) -> None:
+        """A new folder, dataflow or configuration: the next graph is drawn afresh."""
+        self.document.reset()
+        self.collapsed = set()
+        self._known_modules = set()
+        self.focus = None
+        self._drawn_key = None
+        self.display_changed.emit()
+
+    def _update_collapsed(self, snapshot: GraphSnapshot) -> None:
+        """Modules seen for the first time start collapsed when the graph is big."""
+        modules = set(collapsible_modules(snapshot))
+        new = modules - self._known_modules
+        if new:
+            self.collapsed |= default_collapsed(snapshot) & new
+        self.collapsed &= modules
+        self._known_modules |= modules
+        if self.focus is not None:
+            names = {n.name for n in snapshot.nodes}
+            roots = self.focus.roots & names
+            if roots != self.focus.roots:
+                self.focus = Focus(roots, self.focus.direction, self.focus.depth) if roots else None
+
+    def _show(self, snapshot: GraphSnapshot, first: bool, anchor: str | None = None) -> None:
+        display = self._derive(snapshot)
+        if not first and drawing_key(display) == self._drawn_key:
+            self.display = display
+            self.scene.update_graph_info(snapshot, display, self.document.changed)
+            self._mark_shown()
+            self.graph_shown.emit(snapshot, False)
+            return
+        self._request_layout(snapshot, display, first, anchor)
 
     def shutdown(self) -> None:
         self.watcher.stop()
@@ -239,13 +329,12 @@ class GraphController(QObject):
             self.load_finished.emit(False)
             return
         self._clear_banner()
-        if update.outcome is Outcome.SAME_DRAWING:
-            self.scene.update_graph_info(snapshot, self.document.changed)
-            self._mark_shown()
-            self.graph_shown.emit(snapshot, False)
-            self.load_finished.emit(True)
-            return
-        self._request_layout(snapshot, update.outcome is Outcome.FIRST)
+        first = update.outcome is Outcome.FIRST
+        before = (set(self.collapsed), self.focus)
+        self._update_collapsed(snapshot)
+        if before != (self.collapsed, self.focus):
+            self.display_changed.emit()
+        self._show(snapshot, first)
         self.load_finished.emit(True)
 
     def _show_error(self, text: str, location: tuple[str, int] | None = None) -> None:
@@ -260,24 +349,38 @@ class GraphController(QObject):
 
     # -- layout -------------------------------------------------------------
 
-    def _request_layout(self, snapshot: GraphSnapshot, first: bool) -> None:
+    def _request_layout(
+        self,
+        snapshot: GraphSnapshot,
+        display: DisplayGraph,
+        first: bool,
+        anchor: str | None = None,
+    ) -> None:
         self._pending_snapshot = snapshot
+        self._pending_display = display
         self._pending_first = first or self._pending_first
-        if len(snapshot.nodes) > 300:
-            self.busy_changed.emit(True, f"Laying out {len(snapshot.nodes):,} nodes…")
+        self._pending_anchor = anchor
+        boxes = len(display.nodes) + len(display.modules)
+        if boxes > 300:
+            self.busy_changed.emit(True, f"Laying out {boxes:,} boxes…")
         self.timings["layout_started"] = time.perf_counter()
-        self.layouts.request(self.scene.layout_request(snapshot, self.direction), self.engine)
+        self.layouts.request(self.scene.layout_request(display, self.direction), self.engine)
 
     def _on_layout(self, _ticket: int, result: LayoutResult) -> None:
-        snapshot = self._pending_snapshot
-        if snapshot is None:
+        snapshot, display = self._pending_snapshot, self._pending_display
+        if snapshot is None or display is None:
             return
         first, self._pending_first = self._pending_first, False
         self.busy_changed.emit(False, "")
         self.timings["layout"] = result.seconds
         self.timings["layout_engine"] = result.engine  # type: ignore[assignment]
-        anchor = None if first else self.anchor()
-        self.scene.show_graph(snapshot, result, self.document.changed, anchor, animate=not first)
+        anchor = None if first else (self._pending_anchor or self.anchor())
+        self._pending_anchor = None
+        self.display = display
+        self._drawn_key = drawing_key(display)
+        self.scene.show_graph(
+            snapshot, display, result, self.document.changed, anchor, animate=not first
+        )
         self._mark_shown()
         self.graph_shown.emit(snapshot, first)
 

@@ -37,8 +37,8 @@ from studio.core.environments import project_environments
 from studio.core.layout import Direction
 from studio.core.resources import example_path, resources_root
 from studio.core.run_plan import RunMode
-from studio.core.search import match_names
 from studio.core.snapshot import GraphSnapshot, NodeRole
+from studio.ui import heap
 from studio.ui.app_settings import AppSettings, cache_dir_for
 from studio.ui.canvas.export import export_png, export_svg
 from studio.ui.canvas.legend import Legend
@@ -48,6 +48,7 @@ from studio.ui.console_panel import ConsolePanel
 from studio.ui.graph_controller import GraphController
 from studio.ui.kernel.interpreter import InterpreterCheck, InterpreterChecker
 from studio.ui.kernel.session import KernelSession, KernelState
+from studio.ui.navigation import CanvasNavigation
 from studio.ui.panels.banner import Banner, BannerKind
 from studio.ui.panels.config_editor import ConfigEditor
 from studio.ui.panels.inputs_panel import InputsPanel
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
             self.setWindowIcon(QIcon(str(icon)))
         self.session = KernelSession(self)
         self.scene = GraphScene(theme)
+        self.scene.filled.connect(heap.settle)
         self.scene.setParent(self)
         self.view = GraphView(self.scene)
         self.legend = Legend(theme, self.view)
@@ -103,11 +105,12 @@ class MainWindow(QMainWindow):
         self.last_interpreter_check: InterpreterCheck | None = None
         self._project_state: dict[str, Any] = {}
         self._shut_down = False
-        self._search_matches: list[str] = []
-        self._search_index = -1
         self._build_central()
         self._build_docks()
         self._build_toolbar()
+        self.navigation = CanvasNavigation(
+            self.view, self.controller, self.search_field, self.search_count, theme, self
+        )
         self._build_status_bar()
         self._build_menus()
         self._connect()
@@ -300,7 +303,8 @@ class MainWindow(QMainWindow):
         for key, label in (
             ("auto", "Automatic (by size)"),
             ("dot", "Graphviz dot"),
-            ("layered", "Fast layered"),
+            ("grouped", "Modules as boxes (fast)"),
+            ("layered", "Flat layered (fast)"),
         ):
             action = engines.addAction(label, lambda k=key: self._set_engine(k))
             action.setCheckable(True)
@@ -330,6 +334,9 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         reload_action = view_menu.addAction("&Reload Graph", self.controller.reload)
         reload_action.setShortcut(QKeySequence("F5"))
+
+        graph_menu = menu.addMenu("&Graph")
+        self.navigation.fill_menu(graph_menu)
 
         run_menu = menu.addMenu("&Run")
         for action in (
@@ -378,6 +385,9 @@ class MainWindow(QMainWindow):
         )
         self.view.escape_pressed.connect(self._on_escape)
         self.view.node_menu_requested.connect(self._show_node_menu)
+        self.view.module_menu_requested.connect(self._show_module_menu)
+        self.navigation.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
+        self.navigation.went_to_node.connect(lambda _name: self._refresh_inspector())
         self.scene.node_activated.connect(lambda name: self.runs.run([name]))
         self.runs.running_changed.connect(self._on_running_changed)
         self.runs.progress.connect(self._on_run_progress)
@@ -390,8 +400,6 @@ class MainWindow(QMainWindow):
         self.inputs_panel.changed.connect(self._on_inputs_changed)
         self.results_panel.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.session.ready.connect(lambda _info: self.results_panel.clear())
-        self.search_field.textChanged.connect(self._on_search_text)
-        self.search_field.returnPressed.connect(self._next_match)
 
     def _restore_window(self) -> None:
         geometry = self.settings.window_geometry()
@@ -423,6 +431,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Open Folder", f"{folder} is not a folder that exists.")
             return False
         self._save_project_state()
+        heap.thaw()
         root = folder.resolve()
         state = self.settings.project_state(root)
         self.inspector.root = root
@@ -563,9 +572,14 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{title} · {flow.name} — Dataflow Studio")
 
     def _on_graph_shown(self, snapshot: GraphSnapshot, first: bool) -> None:
+        QTimer.singleShot(0, heap.settle)
         edges = len(snapshot.edges())
         modules = len({n.group for n in snapshot.nodes if n.group})
-        self.graph_label.setText(f"{len(snapshot.nodes)} nodes · {edges} edges · {modules} modules")
+        collapsed = len(self.controller.collapsed)
+        folded = f" ({collapsed} collapsed)" if collapsed else ""
+        self.graph_label.setText(
+            f"{len(snapshot.nodes):,} nodes · {edges:,} edges · {modules} modules{folded}"
+        )
         timings = self.controller.timings
         parts = []
         if "load" in timings:
@@ -581,8 +595,6 @@ class MainWindow(QMainWindow):
         self._refresh_inputs(snapshot)
         self.runs.refresh_staleness()
         self._refresh_inspector()
-        if self.search_field.text():
-            self._on_search_text(self.search_field.text())
 
     def _on_banner(self, kind: BannerKind, text: str, location: tuple[str, int] | None) -> None:
         action = None
@@ -637,7 +649,7 @@ class MainWindow(QMainWindow):
     def _on_escape(self) -> None:
         if self.runs.running:
             self.stop_run()
-        else:
+        elif not self.navigation.show_whole_graph():
             self.clear_selection()
 
     def _on_running_changed(self, running: bool) -> None:
@@ -698,6 +710,24 @@ class MainWindow(QMainWindow):
         menu.addAction("Show Source", lambda: self._show_in_inspector(name))
         menu.addAction("Send to Console", lambda: self.send_to_console(name))
         menu.addAction("Copy Name", lambda: QApplication.clipboard().setText(name))
+        menu.addSeparator()
+        for action in self.navigation.focus_actions.values():
+            menu.addAction(action)
+        info = self.scene.snapshot.node(name) if self.scene.snapshot else None
+        if info is not None and info.group and not info.is_external_input:
+            menu.addAction(f"Collapse Module {info.group}", self.navigation.toggle_selected_modules)
+        menu.popup(position)
+
+    def _show_module_menu(self, module: str, position: Any) -> None:
+        menu = QMenu(self)
+        menu.addAction(f"Expand Module {module}", lambda: self.navigation.expand_module(module))
+        menu.addAction(self.navigation.expand_all_action)
+        menu.addSeparator()
+        menu.addAction(self.run_action)
+        menu.addAction(self.run_downstream_action)
+        menu.addSeparator()
+        for action in self.navigation.focus_actions.values():
+            menu.addAction(action)
         menu.popup(position)
 
     def send_to_console(self, name: str) -> None:
@@ -743,10 +773,7 @@ class MainWindow(QMainWindow):
             self.inspector.show_node(None)
 
     def go_to_node(self, name: str) -> None:
-        if name in self.scene.nodes:
-            self.scene.select_nodes([name])
-            self.view.centre_on_node(name)
-            self._refresh_inspector()
+        self.navigation.go_to_node(name)
 
     def clear_selection(self) -> None:
         if self.search_field.text():
@@ -759,27 +786,7 @@ class MainWindow(QMainWindow):
         self.inspector.show_location(file, line)
 
     def focus_search(self) -> None:
-        self.search_field.setFocus()
-        self.search_field.selectAll()
-
-    def _on_search_text(self, text: str) -> None:
-        self._search_matches = match_names(self.scene.nodes, text)
-        self._search_index = 0 if self._search_matches else -1
-        self.scene.set_search_hits(self._search_matches)
-        self._show_current_match()
-
-    def _next_match(self) -> None:
-        if not self._search_matches:
-            return
-        self._search_index = (self._search_index + 1) % len(self._search_matches)
-        self._show_current_match()
-
-    def _show_current_match(self) -> None:
-        if self._search_index < 0:
-            self.search_count.setText("no match" if self.search_field.text() else "")
-            return
-        self.search_count.setText(f"{self._search_index + 1} of {len(self._search_matches)}")
-        self.view.centre_on_node(self._search_matches[self._search_index])
+        self.navigation.focus_search()
 
     def keyPressEvent(self, event: Any) -> None:
         if event.key() == Qt.Key.Key_Escape and self.search_field.hasFocus():
@@ -809,7 +816,14 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_to_application(app, theme)
-        for part in (self.scene, self.legend, self.banner, self.inspector, self.console):
+        for part in (
+            self.scene,
+            self.legend,
+            self.banner,
+            self.inspector,
+            self.console,
+            self.navigation,
+        ):
             part.set_theme(theme)
         self.view.viewport().update()
         self.settings.set("theme", theme.name)
@@ -821,7 +835,7 @@ class MainWindow(QMainWindow):
         self._export("SVG drawing (*.svg)", ".svg", export_svg)
 
     def _export(self, filter_text: str, suffix: str, exporter: Any) -> None:
-        if not self.scene.nodes:
+        if not (self.scene.nodes or self.scene.modules):
             QMessageBox.information(self, "Export", "There is no graph to export yet.")
             return
         name = (self.controller.dataflow or "graph") + suffix
@@ -831,7 +845,8 @@ class MainWindow(QMainWindow):
             return
         target = Path(path if path.endswith(suffix) else path + suffix)
         try:
-            exporter(self.scene, target)
+            with self.scene.all_items_drawn():
+                exporter(self.scene, target)
         except OSError as error:
             QMessageBox.warning(self, "Export", str(error))
             return
@@ -851,6 +866,13 @@ class MainWindow(QMainWindow):
             ("Ctrl+0", "actual size"),
             ("Arrow keys", "pan (or drag the background)"),
             ("Ctrl+L", "left to right / top to bottom"),
+            ("C", "collapse the selected node's module / expand the selected module box"),
+            ("Shift+C / Shift+E", "collapse / expand every module"),
+            ("Double-click a module box", "expand it"),
+            ("U / D / L", "show only the upstream / downstream / both of the selection"),
+            ("1 / 2 / 0", "focus depth 1, 2 or all levels"),
+            ("W or Esc", "show the whole graph again"),
+            ("M", "show or hide the minimap"),
             ("F5", "reload the graph"),
             ("Ctrl+Shift+R", "restart the kernel"),
             ("Ctrl+E", "export as PNG"),
@@ -879,6 +901,7 @@ class MainWindow(QMainWindow):
     def _place_legend(self) -> None:
         viewport = self.view.viewport()
         self.legend.move(12, viewport.height() - self.legend.height() - 12)
+        self.navigation.place_overlays()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if _dropped_folder(event) is not None:

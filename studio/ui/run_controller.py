@@ -17,6 +17,7 @@ from studio.core import protocol
 from studio.core.run_log import RunRecord
 from studio.core.run_plan import RunMode
 from studio.core.run_state import NodeState
+from studio.core.snapshot import GraphSnapshot
 from studio.core.staleness import lineage_signatures
 from studio.ui.canvas.scene import GraphScene
 from studio.ui.graph_controller import GraphController
@@ -51,6 +52,7 @@ class RunController(QObject):
         self.scene: GraphScene = graph.scene
         self.input_expressions = input_expressions
         self.records: list[RunRecord] = []
+        self._signed: tuple[GraphSnapshot, dict[str, str]] | None = None
         self.finished_at: dict[str, datetime.datetime] = {}
         self.current: RunRecord | None = None
         self._signatures: dict[str, str] = {}
@@ -135,7 +137,11 @@ class RunController(QObject):
         snapshot = self.scene.snapshot
         if snapshot is None:
             return
-        signatures = lineage_signatures(snapshot, self.input_expressions())
+        inputs = self.input_expressions()
+        if self._signed is not None and self._signed[0] is snapshot and self._signed[1] == inputs:
+            return  # only the drawing changed (collapse, focus)
+        self._signed = (snapshot, inputs)
+        signatures = lineage_signatures(snapshot, inputs)
         changed = self.scene.run_state.apply_signatures(signatures)
         if changed:
             self.scene.show_run_states(changed)

@@ -1,25 +1,50 @@
-"""The graph scene: one item per node, edge and module region of a snapshot.
+"""The graph scene: one item per node, collapsed module, edge and module region shown.
 
-The scene keeps a map from node names to items and updates it in place
-when a new snapshot and layout arrive: items of nodes that stay are kept
-(with their selection) and glide to their new place, new ones fade in,
-removed ones go. Emphasis (selection lineage, search hits, changed code)
-is state on the items, recomputed from the selection.
+The scene draws a display graph (`studio.core.display_graph`): the nodes
+shown on their own, collapsed modules as boxes, and the edges between
+them. It keeps a map from display keys to items and updates it in place
+when a new drawing arrives: items that stay are kept (with their
+selection) and glide to their new place, new ones fade in, removed ones
+go. Emphasis (selection lineage, search hits, changed code) is state on
+the items, recomputed from the selection.
+
+Big graphs are handled differently in three ways: their items are
+created in slices between which the window stays responsive; they are
+not animated; and seen from far away they are drawn by one overview item
+instead of thousands of items (see `overview`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 
-from PySide6.QtCore import QEasingCurve, QPointF, QRectF, QTimer, QVariantAnimation, Signal
-from PySide6.QtGui import QFontMetricsF
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
+from PySide6.QtCore import (
+    QEasingCurve,
+    QPointF,
+    QRectF,
+    QSizeF,
+    QTimer,
+    QVariantAnimation,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsSceneMouseEvent,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
+from studio.core.display_graph import DisplayGraph, module_key, module_of_key
 from studio.core.layout import Direction, EdgeRoute, LayoutNode, LayoutRequest, LayoutResult
 from studio.core.lineage import GraphIndex
 from studio.core.run_state import NodeState, RunState
-from studio.core.snapshot import GraphSnapshot
+from studio.core.snapshot import GraphSnapshot, NodeInfo, NodeKind
 from studio.ui.canvas.items.edge_item import EdgeItem
+from studio.ui.canvas.items.module_item import ModuleItem, module_size, title_font
 from studio.ui.canvas.items.node_item import (
     Emphasis,
     NodeItem,
@@ -28,10 +53,20 @@ from studio.ui.canvas.items.node_item import (
     type_font,
 )
 from studio.ui.canvas.items.region_item import LABEL_HEIGHT, RegionItem
+from studio.ui.canvas.overview import OverviewItem
+from studio.ui.canvas.sliced_work import SlicedWork
 from studio.ui.theme import Theme
 
 ANIMATION_MS = 240
 _SCENE_MARGIN = 400.0
+OVERVIEW_BELOW = 0.3
+"""Zoom under which a big graph is drawn by the overview item."""
+BIG_GRAPH = 1500
+"""Node and edge items above which a drawing counts as big."""
+ANIMATE_UP_TO = 400
+_ITEMS_PER_TASK = 50
+_BULK_REMOVAL = 400
+"""Above this many stale items, old layers are swapped out rather than emptied."""
 
 
 def _lerp(a: QPointF, b: QPointF, t: float) -> QPointF:
@@ -42,25 +77,94 @@ def _lerp_rect(a: QRectF, b: QRectF, t: float) -> QRectF:
     return QRectF(_lerp(a.topLeft(), b.topLeft(), t), _lerp(a.bottomRight(), b.bottomRight(), t))
 
 
+def _mix(colour: QColor, background: QColor, amount: float) -> QColor:
+    """`colour` faded towards `background` (amount 0: unchanged, 1: background)."""
+    keep = 1.0 - amount
+    return QColor(
+        round(colour.red() * keep + background.red() * amount),
+        round(colour.green() * keep + background.green() * amount),
+        round(colour.blue() * keep + background.blue() * amount),
+    )
+
+
+def _free(items: list[QGraphicsItem]) -> None:
+    """Let go of items that are off the canvas (Python deletes them)."""
+    for item in items:
+        item.setParentItem(None)
+
+
+class _Layer(QGraphicsItem):
+    """A parent holding many items, so that all of them can stop painting in one step."""
+
+    def __init__(self, z: float) -> None:
+        super().__init__()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
+        self.setZValue(z)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF()
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        return None
+
+
 class GraphScene(QGraphicsScene):
     node_activated = Signal(str)
     """A node was double-clicked."""
+    module_activated = Signal(str)
+    """A collapsed module was double-clicked (it asks to be expanded)."""
     lineage_changed = Signal()
     """The highlighted lineage changed (selection or graph)."""
+    filled = Signal()
+    """Every item of the latest drawing exists (big graphs fill in over a moment)."""
 
     def __init__(self, theme: Theme) -> None:
         super().__init__()
         self.theme = theme
         self.nodes: dict[str, NodeItem] = {}
+        self.modules: dict[str, ModuleItem] = {}
+        """Collapsed modules by module name."""
         self.edges: dict[tuple[str, str], EdgeItem] = {}
+        """By display keys (node names, or module keys for collapsed modules)."""
         self.regions: dict[str, RegionItem] = {}
         self.snapshot: GraphSnapshot | None = None
+        self.display: DisplayGraph | None = None
         self.index: GraphIndex | None = None
         self.layout: LayoutResult | None = None
         self.direction = Direction.LEFT_RIGHT
+        self.run_state = RunState()
         self._name_metrics = QFontMetricsF(name_font())
         self._type_metrics = QFontMetricsF(type_font())
+        self._module_metrics = QFontMetricsF(title_font())
+        self._sizes: dict[tuple[str, str], QSizeF] = {}
         self._search_hits: set[str] = set()
+        self._changed: set[str] = set()
+        self._offset = QPointF(0, 0)
+        self._graph_rect = QRectF()
+        self._boxes: dict[str, tuple[QRectF, QColor]] = {}
+        self._lines: dict[tuple[str, str], Sequence[tuple[float, float]]] = {}
+        """Edge routes in layout coordinates, for the overview."""
+        self._big = False
+        self._view_scale = 1.0
+        self._overview_mode = False
+        self._node_layer = _Layer(10)
+        self._edge_layer = _Layer(1)
+        self.addItem(self._node_layer)
+        self.addItem(self._edge_layer)
+        self.overview = OverviewItem()
+        self.overview.setVisible(False)
+        self.addItem(self.overview)
+        self.overview.node_clicked.connect(self._on_overview_click)
+        self.overview.node_double_clicked.connect(self.node_activated)
+        self._work = SlicedWork(self)
+        self._freeing = SlicedWork(self)
+        self._work.finished.connect(self._on_filled)
+        self._restyle_timer = QTimer(self)
+        self._restyle_timer.setSingleShot(True)
+        self._restyle_timer.setInterval(40)
+        self._restyle_timer.timeout.connect(self._restyle_overview)
         self._animation = QVariantAnimation(self)
         self._animation.setDuration(ANIMATION_MS)
         self._animation.setStartValue(0.0)
@@ -70,123 +174,248 @@ class GraphScene(QGraphicsScene):
         self._animation.finished.connect(self._finish)
         self._moves: dict[str, tuple[QPointF, QPointF]] = {}
         self._region_moves: dict[str, tuple[QRectF, QRectF]] = {}
-        self._fading_in: list[NodeItem] = []
+        self._fading_in: list[QGraphicsItem] = []
         self._final_routes: dict[tuple[str, str], EdgeRoute] = {}
-        self.run_state = RunState()
         self._spinner = QTimer(self)
         self._spinner.setInterval(70)
         self._spinner.timeout.connect(self._spin)
+        self._emphasis: dict[str, Emphasis] = {}
+        self._lineage_keys: tuple[set[str], set[str], set[str]] = (set(), set(), set())
+        self._on_path_up: set[str] = set()
         self.setBackgroundBrush(theme.canvas)
         self.selectionChanged.connect(self.update_emphasis)
 
     # -- building -------------------------------------------------------------
 
-    def layout_request(self, snapshot: GraphSnapshot, direction: Direction) -> LayoutRequest:
-        """What the layout engine needs: every node's drawn size and region, and the edges."""
-        nodes = tuple(
+    def node_size(self, info: NodeInfo) -> QSizeF:
+        key = (info.name, info.type)
+        size = self._sizes.get(key)
+        if size is None:
+            size = self._sizes[key] = node_size(info, self._name_metrics, self._type_metrics)
+        return size
+
+    def layout_request(self, display: DisplayGraph, direction: Direction) -> LayoutRequest:
+        """What the layout engine needs: every box's drawn size and region, and the edges."""
+        nodes = [
             LayoutNode(
                 info.name,
-                *node_size(info, self._name_metrics, self._type_metrics).toTuple(),
+                *self.node_size(info).toTuple(),
                 group=None if info.is_external_input else info.group,
             )
-            for info in snapshot.nodes
-        )
+            for info in display.nodes
+        ]
+        nodes += [
+            LayoutNode(m.key, *module_size(m, self._module_metrics).toTuple())
+            for m in display.modules
+        ]
         return LayoutRequest(
-            nodes, tuple(snapshot.edges()), direction, region_label_height=LABEL_HEIGHT
+            tuple(nodes), tuple(display.edge_counts), direction, region_label_height=LABEL_HEIGHT
         )
 
     def show_graph(
         self,
         snapshot: GraphSnapshot,
+        display: DisplayGraph,
         layout: LayoutResult,
         changed: Iterable[str] = (),
         anchor: str | None = None,
         animate: bool = True,
     ) -> None:
-        """Show `snapshot` placed by `layout`, keeping `anchor` where it is on screen."""
+        """Show `display` placed by `layout`, keeping `anchor` where it is on screen."""
+        self._work.cancel()
         self._animation.stop()
         self._finish()
-        offset = QPointF(0, 0)
-        if anchor in self.nodes and anchor in layout.positions:
-            offset = self.nodes[anchor].pos() - QPointF(*layout.positions[anchor])
+        offset = self._anchor_offset(anchor, display, layout)
         dx, dy = offset.x(), offset.y()
-        self.snapshot = snapshot
-        self.index = GraphIndex(snapshot)
-        self.layout = layout
+        self._offset = offset
+        if snapshot is not self.snapshot or self.index is None:
+            self.index = GraphIndex(snapshot)
+        self.snapshot, self.display, self.layout = snapshot, display, layout
         self.direction = layout.direction
-        animate = animate and bool(self.nodes)
-        names = {info.name for info in snapshot.nodes}
-        for name in [n for n in self.nodes if n not in names]:
-            self.removeItem(self.nodes.pop(name))
-        self._moves = {}
-        self._fading_in = []
-        for info in snapshot.nodes:
-            size = node_size(info, self._name_metrics, self._type_metrics)
+        self._changed = set(changed)
+        self._big = len(display.nodes) + len(display.edge_counts) > BIG_GRAPH
+        animate = (
+            animate
+            and bool(self.nodes or self.modules)
+            and not self._big
+            and len(display.nodes) <= ANIMATE_UP_TO
+        )
+        self._remove_stale(display)
+        self._moves, self._fading_in, self._final_routes = {}, [], {}
+        new_nodes: list[tuple[NodeInfo, QPointF]] = []
+        for info in display.nodes:
             x, y = layout.positions[info.name]
             target = QPointF(x + dx, y + dy)
             item = self.nodes.get(info.name)
             if item is None:
-                item = NodeItem(info, size, self.theme)
-                item.set_run(self.run_state.get(info.name))
-                item.setPos(target)
-                self.addItem(item)
-                self.nodes[info.name] = item
-                if animate:
-                    item.setOpacity(0.0)
-                    self._fading_in.append(item)
+                new_nodes.append((info, target))
             else:
-                item.set_info(info, size)
+                item.set_info(info, self.node_size(info))
+                item.set_changed(info.name in self._changed)
                 if animate:
                     self._moves[info.name] = (item.pos(), target)
                 else:
                     item.setPos(target)
-        self._sync_edges(snapshot, layout, dx, dy)
+        self._sync_modules(display, layout, dx, dy, animate)
         self._sync_regions(layout, dx, dy, animate)
-        self.set_changed(changed)
-        bounds = QRectF(dx, dy, layout.width, layout.height)
+        new_edges: list[tuple[tuple[str, str], int]] = []
+        for key, count in display.edge_counts.items():
+            edge = self.edges.get(key)
+            if edge is None:
+                new_edges.append((key, count))
+            else:
+                edge.set_count(count)
+                self._place_edge(edge, layout, dx, dy, animate)
+        self._graph_rect = QRectF(dx, dy, layout.width, layout.height)
         self.setSceneRect(
-            bounds.united(self.itemsBoundingRect()).adjusted(
-                -_SCENE_MARGIN, -_SCENE_MARGIN, _SCENE_MARGIN, _SCENE_MARGIN
-            )
+            self._graph_rect.adjusted(-_SCENE_MARGIN, -_SCENE_MARGIN, _SCENE_MARGIN, _SCENE_MARGIN)
         )
-        self._search_hits &= names
+        self._search_hits &= set(display.owner)
+        self._update_geometry()
+        self._update_overview_geometry()
+        self._compute_lineage()
+        if self._big:
+            for start in range(0, len(new_nodes), _ITEMS_PER_TASK):
+                chunk = new_nodes[start : start + _ITEMS_PER_TASK]
+                self._work.add(lambda chunk=chunk: self._create_nodes(chunk, False))
+            for start in range(0, len(new_edges), _ITEMS_PER_TASK):
+                part = new_edges[start : start + _ITEMS_PER_TASK]
+                self._work.add(lambda part=part: self._create_edges(part, False))
+        else:
+            self._create_nodes(new_nodes, animate)
+            self._create_edges(new_edges, animate)
+        self._update_mode()
         self.update_emphasis()
         if animate:
             self._animation.start()
         else:
             self._finish()
+        if not self._work.pending:
+            self.filled.emit()
 
-    def update_graph_info(self, snapshot: GraphSnapshot, changed: Iterable[str] = ()) -> None:
+    def update_graph_info(
+        self, snapshot: GraphSnapshot, display: DisplayGraph, changed: Iterable[str] = ()
+    ) -> None:
         """Same drawing, new details (docstrings, versions): no layout needed."""
-        self.snapshot = snapshot
+        self.snapshot, self.display = snapshot, display
         self.index = GraphIndex(snapshot)
-        for info in snapshot.nodes:
+        self._changed = set(changed)
+        for info in display.nodes:
             item = self.nodes.get(info.name)
             if item is not None:
                 item.set_info(info, item.size)
-        self.set_changed(changed)
+        for module in display.modules:
+            box = self.modules.get(module.module)
+            if box is not None:
+                box.set_module(module, box.size)
+        self.set_changed(self._changed)
+        self._update_geometry()
+        self._compute_lineage()
         self.update_emphasis()
 
-    def _sync_edges(
-        self, snapshot: GraphSnapshot, layout: LayoutResult, dx: float, dy: float
+    def _create_nodes(self, entries: list[tuple[NodeInfo, QPointF]], animate: bool) -> None:
+        for info, target in entries:
+            item = NodeItem(info, self.node_size(info), self.theme, self._node_layer)
+            item.setPos(target)
+            item.set_run(self.run_state.get(info.name))
+            item.set_changed(info.name in self._changed)
+            item.set_search_hit(info.name in self._search_hits)
+            item.set_emphasis(self._emphasis.get(info.name, Emphasis.NORMAL))
+            self.nodes[info.name] = item
+            if animate:
+                item.setOpacity(0.0)
+                self._fading_in.append(item)
+
+    def _create_edges(self, entries: list[tuple[tuple[str, str], int]], animate: bool) -> None:
+        layout = self.layout
+        assert layout is not None
+        dx, dy = self._offset.x(), self._offset.y()
+        for key, count in entries:
+            edge = EdgeItem(*key, self.theme, count, self._edge_layer)
+            edge.set_emphasis(self._edge_emphasis(key))
+            self.edges[key] = edge
+            self._place_edge(edge, layout, dx, dy, animate)
+
+    def _place_edge(
+        self, edge: EdgeItem, layout: LayoutResult, dx: float, dy: float, animate: bool
     ) -> None:
-        keys = set(snapshot.edges())
-        for key in [k for k in self.edges if k not in keys]:
-            self.removeItem(self.edges.pop(key))
-        self._final_routes = {}
-        for key in keys:
-            item = self.edges.get(key)
-            if item is None:
-                item = EdgeItem(*key, self.theme)
-                self.addItem(item)
-                self.edges[key] = item
-            route = layout.routes.get(key)
+        route = layout.routes.get(edge.key)
+        if route is None or animate:
+            self._route_straight(edge)
             if route is not None:
-                self._final_routes[key] = EdgeRoute(
+                self._final_routes[edge.key] = EdgeRoute(
                     tuple((x + dx, y + dy) for x, y in route.points),
                     (route.tip[0] + dx, route.tip[1] + dy),
                 )
-            self._route_straight(item)
+        else:
+            edge.set_route(route, dx, dy)
+
+    def _remove_stale(self, display: DisplayGraph) -> None:
+        names = {info.name for info in display.nodes}
+        modules = {m.module for m in display.modules}
+        for name in [m for m in self.modules if m not in modules]:
+            self.removeItem(self.modules.pop(name))
+        stale_nodes = [n for n in self.nodes if n not in names]
+        stale_edges = [k for k in self.edges if k not in display.edge_counts]
+        if len(stale_nodes) + len(stale_edges) <= _BULK_REMOVAL:
+            for name in stale_nodes:
+                self.removeItem(self.nodes.pop(name))
+            for key in stale_edges:
+                self.removeItem(self.edges.pop(key))
+            return
+        for name in stale_nodes:
+            del self.nodes[name]
+        for key in stale_edges:
+            del self.edges[key]
+        self._retire_layers()
+
+    def _retire_layers(self) -> None:
+        """Take the old layers off the canvas at once and free their items bit by bit.
+
+        Deleting thousands of items takes a few hundred milliseconds; the
+        items still shown move to fresh layers, the rest leave the scene with
+        their old layer and are freed between frames.
+        """
+        old = (self._node_layer, self._edge_layer)
+        self._node_layer, self._edge_layer = _Layer(10), _Layer(1)
+        for fresh, stale in zip((self._node_layer, self._edge_layer), old, strict=True):
+            fresh.setOpacity(stale.opacity())
+            self.addItem(fresh)
+        for node in self.nodes.values():
+            node.setParentItem(self._node_layer)
+        for edge in self.edges.values():
+            edge.setParentItem(self._edge_layer)
+        for layer in old:
+            self.removeItem(layer)
+            children = layer.childItems()
+            for start in range(0, len(children), _ITEMS_PER_TASK * 4):
+                chunk = children[start : start + _ITEMS_PER_TASK * 4]
+                self._freeing.add(lambda chunk=chunk: _free(chunk))
+            self._freeing.add(lambda layer=layer: _free([layer]))
+
+    def _sync_modules(
+        self, display: DisplayGraph, layout: LayoutResult, dx: float, dy: float, animate: bool
+    ) -> None:
+        for module in display.modules:
+            x, y = layout.positions[module.key]
+            target = QPointF(x + dx, y + dy)
+            size = module_size(module, self._module_metrics)
+            box = self.modules.get(module.module)
+            if box is None:
+                box = ModuleItem(module, size, self.theme)
+                box.setPos(target)
+                self.addItem(box)
+                self.modules[module.module] = box
+                if animate:
+                    box.setOpacity(0.0)
+                    self._fading_in.append(box)
+            else:
+                box.set_module(module, size)
+                if animate:
+                    self._moves[module.key] = (box.pos(), target)
+                else:
+                    box.setPos(target)
+            box.set_states(self._module_states(module.members))
 
     def _sync_regions(self, layout: LayoutResult, dx: float, dy: float, animate: bool) -> None:
         for name in [n for n in self.regions if n not in layout.regions]:
@@ -205,15 +434,46 @@ class GraphScene(QGraphicsScene):
             else:
                 item.set_rect(target)
 
+    def _anchor_offset(
+        self, anchor: str | None, display: DisplayGraph, layout: LayoutResult
+    ) -> QPointF:
+        """How far to shift the new drawing so `anchor` stays where it is on screen."""
+        if anchor is None:
+            return QPointF(0, 0)
+        old = self.key_centre(anchor)
+        if old is None:
+            return QPointF(0, 0)
+        new: tuple[float, float] | None = layout.positions.get(anchor)
+        module = module_of_key(anchor)
+        if new is None and module is not None and module in layout.regions:
+            x, y, w, h = layout.regions[module]
+            new = (x + w / 2, y + h / 2)
+        if new is None:
+            owner = display.key_of(anchor)
+            new = layout.positions.get(owner) if owner else None
+        if new is None:
+            return QPointF(0, 0)
+        return old - QPointF(*new)
+
+    def _item_for_key(self, key: str) -> NodeItem | ModuleItem | None:
+        module = module_of_key(key)
+        if module is not None:
+            return self.modules.get(module)
+        return self.nodes.get(key)
+
     def _route_straight(self, edge: EdgeItem) -> None:
+        source, target = self._item_for_key(edge.source), self._item_for_key(edge.target)
+        if source is None or target is None:
+            return
         lr = self.direction is Direction.LEFT_RIGHT
-        source, target = self.nodes[edge.source], self.nodes[edge.target]
         edge.set_ends(source.port(True, lr), target.port(False, lr), lr)
 
     def _step(self, value: float) -> None:
         t = float(value)
-        for name, (start, end) in self._moves.items():
-            self.nodes[name].setPos(_lerp(start, end, t))
+        for key, (start, end) in self._moves.items():
+            item = self._item_for_key(key)
+            if item is not None:
+                item.setPos(_lerp(start, end, t))
         for item in self._fading_in:
             item.setOpacity(t)
         for name, (start, end) in self._region_moves.items():
@@ -224,9 +484,10 @@ class GraphScene(QGraphicsScene):
                 self._route_straight(edge)
 
     def _finish(self) -> None:
-        for name, (_, end) in self._moves.items():
-            if name in self.nodes:
-                self.nodes[name].setPos(end)
+        for key, (_, end) in self._moves.items():
+            item = self._item_for_key(key)
+            if item is not None:
+                item.setPos(end)
         for item in self._fading_in:
             item.setOpacity(1.0)
         for name, (_, end) in self._region_moves.items():
@@ -235,22 +496,185 @@ class GraphScene(QGraphicsScene):
         for key, route in self._final_routes.items():
             if key in self.edges:
                 self.edges[key].set_route(route)
-        self._moves, self._region_moves, self._fading_in = {}, {}, []
+        self._moves, self._region_moves, self._fading_in, self._final_routes = {}, {}, [], {}
 
     @property
     def animating(self) -> bool:
         return self._animation.state() == QVariantAnimation.State.Running
 
+    @property
+    def filling(self) -> bool:
+        """Items of a big drawing are still being created."""
+        return self._work.pending > 0
+
+    def finish_filling(self) -> None:
+        self._work.flush()
+
+    def _on_filled(self) -> None:
+        self._update_mode()
+        self.filled.emit()
+
+    # -- far away: the overview -------------------------------------------------
+
+    def set_view_scale(self, scale: float) -> None:
+        """The view's zoom: far enough out, a big graph is drawn by the overview."""
+        self._view_scale = scale
+        self._update_mode()
+
+    @property
+    def overview_mode(self) -> bool:
+        return self._overview_mode
+
+    def _update_mode(self) -> None:
+        overview = self._big and (self._view_scale < OVERVIEW_BELOW or self.filling)
+        self.overview.setVisible(self._big)
+        if overview == self._overview_mode:
+            return
+        self._overview_mode = overview
+        self._node_layer.setOpacity(0.0 if overview else 1.0)
+        self._edge_layer.setOpacity(0.0 if overview else 1.0)
+        self.overview.setOpacity(1.0 if overview else 0.0)
+        if overview:
+            self._restyle_overview()
+
+    def _update_geometry(self) -> None:
+        """Every shown box's rectangle and edge's polyline in scene coordinates, once per drawing.
+
+        The overview, the minimap and the highlights all read these; computing
+        them per use costs a tenth of a second at 5,000 nodes.
+        """
+        self._boxes, self._lines = {}, {}
+        if self.layout is None or self.display is None:
+            return
+        positions, dx, dy = self.layout.positions, self._offset.x(), self._offset.y()
+        accents: dict[NodeKind, QColor] = {}
+        for info in self.display.nodes:
+            w, h = self.node_size(info).toTuple()
+            x, y = positions[info.name]
+            kind = info.kind
+            colour = accents.get(kind) or accents.setdefault(kind, self.theme.kind(kind).accent)
+            self._boxes[info.name] = (QRectF(x + dx - w / 2, y + dy - h / 2, w, h), colour)
+        for module in self.display.modules:
+            w, h = module_size(module, self._module_metrics).toTuple()
+            x, y = positions[module.key]
+            self._boxes[module.key] = (
+                QRectF(x + dx - w / 2, y + dy - h / 2, w, h),
+                self.theme.node_subtext,
+            )
+        if self._big:
+            routes = self.layout.routes
+            for key in self.display.edge_counts:
+                route = routes.get(key)
+                if route is not None:
+                    self._lines[key] = route.points
+
+    def _update_overview_geometry(self) -> None:
+        if not self._big or self.display is None:
+            self.overview.set_graph([], [], QPointF(), QRectF(), self.theme.edge)
+            return
+        boxes = self._boxes
+        nodes = [(info.name, boxes[info.name][0]) for info in self.display.nodes]
+        self.overview.set_graph(
+            nodes, list(self._lines.values()), self._offset, self._graph_rect, self.theme.edge
+        )
+
+    def _restyle_overview(self) -> None:
+        if not self._big or self.display is None:
+            return
+        theme = self.theme
+        emphasis_colour = {
+            Emphasis.SELECTED: theme.selection,
+            Emphasis.UPSTREAM: theme.upstream,
+            Emphasis.DOWNSTREAM: theme.downstream,
+        }
+        state_colour = {
+            state: theme.states[state]
+            for state in (NodeState.FAILED, NodeState.RUNNING, NodeState.QUEUED)
+        }
+        styles: dict[str, tuple[QColor, QColor | None]] = {}
+        marks: dict[str, QColor] = {}
+        boxes = self._boxes
+        for info in self.display.nodes:
+            name = info.name
+            emphasis = self._emphasis.get(name, Emphasis.NORMAL)
+            fill = emphasis_colour.get(emphasis) or state_colour.get(
+                self.run_state.state(name), boxes[name][1]
+            )
+            if emphasis is Emphasis.DIMMED:
+                fill = _mix(fill, theme.canvas, 0.75)
+            styles[name] = (fill, None)
+            if name in self._search_hits:
+                marks[name] = theme.search
+            elif emphasis is Emphasis.SELECTED:
+                marks[name] = theme.selection
+        highlights: dict[Emphasis, list[Sequence[tuple[float, float]]]] = {
+            Emphasis.UPSTREAM: [],
+            Emphasis.DOWNSTREAM: [],
+        }
+        if self._lineage_keys[0]:
+            for key, line in self._lines.items():
+                emphasis = self._edge_emphasis(key)
+                if emphasis in highlights:
+                    highlights[emphasis].append(line)
+        self.overview.set_styles(
+            styles,
+            marks,
+            [(highlights[e], emphasis_colour[e]) for e in highlights],
+            dim_edges=any(e is Emphasis.DIMMED for e in self._emphasis.values()),
+        )
+
+    def _schedule_restyle(self) -> None:
+        if self._big and self._overview_mode:
+            self._restyle_timer.start()
+
+    def _on_overview_click(self, name: str, additive: bool) -> None:
+        if name not in self.nodes:
+            self.finish_filling()
+        if additive and name in self.nodes:
+            item = self.nodes[name]
+            item.setSelected(not item.isSelected())
+        else:
+            self.select_nodes([name])
+
+    @contextlib.contextmanager
+    def all_items_drawn(self) -> Iterator[None]:
+        """Every item painted, as at full zoom (for exports of the whole graph)."""
+        self.finish_filling()
+        was = self._view_scale
+        self.set_view_scale(max(was, OVERVIEW_BELOW))
+        try:
+            yield
+        finally:
+            self.set_view_scale(was)
+
+    # -- run states -------------------------------------------------------------
+
     def show_run_states(self, names: Iterable[str] | None = None) -> None:
         """Repaint the run badges of `names` (all nodes when None) from `run_state`."""
-        targets = self.nodes if names is None else [n for n in names if n in self.nodes]
+        targets = list(self.nodes) if names is None else [n for n in names if n in self.nodes]
         for name in targets:
             self.nodes[name].set_run(self.run_state.get(name))
+        owners = self.display.owner if self.display else {}
+        touched = (
+            set(self.modules)
+            if names is None
+            else {module_of_key(owners.get(n, "")) for n in names} - {None}
+        )
+        for module in touched:
+            box = self.modules.get(module or "")
+            if box is not None:
+                box.set_states(self._module_states(box.module.members))
         running = any(run.state is NodeState.RUNNING for run in self.run_state.nodes.values())
         if running and not self._spinner.isActive():
             self._spinner.start()
         elif not running:
             self._spinner.stop()
+        self._schedule_restyle()
+
+    def _module_states(self, members: Iterable[str]) -> Counter[NodeState]:
+        states = Counter(self.run_state.state(name) for name in members)
+        del states[NodeState.NOT_COMPUTED]
+        return states
 
     def _spin(self) -> None:
         for name, run in self.run_state.nodes.items():
@@ -260,22 +684,49 @@ class GraphScene(QGraphicsScene):
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
         self.setBackgroundBrush(theme.canvas)
-        for item in [*self.nodes.values(), *self.edges.values(), *self.regions.values()]:
+        items: list[NodeItem | ModuleItem | EdgeItem | RegionItem] = [
+            *self.nodes.values(),
+            *self.modules.values(),
+            *self.edges.values(),
+            *self.regions.values(),
+        ]
+        for item in items:
             item.set_theme(theme)
+        self.overview.set_edge_colour(theme.edge)
+        self._update_geometry()
+        self._restyle_overview()
 
     # -- emphasis -------------------------------------------------------------
 
     def selected_names(self) -> list[str]:
-        return [item.name for item in self.selectedItems() if isinstance(item, NodeItem)]
+        """Graph nodes the selection stands for (a collapsed module: all its members)."""
+        names: list[str] = []
+        for item in self.selectedItems():
+            if isinstance(item, NodeItem):
+                names.append(item.name)
+            elif isinstance(item, ModuleItem):
+                names.extend(item.module.members)
+        return names
+
+    def selected_keys(self) -> list[str]:
+        keys = []
+        for item in self.selectedItems():
+            if isinstance(item, NodeItem):
+                keys.append(item.name)
+            elif isinstance(item, ModuleItem):
+                keys.append(item.key)
+        return keys
 
     def select_nodes(self, names: Iterable[str]) -> None:
-        wanted = set(names)
+        """Select the given nodes (or the collapsed modules holding them)."""
+        owners = self.display.owner if self.display else {}
         self.blockSignals(True)
         try:
             self.clearSelection()
-            for name in wanted:
-                if name in self.nodes:
-                    self.nodes[name].setSelected(True)
+            for name in names:
+                item = self._item_for_key(owners.get(name, name))
+                if item is not None:
+                    item.setSelected(True)
         finally:
             self.blockSignals(False)
         self.selectionChanged.emit()
@@ -289,43 +740,117 @@ class GraphScene(QGraphicsScene):
         down = self.index.downstream(selected)
         return selected, up - selected, down - selected
 
-    def update_emphasis(self) -> None:
+    def _compute_lineage(self) -> None:
+        """Emphasis of every shown key from the selection's lineage."""
         selected, up, down = self.lineage()
+        owners = self.display.owner if self.display else {}
+        selected_keys = set(self.selected_keys())
+        up_keys = {owners[n] for n in up if n in owners} - selected_keys
+        down_keys = {owners[n] for n in down if n in owners} - selected_keys - up_keys
+        self._lineage_keys = (selected_keys, up_keys, down_keys)
+        self._on_path_up = up_keys | selected_keys
         focus = bool(selected)
+        emphasis: dict[str, Emphasis] = {}
+        keys = self.display.keys if self.display else []
+        for key in keys:
+            if key in selected_keys:
+                emphasis[key] = Emphasis.SELECTED
+            elif key in up_keys:
+                emphasis[key] = Emphasis.UPSTREAM
+            elif key in down_keys:
+                emphasis[key] = Emphasis.DOWNSTREAM
+            else:
+                emphasis[key] = Emphasis.DIMMED if focus else Emphasis.NORMAL
+        self._emphasis = emphasis
+
+    def _edge_emphasis(self, key: tuple[str, str]) -> Emphasis:
+        selected, _, down = self._lineage_keys
+        if not selected:
+            return Emphasis.NORMAL
+        source, target = key
+        on_path_up = self._on_path_up
+        if source in on_path_up and target in on_path_up and target not in down:
+            return Emphasis.UPSTREAM
+        if (source in down or source in selected) and target in down:
+            return Emphasis.DOWNSTREAM
+        return Emphasis.DIMMED
+
+    def update_emphasis(self) -> None:
+        self._compute_lineage()
         for name, item in self.nodes.items():
-            if name in selected:
-                item.set_emphasis(Emphasis.SELECTED)
-            elif name in up:
-                item.set_emphasis(Emphasis.UPSTREAM)
-            elif name in down:
-                item.set_emphasis(Emphasis.DOWNSTREAM)
-            else:
-                item.set_emphasis(Emphasis.DIMMED if focus else Emphasis.NORMAL)
+            item.set_emphasis(self._emphasis.get(name, Emphasis.NORMAL))
             item.set_search_hit(name in self._search_hits)
-        on_path_up = up | selected
-        on_path_down = down | selected
-        for (source, target), edge in self.edges.items():
-            if source in on_path_up and target in on_path_up and target not in down:
-                edge.set_emphasis(Emphasis.UPSTREAM)
-            elif source in on_path_down and target in down:
-                edge.set_emphasis(Emphasis.DOWNSTREAM)
-            else:
-                edge.set_emphasis(Emphasis.DIMMED if focus else Emphasis.NORMAL)
+        for module, box in self.modules.items():
+            box.set_emphasis(self._emphasis.get(module_key(module), Emphasis.NORMAL))
+        for key, edge in self.edges.items():
+            edge.set_emphasis(self._edge_emphasis(key))
+        self._schedule_restyle()
         self.lineage_changed.emit()
 
     def set_search_hits(self, names: Iterable[str]) -> None:
-        self._search_hits = set(names) & set(self.nodes)
+        owners = self.display.owner if self.display else {}
+        self._search_hits = set(names) & set(owners)
         for name, item in self.nodes.items():
             item.set_search_hit(name in self._search_hits)
+        per_module = Counter(module_of_key(owners[n]) for n in self._search_hits)
+        for module, box in self.modules.items():
+            box.set_search_hits(per_module.get(module, 0))
+        self._schedule_restyle()
 
     def set_changed(self, names: Iterable[str]) -> None:
-        changed = set(names)
+        self._changed = set(names)
         for name, item in self.nodes.items():
-            item.set_changed(name in changed)
+            item.set_changed(name in self._changed)
+
+    # -- geometry -------------------------------------------------------------
 
     def graph_rect(self) -> QRectF:
-        """The bounding box of everything drawn (not the padded scene rect)."""
-        return self.itemsBoundingRect()
+        """The bounding box of the drawing (not the padded scene rect)."""
+        if self.layout is None:
+            return self.itemsBoundingRect()
+        return QRectF(self._graph_rect)
+
+    def key_centre(self, key: str) -> QPointF | None:
+        """Where a node or collapsed module is drawn, in scene coordinates (None: not shown)."""
+        if self.layout is not None and key in self.layout.positions:
+            return QPointF(*self.layout.positions[key]) + self._offset
+        item = self._item_for_key(key)
+        return item.pos() if item is not None else None
+
+    def region_rects(self) -> Iterator[QRectF]:
+        if self.layout is not None:
+            for x, y, w, h in self.layout.regions.values():
+                yield QRectF(x, y, w, h).translated(self._offset)
+
+    def box_rects(self) -> Iterator[tuple[QRectF, QColor]]:
+        """Every shown node and collapsed module as drawn: its box and its kind's colour."""
+        yield from self._boxes.values()
+
+    def key_nearest(self, point: QPointF, within: QRectF) -> str | None:
+        """The shown node or module closest to `point` among those inside `within`."""
+        if self.layout is None:
+            return None
+        best, best_distance = None, float("inf")
+        px, py = point.x() - self._offset.x(), point.y() - self._offset.y()
+        area = within.translated(-self._offset)
+        for key, (x, y) in self.layout.positions.items():
+            if not area.contains(x, y):
+                continue
+            distance = (x - px) ** 2 + (y - py) ** 2
+            if distance < best_distance:
+                best, best_distance = key, distance
+        return best
+
+    def key_at(self, point: QPointF) -> str | None:
+        """The node or collapsed module drawn at `point`, if any."""
+        for item in self.items(point):
+            if isinstance(item, NodeItem):
+                return item.name
+            if isinstance(item, ModuleItem):
+                return item.key
+        if self._overview_mode:
+            return self.overview.node_at(point)
+        return None
 
     # -- input ----------------------------------------------------------------
 
@@ -333,6 +858,10 @@ class GraphScene(QGraphicsScene):
         for item in self.items(event.scenePos()):
             if isinstance(item, NodeItem):
                 self.node_activated.emit(item.name)
+                event.accept()
+                return
+            if isinstance(item, ModuleItem):
+                self.module_activated.emit(item.name)
                 event.accept()
                 return
         super().mouseDoubleClickEvent(event)

@@ -9,12 +9,13 @@ from PySide6.QtGui import (
     QKeyEvent,
     QPainter,
     QPixmap,
+    QResizeEvent,
     QTransform,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
-from studio.ui.canvas.items.node_item import NodeItem
+from studio.core.display_graph import module_of_key
 from studio.ui.canvas.scene import GraphScene
 
 MIN_ZOOM = 0.03
@@ -30,6 +31,10 @@ class GraphView(QGraphicsView):
     zoom_changed = Signal(float)
     node_menu_requested = Signal(str, QPoint)
     """Right-click on a node: (name, global position)."""
+    module_menu_requested = Signal(str, QPoint)
+    """Right-click on a collapsed module: (module, global position)."""
+    viewport_moved = Signal()
+    """The part of the scene in view changed (pan, zoom, resize)."""
 
     def __init__(self, scene: GraphScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
@@ -50,6 +55,10 @@ class GraphView(QGraphicsView):
         self._centre_from = QPointF()
         self._centre_to = QPointF()
         self._centre_timeline.valueChanged.connect(self._centre_step)
+        self.zoom_changed.connect(scene.set_view_scale)
+        self.zoom_changed.connect(self.viewport_moved)
+        self.horizontalScrollBar().valueChanged.connect(self.viewport_moved)
+        self.verticalScrollBar().valueChanged.connect(self.viewport_moved)
 
     def graph_scene(self) -> GraphScene:
         scene = self.scene()
@@ -98,10 +107,12 @@ class GraphView(QGraphicsView):
         self.zoom_changed.emit(self.zoom())
 
     def centre_on_node(self, name: str, animate: bool = True) -> None:
-        item = self.graph_scene().nodes.get(name)
-        if item is None:
+        """Bring a node (or the collapsed module holding it) to the middle of the view."""
+        scene = self.graph_scene()
+        key = scene.display.key_of(name) if scene.display else None
+        target = scene.key_centre(key or name)
+        if target is None:
             return
-        target = item.sceneBoundingRect().center()
         if not animate:
             self.centerOn(target)
             return
@@ -114,17 +125,10 @@ class GraphView(QGraphicsView):
         self.centerOn(self._centre_from + (self._centre_to - self._centre_from) * t)
 
     def node_nearest_centre(self) -> str | None:
-        """The node closest to the middle of the view: the anchor kept still on reload."""
+        """The node (or module box) closest to the middle of the view: the anchor kept
+        still on reload."""
         centre = self.mapToScene(self.viewport().rect().center())
-        visible = self.mapToScene(self.viewport().rect()).boundingRect()
-        best, best_distance = None, float("inf")
-        for item in self.graph_scene().items(visible):
-            if isinstance(item, NodeItem):
-                delta = item.pos() - centre
-                distance = delta.x() ** 2 + delta.y() ** 2
-                if distance < best_distance:
-                    best, best_distance = item.name, distance
-        return best
+        return self.graph_scene().key_nearest(centre, self.visible_scene_rect())
 
     def visible_scene_rect(self) -> QRectF:
         return self.mapToScene(self.viewport().rect()).boundingRect()
@@ -162,14 +166,29 @@ class GraphView(QGraphicsView):
         event.accept()
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        for item in self.items(event.pos()):
-            if isinstance(item, NodeItem):
-                if not item.isSelected():
-                    self.graph_scene().select_nodes([item.name])
-                self.node_menu_requested.emit(item.name, event.globalPos())
-                event.accept()
-                return
-        super().contextMenuEvent(event)
+        scene = self.graph_scene()
+        key = scene.key_at(self.mapToScene(event.pos()))
+        if key is None:
+            super().contextMenuEvent(event)
+            return
+        if key not in scene.selected_keys():
+            if module_of_key(key) is not None:
+                scene.clearSelection()
+                box = scene.modules.get(module_of_key(key) or "")
+                if box is not None:
+                    box.setSelected(True)
+            else:
+                scene.select_nodes([key])
+        module = module_of_key(key)
+        if module is not None:
+            self.module_menu_requested.emit(module, event.globalPos())
+        else:
+            self.node_menu_requested.emit(key, event.globalPos())
+        event.accept()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.viewport_moved.emit()
 
     def _pan(self, dx: int, dy: int) -> None:
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + dx)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QFontDatabase
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -31,6 +31,7 @@ _COLOURS = {
     "running": "#2f6fdf",
 }
 _OUTPUT_LIMIT = 200_000
+UPDATE_MS = 150
 
 
 class RunLogPanel(QWidget):
@@ -42,6 +43,11 @@ class RunLogPanel(QWidget):
         self._items: dict[int, QTreeWidgetItem] = {}
         self._records: dict[int, RunRecord] = {}
         self._kernel_output: list[str] = []
+        self._pending: dict[int, RunRecord] = {}
+        self._update_timer = QTimer(self)
+        self._update_timer.setSingleShot(True)
+        self._update_timer.setInterval(UPDATE_MS)
+        self._update_timer.timeout.connect(self._flush)
         self._tree = QTreeWidget()
         self._tree.setHeaderLabels(["Run", "Time"])
         self._tree.setColumnWidth(0, 420)
@@ -76,10 +82,28 @@ class RunLogPanel(QWidget):
         self._tree.insertTopLevelItem(0, item)
         self._items[record.number] = item
         self._records[record.number] = record
-        self.update_run(record)
+        self._update_now(record)
         self._tree.setCurrentItem(item)
 
     def update_run(self, record: RunRecord) -> None:
+        """Show the record's progress; while it runs, at most every UPDATE_MS.
+
+        A run of hundreds of quick nodes reports each one; redrawing the
+        whole log for each would take longer than the run itself.
+        """
+        self._pending[record.number] = record
+        if record.finished:
+            self._flush()
+        elif not self._update_timer.isActive():
+            self._update_timer.start()
+
+    def _flush(self) -> None:
+        self._update_timer.stop()
+        pending, self._pending = self._pending, {}
+        for record in pending.values():
+            self._update_now(record)
+
+    def _update_now(self, record: RunRecord) -> None:
         item = self._items.get(record.number)
         if item is None:
             return
@@ -119,6 +143,8 @@ class RunLogPanel(QWidget):
             self._tree.setCurrentItem(item)
 
     def clear(self) -> None:
+        self._pending.clear()
+        self._update_timer.stop()
         self._tree.clear()
         self._items.clear()
         self._records.clear()

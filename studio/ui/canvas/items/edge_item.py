@@ -1,7 +1,8 @@
 """An edge on the canvas: a curve from one node's card to another's, with an arrowhead.
 
 Edges take no mouse input and have a cheap shape, so that thousands of
-them cost nothing in hit tests.
+them cost nothing in hit tests. An edge to or from a collapsed module
+may stand for several graph edges: it is drawn thicker, with the count.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QFont, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from studio.core.layout import EdgeRoute
@@ -20,16 +21,25 @@ _ARROW = 7.0
 
 
 class EdgeItem(QGraphicsItem):
-    def __init__(self, source: str, target: str, theme: Theme) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        source: str,
+        target: str,
+        theme: Theme,
+        count: int = 1,
+        parent: QGraphicsItem | None = None,
+    ) -> None:
+        super().__init__(parent)
         self.source = source
         self.target = target
         self.theme = theme
+        self.count = count
         self.emphasis = Emphasis.NORMAL
         self._path = QPainterPath()
         self._tip = QPointF()
         self._arrow = QPolygonF()
         self._bounds = QRectF()
+        self._label = QRectF()
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
         self.setZValue(1)
@@ -50,16 +60,23 @@ class EdgeItem(QGraphicsItem):
             )
             self.update()
 
-    def set_route(self, route: EdgeRoute) -> None:
-        """Follow a route computed by the layout engine."""
-        points = [QPointF(*p) for p in route.points]
+    def set_count(self, count: int) -> None:
+        """How many graph edges this one stands for (set before the route)."""
+        self.count = count
+
+    def set_route(self, route: EdgeRoute, dx: float = 0.0, dy: float = 0.0) -> None:
+        """Follow a route computed by the layout engine, shifted by (dx, dy)."""
+        points = [QPointF(x + dx, y + dy) for x, y in route.points]
         path = QPainterPath(points[0])
         for i in range(1, len(points) - 2, 3):
             path.cubicTo(points[i], points[i + 1], points[i + 2])
-        tip = QPointF(*route.tip)
+        tip = QPointF(route.tip[0] + dx, route.tip[1] + dy)
         if (tip - points[-1]).manhattanLength() > 0.5:
             path.lineTo(tip)
-        self._set_path(path, tip, path.pointAtPercent(0.985) if tip == points[-1] else points[-1])
+            before = points[-1]
+        else:
+            before = _before_end(points)
+        self._set_path(path, tip, before)
 
     def set_ends(self, start: QPointF, end: QPointF, left_to_right: bool) -> None:
         """A plain S-curve between two ports (while nodes move)."""
@@ -70,7 +87,11 @@ class EdgeItem(QGraphicsItem):
         else:
             dy = max(abs(end.y() - start.y()) / 2, 30.0)
             path.cubicTo(QPointF(start.x(), start.y() + dy), QPointF(end.x(), end.y() - dy), end)
-        self._set_path(path, end, path.pointAtPercent(0.97))
+        if left_to_right:
+            before = QPointF(end.x() - 1.0, end.y())
+        else:
+            before = QPointF(end.x(), end.y() - 1.0)
+        self._set_path(path, end, before)
 
     def path(self) -> QPainterPath:
         return self._path
@@ -86,6 +107,11 @@ class EdgeItem(QGraphicsItem):
         self._bounds = (
             path.controlPointRect().united(self._arrow.boundingRect()).adjusted(-2, -2, 2, 2)
         )
+        self._label = QRectF()
+        if self.count > 1:
+            middle = path.pointAtPercent(0.5)
+            self._label = QRectF(middle.x() - 30, middle.y() - 16, 60, 14)
+            self._bounds = self._bounds.united(self._label)
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -99,11 +125,12 @@ class EdgeItem(QGraphicsItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         theme = self.theme
-        color, width = theme.edge, 1.2
+        extra = min(3.0, math.log2(self.count)) if self.count > 1 else 0.0
+        color, width = theme.edge, 1.2 + extra
         if self.emphasis is Emphasis.UPSTREAM:
-            color, width = theme.upstream, 2.0
+            color, width = theme.upstream, 2.0 + extra
         elif self.emphasis is Emphasis.DOWNSTREAM:
-            color, width = theme.downstream, 2.0
+            color, width = theme.downstream, 2.0 + extra
         elif self.emphasis is Emphasis.DIMMED:
             painter.setOpacity(0.18)
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
@@ -116,3 +143,28 @@ class EdgeItem(QGraphicsItem):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(color)
             painter.drawPolygon(self._arrow)
+        if self.count > 1 and lod > 0.35 and not self._label.isEmpty():
+            painter.setPen(color)
+            painter.setFont(_count_font())
+            painter.drawText(self._label, Qt.AlignmentFlag.AlignCenter, f"×{self.count}")
+
+
+def _before_end(points: list[QPointF]) -> QPointF:
+    """A point the curve arrives from: the last control point unlike the end."""
+    end = points[-1]
+    for point in reversed(points[:-1]):
+        if (point - end).manhattanLength() > 0.5:
+            return point
+    return QPointF(end.x() - 1.0, end.y())
+
+
+_FONT: list[QFont] = []
+
+
+def _count_font() -> QFont:
+    if not _FONT:
+        font = QFont()
+        font.setPointSizeF(8.0)
+        font.setWeight(QFont.Weight.DemiBold)
+        _FONT.append(font)
+    return _FONT[0]

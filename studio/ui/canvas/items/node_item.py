@@ -21,7 +21,7 @@ _PAD_X = 14.0
 _ACCENT = 5.0
 _RADIUS = 7.0
 _LOW_DETAIL = 0.22
-_TEXT_DETAIL = 0.38
+_TEXT_DETAIL = 0.3
 
 
 def name_font() -> QFont:
@@ -64,10 +64,14 @@ def format_seconds(seconds: float) -> str:
 
 
 class NodeItem(QGraphicsItem):
-    def __init__(self, info: NodeInfo, size: QSizeF, theme: Theme) -> None:
-        super().__init__()
+    def __init__(
+        self, info: NodeInfo, size: QSizeF, theme: Theme, parent: QGraphicsItem | None = None
+    ) -> None:
+        super().__init__(parent)
         self.info = info
         self.size = size
+        self._card = QRectF(-size.width() / 2, -size.height() / 2, size.width(), size.height())
+        self._bounds = self._card.adjusted(-4, -6, 6, 4)
         self.theme = theme
         self.emphasis = Emphasis.NORMAL
         self.changed = False
@@ -90,6 +94,8 @@ class NodeItem(QGraphicsItem):
         if size != self.size:
             self.prepareGeometryChange()
             self.size = size
+            self._card = QRectF(-size.width() / 2, -size.height() / 2, *size.toTuple())
+            self._bounds = self._card.adjusted(-4, -6, 6, 4)
         self.info = info
         self._update_tooltip()
         self.update()
@@ -139,10 +145,10 @@ class NodeItem(QGraphicsItem):
         self.setToolTip("<br>".join(parts))
 
     def card_rect(self) -> QRectF:
-        return QRectF(-self.size.width() / 2, -self.size.height() / 2, *self.size.toTuple())
+        return QRectF(self._card)
 
     def boundingRect(self) -> QRectF:
-        return self.card_rect().adjusted(-4, -6, 6, 4)
+        return self._bounds
 
     def port(self, outgoing: bool, left_to_right: bool) -> QPointF:
         """Where edges leave (outgoing) or enter the card, in scene coordinates."""

@@ -1,0 +1,144 @@
+"""The minimap: a thumbnail of the whole drawing in the canvas's corner.
+
+It outlines the part in view; clicking or dragging on it moves the view
+there. It shows only when the drawing does not fit the view at a
+readable zoom, so small graphs keep the whole canvas.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QWidget
+
+from studio.ui.canvas.view import GraphView
+from studio.ui.theme import Theme
+
+MAX_SIZE = QSize(240, 150)
+_PAD = 6.0
+_READABLE_ZOOM = 0.6
+"""The minimap shows when the drawing does not fit the view at this zoom."""
+
+
+class Minimap(QWidget):
+    def __init__(self, view: GraphView, theme: Theme) -> None:
+        super().__init__(view)
+        self.view = view
+        self.theme = theme
+        self.enabled = True
+        self._thumbnail = QImage()
+        self._source = QRectF()
+        self._target = QRectF()
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip("Minimap: click or drag to move the view (M to hide)")
+        view.viewport_moved.connect(self.update)
+        self.hide()
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.refresh()
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.refresh()
+
+    def needed(self) -> bool:
+        rect = self.view.graph_scene().graph_rect()
+        viewport = self.view.viewport().rect()
+        if rect.isEmpty() or viewport.isEmpty():
+            return False
+        return (
+            rect.width() * _READABLE_ZOOM > viewport.width()
+            or rect.height() * _READABLE_ZOOM > viewport.height()
+        )
+
+    def refresh(self) -> None:
+        """Draw the thumbnail again (new drawing, theme or view size) and show or hide."""
+        if not (self.enabled and self.needed()):
+            self.hide()
+            return
+        scene = self.view.graph_scene()
+        source = scene.graph_rect()
+        scale = min(
+            (MAX_SIZE.width() - 2 * _PAD) / source.width(),
+            (MAX_SIZE.height() - 2 * _PAD) / source.height(),
+        )
+        size = QSize(
+            max(40, round(source.width() * scale + 2 * _PAD)),
+            max(30, round(source.height() * scale + 2 * _PAD)),
+        )
+        image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        painter.translate(_PAD, _PAD)
+        painter.scale(scale, scale)
+        painter.translate(-source.topLeft())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.theme.region_border)
+        painter.drawRects(list(scene.region_rects()))
+        groups: dict[int, tuple[QColor, list[QRectF]]] = {}
+        for rect, colour in scene.box_rects():
+            groups.setdefault(colour.rgba(), (colour, []))[1].append(rect)
+        for colour, rects in groups.values():
+            painter.setBrush(colour)
+            painter.drawRects(rects)
+        painter.end()
+        self._thumbnail = image
+        self._source = source
+        self._target = QRectF(_PAD, _PAD, source.width() * scale, source.height() * scale)
+        self.setFixedSize(size)
+        self._place()
+        self.show()
+        self.raise_()
+        self.update()
+
+    def _place(self) -> None:
+        viewport = self.view.viewport()
+        self.move(viewport.width() - self.width() - 12, viewport.height() - self.height() - 12)
+
+    def _to_minimap(self, point: QPointF) -> QPointF:
+        source, target = self._source, self._target
+        return QPointF(
+            target.left() + (point.x() - source.left()) / source.width() * target.width(),
+            target.top() + (point.y() - source.top()) / source.height() * target.height(),
+        )
+
+    def _to_scene(self, point: QPointF) -> QPointF:
+        source, target = self._source, self._target
+        return QPointF(
+            source.left() + (point.x() - target.left()) / target.width() * source.width(),
+            source.top() + (point.y() - target.top()) / target.height() * source.height(),
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        background = QColor(self.theme.base)
+        background.setAlpha(235)
+        painter.setPen(QPen(self.theme.region_border, 1.0))
+        painter.setBrush(background)
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+        painter.drawImage(0, 0, self._thumbnail)
+        if self._source.isEmpty():
+            return
+        seen = self.view.visible_scene_rect()
+        frame = QRectF(self._to_minimap(seen.topLeft()), self._to_minimap(seen.bottomRight()))
+        frame = frame.intersected(QRectF(self.rect()).adjusted(1, 1, -1, -1))
+        fill = QColor(self.theme.selection)
+        fill.setAlpha(40)
+        painter.setBrush(fill)
+        painter.setPen(QPen(self.theme.selection, 1.5))
+        painter.drawRect(frame)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._go(event.position())
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self._go(event.position())
+        event.accept()
+
+    def _go(self, point: QPointF) -> None:
+        if not self._source.isEmpty():
+            self.view.centerOn(self._to_scene(point))

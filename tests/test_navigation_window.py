@@ -1,0 +1,135 @@
+"""Finding one's way in a 1,000-node graph: collapse, expand, focus, search, minimap."""
+
+from collections import deque
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from bench.synthetic import generate
+
+
+def press(window, key, modifier=Qt.KeyboardModifier.NoModifier):
+    """A key press as the user makes it: through the window, so shortcuts apply."""
+    window.activateWindow()
+    window.view.setFocus()
+    QTest.keyClick(window.windowHandle(), key, modifier)
+
+
+def reach(snapshot, root, upstream, depth=None):
+    """Nodes `depth` edges from `root` (all when None), found from the snapshot's edges."""
+    step: dict[str, set[str]] = {}
+    for a, b in snapshot.edges():
+        source, target = (b, a) if upstream else (a, b)
+        step.setdefault(source, set()).add(target)
+    seen, queue = {root}, deque([(root, 0)])
+    while queue:
+        name, distance = queue.popleft()
+        if depth is not None and distance == depth:
+            continue
+        for other in step.get(name, ()):
+            if other not in seen:
+                seen.add(other)
+                queue.append((other, distance + 1))
+    return seen
+
+
+@pytest.fixture
+def big(open_window, tmp_path, qtbot):
+    folder = tmp_path / "features"
+    generate(folder, 1000)
+    window = open_window(folder)
+    qtbot.waitUntil(lambda: not window.scene.filling, timeout=20_000)
+    return window
+
+
+def settled(window, qtbot):
+    qtbot.waitUntil(lambda: not window.scene.filling and not window.scene.animating, timeout=20_000)
+
+
+def test_a_big_graph_opens_with_modules_as_boxes(big):
+    scene, snapshot = big.scene, big.scene.snapshot
+    modules = {n.group for n in snapshot.nodes if n.group}
+    assert set(scene.modules) == modules
+    assert set(scene.nodes) == {n.name for n in snapshot.nodes if n.is_external_input}
+    assert scene.edges and all(count >= 1 for count in scene.display.edge_counts.values())
+    assert f"({len(modules)} collapsed)" in big.graph_label.text()
+
+
+def test_c_expands_a_module_and_collapses_it_again(big, qtbot):
+    scene = big.scene
+    box = scene.modules["features_02"]
+    members = set(box.module.members)
+    before = len(scene.nodes)
+    box.setSelected(True)
+    with qtbot.waitSignal(big.controller.graph_shown, timeout=20_000):
+        press(big, Qt.Key.Key_C)
+    settled(big, qtbot)
+    assert "features_02" not in scene.modules
+    assert len(scene.nodes) == before + len(members)
+    assert members <= set(scene.nodes)
+
+    scene.select_nodes([sorted(members)[0]])
+    with qtbot.waitSignal(big.controller.graph_shown, timeout=20_000):
+        press(big, Qt.Key.Key_C)
+    settled(big, qtbot)
+    assert "features_02" in scene.modules
+    assert len(scene.nodes) == before
+
+
+def test_expand_all_draws_every_node_and_collapse_all_folds_them(big, qtbot):
+    scene, snapshot = big.scene, big.scene.snapshot
+    with qtbot.waitSignal(big.controller.graph_shown, timeout=20_000):
+        press(big, Qt.Key.Key_E, Qt.KeyboardModifier.ShiftModifier)
+    settled(big, qtbot)
+    assert len(scene.nodes) == len(snapshot.nodes)
+    assert not scene.modules
+    assert set(scene.edges) == set(snapshot.edges())
+    assert big.navigation.minimap.isVisible()  # the whole graph no longer fits, readable
+    with qtbot.waitSignal(big.controller.graph_shown, timeout=20_000):
+        press(big, Qt.Key.Key_C, Qt.KeyboardModifier.ShiftModifier)
+    settled(big, qtbot)
+    assert len(scene.modules) == len({n.group for n in snapshot.nodes if n.group})
+
+
+def test_focus_shows_exactly_the_lineage_to_the_chosen_depth(big, qtbot):
+    scene, snapshot = big.scene, big.scene.snapshot
+    with qtbot.waitSignal(big.controller.graph_shown, timeout=20_000):
+        big.navigation.expand_all()
+    settled(big, qtbot)
+    root = "m3_join_0"
+    scene.select_nodes([root])
+    with qtbot.waitSignal(big.controller.graph_shown, timeout=20_000):
+        press(big, Qt.Key.Key_U)
+    settled(big, qtbot)
+    assert set(scene.nodes) == reach(snapshot, root, upstream=True)
+    assert big.navigation.focus_bar.isVisible()
+
+    with qtbot.waitSignal(big.controller.graph_shown, timeout=20_000):
+        press(big, Qt.Key.Key_1)
+    settled(big, qtbot)
+    assert set(scene.nodes) == reach(snapshot, root, upstream=True, depth=1)
+
+    with qtbot.waitSignal(big.controller.graph_shown, timeout=20_000):
+        press(big, Qt.Key.Key_D)
+    settled(big, qtbot)
+    assert set(scene.nodes) == reach(snapshot, root, upstream=False, depth=1)
+
+    with qtbot.waitSignal(big.controller.graph_shown, timeout=20_000):
+        press(big, Qt.Key.Key_W)
+    settled(big, qtbot)
+    assert len(scene.nodes) == len(snapshot.nodes)
+    assert not big.navigation.focus_bar.isVisible()
+
+
+def test_search_reveals_a_node_hidden_in_a_collapsed_module(big, qtbot):
+    scene = big.scene
+    assert "m2_f3_1" not in scene.nodes
+    big.search_field.setText("m2_f3_1")
+    assert big.navigation.search_matches[:1] == ["m2_f3_1"]
+    with qtbot.waitSignal(big.controller.graph_shown, timeout=20_000):
+        big.navigation.next_match()
+    settled(big, qtbot)
+    qtbot.waitUntil(lambda: scene.selected_names() == ["m2_f3_1"], timeout=5_000)
+    assert "m2_f3_1" in scene.nodes
+    assert "features_02" not in scene.modules
