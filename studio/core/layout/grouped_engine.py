@@ -58,6 +58,9 @@ class _InnerCache:
         if len(self._entries) > _CACHE_SIZE:
             self._entries.popitem(last=False)
 
+    def clear(self) -> None:
+        self._entries.clear()
+
 
 INNER_LAYOUTS = _InnerCache()
 

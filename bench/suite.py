@@ -1,0 +1,447 @@
+"""The benchmark suite: load, layout, save-to-canvas, drawing, UI stalls and run overhead.
+
+For each size (synthetic feature-engineering projects of 100, 1,000 and
+5,000 nodes, see `bench/synthetic.py`) it opens the real window offscreen
+with a real kernel and watchdog observer, and measures:
+
+- load: discovery, import and graph build in the kernel, as the window
+  sees it (request to reply), and how long until the graph is drawn;
+- layout: every layout engine on the whole graph (every module expanded),
+  beside plain Graphviz `dot` with its default settings, in the same run;
+- save-to-canvas: from just before a changed module is written until the
+  canvas shows the new node (every module expanded: the worst case);
+- drawing: one full frame of the view fitted to the whole graph, and at 1:1;
+- UI stalls: the longest gap of a 5 ms Qt timer during load, layout,
+  reload and a run;
+- run overhead (once): a 200-node DAG of cheap nodes run through the
+  studio, against plain `Driver.execute` in a bare Python process.
+
+It prints a table and, with --write, puts it into docs/PERFORMANCE.md.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.suite [--sizes 100 1000 5000] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("STUDIO_CONFIG_DIR", tempfile.mkdtemp(prefix="studio-bench-"))
+os.environ.setdefault("HAMILTON_TELEMETRY_ENABLED", "false")
+
+from bench.synthetic import generate, generate_cheap
+
+SIZES = (100, 1000, 5000)
+DOT_TIMEOUT = 120.0
+PERFORMANCE_PAGE = Path(__file__).resolve().parents[1] / "docs" / "PERFORMANCE.md"
+START_MARK = "<!-- bench-suite:start -->"
+END_MARK = "<!-- bench-suite:end -->"
+
+
+@dataclass
+class SizeResult:
+    nodes: int
+    edges: int = 0
+    modules: int = 0
+    load: float = 0.0
+    drawn_after_load: float = 0.0
+    expanded_drawn: float = 0.0
+    layouts: dict[str, float | None] = field(default_factory=dict)
+    save_to_canvas: list[float] = field(default_factory=list)
+    frame_fitted: float = 0.0
+    frame_one_to_one: float = 0.0
+    stalls: dict[str, float] = field(default_factory=dict)
+    run_seconds: float = 0.0
+
+
+@dataclass
+class Overhead:
+    studio: float
+    plain: float
+
+    @property
+    def ratio(self) -> float:
+        return self.studio / self.plain
+
+
+# -- the GUI side ----------------------------------------------------------------
+
+
+class StallMeter:
+    """The longest time the Qt event loop went without running a 5 ms timer, per phase."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.worst: dict[str, float] = {}
+        self._phase: str | None = None
+        self._last = time.perf_counter()
+        self._timer = QTimer()
+        self._timer.setInterval(5)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        if self._phase is not None:
+            gap = now - self._last
+            self.worst[self._phase] = max(self.worst.get(self._phase, 0.0), gap)
+        self._last = now
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        self._phase, self._last = name, time.perf_counter()
+        try:
+            yield
+        finally:
+            self._tick()
+            self._phase = None
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 300.0) -> float:
+    """Run the event loop until `condition` holds; returns the seconds it took."""
+    from PySide6.QtWidgets import QApplication
+
+    start = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - start > timeout:
+            raise TimeoutError("the window did not get there in time")
+        QApplication.processEvents()
+        time.sleep(0.001)
+    return time.perf_counter() - start
+
+
+def settle(seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    wait_until(lambda: time.perf_counter() >= end)
+
+
+def frame_seconds(window, repeats: int = 7) -> float:
+    """Median time to paint one full frame of the canvas as it is now."""
+    viewport = window.view.viewport()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        viewport.repaint()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure_window(folder: Path, result: SizeResult):
+    """Everything measured on the real window; returns the expanded graph's layout request."""
+    from studio.ui.app import create_window
+
+    meter = StallMeter()
+    shown: list[float] = []
+    with meter.phase("load"):
+        start = time.perf_counter()
+        window = create_window(folder)
+        window.resize(1400, 900)
+        controller, scene, view = window.controller, window.scene, window.view
+        controller.graph_shown.connect(lambda *_: shown.append(time.perf_counter()))
+        wait_until(lambda: bool(shown))
+        result.load = controller.timings["load"]
+        loaded_at = controller.timings["load_started"] + result.load
+        result.drawn_after_load = shown[0] - loaded_at
+        wait_until(lambda: not scene.filling and not scene.animating)
+    snapshot = scene.snapshot
+    result.edges = len(snapshot.edges())
+    result.modules = len({n.group for n in snapshot.nodes if n.group})
+    settle(0.3)
+
+    with meter.phase("layout"):
+        before = len(shown)
+        start = time.perf_counter()
+        if controller.collapsed:
+            controller.set_collapsed(set())
+        else:  # small graphs open expanded: lay them out again
+            controller.relayout()
+        wait_until(lambda: len(shown) > before)
+        result.expanded_drawn = time.perf_counter() - start
+        wait_until(lambda: not scene.filling and not scene.animating)
+    request = scene.layout_request(controller.display, controller.direction)
+
+    view.fit_all()
+    settle(0.5)
+    result.frame_fitted = frame_seconds(window)
+    view.reset_zoom()
+    view.centerOn(scene.graph_rect().center())
+    settle(0.3)
+    result.frame_one_to_one = frame_seconds(window)
+    view.fit_all()
+    settle(0.3)
+
+    target = folder / "features_00.py"
+    with meter.phase("reload"):
+        for edit in range(3):
+            name = f"bench_edit_{edit}"
+            source = target.read_text() + (
+                f"\n\ndef {name}(m0_a: pd.Series) -> pd.Series:\n    return m0_a * {edit + 2}\n"
+            )
+            start = time.perf_counter()
+            target.write_text(source)
+            wait_until(lambda name=name: name in scene.nodes or name in scene.display.owner)
+            result.save_to_canvas.append(time.perf_counter() - start)
+            wait_until(lambda: not scene.filling and not scene.animating)
+            settle(0.4)
+
+    window.inputs_panel.set_value("rows", "1000")
+    with meter.phase("run"):
+        start = time.perf_counter()
+        record = window.runs.run(["m0_agg_0"])
+        wait_until(lambda: record is not None and record.finished)
+        result.run_seconds = time.perf_counter() - start
+        settle(0.2)
+    if record is None or record.status != "done":
+        raise RuntimeError(f"the benchmark run did not finish: {record and record.message}")
+    result.stalls = dict(meter.worst)
+    window.close()
+    window.shutdown()
+    return request
+
+
+# -- layouts -----------------------------------------------------------------------
+
+
+def _engine_in_child(request, engine: str, queue) -> None:
+    from studio.core.layout import compute_layout
+
+    start = time.perf_counter()
+    compute_layout(request, engine)
+    queue.put(time.perf_counter() - start)
+
+
+def _plain_dot_in_child(request, queue) -> None:
+    import pygraphviz
+
+    graph = pygraphviz.AGraph(directed=True)
+    for node in request.nodes:
+        graph.add_node(node.name, label=node.name, shape="box")
+    for source, target in request.edges:
+        graph.add_edge(source, target)
+    start = time.perf_counter()
+    graph.layout(prog="dot")
+    queue.put(time.perf_counter() - start)
+
+
+def in_child(target: Callable, args: tuple, timeout: float) -> float | None:
+    """Seconds reported by `target` run in a fresh process, or None when it ran out of time."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=target, args=(*args, queue))
+    process.start()
+    process.join(timeout)
+    if process.is_alive():
+        process.kill()
+        process.join()
+        return None
+    return queue.get() if not queue.empty() else None
+
+
+def measure_layouts(request) -> dict[str, float | None]:
+    from studio.core.layout import compute_layout
+    from studio.core.layout.grouped_engine import INNER_LAYOUTS
+
+    times: dict[str, float | None] = {}
+    INNER_LAYOUTS.clear()
+    for engine in ("grouped", "layered"):
+        start = time.perf_counter()
+        compute_layout(request, engine)
+        times[engine] = time.perf_counter() - start
+    start = time.perf_counter()
+    compute_layout(request, "grouped")
+    times["grouped, modules cached"] = time.perf_counter() - start
+    times["dot"] = in_child(_engine_in_child, (request, "dot"), DOT_TIMEOUT)
+    times["plain dot (reference)"] = in_child(_plain_dot_in_child, (request,), DOT_TIMEOUT)
+    return times
+
+
+# -- run overhead ------------------------------------------------------------------
+
+PLAIN_RUN = """
+import sys, time, statistics
+sys.path.insert(0, {folder!r})
+import cheap
+from hamilton import driver
+dr = driver.Builder().with_modules(cheap).build()
+names = [v.name for v in dr.list_available_variables()]
+times = []
+for _ in range({repeats}):
+    start = time.perf_counter()
+    dr.execute(names)
+    times.append(time.perf_counter() - start)
+print(statistics.median(times))
+"""
+
+
+def measure_overhead(repeats: int = 5) -> Overhead:
+    from studio.core.run_plan import RunMode
+    from studio.ui.app import create_window
+
+    folder = Path(tempfile.mkdtemp(prefix="studio-cheap-"))
+    generate_cheap(folder)
+    plain = float(
+        subprocess.run(
+            [sys.executable, "-c", PLAIN_RUN.format(folder=str(folder), repeats=repeats)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "HAMILTON_TELEMETRY_ENABLED": "false"},
+        ).stdout.strip()
+    )
+    window = create_window(folder)
+    wait_until(lambda: window.scene.snapshot is not None and not window.scene.filling)
+    settle(0.3)
+    times = []
+    for _ in range(repeats + 1):
+        start = time.perf_counter()
+        record = window.runs.run([], RunMode.ALL, recompute=True)
+        wait_until(lambda record=record: record is not None and record.finished)
+        times.append(time.perf_counter() - start)
+        settle(0.1)
+    window.close()
+    window.shutdown()
+    return Overhead(studio=statistics.median(times[1:]), plain=plain)
+
+
+# -- the table -----------------------------------------------------------------------
+
+
+def _ms(seconds: float | None) -> str:
+    if seconds is None:
+        return f"> {DOT_TIMEOUT:.0f} s (stopped)"
+    if seconds >= 10:
+        return f"{seconds:.1f} s"
+    return f"{seconds * 1000:,.0f} ms"
+
+
+def _verdict(value: float | None, limit: float) -> str:
+    if value is None:
+        return "missed"
+    return "met" if value <= limit else f"missed by {_ms(value - limit)}"
+
+
+def table(results: list[SizeResult], overhead: Overhead | None) -> str:
+    header = "| | " + " | ".join(f"{r.nodes:,} nodes" for r in results) + " |"
+    rule = "|---|" + "---|" * len(results)
+    rows = [header, rule]
+
+    def row(label: str, cell: Callable[[SizeResult], str]) -> None:
+        rows.append(f"| {label} | " + " | ".join(cell(r) for r in results) + " |")
+
+    row("graph (nodes / edges / modules)", lambda r: f"{r.nodes:,} / {r.edges:,} / {r.modules}")
+    row("load: discovery, import, build (kernel round trip)", lambda r: _ms(r.load))
+    row("drawn after load (default view)", lambda r: _ms(r.drawn_after_load))
+    row("every module expanded: laid out and drawn", lambda r: _ms(r.expanded_drawn))
+    for engine in ("grouped", "grouped, modules cached", "layered", "dot"):
+        row(f"layout: {engine}", lambda r, e=engine: _ms(r.layouts.get(e)))
+    row(
+        "layout: plain Graphviz `dot`, defaults (reference)",
+        lambda r: _ms(r.layouts.get("plain dot (reference)")),
+    )
+    row(
+        "save-to-canvas (median / max of 3)",
+        lambda r: f"{_ms(statistics.median(r.save_to_canvas))} / {_ms(max(r.save_to_canvas))}",
+    )
+    row("frame fitted to the whole graph", lambda r: _ms(r.frame_fitted))
+    row("frame at 1:1", lambda r: _ms(r.frame_one_to_one))
+    for phase in ("load", "layout", "reload", "run"):
+        row(f"longest UI stall: {phase}", lambda r, p=phase: _ms(r.stalls.get(p)))
+    row("run of `m0_agg_0` (upstream subgraph)", lambda r: _ms(r.run_seconds))
+    lines = rows
+    if overhead is not None:
+        lines += [
+            "",
+            "Run overhead, 200 cheap nodes, every node computed (median of 5): "
+            f"studio {_ms(overhead.studio)} from the request to the finished run on the "
+            f"canvas, plain `Driver.execute` in a bare process {_ms(overhead.plain)}: "
+            f"**{overhead.ratio:.2f}x**.",
+        ]
+    lines += ["", "Targets:", ""]
+    by_size = {r.nodes: r for r in results}
+    targets = []
+    if 5000 in by_size:
+        big = by_size[5000]
+        targets.append(
+            ("5,000 nodes drawn and navigable after load < 2 s", big.drawn_after_load, 2.0)
+        )
+        targets.append(("fitted frame at 5,000 nodes < 30 ms", big.frame_fitted, 0.030))
+    if 100 in by_size:
+        targets.append(
+            (
+                "save-to-canvas at 100 nodes < 150 ms",
+                statistics.median(by_size[100].save_to_canvas),
+                0.150,
+            )
+        )
+    if 1000 in by_size:
+        targets.append(
+            (
+                "save-to-canvas at 1,000 nodes < 500 ms",
+                statistics.median(by_size[1000].save_to_canvas),
+                0.500,
+            )
+        )
+    worst = max((s for r in results for s in r.stalls.values()), default=0.0)
+    targets.append(("no UI stall over 100 ms", worst, 0.100))
+    for label, value, limit in targets:
+        lines.append(f"- {label}: {_ms(value)}, {_verdict(value, limit)}")
+    if overhead is not None:
+        verdict = "met" if overhead.ratio <= 1.15 else "missed"
+        lines.append(f"- run overhead at most 1.15x: {overhead.ratio:.2f}x, {verdict}")
+    return "\n".join(lines)
+
+
+def write_page(text: str) -> None:
+    page = PERFORMANCE_PAGE.read_text()
+    block = f"{START_MARK}\n{text}\n{END_MARK}"
+    if START_MARK in page:
+        before, rest = page.split(START_MARK, 1)
+        after = rest.split(END_MARK, 1)[1]
+        page = before + block + after
+    else:
+        page = page.rstrip() + "\n\n" + block + "\n"
+    PERFORMANCE_PAGE.write_text(page)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--no-overhead", action="store_true", help="skip the run overhead")
+    parser.add_argument("--write", action="store_true", help="update docs/PERFORMANCE.md")
+    options = parser.parse_args(argv)
+
+    from studio.ui.app import create_application
+
+    create_application()
+    results = []
+    for nodes in options.sizes:
+        folder = Path(tempfile.mkdtemp(prefix=f"studio-bench-{nodes}-")) / "features"
+        generate(folder, nodes)
+        result = SizeResult(nodes)
+        print(f"{nodes} nodes: window…", file=sys.stderr, flush=True)
+        request = measure_window(folder, result)
+        print(f"{nodes} nodes: layouts…", file=sys.stderr, flush=True)
+        result.layouts = measure_layouts(request)
+        results.append(result)
+    overhead = None if options.no_overhead else measure_overhead()
+    text = table(results, overhead)
+    print(text)
+    if options.write:
+        write_page(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

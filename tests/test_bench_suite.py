@@ -1,0 +1,44 @@
+"""The benchmark suite runs end to end on its smallest size, so it never rots."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_suite_measures_every_row_on_100_nodes(tmp_path):
+    page = ROOT / "docs" / "PERFORMANCE.md"
+    before = page.read_text()
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench.suite", "--sizes", "100"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=420,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "STUDIO_CONFIG_DIR": str(tmp_path)},
+    )
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    table = finished.stdout
+    assert "| graph (nodes / edges / modules) | 100 / " in table
+    for label in (
+        "load: discovery, import, build",
+        "layout: grouped",
+        "layout: layered",
+        "layout: dot",
+        "plain Graphviz `dot`, defaults (reference)",
+        "save-to-canvas",
+        "frame fitted to the whole graph",
+        "frame at 1:1",
+        "longest UI stall: load",
+        "longest UI stall: layout",
+        "longest UI stall: reload",
+        "longest UI stall: run",
+    ):
+        row = next(line for line in table.splitlines() if label in line)
+        assert re.search(r"\d+ ms|\d+\.\d s", row), row
+    assert re.search(r"Run overhead, 200 cheap nodes.*\*\*\d+\.\d\dx\*\*", table)
+    assert "- save-to-canvas at 100 nodes < 150 ms:" in table
+    assert page.read_text() == before  # only --write touches the page
