@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from studio.core.display_graph import CollapsedModule
 from studio.core.run_state import NodeState
-from studio.ui.canvas.items.node_item import Emphasis, paint_state_badge
+from studio.ui.canvas.items.node_item import CardItem, Emphasis, paint_state_badge
 from studio.ui.theme import Theme
 
 _HEIGHT = 64.0
@@ -42,7 +42,7 @@ def module_size(module: CollapsedModule, metrics: QFontMetricsF) -> QSizeF:
     return QSizeF(max(_MIN_WIDTH, text), _HEIGHT)
 
 
-class ModuleItem(QGraphicsItem):
+class ModuleItem(CardItem):
     def __init__(self, module: CollapsedModule, size: QSizeF, theme: Theme) -> None:
         super().__init__()
         self.module = module
@@ -72,16 +72,6 @@ class ModuleItem(QGraphicsItem):
         self.module = module
         self._update_tooltip()
         self.update()
-
-    def set_theme(self, theme: Theme) -> None:
-        self.theme = theme
-        self.update()
-
-    def set_emphasis(self, emphasis: Emphasis) -> None:
-        if emphasis is not self.emphasis:
-            self.emphasis = emphasis
-            self.setZValue(5 if emphasis is Emphasis.DIMMED else 10)
-            self.update()
 
     def set_search_hits(self, hits: int) -> None:
         if hits != self.search_hits:

@@ -63,7 +63,24 @@ def format_seconds(seconds: float) -> str:
     return f"{int(seconds // 60)} min {seconds % 60:.0f} s"
 
 
-class NodeItem(QGraphicsItem):
+class CardItem(QGraphicsItem):
+    """What node cards and module boxes share: a theme, and dimmed cards sink below the rest."""
+
+    theme: Theme
+    emphasis: Emphasis
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.update()
+
+    def set_emphasis(self, emphasis: Emphasis) -> None:
+        if emphasis is not self.emphasis:
+            self.emphasis = emphasis
+            self.setZValue(5 if emphasis is Emphasis.DIMMED else 10)
+            self.update()
+
+
+class NodeItem(CardItem):
     def __init__(
         self, info: NodeInfo, size: QSizeF, theme: Theme, parent: QGraphicsItem | None = None
     ) -> None:
@@ -99,16 +116,6 @@ class NodeItem(QGraphicsItem):
         self.info = info
         self._update_tooltip()
         self.update()
-
-    def set_theme(self, theme: Theme) -> None:
-        self.theme = theme
-        self.update()
-
-    def set_emphasis(self, emphasis: Emphasis) -> None:
-        if emphasis is not self.emphasis:
-            self.emphasis = emphasis
-            self.setZValue(5 if emphasis is Emphasis.DIMMED else 10)
-            self.update()
 
     def set_changed(self, changed: bool) -> None:
         if changed != self.changed:
