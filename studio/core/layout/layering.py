@@ -46,10 +46,7 @@ def place_layers(
     started = time.perf_counter()
     if not sizes:
         return Placement([], [], 0.0, 0.0)
-    graph = igraph.Graph(n=len(sizes), edges=edges, directed=True)
-    layout = graph.layout_sugiyama(maxiter=40)
-    coords = layout.coords
-    routing: list[list[list[float]]] = list(layout.edge_routing)
+    coords, routing = _sugiyama(len(sizes), edges)
     along_size = [w if left_to_right else h for w, h in sizes]
     across_size = [h if left_to_right else w for w, h in sizes]
 
@@ -123,6 +120,36 @@ def place_layers(
     breadth = high - low
     width, height = (along_extent, breadth) if left_to_right else (breadth, along_extent)
     return Placement(positions, bends, width, height, time.perf_counter() - started)
+
+
+def _sugiyama(
+    count: int, edges: list[tuple[int, int]]
+) -> tuple[list[list[float]], list[list[list[float]]]]:
+    """igraph's layer and in-layer coordinates of each box, and each edge's dummy points in order.
+
+    igraph returns the dummies as extra vertices of an extended graph whose
+    edges remember the original edge they were cut from; an edge reversed
+    to break a cycle is walked from its target and turned round.
+    """
+    graph = igraph.Graph(n=count, edges=edges, directed=True)
+    layout, extended = graph.layout_sugiyama(maxiter=40, return_extended_graph=True)
+    coords = layout.coords
+    following: list[dict[int, int]] = [{} for _ in edges]
+    for piece, original in zip(extended.get_edgelist(), extended.es["_original_eid"], strict=True):
+        following[original][piece[0]] = piece[1]
+    routing: list[list[list[float]]] = []
+    for e, (source, target) in enumerate(edges):
+        steps = following[e]
+        start, end, backwards = (
+            (source, target, False) if source in steps else (target, source, True)
+        )
+        points: list[list[float]] = []
+        vertex = steps.get(start)
+        while vertex is not None and vertex != end and vertex >= count:
+            points.append(list(coords[vertex]))
+            vertex = steps.get(vertex)
+        routing.append(points[::-1] if backwards else points)
+    return coords, routing
 
 
 def _project(
