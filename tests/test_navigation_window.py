@@ -133,3 +133,37 @@ def test_search_reveals_a_node_hidden_in_a_collapsed_module(big, qtbot):
     qtbot.waitUntil(lambda: scene.selected_names() == ["m2_f3_1"], timeout=5_000)
     assert "m2_f3_1" in scene.nodes
     assert "features_02" not in scene.modules
+
+
+def test_a_save_redraws_what_is_in_view_at_once_and_the_rest_after(big, qtbot):
+    """At 1:1 in a big graph the cards on screen move to their new place as the drawing shows."""
+    scene, view, controller = big.scene, big.view, big.controller
+    with qtbot.waitSignal(controller.graph_shown, timeout=20_000):
+        controller.set_collapsed(set())
+    settled(big, qtbot)
+    view.reset_zoom()
+    view.centerOn(scene.key_centre("m0_agg_0"))
+    qtbot.wait(100)
+
+    def misplaced(items):
+        return [item.name for item in items if item.pos() != scene.key_centre(item.name)]
+
+    seen: list[tuple[bool, int, list[str]]] = []
+
+    def look(*_args):
+        area = view.mapToScene(view.viewport().rect()).boundingRect()
+        cards = [item for item in scene.items(area) if getattr(item, "name", None) in scene.nodes]
+        seen.append((scene.filling, len(cards), misplaced(cards)))
+
+    controller.graph_shown.connect(look)
+    target = controller.root / "features_00.py"
+    with qtbot.waitSignal(controller.graph_shown, timeout=30_000):
+        target.write_text(
+            target.read_text()
+            + "\n\ndef wide_new_feature(m0_a: pd.Series) -> pd.Series:\n    return m0_a * 2\n"
+        )
+    [(filling, cards, wrong)] = seen
+    assert filling and cards > 5 and wrong == []
+    settled(big, qtbot)
+    assert "wide_new_feature" in scene.nodes
+    assert misplaced(scene.nodes.values()) == []

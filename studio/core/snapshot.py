@@ -68,6 +68,11 @@ class NodeInfo:
     group: str | None = None
     """The dataflow module that brings the node into the graph (for @subdag
     nodes that is the module of the decorated function, not the helper's)."""
+    kind: NodeKind = field(init=False, repr=False, compare=False)
+    """How the node is drawn; worked out once, as drawing a big graph asks often."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", self._kind())
 
     @property
     def is_external_input(self) -> bool:
@@ -85,8 +90,7 @@ class NodeInfo:
             return False
         return self.name != self.origin.rpartition(".")[2]
 
-    @property
-    def kind(self) -> NodeKind:
+    def _kind(self) -> NodeKind:
         if self.role is NodeRole.INPUT:
             return NodeKind.INPUT
         if self.role is NodeRole.CONFIG:
@@ -99,6 +103,7 @@ class NodeInfo:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        del data["kind"]
         data["role"] = self.role.value
         data["dependencies"] = list(self.dependencies)
         data["optional_dependencies"] = list(self.optional_dependencies)
@@ -167,6 +172,9 @@ class GraphSnapshot:
     modules: tuple[str, ...] = ()
     config: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    _edges: list[tuple[str, str]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def ok(self) -> bool:
@@ -179,9 +187,12 @@ class GraphSnapshot:
         raise KeyError(name)
 
     def edges(self) -> list[tuple[str, str]]:
-        """(upstream, downstream) pairs for every dependency inside the graph."""
-        names = {n.name for n in self.nodes}
-        return [(dep, n.name) for n in self.nodes for dep in n.dependencies if dep in names]
+        """(upstream, downstream) pairs for every dependency inside the graph (do not modify)."""
+        if self._edges is None:
+            names = {n.name for n in self.nodes}
+            edges = [(dep, n.name) for n in self.nodes for dep in n.dependencies if dep in names]
+            object.__setattr__(self, "_edges", edges)
+        return self._edges  # type: ignore[return-value]
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core import protocol
 from studio.core.display_graph import (
@@ -98,6 +98,11 @@ class GraphController(QObject):
         self._pending_display: DisplayGraph | None = None
         self._pending_first = False
         self._pending_anchor: str | None = None
+        self._accepted_first = False
+        self._show_accepted_soon = QTimer(self)
+        self._show_accepted_soon.setSingleShot(True)
+        self._show_accepted_soon.setInterval(0)
+        self._show_accepted_soon.timeout.connect(self._show_accepted)
         self.collapsed: set[str] = set()
         self._known_modules: set[str] = set()
         self.focus: Focus | None = None
@@ -227,6 +232,8 @@ class GraphController(QObject):
     def _forget_drawing(self) -> None:
         """A new folder, dataflow or configuration: the next graph is drawn afresh."""
         self.document.reset()
+        self._show_accepted_soon.stop()
+        self._accepted_first = False
         self.collapsed = set()
         self._known_modules = set()
         self.focus = None
@@ -334,8 +341,15 @@ class GraphController(QObject):
         self._update_collapsed(snapshot)
         if before != (self.collapsed, self.focus):
             self.display_changed.emit()
-        self._show(snapshot, first)
+        self._accepted_first = self._accepted_first or first
+        self._show_accepted_soon.start()  # a turn of its own: a big reply is a lot of work
         self.load_finished.emit(True)
+
+    def _show_accepted(self) -> None:
+        first, self._accepted_first = self._accepted_first, False
+        snapshot = self.document.snapshot
+        if snapshot is not None:
+            self._show(snapshot, first)
 
     def _show_error(self, text: str, location: tuple[str, int] | None = None) -> None:
         """An error banner that the next good load clears."""

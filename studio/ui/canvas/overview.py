@@ -6,8 +6,9 @@ second. Seen from far away nothing of a node but its box shows anyway,
 so below a zoom level the canvas hides the items and this one draws the
 graph instead: node boxes filled by kind, state and emphasis in a few
 batched calls, and the edges from a picture rendered once per layout (in
-slices, so rendering never blocks the window). Zoomed in past that
-picture's resolution, the edges in view are drawn as lines. Clicks land
+slices, so rendering never blocks the window; until a new picture is
+ready the last one stays up). Zoomed in past that picture's resolution,
+the edges in view are drawn as lines once they are indexed. Clicks land
 on the node under the pointer, found through a grid, as they would on
 the hidden items.
 """
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.ui.canvas.sliced_work import SlicedWork
+from studio.ui.canvas.sliced_work import SlicedWork, release_in_slices
 
 IMAGE_LIMIT = 4096
 """Longest side, in pixels, of the pre-rendered edge picture."""
@@ -79,7 +80,7 @@ class OverviewItem(QGraphicsObject):
         self._bounds = QRectF()
         self._names: list[str] = []
         self._rects: list[QRectF] = []
-        self._node_grid = _Grid()
+        self._node_grid: _Grid | None = None
         self._offset = (0.0, 0.0)
         self._edges: list[Polyline] = []
         self._edge_lines: list[list[QLineF] | None] = []
@@ -94,6 +95,7 @@ class OverviewItem(QGraphicsObject):
         self.edge_colour = QColor("#8a97a8")
         self._picture: QImage | None = None
         self._picture_scale = 1.0
+        self._picture_bounds = QRectF()
         self._pending: QImage | None = None
         self._scaled: tuple[float, QPixmap] | None = None
         self.work = SlicedWork(self)
@@ -115,18 +117,18 @@ class OverviewItem(QGraphicsObject):
     ) -> None:
         """New geometry: node boxes in scene coordinates, edge polylines in layout ones.
 
-        Edge segments are made and indexed lazily, between frames: at 10,000
-        edges building them all at once would hold the window up.
+        Edge segments are made and indexed lazily, between frames, and the
+        node grid on the first click: at 10,000 edges building them all at
+        once would hold the window up.
         """
         self.prepareGeometryChange()
         self._bounds = QRectF(bounds)
         self._offset = (offset.x(), offset.y())
         self._names = [name for name, _ in nodes]
         self._rects = [rect for _, rect in nodes]
-        self._node_grid = _Grid()
-        for i, rect in enumerate(self._rects):
-            self._node_grid.add(i, rect)
+        self._node_grid = None
         self._edges = edges
+        release_in_slices(self._edge_lines)
         self._edge_lines = [None] * len(edges)
         self._line_grid = _Grid()
         self._edges_indexed = 0
@@ -161,8 +163,7 @@ class OverviewItem(QGraphicsObject):
         self._edges_indexed = end
 
     def _lines_in(self, rect: QRectF) -> list[QLineF]:
-        if self._edges_indexed < len(self._edges):
-            self._indexing.flush()
+        """Edges crossing `rect` among those indexed so far (all, a moment after a change)."""
         return [line for i in self._line_grid.query(rect) for line in self._lines_of(i)]
 
     def set_styles(
@@ -205,9 +206,14 @@ class OverviewItem(QGraphicsObject):
 
     @property
     def picture_done(self) -> bool:
-        return self._picture is not None and self.work.pending == 0
+        """The edge picture shows the current geometry."""
+        return self._picture is not None and self._pending is None
 
     def node_at(self, point: QPointF) -> str | None:
+        if self._node_grid is None:
+            self._node_grid = _Grid()
+            for i, rect in enumerate(self._rects):
+                self._node_grid.add(i, rect)
         probe = QRectF(point, QSize(1, 1))
         for i in self._node_grid.query(probe):
             if self._rects[i].contains(point):
@@ -218,8 +224,9 @@ class OverviewItem(QGraphicsObject):
 
     def _render_picture(self) -> None:
         self.work.cancel()
-        self._picture, self._scaled = None, None
+        self._pending = None
         if self._bounds.isEmpty():
+            self._picture, self._scaled = None, None
             return
         scale = min(1.0, IMAGE_LIMIT / max(self._bounds.width(), self._bounds.height()))
         size = QSize(
@@ -248,6 +255,7 @@ class OverviewItem(QGraphicsObject):
     def _finish_picture(self, scale: float) -> None:
         self._picture, self._pending = self._pending, None
         self._picture_scale = scale
+        self._picture_bounds = QRectF(self._bounds)
         self._scaled = None
         self.update()
         self.picture_ready.emit()
@@ -269,9 +277,8 @@ class OverviewItem(QGraphicsObject):
         if self._picture is None:
             return
         lod = self._wanted_lod
-        size = QSize(
-            max(1, round(self._bounds.width() * lod)), max(1, round(self._bounds.height() * lod))
-        )
+        bounds = self._picture_bounds
+        size = QSize(max(1, round(bounds.width() * lod)), max(1, round(bounds.height() * lod)))
         scaled = self._picture.scaled(
             size, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
         )
@@ -290,17 +297,18 @@ class OverviewItem(QGraphicsObject):
         exposed = option.exposedRect
         if self.dim_edges:
             painter.setOpacity(0.25)
-        sharp_enough = self._picture is not None and lod <= self._picture_scale * 1.5
-        if sharp_enough:
-            picture = self._picture_at(lod)
+        sharp_enough = lod <= self._picture_scale * 1.5
+        indexed = self._edges_indexed >= len(self._edges)
+        if self._picture is not None and (sharp_enough or not indexed):
+            picture = self._picture_at(lod) if sharp_enough else None
             painter.save()
-            painter.translate(self._bounds.topLeft())
+            painter.translate(self._picture_bounds.topLeft())
             if picture is not None:
                 painter.scale(1 / lod, 1 / lod)
                 painter.drawPixmap(0, 0, picture)
             else:
                 painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-                painter.drawImage(QRectF(QPointF(0, 0), self._bounds.size()), self._picture)
+                painter.drawImage(QRectF(QPointF(0, 0), self._picture_bounds.size()), self._picture)
             painter.restore()
         else:
             painter.setPen(QPen(self.edge_colour, 0))

@@ -66,6 +66,8 @@ BIG_GRAPH = 1500
 ANIMATE_UP_TO = 400
 _ITEMS_PER_TASK = 50
 _BULK_REMOVAL = 400
+_AT_ONCE = 150
+"""Most items of each kind a big drawing updates at once (the ones in view); the rest follow."""
 """Above this many stale items, old layers are swapped out rather than emptied."""
 
 
@@ -160,6 +162,7 @@ class GraphScene(QGraphicsScene):
         self.overview.node_double_clicked.connect(self.node_activated)
         self._work = SlicedWork(self)
         self._freeing = SlicedWork(self)
+        self._sizing = SlicedWork(self)
         self._work.finished.connect(self._on_filled)
         self._restyle_timer = QTimer(self)
         self._restyle_timer.setSingleShot(True)
@@ -242,30 +245,8 @@ class GraphScene(QGraphicsScene):
         )
         self._remove_stale(display)
         self._moves, self._fading_in, self._final_routes = {}, [], {}
-        new_nodes: list[tuple[NodeInfo, QPointF]] = []
-        for info in display.nodes:
-            x, y = layout.positions[info.name]
-            target = QPointF(x + dx, y + dy)
-            item = self.nodes.get(info.name)
-            if item is None:
-                new_nodes.append((info, target))
-            else:
-                item.set_info(info, self.node_size(info))
-                item.set_changed(info.name in self._changed)
-                if animate:
-                    self._moves[info.name] = (item.pos(), target)
-                else:
-                    item.setPos(target)
         self._sync_modules(display, layout, dx, dy, animate)
         self._sync_regions(layout, dx, dy, animate)
-        new_edges: list[tuple[tuple[str, str], int]] = []
-        for key, count in display.edge_counts.items():
-            edge = self.edges.get(key)
-            if edge is None:
-                new_edges.append((key, count))
-            else:
-                edge.set_count(count)
-                self._place_edge(edge, layout, dx, dy, animate)
         self._graph_rect = QRectF(dx, dy, layout.width, layout.height)
         self.setSceneRect(
             self._graph_rect.adjusted(-_SCENE_MARGIN, -_SCENE_MARGIN, _SCENE_MARGIN, _SCENE_MARGIN)
@@ -274,16 +255,28 @@ class GraphScene(QGraphicsScene):
         self._update_geometry()
         self._update_overview_geometry()
         self._compute_lineage()
-        if self._big:
-            for start in range(0, len(new_nodes), _ITEMS_PER_TASK):
-                chunk = new_nodes[start : start + _ITEMS_PER_TASK]
-                self._work.add(lambda chunk=chunk: self._create_nodes(chunk, False))
-            for start in range(0, len(new_edges), _ITEMS_PER_TASK):
-                part = new_edges[start : start + _ITEMS_PER_TASK]
-                self._work.add(lambda part=part: self._create_edges(part, False))
+        infos = display.nodes
+        keys = list(display.edge_counts)
+        if not self._big:
+            self._apply_nodes(infos, animate)
+            self._apply_edges(keys, animate)
         else:
-            self._create_nodes(new_nodes, animate)
-            self._create_edges(new_edges, animate)
+            near_nodes, near_edges = self._in_view(layout, offset)
+            first_nodes = [i for i in infos if i.name in near_nodes][:_AT_ONCE]
+            first_edges = [
+                k for k in keys if k in near_edges or k[0] in near_nodes or k[1] in near_nodes
+            ][: _AT_ONCE * 3]
+            self._apply_nodes(first_nodes, False)
+            self._apply_edges(first_edges, False)
+            done_nodes, done_edges = {i.name for i in first_nodes}, set(first_edges)
+            rest_nodes = [i for i in infos if i.name not in done_nodes]
+            rest_edges = [k for k in keys if k not in done_edges]
+            for start in range(0, len(rest_nodes), _ITEMS_PER_TASK):
+                part = rest_nodes[start : start + _ITEMS_PER_TASK]
+                self._work.add(lambda part=part: self._apply_nodes(part, False))
+            for start in range(0, len(rest_edges), _ITEMS_PER_TASK):
+                chunk = rest_edges[start : start + _ITEMS_PER_TASK]
+                self._work.add(lambda chunk=chunk: self._apply_edges(chunk, False))
         self._update_mode()
         self.update_emphasis()
         if animate:
@@ -292,6 +285,18 @@ class GraphScene(QGraphicsScene):
             self._finish()
         if not self._work.pending:
             self.filled.emit()
+        self._measure_hidden_nodes()
+
+    def _measure_hidden_nodes(self) -> None:
+        """Size the cards hidden in collapsed modules between frames, so expanding is quick."""
+        self._sizing.cancel()
+        if self.snapshot is None:
+            return
+        sizes = self._sizes
+        missing = [info for info in self.snapshot.nodes if (info.name, info.type) not in sizes]
+        for start in range(0, len(missing), _ITEMS_PER_TASK * 4):
+            part = missing[start : start + _ITEMS_PER_TASK * 4]
+            self._sizing.add(lambda part=part: [self.node_size(info) for info in part])
 
     def update_graph_info(
         self, snapshot: GraphSnapshot, display: DisplayGraph, changed: Iterable[str] = ()
@@ -313,28 +318,87 @@ class GraphScene(QGraphicsScene):
         self._compute_lineage()
         self.update_emphasis()
 
-    def _create_nodes(self, entries: list[tuple[NodeInfo, QPointF]], animate: bool) -> None:
-        for info, target in entries:
-            item = NodeItem(info, self.node_size(info), self.theme, self._node_layer)
-            item.setPos(target)
-            item.set_run(self.run_state.get(info.name))
-            item.set_changed(info.name in self._changed)
-            item.set_search_hit(info.name in self._search_hits)
-            item.set_emphasis(self._emphasis.get(info.name, Emphasis.NORMAL))
-            self.nodes[info.name] = item
-            if animate:
-                item.setOpacity(0.0)
-                self._fading_in.append(item)
+    def _in_view(
+        self, layout: LayoutResult, offset: QPointF
+    ) -> tuple[set[str], set[tuple[str, str]]]:
+        """Nodes and edges the view shows as items, by their new place or their old one.
 
-    def _create_edges(self, entries: list[tuple[tuple[str, str], int]], animate: bool) -> None:
+        Empty when the overview draws the graph: then every item can wait.
+        """
+        if self._overview_mode or self._view_scale < OVERVIEW_BELOW or not self.views():
+            return set(), set()
+        view = self.views()[0]
+        area = view.mapToScene(view.viewport().rect()).boundingRect()
+        margin = 0.25 * max(area.width(), area.height())
+        area.adjust(-margin, -margin, margin, margin)
+        nodes: set[str] = set()
+        edges: set[tuple[str, str]] = set()
+        for item in self.items(area):
+            if isinstance(item, NodeItem):
+                nodes.add(item.name)
+            elif isinstance(item, EdgeItem):
+                edges.add(item.key)
+        left, top = area.left() - offset.x(), area.top() - offset.y()
+        right, bottom = area.right() - offset.x(), area.bottom() - offset.y()
+        nodes.update(
+            name
+            for name, (x, y) in layout.positions.items()
+            if left <= x <= right and top <= y <= bottom
+        )
+        for key, route in layout.routes.items():
+            (x0, y0), (x1, y1) = route.points[0], route.tip
+            across = min(x0, x1) <= right and max(x0, x1) >= left
+            if across and min(y0, y1) <= bottom and max(y0, y1) >= top:
+                edges.add(key)
+        return nodes, edges
+
+    def _apply_nodes(self, infos: Sequence[NodeInfo], animate: bool) -> None:
+        """Create or update the items of the nodes `infos` for the current drawing."""
         layout = self.layout
         assert layout is not None
         dx, dy = self._offset.x(), self._offset.y()
-        for key, count in entries:
-            edge = EdgeItem(*key, self.theme, count, self._edge_layer)
-            edge.set_emphasis(self._edge_emphasis(key))
-            self.edges[key] = edge
+        for info in infos:
+            name = info.name
+            x, y = layout.positions[name]
+            target = QPointF(x + dx, y + dy)
+            item = self.nodes.get(name)
+            if item is None:
+                self._create_node(info, target, animate)
+                continue
+            item.set_info(info, self.node_size(info))
+            item.set_changed(name in self._changed)
+            if animate:
+                self._moves[name] = (item.pos(), target)
+            else:
+                item.setPos(target)
+
+    def _apply_edges(self, keys: list[tuple[str, str]], animate: bool) -> None:
+        """Create or update the items of the edges `keys` for the current drawing."""
+        display, layout = self.display, self.layout
+        assert display is not None and layout is not None
+        counts = display.edge_counts
+        dx, dy = self._offset.x(), self._offset.y()
+        for key in keys:
+            edge = self.edges.get(key)
+            if edge is None:
+                edge = EdgeItem(*key, self.theme, counts[key], self._edge_layer)
+                edge.set_emphasis(self._edge_emphasis(key))
+                self.edges[key] = edge
+            else:
+                edge.set_count(counts[key])
             self._place_edge(edge, layout, dx, dy, animate)
+
+    def _create_node(self, info: NodeInfo, target: QPointF, animate: bool) -> None:
+        item = NodeItem(info, self.node_size(info), self.theme, self._node_layer)
+        item.setPos(target)
+        item.set_run(self.run_state.get(info.name))
+        item.set_changed(info.name in self._changed)
+        item.set_search_hit(info.name in self._search_hits)
+        item.set_emphasis(self._emphasis.get(info.name, Emphasis.NORMAL))
+        self.nodes[info.name] = item
+        if animate:
+            item.setOpacity(0.0)
+            self._fading_in.append(item)
 
     def _place_edge(
         self, edge: EdgeItem, layout: LayoutResult, dx: float, dy: float, animate: bool
@@ -526,7 +590,8 @@ class GraphScene(QGraphicsScene):
         return self._overview_mode
 
     def _update_mode(self) -> None:
-        overview = self._big and (self._view_scale < OVERVIEW_BELOW or self.filling)
+        far = self._view_scale < OVERVIEW_BELOW
+        overview = self._big and (far or (self.filling and self._overview_mode))
         self.overview.setVisible(self._big)
         if overview == self._overview_mode:
             return

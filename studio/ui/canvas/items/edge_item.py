@@ -40,6 +40,7 @@ class EdgeItem(QGraphicsItem):
         self._arrow = QPolygonF()
         self._bounds = QRectF()
         self._label = QRectF()
+        self._placed: tuple[EdgeRoute, float, float] | None = None
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
         self.setZValue(1)
@@ -62,10 +63,15 @@ class EdgeItem(QGraphicsItem):
 
     def set_count(self, count: int) -> None:
         """How many graph edges this one stands for (set before the route)."""
-        self.count = count
+        if count != self.count:
+            self.count = count
+            self._placed = None
 
     def set_route(self, route: EdgeRoute, dx: float = 0.0, dy: float = 0.0) -> None:
         """Follow a route computed by the layout engine, shifted by (dx, dy)."""
+        if self._placed == (route, dx, dy):
+            return
+        self._placed = (route, dx, dy)
         points = [QPointF(x + dx, y + dy) for x, y in route.points]
         path = QPainterPath(points[0])
         for i in range(1, len(points) - 2, 3):
@@ -80,6 +86,7 @@ class EdgeItem(QGraphicsItem):
 
     def set_ends(self, start: QPointF, end: QPointF, left_to_right: bool) -> None:
         """A plain S-curve between two ports (while nodes move)."""
+        self._placed = None
         path = QPainterPath(start)
         if left_to_right:
             dx = max(abs(end.x() - start.x()) / 2, 30.0)

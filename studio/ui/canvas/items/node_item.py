@@ -108,6 +108,8 @@ class NodeItem(CardItem):
         return self.info.name
 
     def set_info(self, info: NodeInfo, size: QSizeF) -> None:
+        if info == self.info and size == self.size:
+            return
         if size != self.size:
             self.prepareGeometryChange()
             self.size = size
