@@ -593,7 +593,7 @@ class MainWindow(QMainWindow):
             self.view.fit_all()
             QTimer.singleShot(0, self.view.fit_all)
         self._refresh_inputs(snapshot)
-        QTimer.singleShot(0, self.runs.refresh_staleness)  # its own turn: 30 ms at 5,000 nodes
+        QTimer.singleShot(20, self.runs.refresh_staleness)  # its own turn: 30 ms at 5,000 nodes
         self._refresh_inspector()
 
     def _on_banner(self, kind: BannerKind, text: str, location: tuple[str, int] | None) -> None:
