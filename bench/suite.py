@@ -25,6 +25,7 @@ It prints a table and, with --write, puts it into docs/PERFORMANCE.md.
 from __future__ import annotations
 
 import argparse
+import gc
 import multiprocessing
 import os
 import statistics
@@ -64,6 +65,8 @@ class SizeResult:
     frame_fitted: float = 0.0
     frame_one_to_one: float = 0.0
     stalls: dict[str, float] = field(default_factory=dict)
+    collections: dict[str, float] = field(default_factory=dict)
+    """Longest garbage-collection pause per phase (part of the stall, when there is one)."""
     run_seconds: float = 0.0
 
 
@@ -87,12 +90,22 @@ class StallMeter:
         from PySide6.QtCore import QTimer
 
         self.worst: dict[str, float] = {}
+        self.collections: dict[str, float] = {}
+        self._collecting = 0.0
+        gc.callbacks.append(self._on_collection)
         self._phase: str | None = None
         self._last = time.perf_counter()
         self._timer = QTimer()
         self._timer.setInterval(5)
         self._timer.timeout.connect(self._tick)
         self._timer.start()
+
+    def _on_collection(self, stage: str, _info: dict) -> None:
+        if stage == "start":
+            self._collecting = time.perf_counter()
+        elif self._phase is not None:
+            pause = time.perf_counter() - self._collecting
+            self.collections[self._phase] = max(self.collections.get(self._phase, 0.0), pause)
 
     def _tick(self) -> None:
         now = time.perf_counter()
@@ -209,6 +222,8 @@ def measure_window(folder: Path, result: SizeResult):
     if record is None or record.status != "done":
         raise RuntimeError(f"the benchmark run did not finish: {record and record.message}")
     result.stalls = dict(meter.worst)
+    result.collections = dict(meter.collections)
+    gc.callbacks.remove(meter._on_collection)
     window.close()
     window.shutdown()
     return request
@@ -362,6 +377,12 @@ def table(results: list[SizeResult], overhead: Overhead | None) -> str:
     row("frame at 1:1", lambda r: _ms(r.frame_one_to_one))
     for phase in ("load", "layout", "reload", "run"):
         row(f"longest UI stall: {phase}", lambda r, p=phase: _ms(r.stalls.get(p)))
+    row(
+        "longest garbage-collection pause (load / layout / reload / run)",
+        lambda r: " / ".join(
+            _ms(r.collections.get(p, 0.0)) for p in ("load", "layout", "reload", "run")
+        ),
+    )
     row("run of `m0_agg_0` (upstream subgraph)", lambda r: _ms(r.run_seconds))
     lines = rows
     if overhead is not None:

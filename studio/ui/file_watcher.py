@@ -16,7 +16,7 @@ from watchdog.observers import Observer
 
 from studio.core.watch_rules import is_relevant_change
 
-QUIET_MS = 50
+QUIET_MS = 25
 """How long the folder must stay quiet before a burst counts as one change."""
 MAX_WAIT_MS = 400
 """Never wait longer than this after the first event of a burst."""
