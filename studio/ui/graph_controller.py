@@ -98,6 +98,7 @@ class GraphController(QObject):
         self._pending_display: DisplayGraph | None = None
         self._pending_first = False
         self._pending_anchor: str | None = None
+        self._pending_key: tuple[object, ...] | None = None
         self._accepted_first = False
         self._show_accepted_soon = QTimer(self)
         self._show_accepted_soon.setSingleShot(True)
@@ -256,13 +257,14 @@ class GraphController(QObject):
 
     def _show(self, snapshot: GraphSnapshot, first: bool, anchor: str | None = None) -> None:
         display = self._derive(snapshot)
-        if not first and drawing_key(display) == self._drawn_key:
+        key = drawing_key(display)
+        if not first and key == self._drawn_key:
             self.display = display
             self.scene.update_graph_info(snapshot, display, self.document.changed)
             self._mark_shown()
             self.graph_shown.emit(snapshot, False)
             return
-        self._request_layout(snapshot, display, first, anchor)
+        self._request_layout(snapshot, display, first, anchor, key)
 
     def shutdown(self) -> None:
         self.watcher.stop()
@@ -369,9 +371,11 @@ class GraphController(QObject):
         display: DisplayGraph,
         first: bool,
         anchor: str | None = None,
+        key: tuple[object, ...] | None = None,
     ) -> None:
         self._pending_snapshot = snapshot
         self._pending_display = display
+        self._pending_key = key if key is not None else drawing_key(display)
         self._pending_first = first or self._pending_first
         self._pending_anchor = anchor
         boxes = len(display.nodes) + len(display.modules)
@@ -391,7 +395,7 @@ class GraphController(QObject):
         anchor = None if first else (self._pending_anchor or self.anchor())
         self._pending_anchor = None
         self.display = display
-        self._drawn_key = drawing_key(display)
+        self._drawn_key = self._pending_key
         self.scene.show_graph(
             snapshot, display, result, self.document.changed, anchor, animate=not first
         )

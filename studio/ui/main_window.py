@@ -43,6 +43,7 @@ from studio.ui.app_settings import AppSettings, cache_dir_for
 from studio.ui.canvas.export import export_png, export_svg
 from studio.ui.canvas.legend import Legend
 from studio.ui.canvas.scene import GraphScene
+from studio.ui.canvas.sliced_work import SlicedWork
 from studio.ui.canvas.view import GraphView
 from studio.ui.console_panel import ConsolePanel
 from studio.ui.graph_controller import GraphController
@@ -94,6 +95,8 @@ class MainWindow(QMainWindow):
         self.results_panel = ResultsPanel(self.session)
         self.console = ConsolePanel(self.session, theme)
         self.controller = GraphController(self.session, self.scene, self._anchor, self)
+        self._later = SlicedWork(self)
+        """Follow-up work after a redraw, in turns of its own."""
         self.runs = RunController(
             self.session, self.controller, self.inputs_panel.expressions, self
         )
@@ -593,7 +596,7 @@ class MainWindow(QMainWindow):
             self.view.fit_all()
             QTimer.singleShot(0, self.view.fit_all)
         self._refresh_inputs(snapshot)
-        QTimer.singleShot(20, self.runs.refresh_staleness)  # its own turn: 30 ms at 5,000 nodes
+        self._later.add(self.runs.refresh_staleness)  # a turn of its own: 30 ms at 5,000 nodes
         self._refresh_inspector()
 
     def _on_banner(self, kind: BannerKind, text: str, location: tuple[str, int] | None) -> None:

@@ -133,7 +133,7 @@ class GraphScene(QGraphicsScene):
         self.regions: dict[str, RegionItem] = {}
         self.snapshot: GraphSnapshot | None = None
         self.display: DisplayGraph | None = None
-        self.index: GraphIndex | None = None
+        self._index: GraphIndex | None = None
         self.layout: LayoutResult | None = None
         self.direction = Direction.LEFT_RIGHT
         self.run_state = RunState()
@@ -186,6 +186,8 @@ class GraphScene(QGraphicsScene):
         self._lineage_keys: tuple[set[str], set[str], set[str]] = (set(), set(), set())
         self._on_path_up: set[str] = set()
         self._items_focused = False
+        self._geometry_pending = False
+        """A big drawing is shown but its boxes' geometry is still to be worked out."""
         """Whether the items show a selection's lineage (else all have normal emphasis)."""
         self.setBackgroundBrush(theme.canvas)
         self.selectionChanged.connect(self.update_emphasis)
@@ -233,8 +235,8 @@ class GraphScene(QGraphicsScene):
         offset = self._anchor_offset(anchor, display, layout)
         dx, dy = offset.x(), offset.y()
         self._offset = offset
-        if snapshot is not self.snapshot or self.index is None:
-            self.index = GraphIndex(snapshot)
+        if snapshot is not self.snapshot:
+            self._index = None
         self.snapshot, self.display, self.layout = snapshot, display, layout
         self.direction = layout.direction
         self._changed = set(changed)
@@ -254,8 +256,13 @@ class GraphScene(QGraphicsScene):
             self._graph_rect.adjusted(-_SCENE_MARGIN, -_SCENE_MARGIN, _SCENE_MARGIN, _SCENE_MARGIN)
         )
         self._search_hits &= set(display.owner)
-        self._update_geometry()
-        self._update_overview_geometry()
+        if self._big:  # the overview's geometry waits a turn: its own 30-40 ms
+            self._geometry_pending = True
+            self._work.add(self._place_geometry)
+        else:
+            self._geometry_pending = False
+            self._update_geometry()
+            self._update_overview_geometry()
         self._compute_lineage()
         infos = display.nodes
         keys = list(display.edge_counts)
@@ -305,7 +312,7 @@ class GraphScene(QGraphicsScene):
     ) -> None:
         """Same drawing, new details (docstrings, versions): no layout needed."""
         self.snapshot, self.display = snapshot, display
-        self.index = GraphIndex(snapshot)
+        self._index = None
         self._changed = set(changed)
         for info in display.nodes:
             item = self.nodes.get(info.name)
@@ -604,6 +611,12 @@ class GraphScene(QGraphicsScene):
         if overview:
             self._restyle_overview()
 
+    def _place_geometry(self) -> None:
+        self._update_geometry()
+        self._update_overview_geometry()
+        self._geometry_pending = False
+        self._schedule_restyle()
+
     def _update_geometry(self) -> None:
         """Every shown box's rectangle and edge's polyline in scene coordinates, once per drawing.
 
@@ -646,7 +659,7 @@ class GraphScene(QGraphicsScene):
         )
 
     def _restyle_overview(self) -> None:
-        if not self._big or self.display is None:
+        if not self._big or self.display is None or self._geometry_pending:
             return
         theme = self.theme
         emphasis_colour = {
@@ -798,11 +811,18 @@ class GraphScene(QGraphicsScene):
             self.blockSignals(False)
         self.selectionChanged.emit()
 
+    @property
+    def index(self) -> GraphIndex | None:
+        """Upstream and downstream lookups of the shown graph, built when first asked for."""
+        if self._index is None and self.snapshot is not None:
+            self._index = GraphIndex(self.snapshot)
+        return self._index
+
     def lineage(self) -> tuple[set[str], set[str], set[str]]:
         """(selected, upstream, downstream) node names of the current selection."""
         selected = set(self.selected_names())
         if not selected or self.index is None:
-            return selected, set(), set()
+            return selected, set(), set()  # the index is built only once something is selected
         up = self.index.upstream(selected)
         down = self.index.downstream(selected)
         return selected, up - selected, down - selected
