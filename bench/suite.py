@@ -17,6 +17,9 @@ with a real kernel and watchdog observer, and measures:
 - run overhead (once): a 200-node DAG of cheap nodes run through the
   studio, against plain `Driver.execute` in a bare Python process.
 
+Each size runs in a fresh process, as when a user starts the app on a
+project (in one process, sizes measured earlier warm caches for later ones).
+
 It prints a table and, with --write, puts it into docs/PERFORMANCE.md.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.suite [--sizes 100 1000 5000] [--write]
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import multiprocessing
 import os
 import statistics
@@ -35,7 +39,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -440,26 +444,49 @@ def write_page(text: str) -> None:
     PERFORMANCE_PAGE.write_text(page)
 
 
+def measure_size(nodes: int) -> SizeResult:
+    """One size, measured in this process (a fresh one: see `main`)."""
+    from studio.ui.app import create_application
+
+    create_application()
+    folder = Path(tempfile.mkdtemp(prefix=f"studio-bench-{nodes}-")) / "features"
+    generate(folder, nodes)
+    result = SizeResult(nodes)
+    print(f"{nodes} nodes: window…", file=sys.stderr, flush=True)
+    request = measure_window(folder, result)
+    print(f"{nodes} nodes: layouts…", file=sys.stderr, flush=True)
+    result.layouts = measure_layouts(request)
+    return result
+
+
+def size_in_fresh_process(nodes: int) -> SizeResult:
+    """Each size in its own process, as a user opens a project in a newly started app."""
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench.suite", "--one-size", str(nodes)],
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
+    data = json.loads(finished.stdout.strip().splitlines()[-1])
+    return SizeResult(**data)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--no-overhead", action="store_true", help="skip the run overhead")
     parser.add_argument("--write", action="store_true", help="update docs/PERFORMANCE.md")
+    parser.add_argument("--one-size", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
 
-    from studio.ui.app import create_application
+    if options.one_size:
+        print(json.dumps(asdict(measure_size(options.one_size))))
+        return 0
+    results = [size_in_fresh_process(nodes) for nodes in options.sizes]
+    if not options.no_overhead:
+        from studio.ui.app import create_application
 
-    create_application()
-    results = []
-    for nodes in options.sizes:
-        folder = Path(tempfile.mkdtemp(prefix=f"studio-bench-{nodes}-")) / "features"
-        generate(folder, nodes)
-        result = SizeResult(nodes)
-        print(f"{nodes} nodes: window…", file=sys.stderr, flush=True)
-        request = measure_window(folder, result)
-        print(f"{nodes} nodes: layouts…", file=sys.stderr, flush=True)
-        result.layouts = measure_layouts(request)
-        results.append(result)
+        create_application()
     overhead = None if options.no_overhead else measure_overhead()
     text = table(results, overhead)
     print(text)
