@@ -49,6 +49,8 @@ os.environ.setdefault("HAMILTON_TELEMETRY_ENABLED", "false")
 from bench.synthetic import generate, generate_cheap
 
 SIZES = (100, 1000, 5000)
+PHASES = ("load", "layout", "reload", "run")
+"""The steps whose UI stalls are measured."""
 DOT_TIMEOUT = 120.0
 PERFORMANCE_PAGE = Path(__file__).resolve().parents[1] / "docs" / "PERFORMANCE.md"
 START_MARK = "<!-- bench-suite:start -->"
@@ -379,13 +381,11 @@ def table(results: list[SizeResult], overhead: Overhead | None) -> str:
     )
     row("frame fitted to the whole graph", lambda r: _ms(r.frame_fitted))
     row("frame at 1:1", lambda r: _ms(r.frame_one_to_one))
-    for phase in ("load", "layout", "reload", "run"):
+    for phase in PHASES:
         row(f"longest UI stall: {phase}", lambda r, p=phase: _ms(r.stalls.get(p)))
     row(
-        "longest garbage-collection pause (load / layout / reload / run)",
-        lambda r: " / ".join(
-            _ms(r.collections.get(p, 0.0)) for p in ("load", "layout", "reload", "run")
-        ),
+        f"longest garbage-collection pause ({' / '.join(PHASES)})",
+        lambda r: " / ".join(_ms(r.collections.get(p, 0.0)) for p in PHASES),
     )
     row("run of `m0_agg_0` (upstream subgraph)", lambda r: _ms(r.run_seconds))
     lines = rows

@@ -104,14 +104,6 @@ class ModuleItem(CardItem):
     def boundingRect(self) -> QRectF:
         return self.card_rect().adjusted(-6, -6, 6, 6)
 
-    def port(self, outgoing: bool, left_to_right: bool) -> QPointF:
-        rect = self.card_rect()
-        if left_to_right:
-            local = QPointF(rect.right() if outgoing else rect.left(), 0)
-        else:
-            local = QPointF(0, rect.bottom() if outgoing else rect.top())
-        return self.mapToScene(local)
-
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:

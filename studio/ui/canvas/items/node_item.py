@@ -79,6 +79,18 @@ class CardItem(QGraphicsItem):
             self.setZValue(5 if emphasis is Emphasis.DIMMED else 10)
             self.update()
 
+    def card_rect(self) -> QRectF:
+        raise NotImplementedError
+
+    def port(self, outgoing: bool, left_to_right: bool) -> QPointF:
+        """Where edges leave (outgoing) or enter the card, in scene coordinates."""
+        rect = self.card_rect()
+        if left_to_right:
+            local = QPointF(rect.right() if outgoing else rect.left(), 0)
+        else:
+            local = QPointF(0, rect.bottom() if outgoing else rect.top())
+        return self.mapToScene(local)
+
 
 class NodeItem(CardItem):
     def __init__(
@@ -158,15 +170,6 @@ class NodeItem(CardItem):
 
     def boundingRect(self) -> QRectF:
         return self._bounds
-
-    def port(self, outgoing: bool, left_to_right: bool) -> QPointF:
-        """Where edges leave (outgoing) or enter the card, in scene coordinates."""
-        rect = self.card_rect()
-        if left_to_right:
-            local = QPointF(rect.right() if outgoing else rect.left(), 0)
-        else:
-            local = QPointF(0, rect.bottom() if outgoing else rect.top())
-        return self.mapToScene(local)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
