@@ -193,6 +193,8 @@ def test_duplicate_function_names_point_at_the_second_definition(tmp_path):
         {
             "first.py": "def amount() -> int:\n    return 1\n",
             "second.py": "\n\ndef amount() -> int:\n    return 2\n",
+            "run.py": "from hamilton import driver\nimport first, second\n"
+            "driver.Driver({}, first, second)\n",
         },
     )
     (error,) = load(tmp_path).snapshot.errors

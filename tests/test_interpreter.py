@@ -8,7 +8,7 @@ import venv
 import pytest
 
 from studio.core.environments import project_environments
-from studio.ui.kernel.interpreter import check_interpreter
+from studio.core.interpreters import check_interpreter
 
 pytestmark = pytest.mark.timeout(240)
 

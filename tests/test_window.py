@@ -146,15 +146,38 @@ def test_window_state_and_recent_folders_are_remembered(open_window, studio_conf
     assert recent[:2] == [str(example_path("decorators")), str(example_path("spaceflights"))]
 
 
-def test_dark_theme_repaints_everything(open_window):
-    from studio.ui.theme import DARK
+def average_lightness(widget) -> int:
+    """The mean lightness of what the widget paints (text is a small part of it)."""
+    from PySide6.QtCore import Qt
+
+    image = widget.grab().toImage()
+    tiny = image.scaled(1, 1, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.SmoothTransformation)
+    return tiny.pixelColor(0, 0).lightness()
+
+
+def test_dark_theme_repaints_every_panel_at_once(open_window):
+    from studio.ui.theme import DARK, LIGHT
 
     window = open_window(example_path("spaceflights"))
-    window.set_theme(DARK)
+    panels = {
+        "results": window.results_panel,
+        "run log": window.run_log,
+        "inspector": window.inspector,
+        "inputs": window.inputs_panel,
+        "config": window.config_editor,
+        "console": window.console,
+        "menu bar": window.menuBar(),
+        "status bar": window.statusBar(),
+        "canvas": window.view.viewport(),
+    }
+    assert all(average_lightness(w) > 180 for w in panels.values())
+    window.set_theme(DARK)  # nothing waits: the next paint is already dark
     assert window.scene.backgroundBrush().color() == DARK.canvas
     assert all(item.theme is DARK for item in window.scene.nodes.values())
-    image = window.grab().toImage()
-    assert image.pixelColor(image.width() // 3, image.height() // 2).lightness() < 100
+    light = {name: average_lightness(w) for name, w in panels.items()}
+    assert all(value < 80 for value in light.values()), light
+    window.set_theme(LIGHT)
+    assert all(average_lightness(w) > 180 for w in panels.values())
 
 
 def test_no_kernel_survives_the_window(open_window, qtbot):

@@ -1,22 +1,20 @@
 """`studio graph PATH`: load a dataflow headlessly and print its graph.
 
 Exit status 0 when the graph loaded, 2 when it did not (the errors are also
-written to stderr, one per line, with file and line).
+written to stderr, one per line, with file and line and what to do).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from studio.core.discovery import ProjectFolderError, discover
-from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError
+from studio.cli.interpreter_choice import InterpreterError, choose_interpreter, run_there
+from studio.core.snapshot import GraphSnapshot
 from studio.core.values import parse_assignments
 
 FORMATS = ("json", "text", "dot", "svg", "png")
@@ -41,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=FORMATS, default="json")
     parser.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="drawing direction")
     parser.add_argument("--output", "-o", type=Path, help="write here instead of stdout")
+    parser.add_argument(
+        "--interpreter",
+        type=Path,
+        metavar="PYTHON",
+        help="load in this Python (default: the project's .venv or venv when it has one)",
+    )
     return parser
 
 
@@ -51,61 +55,80 @@ def main(argv: Sequence[str]) -> int:
         config = parse_assignments(options.config, "--config")
     except ValueError as error:
         parser.error(str(error))
-    snapshot, dataflows, warnings = load_graph(Path(options.path), options.dataflow, config)
-    for warning in warnings:
-        print(f"studio: warning: {warning}", file=sys.stderr)
-    if not snapshot.ok:
-        print(f"studio: the graph of {options.path} did not load:", file=sys.stderr)
-        for error in snapshot.errors:
-            print(f"  {error}", file=sys.stderr)
-    payload = _format(snapshot, dataflows, warnings, options.format, options.rankdir)
+    root = Path(options.path).expanduser()
+    try:
+        choice = choose_interpreter(root, options.interpreter)
+    except InterpreterError as error:
+        print(f"studio: {error}", file=sys.stderr)
+        return EXIT_NOT_LOADED
+    if choice.python is not None:
+        child = run_there(choice, ["graph", *_child_arguments(options)], capture_stdout=True)
+        try:
+            data = json.loads(child.stdout)
+        except ValueError:
+            print("studio: the project's Python ended without a graph", file=sys.stderr)
+            return child.returncode or EXIT_NOT_LOADED
+        snapshot = GraphSnapshot.from_dict(data)
+        details = data.get("dataflow_details", [])
+        warnings = []  # the child has printed them
+    else:
+        snapshot, details, warnings = load_graph(root, options.dataflow, config)
+        _report(options.path, snapshot, warnings)
+    payload = _format(snapshot, details, warnings, options.format, options.rankdir)
     if payload is not None:
         _write(payload, options.output)
     return EXIT_OK if snapshot.ok else EXIT_NOT_LOADED
 
 
+def _child_arguments(options: argparse.Namespace) -> list[str]:
+    """The same request for another Python, asking for JSON that this process formats."""
+    arguments = [str(Path(options.path).expanduser().absolute()), "--format", "json"]
+    if options.dataflow:
+        arguments += ["--dataflow", options.dataflow]
+    for item in options.config:
+        arguments += ["--config", item]
+    return arguments
+
+
+def _report(path: str, snapshot: GraphSnapshot, warnings: list[str]) -> None:
+    for warning in warnings:
+        print(f"studio: warning: {warning}", file=sys.stderr)
+    if not snapshot.ok:
+        print(f"studio: the graph of {path} did not load:", file=sys.stderr)
+        for error in snapshot.errors:
+            print(f"  {error}", file=sys.stderr)
+            if error.hint:
+                print(f"    {error.hint}", file=sys.stderr)
+
+
 def load_graph(
     path: Path, dataflow_name: str | None, config: dict[str, Any]
-) -> tuple[GraphSnapshot, list[str], list[str]]:
+) -> tuple[GraphSnapshot, list[dict[str, Any]], list[str]]:
     """Discover the folder and load one dataflow in this process."""
-    try:
-        project = discover(path)
-        flow = project.dataflow(dataflow_name)
-    except (ProjectFolderError, LookupError) as error:
-        message = str(error).strip("'\"")
-        return (
-            GraphSnapshot(dataflow_name or "", errors=(LoadError(ErrorKind.PROJECT, message),)),
-            [],
-            [],
-        )
-    from studio.kernel.graph_builder import load_dataflow
+    from studio.kernel.project_load import headless, load_project
 
-    with _running_in(project.root):
-        loaded = load_dataflow(project.root, flow, config)
-    failed_files = {error.file for error in loaded.snapshot.errors}
-    warnings = [str(p) for p in project.problems if p.path not in failed_files]
-    warnings += [f"{flow.driver}: {note}" for note in flow.notes]
-    warnings += list(loaded.snapshot.warnings)
-    return loaded.snapshot, [f.name for f in project.dataflows], warnings
-
-
-@contextlib.contextmanager
-def _running_in(folder: Path) -> Iterator[None]:
-    """Run project code as `python run.py` would in that folder, its prints kept off stdout."""
-    previous = Path.cwd()
-    os.chdir(folder)
-    try:
-        with contextlib.redirect_stdout(sys.stderr):
-            yield
-    finally:
-        os.chdir(previous)
+    with headless():
+        load = load_project(path, dataflow_name, config)
+    project = load.project
+    details = [flow.to_dict() for flow in project.dataflows] if project else []
+    return load.snapshot, details, load.warnings()
 
 
 def _format(
-    snapshot: GraphSnapshot, dataflows: list[str], warnings: list[str], fmt: str, rankdir: str
+    snapshot: GraphSnapshot,
+    details: list[dict[str, Any]],
+    warnings: list[str],
+    fmt: str,
+    rankdir: str,
 ) -> bytes | None:
+    dataflows = [d["name"] for d in details]
     if fmt == "json":
-        data = {"dataflows": dataflows, **snapshot.to_dict(), "warnings": warnings}
+        data = {
+            "dataflows": dataflows,
+            **snapshot.to_dict(),
+            "warnings": warnings or list(snapshot.warnings),
+            "dataflow_details": details,
+        }
         return (json.dumps(data, indent=2, default=repr) + "\n").encode()
     if fmt == "text":
         return describe(snapshot, dataflows).encode()

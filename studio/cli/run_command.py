@@ -7,17 +7,15 @@ run could not start (graph errors, missing or bad inputs, bad options).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import pickle
 import pprint
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from studio.core.discovery import ProjectFolderError, discover
+from studio.cli.interpreter_choice import InterpreterError, choose_interpreter, run_there
 from studio.core.run_plan import RunMode
 from studio.core.values import parse_assignments
 
@@ -51,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help=f"write the one requested result to a file ({', '.join(OUTPUT_FORMATS)})",
     )
+    parser.add_argument(
+        "--interpreter",
+        type=Path,
+        metavar="PYTHON",
+        help="run in this Python (default: the project's .venv or venv when it has one)",
+    )
     return parser
 
 
@@ -77,22 +81,29 @@ def main(argv: Sequence[str]) -> int:
             parser.error("--output writes one result: name exactly one node")
         if options.output.suffix not in OUTPUT_FORMATS:
             parser.error(f"--output must end in one of {', '.join(OUTPUT_FORMATS)}")
+    root = Path(options.path).expanduser()
     try:
-        project = discover(options.path)
-        flow = project.dataflow(options.dataflow)
-    except (ProjectFolderError, LookupError) as error:
-        return _fail(str(error).strip("'\""), EXIT_NOT_STARTED)
+        choice = choose_interpreter(root, options.interpreter)
+    except InterpreterError as error:
+        return _fail(str(error), EXIT_NOT_STARTED)
+    if choice.python is not None:
+        return run_there(choice, ["run", *_child_arguments(options)]).returncode
 
-    from studio.kernel.graph_builder import load_dataflow
+    from studio.kernel.project_load import headless, load_project
     from studio.kernel.runner import Runner
 
     runner = Runner()
     _, hook = runner.adapters()
-    with _running_in(project.root):
-        loaded = load_dataflow(project.root, flow, config, [hook])
-        if loaded.driver is None:
+    with headless():
+        load = load_project(root, options.dataflow, config, [hook])
+        for warning in load.warnings():
+            print(f"studio: warning: {warning}", file=sys.stderr)
+        loaded, flow = load.loaded, load.dataflow
+        if loaded.driver is None or flow is None or load.project is None:
             for error in loaded.snapshot.errors:
                 print(f"  {error}", file=sys.stderr)
+                if error.hint:
+                    print(f"    {error.hint}", file=sys.stderr)
             return _fail("the graph did not load", EXIT_NOT_STARTED)
         loaded.hook = hook
         unknown = [n for n in options.nodes if n not in {i.name for i in loaded.snapshot.nodes}]
@@ -105,7 +116,7 @@ def main(argv: Sequence[str]) -> int:
             list(options.nodes),
             RunMode.UPSTREAM,
             expressions,
-            root=project.root,
+            root=load.project.root,
             bare_words_are_strings=True,
         )
     if outcome.status in ("missing_inputs", "bad_inputs"):
@@ -139,15 +150,18 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-@contextlib.contextmanager
-def _running_in(folder: Path) -> Iterator[None]:
-    previous = Path.cwd()
-    os.chdir(folder)
-    try:
-        with contextlib.redirect_stdout(sys.stderr):
-            yield
-    finally:
-        os.chdir(previous)
+def _child_arguments(options: argparse.Namespace) -> list[str]:
+    """The same command for another Python: the folder and output made absolute."""
+    arguments = [str(Path(options.path).expanduser().absolute()), *options.nodes]
+    if options.dataflow:
+        arguments += ["--dataflow", options.dataflow]
+    for item in options.config:
+        arguments += ["--config", item]
+    for item in options.input:
+        arguments += ["--input", item]
+    if options.output is not None:
+        arguments += ["--output", str(options.output.expanduser().absolute())]
+    return arguments
 
 
 def format_result(value: Any) -> str:

@@ -1,10 +1,11 @@
 """The kernel agent's source, for kernels that run in another Python.
 
 A project's own interpreter does not have the studio installed. Its kernel
-gets a folder on `sys.path` that holds only the `studio` package's
-Qt-free parts (`studio/core`, `studio/kernel`): in the frozen app they
-ship as source (see packaging/dataflow-studio.spec); from a source
-checkout they are copied once into the user's cache folder.
+(and the headless commands run with `--interpreter`) gets a folder on
+`sys.path` that holds only the `studio` package's Qt-free parts
+(`studio/core`, `studio/kernel`, `studio/cli`): in the frozen app they ship
+as source (see packaging/dataflow-studio.spec); from a source checkout they
+are copied once into the user's cache folder.
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ from pathlib import Path
 
 import platformdirs
 
-_PACKAGE = Path(__file__).resolve().parents[2]
-_PARTS = ("__init__.py", "core", "kernel")
+_PACKAGE = Path(__file__).resolve().parents[1]
+_PARTS = ("__init__.py", "core", "kernel", "cli")
 
 
 def agent_source_dir() -> Path:
     """A folder to put on `sys.path` so that `import studio.kernel.launch` works."""
     bundled = Path(getattr(sys, "_MEIPASS", "")) / "agent"
-    if getattr(sys, "frozen", False) and (bundled / "studio" / "kernel").is_dir():
+    if getattr(sys, "frozen", False) and (bundled / "studio" / "cli").is_dir():
         return bundled
     files = sorted(_source_files())
     digest = hashlib.sha1()

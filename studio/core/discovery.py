@@ -13,7 +13,8 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
-from studio.core.driver_scripts import read_driver_script
+from studio.core.driver_scripts import DriverFacts, read_driver_script
+from studio.core.module_conflicts import driverless_dataflows
 from studio.core.module_reader import ModuleFacts, decode_source, parse, read_facts
 from studio.core.project import Dataflow, FileKind, FileProblem, Project, SourceFile
 from studio.core.scan import iter_python_files, module_name
@@ -34,6 +35,7 @@ def discover(root: Path | str) -> Project:
     settings, problems = load_settings(root)
     files: list[SourceFile] = []
     drivers: list[tuple[SourceFile, ModuleFacts]] = []
+    facts_of: dict[str, ModuleFacts] = {}
     try:
         paths = list(iter_python_files(root, settings.exclude))
     except OSError as error:
@@ -45,8 +47,12 @@ def discover(root: Path | str) -> Project:
             problems.append(problem)
         if facts is not None and source_file.kind is FileKind.DRIVER:
             drivers.append((source_file, facts))
+        if facts is not None and source_file.kind is FileKind.DATAFLOW:
+            facts_of[source_file.module] = facts
 
-    dataflows = [_driver_dataflow(source, facts, drivers) for source, facts in drivers]
+    dataflows = [
+        flow for source, facts in drivers for flow in _driver_dataflows(source, facts, drivers)
+    ]
     for flow in dataflows:
         if not flow.modules:
             problems.append(
@@ -59,7 +65,8 @@ def discover(root: Path | str) -> Project:
         # Unreadable files may be dataflow modules mid-edit: importing them reports why.
         modules = tuple(f.module for f in files if f.kind in (FileKind.DATAFLOW, FileKind.INVALID))
         if modules or settings.defaults.modules:
-            dataflows = [Dataflow(name=root.name, modules=modules)]
+            dataflows, conflicts = driverless_dataflows(root.name, modules, files, facts_of)
+            problems.extend(conflicts)
     return Project(
         root=root,
         files=tuple(files),
@@ -122,25 +129,49 @@ def _classify(facts: ModuleFacts) -> tuple[FileKind, str]:
     return FileKind.DATAFLOW, f"{len(facts.public_functions)} public functions"
 
 
-def _driver_dataflow(
+def _driver_dataflows(
     source: SourceFile, facts: ModuleFacts, drivers: list[tuple[SourceFile, ModuleFacts]]
-) -> Dataflow:
+) -> list[Dataflow]:
+    """One dataflow per driver the script builds, named after the script (and what tells
+    its drivers apart when it builds several)."""
     folder = Path(source.path).parent
     stem = Path(source.path).stem
     same_stem = sum(1 for other, _ in drivers if Path(other.path).stem == stem)
     name = stem if same_stem == 1 else Path(source.path).with_suffix("").as_posix()
     found = read_driver_script(facts, self_module=stem)
-    return Dataflow(
-        name=name,
-        modules=tuple(found.modules),
-        config=found.config,
-        inputs=found.inputs,
-        allow_module_overrides=found.allow_module_overrides,
-        dynamic_execution=found.dynamic_execution,
-        driver=source.path,
-        search_path=folder.as_posix() if folder.parts else ".",
-        notes=tuple(found.notes),
-    )
+    if not found:
+        found = [DriverFacts(line=0, notes=["builds a driver in a way I cannot follow"])]
+    return [
+        Dataflow(
+            name=f"{name} · {driver.label}" if driver.label else name,
+            modules=tuple(dict.fromkeys(driver.modules)),
+            config=driver.config,
+            inputs=driver.inputs,
+            allow_module_overrides=driver.allow_module_overrides,
+            dynamic_execution=driver.dynamic_execution,
+            driver=source.path,
+            search_path=folder.as_posix() if folder.parts else ".",
+            notes=tuple(dict.fromkeys(driver.notes)),
+            config_hints=_config_hints(source.path, driver),
+            input_hints=driver.input_hints,
+            outputs=tuple(driver.outputs),
+            adapters=tuple(driver.adapters),
+            is_async=driver.is_async,
+            line=driver.line or None,
+        )
+        for driver in found
+    ]
+
+
+def _config_hints(path: str, driver: DriverFacts) -> dict[str, str]:
+    hints = {
+        key: f"set at run time in {path}:{slot.line} (`{slot.text}`)"
+        for key, slot in driver.run_time_config.items()
+    }
+    for key, slot in driver.maybe_config.items():
+        where = f"{path}:{slot.line}" if slot.line else path
+        hints.setdefault(key, f"{where} may change it when the script runs (`{slot.text}`)")
+    return hints
 
 
 def _apply_settings(

@@ -29,6 +29,8 @@ class ModuleFacts:
     """Local name -> dotted name of what it was imported as."""
     public_functions: list[str] = field(default_factory=list)
     unannotated_functions: list[str] = field(default_factory=list)
+    parameters: set[str] = field(default_factory=set)
+    """Parameter names of the public functions: the nodes they may depend on."""
     has_main_guard: bool = False
     driver_calls: list[ast.Call] = field(default_factory=list)
     """Calls that construct a Hamilton driver or builder."""
@@ -74,9 +76,12 @@ def read_facts(tree: ast.Module, package: str) -> ModuleFacts:
             if statement.name.startswith("_") or _is_excluded(statement):
                 continue
             facts.public_functions.append(statement.name)
+            arguments = statement.args
+            for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+                facts.parameters.add(argument.arg)
             if statement.returns is None:
                 facts.unannotated_functions.append(statement.name)
-        elif isinstance(statement, ast.If) and _is_main_guard(statement.test):
+        elif isinstance(statement, ast.If) and is_main_guard(statement.test):
             facts.has_main_guard = True
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -105,7 +110,7 @@ def _last_name(expr: ast.expr) -> str | None:
     return None
 
 
-def _is_main_guard(test: ast.expr) -> bool:
+def is_main_guard(test: ast.expr) -> bool:
     if not isinstance(test, ast.Compare) or len(test.comparators) != 1:
         return False
     sides = [test.left, test.comparators[0]]

@@ -71,19 +71,56 @@ class Dataflow:
     search_path: str = "."
     notes: tuple[str, ...] = ()
     """What discovery could not read from the driver script (non-literal config...)."""
+    config_hints: dict[str, str] = field(default_factory=dict)
+    """Config keys the driver script sets when it runs, and where: the key is kept
+    visible (and empty when the script gives no literal value) with this hint."""
+    input_hints: dict[str, str] = field(default_factory=dict)
+    """Inputs the driver script computes: its expression, shown as a hint."""
+    outputs: tuple[str, ...] = ()
+    """What the driver script asks `execute` for."""
+    adapters: tuple[str, ...] = ()
+    """Adapters the driver script passes (dotted class names when imported)."""
+    is_async: bool = False
+    line: int | None = None
+    """Where in the driver script the driver is built."""
+
+    def describe(self) -> str:
+        """Where the dataflow comes from and how it is built, a line per fact."""
+        lines = []
+        if self.driver:
+            where = f"{self.driver}:{self.line}" if self.line else self.driver
+            kind = "an async driver" if self.is_async else "a driver"
+            lines.append(f"{kind} built in {where}")
+        else:
+            lines.append("every dataflow module of the folder (no driver script)")
+        lines.append(f"modules: {', '.join(self.modules) or 'none'}")
+        if self.adapters:
+            hamilton = [a.rsplit(".", 1)[-1] for a in self.adapters if a.startswith("hamilton.")]
+            own = [a for a in self.adapters if not a.startswith("hamilton.")]
+            if hamilton:
+                lines.append(f"adapters: {', '.join(hamilton)} (their type rules apply)")
+            if own:
+                lines.append(f"named, not run here: {', '.join(own)}")
+        if self.outputs:
+            lines.append(f"the script asks for: {', '.join(self.outputs)}")
+        lines += list(self.notes)
+        return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["modules"] = list(self.modules)
-        data["notes"] = list(self.notes)
+        for key in _TUPLE_FIELDS:
+            data[key] = list(getattr(self, key))
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Dataflow:
         values = dict(data)
-        values["modules"] = tuple(values.get("modules", ()))
-        values["notes"] = tuple(values.get("notes", ()))
+        for key in _TUPLE_FIELDS:
+            values[key] = tuple(values.get(key, ()))
         return cls(**values)
+
+
+_TUPLE_FIELDS = ("modules", "notes", "outputs", "adapters")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """Project settings that override discovery: `[tool.studio]` or `studio.toml`.
 
     [tool.studio]
+    interpreter = ".venv/bin/python"      # the project's Python (relative to the root)
     exclude = ["scratch", "*_old.py"]     # glob patterns, relative to the project root
     modules = ["features", "model"]       # replaces the discovered module list
     config = { region = "EU" }            # merged over what driver scripts say
@@ -26,7 +27,7 @@ from typing import Any
 from studio.core.project import FileProblem
 
 _DATAFLOW_KEYS = {"modules", "config", "inputs", "allow_module_overrides", "search_path"}
-_TOP_KEYS = _DATAFLOW_KEYS | {"exclude", "dataflows"}
+_TOP_KEYS = _DATAFLOW_KEYS | {"exclude", "dataflows", "interpreter"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,8 @@ class ProjectSettings:
     dataflows: dict[str, DataflowSettings] = field(default_factory=dict)
     source: str | None = None
     """The file the settings came from, relative to the root."""
+    interpreter: str | None = None
+    """The project's own Python, as the settings name it (relative to the root)."""
 
 
 def load_settings(root: Path) -> tuple[ProjectSettings, list[FileProblem]]:
@@ -80,6 +83,7 @@ def _parse(data: dict[str, Any], source: str) -> ProjectSettings:
         defaults=_dataflow_settings(data, "the top level"),
         dataflows={name: _dataflow_settings(table, name) for name, table in flows.items()},
         source=source,
+        interpreter=_optional_string(data.get("interpreter"), "interpreter"),
     )
 
 
@@ -102,6 +106,12 @@ def _dataflow_settings(table: Any, where: str) -> DataflowSettings:
         allow_module_overrides=None if overrides is None else bool(overrides),
         search_path=None if search_path is None else str(search_path),
     )
+
+
+def _optional_string(value: Any, key: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"'{key}' must be a string")
+    return value
 
 
 def _string_list(value: Any, key: str) -> list[str]:

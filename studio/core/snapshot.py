@@ -141,6 +141,8 @@ class LoadError:
     line: int | None = None
     detail: str = ""
     """Longer text, such as the traceback of an import error."""
+    hint: str = ""
+    """What to do about it, when that is known (the command that installs a missing package)."""
 
     def __str__(self) -> str:
         where = ""
@@ -161,6 +163,7 @@ class LoadError:
             file=data.get("file"),
             line=data.get("line"),
             detail=data.get("detail", ""),
+            hint=data.get("hint", ""),
         )
 
 

@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from studio.core import protocol
-from studio.core.discovery import ProjectFolderError, discover
 from studio.core.project import Project
 from studio.core.run_plan import RunMode
-from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError
-from studio.kernel.graph_builder import LoadedDataflow, load_dataflow
+from studio.kernel.graph_builder import LoadedDataflow
+from studio.kernel.project_load import load_project
 from studio.kernel.results import Results
 from studio.kernel.runner import Runner
 from studio.kernel.summaries import summarize
@@ -101,30 +100,22 @@ class Agent:
     def _handle_load(self, params: dict[str, Any]) -> dict[str, Any]:
         root = Path(params["root"])
         self.send(protocol.event(protocol.EVENT_LOADING, {"root": str(root)}))
-        try:
-            project = discover(root)
-        except ProjectFolderError as error:
-            raise RequestError(str(error)) from None
-        self.project = project
-        if Path.cwd() != project.root:
-            os.chdir(project.root)
-        try:
-            flow = project.dataflow(params.get("dataflow"))
-        except LookupError as error:
-            message = str(error).strip("'\"")
-            snapshot = GraphSnapshot("", errors=(LoadError(ErrorKind.PROJECT, message),))
-            return {"project": _project_summary(project, None), "snapshot": snapshot.to_dict()}
         cache_dir = params.get("cache_dir")
         self.runner.cache_path = Path(cache_dir) if cache_dir else None
         cache, hook = self.runner.adapters()
         adapters = [a for a in (cache, hook) if a is not None]
-        loaded = load_dataflow(project.root, flow, params.get("config") or {}, adapters)
+        load = load_project(root, params.get("dataflow"), params.get("config") or {}, adapters)
+        if load.project is None:
+            raise RequestError(load.snapshot.errors[0].message)
+        self.project = load.project
+        loaded = load.loaded
         if loaded.driver is not None:
             loaded.hook = hook
             self.loaded = loaded
             self.user_namespace["dr"] = loaded.driver
+        chosen = load.dataflow.name if load.dataflow is not None else None
         return {
-            "project": _project_summary(project, flow.name),
+            "project": _project_summary(load.project, chosen),
             "snapshot": loaded.snapshot.to_dict(),
         }
 

@@ -17,10 +17,12 @@ import linecache
 import sys
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import CodeType, ModuleType
 
+from studio.core.interpreters import install_command
+from studio.core.package_names import distribution_for
 from studio.core.scan import is_project_path
 from studio.core.snapshot import ErrorKind, LoadError
 from studio.kernel.tracebacks import innermost_project_frame, relative_to_root
@@ -151,7 +153,29 @@ def import_fresh(
             if isinstance(error, GeneratorExit):
                 raise
             errors.append(_import_error(root, name, error))
-    return ImportResult(tuple(modules), tuple(errors))
+    return ImportResult(tuple(modules), tuple(_one_per_missing_package(errors)))
+
+
+def _one_per_missing_package(errors: list[LoadError]) -> list[LoadError]:
+    """Modules that import the same missing package make one error, naming them all."""
+    kept: list[LoadError] = []
+    seen: dict[str, int] = {}
+    for error in errors:
+        if not error.hint:
+            kept.append(error)
+            continue
+        if error.hint not in seen:
+            seen[error.hint] = len(kept)
+            kept.append(error)
+            continue
+        first = kept[seen[error.hint]]
+        where = f"{error.file}:{error.line}" if error.line else str(error.file)
+        if (error.file, error.line) == (first.file, first.line) or where in first.message:
+            continue
+        also = " (also imported by " if "(also imported by" not in first.message else ", "
+        message = first.message.removesuffix(")") + also + where + ")"
+        kept[seen[error.hint]] = replace(first, message=message)
+    return kept
 
 
 def _syntax_error(root: Path, error: SyntaxError) -> LoadError:
@@ -171,7 +195,25 @@ def _not_found(
     if error.name == name or name.startswith(f"{error.name}."):
         by = f" (named by {named_by})" if named_by else ""
         return LoadError(ErrorKind.IMPORT, f"module {name!r}{by} was not found", file=named_by)
-    return _import_error(root, name, error)
+    located = _import_error(root, name, error)
+    missing = error.name or ""
+    top = missing.split(".")[0]
+    if not missing or (root / top).exists() or (root / f"{top}.py").exists():
+        return located
+    return replace(located, hint=install_hint(missing))
+
+
+def install_hint(module: str) -> str:
+    """How to get a missing library into the environment this process runs in."""
+    package = distribution_for(module)
+    if getattr(sys, "frozen", False):
+        return (
+            f"`{module}` comes from the package {package}, which the studio's own Python "
+            "cannot install: run the project in its own environment (Kernel › Project "
+            "Interpreter…, or --interpreter)"
+        )
+    command = install_command(Path(sys.executable), [package])
+    return f"install {package} into this environment: {command}"
 
 
 def _import_error(root: Path, name: str, error: BaseException) -> LoadError:

@@ -24,6 +24,7 @@ from studio.core.project import Dataflow
 from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError, NodeInfo, NodeRole
 from studio.kernel.code_versions import CodeVersions
 from studio.kernel.fresh_import import import_fresh
+from studio.kernel.script_adapters import type_rules
 from studio.kernel.tracebacks import relative_to_root
 
 os.environ.setdefault("HAMILTON_TELEMETRY_ENABLED", "false")
@@ -61,7 +62,7 @@ def load_dataflow(
     imported = import_fresh(
         root, root / dataflow.search_path, dataflow.modules, named_by=dataflow.driver
     )
-    warnings = tuple(_environment_warnings())
+    warnings = (*_environment_warnings(), *type_rules(dataflow.adapters)[1])
     if imported.errors:
         return LoadedDataflow(
             GraphSnapshot(
@@ -102,8 +103,14 @@ def build_driver(
     config: dict[str, Any],
     adapters: Sequence[Any] = (),
 ) -> Any:
-    """A Hamilton driver for the modules, with Hamilton's chatter kept off the console."""
+    """A Hamilton driver for the modules, with Hamilton's chatter kept off the console.
+
+    The type rules of the adapters the driver script names come along (see
+    `studio.kernel.script_adapters`), so the graph is the one the script builds.
+    """
     from hamilton import driver, node
+
+    rules, _ = type_rules(dataflow.adapters)
 
     def builder(dynamic: bool) -> Any:
         b = driver.Builder().with_modules(*modules).with_config(config)
@@ -111,8 +118,8 @@ def build_driver(
             b = b.allow_module_overrides()
         if dynamic:
             b = b.enable_dynamic_execution(allow_experimental_mode=True)
-        if adapters:
-            b = b.with_adapters(*adapters)
+        if adapters or rules:
+            b = b.with_adapters(*adapters, *rules)
         return b
 
     with quiet_hamilton():

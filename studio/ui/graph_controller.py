@@ -32,21 +32,13 @@ from studio.core.display_graph import (
 )
 from studio.core.graph_document import GraphDocument, Outcome
 from studio.core.layout import Direction, LayoutResult
+from studio.core.notices import Notice, NoticeKind, load_failed
 from studio.core.project import Dataflow
-from studio.core.snapshot import GraphSnapshot, LoadError
+from studio.core.snapshot import GraphSnapshot
 from studio.ui.canvas.layout_runner import LayoutRunner
 from studio.ui.canvas.scene import GraphScene
 from studio.ui.file_watcher import FolderWatcher
 from studio.ui.kernel.session import KernelSession, Reply
-from studio.ui.panels.banner import BannerKind
-
-
-def describe_error(error: LoadError, more: int) -> str:
-    where = ""
-    if error.file:
-        where = f" in {error.file}" + (f", line {error.line}" if error.line else "")
-    extra = f" (and {more} more)" if more else ""
-    return f"{error.kind.value.capitalize()} error{where}: {error.message}{extra}"
 
 
 class GraphController(QObject):
@@ -54,8 +46,8 @@ class GraphController(QObject):
     """A load finished: the project summary (dataflows, problems, chosen dataflow)."""
     graph_shown = Signal(object, bool)
     """The canvas shows a new snapshot: (snapshot, first drawing of this graph)."""
-    banner = Signal(object, str, object)
-    """(BannerKind, text, (file, line) or None): something the user must know."""
+    banner = Signal(object)
+    """A `Notice`: something the user must know."""
     banner_cleared = Signal()
     busy_changed = Signal(bool, str)
     """Loading or laying out: (busy, what)."""
@@ -290,10 +282,11 @@ class GraphController(QObject):
             )
         elif not self.session.requests_lost_at_death:  # otherwise their callers report it
             self.banner.emit(
-                BannerKind.INFO,
-                f"The kernel stopped ({reason}). A new kernel was started and the graph "
-                "reloaded; results it held are gone.",
-                None,
+                Notice(
+                    NoticeKind.INFO,
+                    f"The kernel stopped ({reason}). A new kernel was started and the graph "
+                    "reloaded; results it held are gone.",
+                )
             )
 
     def _on_load_reply(self, reply: Reply) -> None:
@@ -331,10 +324,8 @@ class GraphController(QObject):
         self._crashed_on_load = False
         update = self.document.accept(snapshot)
         if update.outcome is Outcome.FAILED:
-            first, *rest = snapshot.errors
-            kept = " The last good graph stays on screen." if self.document.snapshot else ""
-            location = (first.file, first.line or 1) if first.file else None
-            self._show_error(describe_error(first, len(rest)) + kept, location)
+            self._error_banner = True
+            self.banner.emit(load_failed(snapshot.errors, self.document.snapshot is not None))
             self.load_finished.emit(False)
             return
         self._clear_banner()
@@ -356,7 +347,7 @@ class GraphController(QObject):
     def _show_error(self, text: str, location: tuple[str, int] | None = None) -> None:
         """An error banner that the next good load clears."""
         self._error_banner = True
-        self.banner.emit(BannerKind.ERROR, text, location)
+        self.banner.emit(Notice(NoticeKind.ERROR, text, location))
 
     def _clear_banner(self) -> None:
         if self._error_banner:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -35,6 +36,8 @@ from PySide6.QtWidgets import (
 from studio import __version__
 from studio.core.environments import project_environments
 from studio.core.layout import Direction
+from studio.core.notices import Cause, Notice
+from studio.core.project import Dataflow
 from studio.core.resources import example_path, resources_root
 from studio.core.run_plan import RunMode
 from studio.core.snapshot import GraphSnapshot, NodeRole
@@ -207,7 +210,7 @@ class MainWindow(QMainWindow):
         self.dataflow_label = QLabel(" Dataflow ")
         self.dataflow_combo = QComboBox()
         self.dataflow_combo.setMinimumContentsLength(12)
-        self.dataflow_combo.setToolTip("This folder has several driver scripts: pick one")
+        self.dataflow_combo.setToolTip("This folder has several dataflows (drivers): pick one")
         self.dataflow_label_action = bar.addWidget(self.dataflow_label)
         self.dataflow_combo_action = bar.addWidget(self.dataflow_combo)
         self._show_dataflow_selector(False)
@@ -562,6 +565,10 @@ class MainWindow(QMainWindow):
         self.dataflow_combo.blockSignals(True)
         self.dataflow_combo.clear()
         self.dataflow_combo.addItems(names)
+        for index, details in enumerate(project["dataflows"]):
+            self.dataflow_combo.setItemData(
+                index, Dataflow.from_dict(details).describe(), Qt.ItemDataRole.ToolTipRole
+            )
         if self.controller.dataflow in names:
             self.dataflow_combo.setCurrentText(self.controller.dataflow)
         self.dataflow_combo.blockSignals(False)
@@ -569,7 +576,7 @@ class MainWindow(QMainWindow):
         flow = self.controller.current_dataflow()
         if flow is not None:
             overrides = self.controller.config_overrides.get(flow.name, {})
-            self.config_editor.set_config(flow.config, overrides)
+            self.config_editor.set_config(flow.config, overrides, flow.config_hints)
             root = self.controller.root
             title = root.name if root else ""
             self.setWindowTitle(f"{title} · {flow.name} — Dataflow Studio")
@@ -599,22 +606,25 @@ class MainWindow(QMainWindow):
         self._later.add(self.runs.refresh_staleness)  # a turn of its own: 30 ms at 5,000 nodes
         self._refresh_inspector()
 
-    def _on_banner(self, kind: BannerKind, text: str, location: tuple[str, int] | None) -> None:
+    def _on_banner(self, notice: Notice) -> None:
         action = None
         root = self.controller.root
-        if "No module named" in text and self.session.interpreter is None and root is not None:
+        missing = notice.cause is Cause.MISSING_PACKAGE
+        if missing and self.session.interpreter is None and root is not None:
             environments = project_environments(root)
             if environments:
                 environment = environments[0]
-                text += (
-                    f" The project has its own environment ({environment.label}), which may "
-                    "have it."
+                notice = replace(
+                    notice,
+                    text=notice.text
+                    + f" The project has its own environment ({environment.label}), which "
+                    "may have it.",
                 )
                 action = (
                     f"Use {environment.label}",
                     lambda: self.use_interpreter(environment.python),
                 )
-        self.banner.show_message(kind, text, location, action)
+        self.banner.show_notice(notice, action)
 
     def _on_busy(self, busy: bool, what: str) -> None:
         self.progress.setVisible(busy)
@@ -702,7 +712,8 @@ class MainWindow(QMainWindow):
         inputs = [(n.name, n.type) for n in snapshot.nodes if n.role is NodeRole.INPUT]
         defaults = {k: repr(v) for k, v in (flow.inputs if flow else {}).items()}
         values = self._input_values.get(self.controller.dataflow or "", {})
-        self.inputs_panel.set_inputs(inputs, defaults, values)
+        hints = flow.input_hints if flow else {}
+        self.inputs_panel.set_inputs(inputs, defaults, values, hints)
 
     def _show_node_menu(self, name: str, position: Any) -> None:
         menu = QMenu(self)
@@ -828,6 +839,9 @@ class MainWindow(QMainWindow):
             self.navigation,
         ):
             part.set_theme(theme)
+        # The palette reaches widgets through posted events: deliver them now, so that the
+        # next paint (or a grab) is in the new theme whatever the platform plugin.
+        QCoreApplication.sendPostedEvents()
         self.view.viewport().update()
         self.settings.set("theme", theme.name)
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from traitlets import Unicode
 
-from studio.ui.kernel.agent_source import agent_source_dir
+from studio.core.agent_source import agent_source_dir
+from studio.core.interpreters import foreign_environment, system_library_path
 
 SPEC_NAME = "studio"
 _BOOTSTRAP = (
@@ -40,21 +41,11 @@ def kernel_argv(interpreter: Path | None = None) -> list[str]:
 
 def kernel_environment(interpreter: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
-    env["HAMILTON_TELEMETRY_ENABLED"] = "false"
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     for name in ("QT_API", "QT_QPA_PLATFORM", "QT_PLUGIN_PATH", "QML2_IMPORT_PATH"):
         env.pop(name, None)
-    if getattr(sys, "frozen", False):
-        # The frozen app's loader points LD_LIBRARY_PATH at its own libraries; a kernel's
-        # user code (and any other Python) must see the system's.
-        original = env.pop("LD_LIBRARY_PATH_ORIG", None)
-        if original is not None:
-            env["LD_LIBRARY_PATH"] = original
-        else:
-            env.pop("LD_LIBRARY_PATH", None)
-    if interpreter is not None:
-        for name in ("PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV"):
-            env.pop(name, None)
+    env = foreign_environment(env) if interpreter is not None else system_library_path(env)
+    env["HAMILTON_TELEMETRY_ENABLED"] = "false"
     return env
 
 

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from studio.core.notices import Notice, NoticeKind
 from studio.ui.theme import Theme
 
-
-class BannerKind(enum.Enum):
-    ERROR = "error"
-    INFO = "info"
+BannerKind = NoticeKind
 
 
 class Banner(QFrame):
@@ -40,17 +37,37 @@ class Banner(QFrame):
         self._close.setFixedWidth(28)
         self._close.setToolTip("Dismiss")
         self._close.clicked.connect(self.hide)
-        layout = QHBoxLayout(self)
+        self._toggle = QPushButton("Details")
+        self._toggle.setCheckable(True)
+        self._toggle.setToolTip("List every error")
+        self._details = QLabel()
+        self._details.setWordWrap(True)
+        self._details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._toggle.toggled.connect(self._details.setVisible)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self._icon)
+        row.addWidget(self._text, 1)
+        row.addWidget(self._show)
+        row.addWidget(self._toggle)
+        row.addWidget(self._action)
+        row.addWidget(self._close)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
-        layout.addWidget(self._icon)
-        layout.addWidget(self._text, 1)
-        layout.addWidget(self._show)
-        layout.addWidget(self._action)
-        layout.addWidget(self._close)
+        layout.addLayout(row)
+        layout.addWidget(self._details)
         self.hide()
 
     def text(self) -> str:
         return self._text.text()
+
+    def details(self) -> str:
+        return self._details.text() if self._toggle.isVisible() else ""
+
+    def show_notice(
+        self, notice: Notice, action: tuple[str, Callable[[], None]] | None = None
+    ) -> None:
+        self.show_message(notice.kind, notice.text, notice.location, action, notice.details)
 
     def show_message(
         self,
@@ -58,8 +75,14 @@ class Banner(QFrame):
         text: str,
         location: tuple[str, int] | None = None,
         action: tuple[str, Callable[[], None]] | None = None,
+        details: Sequence[str] = (),
     ) -> None:
-        """Show `text`; `location` adds a Show button, `action` a button of its own."""
+        """Show `text`; `location` adds a Show button, `action` a button of its own,
+        `details` a Details button that lists them."""
+        self._toggle.setVisible(bool(details))
+        self._toggle.setChecked(False)
+        self._details.setText("\n".join(details))
+        self._details.hide()
         self.kind = kind
         self._location = location
         self._action_callback = action[1] if action else None

@@ -3,7 +3,9 @@
 Values are typed as Python literals (`"EU"`, `0.5`, `[1, 2]`); anything
 that is not a literal is taken as a string. Keys the driver script sets
 are shown in bold and can be changed but not removed; "Reset" goes back
-to the driver script's values.
+to the driver script's values. Keys the script sets only when it runs
+(from an argument, the environment, a call) stay visible, empty, with a
+grey hint saying where; an empty key is not passed to Hamilton.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.values import format_value, parse_value
+from studio.ui.panels.placeholder_delegate import PLACEHOLDER_ROLE, PlaceholderDelegate
 
 
 class ConfigEditor(QWidget):
@@ -34,7 +37,9 @@ class ConfigEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._defaults: dict[str, Any] = {}
+        self._hints: dict[str, str] = {}
         self._table = QTableWidget(0, 2)
+        self._table.setItemDelegateForColumn(1, PlaceholderDelegate(self._table))
         self._table.setHorizontalHeaderLabels(["Key", "Value"])
         self._table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents
@@ -54,7 +59,7 @@ class ConfigEditor(QWidget):
         self._apply.setToolTip("Rebuild the graph with this config (Ctrl+Return)")
         self._add.clicked.connect(self.add_row)
         self._remove.clicked.connect(self._remove_selected)
-        self._reset.clicked.connect(lambda: self.set_config(self._defaults, {}))
+        self._reset.clicked.connect(lambda: self.set_config(self._defaults, {}, self._hints))
         self._apply.clicked.connect(self.apply)
         apply_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self, self.apply)
         # Only inside the editor: in the rest of the window Ctrl+Return runs nodes.
@@ -71,14 +76,24 @@ class ConfigEditor(QWidget):
         layout.addLayout(buttons)
         self._set_dirty(False)
 
-    def set_config(self, defaults: dict[str, Any], overrides: dict[str, Any]) -> None:
-        """Show the driver script's config with the user's overrides on top."""
+    def set_config(
+        self,
+        defaults: dict[str, Any],
+        overrides: dict[str, Any],
+        hints: dict[str, str] | None = None,
+    ) -> None:
+        """Show the driver script's config with the user's overrides on top; `hints` says
+        which keys the script sets when it runs, and where."""
         self._defaults = dict(defaults)
+        self._hints = dict(hints or {})
         effective = {**defaults, **overrides}
         self._table.blockSignals(True)
         self._table.setRowCount(0)
         for key, value in effective.items():
             self._append(key, format_value(value), key in defaults)
+        for key in self._hints:
+            if key not in effective:
+                self._append(key, "", True)
         self._table.blockSignals(False)
         self._note.setText(
             "No config: add a key to pass one to Hamilton."
@@ -93,8 +108,9 @@ class ConfigEditor(QWidget):
         for row in range(self._table.rowCount()):
             key_item, value_item = self._table.item(row, 0), self._table.item(row, 1)
             key = key_item.text().strip() if key_item else ""
-            if key:
-                values[key] = parse_value(value_item.text() if value_item else "")
+            text = value_item.text() if value_item else ""
+            if key and (text.strip() or key not in self._hints):
+                values[key] = parse_value(text)
         return values
 
     def overrides(self) -> dict[str, Any]:
@@ -124,9 +140,14 @@ class ConfigEditor(QWidget):
             font = QFont(key_item.font())
             font.setBold(True)
             key_item.setFont(font)
-            key_item.setToolTip("set by the driver script")
+            key_item.setToolTip(self._hints.get(key, "set by the driver script"))
+        value_item = QTableWidgetItem(value)
+        hint = self._hints.get(key)
+        if hint:
+            value_item.setData(PLACEHOLDER_ROLE, hint)
+            value_item.setToolTip(hint)
         self._table.setItem(row, 0, key_item)
-        self._table.setItem(row, 1, QTableWidgetItem(value))
+        self._table.setItem(row, 1, value_item)
 
     def _remove_selected(self) -> None:
         rows = sorted({index.row() for index in self._table.selectedIndexes()}, reverse=True)
@@ -135,6 +156,8 @@ class ConfigEditor(QWidget):
             key = key_item.text() if key_item else ""
             if key in self._defaults:
                 self._table.item(row, 1).setText(format_value(self._defaults[key]))
+            elif key in self._hints:
+                self._table.item(row, 1).setText("")
             else:
                 self._table.removeRow(row)
         self._set_dirty(True)

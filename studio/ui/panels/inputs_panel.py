@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.ui.panels.placeholder_delegate import PLACEHOLDER_ROLE, PlaceholderDelegate
+
 _NAME, _TYPE, _VALUE = range(3)
 
 
@@ -34,6 +36,7 @@ class InputsPanel(QWidget):
         self._defaults: dict[str, str] = {}
         self._missing: set[str] = set()
         self._table = QTableWidget(0, 3)
+        self._table.setItemDelegateForColumn(_VALUE, PlaceholderDelegate(self._table))
         self._table.setHorizontalHeaderLabels(["Input", "Type", "Value (Python expression)"])
         header = self._table.horizontalHeader()
         header.setSectionResizeMode(_NAME, QHeaderView.ResizeMode.ResizeToContents)
@@ -57,9 +60,15 @@ class InputsPanel(QWidget):
         layout.addLayout(buttons)
 
     def set_inputs(
-        self, inputs: list[tuple[str, str]], defaults: dict[str, str], values: dict[str, str]
+        self,
+        inputs: list[tuple[str, str]],
+        defaults: dict[str, str],
+        values: dict[str, str],
+        hints: dict[str, str] | None = None,
     ) -> None:
-        """Show `inputs` (name, type); `values` (the user's) win over `defaults` (driver's)."""
+        """Show `inputs` (name, type); `values` (the user's) win over `defaults` (driver's).
+        `hints` are the expressions the driver script computes inputs with, shown greyed."""
+        hints = hints or {}
         self._defaults = dict(defaults)
         self._missing = set()
         self._table.blockSignals(True)
@@ -72,6 +81,8 @@ class InputsPanel(QWidget):
             type_item = QTableWidgetItem(type_name)
             type_item.setFlags(type_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             value_item = QTableWidgetItem(values.get(name, defaults.get(name, "")))
+            if name in hints:
+                value_item.setData(PLACEHOLDER_ROLE, f"the script computes: {hints[name]}")
             self._table.setItem(row, _NAME, name_item)
             self._table.setItem(row, _TYPE, type_item)
             self._table.setItem(row, _VALUE, value_item)

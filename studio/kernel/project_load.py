@@ -1,0 +1,102 @@
+"""One load of a project's dataflow: discover the folder, pick the dataflow, build it.
+
+The kernel agent and both headless commands (`studio graph`, `studio run`)
+load through here, so the window and the command line always see the same
+graph for the same folder, dataflow and config.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from studio.core.discovery import ProjectFolderError, discover
+from studio.core.project import Dataflow, Project
+from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError
+from studio.kernel.graph_builder import LoadedDataflow, load_dataflow
+
+
+@dataclass(slots=True)
+class ProjectLoad:
+    """What a load found: the project (unless the folder is unusable), the dataflow picked
+    (unless none matched) and the loaded graph (errors included)."""
+
+    project: Project | None
+    dataflow: Dataflow | None
+    loaded: LoadedDataflow
+
+    @property
+    def snapshot(self) -> GraphSnapshot:
+        return self.loaded.snapshot
+
+    def warnings(self) -> list[str]:
+        """Everything worth a warning, each cause once: unreadable files that did not
+        already fail the load, what the driver script leaves to run time, the environment."""
+        found: list[str] = []
+        if self.project is not None:
+            failed = {(e.file, e.line) for e in self.snapshot.errors}
+            failed_files = {e.file for e in self.snapshot.errors}
+            for problem in self.project.problems:
+                if (problem.path, problem.line) in failed or problem.path in failed_files:
+                    continue
+                found.append(str(problem))
+        if self.dataflow is not None and self.dataflow.driver:
+            found += [f"{self.dataflow.driver}: {note}" for note in self.dataflow.notes]
+        found += list(self.snapshot.warnings)
+        return list(dict.fromkeys(found))
+
+
+def load_project(
+    root: Path,
+    dataflow_name: str | None = None,
+    config: dict[str, Any] | None = None,
+    adapters: Sequence[Any] = (),
+) -> ProjectLoad:
+    """Discover `root`, pick the dataflow (the first when no name is given) and load it.
+
+    Project code runs with the project folder as the working directory, as
+    `python run.py` would run it there. Nothing raised by it escapes.
+    """
+    try:
+        project = discover(root)
+    except ProjectFolderError as error:
+        return _failed(None, None, dataflow_name, str(error))
+    try:
+        flow = project.dataflow(dataflow_name)
+    except LookupError as error:
+        return _failed(project, None, dataflow_name, str(error).strip("'\""))
+    with working_directory(project.root):
+        loaded = load_dataflow(project.root, flow, config or {}, adapters)
+    return ProjectLoad(project, flow, loaded)
+
+
+def _failed(
+    project: Project | None, flow: Dataflow | None, name: str | None, message: str
+) -> ProjectLoad:
+    snapshot = GraphSnapshot(name or "", errors=(LoadError(ErrorKind.PROJECT, message),))
+    return ProjectLoad(project, flow, LoadedDataflow(snapshot))
+
+
+@contextlib.contextmanager
+def working_directory(folder: Path) -> Iterator[None]:
+    """Run in `folder`; in the kernel it stays there (the console works in the project)."""
+    if Path.cwd() != folder:
+        os.chdir(folder)
+    yield
+
+
+@contextlib.contextmanager
+def headless() -> Iterator[None]:
+    """For the command line: project code runs in its folder, its prints kept off stdout
+    (which carries the command's own output), and the old working directory comes back."""
+    previous = Path.cwd()
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        os.chdir(previous)
