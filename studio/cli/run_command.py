@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.cli.interpreter_choice import InterpreterError, choose_interpreter, run_there
+from studio.core.protocol import RunStatus
 from studio.core.run_plan import RunMode
 from studio.core.values import parse_assignments
 
@@ -119,10 +120,10 @@ def main(argv: Sequence[str]) -> int:
             root=load.project.root,
             bare_words_are_strings=True,
         )
-    if outcome.status in ("missing_inputs", "bad_inputs"):
+    if outcome.status in (RunStatus.MISSING_INPUTS, RunStatus.BAD_INPUTS):
         hint = " (give them with --input NAME=EXPR)" if outcome.missing else ""
         return _fail(outcome.message + hint, EXIT_NOT_STARTED)
-    if outcome.status != "done":
+    if outcome.status is not RunStatus.DONE:
         where = [f for f in outcome.frames if f["in_project"]]
         for frame in where:
             print(

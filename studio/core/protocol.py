@@ -12,8 +12,14 @@ in the comm's `data`, of one of three kinds:
     request  GUI -> kernel   {"kind": "request", "id": 7, "method": "load", "params": {...}}
     reply    kernel -> GUI   {"kind": "reply", "id": 7, "ok": true, "result": {...}}
                              {"kind": "reply", "id": 7, "ok": false,
-                              "error": {"message": "...", "detail": "traceback"}}
-    event    kernel -> GUI   {"kind": "event", "event": "loading", "data": {...}}
+                              "error": {"code": ErrorCode, "message": "...",
+                                        "detail": "traceback"}}
+    event    kernel -> GUI   {"kind": "event", "event": "node_started", "data": {...}}
+
+Method names, event names, error codes and statuses are the enums below:
+the GUI acts on codes, never on the text of a message (which is for the
+user). The GUI fails requests itself with the codes `kernel_died`,
+`kernel_shut_down` and `no_kernel`.
 
 Every request gets exactly one reply with the same id, unless the kernel
 dies first (the GUI then fails the pending requests itself). Requests are
@@ -51,17 +57,15 @@ Methods (params -> result):
 
     Data comm:
 
-    result_info {"name"}        -> {"name", "available": bool, "summary": SUMMARY,
+    result_info {"name", "rows": int}
+                                -> {"name", "available": bool, "summary": SUMMARY,
                                     "kind": "table" | "tree" | "image" | "text" | "none",
-                                    "tree"?: TREE, "png"?: base64, "text"?: str,
-                                    "truncated"?: bool, "length"?: int}
-    table_open {"name"}         -> {"view": int, "rows": int, "columns": [{"name", "dtype"}],
-                                    "index_name", "index_dtype"}
-        Opens a view of a tabular result (DataFrame, Series, Index, 1-D/2-D
-        array); the frame stays in the kernel.
-    table_rows {"view", "start", "stop"}
-                                -> {"view", "start", "rows": [[str] per column],
-                                    "index": [str], "positions": [int]}
+                                    "table"?: TABLE, "tree"?: TREE, "png"?: base64,
+                                    "text"?: str, "truncated"?: bool, "length"?: int}
+        For a tabular result (DataFrame, Series, Index, 1-D/2-D array) it
+        opens a view of it (the frame stays in the kernel) and sends its
+        first `rows` rows along: one request shows a table.
+    table_rows {"view", "start", "stop"} -> PAGE
     table_sort {"view", "column": int | None, "ascending": bool} -> {"view", "rows"}
         None restores the original order. Stable; missing values last.
     table_filter {"view", "expression"} -> {"view", "rows", "mode": "query" | "search" | "none"}
@@ -75,6 +79,9 @@ Methods (params -> result):
     table_export {"view", "path", "format": "csv" | "parquet"} -> {"path", "rows"}
     table_close {"view"}        -> {}
 
+    TABLE = {"view": int, "rows": int, "columns": [{"name", "dtype"}], "index_name",
+             "index_dtype", "first": PAGE}
+    PAGE = {"view", "start", "rows": [[str] per column], "index": [str], "positions": [int]}
     SUMMARY = {"type", "shape"?, "length"?, "bytes", "bytes_exact"}
     TREE = {"label", "type", "value"? | "children": [TREE], "length", "more"}
 
@@ -92,16 +99,15 @@ Methods (params -> result):
 
 Events:
 
-    loading        {"root": str}                          a load has started
     run_started    {"run_id": int, "planned": [str]}      the nodes Hamilton will visit
     node_started   {"run_id": int, "name": str}
-    node_finished  {"run_id": int, "name": str, "status": "computed" | "reused" | "failed",
-                    "seconds": float, "error": str, "summary": {"type", "shape"?, "length"?,
-                    "bytes"}}
+    node_finished  {"run_id": int, "name": str, "status": NodeStatus, "seconds": float,
+                    "error": str}
 """
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 COMM_TARGET = "studio"
@@ -111,53 +117,95 @@ REQUEST = "request"
 REPLY = "reply"
 EVENT = "event"
 
-HELLO = "hello"
-LOAD = "load"
-RUN = "run"
-CLEAR_RESULTS = "clear_results"
-RESULT_INFO = "result_info"
-TABLE_OPEN = "table_open"
-TABLE_ROWS = "table_rows"
-TABLE_SORT = "table_sort"
-TABLE_FILTER = "table_filter"
-TABLE_SUMMARIES = "table_summaries"
-TABLE_EXPORT = "table_export"
-TABLE_CLOSE = "table_close"
+
+class Method(enum.StrEnum):
+    HELLO = "hello"
+    LOAD = "load"
+    RUN = "run"
+    CLEAR_RESULTS = "clear_results"
+    RESULT_INFO = "result_info"
+    TABLE_ROWS = "table_rows"
+    TABLE_SORT = "table_sort"
+    TABLE_FILTER = "table_filter"
+    TABLE_SUMMARIES = "table_summaries"
+    TABLE_EXPORT = "table_export"
+    TABLE_CLOSE = "table_close"
+
+
 DATA_METHODS = frozenset(
     {
-        RESULT_INFO,
-        TABLE_OPEN,
-        TABLE_ROWS,
-        TABLE_SORT,
-        TABLE_FILTER,
-        TABLE_SUMMARIES,
-        TABLE_EXPORT,
-        TABLE_CLOSE,
+        Method.RESULT_INFO,
+        Method.TABLE_ROWS,
+        Method.TABLE_SORT,
+        Method.TABLE_FILTER,
+        Method.TABLE_SUMMARIES,
+        Method.TABLE_EXPORT,
+        Method.TABLE_CLOSE,
     }
 )
-
-EVENT_LOADING = "loading"
-EVENT_RUN_STARTED = "run_started"
-EVENT_NODE_STARTED = "node_started"
-EVENT_NODE_FINISHED = "node_finished"
+"""Served on the data comm (a subshell): answered while a run goes on."""
 
 
-def request(request_id: int, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"kind": REQUEST, "id": request_id, "method": method, "params": params or {}}
+class EventName(enum.StrEnum):
+    RUN_STARTED = "run_started"
+    NODE_STARTED = "node_started"
+    NODE_FINISHED = "node_finished"
+
+
+class ErrorCode(enum.StrEnum):
+    BAD_REQUEST = "bad_request"
+    """Unknown method or parameters the agent cannot use."""
+    FOLDER_UNUSABLE = "folder_unusable"
+    """The project folder is missing, not a folder, or unreadable."""
+    NOT_LOADED = "not_loaded"
+    """A run was asked for while the graph has not loaded."""
+    NO_RESULT = "no_result"
+    """The kernel holds no result of that name."""
+    TABLE = "table"
+    """A table request that cannot be served (bad filter, view closed...)."""
+    INTERRUPTED = "interrupted"
+    FAILED = "failed"
+    """The agent itself raised: a bug, reported with its traceback."""
+    KERNEL_DIED = "kernel_died"
+    KERNEL_SHUT_DOWN = "kernel_shut_down"
+    NO_KERNEL = "no_kernel"
+
+
+class RunStatus(enum.StrEnum):
+    RUNNING = "running"
+    """Not sent by the kernel: the GUI's state of a run before its reply."""
+    DONE = "done"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+    MISSING_INPUTS = "missing_inputs"
+    BAD_INPUTS = "bad_inputs"
+
+
+class NodeStatus(enum.StrEnum):
+    COMPUTED = "computed"
+    REUSED = "reused"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+
+
+def request(
+    request_id: int, method: Method, params: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    return {"kind": REQUEST, "id": request_id, "method": str(method), "params": params or {}}
 
 
 def reply_ok(request_id: int, result: dict[str, Any]) -> dict[str, Any]:
     return {"kind": REPLY, "id": request_id, "ok": True, "result": result}
 
 
-def reply_error(request_id: int, message: str, detail: str = "") -> dict[str, Any]:
+def reply_error(request_id: int, code: ErrorCode, message: str, detail: str = "") -> dict[str, Any]:
     return {
         "kind": REPLY,
         "id": request_id,
         "ok": False,
-        "error": {"message": message, "detail": detail},
+        "error": {"code": str(code), "message": message, "detail": detail},
     }
 
 
-def event(name: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"kind": EVENT, "event": name, "data": data or {}}
+def event(name: EventName, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"kind": EVENT, "event": str(name), "data": data or {}}

@@ -6,12 +6,13 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from studio.core.protocol import NodeStatus, RunStatus
+
 
 @dataclass(slots=True)
 class NodeRecord:
     name: str
-    status: str
-    """computed, reused, failed or interrupted."""
+    status: NodeStatus
     seconds: float = 0.0
     error: str = ""
 
@@ -23,8 +24,7 @@ class RunRecord:
     mode: str
     recompute: bool = False
     started: datetime.datetime = field(default_factory=datetime.datetime.now)
-    status: str = "running"
-    """running, done, failed, interrupted, missing_inputs, bad_inputs."""
+    status: RunStatus = RunStatus.RUNNING
     seconds: float | None = None
     message: str = ""
     nodes: dict[str, NodeRecord] = field(default_factory=dict)
@@ -38,23 +38,23 @@ class RunRecord:
 
     @property
     def finished(self) -> bool:
-        return self.status != "running"
+        return self.status is not RunStatus.RUNNING
 
     def computed(self) -> list[str]:
-        return [n.name for n in self.nodes.values() if n.status == "computed"]
+        return [n.name for n in self.nodes.values() if n.status is NodeStatus.COMPUTED]
 
     def reused(self) -> list[str]:
-        from_cache = [n.name for n in self.nodes.values() if n.status == "reused"]
+        from_cache = [n.name for n in self.nodes.values() if n.status is NodeStatus.REUSED]
         return [*self.reused_from_memory, *from_cache]
 
-    def node_finished(self, name: str, status: str, seconds: float, error: str = "") -> None:
+    def node_finished(self, name: str, status: NodeStatus, seconds: float, error: str = "") -> None:
         previous = self.nodes.get(name)
         total = seconds + (previous.seconds if previous else 0.0)
         self.nodes[name] = NodeRecord(name, status, total, error)
 
     def finish(self, reply: dict[str, Any]) -> None:
         """Take the kernel's final word on the run (see `studio.core.protocol`, RUN)."""
-        self.status = reply.get("status", "failed")
+        self.status = RunStatus(reply.get("status", RunStatus.FAILED))
         self.seconds = reply.get("seconds")
         self.message = reply.get("message", "")
         self.failed_node = reply.get("failed_node")
@@ -64,11 +64,14 @@ class RunRecord:
         self.reused_from_memory = list(reply.get("reused_from_memory") or [])
         for node in reply.get("nodes") or []:
             self.nodes[node["name"]] = NodeRecord(
-                node["name"], node["status"], node.get("seconds", 0.0), node.get("error", "")
+                node["name"],
+                NodeStatus(node["status"]),
+                node.get("seconds", 0.0),
+                node.get("error", ""),
             )
 
     def fail(self, message: str) -> None:
-        self.status = "failed"
+        self.status = RunStatus.FAILED
         self.message = message
 
     def summary(self) -> str:
@@ -77,9 +80,9 @@ class RunRecord:
             f" +{len(self.targets) - 3}" if len(self.targets) > 3 else ""
         )
         parts = [self.started.strftime("%H:%M:%S"), asked or "nothing"]
-        if self.status == "running":
+        if self.status is RunStatus.RUNNING:
             parts.append("running…")
-        elif self.status == "done":
+        elif self.status is RunStatus.DONE:
             took = f" in {self.seconds:.2f} s" if self.seconds is not None else ""
             parts.append(
                 f"done{took}: {len(self.computed())} computed, {len(self.reused())} reused"

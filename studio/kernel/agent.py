@@ -22,7 +22,6 @@ from studio.kernel.graph_builder import LoadedDataflow
 from studio.kernel.project_load import load_project
 from studio.kernel.results import Results
 from studio.kernel.runner import Runner
-from studio.kernel.summaries import summarize
 from studio.kernel.tables import TableError, TableViews
 from studio.kernel.tracebacks import describe
 from studio.kernel.viewers import describe_result
@@ -30,6 +29,10 @@ from studio.kernel.viewers import describe_result
 
 class RequestError(Exception):
     """A request that cannot be served; its message is shown to the user."""
+
+    def __init__(self, code: protocol.ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class Agent:
@@ -71,18 +74,24 @@ class Agent:
     def dispatch(self, data: dict[str, Any]) -> dict[str, Any]:
         """Run one request and build its reply; nothing raised escapes."""
         request_id = data.get("id", -1)
-        handler = getattr(self, f"_handle_{data.get('method')}", None)
-        if handler is None:
-            return protocol.reply_error(request_id, f"unknown method {data.get('method')!r}")
+        method = data.get("method")
+        handler = getattr(self, f"_handle_{method}", None)
+        if method not in set(protocol.Method) or handler is None:
+            return protocol.reply_error(
+                request_id, protocol.ErrorCode.BAD_REQUEST, f"unknown method {method!r}"
+            )
         try:
             return protocol.reply_ok(request_id, handler(data.get("params") or {}))
-        except (RequestError, TableError) as error:
-            return protocol.reply_error(request_id, str(error))
+        except RequestError as error:
+            return protocol.reply_error(request_id, error.code, str(error))
+        except TableError as error:
+            return protocol.reply_error(request_id, protocol.ErrorCode.TABLE, str(error))
         except KeyboardInterrupt:
-            return protocol.reply_error(request_id, "interrupted")
+            return protocol.reply_error(request_id, protocol.ErrorCode.INTERRUPTED, "interrupted")
         except Exception as error:
             detail = "".join(traceback.format_exception(error))
-            return protocol.reply_error(request_id, f"{type(error).__name__}: {error}", detail)
+            message = f"{type(error).__name__}: {error}"
+            return protocol.reply_error(request_id, protocol.ErrorCode.FAILED, message, detail)
 
     # -- handlers ------------------------------------------------------------
 
@@ -99,14 +108,13 @@ class Agent:
 
     def _handle_load(self, params: dict[str, Any]) -> dict[str, Any]:
         root = Path(params["root"])
-        self.send(protocol.event(protocol.EVENT_LOADING, {"root": str(root)}))
         cache_dir = params.get("cache_dir")
         self.runner.cache_path = Path(cache_dir) if cache_dir else None
         cache, hook = self.runner.adapters()
         adapters = [a for a in (cache, hook) if a is not None]
         load = load_project(root, params.get("dataflow"), params.get("config") or {}, adapters)
         if load.project is None:
-            raise RequestError(load.snapshot.errors[0].message)
+            raise RequestError(protocol.ErrorCode.FOLDER_UNUSABLE, load.snapshot.errors[0].message)
         self.project = load.project
         loaded = load.loaded
         if loaded.driver is not None:
@@ -122,7 +130,9 @@ class Agent:
     def _handle_run(self, params: dict[str, Any]) -> dict[str, Any]:
         loaded = self.loaded
         if loaded is None or loaded.driver is None:
-            raise RequestError("the graph did not load; fix the errors first")
+            raise RequestError(
+                protocol.ErrorCode.NOT_LOADED, "the graph did not load; fix the errors first"
+            )
         self._run_ids += 1
         listener = _EventListener(self, self._run_ids)
         outcome = self.runner.run(
@@ -160,21 +170,16 @@ class Agent:
 
     # -- results (data comm, served on a subshell) ------------------------------
 
-    def _result(self, name: str) -> Any:
-        try:
-            return self.runner.results[name]
-        except KeyError:
-            raise RequestError(f"{name} has no result in this kernel; run it first") from None
-
     def _handle_result_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        """What the results panel shows; a table comes with its first page of rows."""
         name = params["name"]
         if name not in self.runner.results:
             return {"name": name, "available": False}
-        info = describe_result(self.runner.results[name])
+        value = self.runner.results[name]
+        info = describe_result(value)
+        if info["kind"] == "table":
+            info["table"] = self.tables.open(name, value, first_rows=int(params.get("rows", 0)))
         return {"name": name, "available": True, **info}
-
-    def _handle_table_open(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self.tables.open(params["name"], self._result(params["name"]))
 
     def _handle_table_rows(self, params: dict[str, Any]) -> dict[str, Any]:
         return self.tables.rows(int(params["view"]), int(params["start"]), int(params["stop"]))
@@ -210,24 +215,28 @@ class _EventListener:
 
     def run_started(self, execution_path: list[str]) -> None:
         data = {"run_id": self.run_id, "planned": execution_path}
-        self.agent.send(protocol.event(protocol.EVENT_RUN_STARTED, data))
+        self.agent.send(protocol.event(protocol.EventName.RUN_STARTED, data))
 
     def node_started(self, name: str) -> None:
         data = {"run_id": self.run_id, "name": name}
-        self.agent.send(protocol.event(protocol.EVENT_NODE_STARTED, data))
+        self.agent.send(protocol.event(protocol.EventName.NODE_STARTED, data))
 
     def node_finished(
-        self, name: str, status: str, seconds: float, error: BaseException | None, result: Any
+        self,
+        name: str,
+        status: protocol.NodeStatus,
+        seconds: float,
+        error: BaseException | None,
+        _result: Any,
     ) -> None:
         data = {
             "run_id": self.run_id,
             "name": name,
-            "status": status,
+            "status": str(status),
             "seconds": seconds,
             "error": describe(error) if error else "",
-            "summary": summarize(result) if error is None else {},
         }
-        self.agent.send(protocol.event(protocol.EVENT_NODE_FINISHED, data))
+        self.agent.send(protocol.event(protocol.EventName.NODE_FINISHED, data))
 
 
 def _project_summary(project: Project, chosen: str | None) -> dict[str, Any]:

@@ -17,12 +17,19 @@ from typing import Any, Protocol
 from hamilton.caching.adapter import CachingEventType, HamiltonCacheAdapter
 from hamilton.lifecycle import GraphExecutionHook, NodeExecutionHook
 
+from studio.core.protocol import NodeStatus
+
 
 class RunListener(Protocol):
     def run_started(self, execution_path: list[str]) -> None: ...
     def node_started(self, name: str) -> None: ...
     def node_finished(
-        self, name: str, status: str, seconds: float, error: BaseException | None, result: Any
+        self,
+        name: str,
+        status: NodeStatus,
+        seconds: float,
+        error: BaseException | None,
+        result: Any,
     ) -> None: ...
 
 
@@ -31,16 +38,16 @@ class ObservedCache(HamiltonCacheAdapter):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.outcomes: dict[tuple[str, str], str] = {}
+        self.outcomes: dict[tuple[str, str], NodeStatus] = {}
 
     def _log_event(
         self, run_id: str, node_name: str, actor: Any, event_type: Any, *args: Any, **kwargs: Any
     ) -> None:
         super()._log_event(run_id, node_name, actor, event_type, *args, **kwargs)
         if event_type is CachingEventType.EXECUTE_NODE:
-            self.outcomes[(run_id, node_name)] = "computed"
+            self.outcomes[(run_id, node_name)] = NodeStatus.COMPUTED
         elif event_type is CachingEventType.GET_RESULT:
-            self.outcomes[(run_id, node_name)] = "reused"
+            self.outcomes[(run_id, node_name)] = NodeStatus.REUSED
 
     def outcome(self, run_id: str, node_name: str) -> str | None:
         return self.outcomes.pop((run_id, node_name), None)
@@ -87,13 +94,15 @@ class ProgressHook(NodeExecutionHook, GraphExecutionHook):
         if isinstance(sys.exc_info()[1], KeyboardInterrupt):
             # Hamilton calls post-node hooks from a `finally`, as if the node succeeded.
             if self.listener is not None:
-                self.listener.node_finished(node_name, "interrupted", seconds, None, None)
+                self.listener.node_finished(node_name, NodeStatus.INTERRUPTED, seconds, None, None)
             return
         self.running = None
         if success:
             self.results[node_name] = result
-            status = (self.cache.outcome(run_id, node_name) if self.cache else None) or "computed"
+            status = (
+                self.cache.outcome(run_id, node_name) if self.cache else None
+            ) or NodeStatus.COMPUTED
         else:
-            status = "failed"
+            status = NodeStatus.FAILED
         if self.listener is not None:
             self.listener.node_finished(node_name, status, seconds, error, result)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.lineage import GraphIndex
+from studio.core.protocol import NodeStatus, RunStatus
 from studio.core.run_plan import RunMode, missing_inputs, needed_nodes, run_targets
 from studio.core.snapshot import GraphSnapshot, NodeRole
 from studio.core.staleness import lineage_signatures
@@ -33,16 +34,14 @@ from studio.kernel.tracebacks import describe, frames
 @dataclass
 class NodeOutcome:
     name: str
-    status: str
-    """computed, reused, failed or interrupted."""
+    status: NodeStatus
     seconds: float = 0.0
     error: str = ""
 
 
 @dataclass
 class RunOutcome:
-    status: str
-    """done, failed, interrupted, missing_inputs or bad_inputs."""
+    status: RunStatus
     targets: list[str]
     nodes: list[NodeOutcome] = field(default_factory=list)
     seconds: float = 0.0
@@ -74,7 +73,12 @@ class _Recorder:
             self.forward.node_started(name)
 
     def node_finished(
-        self, name: str, status: str, seconds: float, error: BaseException | None, result: Any
+        self,
+        name: str,
+        status: NodeStatus,
+        seconds: float,
+        error: BaseException | None,
+        result: Any,
     ) -> None:
         previous = self.nodes.get(name)
         total = seconds + (previous.seconds if previous else 0.0)  # Parallelizable: once per item
@@ -128,16 +132,19 @@ class Runner:
         snapshot = loaded.snapshot
         expressions = {k: v for k, v in (input_expressions or {}).items() if str(v).strip()}
         targets = run_targets(snapshot, names, mode)
-        outcome = RunOutcome(status="done", targets=targets)
+        outcome = RunOutcome(status=RunStatus.DONE, targets=targets)
         if not targets:
-            outcome.status, outcome.message = "failed", "nothing to run: pick a computed node"
+            outcome.status, outcome.message = (
+                RunStatus.FAILED,
+                "nothing to run: pick a computed node",
+            )
             return outcome
         signatures = lineage_signatures(snapshot, expressions, loaded.config or {})
         overrides = {} if recompute else self._reusable(snapshot, targets, signatures)
         inputs_needed = _inputs_needed(snapshot, targets, overrides)
         missing = missing_inputs(snapshot, targets, expressions, overrides)
         if missing:
-            outcome.status, outcome.missing = "missing_inputs", missing
+            outcome.status, outcome.missing = RunStatus.MISSING_INPUTS, missing
             outcome.message = "missing inputs: " + ", ".join(
                 f"{name} ({snapshot.node(name).type})" for name in missing
             )
@@ -149,7 +156,7 @@ class Runner:
                 bare_words_are_strings,
             )
         except InputError as error:
-            outcome.status, outcome.message = "bad_inputs", str(error)
+            outcome.status, outcome.message = RunStatus.BAD_INPUTS, str(error)
             return outcome
 
         driver, hook = self._driver_for(loaded, recompute)
@@ -165,8 +172,8 @@ class Runner:
             if _caused_by_interrupt(error):
                 self._interrupted(outcome, recorder, hook)
             else:
-                outcome.status, outcome.message = "failed", describe(error)
-                failed = [n for n in recorder.nodes.values() if n.status == "failed"]
+                outcome.status, outcome.message = RunStatus.FAILED, describe(error)
+                failed = [n for n in recorder.nodes.values() if n.status is NodeStatus.FAILED]
                 outcome.failed_node = failed[-1].name if failed else hook.running
                 outcome.frames = frames(root or Path.cwd(), error)
                 outcome.traceback = "".join(traceback.format_exception(error))
@@ -196,10 +203,10 @@ class Runner:
 
     @staticmethod
     def _interrupted(outcome: RunOutcome, recorder: _Recorder, hook: ProgressHook) -> None:
-        outcome.status, outcome.message = "interrupted", "interrupted by the user"
+        outcome.status, outcome.message = RunStatus.INTERRUPTED, "interrupted by the user"
         outcome.frames, outcome.traceback = [], ""
         if hook.running is not None:
-            recorder.nodes[hook.running] = NodeOutcome(hook.running, "interrupted")
+            recorder.nodes[hook.running] = NodeOutcome(hook.running, NodeStatus.INTERRUPTED)
             outcome.failed_node = hook.running
 
     def _reusable(

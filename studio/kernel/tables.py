@@ -63,7 +63,8 @@ class TableViews:
         self._views: OrderedDict[int, TableView] = OrderedDict()
         self._ids = itertools.count(1)
 
-    def open(self, name: str, value: Any) -> dict[str, Any]:
+    def open(self, name: str, value: Any, first_rows: int = 0) -> dict[str, Any]:
+        """A view of a tabular value, and its first `first_rows` rows."""
         frame = as_frame(value)
         if frame is None:
             raise TableError(f"{name} is a {type(value).__name__}, not a table")
@@ -73,13 +74,16 @@ class TableViews:
         while len(self._views) > MAX_VIEWS:
             self._views.popitem(last=False)
         index = frame.index
-        return {
+        opened = {
             "view": view_id,
             "rows": len(frame),
             "columns": columns,
             "index_name": "" if index.name is None else str(index.name),
             "index_dtype": str(index.dtype),
         }
+        if first_rows > 0:
+            opened["first"] = self.rows(view_id, 0, first_rows)
+        return opened
 
     def close(self, view_id: int) -> None:
         self._views.pop(view_id, None)

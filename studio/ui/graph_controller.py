@@ -34,6 +34,7 @@ from studio.core.graph_document import GraphDocument, Outcome
 from studio.core.layout import Direction, LayoutResult
 from studio.core.notices import Notice, NoticeKind, load_failed
 from studio.core.project import Dataflow
+from studio.core.protocol import ErrorCode
 from studio.core.snapshot import GraphSnapshot
 from studio.ui.canvas.layout_runner import LayoutRunner
 from studio.ui.canvas.scene import GraphScene
@@ -168,7 +169,7 @@ class GraphController(QObject):
         self._in_flight = self._load_params()
         self.busy_changed.emit(True, "Loading the graph…")
         self.timings["load_started"] = time.perf_counter()
-        self.session.request(protocol.LOAD, self._in_flight, self._on_load_reply)
+        self.session.request(protocol.Method.LOAD, self._in_flight, self._on_load_reply)
         self.load_requested_on_kernel = True
         self.load_requested.emit()
 
@@ -293,9 +294,9 @@ class GraphController(QObject):
         self._loading = False
         self.busy_changed.emit(False, "")
         if not reply.ok:
-            if reply.message.startswith("the kernel died"):
+            if reply.code is ErrorCode.KERNEL_DIED:
                 self._crashed_on_load = True
-            elif not reply.message.startswith("the kernel was shut down"):
+            elif reply.code is not ErrorCode.KERNEL_SHUT_DOWN:
                 self._show_error(f"Could not load the project: {reply.message}")
             self.load_finished.emit(False)
             self._continue_pending()

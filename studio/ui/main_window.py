@@ -38,6 +38,7 @@ from studio.core.environments import project_environments
 from studio.core.layout import Direction
 from studio.core.notices import Cause, Notice
 from studio.core.project import Dataflow
+from studio.core.protocol import RunStatus
 from studio.core.resources import example_path, resources_root
 from studio.core.run_plan import RunMode
 from studio.core.snapshot import GraphSnapshot, NodeRole
@@ -669,7 +670,7 @@ class MainWindow(QMainWindow):
         if not running:
             record = self.runs.records[-1] if self.runs.records else None
             selected = self.scene.selected_names()
-            done = record is not None and record.status == "done"
+            done = record is not None and record.status is RunStatus.DONE
             if done and len(selected) == 1 and selected[0] in record.targets:
                 self.results_dock.show()
                 self.results_dock.raise_()

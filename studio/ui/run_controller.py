@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from studio.core import protocol
+from studio.core.protocol import ErrorCode, NodeStatus, RunStatus
 from studio.core.run_log import RunRecord
 from studio.core.run_plan import RunMode
 from studio.core.run_state import NodeState
@@ -23,7 +24,11 @@ from studio.ui.canvas.scene import GraphScene
 from studio.ui.graph_controller import GraphController
 from studio.ui.kernel.session import KernelSession, Reply
 
-_STATES = {"computed": NodeState.DONE, "reused": NodeState.REUSED, "failed": NodeState.FAILED}
+_STATES = {
+    NodeStatus.COMPUTED: NodeState.DONE,
+    NodeStatus.REUSED: NodeState.REUSED,
+    NodeStatus.FAILED: NodeState.FAILED,
+}
 
 
 class RunController(QObject):
@@ -106,7 +111,9 @@ class RunController(QObject):
         return record
 
     def _send(self, record: RunRecord, params: dict[str, Any]) -> None:
-        self.session.request(protocol.RUN, params, lambda reply: self._on_reply(record, reply))
+        self.session.request(
+            protocol.Method.RUN, params, lambda reply: self._on_reply(record, reply)
+        )
 
     def _send_deferred(self) -> None:
         if self._deferred is not None:
@@ -130,7 +137,7 @@ class RunController(QObject):
     def clear_results(self) -> None:
         self.scene.run_state.reset()
         self.scene.show_run_states()
-        self.session.request(protocol.CLEAR_RESULTS, {})
+        self.session.request(protocol.Method.CLEAR_RESULTS, {})
 
     def refresh_staleness(self) -> None:
         """After a new graph or new inputs: results whose lineage changed become stale."""
@@ -153,17 +160,17 @@ class RunController(QObject):
         if record is None:
             return
         state = self.scene.run_state
-        if name == protocol.EVENT_RUN_STARTED:
+        if name == protocol.EventName.RUN_STARTED:
             record.planned = list(data.get("planned") or [])
             changed = state.run_started(record.planned)
             self.scene.show_run_states(changed)
             self.progress.emit(0, len(record.planned))
-        elif name == protocol.EVENT_NODE_STARTED:
+        elif name == protocol.EventName.NODE_STARTED:
             state.node_started(data["name"])
             self.scene.show_run_states([data["name"]])
-        elif name == protocol.EVENT_NODE_FINISHED:
+        elif name == protocol.EventName.NODE_FINISHED:
             node = data["name"]
-            status = data.get("status", "computed")
+            status = NodeStatus(data.get("status", NodeStatus.COMPUTED))
             seconds = float(data.get("seconds") or 0.0)
             record.node_finished(node, status, seconds, data.get("error", ""))
             self.finished_at[node] = datetime.datetime.now()
@@ -182,7 +189,7 @@ class RunController(QObject):
     def _on_reply(self, record: RunRecord, reply: Reply) -> None:
         if reply.ok:
             record.finish(reply.result)
-        elif reply.message.startswith("the kernel died"):
+        elif reply.code is ErrorCode.KERNEL_DIED:
             running = [
                 n for n, r in self.scene.run_state.nodes.items() if r.state is NodeState.RUNNING
             ]
@@ -198,7 +205,7 @@ class RunController(QObject):
             record.fail(reply.message)
         changed = self.scene.run_state.run_ended()
         self.scene.show_run_states(changed)
-        if record.status == "missing_inputs":
+        if record.status == RunStatus.MISSING_INPUTS:
             self.missing_inputs.emit(record.missing)
         self.current = None
         self.running_changed.emit(False)

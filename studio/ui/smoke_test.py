@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from studio.core import protocol
+from studio.core.protocol import RunStatus
 
 DEFAULT_NODE = "model_input_table"
 
@@ -81,12 +82,12 @@ def _run(path: Path | None, node: str | None, timeout: float, interpreter: Path 
 
     def ran(target: str) -> None:
         record = window.runs.records[-1]
-        if record.status != "done":
+        if record.status is not RunStatus.DONE:
             finish(1, f"running {target} failed: {record.message}")
             return
         marks["run"] = record.seconds or 0.0
         window.session.request(
-            protocol.RESULT_INFO, {"name": target}, lambda reply: checked(target, reply)
+            protocol.Method.RESULT_INFO, {"name": target}, lambda reply: checked(target, reply)
         )
 
     def checked(target: str, reply: Reply) -> None:

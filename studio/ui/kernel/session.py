@@ -25,6 +25,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from qtconsole.manager import QtKernelManager
 
 from studio.core import protocol
+from studio.core.protocol import ErrorCode, Method
 from studio.ui.kernel.spec import StudioKernelSpecManager, kernel_environment
 
 _POLL_MS = 200
@@ -45,6 +46,8 @@ class Reply:
     result: dict[str, Any] = field(default_factory=dict)
     message: str = ""
     detail: str = ""
+    code: ErrorCode | None = None
+    """Why it failed, for the code to act on (the message is for the user)."""
 
 
 ReplyCallback = Callable[[Reply], None]
@@ -155,7 +158,7 @@ class KernelSession(QObject):
 
     def request(
         self,
-        method: str,
+        method: Method,
         params: dict[str, Any] | None = None,
         on_reply: ReplyCallback | None = None,
     ) -> int:
@@ -167,7 +170,8 @@ class KernelSession(QObject):
         request_id = next(self._ids)
         if self._comm is None:
             if on_reply is not None:
-                QTimer.singleShot(0, lambda: on_reply(Reply(False, message="no kernel running")))
+                failed = Reply(False, message="no kernel running", code=ErrorCode.NO_KERNEL)
+                QTimer.singleShot(0, lambda: on_reply(failed))
             return request_id
         self._pending[request_id] = on_reply
         message = protocol.request(request_id, method, params)
@@ -233,7 +237,7 @@ class KernelSession(QObject):
         """Stop the kernel and remove its connection folder; safe to call twice."""
         self._alive_timer.stop()
         self._hello_timer.stop()
-        self._fail_pending("the kernel was shut down")
+        self._fail_pending(ErrorCode.KERNEL_SHUT_DOWN, "the kernel was shut down")
         self._comm = None
         self._data_comm = None
         self._subshell_id = None
@@ -276,7 +280,7 @@ class KernelSession(QObject):
         if self._info or self._comm is None:
             self._hello_timer.stop()
             return
-        self._hello_ids.add(self.request(protocol.HELLO, {}, self._on_hello))
+        self._hello_ids.add(self.request(protocol.Method.HELLO, {}, self._on_hello))
 
     def _on_hello(self, reply: Reply) -> None:
         if reply.ok and not self._info:
@@ -296,12 +300,14 @@ class KernelSession(QObject):
             if callback is None:
                 return
             error = data.get("error") or {}
+            code = error.get("code")
             callback(
                 Reply(
                     ok=bool(data.get("ok")),
                     result=data.get("result") or {},
                     message=error.get("message", ""),
                     detail=error.get("detail", ""),
+                    code=ErrorCode(code) if code in set(ErrorCode) else None,
                 )
             )
         elif kind == protocol.EVENT:
@@ -332,7 +338,7 @@ class KernelSession(QObject):
         reason = _exit_reason(code)
         self._set_state(KernelState.DEAD)
         self.requests_lost_at_death = len(self._pending)
-        self._fail_pending(f"the kernel died ({reason})")
+        self._fail_pending(ErrorCode.KERNEL_DIED, f"the kernel died ({reason})")
         self._comm = None
         self._data_comm = None
         self._data_ready = False
@@ -341,11 +347,11 @@ class KernelSession(QObject):
         if self.restart_on_death and self._cwd is not None:
             self.start(self._cwd)
 
-    def _fail_pending(self, message: str) -> None:
+    def _fail_pending(self, code: ErrorCode, message: str) -> None:
         pending, self._pending = self._pending, {}
         for callback in pending.values():
             if callback is not None:
-                callback(Reply(False, message=message))
+                callback(Reply(False, message=message, code=code))
 
     def _set_state(self, state: KernelState) -> None:
         if state is not self._state:

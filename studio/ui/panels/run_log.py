@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.core.protocol import RunStatus
 from studio.core.run_log import RunRecord
 from studio.ui.canvas.items.node_item import format_seconds
 
@@ -174,7 +175,7 @@ class RunLogPanel(QWidget):
             f"<p>Requested: {html.escape(', '.join(record.targets) or 'every sink')}"
             f" ({record.mode}{', recompute' if record.recompute else ''})</p>"
         )
-        if record.message and record.status != "done":
+        if record.message and record.status is not RunStatus.DONE:
             colour = _COLOURS.get(record.status, "#d62d2d")
             parts.append(f"<p style='color:{colour}'><b>{html.escape(record.message)}</b></p>")
         if record.frames:

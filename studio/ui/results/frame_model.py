@@ -10,7 +10,6 @@ the model only learns the new row count and forgets its blocks.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -75,38 +74,32 @@ class RemoteFrameModel(QAbstractTableModel):
 
     # -- opening and reshaping -----------------------------------------------------
 
-    def open(self, name: str, on_ready: Callable[[bool], None] | None = None) -> None:
-        """Open a view of result `name` in the kernel."""
+    def adopt(self, name: str, table: dict[str, Any]) -> None:
+        """Show the view the kernel opened with the result's info, its first rows included."""
         self._generation += 1
-        generation = self._generation
         self.name = name
         self.sort_state = SortState()
         self.expression = ""
-
-        def opened(reply: Reply) -> None:
-            if generation != self._generation:
-                return
-            if not reply.ok:
-                self._replace(None, [], 0)
-                self.error.emit(reply.message)
-            else:
-                result = reply.result
-                self.index_name = result.get("index_name", "")
-                self.total_rows = result["rows"]
-                self._replace(result["view"], result["columns"], result["rows"])
-            if on_ready is not None:
-                on_ready(reply.ok)
-
-        self.session.request(protocol.TABLE_OPEN, {"name": name}, opened)
+        self.index_name = table.get("index_name", "")
+        self.total_rows = table["rows"]
+        self._replace(table["view"], table["columns"], table["rows"])
+        first = table.get("first")
+        if first is not None and first.get("rows") is not None:
+            self._blocks[0] = first
+            stop = min(self._rows, BLOCK_ROWS) - 1
+            if stop >= 0:
+                self.dataChanged.emit(self.index(0, 0), self.index(stop, self.columnCount() - 1))
+                self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, stop)
+            self.block_arrived.emit(0)
 
     def close(self) -> None:
         if self.view_id is not None:
-            self.session.request(protocol.TABLE_CLOSE, {"view": self.view_id})
+            self.session.request(protocol.Method.TABLE_CLOSE, {"view": self.view_id})
         self._generation += 1
         self._replace(None, [], 0)
 
     def sort_by(self, column: int | None, ascending: bool = True) -> None:
-        self._reshape(protocol.TABLE_SORT, {"column": column, "ascending": ascending})
+        self._reshape(protocol.Method.TABLE_SORT, {"column": column, "ascending": ascending})
 
     def cycle_sort(self, column: int) -> tuple[int | None, bool]:
         column_or_none, ascending = self.sort_state.next(column)
@@ -115,7 +108,7 @@ class RemoteFrameModel(QAbstractTableModel):
 
     def set_filter(self, expression: str) -> None:
         self.expression = expression
-        self._reshape(protocol.TABLE_FILTER, {"expression": expression})
+        self._reshape(protocol.Method.TABLE_FILTER, {"expression": expression})
 
     def _reshape(self, method: str, params: dict[str, Any]) -> None:
         if self.view_id is None:
@@ -237,4 +230,4 @@ class RemoteFrameModel(QAbstractTableModel):
             self.headerDataChanged.emit(Qt.Orientation.Vertical, start, stop)
             self.block_arrived.emit(number)
 
-        self.session.request(protocol.TABLE_ROWS, params, arrived)
+        self.session.request(protocol.Method.TABLE_ROWS, params, arrived)

@@ -28,6 +28,7 @@ from studio.core import protocol
 from studio.core.run_state import NodeRun, NodeState
 from studio.ui.canvas.items.node_item import format_seconds
 from studio.ui.kernel.session import KernelSession, Reply
+from studio.ui.results.frame_model import BLOCK_ROWS
 from studio.ui.results.table_viewer import TableViewer
 
 
@@ -133,7 +134,8 @@ class ResultsPanel(QWidget):
                 return
             self._show(name, info, run, finished)
 
-        self.session.request(protocol.RESULT_INFO, {"name": name}, arrived)
+        params = {"name": name, "rows": BLOCK_ROWS}
+        self.session.request(protocol.Method.RESULT_INFO, params, arrived)
 
     def _show(
         self, name: str, info: dict[str, Any], run: NodeRun, finished: datetime.datetime | None
@@ -145,7 +147,7 @@ class ResultsPanel(QWidget):
             header += " · <span style='color:#d9960b'>stale: its code or an input changed</span>"
         self.header.setText(header)
         if kind == "table":
-            self.table.show_result(name)
+            self.table.show_table(name, info["table"])
             self.stack.setCurrentWidget(self.table)
         elif kind == "tree":
             self.tree.clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QItemSelectionRange, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -124,7 +125,8 @@ class TableViewer(QWidget):
 
     # -- showing a result ---------------------------------------------------------
 
-    def show_result(self, name: str) -> None:
+    def show_table(self, name: str, table: dict[str, Any]) -> None:
+        """Show the table view the kernel opened for result `name` (see RESULT_INFO)."""
         self.model.close()
         self.filter_field.blockSignals(True)
         self.filter_field.clear()
@@ -132,9 +134,7 @@ class TableViewer(QWidget):
         self.filter_error.hide()
         self.summaries.clear()
         self._fitted = False
-        self.model.open(name, lambda ok: ok and self._after_open())
-
-    def _after_open(self) -> None:
+        self.model.adopt(name, table)
         self.table.scrollToTop()
         if self.summaries.isVisible():
             self.load_summaries()
@@ -250,7 +250,7 @@ class TableViewer(QWidget):
             else:
                 self.summaries.clear(f"Column summaries failed: {reply.message}")
 
-        self.session.request(protocol.TABLE_SUMMARIES, {"view": view}, arrived)
+        self.session.request(protocol.Method.TABLE_SUMMARIES, {"view": view}, arrived)
 
     def export(self, path: str | None = None) -> None:
         if self.model.view_id is None:
@@ -276,7 +276,9 @@ class TableViewer(QWidget):
                 self.status.emit(f"Export failed: {reply.message}")
 
         self.session.request(
-            protocol.TABLE_EXPORT, {"view": self.model.view_id, "path": path, "format": fmt}, done
+            protocol.Method.TABLE_EXPORT,
+            {"view": self.model.view_id, "path": path, "format": fmt},
+            done,
         )
 
     def visible_rows(self) -> tuple[int, int]:
