@@ -141,7 +141,7 @@ def main() -> int:
         if first:
             window.inputs_panel.set_value("rows", str(options.rows))
             started = time.perf_counter()
-            window.runs.running_changed.connect(lambda running: running or ran(started))
+            window.workspace.runs.running_changed.connect(lambda running: running or ran(started))
             window.runs.run(["big_frame"])
 
     def ran(started: float) -> None:
@@ -151,7 +151,7 @@ def main() -> int:
     def select() -> None:
         figures["rss_before"] = process.memory_info().rss
         started = time.perf_counter()
-        window.scene.select_nodes(["big_frame"])
+        window.workspace.selection.select_nodes(["big_frame"])
         wait_for(
             lambda: model.rowCount() and model.cell(0, 0) != PLACEHOLDER,
             jump,

@@ -170,6 +170,7 @@ def measure_window(folder: Path, result: SizeResult):
     window.resize(1400, 900)
     result.window_built = time.perf_counter() - start
     controller, scene, view = window.controller, window.scene, window.view
+    graph = window.workspace.graph
     controller.graph_shown.connect(lambda *_: shown.append(time.perf_counter()))
     with meter.phase("load"):
         wait_until(lambda: bool(shown))
@@ -177,7 +178,7 @@ def measure_window(folder: Path, result: SizeResult):
         loaded_at = controller.timings["load_started"] + result.load
         result.drawn_after_load = shown[0] - loaded_at
         wait_until(lambda: not scene.filling and not scene.animating)
-    snapshot = scene.snapshot
+    snapshot = graph.snapshot
     result.edges = len(snapshot.edges())
     result.modules = len({n.group for n in snapshot.nodes if n.group})
     settle(0.3)
@@ -185,14 +186,14 @@ def measure_window(folder: Path, result: SizeResult):
     with meter.phase("layout"):
         before = len(shown)
         start = time.perf_counter()
-        if controller.collapsed:
-            controller.set_collapsed(set())
+        if graph.collapsed:
+            graph.set_collapsed(set())
         else:  # small graphs open expanded: lay them out again
-            controller.relayout()
+            graph.relayout()
         wait_until(lambda: len(shown) > before)
         result.expanded_drawn = time.perf_counter() - start
         wait_until(lambda: not scene.filling and not scene.animating)
-    request = scene.layout_request(controller.display, controller.direction)
+    request = scene.layout_request(graph.display, graph.direction)
 
     view.fit_all()
     settle(0.5)
@@ -213,7 +214,7 @@ def measure_window(folder: Path, result: SizeResult):
             )
             start = time.perf_counter()
             target.write_text(source)
-            wait_until(lambda name=name: name in scene.nodes or name in scene.display.owner)
+            wait_until(lambda name=name: name in scene.nodes or name in scene.drawn.owner)
             result.save_to_canvas.append(time.perf_counter() - start)
             wait_until(lambda: not scene.filling and not scene.animating)
             settle(0.4)
@@ -325,7 +326,7 @@ def measure_overhead(repeats: int = 5) -> Overhead:
         ).stdout.strip()
     )
     window = create_window(folder)
-    wait_until(lambda: window.scene.snapshot is not None and not window.scene.filling)
+    wait_until(lambda: window.workspace.graph.snapshot is not None and not window.scene.filling)
     settle(0.3)
     times = []
     for _ in range(repeats + 1):

@@ -45,14 +45,14 @@ def main() -> int:
             QTimer.singleShot(300, run if options.run else capture)
 
     def run() -> None:
-        window.runs.running_changed.connect(lambda running: running or capture())
+        window.workspace.runs.running_changed.connect(lambda running: running or capture())
         window.runs.run([options.run])
 
     def capture() -> None:
         if options.dark:
             window.set_theme(DARK)
         if options.select:
-            window.scene.select_nodes([options.select])
+            window.workspace.selection.select_nodes([options.select])
         window.view.fit_all()
         QTimer.singleShot(400, save)
 

@@ -27,7 +27,9 @@ def kernel_value(window, expression: str):
 def finish_run(qtbot, window, action, timeout=60_000):
     """Run `action` and wait until the run it starts has ended; return its record."""
     with qtbot.waitSignal(
-        window.runs.running_changed, timeout=timeout, check_params_cb=lambda running: not running
+        window.workspace.runs.running_changed,
+        timeout=timeout,
+        check_params_cb=lambda running: not running,
     ):
         action()
-    return window.runs.records[-1]
+    return window.workspace.runs.records[-1]

@@ -39,7 +39,7 @@ def test_editing_a_functions_parameters_changes_the_edges(spaceflights, qtbot):
     edit(folder / "reporting.py", "np.abs(y_test - y_pred)))", "np.abs(y_train.mean() - y_pred)))")
     qtbot.waitUntil(lambda: ("y_train", "max_error") in scene.edges, timeout=15_000)
     assert ("y_test", "max_error") not in scene.edges
-    assert set(scene.edges) == set(scene.snapshot.edges())
+    assert set(scene.edges) == set(window.workspace.graph.snapshot.edges())
     qtbot.waitUntil(lambda: not scene.animating)
     assert scene.nodes["max_error"].changed
     assert not scene.nodes["r2_score"].changed
@@ -61,7 +61,7 @@ def test_added_and_removed_functions_keep_view_and_selection(spaceflights, qtbot
     qtbot.waitUntil(lambda: not scene.animating)
     assert ("model_input_table", "price_spread") in scene.edges
     assert view.zoom() == pytest.approx(0.8)
-    assert scene.selected_names() == ["model_input_table"]
+    assert window.workspace.selection.names() == ["model_input_table"]
     moved = view.mapFromScene(scene.nodes["model_input_table"].pos()) - on_screen
     assert moved.manhattanLength() <= 2, "the selected node should stay put on screen"
     edit(folder / "reporting.py", "def price_spread(", "def _price_spread(")
@@ -116,7 +116,7 @@ def test_kernel_killed_from_outside_is_replaced_and_graph_comes_back(spaceflight
     assert window.session.pid != old_pid
     assert window.banner.isVisible() and "killed by SIGKILL" in window.banner.text()
     assert len(window.scene.nodes) == 24
-    qtbot.waitUntil(lambda: "Kernel idle" in window.kernel_label.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Kernel idle" in window.status.kernel_label.text(), timeout=10_000)
 
 
 def test_module_that_kills_its_process_at_import(spaceflights, qtbot):

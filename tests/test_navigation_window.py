@@ -48,12 +48,12 @@ def settled(window, qtbot):
 
 
 def test_a_big_graph_opens_with_modules_as_boxes(big):
-    scene, snapshot = big.scene, big.scene.snapshot
+    scene, snapshot = big.scene, big.workspace.graph.snapshot
     modules = {n.group for n in snapshot.nodes if n.group}
     assert set(scene.modules) == modules
     assert set(scene.nodes) == {n.name for n in snapshot.nodes if n.is_external_input}
-    assert scene.edges and all(count >= 1 for count in scene.display.edge_counts.values())
-    assert f"({len(modules)} collapsed)" in big.graph_label.text()
+    assert scene.edges and all(count >= 1 for count in scene.drawn.edge_counts.values())
+    assert f"({len(modules)} collapsed)" in big.status.graph_label.text()
 
 
 def test_c_expands_a_module_and_collapses_it_again(big, qtbot):
@@ -69,7 +69,7 @@ def test_c_expands_a_module_and_collapses_it_again(big, qtbot):
     assert len(scene.nodes) == before + len(members)
     assert members <= set(scene.nodes)
 
-    scene.select_nodes([sorted(members)[0]])
+    big.workspace.selection.select_nodes([sorted(members)[0]])
     with qtbot.waitSignal(big.controller.graph_shown, timeout=20_000):
         press(big, Qt.Key.Key_C)
     settled(big, qtbot)
@@ -78,7 +78,7 @@ def test_c_expands_a_module_and_collapses_it_again(big, qtbot):
 
 
 def test_expand_all_draws_every_node_and_collapse_all_folds_them(big, qtbot):
-    scene, snapshot = big.scene, big.scene.snapshot
+    scene, snapshot = big.scene, big.workspace.graph.snapshot
     with qtbot.waitSignal(big.controller.graph_shown, timeout=20_000):
         press(big, Qt.Key.Key_E, Qt.KeyboardModifier.ShiftModifier)
     settled(big, qtbot)
@@ -93,12 +93,12 @@ def test_expand_all_draws_every_node_and_collapse_all_folds_them(big, qtbot):
 
 
 def test_focus_shows_exactly_the_lineage_to_the_chosen_depth(big, qtbot):
-    scene, snapshot = big.scene, big.scene.snapshot
+    scene, snapshot = big.scene, big.workspace.graph.snapshot
     with qtbot.waitSignal(big.controller.graph_shown, timeout=20_000):
         big.navigation.expand_all()
     settled(big, qtbot)
     root = "m3_join_0"
-    scene.select_nodes([root])
+    big.workspace.selection.select_nodes([root])
     with qtbot.waitSignal(big.controller.graph_shown, timeout=20_000):
         press(big, Qt.Key.Key_U)
     settled(big, qtbot)
@@ -130,7 +130,7 @@ def test_search_reveals_a_node_hidden_in_a_collapsed_module(big, qtbot):
     with qtbot.waitSignal(big.controller.graph_shown, timeout=20_000):
         big.navigation.next_match()
     settled(big, qtbot)
-    qtbot.waitUntil(lambda: scene.selected_names() == ["m2_f3_1"], timeout=5_000)
+    qtbot.waitUntil(lambda: big.workspace.selection.names() == ["m2_f3_1"], timeout=5_000)
     assert "m2_f3_1" in scene.nodes
     assert "features_02" not in scene.modules
 
@@ -139,7 +139,7 @@ def test_a_save_redraws_what_is_in_view_at_once_and_the_rest_after(big, qtbot):
     """At 1:1 in a big graph the cards on screen move to their new place as the drawing shows."""
     scene, view, controller = big.scene, big.view, big.controller
     with qtbot.waitSignal(controller.graph_shown, timeout=20_000):
-        controller.set_collapsed(set())
+        big.workspace.graph.set_collapsed(set())
     settled(big, qtbot)
     view.reset_zoom()
     view.centerOn(scene.key_centre("m0_agg_0"))

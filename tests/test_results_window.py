@@ -16,8 +16,8 @@ def computed(example_copy, open_window, qtbot):
     """Spaceflights with every sink computed, and model_input_table selected."""
     folder = example_copy("spaceflights")
     window = open_window(folder)
-    finish_run(qtbot, window, window.run_all_action.trigger)
-    window.scene.select_nodes(["model_input_table"])
+    finish_run(qtbot, window, window.actions["run-all"].trigger)
+    window.workspace.selection.select_nodes(["model_input_table"])
     table = window.results_panel.table
     qtbot.waitUntil(
         lambda: table.model.rowCount() > 0 and table.model.cell(0, 0) != PLACEHOLDER, timeout=20_000
@@ -124,25 +124,25 @@ def test_column_summaries_with_histograms(computed, qtbot):
 
 def test_dicts_show_as_a_tree_and_figures_as_an_image(computed, qtbot):
     window = computed
-    window.scene.select_nodes(["evaluation_metrics"])
+    window.workspace.selection.select_nodes(["evaluation_metrics"])
     panel = window.results_panel
     qtbot.waitUntil(lambda: panel.kind == "tree", timeout=10_000)
     root = panel.tree.topLevelItem(0)
     children = {root.child(i).text(0): root.child(i).text(1) for i in range(root.childCount())}
     assert set(children) == {"r2_score", "mean_absolute_error", "max_error"}
     assert children["r2_score"].startswith("0.79")
-    window.scene.select_nodes(["price_chart"])
+    window.workspace.selection.select_nodes(["price_chart"])
     qtbot.waitUntil(lambda: panel.kind == "image", timeout=10_000)
     pixmap = panel.image.pixmap()
     assert not pixmap.isNull() and pixmap.width() > 300
-    window.scene.select_nodes(["r2_score"])
+    window.workspace.selection.select_nodes(["r2_score"])
     qtbot.waitUntil(lambda: panel.kind == "text", timeout=10_000)
     assert panel.text.toPlainText().startswith("0.79")
 
 
 def test_an_uncomputed_node_says_how_to_compute_it(example_copy, open_window):
     window = open_window(example_copy("spaceflights"))
-    window.scene.select_nodes(["regressor"])
+    window.workspace.selection.select_nodes(["regressor"])
     assert "no result yet" in window.results_panel.message.text()
 
 

@@ -62,7 +62,7 @@ def press(window, key, modifier=Qt.KeyboardModifier.NoModifier):
 
 
 def states(window):
-    return {name: window.scene.run_state.state(name) for name in window.scene.nodes}
+    return {name: window.workspace.runs.state.state(name) for name in window.scene.nodes}
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_double_click_runs_the_upstream_subgraph_like_hamilton(spaceflights, qtb
     done = {name for name, state in states(window).items() if state is NodeState.DONE}
     assert done == UPSTREAM_OF_METRICS
     assert states(window)["price_by_shuttle_type"] is NodeState.NOT_COMPUTED
-    assert all(window.scene.run_state.get(n).seconds is not None for n in done)
+    assert all(window.workspace.runs.state.get(n).seconds is not None for n in done)
     assert kernel_value(window, "results.evaluation_metrics") == plain_hamilton_metrics(folder)
     assert (
         "19 computed, 0 reused" in window.run_log.detail_text() or "19 computed" in record.summary()
@@ -104,11 +104,11 @@ def test_after_an_edit_only_that_node_and_its_downstream_recompute(spaceflights,
         )
     )
     qtbot.waitUntil(
-        lambda: window.scene.run_state.state("max_error") is NodeState.STALE, timeout=15_000
+        lambda: window.workspace.runs.state.state("max_error") is NodeState.STALE, timeout=15_000
     )
-    assert window.scene.run_state.state("evaluation_metrics") is NodeState.STALE
-    assert window.scene.run_state.state("r2_score") is NodeState.DONE
-    window.scene.select_nodes(["evaluation_metrics"])
+    assert window.workspace.runs.state.state("evaluation_metrics") is NodeState.STALE
+    assert window.workspace.runs.state.state("r2_score") is NodeState.DONE
+    window.workspace.selection.select_nodes(["evaluation_metrics"])
     record = finish_run(
         qtbot,
         window,
@@ -117,7 +117,7 @@ def test_after_an_edit_only_that_node_and_its_downstream_recompute(spaceflights,
     assert record.status == "done"
     assert sorted(record.computed()) == ["evaluation_metrics", "max_error"]
     assert {"y_test", "y_pred", "r2_score", "mean_absolute_error"} <= set(record.reused())
-    assert window.scene.run_state.state("max_error") is NodeState.DONE
+    assert window.workspace.runs.state.state("max_error") is NodeState.DONE
     metrics = kernel_value(window, "results['evaluation_metrics']")
     assert metrics["max_error"] == pytest.approx(
         2 * plain_hamilton_metrics(folder)["max_error"] / 2 * 1
@@ -134,7 +134,7 @@ def test_results_are_reused_after_a_kernel_restart(spaceflights, qtbot):
     assert record.status == "done"
     assert record.computed() == []
     assert set(record.reused()) == UPSTREAM_OF_METRICS
-    assert window.scene.run_state.state("model_input_table") is NodeState.REUSED
+    assert window.workspace.runs.state.state("model_input_table") is NodeState.REUSED
 
 
 @pytest.fixture
@@ -146,14 +146,14 @@ def test_escape_stops_an_endless_loop_and_the_next_run_works(troubled, qtbot):
     _, window = troubled
     window.runs.run(["forever"])
     qtbot.waitUntil(
-        lambda: window.scene.run_state.state("forever") is NodeState.RUNNING, timeout=30_000
+        lambda: window.workspace.runs.state.state("forever") is NodeState.RUNNING, timeout=30_000
     )
-    with qtbot.waitSignal(window.runs.running_changed, timeout=3_000):
+    with qtbot.waitSignal(window.workspace.runs.running_changed, timeout=3_000):
         press(window, Qt.Key.Key_Escape)
-    record = window.runs.records[-1]
+    record = window.workspace.runs.records[-1]
     assert record.status == "interrupted"
     assert record.nodes["forever"].status == "interrupted"
-    assert window.scene.run_state.state("forever") is NodeState.NOT_COMPUTED
+    assert window.workspace.runs.state.state("forever") is NodeState.NOT_COMPUTED
     assert finish_run(qtbot, window, lambda: window.runs.run(["r2_score"])).status == "done"
 
 
@@ -162,7 +162,7 @@ def test_a_failing_node_is_red_with_a_traceback_that_opens_the_code(troubled, qt
     record = finish_run(qtbot, window, lambda: window.runs.run(["boom"]))
     assert record.status == "failed"
     assert record.failed_node == "boom"
-    assert window.scene.run_state.state("boom") is NodeState.FAILED
+    assert window.workspace.runs.state.state("boom") is NodeState.FAILED
     assert "ZeroDivisionError: division by zero" in window.run_log.detail_text()
     frame = next(
         i for i, f in enumerate(record.frames) if f["in_project"] and f["file"] == "trouble.py"
@@ -206,13 +206,13 @@ def test_what_a_node_prints_appears_in_the_run_log(troubled, qtbot):
 
 def test_run_downstream_and_run_all(spaceflights, qtbot):
     _, window = spaceflights
-    window.scene.select_nodes(["model_input_table"])
-    record = finish_run(qtbot, window, window.run_downstream_action.trigger)
+    window.workspace.selection.select_nodes(["model_input_table"])
+    record = finish_run(qtbot, window, window.actions["run-downstream"].trigger)
     assert {"evaluation_metrics", "price_by_shuttle_type"} <= set(record.targets) | set(
         record.computed()
     )
-    assert window.scene.run_state.state("price_by_shuttle_type") is NodeState.DONE
-    everything = finish_run(qtbot, window, window.run_all_action.trigger)
+    assert window.workspace.runs.state.state("price_by_shuttle_type") is NodeState.DONE
+    everything = finish_run(qtbot, window, window.actions["run-all"].trigger)
     assert everything.status == "done" and everything.computed() == []
 
 

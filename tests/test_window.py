@@ -20,7 +20,7 @@ def canvas_edges(scene: GraphScene) -> set[tuple[str, str]]:
 
 def test_canvas_holds_one_item_per_node_and_edge(open_window, qtbot):
     window = open_window(example_path("spaceflights"))
-    snapshot = window.scene.snapshot
+    snapshot = window.workspace.graph.snapshot
     assert set(window.scene.nodes) == {n.name for n in snapshot.nodes}
     assert canvas_edges(window.scene) == set(snapshot.edges())
     assert len(window.scene.nodes) == 24 and len(window.scene.edges) == 38
@@ -30,8 +30,8 @@ def test_canvas_holds_one_item_per_node_and_edge(open_window, qtbot):
         "data_science",
         "reporting",
     }
-    assert "24 nodes · 38 edges" in window.graph_label.text()
-    qtbot.waitUntil(lambda: "Kernel idle" in window.kernel_label.text(), timeout=5_000)
+    assert "24 nodes · 38 edges" in window.status.graph_label.text()
+    qtbot.waitUntil(lambda: "Kernel idle" in window.status.kernel_label.text(), timeout=5_000)
     for name, item in window.scene.nodes.items():
         assert item.isVisible() and item.boundingRect().width() > 0, name
 
@@ -97,12 +97,12 @@ def test_search_centres_matches_and_enter_cycles(open_window, qtbot):
 
 def test_config_editor_rebuilds_the_graph(open_window, qtbot):
     window = open_window(example_path("decorators"))
-    scaled = window.scene.snapshot.node("revenue_scaled")
+    scaled = window.workspace.graph.snapshot.node("revenue_scaled")
     assert "z-score" in scaled.doc
     with qtbot.waitSignal(window.controller.graph_shown, timeout=30_000):
         window.controller.set_config_overrides({"scaling": "minmax"})
-    assert "squeezed" in window.scene.snapshot.node("revenue_scaled").doc
-    assert window.scene.snapshot.config == {"scaling": "minmax"}
+    assert "squeezed" in window.workspace.graph.snapshot.node("revenue_scaled").doc
+    assert window.workspace.graph.snapshot.config == {"scaling": "minmax"}
 
 
 def test_dataflow_selector_switches_between_driver_scripts(open_window, qtbot, tmp_path):

@@ -19,11 +19,11 @@ from typing import Any
 
 from studio.core.driver_names import name_drivers
 from studio.core.module_reader import DRIVER_CLASSES, ModuleFacts, is_main_guard, qualified_name
+from studio.core.script_modules import ModuleChoice, ModuleLists
 from studio.core.script_scopes import Binding, ScriptScopes, calls_in
 from studio.core.script_values import (
     ConfigChoice,
     DictReading,
-    ModuleChoice,
     NotLiteralError,
     RunTime,
     ScriptValues,
@@ -104,6 +104,7 @@ class _Reader:
         self.facts = facts
         self.scopes = ScriptScopes(facts.tree)
         self.values = ScriptValues(self.scopes, facts.bindings, self_module)
+        self.modules = ModuleLists(self.values)
 
     def read(self) -> list[DriverFacts]:
         by_node: dict[ast.Call, list[DriverFacts]] = {}
@@ -295,7 +296,7 @@ class _Reader:
             )
 
     def _add_modules(self, driver: DriverFacts, exprs: list[ast.expr]) -> None:
-        reading = self.values.read_modules(exprs)
+        reading = self.modules.read(exprs)
         for item in reading.items:
             driver.modules.append(item)  # type: ignore[arg-type]  # choices are expanded later
         for unknown in reading.unknown:

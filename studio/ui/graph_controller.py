@@ -1,110 +1,101 @@
-"""Keeps the canvas in step with the project: load through the kernel, lay out, draw.
+"""From the project's choices to a graph on the canvas: load in the kernel, then lay out.
 
-The controller owns the flow from "something changed" to "the canvas
-shows it": file saves and user choices ask for a load; loads go to the
-kernel one at a time (a change during a load is remembered and loaded
-next); a snapshot that needs a new drawing goes to the layout worker;
-the result is applied to the scene in place. A graph that fails to load
-never replaces the last good one.
+The controller asks the kernel's agent to load the chosen dataflow (one
+load at a time; saves during a load make one more load follow it), puts
+the reply into the workspace (the project model learns the dataflows, the
+graph model takes the snapshot) and, when the graph model says the
+display changed, lays it out on a worker thread and has the scene draw
+it. It keeps no graph of its own.
 
-What is drawn is the display graph: the snapshot with the modules the
-user collapsed folded into boxes and, when the user focuses on some
-nodes, only their lineage. Both choices survive reloads.
+    save -> watcher -> reload() -> kernel `load` -> graph.accept(snapshot)
+         -> graph.display_changed -> (next turn) layout -> scene.show_graph
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core import protocol
-from studio.core.display_graph import (
-    DisplayGraph,
-    Focus,
-    collapsible_modules,
-    default_collapsed,
-    derive_display,
-    drawing_key,
-)
-from studio.core.graph_document import GraphDocument, Outcome
+from studio.core.display_graph import DisplayGraph, drawing_key
 from studio.core.layout import Direction, LayoutResult
+from studio.core.model import Workspace
+from studio.core.model.graph_model import DisplayChange, DisplayUpdate
 from studio.core.notices import Notice, NoticeKind, load_failed
 from studio.core.project import Dataflow
 from studio.core.protocol import ErrorCode
-from studio.core.snapshot import GraphSnapshot
+from studio.core.snapshot import GraphSnapshot, LoadError
 from studio.ui.canvas.layout_runner import LayoutRunner
 from studio.ui.canvas.scene import GraphScene
 from studio.ui.file_watcher import FolderWatcher
 from studio.ui.kernel.session import KernelSession, Reply
 
+_BUSY_LAYOUT_ABOVE = 300
+"""Boxes above which the status bar says a layout is being made."""
+
+
+@dataclass(frozen=True, slots=True)
+class _LayoutJob:
+    display: DisplayGraph
+    first: bool
+    anchor: str | None
+
 
 class GraphController(QObject):
-    project_loaded = Signal(dict)
-    """A load finished: the project summary (dataflows, problems, chosen dataflow)."""
     graph_shown = Signal(object, bool)
     """The canvas shows a new snapshot: (snapshot, first drawing of this graph)."""
-    banner = Signal(object)
-    """A `Notice`: something the user must know."""
-    banner_cleared = Signal()
+    notice = Signal(object)
+    """A `Notice` for the message bar."""
+    notice_cleared = Signal()
+    """The cause of the last error notice is gone (a good load)."""
     busy_changed = Signal(bool, str)
     """Loading or laying out: (busy, what)."""
     load_finished = Signal(bool)
     """A load reply was handled (True when it produced a graph)."""
     load_requested = Signal()
     """A load was sent to the current kernel: requests sent after it see its graph."""
-    display_changed = Signal()
-    """Collapsed modules or focus changed (the drawing follows once laid out)."""
 
     def __init__(
         self,
         session: KernelSession,
+        workspace: Workspace,
         scene: GraphScene,
         anchor: Callable[[], str | None],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = session
+        self.workspace = workspace
+        self.project = workspace.project
+        self.graph = workspace.graph
         self.scene = scene
         self.anchor = anchor
-        self.document = GraphDocument()
         self.watcher = FolderWatcher(self)
         self.layouts = LayoutRunner(self)
-        self.root: Path | None = None
-        self.dataflow: str | None = None
-        self.dataflows: list[Dataflow] = []
-        self.config_overrides: dict[str, dict[str, Any]] = {}
-        self.direction = Direction.LEFT_RIGHT
-        self.engine = "auto"
         self.cache_dir: Path | None = None
-        self.problems: list[str] = []
         self.timings: dict[str, float] = {}
+        self.load_requested_on_kernel = False
         self._loading = False
         self._reload_pending = False
         self._in_flight: dict[str, Any] | None = None
         self._crashed_on_load = False
         self._folder_missing = False
-        self._pending_snapshot: GraphSnapshot | None = None
-        self._pending_display: DisplayGraph | None = None
-        self._pending_first = False
-        self._pending_anchor: str | None = None
-        self._pending_key: tuple[object, ...] | None = None
-        self._accepted_first = False
-        self._show_accepted_soon = QTimer(self)
-        self._show_accepted_soon.setSingleShot(True)
-        self._show_accepted_soon.setInterval(0)
-        self._show_accepted_soon.timeout.connect(self._show_accepted)
-        self.collapsed: set[str] = set()
-        self._known_modules: set[str] = set()
-        self.focus: Focus | None = None
-        self.display: DisplayGraph | None = None
-        self._drawn_key: tuple[object, ...] | None = None
+        self._error_shown = False
         self._change_started: float | None = None
-        self._error_banner = False
-        self.load_requested_on_kernel = False
+        self._job: _LayoutJob | None = None
+        """The drawing being laid out (the runner delivers only the newest)."""
+        self._update: DisplayUpdate | None = None
+        self._draw_soon = QTimer(self)
+        self._draw_soon.setSingleShot(True)
+        self._draw_soon.setInterval(0)
+        self._draw_soon.timeout.connect(self._draw)
+        self.graph.display_changed.connect(self._on_display_changed)
+        self.graph.load_failed.connect(self._on_load_failed)
         session.state_changed.connect(self._on_kernel_state)
         session.ready.connect(self._on_kernel_ready)
         session.died.connect(self._on_kernel_died)
@@ -114,52 +105,44 @@ class GraphController(QObject):
         self.layouts.finished.connect(self._on_layout)
         self.layouts.failed.connect(self._on_layout_failed)
 
-    # -- user actions -------------------------------------------------------
+    # -- the user's choices ---------------------------------------------------------
 
-    def open_project(
-        self,
-        root: Path,
-        dataflow: str | None = None,
-        overrides: dict[str, dict[str, Any]] | None = None,
-    ) -> None:
-        self.root = root.resolve()
-        self.dataflow = dataflow
-        self.config_overrides = dict(overrides or {})
-        self.dataflows = []
-        self.problems = []
-        self._forget_drawing()
+    def open_project(self, root: Path, state: dict[str, Any] | None = None) -> None:
+        """Another folder: the workspace forgets the last one, a kernel starts in this one."""
+        self.workspace.open(root.resolve(), state or {})
         self._folder_missing = False
         self._crashed_on_load = False
-        self._clear_banner()
-        self.watcher.watch(self.root)
-        self.session.start(self.root)
+        self._update = None
+        self._clear_error()
+        self.watcher.watch(self.project.root)
+        self.session.start(self.project.root)
 
     def choose_dataflow(self, name: str) -> None:
-        if name != self.dataflow:
-            self.dataflow = name
-            self._forget_drawing()
+        if self.project.choose(name):
+            self.graph.clear()
             self.reload()
 
     def set_config_overrides(self, overrides: dict[str, Any]) -> None:
-        if self.dataflow is not None:
-            self.config_overrides[self.dataflow] = dict(overrides)
-        self._forget_drawing()
+        self.project.set_overrides(overrides)
+        self.graph.clear()
         self.reload()
 
     def set_direction(self, direction: Direction) -> None:
-        if direction is not self.direction:
-            self.direction = direction
-            self.relayout(first=True)
+        self.graph.set_direction(direction)
+
+    def set_engine(self, engine: str) -> None:
+        self.graph.set_engine(engine)
 
     def current_dataflow(self) -> Dataflow | None:
-        for flow in self.dataflows:
-            if flow.name == self.dataflow:
-                return flow
-        return None
+        return self.project.current()
+
+    @property
+    def root(self) -> Path | None:
+        return self.project.root
 
     def reload(self) -> None:
         """Load the graph again (after a save, a new choice, a restart)."""
-        if self.root is None or self._folder_missing:
+        if self.project.root is None or self._folder_missing:
             return
         if self._loading:
             self._reload_pending = True
@@ -175,95 +158,17 @@ class GraphController(QObject):
 
     def _load_params(self) -> dict[str, Any]:
         return {
-            "root": str(self.root),
-            "dataflow": self.dataflow,
-            "config": self.config_overrides.get(self.dataflow or "", {}),
+            "root": str(self.project.root),
+            "dataflow": self.project.dataflow,
+            "config": self.project.overrides,
             "cache_dir": str(self.cache_dir) if self.cache_dir else None,
         }
-
-    def relayout(self, first: bool = False) -> None:
-        snapshot = self.document.snapshot
-        if snapshot is None:
-            return
-        self._request_layout(snapshot, self._derive(snapshot), first)
-
-    # -- what is shown --------------------------------------------------------
-
-    def modules(self) -> dict[str, int]:
-        """Modules that can be collapsed, with their node counts."""
-        snapshot = self.document.snapshot
-        return collapsible_modules(snapshot) if snapshot is not None else {}
-
-    def set_collapsed(self, modules: set[str], anchor: str | None = None) -> None:
-        """Show exactly `modules` collapsed; `anchor` (a node or module key) stays put."""
-        modules = modules & set(self.modules())
-        if modules != self.collapsed:
-            self.collapsed = modules
-            self._redisplay(anchor)
-
-    def collapse(self, module: str, anchor: str | None = None) -> None:
-        self.set_collapsed(self.collapsed | {module}, anchor)
-
-    def expand(self, module: str, anchor: str | None = None) -> None:
-        self.set_collapsed(self.collapsed - {module}, anchor)
-
-    def set_focus(self, focus: Focus | None, anchor: str | None = None) -> None:
-        if focus is not None and not focus.roots:
-            focus = None
-        if focus != self.focus:
-            self.focus = focus
-            self._redisplay(anchor)
-
-    def _derive(self, snapshot: GraphSnapshot) -> DisplayGraph:
-        return derive_display(snapshot, self.collapsed, self.focus)
-
-    def _redisplay(self, anchor: str | None) -> None:
-        self.display_changed.emit()
-        snapshot = self.document.snapshot
-        if snapshot is not None:
-            self._show(snapshot, first=False, anchor=anchor)
-
-    def _forget_drawing(self) -> None:
-        """A new folder, dataflow or configuration: the next graph is drawn afresh."""
-        self.document.reset()
-        self._show_accepted_soon.stop()
-        self._accepted_first = False
-        self.collapsed = set()
-        self._known_modules = set()
-        self.focus = None
-        self._drawn_key = None
-        self.display_changed.emit()
-
-    def _update_collapsed(self, snapshot: GraphSnapshot) -> None:
-        """Modules seen for the first time start collapsed when the graph is big."""
-        modules = set(collapsible_modules(snapshot))
-        new = modules - self._known_modules
-        if new:
-            self.collapsed |= default_collapsed(snapshot) & new
-        self.collapsed &= modules
-        self._known_modules |= modules
-        if self.focus is not None:
-            names = {n.name for n in snapshot.nodes}
-            roots = self.focus.roots & names
-            if roots != self.focus.roots:
-                self.focus = Focus(roots, self.focus.direction, self.focus.depth) if roots else None
-
-    def _show(self, snapshot: GraphSnapshot, first: bool, anchor: str | None = None) -> None:
-        display = self._derive(snapshot)
-        key = drawing_key(display)
-        if not first and key == self._drawn_key:
-            self.display = display
-            self.scene.update_graph_info(snapshot, display, self.document.changed)
-            self._mark_shown()
-            self.graph_shown.emit(snapshot, False)
-            return
-        self._request_layout(snapshot, display, first, anchor, key)
 
     def shutdown(self) -> None:
         self.watcher.stop()
         self.layouts.shutdown()
 
-    # -- kernel -------------------------------------------------------------
+    # -- the kernel -------------------------------------------------------------------
 
     def _on_kernel_state(self, state: str) -> None:
         if state in ("starting", "dead", "stopped"):
@@ -282,7 +187,7 @@ class GraphController(QObject):
                 "kernel is ready; fix the module and save, and the graph reloads."
             )
         elif not self.session.requests_lost_at_death:  # otherwise their callers report it
-            self.banner.emit(
+            self.notice.emit(
                 Notice(
                     NoticeKind.INFO,
                     f"The kernel stopped ({reason}). A new kernel was started and the graph "
@@ -304,97 +209,77 @@ class GraphController(QObject):
         sent = self._in_flight or {}
         self.timings["load"] = time.perf_counter() - self.timings.get("load_started", 0.0)
         project = reply.result["project"]
-        self.dataflows = [Dataflow.from_dict(d) for d in project["dataflows"]]
-        self.problems = list(project["problems"])
-        if self.dataflow is None:
-            self.dataflow = project.get("dataflow")
-        self.project_loaded.emit(project)
-        stale = sent.get("dataflow") is not None and sent != self._load_params()
-        if stale:
-            self.load_finished.emit(False)
+        self.project.set_discovered(
+            [Dataflow.from_dict(d) for d in project["dataflows"]],
+            project.get("dataflow"),
+            list(project["problems"]),
+        )
+        if sent.get("dataflow") is not None and sent != self._load_params():
+            self.load_finished.emit(False)  # the choice changed meanwhile: load again
             self.reload()
             return
-        self._apply_snapshot(GraphSnapshot.from_dict(reply.result["snapshot"]))
+        self._crashed_on_load = False
+        snapshot = GraphSnapshot.from_dict(reply.result["snapshot"])
+        if snapshot.ok:
+            self._clear_error()
+        self.graph.accept(snapshot)
+        self.load_finished.emit(snapshot.ok)
         self._continue_pending()
 
     def _continue_pending(self) -> None:
         if self._reload_pending:
             self.reload()
 
-    def _apply_snapshot(self, snapshot: GraphSnapshot) -> None:
-        self._crashed_on_load = False
-        update = self.document.accept(snapshot)
-        if update.outcome is Outcome.FAILED:
-            self._error_banner = True
-            self.banner.emit(load_failed(snapshot.errors, self.document.snapshot is not None))
-            self.load_finished.emit(False)
+    def _on_load_failed(self, errors: tuple[LoadError, ...], graph_kept: bool) -> None:
+        self._error_shown = True
+        self.notice.emit(load_failed(errors, graph_kept))
+
+    # -- drawing ------------------------------------------------------------------------
+
+    def _on_display_changed(self, update: DisplayUpdate) -> None:
+        """Drawn in a turn of its own: taking a big reply in is a lot of work already."""
+        pending = self._update
+        if pending is not None and pending.change in (DisplayChange.FIRST, DisplayChange.RELAYOUT):
+            update = DisplayUpdate(pending.change, update.anchor or pending.anchor)
+        self._update = update
+        self._draw_soon.start()
+
+    def _draw(self) -> None:
+        update, self._update = self._update, None
+        display, snapshot = self.graph.display, self.graph.snapshot
+        if update is None or display is None or snapshot is None:
             return
-        self._clear_banner()
-        first = update.outcome is Outcome.FIRST
-        before = (set(self.collapsed), self.focus)
-        self._update_collapsed(snapshot)
-        if before != (self.collapsed, self.focus):
-            self.display_changed.emit()
-        self._accepted_first = self._accepted_first or first
-        self._show_accepted_soon.start()  # a turn of its own: a big reply is a lot of work
-        self.load_finished.emit(True)
-
-    def _show_accepted(self) -> None:
-        first, self._accepted_first = self._accepted_first, False
-        snapshot = self.document.snapshot
-        if snapshot is not None:
-            self._show(snapshot, first)
-
-    def _show_error(self, text: str, location: tuple[str, int] | None = None) -> None:
-        """An error banner that the next good load clears."""
-        self._error_banner = True
-        self.banner.emit(Notice(NoticeKind.ERROR, text, location))
-
-    def _clear_banner(self) -> None:
-        if self._error_banner:
-            self._error_banner = False
-            self.banner_cleared.emit()
-
-    # -- layout -------------------------------------------------------------
-
-    def _request_layout(
-        self,
-        snapshot: GraphSnapshot,
-        display: DisplayGraph,
-        first: bool,
-        anchor: str | None = None,
-        key: tuple[object, ...] | None = None,
-    ) -> None:
-        self._pending_snapshot = snapshot
-        self._pending_display = display
-        self._pending_key = key if key is not None else drawing_key(display)
-        self._pending_first = first or self._pending_first
-        self._pending_anchor = anchor
+        first = update.change in (DisplayChange.FIRST, DisplayChange.RELAYOUT)
+        drawn = self.scene.drawn
+        if not first and drawn is not None and drawing_key(display) == drawing_key(drawn):
+            self.scene.update_details(display)
+            self._mark_shown()
+            self.graph_shown.emit(snapshot, False)
+            return
         boxes = len(display.nodes) + len(display.modules)
-        if boxes > 300:
+        if boxes > _BUSY_LAYOUT_ABOVE:
             self.busy_changed.emit(True, f"Laying out {boxes:,} boxes…")
         self.timings["layout_started"] = time.perf_counter()
-        self.layouts.request(self.scene.layout_request(display, self.direction), self.engine)
+        request = self.scene.layout_request(display, self.graph.direction)
+        # Before the request: a layout found in the cache can be delivered at once.
+        self._job = _LayoutJob(display, first, update.anchor)
+        self.layouts.request(request, self.graph.engine)
 
     def _on_layout(self, _ticket: int, result: LayoutResult) -> None:
-        snapshot, display = self._pending_snapshot, self._pending_display
-        if snapshot is None or display is None:
+        job, self._job = self._job, None
+        snapshot = self.graph.snapshot
+        if job is None or snapshot is None:
             return
-        first, self._pending_first = self._pending_first, False
         self.busy_changed.emit(False, "")
         self.timings["layout"] = result.seconds
         self.timings["layout_engine"] = result.engine  # type: ignore[assignment]
-        anchor = None if first else (self._pending_anchor or self.anchor())
-        self._pending_anchor = None
-        self.display = display
-        self._drawn_key = self._pending_key
-        self.scene.show_graph(
-            snapshot, display, result, self.document.changed, anchor, animate=not first
-        )
+        anchor = None if job.first else (job.anchor or self.anchor())
+        self.scene.show_graph(job.display, result, anchor, animate=not job.first)
         self._mark_shown()
-        self.graph_shown.emit(snapshot, first)
+        self.graph_shown.emit(snapshot, job.first)
 
     def _on_layout_failed(self, _ticket: int, error: str) -> None:
+        self._job = None
         self.busy_changed.emit(False, "")
         last_line = error.strip().splitlines()[-1] if error.strip() else "unknown error"
         self._show_error(f"Laying out the graph failed: {last_line}")
@@ -404,7 +289,19 @@ class GraphController(QObject):
             self.timings["save_to_canvas"] = time.perf_counter() - self._change_started
             self._change_started = None
 
-    # -- files --------------------------------------------------------------
+    # -- notices ------------------------------------------------------------------------
+
+    def _show_error(self, text: str) -> None:
+        """An error notice that the next good load clears."""
+        self._error_shown = True
+        self.notice.emit(Notice(NoticeKind.ERROR, text))
+
+    def _clear_error(self) -> None:
+        if self._error_shown:
+            self._error_shown = False
+            self.notice_cleared.emit()
+
+    # -- files ----------------------------------------------------------------------
 
     def _on_files_changed(self, _paths: list[str]) -> None:
         if self._change_started is None:
@@ -421,5 +318,5 @@ class GraphController(QObject):
 
     def _on_folder_back(self, _root: str) -> None:
         self._folder_missing = False
-        self._clear_banner()
+        self._clear_error()
         self.reload()

@@ -1,34 +1,27 @@
 """Finding one's way around a big graph: collapsed modules, focus, the minimap, search.
 
 The choices themselves (which modules are collapsed, what the view is
-focused on) live in the graph controller, which derives the drawing from
+focused on) live in the graph model, which derives the drawing from
 them; this object turns keys, menus and clicks into those choices and
 keeps the focus bar, the minimap and the search field in step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QLineEdit, QMenu
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QLineEdit
 
 from studio.core.display_graph import Focus, FocusDirection, module_key, module_of_key
+from studio.core.model import Workspace
 from studio.core.search import match_names
 from studio.core.snapshot import GraphSnapshot
-from studio.ui.canvas.focus_bar import DEPTHS, FocusBar
+from studio.ui.actions import ActionRegistry
+from studio.ui.canvas.focus_bar import FocusBar
 from studio.ui.canvas.minimap import Minimap
 from studio.ui.canvas.scene import GraphScene
 from studio.ui.canvas.view import GraphView
 from studio.ui.graph_controller import GraphController
 from studio.ui.theme import Theme
-
-_DIRECTION_KEYS = {
-    FocusDirection.UPSTREAM: ("Show Only &Upstream", "U"),
-    FocusDirection.DOWNSTREAM: ("Show Only &Downstream", "D"),
-    FocusDirection.BOTH: ("Show Only &Lineage", "L"),
-}
 
 
 class CanvasNavigation(QObject):
@@ -40,6 +33,7 @@ class CanvasNavigation(QObject):
     def __init__(
         self,
         view: GraphView,
+        workspace: Workspace,
         controller: GraphController,
         search_field: QLineEdit,
         search_count: QLabel,
@@ -49,7 +43,8 @@ class CanvasNavigation(QObject):
         super().__init__(parent)
         self.view = view
         self.scene: GraphScene = view.graph_scene()
-        self.controller = controller
+        self.graph = workspace.graph
+        self.selection = workspace.selection
         self.search_field = search_field
         self.search_count = search_count
         self.focus_bar = FocusBar(theme, view)
@@ -59,83 +54,36 @@ class CanvasNavigation(QObject):
         self.search_matches: list[str] = []
         self.search_index = -1
         self._pending_go_to: str | None = None
-        self._build_actions()
+        self.actions: ActionRegistry | None = None
         self.focus_bar.direction_chosen.connect(self.focus_direction)
         self.focus_bar.depth_chosen.connect(self.set_depth)
         self.focus_bar.cleared.connect(self.show_whole_graph)
-        self.controller.graph_shown.connect(self._on_graph_shown)
-        self.controller.display_changed.connect(self._update_focus_bar)
+        controller.graph_shown.connect(self._on_graph_shown)
+        self.graph.display_changed.connect(lambda _update: self._update_focus_bar())
+        self.graph.cleared.connect(self._update_focus_bar)
         self.scene.module_activated.connect(self.expand_module)
         self.scene.filled.connect(self.minimap.refresh)
         self.search_field.textChanged.connect(self._on_search_text)
         self.search_field.returnPressed.connect(self.next_match)
 
-    # -- actions --------------------------------------------------------------
+    def bind(self, actions: ActionRegistry) -> None:
+        """The registry holding the depth and minimap actions, whose check marks follow."""
+        self.actions = actions
 
-    def _action(self, text: str, key: str, slot: Callable[[], object], tip: str = "") -> QAction:
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(key))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        action.triggered.connect(lambda _=False: slot())
-        if tip:
-            action.setToolTip(tip)
-        self.view.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        self.toggle_module_action = self._action(
-            "&Collapse or Expand Module", "C", self.toggle_selected_modules
-        )
-        self.collapse_all_action = self._action(
-            "Collapse &All Modules", "Shift+C", self.collapse_all
-        )
-        self.expand_all_action = self._action("&Expand All Modules", "Shift+E", self.expand_all)
-        self.focus_actions = {
-            direction: self._action(text, key, lambda d=direction: self.focus_direction(d))
-            for direction, (text, key) in _DIRECTION_KEYS.items()
-        }
-        self.depth_actions = [
-            self._action(
-                f"Depth {'All' if d is None else d}",
-                "0" if d is None else str(d),
-                lambda d=d: self.set_depth(d),
-            )
-            for d in DEPTHS
-        ]
-        for action, depth in zip(self.depth_actions, DEPTHS, strict=True):
-            action.setCheckable(True)
-            action.setChecked(depth == self.depth)
-        self.show_all_action = self._action("Show &Whole Graph", "W", self.show_whole_graph)
-        self.minimap_action = self._action("Show &Minimap", "M", self._toggle_minimap)
-        self.minimap_action.setCheckable(True)
-        self.minimap_action.setChecked(True)
-
-    def fill_menu(self, menu: QMenu) -> None:
-        menu.addAction(self.toggle_module_action)
-        menu.addAction(self.collapse_all_action)
-        menu.addAction(self.expand_all_action)
-        menu.addSeparator()
-        for action in self.focus_actions.values():
-            menu.addAction(action)
-        depth = menu.addMenu("Focus &Depth")
-        for action in self.depth_actions:
-            depth.addAction(action)
-        menu.addAction(self.show_all_action)
-        menu.addSeparator()
-        menu.addAction(self.minimap_action)
+    def toggle_minimap(self) -> None:
+        enabled = self.actions["minimap"].isChecked() if self.actions else True
+        self.minimap.set_enabled(enabled)
 
     # -- modules --------------------------------------------------------------
 
     def toggle_selected_modules(self) -> None:
         """Expand the selected module boxes, or collapse the modules of the selected nodes."""
-        keys = self.scene.selected_keys()
+        keys = list(self.selection.keys)
         boxes = [m for m in (module_of_key(k) for k in keys) if m is not None]
         if boxes:
-            self.controller.set_collapsed(
-                self.controller.collapsed - set(boxes), anchor=module_key(boxes[0])
-            )
+            self.graph.set_collapsed(self.graph.collapsed - set(boxes), anchor=module_key(boxes[0]))
             return
-        snapshot = self.scene.snapshot
+        snapshot = self.graph.snapshot
         modules = set()
         if snapshot is not None:
             by_name = {n.name: n for n in snapshot.nodes}
@@ -147,43 +95,39 @@ class CanvasNavigation(QObject):
         if not modules:
             self.message.emit("Select a node of the module to collapse, or a module box.")
             return
-        self.controller.set_collapsed(
-            self.controller.collapsed | {m for m in modules if m}, anchor=keys[0]
-        )
+        self.graph.set_collapsed(self.graph.collapsed | {m for m in modules if m}, anchor=keys[0])
 
     def expand_module(self, module: str) -> None:
-        self.controller.expand(module, anchor=module_key(module))
+        self.graph.expand(module, anchor=module_key(module))
 
     def collapse_all(self) -> None:
-        selected = self.scene.selected_keys()
-        self.controller.set_collapsed(
-            set(self.controller.modules()), anchor=selected[0] if selected else None
-        )
+        selected = self.selection.keys
+        self.graph.set_collapsed(self.graph.modules(), anchor=selected[0] if selected else None)
 
     def expand_all(self) -> None:
-        selected = self.scene.selected_keys()
-        self.controller.set_collapsed(set(), anchor=selected[0] if selected else None)
+        selected = self.selection.keys
+        self.graph.set_collapsed(set(), anchor=selected[0] if selected else None)
 
     # -- focus ----------------------------------------------------------------
 
     def focus_direction(self, direction: FocusDirection) -> None:
         """Show only the lineage of the selection (or of the current focus) that way."""
-        roots = frozenset(self.scene.selected_names())
-        if not roots and self.controller.focus is not None:
-            roots = self.controller.focus.roots
+        roots = frozenset(self.selection.names())
+        if not roots and self.graph.focus is not None:
+            roots = self.graph.focus.roots
         if not roots:
             self.message.emit("Select the nodes to focus on first.")
             return
-        anchor = self.scene.selected_keys()[:1] or sorted(roots)[:1]
-        self.controller.set_focus(Focus(roots, direction, self.depth), anchor=anchor[0])
+        anchor = list(self.selection.keys[:1]) or sorted(roots)[:1]
+        self.graph.set_focus(Focus(roots, direction, self.depth), anchor=anchor[0])
 
     def set_depth(self, depth: int | None) -> None:
         self.depth = depth
-        for action, d in zip(self.depth_actions, DEPTHS, strict=True):
-            action.setChecked(d == depth)
-        focus = self.controller.focus
+        if self.actions is not None:
+            self.actions[f"depth-{'all' if depth is None else depth}"].setChecked(True)
+        focus = self.graph.focus
         if focus is not None:
-            self.controller.set_focus(
+            self.graph.set_focus(
                 Focus(focus.roots, focus.direction, depth), anchor=self._focus_anchor()
             )
         else:
@@ -194,48 +138,48 @@ class CanvasNavigation(QObject):
 
     def show_whole_graph(self) -> bool:
         """Leave the focus; False when there was none."""
-        if self.controller.focus is None:
+        if self.graph.focus is None:
             return False
-        self.controller.set_focus(None, anchor=self._focus_anchor())
+        self.graph.set_focus(None, anchor=self._focus_anchor())
         return True
 
     def _focus_anchor(self) -> str | None:
-        selected = self.scene.selected_keys()
+        selected = self.selection.keys
         if selected:
             return selected[0]
-        focus = self.controller.focus
+        focus = self.graph.focus
         return sorted(focus.roots)[0] if focus and focus.roots else None
 
     def _update_focus_bar(self) -> None:
-        display = self.controller.display
+        display = self.graph.display
         hidden = display.hidden if display is not None else 0
-        self.focus_bar.show_focus(self.controller.focus, hidden)
+        self.focus_bar.show_focus(self.graph.focus, hidden)
         self.place_overlays()
 
     # -- going to a node --------------------------------------------------------
 
     def go_to_node(self, name: str) -> None:
         """Select `name` and bring it into view, opening its module or the focus if needed."""
-        display = self.controller.display
+        display = self.graph.display
         if display is None:
             return
         key = display.key_of(name)
         if key is None:
-            if self.controller.focus is not None and self._in_graph(name):
+            if self.graph.focus is not None and self._in_graph(name):
                 self._pending_go_to = name
-                self.controller.set_focus(None)
+                self.graph.set_focus(None)
             return
         module = module_of_key(key)
         if module is not None:
             self._pending_go_to = name
-            self.controller.expand(module, anchor=key)
+            self.graph.expand(module, anchor=key)
             return
-        self.scene.select_nodes([name])
+        self.selection.select_nodes([name])
         self.view.centre_on_node(name)
         self.went_to_node.emit(name)
 
     def _in_graph(self, name: str) -> bool:
-        snapshot = self.scene.snapshot
+        snapshot = self.graph.snapshot
         return snapshot is not None and any(n.name == name for n in snapshot.nodes)
 
     def _on_graph_shown(self, snapshot: GraphSnapshot, first: bool) -> None:
@@ -254,11 +198,11 @@ class CanvasNavigation(QObject):
         self.search_field.selectAll()
 
     def _on_search_text(self, text: str, move: bool = True) -> None:
-        snapshot = self.scene.snapshot
+        snapshot = self.graph.snapshot
         names = [n.name for n in snapshot.nodes] if snapshot is not None else []
         self.search_matches = match_names(names, text)
         self.search_index = 0 if self.search_matches else -1
-        self.scene.set_search_hits(self.search_matches)
+        self.selection.set_search_hits(self.search_matches)
         self._show_count()
         if move and self.search_matches:
             self.view.centre_on_node(self.search_matches[0])
@@ -272,7 +216,7 @@ class CanvasNavigation(QObject):
         if not self.search_matches:
             return
         current = self.search_matches[self.search_index]
-        display = self.controller.display
+        display = self.graph.display
         revealed = display is not None and display.key_of(current) == current
         if revealed:
             self.search_index = (self.search_index + 1) % len(self.search_matches)
@@ -289,9 +233,6 @@ class CanvasNavigation(QObject):
         self.search_field.clear()
 
     # -- overlays -------------------------------------------------------------
-
-    def _toggle_minimap(self) -> None:
-        self.minimap.set_enabled(self.minimap_action.isChecked())
 
     def place_overlays(self) -> None:
         viewport = self.view.viewport()

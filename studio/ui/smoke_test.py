@@ -72,16 +72,16 @@ def _run(path: Path | None, node: str | None, timeout: float, interpreter: Path 
         if interpreter is not None and window.session.interpreter != interpreter:
             finish(1, f"the kernel did not start in {interpreter}: {window.banner.text()}")
             return
-        names = [n.name for n in window.scene.snapshot.nodes if not n.is_external_input]
+        names = [n.name for n in window.workspace.graph.snapshot.nodes if not n.is_external_input]
         target = node or (DEFAULT_NODE if DEFAULT_NODE in names else names[-1])
         if target not in names:
             finish(1, f"no node named {target!r} in the graph")
             return
-        window.runs.running_changed.connect(lambda running: running or ran(target))
+        window.workspace.runs.running_changed.connect(lambda running: running or ran(target))
         window.runs.run([target])
 
     def ran(target: str) -> None:
-        record = window.runs.records[-1]
+        record = window.workspace.runs.records[-1]
         if record.status is not RunStatus.DONE:
             finish(1, f"running {target} failed: {record.message}")
             return
@@ -109,8 +109,8 @@ def _run(path: Path | None, node: str | None, timeout: float, interpreter: Path 
         check = window.last_interpreter_check
         if interpreter is not None and check is not None and not check.ok:
             finish(1, check.describe())
-        elif not ok and window.controller.document.errors:
-            finish(1, f"the graph did not load: {window.controller.document.errors[0]}")
+        elif not ok and window.workspace.graph.errors:
+            finish(1, f"the graph did not load: {window.workspace.graph.errors[0]}")
 
     window.controller.graph_shown.connect(graph_shown)
     window.controller.load_finished.connect(load_problem)

@@ -63,7 +63,7 @@ def test_each_driver_is_a_dataflow_and_run_time_config_stays_visible(open_window
     with qtbot.waitSignal(window.controller.graph_shown, timeout=60_000):
         editor.apply()
     assert "size" in window.scene.nodes
-    assert window.scene.snapshot.config == {"load": "big", "size": 3}
+    assert window.workspace.graph.snapshot.config == {"load": "big", "size": 3}
 
 
 def test_the_banner_lists_every_error_with_what_to_install(open_window, qtbot, tmp_path):

@@ -109,7 +109,7 @@ class GraphView(QGraphicsView):
     def centre_on_node(self, name: str, animate: bool = True) -> None:
         """Bring a node (or the collapsed module holding it) to the middle of the view."""
         scene = self.graph_scene()
-        key = scene.display.key_of(name) if scene.display else None
+        key = scene.drawn.key_of(name) if scene.drawn else None
         target = scene.key_centre(key or name)
         if target is None:
             return
@@ -171,14 +171,9 @@ class GraphView(QGraphicsView):
         if key is None:
             super().contextMenuEvent(event)
             return
-        if key not in scene.selected_keys():
-            if module_of_key(key) is not None:
-                scene.clearSelection()
-                box = scene.modules.get(module_of_key(key) or "")
-                if box is not None:
-                    box.setSelected(True)
-            else:
-                scene.select_nodes([key])
+        selection = scene.workspace.selection
+        if key not in selection.keys:
+            selection.set_keys([key])
         module = module_of_key(key)
         if module is not None:
             self.module_menu_requested.emit(module, event.globalPos())

@@ -13,8 +13,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from studio.core.emphasis import Emphasis
 from studio.core.layout import EdgeRoute
-from studio.ui.canvas.items.node_item import Emphasis
 from studio.ui.theme import Theme
 
 _ARROW = 7.0

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import enum
-
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from studio.core.emphasis import Emphasis
 from studio.core.run_state import NodeRun, NodeState
 from studio.core.snapshot import NodeInfo
 from studio.ui.theme import Theme
@@ -35,16 +34,6 @@ def type_font() -> QFont:
     font = QFont()
     font.setPointSizeF(8.0)
     return font
-
-
-class Emphasis(enum.Enum):
-    """How a node stands relative to the current selection."""
-
-    NORMAL = 0
-    SELECTED = 1
-    UPSTREAM = 2
-    DOWNSTREAM = 3
-    DIMMED = 4
 
 
 def node_size(info: NodeInfo, name_metrics: QFontMetricsF, type_metrics: QFontMetricsF) -> QSizeF:

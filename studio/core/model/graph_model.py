@@ -1,0 +1,189 @@
+"""The graph on screen: the last good snapshot, what changed, and how it is displayed.
+
+The display choice (collapsed modules, focus, direction, layout engine)
+belongs to the graph the user is looking at: a new folder, dataflow or
+config resets it; a save keeps it. The display graph itself is derived
+from the snapshot and the choice, on demand, and cached until either
+changes.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from studio.core.display_graph import (
+    DisplayGraph,
+    Focus,
+    collapsible_modules,
+    default_collapsed,
+    derive_display,
+)
+from studio.core.graph_document import GraphDocument, Outcome, Update
+from studio.core.layout import Direction
+from studio.core.lineage import GraphIndex
+from studio.core.model.events import Event
+from studio.core.snapshot import GraphSnapshot, LoadError
+
+
+class DisplayChange(enum.Enum):
+    """Why the display graph changed, which tells the canvas how to draw it."""
+
+    FIRST = "first"
+    """A graph seen for the first time (new folder, dataflow or config): fit it."""
+    REDRAW = "redraw"
+    """A save, or collapsed/focus changed: keep the view steady (the drawing may even be
+    the same, with new details: then no layout is needed)."""
+    RELAYOUT = "relayout"
+    """Same graph, another direction or engine: lay it out again and fit it."""
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayUpdate:
+    change: DisplayChange
+    anchor: str | None = None
+    """The node or module key to keep still on screen, when the user's action names one."""
+
+
+class GraphModel:
+    """Owner of the shown graph and the display choice; announces every change."""
+
+    def __init__(self) -> None:
+        self.document = GraphDocument()
+        self.collapsed: frozenset[str] = frozenset()
+        self.focus: Focus | None = None
+        self.direction = Direction.LEFT_RIGHT
+        self.engine = "auto"
+        self._known_modules: set[str] = set()
+        self._display: DisplayGraph | None = None
+        self._index: GraphIndex | None = None
+        self.display_changed = Event()
+        """(DisplayUpdate): what the canvas draws changed."""
+        self.load_failed = Event()
+        """(errors, graph_kept): a load failed; the last good graph (if any) stays."""
+        self.cleared = Event()
+        """The graph was forgotten (another folder, dataflow or config)."""
+
+    # -- reading ------------------------------------------------------------------
+
+    @property
+    def snapshot(self) -> GraphSnapshot | None:
+        return self.document.snapshot
+
+    @property
+    def changed(self) -> set[str]:
+        """Nodes whose code changed since the graph was first shown."""
+        return self.document.changed
+
+    @property
+    def errors(self) -> tuple[LoadError, ...]:
+        return self.document.errors
+
+    @property
+    def display(self) -> DisplayGraph | None:
+        if self._display is None and self.snapshot is not None:
+            self._display = derive_display(self.snapshot, self.collapsed, self.focus)
+        return self._display
+
+    @property
+    def index(self) -> GraphIndex | None:
+        """Upstream and downstream lookups of the snapshot, built when first asked for."""
+        if self._index is None and self.snapshot is not None:
+            self._index = GraphIndex(self.snapshot)
+        return self._index
+
+    def modules(self) -> dict[str, int]:
+        """Modules that can be collapsed, with their node counts."""
+        snapshot = self.snapshot
+        return collapsible_modules(snapshot) if snapshot is not None else {}
+
+    # -- loads ----------------------------------------------------------------------
+
+    def clear(self) -> None:
+        """Forget the graph and the display choice but the direction and engine."""
+        self.document.reset()
+        self.collapsed = frozenset()
+        self.focus = None
+        self._known_modules = set()
+        self._invalidate(index=True)
+        self.cleared.emit()
+
+    def accept(self, snapshot: GraphSnapshot) -> Update:
+        """A load's snapshot: failed (the last good graph stays), same drawing, or new."""
+        had_graph = self.document.snapshot is not None
+        update = self.document.accept(snapshot)
+        if update.outcome is Outcome.FAILED:
+            self.load_failed.emit(snapshot.errors, had_graph)
+            return update
+        self._index = None
+        self._follow_modules(snapshot)
+        self._invalidate()
+        first = update.outcome is Outcome.FIRST
+        self._announce(DisplayUpdate(DisplayChange.FIRST if first else DisplayChange.REDRAW))
+        return update
+
+    def _follow_modules(self, snapshot: GraphSnapshot) -> None:
+        """Modules seen for the first time start collapsed when the graph is big; gone
+        modules and focus roots are dropped."""
+        modules = set(collapsible_modules(snapshot))
+        new = modules - self._known_modules
+        collapsed = set(self.collapsed)
+        if new:
+            collapsed |= default_collapsed(snapshot) & new
+        self.collapsed = frozenset(collapsed & modules)
+        self._known_modules |= modules
+        if self.focus is not None:
+            names = {n.name for n in snapshot.nodes}
+            roots = self.focus.roots & names
+            if roots != self.focus.roots:
+                self.focus = Focus(roots, self.focus.direction, self.focus.depth) if roots else None
+
+    # -- the display choice -------------------------------------------------------------
+
+    def set_collapsed(self, modules: Iterable[str], anchor: str | None = None) -> None:
+        """Show exactly `modules` collapsed; `anchor` (a node or module key) stays put."""
+        chosen = frozenset(modules) & set(self.modules())
+        if chosen != self.collapsed:
+            self.collapsed = chosen
+            self._invalidate()
+            self._announce(DisplayUpdate(DisplayChange.REDRAW, anchor))
+
+    def collapse(self, module: str, anchor: str | None = None) -> None:
+        self.set_collapsed(self.collapsed | {module}, anchor)
+
+    def expand(self, module: str, anchor: str | None = None) -> None:
+        self.set_collapsed(self.collapsed - {module}, anchor)
+
+    def set_focus(self, focus: Focus | None, anchor: str | None = None) -> None:
+        if focus is not None and not focus.roots:
+            focus = None
+        if focus != self.focus:
+            self.focus = focus
+            self._invalidate()
+            self._announce(DisplayUpdate(DisplayChange.REDRAW, anchor))
+
+    def set_direction(self, direction: Direction) -> None:
+        if direction is not self.direction:
+            self.direction = direction
+            self._announce(DisplayUpdate(DisplayChange.RELAYOUT))
+
+    def relayout(self) -> None:
+        """Lay the same graph out again (and fit it)."""
+        self._announce(DisplayUpdate(DisplayChange.RELAYOUT))
+
+    def set_engine(self, engine: str) -> None:
+        if engine != self.engine:
+            self.engine = engine
+            self._announce(DisplayUpdate(DisplayChange.RELAYOUT))
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _invalidate(self, index: bool = False) -> None:
+        self._display = None
+        if index:
+            self._index = None
+
+    def _announce(self, update: DisplayUpdate) -> None:
+        if self.snapshot is not None:
+            self.display_changed.emit(update)

@@ -1,0 +1,108 @@
+"""Runs: each node's run state on the canvas, and the run log of the open project.
+
+The run controller feeds it what the kernel reports; the canvas badges,
+the run log, the results panel and the status bar listen. Every change
+names the nodes it touched, so a badge repaints only when its node's
+state changed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+
+from studio.core.model.events import Event
+from studio.core.run_log import RunRecord
+from studio.core.run_state import NodeRun, NodeState, RunState
+
+
+class RunsModel:
+    def __init__(self) -> None:
+        self.state = RunState()
+        self.records: list[RunRecord] = []
+        self.current: RunRecord | None = None
+        self.finished_at: dict[str, datetime.datetime] = {}
+        self.states_changed = Event()
+        """(names or None for every node): their run state changed."""
+        self.record_added = Event()
+        """(RunRecord): a run started."""
+        self.record_updated = Event()
+        """(RunRecord): a run made progress, printed, or ended."""
+        self.running_changed = Event()
+        """(bool): a run started or the last one ended."""
+        self.cleared = Event()
+        """The run log was emptied (another project was opened)."""
+
+    @property
+    def running(self) -> bool:
+        return self.current is not None
+
+    def node(self, name: str) -> NodeRun:
+        return self.state.get(name)
+
+    # -- runs ------------------------------------------------------------------
+
+    def start(self, record: RunRecord) -> None:
+        self.records.append(record)
+        self.current = record
+        self.record_added.emit(record)
+        self.running_changed.emit(True)
+
+    def planned(self, names: list[str]) -> None:
+        assert self.current is not None
+        self.current.planned = list(names)
+        self._changed(self.state.run_started(names))
+
+    def node_started(self, name: str) -> None:
+        self.state.node_started(name)
+        self._changed({name})
+
+    def node_finished(
+        self, name: str, state: NodeState, seconds: float | None, signature: str | None, error: str
+    ) -> None:
+        self.state.node_finished(name, state, seconds, signature, error)
+        self.finished_at[name] = datetime.datetime.now()
+        self._changed({name})
+        if self.current is not None:
+            self.record_updated.emit(self.current)
+
+    def output(self, text: str) -> bool:
+        """Printed text of the current run; False when no run is going on."""
+        if self.current is None:
+            return False
+        self.current.output.append(text)
+        self.record_updated.emit(self.current)
+        return True
+
+    def end(self) -> RunRecord | None:
+        """The current run ended (its record already holds the outcome)."""
+        record, self.current = self.current, None
+        self._changed(self.state.run_ended())
+        self.running_changed.emit(False)
+        if record is not None:
+            self.record_updated.emit(record)
+        return record
+
+    # -- results ---------------------------------------------------------------
+
+    def forget_results(self) -> None:
+        """No result is in the kernel any more (cleared, or a new kernel)."""
+        self.state.reset()
+        self.finished_at.clear()
+        self.states_changed.emit(None)
+
+    def apply_signatures(self, signatures: Mapping[str, str]) -> None:
+        """Results whose lineage changed since they were computed become stale."""
+        self._changed(self.state.apply_signatures(signatures))
+
+    def clear(self) -> None:
+        """Another project: no results, no run log."""
+        self.current = None
+        self.records = []
+        self.cleared.emit()
+        self.forget_results()
+
+    def _changed(self, names: Iterable[str]) -> None:
+        names = set(names)
+        if names:
+            self.states_changed.emit(names)

@@ -1,0 +1,79 @@
+"""What the user selected and what the search found.
+
+Selection is kept as display keys (a node's name, or a collapsed
+module's key), the things the user can click; `names` resolves them to
+graph nodes (a collapsed module stands for its members). Search hits are
+graph node names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from studio.core.display_graph import module_of_key
+from studio.core.model.events import Event
+from studio.core.model.graph_model import GraphModel
+
+
+class SelectionModel:
+    def __init__(self, graph: GraphModel) -> None:
+        self.graph = graph
+        self.keys: tuple[str, ...] = ()
+        self.search_hits: frozenset[str] = frozenset()
+        self.changed = Event()
+        """The selection changed."""
+        self.search_changed = Event()
+        """The search hits changed."""
+        graph.cleared.connect(self.clear)
+        graph.display_changed.connect(lambda _update: self._drop_missing())
+
+    def set_keys(self, keys: Iterable[str]) -> None:
+        keys = tuple(dict.fromkeys(keys))
+        if keys != self.keys:
+            self.keys = keys
+            self.changed.emit()
+
+    def select_nodes(self, names: Iterable[str]) -> None:
+        """Select graph nodes: those drawn under a collapsed module select the module."""
+        display = self.graph.display
+        owners = display.owner if display is not None else {}
+        self.set_keys(owners.get(name, name) for name in names)
+
+    def clear(self) -> None:
+        self.set_keys(())
+        self.set_search_hits(())
+
+    def names(self) -> list[str]:
+        """Graph nodes the selection stands for (a collapsed module: all its members)."""
+        display = self.graph.display
+        members = {m.key: m.members for m in display.modules} if display is not None else {}
+        found: list[str] = []
+        for key in self.keys:
+            if module_of_key(key) is not None:
+                found.extend(members.get(key, ()))
+            else:
+                found.append(key)
+        return found
+
+    def single(self) -> str | None:
+        """The one selected graph node, if exactly one is."""
+        names = self.names()
+        return names[0] if len(names) == 1 else None
+
+    def set_search_hits(self, names: Iterable[str]) -> None:
+        display = self.graph.display
+        owners = display.owner if display is not None else {}
+        hits = frozenset(names) & frozenset(owners)
+        if hits != self.search_hits:
+            self.search_hits = hits
+            self.search_changed.emit()
+
+    def _drop_missing(self) -> None:
+        """Keys that the new display no longer shows leave the selection."""
+        display = self.graph.display
+        if display is None or not self.keys:
+            return
+        shown = set(display.keys)
+        kept = tuple(k for k in self.keys if k in shown)
+        if kept != self.keys:
+            self.set_keys(kept)

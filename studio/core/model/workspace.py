@@ -1,0 +1,25 @@
+"""Everything the window shows, owned here: one instance per window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from studio.core.model.graph_model import GraphModel
+from studio.core.model.project_model import ProjectModel
+from studio.core.model.runs_model import RunsModel
+from studio.core.model.selection_model import SelectionModel
+
+
+class Workspace:
+    def __init__(self) -> None:
+        self.project = ProjectModel()
+        self.graph = GraphModel()
+        self.selection = SelectionModel(self.graph)
+        self.runs = RunsModel()
+
+    def open(self, root: Path, state: dict[str, Any]) -> None:
+        """Another folder: nothing of the previous project stays (graph, runs, selection)."""
+        self.graph.clear()
+        self.runs.clear()
+        self.project.open(root, state)

@@ -1,0 +1,63 @@
+"""How big each card and module box is drawn: what the layout engine is told."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, QSizeF
+from PySide6.QtGui import QFontMetricsF
+
+from studio.core.display_graph import CollapsedModule, DisplayGraph
+from studio.core.layout import Direction, LayoutNode, LayoutRequest
+from studio.core.snapshot import NodeInfo
+from studio.ui.canvas.items.module_item import module_size, title_font
+from studio.ui.canvas.items.node_item import name_font, node_size, type_font
+from studio.ui.canvas.items.region_item import LABEL_HEIGHT
+from studio.ui.canvas.sliced_work import SlicedWork
+
+_PER_SLICE = 200
+
+
+class BoxSizes(QObject):
+    """Card sizes by name and type, measured once; the rest are measured between frames."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._name_metrics = QFontMetricsF(name_font())
+        self._type_metrics = QFontMetricsF(type_font())
+        self._module_metrics = QFontMetricsF(title_font())
+        self._sizes: dict[tuple[str, str], QSizeF] = {}
+        self._measuring = SlicedWork(self)
+
+    def node(self, info: NodeInfo) -> QSizeF:
+        key = (info.name, info.type)
+        size = self._sizes.get(key)
+        if size is None:
+            size = self._sizes[key] = node_size(info, self._name_metrics, self._type_metrics)
+        return size
+
+    def module(self, module: CollapsedModule) -> QSizeF:
+        return module_size(module, self._module_metrics)
+
+    def layout_request(self, display: DisplayGraph, direction: Direction) -> LayoutRequest:
+        """What the layout engine needs: every box's drawn size and region, and the edges."""
+        nodes = [
+            LayoutNode(
+                info.name,
+                *self.node(info).toTuple(),
+                group=None if info.is_external_input else info.group,
+            )
+            for info in display.nodes
+        ]
+        nodes += [LayoutNode(m.key, *self.module(m).toTuple()) for m in display.modules]
+        return LayoutRequest(
+            tuple(nodes), tuple(display.edge_counts), direction, region_label_height=LABEL_HEIGHT
+        )
+
+    def measure_later(self, infos: Sequence[NodeInfo]) -> None:
+        """Size the cards not shown yet (in collapsed modules) between frames."""
+        self._measuring.cancel()
+        missing = [info for info in infos if (info.name, info.type) not in self._sizes]
+        for start in range(0, len(missing), _PER_SLICE):
+            part = missing[start : start + _PER_SLICE]
+            self._measuring.add(lambda part=part: [self.node(info) for info in part])

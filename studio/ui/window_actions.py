@@ -1,0 +1,325 @@
+"""The main window's commands and where they appear: menus, toolbar, context menus.
+
+Every command is declared here once (see `studio.ui.actions`); the
+layouts below place them by id, and Help › Keyboard Shortcuts lists them
+from the same declarations.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QMenu, QSizePolicy, QToolBar, QWidget
+
+from studio.core.display_graph import FocusDirection
+from studio.core.layout import Direction
+from studio.core.resources import example_path
+from studio.core.run_plan import RunMode
+from studio.ui.actions import SEPARATOR, ActionRegistry, MenuEntry, Submenu
+from studio.ui.canvas.focus_bar import DEPTHS
+from studio.ui.theme import THEMES
+
+if TYPE_CHECKING:
+    from studio.ui.main_window import MainWindow
+
+EXAMPLES = ("spaceflights", "decorators")
+ENGINES = (
+    ("auto", "Automatic (by size)"),
+    ("dot", "Graphviz dot"),
+    ("grouped", "Modules as boxes (fast)"),
+    ("layered", "Flat layered (fast)"),
+)
+DOCKS = ("inspector", "inputs", "config", "results", "run-log", "console")
+
+
+def declare(window: MainWindow, actions: ActionRegistry) -> None:
+    """Every command of the window, with its handler."""
+    nav = window.navigation
+    add = actions.add
+    add(
+        "open",
+        "Open…",
+        window.choose_folder,
+        QKeySequence.StandardKey.Open,
+        tip="Open a project folder",
+    )
+    add("export-png", "Export as &PNG…", window.export_png, "Ctrl+E", help="export as PNG")
+    add("export-svg", "Export as &SVG…", window.export_svg, "Ctrl+Shift+E", help="export as SVG")
+    add("quit", "&Quit", window.close, QKeySequence.StandardKey.Quit, help="quit")
+    add(
+        "find",
+        "&Find Node…",
+        window.focus_search,
+        QKeySequence.StandardKey.Find,
+        help="find a node; Enter for the next match",
+    )
+    add("fit", "Fit", window.view.fit_all, "F", tip="Fit the whole graph in view", canvas=True)
+    add(
+        "zoom-in",
+        "Zoom &In",
+        window.view.zoom_in,
+        "+",
+        help="zoom in (or the mouse wheel, around the cursor)",
+        canvas=True,
+    )
+    add("zoom-out", "Zoom &Out", window.view.zoom_out, "-", help="zoom out", canvas=True)
+    add(
+        "actual-size",
+        "&Actual Size",
+        window.view.reset_zoom,
+        "Ctrl+0",
+        help="actual size",
+        canvas=True,
+    )
+    add("clear-selection", "&Clear Selection", window.clear_selection)
+    add(
+        "direction",
+        "Left to right",
+        window.toggle_direction,
+        "Ctrl+L",
+        tip="Lay out left to right or top to bottom",
+        checkable=True,
+        checked=True,
+    )
+    for key, label in ENGINES:
+        add(
+            f"engine-{key}",
+            label,
+            lambda k=key: window.set_engine(k),
+            checkable=True,
+            checked=key == "auto",
+        )
+    for name in THEMES:
+        add(
+            f"theme-{name}",
+            name.capitalize(),
+            lambda n=name: window.set_theme(THEMES[n]),
+            checkable=True,
+            checked=name == window.theme.name,
+        )
+    add("legend", "Show &Legend", window.toggle_legend, checkable=True, checked=True)
+    add("reload", "&Reload Graph", window.controller.reload, "F5", help="reload the graph")
+    add(
+        "run",
+        "▶ Run",
+        lambda: window.run_selected(RunMode.UPSTREAM),
+        "Ctrl+Return",
+        tip="Run the selected nodes and what they need",
+    )
+    add(
+        "run-downstream",
+        "Run Downstream",
+        lambda: window.run_selected(RunMode.DOWNSTREAM),
+        tip="Run the selected nodes and everything that uses them",
+    )
+    add(
+        "recompute",
+        "Recompute",
+        lambda: window.run_selected(RunMode.UPSTREAM, recompute=True),
+        "Ctrl+Alt+Return",
+        tip="Run the selected nodes without reusing any result",
+    )
+    add(
+        "run-all",
+        "Run All",
+        lambda: window.runs.run([], RunMode.ALL),
+        "Ctrl+Shift+Return",
+        tip="Compute every sink of the graph",
+    )
+    add(
+        "stop",
+        "■ Stop",
+        window.stop_run,
+        tip="Interrupt the running node",
+        help="stop a run (Esc does it too)",
+    )
+    actions["stop"].setEnabled(False)
+    add(
+        "clear-results",
+        "Clear Results",
+        window.clear_results,
+        tip="Forget results in the kernel and on disk",
+    )
+    add(
+        "restart-kernel",
+        "&Restart Kernel",
+        window.project.restart_kernel,
+        "Ctrl+Shift+R",
+        help="restart the kernel",
+    )
+    add("interpreter", "Project &Interpreter…", window.choose_interpreter)
+    add("shortcuts", "&Keyboard Shortcuts", window.show_shortcuts)
+    add("about", "&About Dataflow Studio", window.show_about)
+    add(
+        "toggle-module",
+        "&Collapse or Expand Module",
+        nav.toggle_selected_modules,
+        "C",
+        help="collapse the selected node's module / expand the selected module box",
+        canvas=True,
+    )
+    add(
+        "collapse-all",
+        "Collapse &All Modules",
+        nav.collapse_all,
+        "Shift+C",
+        help="collapse every module",
+        canvas=True,
+    )
+    add(
+        "expand-all",
+        "&Expand All Modules",
+        nav.expand_all,
+        "Shift+E",
+        help="expand every module",
+        canvas=True,
+    )
+    for direction, text, key in (
+        (FocusDirection.UPSTREAM, "Show Only &Upstream", "U"),
+        (FocusDirection.DOWNSTREAM, "Show Only &Downstream", "D"),
+        (FocusDirection.BOTH, "Show Only &Lineage", "L"),
+    ):
+        add(
+            f"focus-{direction.value}",
+            text,
+            lambda d=direction: nav.focus_direction(d),
+            key,
+            help=f"show only the {direction.value.replace('both', 'lineage')} of the selection",
+            canvas=True,
+        )
+    for depth in DEPTHS:
+        label = "All" if depth is None else str(depth)
+        add(
+            f"depth-{label.lower()}",
+            f"Depth {label}",
+            lambda d=depth: nav.set_depth(d),
+            "0" if depth is None else str(depth),
+            help=f"focus depth {'all levels' if depth is None else depth}",
+            canvas=True,
+            checkable=True,
+            checked=depth == nav.depth,
+        )
+    add(
+        "show-all",
+        "Show &Whole Graph",
+        nav.show_whole_graph,
+        "W",
+        help="show the whole graph again (Esc too)",
+        canvas=True,
+    )
+    add(
+        "minimap",
+        "Show &Minimap",
+        nav.toggle_minimap,
+        "M",
+        help="show or hide the minimap",
+        canvas=True,
+        checkable=True,
+        checked=True,
+    )
+    for dock in DOCKS:
+        actions.actions[f"dock-{dock}"] = window.docks[dock].toggleViewAction()
+    actions.group([f"engine-{key}" for key, _ in ENGINES])
+    actions.group([f"depth-{'all' if d is None else d}" for d in DEPTHS])
+    actions.group([f"theme-{name}" for name in THEMES])
+    actions.gesture("Double-click", "run a node (and what it needs); on a module box, expand it")
+    actions.gesture("Esc", "stop a run; otherwise leave the focus, clear the selection")
+    actions.gesture("Arrow keys", "pan (or drag the background)")
+
+
+def place(window: MainWindow, actions: ActionRegistry) -> None:
+    """Menus and toolbar, generated from the declared actions."""
+    menus: dict[str, list[MenuEntry]] = {
+        "&File": [
+            "open",
+            Submenu("Open &Recent", window.fill_recent_menu, dynamic=True),
+            Submenu("Open &Example", _examples_menu(window)),
+            SEPARATOR, "export-png", "export-svg", SEPARATOR, "quit",
+        ],
+        "&View": [
+            "find", SEPARATOR, "fit", "zoom-in", "zoom-out", "actual-size", "clear-selection",
+            SEPARATOR, "direction",
+            Submenu("Layout &Engine", _ids_menu(actions, [f"engine-{k}" for k, _ in ENGINES])),
+            Submenu("&Theme", _ids_menu(actions, [f"theme-{n}" for n in THEMES])),
+            "legend", SEPARATOR, *(f"dock-{d}" for d in DOCKS), SEPARATOR, "reload",
+        ],
+        "&Graph": [
+            "toggle-module", "collapse-all", "expand-all", SEPARATOR,
+            "focus-upstream", "focus-downstream", "focus-both",
+            Submenu("Focus &Depth", _ids_menu(actions, [
+                f"depth-{'all' if d is None else d}" for d in DEPTHS
+            ])),
+            "show-all", SEPARATOR, "minimap",
+        ],
+        "&Run": [
+            "run", "run-downstream", "recompute", "run-all", SEPARATOR, "stop", SEPARATOR,
+            "clear-results",
+        ],
+        "&Kernel": ["restart-kernel", "interpreter"],
+        "&Help": ["shortcuts", "about"],
+    }  # fmt: skip
+    for title, entries in menus.items():
+        actions.fill_menu(window.menuBar().addMenu(title), entries)
+    bar = QToolBar("Main", window)
+    bar.setObjectName("main-toolbar")
+    bar.setMovable(False)
+    bar.setIconSize(QSize(16, 16))
+    window.addToolBar(bar)
+    actions.fill_toolbar(bar, ["open", SEPARATOR, "run", "run-all", "stop", SEPARATOR])
+    window.dataflow_label_action = bar.addWidget(window.dataflow_label)
+    window.dataflow_combo_action = bar.addWidget(window.dataflow_combo)
+    actions.fill_toolbar(bar, ["fit", "direction"])
+    spacer = QWidget()
+    spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    bar.addWidget(spacer)
+    bar.addWidget(window.search_field)
+    bar.addWidget(window.search_count)
+    window.toolbar = bar
+
+
+def node_menu(window: MainWindow, name: str) -> QMenu:
+    actions = window.actions
+    menu = actions.context_menu(window, ["run", "run-downstream", "recompute", SEPARATOR])
+    menu.addAction("Show Source", lambda: window.show_in_inspector(name))
+    menu.addAction("Send to Console", lambda: window.send_to_console(name))
+    menu.addAction("Copy Name", lambda: QApplication.clipboard().setText(name))
+    actions.fill_menu(menu, [SEPARATOR, "focus-upstream", "focus-downstream", "focus-both"])
+    snapshot = window.workspace.graph.snapshot
+    info = next((n for n in snapshot.nodes if n.name == name), None) if snapshot else None
+    if info is not None and info.group and not info.is_external_input:
+        menu.addAction(f"Collapse Module {info.group}", window.navigation.toggle_selected_modules)
+    return menu
+
+
+def module_menu(window: MainWindow, module: str) -> QMenu:
+    menu = QMenu(window)
+    menu.addAction(f"Expand Module {module}", lambda: window.navigation.expand_module(module))
+    window.actions.fill_menu(
+        menu,
+        [
+            "expand-all", SEPARATOR, "run", "run-downstream", SEPARATOR,
+            "focus-upstream", "focus-downstream", "focus-both",
+        ],
+    )  # fmt: skip
+    return menu
+
+
+def direction_label(direction: Direction) -> str:
+    return "Left to right" if direction is Direction.LEFT_RIGHT else "Top to bottom"
+
+
+def _examples_menu(window: MainWindow):  # type: ignore[no-untyped-def]
+    def fill(menu: QMenu) -> None:
+        for name in EXAMPLES:
+            menu.addAction(name, lambda n=name: window.open_folder(example_path(n)))
+
+    return fill
+
+
+def _ids_menu(actions: ActionRegistry, ids: list[str]):  # type: ignore[no-untyped-def]
+    def fill(menu: QMenu) -> None:
+        actions.fill_menu(menu, ids)
+
+    return fill
