@@ -33,7 +33,7 @@ bundle:  ## build the standalone desktop app into dist/ (see docs/PACKAGING.md)
 	packaging/build_bundle.sh
 
 bundle-test: env  ## build the bundle and run its smoke test (CI does this too)
-	STUDIO_TEST_BUNDLE=1 $(VENV)/pytest tests/test_bundle.py
+	STUDIO_TEST_BUNDLE=1 $(VENV)/pytest tests/packaging/test_bundle.py
 
 clean:
 	rm -rf .venv .tools .pytest_cache .ruff_cache build dist

@@ -18,8 +18,6 @@ from pathlib import Path
 
 import studio
 
-COMMANDS = ("graph", "run")
-
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)

@@ -6,7 +6,6 @@ import ast
 import io
 import tokenize
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from studio.core.project import FileProblem
 
@@ -34,15 +33,6 @@ class ModuleFacts:
     has_main_guard: bool = False
     driver_calls: list[ast.Call] = field(default_factory=list)
     """Calls that construct a Hamilton driver or builder."""
-
-
-def read_source(path: Path, relative: str) -> tuple[str | None, FileProblem | None]:
-    """The file's text, decoded as Python would (UTF-8 unless a coding cookie says otherwise)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return None, FileProblem(relative, None, f"cannot be read: {error.strerror}")
-    return decode_source(raw, relative)
 
 
 def decode_source(raw: bytes, relative: str) -> tuple[str | None, FileProblem | None]:

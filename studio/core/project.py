@@ -143,6 +143,3 @@ class Project:
                 return flow
         known = ", ".join(flow.name for flow in self.dataflows)
         raise LookupError(f"no dataflow named {name!r} in {self.root} (known: {known})")
-
-    def files_of_kind(self, kind: FileKind) -> list[SourceFile]:
-        return [f for f in self.files if f.kind is kind]

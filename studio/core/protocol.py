@@ -159,8 +159,6 @@ class ErrorCode(enum.StrEnum):
     """The project folder is missing, not a folder, or unreadable."""
     NOT_LOADED = "not_loaded"
     """A run was asked for while the graph has not loaded."""
-    NO_RESULT = "no_result"
-    """The kernel holds no result of that name."""
     TABLE = "table"
     """A table request that cannot be served (bad filter, view closed...)."""
     INTERRUPTED = "interrupted"

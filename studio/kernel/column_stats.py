@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from studio.kernel.tables import format_values
+from studio.kernel.cell_text import format_values
 
 HISTOGRAM_BINS = 20
 TOP_VALUES = 5

@@ -9,7 +9,6 @@ formatted rows; it never receives the whole frame.
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -19,9 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from studio.kernel.cell_text import format_column, format_values
+from studio.kernel.column_stats import describe_columns
+
 MAX_VIEWS = 6
 SAMPLE_ROWS = 100_000
-_CELL_LIMIT = 200
 _QUERY_HINT = re.compile(r"[<>=!]|\b(and|or|not|in)\b|\.str\.|@|`")
 
 
@@ -135,8 +136,6 @@ class TableViews:
         return {"view": view_id, "rows": view.rows, "mode": _filter_mode(view.frame, text)}
 
     def summaries(self, view_id: int) -> dict[str, Any]:
-        from studio.kernel.column_stats import describe_columns
-
         view = self.view(view_id)
         frame = view.frame
         sampled = None
@@ -227,32 +226,3 @@ def _filter_mode(frame: pd.DataFrame, text: str) -> str:
         return "query"
     columns = {str(c) for c in frame.columns}
     return "query" if text in columns else "search"
-
-
-def format_column(column: pd.Series) -> list[str]:
-    return format_values(column.to_numpy())
-
-
-def format_values(values: np.ndarray) -> list[str]:
-    if values.dtype.kind == "f":
-        return [_format_float(v) for v in values.tolist()]
-    if values.dtype.kind in "iub":
-        return [str(v) for v in values.tolist()]
-    return [_cell(v) for v in values.tolist()]
-
-
-def _format_float(value: float) -> str:
-    if math.isnan(value):
-        return "NaN"
-    if value == int(value) and abs(value) < 1e15:
-        return f"{value:.1f}"
-    return f"{value:.6g}"
-
-
-def _cell(value: Any) -> str:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return "<NA>"
-    if isinstance(value, float):
-        return _format_float(value)
-    text = str(value)
-    return text if len(text) <= _CELL_LIMIT else text[: _CELL_LIMIT - 1] + "…"

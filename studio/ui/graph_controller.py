@@ -133,9 +133,6 @@ class GraphController(QObject):
     def set_engine(self, engine: str) -> None:
         self.graph.set_engine(engine)
 
-    def current_dataflow(self) -> Dataflow | None:
-        return self.project.current()
-
     @property
     def root(self) -> Path | None:
         return self.project.root

@@ -229,9 +229,6 @@ class CanvasNavigation(QObject):
             return
         self.search_count.setText(f"{self.search_index + 1} of {len(self.search_matches)}")
 
-    def clear_search(self) -> None:
-        self.search_field.clear()
-
     # -- overlays -------------------------------------------------------------
 
     def place_overlays(self) -> None:

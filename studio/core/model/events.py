@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 
@@ -12,7 +12,6 @@ class Event:
 
     def __init__(self) -> None:
         self._listeners: list[Callable[..., Any]] = []
-        self._blocked = 0
 
     def connect(self, listener: Callable[..., Any]) -> None:
         if listener not in self._listeners:
@@ -23,19 +22,8 @@ class Event:
             self._listeners.remove(listener)
 
     def emit(self, *args: Any) -> None:
-        if self._blocked:
-            return
         for listener in list(self._listeners):
             listener(*args)
-
-    @contextlib.contextmanager
-    def blocked(self) -> Iterator[None]:
-        """No emission while inside (for changes a listener makes in answer to one)."""
-        self._blocked += 1
-        try:
-            yield
-        finally:
-            self._blocked -= 1
 
     def __len__(self) -> int:
         return len(self._listeners)

@@ -55,11 +55,6 @@ class SelectionModel:
                 found.append(key)
         return found
 
-    def single(self) -> str | None:
-        """The one selected graph node, if exactly one is."""
-        names = self.names()
-        return names[0] if len(names) == 1 else None
-
     def set_search_hits(self, names: Iterable[str]) -> None:
         display = self.graph.display
         owners = display.owner if display is not None else {}

@@ -204,11 +204,6 @@ class OverviewItem(QGraphicsObject):
             self.edge_colour = QColor(colour)
             self._render_picture()
 
-    @property
-    def picture_done(self) -> bool:
-        """The edge picture shows the current geometry."""
-        return self._picture is not None and self._pending is None
-
     def node_at(self, point: QPointF) -> str | None:
         if self._node_grid is None:
             self._node_grid = _Grid()

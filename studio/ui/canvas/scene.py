@@ -369,10 +369,6 @@ class GraphScene(QGraphicsScene):
         self.overview.view_scale = scale
         self.overview.update(self.filling)
 
-    @property
-    def overview_mode(self) -> bool:
-        return self.overview.active
-
     def _place_geometry(self) -> None:
         self._measure_geometry()
         self.overview.geometry_pending = False

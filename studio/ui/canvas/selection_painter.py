@@ -51,8 +51,12 @@ class SelectionPainter(QObject):
         """The user clicked or dragged: the items' selection becomes the model's."""
         if self.applying:
             return
+        try:
+            items = self.scene.selectedItems()
+        except RuntimeError:  # the scene is being destroyed
+            return
         keys = []
-        for item in self.scene.selectedItems():
+        for item in items:
             if isinstance(item, NodeItem):
                 keys.append(item.name)
             elif isinstance(item, ModuleItem):

@@ -151,11 +151,6 @@ class KernelSession(QObject):
         self._open_comm()
         self._alive_timer.start()
 
-    @property
-    def data_on_subshell(self) -> bool:
-        """Whether result requests are served beside runs (an ipykernel 7 subshell)."""
-        return self._subshell_id is not None
-
     def request(
         self,
         method: Method,

@@ -138,10 +138,10 @@ class RunLogPanel(QWidget):
     def detail_text(self) -> str:
         return self._detail.toPlainText()
 
-    def show_run(self, number: int) -> None:
+    def row_text(self, number: int) -> str:
+        """What the run's row in the log says (empty when it is not listed)."""
         item = self._items.get(number)
-        if item is not None:
-            self._tree.setCurrentItem(item)
+        return item.text(0) if item is not None else ""
 
     def clear(self) -> None:
         self._pending.clear()

@@ -281,11 +281,6 @@ class TableViewer(QWidget):
             done,
         )
 
-    def visible_rows(self) -> tuple[int, int]:
-        first = self.table.rowAt(0)
-        last = self.table.rowAt(self.table.viewport().height() - 1)
-        return first, last if last >= 0 else self.model.rowCount() - 1
-
     def close_view(self) -> None:
         self.model.close()
 

@@ -36,7 +36,6 @@ class EdgeItem(QGraphicsItem):
         self.count = count
         self.emphasis = Emphasis.NORMAL
         self._path = QPainterPath()
-        self._tip = QPointF()
         self._arrow = QPolygonF()
         self._bounds = QRectF()
         self._label = QRectF()
@@ -106,7 +105,6 @@ class EdgeItem(QGraphicsItem):
     def _set_path(self, path: QPainterPath, tip: QPointF, before_tip: QPointF) -> None:
         self.prepareGeometryChange()
         self._path = path
-        self._tip = tip
         angle = math.atan2(tip.y() - before_tip.y(), tip.x() - before_tip.x())
         back = QPointF(math.cos(angle), math.sin(angle)) * _ARROW
         side = QPointF(-math.sin(angle), math.cos(angle)) * (_ARROW * 0.5)

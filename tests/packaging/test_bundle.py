@@ -13,7 +13,7 @@ import pytest
 
 from studio.core.environments import project_environments
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 BUNDLE = REPO / "dist" / "dataflow-studio"
 EXECUTABLE = BUNDLE / "dataflow-studio"
 APPDIR = REPO / "dist" / "AppDir"

@@ -1,12 +1,12 @@
 """Inspecting results in the real window: the remote table, viewers and the console."""
 
 import pytest
-from helpers import finish_run, kernel_value
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 
-from studio.kernel.tables import format_values
+from studio.kernel.cell_text import format_values
 from studio.ui.results.frame_model import PLACEHOLDER
+from tests.helpers import finish_run, kernel_value
 
 pytestmark = pytest.mark.timeout(150)
 

@@ -106,6 +106,12 @@ def test_editor_scratch_files_do_not_reload(spaceflights, qtbot):
     (folder / "notes.txt").write_text("notes")
     qtbot.wait(600)
     assert loads == []
+    # The watcher is alive: a real save right after reloads, once.
+    module = folder / "reporting.py"
+    with qtbot.waitSignal(window.controller.load_finished, timeout=15_000):
+        module.write_text(module.read_text() + "\n")
+    qtbot.wait(300)
+    assert loads == [True]
 
 
 def test_kernel_killed_from_outside_is_replaced_and_graph_comes_back(spaceflights, qtbot):

@@ -6,11 +6,11 @@ import subprocess
 import sys
 
 import pytest
-from helpers import finish_run, kernel_value
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtTest import QTest
 
 from studio.core.run_state import NodeState
+from tests.helpers import finish_run, kernel_value
 
 pytestmark = pytest.mark.timeout(150)
 
@@ -88,8 +88,8 @@ def test_double_click_runs_the_upstream_subgraph_like_hamilton(spaceflights, qtb
     assert states(window)["price_by_shuttle_type"] is NodeState.NOT_COMPUTED
     assert all(window.workspace.runs.state.get(n).seconds is not None for n in done)
     assert kernel_value(window, "results.evaluation_metrics") == plain_hamilton_metrics(folder)
-    assert (
-        "19 computed, 0 reused" in window.run_log.detail_text() or "19 computed" in record.summary()
+    qtbot.waitUntil(
+        lambda: "19 computed, 0 reused" in window.run_log.row_text(record.number), timeout=5_000
     )
 
 

@@ -1,0 +1,47 @@
+"""Commands are declared once; menus, toolbar and the shortcut help come from them."""
+
+import pytest
+
+
+@pytest.fixture
+def registry(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from studio.ui.actions import ActionRegistry
+
+    canvas = QWidget()
+    qtbot.addWidget(canvas)
+    return ActionRegistry(canvas), canvas
+
+
+def test_shortcuts_help_lists_every_declared_shortcut_and_gesture(registry):
+    actions, canvas = registry
+    done = []
+    actions.add("export", "Export as &SVG…", lambda: done.append("svg"), "Ctrl+Shift+E")
+    actions.add("fit", "Fit", lambda: done.append("fit"), "F", tip="Fit the graph", canvas=True)
+    actions.gesture("Double-click", "run a node")
+    rows = dict(actions.shortcuts())
+    assert rows["Ctrl+Shift+E"] == "Export as SVG"
+    assert rows["F"] == "Fit the graph"
+    assert rows["Double-click"] == "run a node"
+    assert actions["fit"].toolTip() == "Fit the graph (F)"
+    assert actions["fit"] in canvas.actions()
+    actions["export"].trigger()
+    assert done == ["svg"]
+    with pytest.raises(ValueError, match="declared twice"):
+        actions.add("fit", "Fit again", lambda: None)
+
+
+def test_the_window_declares_its_commands_once_and_lists_them_in_the_help(open_window):
+    from studio.core.resources import example_path
+
+    window = open_window(example_path("spaceflights"))
+    keys = [keys for keys, _ in window.actions.shortcuts()]
+    assert len(keys) == len(set(keys)), "a shortcut is used twice"
+    for shortcut in ("Ctrl+E", "Ctrl+Shift+E", "Ctrl+Return", "Shift+C", "F5", "M"):
+        assert shortcut in keys
+    menus = {a.text(): a.menu() for a in window.menuBar().actions()}
+    file_texts = [a.text() for a in menus["&File"].actions()]
+    assert "Export as &SVG…" in file_texts
+    graph_texts = [a.text() for a in menus["&Graph"].actions()]
+    assert "Collapse &All Modules" in graph_texts
