@@ -157,7 +157,7 @@ def test_the_console_shares_the_kernel_and_its_results(computed, qtbot):
 
 def test_rows_keep_coming_while_the_console_is_busy(computed, qtbot):
     window = computed
-    window.console.execute("import time; time.sleep(6)")
+    window.console.execute("import time; time.sleep(30)")
     qtbot.waitUntil(lambda: window.session.state.value == "busy", timeout=10_000)
     table = window.results_panel.table
     table.jump_last()
