@@ -49,7 +49,7 @@ def load_failed(errors: Sequence[LoadError], graph_kept: bool) -> Notice:
     first = errors[0]
     text = describe_error(first)
     if first.hint:
-        text += f" To fix: {first.hint}."
+        text += f" To fix: {first.hint.rstrip('.')}."
     if len(errors) > 1:
         text += f" {len(errors) - 1} more error{'s' if len(errors) > 2 else ''}: see Details."
     if graph_kept:

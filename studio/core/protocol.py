@@ -82,7 +82,7 @@ Methods (params -> result):
     TABLE = {"view": int, "rows": int, "columns": [{"name", "dtype"}], "index_name",
              "index_dtype", "first": PAGE}
     PAGE = {"view", "start", "rows": [[str] per column], "index": [str], "positions": [int]}
-    SUMMARY = {"type", "shape"?, "length"?, "bytes", "bytes_exact"}
+    SUMMARY = {"type", "shape"?, "length"?, "bytes" (None: unknown), "bytes_exact" (else estimated)}
     TREE = {"label", "type", "value"? | "children": [TREE], "length", "more"}
 
     RUN = {"run_id": int, "status": "done" | "failed" | "interrupted" | "missing_inputs"

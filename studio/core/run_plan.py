@@ -15,7 +15,7 @@ class RunMode(enum.StrEnum):
     DOWNSTREAM = "downstream"
     """The requested nodes, everything that depends on them, and what those need."""
     ALL = "all"
-    """Every sink of the graph."""
+    """What the driver script asks for when the requested nodes name it, else every sink."""
 
 
 def run_targets(snapshot: GraphSnapshot, names: Iterable[str], mode: RunMode) -> list[str]:
@@ -23,7 +23,9 @@ def run_targets(snapshot: GraphSnapshot, names: Iterable[str], mode: RunMode) ->
     index = GraphIndex(snapshot)
     computable = {n.name for n in snapshot.nodes if not n.is_external_input}
     if mode is RunMode.ALL:
-        wanted = {name for name in computable if not index.children[name]}
+        wanted = {name for name in names if name in computable} or {
+            name for name in computable if not index.children[name]
+        }
     else:
         wanted = {name for name in names if name in computable}
         if mode is RunMode.DOWNSTREAM:

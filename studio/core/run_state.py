@@ -29,6 +29,8 @@ class NodeRun:
     signature: str | None = None
     """Lineage signature the shown result was computed under."""
     error: str = ""
+    failed_upstream: str | None = None
+    """The node whose failure kept this one from running (its error is in `error`)."""
 
 
 class RunState:
@@ -79,6 +81,21 @@ class RunState:
                 self.nodes[name] = self._before_run.get(name, NodeRun())
                 changed.add(name)
         self._before_run = {}
+        return changed
+
+    def blocked(self, targets: Iterable[str], failed_node: str, error: str) -> set[str]:
+        """Requested nodes that a failure upstream kept from running are failed too."""
+        changed = set()
+        first_line = error.strip().splitlines()[0] if error.strip() else "failed"
+        for name in targets:
+            if name == failed_node or self.state(name) in (NodeState.DONE, NodeState.REUSED):
+                continue
+            self.nodes[name] = NodeRun(
+                NodeState.FAILED,
+                error=f"failed upstream: {failed_node} raised {first_line}",
+                failed_upstream=failed_node,
+            )
+            changed.add(name)
         return changed
 
     def apply_signatures(self, signatures: Mapping[str, str]) -> set[str]:

@@ -33,7 +33,7 @@ def describe_column(name: str, column: pd.Series) -> dict[str, Any]:
     elif pd.api.types.is_numeric_dtype(column) and len(present):
         values = present.to_numpy(dtype=float)
         finite = values[np.isfinite(values)]
-        summary["min"], summary["max"] = _fmt(values.min()), _fmt(values.max())
+        summary["min"], summary["max"] = format_values(np.array([present.min(), present.max()]))
         summary["mean"] = _fmt(float(finite.mean())) if len(finite) else "NaN"
         if len(finite):
             counts, edges = np.histogram(finite, bins=HISTOGRAM_BINS)

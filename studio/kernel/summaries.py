@@ -21,22 +21,31 @@ def summarize(value: Any) -> dict[str, Any]:
 
 
 DEEP_MEMORY_ROWS = 1_000_000
-"""Above this many rows, text columns are not measured one by one (it takes seconds)."""
+"""Above this many rows, text columns are not measured one by one (it takes seconds):
+the size is estimated from the first rows."""
+SAMPLE_ROWS = 10_000
 
 
 def _size(value: Any) -> tuple[int | None, bool]:
+    """Bytes the value holds, and whether that is measured (else estimated); None when
+    Python cannot tell (a shallow size of a container would mislead)."""
     memory_usage = getattr(value, "memory_usage", None)
     if callable(memory_usage):
-        deep = len(value) <= DEEP_MEMORY_ROWS
         try:
-            used = memory_usage(index=True, deep=deep)
-            return int(used.sum() if hasattr(used, "sum") else used), deep
+            if len(value) <= DEEP_MEMORY_ROWS:
+                return _total(memory_usage(index=True, deep=True)), True
+            sample = value.iloc[:SAMPLE_ROWS]
+            per_row = _total(sample.memory_usage(index=True, deep=True)) / max(len(sample), 1)
+            return int(per_row * len(value)), False
         except Exception:
             return None, False
     nbytes = getattr(value, "nbytes", None)
     if isinstance(nbytes, int):
         return nbytes, True
-    try:
-        return sys.getsizeof(value), False
-    except TypeError:
-        return None, False
+    if isinstance(value, str | bytes | int | float | bool):
+        return sys.getsizeof(value), True
+    return None, False
+
+
+def _total(used: Any) -> int:
+    return int(used.sum() if hasattr(used, "sum") else used)

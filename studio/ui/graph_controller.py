@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core import protocol
 from studio.core.display_graph import DisplayGraph, drawing_key
-from studio.core.layout import Direction, LayoutResult
+from studio.core.layout import DOT_NODE_LIMIT, Direction, LayoutResult
 from studio.core.model import Workspace
 from studio.core.model.graph_model import DisplayChange, DisplayUpdate
 from studio.core.notices import Notice, NoticeKind, load_failed
@@ -36,6 +36,8 @@ from studio.ui.file_watcher import FolderWatcher
 from studio.ui.kernel.session import KernelSession, Reply
 
 _BUSY_LAYOUT_ABOVE = 300
+_LAYOUT_NOTE_AFTER_MS = 300
+"""A layout is announced in the status bar only once it has taken this long."""
 """Boxes above which the status bar says a layout is being made."""
 
 
@@ -67,6 +69,7 @@ class GraphController(QObject):
         scene: GraphScene,
         anchor: Callable[[], str | None],
         parent: QObject | None = None,
+        frame: Callable[[], tuple[float, float]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = session
@@ -75,6 +78,8 @@ class GraphController(QObject):
         self.graph = workspace.graph
         self.scene = scene
         self.anchor = anchor
+        self.frame = frame
+        """The free area of the view a first drawing is fitted into (AUTO direction)."""
         self.watcher = FolderWatcher(self)
         self.layouts = LayoutRunner(self)
         self.cache_dir: Path | None = None
@@ -94,6 +99,12 @@ class GraphController(QObject):
         self._draw_soon.setSingleShot(True)
         self._draw_soon.setInterval(0)
         self._draw_soon.timeout.connect(self._draw)
+        self._layout_note = ""
+        self._note_layout_soon = QTimer(self)
+        self._note_layout_soon.setSingleShot(True)
+        self._note_layout_soon.setInterval(_LAYOUT_NOTE_AFTER_MS)
+        self._note_layout_soon.timeout.connect(self._note_layout)
+        self._layout_noted = False
         self.graph.display_changed.connect(self._on_display_changed)
         self.graph.load_failed.connect(self._on_load_failed)
         session.state_changed.connect(self._on_kernel_state)
@@ -254,10 +265,17 @@ class GraphController(QObject):
             self.graph_shown.emit(snapshot, False)
             return
         boxes = len(display.nodes) + len(display.modules)
-        if boxes > _BUSY_LAYOUT_ABOVE:
-            self.busy_changed.emit(True, f"Laying out {boxes:,} boxes…")
+        if boxes > _BUSY_LAYOUT_ABOVE:  # said only if it takes long enough to notice
+            self._layout_note = f"Laying out {boxes:,} boxes…"
+            self._note_layout_soon.start()
         self.timings["layout_started"] = time.perf_counter()
-        request = self.scene.layout_request(display, self.graph.direction)
+        direction = self.graph.direction
+        if direction is Direction.AUTO and not first and self.scene.drawn is not None:
+            direction = self.scene.direction  # a save never turns the drawing
+        frame = self.frame() if self.frame is not None else None
+        engine = self.graph.engine
+        nest = engine == "dot" or (engine == "auto" and boxes <= DOT_NODE_LIMIT)
+        request = self.scene.layout_request(display, direction, frame, nest)
         # Before the request: a layout found in the cache can be delivered at once.
         self._job = _LayoutJob(display, first, update.anchor)
         self.layouts.request(request, self.graph.engine)
@@ -267,7 +285,7 @@ class GraphController(QObject):
         snapshot = self.graph.snapshot
         if job is None or snapshot is None:
             return
-        self.busy_changed.emit(False, "")
+        self._end_layout_note()
         self.timings["layout"] = result.seconds
         self.timings["layout_engine"] = result.engine  # type: ignore[assignment]
         anchor = None if job.first else (job.anchor or self.anchor())
@@ -277,9 +295,19 @@ class GraphController(QObject):
 
     def _on_layout_failed(self, _ticket: int, error: str) -> None:
         self._job = None
-        self.busy_changed.emit(False, "")
+        self._end_layout_note()
         last_line = error.strip().splitlines()[-1] if error.strip() else "unknown error"
         self._show_error(f"Laying out the graph failed: {last_line}")
+
+    def _note_layout(self) -> None:
+        self._layout_noted = True
+        self.busy_changed.emit(True, self._layout_note)
+
+    def _end_layout_note(self) -> None:
+        self._note_layout_soon.stop()
+        if self._layout_noted:
+            self._layout_noted = False
+            self.busy_changed.emit(False, "")
 
     def _mark_shown(self) -> None:
         if self._change_started is not None:

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QDockWidget,
     QFileDialog,
     QLabel,
     QLineEdit,
@@ -39,6 +38,7 @@ from studio.core.snapshot import GraphSnapshot
 from studio.ui import heap, window_actions
 from studio.ui.actions import ActionRegistry
 from studio.ui.app_settings import AppSettings
+from studio.ui.canvas.canvas_message import CanvasMessage
 from studio.ui.canvas.export import export_png, export_svg
 from studio.ui.canvas.legend import Legend
 from studio.ui.canvas.scene import GraphScene
@@ -47,6 +47,7 @@ from studio.ui.canvas.view import GraphView
 from studio.ui.console_panel import ConsolePanel
 from studio.ui.graph_controller import GraphController
 from studio.ui.kernel.session import KernelSession
+from studio.ui.loading_state import LoadingState
 from studio.ui.navigation import CanvasNavigation
 from studio.ui.panel_sync import PanelSync
 from studio.ui.panels.banner import Banner, BannerKind
@@ -60,6 +61,7 @@ from studio.ui.results.results_panel import ResultsPanel
 from studio.ui.run_controller import RunController
 from studio.ui.status_bar import StudioStatusBar
 from studio.ui.theme import Theme, apply_to_application
+from studio.ui.window_docks import WindowDocks
 
 
 class MainWindow(QMainWindow):
@@ -80,6 +82,10 @@ class MainWindow(QMainWindow):
         self.view = GraphView(self.scene)
         self.legend = Legend(theme, self.view)
         self.legend.resized.connect(self._place_legend)
+        self.view.resized.connect(self._place_legend)
+        self.canvas_message = CanvasMessage(theme, self.view)
+        self.view.resized.connect(self.canvas_message.place)
+        self.view.add_overlay(self.legend, Qt.Edge.BottomEdge)
         self.banner = Banner(theme)
         self.inspector = InspectorPanel(theme)
         self.config_editor = ConfigEditor()
@@ -87,7 +93,9 @@ class MainWindow(QMainWindow):
         self.run_log = RunLogPanel()
         self.results_panel = ResultsPanel(self.session)
         self.console = ConsolePanel(self.session, theme)
-        self.controller = GraphController(self.session, self.workspace, self.scene, self._anchor)
+        self.controller = GraphController(
+            self.session, self.workspace, self.scene, self._anchor, frame=self.view.free_frame
+        )
         self.runs = RunController(self.session, self.workspace, self.controller, self)
         self.project = ProjectSession(settings, self.workspace, self.session, self.controller)
         self._later = SlicedWork(self)
@@ -119,6 +127,9 @@ class MainWindow(QMainWindow):
         window_actions.place(self, self.actions)
         self.navigation.bind(self.actions)
         self._show_dataflow_selector(False)
+        self.loading = LoadingState(
+            self.canvas_message, self.workspace, self.session, self.controller
+        )
         self.status = StudioStatusBar(
             self.statusBar(), self.session, self.workspace, self.controller, self.runs
         )
@@ -137,33 +148,17 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _build_docks(self) -> None:
-        self.docks: dict[str, QDockWidget] = {}
-        for key, title, widget in (
-            ("inspector", "Inspector", self.inspector),
-            ("config", "Config", self.config_editor),
-            ("inputs", "Inputs", self.inputs_panel),
-            ("run-log", "Run Log", self.run_log),
-            ("results", "Results", self.results_panel),
-            ("console", "Console", self.console),
-        ):
-            dock = QDockWidget(title, self)
-            dock.setObjectName(key)
-            dock.setWidget(widget)
-            self.docks[key] = dock
-        right, bottom = (
-            Qt.DockWidgetArea.RightDockWidgetArea,
-            Qt.DockWidgetArea.BottomDockWidgetArea,
+        self.docks = WindowDocks(
+            self,
+            {
+                "inspector": ("Inspector", self.inspector),
+                "inputs": ("Inputs", self.inputs_panel),
+                "config": ("Config", self.config_editor),
+                "results": ("Results", self.results_panel),
+                "run-log": ("Run Log", self.run_log),
+                "console": ("Console", self.console),
+            },
         )
-        for key in ("inspector", "inputs", "config"):
-            self.addDockWidget(right, self.docks[key])
-        for key in ("results", "run-log", "console"):
-            self.addDockWidget(bottom, self.docks[key])
-        self.tabifyDockWidget(self.docks["inspector"], self.docks["inputs"])
-        self.tabifyDockWidget(self.docks["inputs"], self.docks["config"])
-        self.tabifyDockWidget(self.docks["results"], self.docks["run-log"])
-        self.tabifyDockWidget(self.docks["run-log"], self.docks["console"])
-        self.docks["results"].raise_()
-        self.docks["inspector"].raise_()
         self.inputs_dock = self.docks["inputs"]
 
     def _connect(self) -> None:
@@ -178,6 +173,7 @@ class MainWindow(QMainWindow):
             lambda text: QMessageBox.warning(self, "Project Interpreter", text)
         )
         self.inspector.node_link_activated.connect(self.go_to_node)
+        self.results_panel.node_link_activated.connect(self.go_to_node)
         self.banner.location_requested.connect(self._show_location)
         self.config_editor.applied.connect(self.controller.set_config_overrides)
         self.dataflow_combo.activated.connect(
@@ -196,6 +192,7 @@ class MainWindow(QMainWindow):
         self.runs.problem.connect(lambda text: self.banner.show_message(BannerKind.ERROR, text))
         self.runs.output_outside_run.connect(self.run_log.add_kernel_output)
         self.run_log.location_requested.connect(self._show_location)
+        self.results_panel.content_shown.connect(lambda _kind: self.docks.grow_bottom())
         self.results_panel.status.connect(lambda text: self.status.message(text, 5000))
         self.session.ready.connect(lambda _info: self.results_panel.clear())
 
@@ -209,13 +206,8 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         else:
-            QTimer.singleShot(
-                0,
-                lambda: self.resizeDocks(
-                    [self.docks["inspector"]], [440], Qt.Orientation.Horizontal
-                ),
-            )
-        direction = Direction(self.settings.get("direction", Direction.LEFT_RIGHT.value))
+            QTimer.singleShot(0, self.docks.first_sizes)
+        direction = Direction(self.settings.get("direction", Direction.AUTO.value))
         self._show_direction(direction)
         self.workspace.graph.direction = direction
         legend = self.settings.get("legend", "1") == "1"
@@ -283,6 +275,7 @@ class MainWindow(QMainWindow):
         if first:
             self.view.fit_all()
             QTimer.singleShot(0, self.view.fit_all)
+            self._show_direction(self.workspace.graph.direction)
         self._later.add(self.runs.refresh_staleness)  # a turn of its own: 30 ms at 5,000 nodes
 
     def _on_notice(self, notice: Notice) -> None:
@@ -316,13 +309,11 @@ class MainWindow(QMainWindow):
             self.clear_selection()
 
     def send_to_console(self, name: str) -> None:
-        self.docks["console"].show()
-        self.docks["console"].raise_()
+        self.docks.show("console")
         self.console.insert(f'results["{name}"]')
 
     def show_in_inspector(self, name: str) -> None:
-        self.docks["inspector"].show()
-        self.docks["inspector"].raise_()
+        self.docks.show("inspector")
         self.go_to_node(name)
 
     # -- selection, inspector, search ----------------------------------------------------
@@ -336,8 +327,7 @@ class MainWindow(QMainWindow):
         self.workspace.selection.set_keys(())
 
     def _show_location(self, file: str, line: int) -> None:
-        self.docks["inspector"].show()
-        self.docks["inspector"].raise_()
+        self.docks.show("inspector")
         self.inspector.show_location(file, line)
 
     def focus_search(self) -> None:
@@ -357,16 +347,16 @@ class MainWindow(QMainWindow):
         return selected[0] if selected else self.view.node_nearest_centre()
 
     def toggle_direction(self) -> None:
-        left_to_right = self.actions["direction"].isChecked()
-        direction = Direction.LEFT_RIGHT if left_to_right else Direction.TOP_BOTTOM
-        self._show_direction(direction)
+        """Auto, then left to right, then top to bottom, then auto again."""
+        order = [Direction.AUTO, Direction.LEFT_RIGHT, Direction.TOP_BOTTOM]
+        direction = order[(order.index(self.workspace.graph.direction) + 1) % len(order)]
         self.settings.set("direction", direction.value)
         self.controller.set_direction(direction)
+        self._show_direction(direction)
 
     def _show_direction(self, direction: Direction) -> None:
-        action = self.actions["direction"]
-        action.setChecked(direction is Direction.LEFT_RIGHT)
-        action.setText(window_actions.direction_label(direction))
+        drawn = self.scene.direction if self.scene.drawn is not None else None
+        self.actions["direction"].setText(window_actions.direction_label(direction, drawn))
 
     def set_engine(self, engine: str) -> None:
         self.controller.set_engine(engine)
@@ -382,6 +372,7 @@ class MainWindow(QMainWindow):
         for part in (
             self.scene,
             self.legend,
+            self.canvas_message,
             self.banner,
             self.inspector,
             self.console,
@@ -433,10 +424,6 @@ class MainWindow(QMainWindow):
         )
 
     # -- window events --------------------------------------------------------------
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        QTimer.singleShot(0, self._place_legend)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)

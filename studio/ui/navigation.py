@@ -8,7 +8,7 @@ keeps the focus bar, the minimap and the search field in step.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit
 
 from studio.core.display_graph import Focus, FocusDirection, module_key, module_of_key
@@ -49,11 +49,13 @@ class CanvasNavigation(QObject):
         self.search_count = search_count
         self.focus_bar = FocusBar(theme, view)
         self.minimap = Minimap(view, theme)
+        view.add_overlay(self.focus_bar, Qt.Edge.TopEdge)
         self.depth: int | None = None
         """Depth for the next focus (the focus bar and the 1, 2, 0 keys change it)."""
         self.search_matches: list[str] = []
         self.search_index = -1
         self._pending_go_to: str | None = None
+        self._pending_region: str | None = None
         self.actions: ActionRegistry | None = None
         self.focus_bar.direction_chosen.connect(self.focus_direction)
         self.focus_bar.depth_chosen.connect(self.set_depth)
@@ -81,6 +83,7 @@ class CanvasNavigation(QObject):
         keys = list(self.selection.keys)
         boxes = [m for m in (module_of_key(k) for k in keys) if m is not None]
         if boxes:
+            self._pending_region = boxes[0] if len(boxes) == 1 else None
             self.graph.set_collapsed(self.graph.collapsed - set(boxes), anchor=module_key(boxes[0]))
             return
         snapshot = self.graph.snapshot
@@ -98,6 +101,8 @@ class CanvasNavigation(QObject):
         self.graph.set_collapsed(self.graph.collapsed | {m for m in modules if m}, anchor=keys[0])
 
     def expand_module(self, module: str) -> None:
+        """Open a module box; its region is then shown whole (zoomed out if need be)."""
+        self._pending_region = module
         self.graph.expand(module, anchor=module_key(module))
 
     def collapse_all(self) -> None:
@@ -188,6 +193,12 @@ class CanvasNavigation(QObject):
         pending, self._pending_go_to = self._pending_go_to, None
         if pending is not None and pending in self.scene.nodes:
             self.go_to_node(pending)
+        region, self._pending_region = self._pending_region, None
+        layout = self.scene.geometry.layout
+        if region is not None and layout is not None and region in layout.regions and not pending:
+            target = QRectF(*layout.regions[region]).translated(self.scene.geometry.offset)
+            if not self.view.visible_scene_rect().contains(target):
+                self.view.fit_rect(target)
         if self.search_field.text():
             self._on_search_text(self.search_field.text(), move=False)
 

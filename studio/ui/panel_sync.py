@@ -25,6 +25,7 @@ class PanelSync(QObject):
         self.window = window
         workspace = window.workspace
         self.workspace = workspace
+        workspace.project.opened.connect(lambda _root: self.project_opened())
         workspace.selection.changed.connect(self.selection_changed)
         workspace.project.dataflows_changed.connect(self.dataflows_changed)
         workspace.runs.running_changed.connect(self.running_changed)
@@ -34,6 +35,18 @@ class PanelSync(QObject):
         window.runs.missing_inputs.connect(self.missing_inputs)
         window.inputs_panel.changed.connect(self.inputs_changed)
         window.controller.graph_shown.connect(self.graph_shown)
+
+    def project_opened(self) -> None:
+        """Nothing of the last project stays in the panels: inputs, config, results,
+        banners, the dataflow choice."""
+        window = self.window
+        window.inputs_panel.set_inputs([], {}, {})
+        window.config_editor.set_config({}, {})
+        window.results_panel.clear()
+        window.banner.hide()
+        window.dataflow_combo.clear()
+        window.dataflow_label_action.setVisible(False)
+        window.dataflow_combo_action.setVisible(False)
 
     def selection_changed(self) -> None:
         self.refresh_inspector()
@@ -103,10 +116,9 @@ class PanelSync(QObject):
             records = self.workspace.runs.records
             record = records[-1] if records else None
             selected = self.workspace.selection.names()
-            done = record is not None and record.status is RunStatus.DONE
-            if done and len(selected) == 1 and selected[0] in record.targets:
-                window.docks["results"].show()
-                window.docks["results"].raise_()
+            ended = record is not None and record.status in (RunStatus.DONE, RunStatus.FAILED)
+            if ended and len(selected) == 1 and selected[0] in record.targets:
+                window.docks.show("results")
             self.refresh_results()
         window.actions["stop"].setEnabled(running)
         for action_id in ("run", "run-all", "run-downstream", "recompute"):
@@ -118,8 +130,7 @@ class PanelSync(QObject):
 
     def missing_inputs(self, names: list[str]) -> None:
         window = self.window
-        window.docks["inputs"].show()
-        window.docks["inputs"].raise_()
+        window.docks.show("inputs")
         window.inputs_panel.mark_missing(names)
         snapshot = self.workspace.graph.snapshot
         types = {n.name: n.type for n in snapshot.nodes} if snapshot else {}

@@ -17,7 +17,7 @@ from studio.core import protocol
 from studio.core.model import Workspace
 from studio.core.protocol import ErrorCode, EventName, NodeStatus, RunStatus
 from studio.core.run_log import RunRecord
-from studio.core.run_plan import RunMode
+from studio.core.run_plan import RunMode, run_targets
 from studio.core.run_state import NodeState
 from studio.core.snapshot import GraphSnapshot
 from studio.core.staleness import lineage_signatures
@@ -66,6 +66,14 @@ class RunController(QObject):
 
     # -- actions ------------------------------------------------------------
 
+    def run_all(self) -> RunRecord | None:
+        """What the driver script asks for (its final_vars), or every sink if it names none."""
+        snapshot = self.workspace.graph.snapshot
+        flow = self.workspace.project.current()
+        known = {n.name for n in snapshot.nodes} if snapshot is not None else set()
+        asked = [name for name in (flow.outputs if flow else ()) if name in known]
+        return self.run(asked, RunMode.ALL)
+
     def run(
         self, names: Iterable[str], mode: RunMode = RunMode.UPSTREAM, recompute: bool = False
     ) -> RunRecord | None:
@@ -80,6 +88,8 @@ class RunController(QObject):
         if mode is not RunMode.ALL and not names:
             self.problem.emit("Select the nodes to run first (or use Run All).")
             return None
+        if mode is RunMode.ALL:
+            names = run_targets(snapshot, names, mode)
         expressions = self.workspace.project.input_expressions()
         self._signatures = lineage_signatures(snapshot, expressions)
         record = RunRecord(len(self.runs.records) + 1, names, mode.value, recompute)

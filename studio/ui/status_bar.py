@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from studio.core.model import Workspace
+from studio.core.protocol import RunStatus
 from studio.core.snapshot import GraphSnapshot
 from studio.ui.graph_controller import GraphController
 from studio.ui.kernel.session import KernelSession, KernelState
@@ -60,6 +61,7 @@ class StudioStatusBar:
         runs.progress.connect(self._on_run_progress)
         workspace.runs.running_changed.connect(self._on_running)
         workspace.project.opened.connect(lambda _root: self.graph_label.setText("loading…"))
+        controller.load_finished.connect(self._on_load_finished)
 
     def message(self, text: str, milliseconds: int = 0) -> None:
         if text:
@@ -87,6 +89,11 @@ class StudioStatusBar:
         elif not busy:
             self.bar.clearMessage()
 
+    def _on_load_finished(self, ok: bool) -> None:
+        if not ok and self.workspace.graph.snapshot is None:
+            self.graph_label.setText("no graph: the folder did not load")
+            self.timing_label.setText("")
+
     def _on_graph_shown(self, snapshot: GraphSnapshot, _first: bool) -> None:
         edges = len(snapshot.edges())
         modules = len({n.group for n in snapshot.nodes if n.group})
@@ -109,6 +116,14 @@ class StudioStatusBar:
         self.run_progress.setVisible(running)
         if running:
             self.run_progress.setRange(0, 0)
+            self.bar.clearMessage()
+            return
+        records = self.workspace.runs.records
+        record = records[-1] if records else None
+        if record is not None and record.status is RunStatus.FAILED:
+            where = f"{record.failed_node} raised " if record.failed_node else ""
+            first_line = record.message.strip().splitlines()[0] if record.message.strip() else ""
+            self.bar.showMessage(f"Run {record.number} failed: {where}{first_line}")
 
     def _on_run_progress(self, finished: int, planned: int) -> None:
         self.run_progress.setRange(0, max(planned, 1))

@@ -160,7 +160,8 @@ def apply_to_application(app: QApplication, theme: Theme) -> None:
     palette.setColor(QPalette.ColorRole.ButtonText, theme.text)
     palette.setColor(QPalette.ColorRole.ToolTipBase, theme.base)
     palette.setColor(QPalette.ColorRole.ToolTipText, theme.text)
-    palette.setColor(QPalette.ColorRole.Highlight, theme.selection)
+    highlight = theme.selection.darker(170) if theme.dark else theme.selection
+    palette.setColor(QPalette.ColorRole.Highlight, highlight)  # white text stays readable
     palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
     palette.setColor(QPalette.ColorRole.PlaceholderText, theme.node_subtext)
     palette.setColor(QPalette.ColorRole.Link, theme.upstream)

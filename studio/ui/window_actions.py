@@ -76,12 +76,11 @@ def declare(window: MainWindow, actions: ActionRegistry) -> None:
     add("clear-selection", "&Clear Selection", window.clear_selection)
     add(
         "direction",
-        "Left to right",
+        "Auto direction",
         window.toggle_direction,
         "Ctrl+L",
-        tip="Lay out left to right or top to bottom",
-        checkable=True,
-        checked=True,
+        tip="Lay out automatically (the way the graph shows largest), left to right or "
+        "top to bottom",
     )
     for key, label in ENGINES:
         add(
@@ -124,9 +123,9 @@ def declare(window: MainWindow, actions: ActionRegistry) -> None:
     add(
         "run-all",
         "Run All",
-        lambda: window.runs.run([], RunMode.ALL),
+        window.runs.run_all,
         "Ctrl+Shift+Return",
-        tip="Compute every sink of the graph",
+        tip="Compute what the driver script asks for (its final_vars), or every sink",
     )
     add(
         "stop",
@@ -306,8 +305,12 @@ def module_menu(window: MainWindow, module: str) -> QMenu:
     return menu
 
 
-def direction_label(direction: Direction) -> str:
-    return "Left to right" if direction is Direction.LEFT_RIGHT else "Top to bottom"
+def direction_label(direction: Direction, drawn: Direction | None = None) -> str:
+    """The direction button's text: the choice, and what Auto chose for this graph."""
+    names = {Direction.LEFT_RIGHT: "Left to right", Direction.TOP_BOTTOM: "Top to bottom"}
+    if direction is not Direction.AUTO:
+        return names[direction]
+    return f"Auto: {names[drawn].lower()}" if drawn in names else "Auto direction"
 
 
 def _examples_menu(window: MainWindow):  # type: ignore[no-untyped-def]

@@ -1,10 +1,13 @@
 """The layout engines place every node, route every edge and box every module."""
 
+from dataclasses import replace
+
 import pytest
 
 from bench.synthetic import generate
 from studio.core.discovery import discover
 from studio.core.layout import Direction, LayoutNode, LayoutRequest, compute_layout
+from studio.core.layout.select import fit_zoom
 from studio.core.resources import example_path
 from studio.kernel.graph_builder import load_dataflow
 
@@ -26,7 +29,7 @@ def overlaps(a, b, size):
 
 
 @pytest.mark.parametrize("engine", ["dot", "grouped", "layered"])
-@pytest.mark.parametrize("direction", list(Direction))
+@pytest.mark.parametrize("direction", [Direction.LEFT_RIGHT, Direction.TOP_BOTTOM])
 def test_every_node_edge_and_module_is_placed(spaceflights_request, engine, direction):
     request = LayoutRequest(spaceflights_request.nodes, spaceflights_request.edges, direction)
     result = compute_layout(request, engine)
@@ -53,6 +56,46 @@ def test_every_node_edge_and_module_is_placed(spaceflights_request, engine, dire
         assert result.positions[upstream][axis] < result.positions[downstream][axis]
     for route in result.routes.values():
         assert (len(route.points) - 1) % 3 == 0
+
+
+def _chain(length: int) -> LayoutRequest:
+    nodes = tuple(LayoutNode(f"step_{i}", 160, 44) for i in range(length))
+    return LayoutRequest(nodes, tuple((f"step_{i}", f"step_{i + 1}") for i in range(length - 1)))
+
+
+def _fan(width: int) -> LayoutRequest:
+    leaves = [LayoutNode(f"leaf_{i}", 160, 44) for i in range(width)]
+    nodes = (LayoutNode("source", 160, 44), *leaves)
+    return LayoutRequest(nodes, tuple(("source", f"leaf_{i}") for i in range(width)))
+
+
+@pytest.mark.parametrize(
+    ("request_", "frame", "expected"),
+    [
+        (_chain(8), (1600, 500), Direction.LEFT_RIGHT),
+        (_chain(8), (500, 1600), Direction.TOP_BOTTOM),
+        (_fan(12), (1600, 500), Direction.TOP_BOTTOM),
+        (_fan(12), (500, 1600), Direction.LEFT_RIGHT),
+    ],
+)
+def test_auto_direction_draws_the_graph_largest_in_its_frame(request_, frame, expected):
+    auto = compute_layout(replace(request_, direction=Direction.AUTO, frame=frame), "dot")
+    assert auto.direction is expected
+    other = compute_layout(
+        replace(
+            request_,
+            direction=next(
+                d for d in (Direction.LEFT_RIGHT, Direction.TOP_BOTTOM) if d is not expected
+            ),
+        ),
+        "dot",
+    )
+    assert fit_zoom(auto.width, auto.height, frame) > fit_zoom(other.width, other.height, frame)
+
+
+def test_auto_direction_without_a_frame_is_left_to_right():
+    auto = compute_layout(LayoutRequest(_chain(5).nodes, _chain(5).edges, Direction.AUTO))
+    assert auto.direction is Direction.LEFT_RIGHT
 
 
 def test_auto_picks_the_fast_engine_for_big_graphs():

@@ -124,3 +124,24 @@ def test_run_record_summary_counts_computed_and_reused():
     assert record.computed() == ["raw"]
     assert record.reused() == ["clean", "model"]
     assert "done in 0.30 s: 1 computed, 2 reused" in record.summary()
+
+
+def test_run_all_asks_for_what_it_is_given_and_falls_back_to_the_sinks():
+    assert run_targets(FLOW, ["stats"], RunMode.ALL) == ["stats"]
+    assert run_targets(FLOW, ["not_a_node"], RunMode.ALL) == ["stats", "report"]
+
+
+def test_a_failure_upstream_marks_the_requested_nodes_it_kept_from_running():
+    state = RunState()
+    state.run_started(["a", "b", "c"])
+    state.node_finished("a", NodeState.DONE, 0.1, "sig")
+    state.node_finished("b", NodeState.FAILED, 0.1, None, "URLError: no route\nmore")
+    state.run_ended()
+    changed = state.blocked(["c", "b", "a"], "b", state.get("b").error)
+    assert changed == {"c"}
+    blocked = state.get("c")
+    assert blocked.state is NodeState.FAILED
+    assert blocked.failed_upstream == "b"
+    assert blocked.error == "failed upstream: b raised URLError: no route"
+    assert state.get("a").state is NodeState.DONE
+    assert state.get("b").failed_upstream is None

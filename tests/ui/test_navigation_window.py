@@ -68,6 +68,8 @@ def test_c_expands_a_module_and_collapses_it_again(big, qtbot):
     assert "features_02" not in scene.modules
     assert len(scene.nodes) == before + len(members)
     assert members <= set(scene.nodes)
+    region = scene.regions["features_02"].rect()
+    assert big.view.visible_scene_rect().contains(region)  # opened whole, not a zoomed-in middle
 
     big.workspace.selection.select_nodes([sorted(members)[0]])
     with qtbot.waitSignal(big.controller.graph_shown, timeout=20_000):

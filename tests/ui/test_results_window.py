@@ -4,6 +4,7 @@ import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 
+from studio.core.run_plan import RunMode
 from studio.kernel.cell_text import format_values
 from studio.ui.results.frame_model import PLACEHOLDER
 from tests.helpers import finish_run, kernel_value
@@ -16,7 +17,7 @@ def computed(example_copy, open_window, qtbot):
     """Spaceflights with every sink computed, and model_input_table selected."""
     folder = example_copy("spaceflights")
     window = open_window(folder)
-    finish_run(qtbot, window, window.actions["run-all"].trigger)
+    finish_run(qtbot, window, lambda: window.runs.run([], RunMode.ALL))  # every sink
     window.workspace.selection.select_nodes(["model_input_table"])
     table = window.results_panel.table
     qtbot.waitUntil(
@@ -94,7 +95,10 @@ def test_filter_takes_a_pandas_condition_and_shows_errors_in_place(computed, qtb
     qtbot.keyClick(table.filter_field, Qt.Key.Key_Return)
     qtbot.waitUntil(table.filter_error.isVisible)
     assert "speed" in table.filter_error.text()
-    assert table.model.rowCount() == len(expected)  # the last good filter stays
+    assert table.model.rowCount() == 0  # never the last filter's rows under the new text
+    assert "0 of 364 rows" in table.count_label.text()
+    first_column = table.model.columns[0]["name"]
+    assert first_column in table.filter_field.placeholderText()
 
 
 def test_copy_selected_cells_as_tab_separated_text(computed, qtbot):

@@ -14,6 +14,8 @@ Point = tuple[float, float]
 class Direction(enum.StrEnum):
     LEFT_RIGHT = "LR"
     TOP_BOTTOM = "TB"
+    AUTO = "auto"
+    """Whichever of the two shows the graph larger in the frame it is drawn in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +25,9 @@ class LayoutNode:
     height: float
     group: str | None = None
     """Module region the node is drawn in (None: outside any region)."""
+    subgroup: str | None = None
+    """A region nested in the module's (a namespace), keyed `region_key(group, subgroup)`;
+    only the `dot` engine draws it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +36,8 @@ class LayoutRequest:
     edges: tuple[tuple[str, str], ...]
     direction: Direction = Direction.LEFT_RIGHT
     region_label_height: float = 22.0
+    frame: tuple[float, float] | None = None
+    """The size (pixels) of the view the drawing is fitted into: what AUTO chooses for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,4 +59,5 @@ class LayoutResult:
     engine: str
     seconds: float = 0.0
     direction: Direction = Direction.LEFT_RIGHT
+    """The direction drawn: never AUTO."""
     notes: list[str] = field(default_factory=list)

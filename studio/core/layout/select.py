@@ -1,16 +1,54 @@
-"""Choosing a layout engine by graph size."""
+"""Choosing a layout engine by graph size, and a direction by the graph's shape."""
 
 from __future__ import annotations
 
-from studio.core.layout.model import LayoutRequest, LayoutResult
+from dataclasses import replace
+
+from studio.core.layout.model import Direction, LayoutRequest, LayoutResult
 
 DOT_NODE_LIMIT = 400
 """Above this many nodes `dot` takes seconds; the grouped engine takes milliseconds."""
 
 ENGINES = ("auto", "dot", "grouped", "layered")
 
+AUTO_DIRECTION_LIMIT = 150
+"""Up to this many boxes AUTO lays the graph out both ways (milliseconds each with
+`dot`); above it, where no zoom shows every name anyway, it keeps left to right."""
+
+FIT_MARGIN = 30.0
+"""Scene pixels kept around the drawing when it is fitted into a view."""
+
+MAX_FIT_ZOOM = 1.25
+
+
+def fit_zoom(width: float, height: float, frame: tuple[float, float]) -> float:
+    """The zoom that shows a drawing of this size whole in the frame (capped)."""
+    frame_width, frame_height = frame
+    return min(
+        frame_width / (width + 2 * FIT_MARGIN),
+        frame_height / (height + 2 * FIT_MARGIN),
+        MAX_FIT_ZOOM,
+    )
+
 
 def compute_layout(request: LayoutRequest, engine: str = "auto") -> LayoutResult:
+    if request.direction is not Direction.AUTO:
+        return _compute(request, engine)
+    across = _compute(replace(request, direction=Direction.LEFT_RIGHT), engine)
+    if request.frame is None or len(request.nodes) > AUTO_DIRECTION_LIMIT:
+        return across
+    down = _compute(replace(request, direction=Direction.TOP_BOTTOM), engine)
+    # Left to right unless top to bottom is clearly larger: it reads like the code.
+    if fit_zoom(down.width, down.height, request.frame) > 1.1 * fit_zoom(
+        across.width, across.height, request.frame
+    ):
+        down.seconds += across.seconds
+        return down
+    across.seconds += down.seconds
+    return across
+
+
+def _compute(request: LayoutRequest, engine: str) -> LayoutResult:
     if engine == "auto":
         engine = "dot" if len(request.nodes) <= DOT_NODE_LIMIT else "grouped"
     if not request.nodes:

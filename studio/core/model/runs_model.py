@@ -77,7 +77,11 @@ class RunsModel:
     def end(self) -> RunRecord | None:
         """The current run ended (its record already holds the outcome)."""
         record, self.current = self.current, None
-        self._changed(self.state.run_ended())
+        changed = self.state.run_ended()
+        if record is not None and record.failed_node is not None:
+            error = self.state.get(record.failed_node).error or record.message
+            changed |= self.state.blocked(record.targets, record.failed_node, error)
+        self._changed(changed)
         self.running_changed.emit(False)
         if record is not None:
             self.record_updated.emit(record)

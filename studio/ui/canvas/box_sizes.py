@@ -9,6 +9,7 @@ from PySide6.QtGui import QFontMetricsF
 
 from studio.core.display_graph import CollapsedModule, DisplayGraph
 from studio.core.layout import Direction, LayoutNode, LayoutRequest
+from studio.core.namespaces import shared_namespaces, split_namespace
 from studio.core.snapshot import NodeInfo
 from studio.ui.canvas.items.module_item import module_size, title_font
 from studio.ui.canvas.items.node_item import name_font, node_size, type_font
@@ -28,36 +29,70 @@ class BoxSizes(QObject):
         self._module_metrics = QFontMetricsF(title_font())
         self._sizes: dict[tuple[str, str], QSizeF] = {}
         self._measuring = SlicedWork(self)
+        self.nested: frozenset[tuple[str, str]] = frozenset()
+        """(module, namespace) pairs drawn in a region of their own."""
+
+    def shown_name(self, info: NodeInfo) -> str:
+        """The name on the card: without its namespace when the namespace has a region."""
+        space, local = split_namespace(info.name)
+        if space is not None and info.group is not None and (info.group, space) in self.nested:
+            return local
+        return info.name
 
     def node(self, info: NodeInfo) -> QSizeF:
-        key = (info.name, info.type)
+        shown = self.shown_name(info)
+        key = (shown, info.type)
         size = self._sizes.get(key)
         if size is None:
-            size = self._sizes[key] = node_size(info, self._name_metrics, self._type_metrics)
+            size = self._sizes[key] = node_size(
+                shown, info.type, self._name_metrics, self._type_metrics
+            )
         return size
 
     def module(self, module: CollapsedModule) -> QSizeF:
         return module_size(module, self._module_metrics)
 
-    def layout_request(self, display: DisplayGraph, direction: Direction) -> LayoutRequest:
-        """What the layout engine needs: every box's drawn size and region, and the edges."""
+    def layout_request(
+        self,
+        display: DisplayGraph,
+        direction: Direction,
+        frame: tuple[float, float] | None = None,
+        nest: bool = False,
+    ) -> LayoutRequest:
+        """What the layout engine needs: every box's drawn size and region, and the edges.
+        With `nest`, namespaces shared by several nodes get a region in their module's."""
+        placed = [(info, None if info.is_external_input else info.group) for info in display.nodes]
+        self.nested = (
+            shared_namespaces((info.name, group) for info, group in placed) if nest else frozenset()
+        )
         nodes = [
             LayoutNode(
                 info.name,
                 *self.node(info).toTuple(),
-                group=None if info.is_external_input else info.group,
+                group=group,
+                subgroup=self._subgroup(info.name, group),
             )
-            for info in display.nodes
+            for info, group in placed
         ]
         nodes += [LayoutNode(m.key, *self.module(m).toTuple()) for m in display.modules]
         return LayoutRequest(
-            tuple(nodes), tuple(display.edge_counts), direction, region_label_height=LABEL_HEIGHT
+            tuple(nodes),
+            tuple(display.edge_counts),
+            direction,
+            region_label_height=LABEL_HEIGHT,
+            frame=frame,
         )
+
+    def _subgroup(self, name: str, group: str | None) -> str | None:
+        space, _ = split_namespace(name)
+        if space is None or group is None or (group, space) not in self.nested:
+            return None
+        return space
 
     def measure_later(self, infos: Sequence[NodeInfo]) -> None:
         """Size the cards not shown yet (in collapsed modules) between frames."""
         self._measuring.cancel()
-        missing = [info for info in infos if (info.name, info.type) not in self._sizes]
+        missing = [info for info in infos if (self.shown_name(info), info.type) not in self._sizes]
         for start in range(0, len(missing), _PER_SLICE):
             part = missing[start : start + _PER_SLICE]
             self._measuring.add(lambda part=part: [self.node(info) for info in part])

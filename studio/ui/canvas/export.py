@@ -11,6 +11,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem
 
+from studio.core.emphasis import NOTHING_SELECTED
 from studio.ui.canvas.scene import GraphScene
 
 _MARGIN = 24.0
@@ -30,6 +31,24 @@ def _vector_items(scene: GraphScene) -> Iterator[None]:
             item.setCacheMode(mode)
 
 
+@contextlib.contextmanager
+def _as_drawn_for_others(scene: GraphScene) -> Iterator[None]:
+    """An exported picture shows the graph, not the user's selection: no dimming, no
+    highlighted lineage, no zoom labels."""
+    painter = scene.emphasis
+    kept = painter.current
+    painter.current = NOTHING_SELECTED
+    painter.apply()
+    labels = scene.key_labels.isVisible()
+    scene.key_labels.setVisible(False)
+    try:
+        yield
+    finally:
+        scene.key_labels.setVisible(labels)
+        painter.current = kept
+        painter.apply()
+
+
 def _source_rect(scene: GraphScene) -> QRectF:
     return scene.graph_rect().adjusted(-_MARGIN, -_MARGIN, _MARGIN, _MARGIN)
 
@@ -41,12 +60,13 @@ def export_png(scene: GraphScene, path: Path, scale: float = 2.0) -> None:
     image.fill(scene.theme.canvas)
     painter = QPainter(image)
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-    scene.render(
-        painter,
-        QRectF(0, 0, size.width(), size.height()),
-        source,
-        Qt.AspectRatioMode.KeepAspectRatio,
-    )
+    with _as_drawn_for_others(scene):
+        scene.render(
+            painter,
+            QRectF(0, 0, size.width(), size.height()),
+            source,
+            Qt.AspectRatioMode.KeepAspectRatio,
+        )
     painter.end()
     if not image.save(str(path), "PNG"):
         raise OSError(f"could not write {path}")
@@ -62,7 +82,7 @@ def export_svg(scene: GraphScene, path: Path, title: str = "dataflow") -> None:
     generator.setDescription("Exported from Dataflow Studio")
     painter = QPainter(generator)
     painter.fillRect(QRectF(0, 0, source.width(), source.height()), scene.theme.canvas)
-    with _vector_items(scene):
+    with _vector_items(scene), _as_drawn_for_others(scene):
         scene.render(painter, QRectF(0, 0, source.width(), source.height()), source)
     painter.end()
     if not path.exists():

@@ -1,8 +1,8 @@
 """The minimap: a thumbnail of the whole drawing in the canvas's corner.
 
 It outlines the part in view; clicking or dragging on it moves the view
-there. It shows only when the drawing does not fit the view at a
-readable zoom, so small graphs keep the whole canvas.
+there. It shows only while part of the drawing is out of view, so a
+graph seen whole keeps the whole canvas.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from studio.ui.theme import Theme
 
 MAX_SIZE = QSize(240, 150)
 _PAD = 6.0
-_READABLE_ZOOM = 0.6
-"""The minimap shows when the drawing does not fit the view at this zoom."""
+_SLACK = 4.0
+"""Scene pixels of a drawing that may be out of view before the minimap shows."""
 
 
 class Minimap(QWidget):
@@ -31,7 +31,7 @@ class Minimap(QWidget):
         self._target = QRectF()
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Minimap: click or drag to move the view (M to hide)")
-        view.viewport_moved.connect(self.update)
+        view.viewport_moved.connect(self._on_view_moved)
         self.hide()
 
     def set_enabled(self, enabled: bool) -> None:
@@ -43,14 +43,20 @@ class Minimap(QWidget):
         self.refresh()
 
     def needed(self) -> bool:
+        """Only while part of the drawing is out of view."""
         rect = self.view.graph_scene().graph_rect()
-        viewport = self.view.viewport().rect()
-        if rect.isEmpty() or viewport.isEmpty():
+        if rect.isEmpty() or self.view.viewport().rect().isEmpty():
             return False
-        return (
-            rect.width() * _READABLE_ZOOM > viewport.width()
-            or rect.height() * _READABLE_ZOOM > viewport.height()
-        )
+        visible = self.view.visible_scene_rect().adjusted(-_SLACK, -_SLACK, _SLACK, _SLACK)
+        return not visible.contains(rect)
+
+    def _on_view_moved(self) -> None:
+        if self.view.scene() is None:  # the window is closing
+            return
+        if self.enabled and self.needed() != self.isVisible():
+            self.refresh()
+        else:
+            self.update()
 
     def refresh(self) -> None:
         """Draw the thumbnail again (new drawing, theme or view size) and show or hide."""
@@ -75,9 +81,9 @@ class Minimap(QWidget):
         painter.translate(-source.topLeft())
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(self.theme.region_border)
-        painter.drawRects(list(scene.region_rects()))
+        painter.drawRects(list(scene.geometry.region_rects()))
         groups: dict[int, tuple[QColor, list[QRectF]]] = {}
-        for rect, colour in scene.box_rects():
+        for rect, colour in scene.geometry.boxes.values():
             groups.setdefault(colour.rgba(), (colour, []))[1].append(rect)
         for colour, rects in groups.values():
             painter.setBrush(colour)

@@ -14,7 +14,6 @@ import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from studio.core.display_graph import DisplayGraph, module_of_key
@@ -29,6 +28,7 @@ from studio.ui.canvas.items.edge_item import EdgeItem
 from studio.ui.canvas.items.module_item import ModuleItem
 from studio.ui.canvas.items.node_item import NodeItem
 from studio.ui.canvas.items.region_item import RegionItem
+from studio.ui.canvas.key_labels import KeyLabels
 from studio.ui.canvas.overview import OverviewItem
 from studio.ui.canvas.overview_mode import OVERVIEW_BELOW, OverviewMode
 from studio.ui.canvas.run_badges import RunBadges
@@ -84,14 +84,23 @@ class GraphScene(QGraphicsScene):
         self.transition = Transition(
             self.item_for_key, self._set_region, self._route_moving, self._set_route, self
         )
+        self.key_labels = KeyLabels(self.nodes, workspace)
+        self.addItem(self.key_labels)
         self.badges = RunBadges(self, workspace.runs, self.overview.schedule_restyle)
         self.emphasis = SelectionPainter(self, workspace)
         self.setBackgroundBrush(theme.canvas)
+        workspace.graph.cleared.connect(self.clear_graph)
 
     # -- drawing ----------------------------------------------------------------------
 
-    def layout_request(self, display: DisplayGraph, direction: Direction) -> LayoutRequest:
-        return self.sizes.layout_request(display, direction)
+    def layout_request(
+        self,
+        display: DisplayGraph,
+        direction: Direction,
+        frame: tuple[float, float] | None = None,
+        nest: bool = False,
+    ) -> LayoutRequest:
+        return self.sizes.layout_request(display, direction, frame, nest)
 
     def show_graph(
         self,
@@ -124,6 +133,7 @@ class GraphScene(QGraphicsScene):
         finally:
             self.emphasis.applying = False
         graph_rect = self.geometry.graph_rect
+        self.key_labels.set_drawing(graph_rect, display)
         self.setSceneRect(
             graph_rect.adjusted(-_SCENE_MARGIN, -_SCENE_MARGIN, _SCENE_MARGIN, _SCENE_MARGIN)
         )
@@ -153,13 +163,21 @@ class GraphScene(QGraphicsScene):
         if snapshot is not None:
             self.sizes.measure_later(snapshot.nodes)
 
+    def clear_graph(self) -> None:
+        """Another project, dataflow or config: nothing of the last drawing stays."""
+        if self.drawn is None:
+            return
+        empty = LayoutResult({}, {}, {}, 0.0, 0.0, "none", direction=self.direction)
+        self.show_graph(DisplayGraph(()), empty, animate=False)
+        self.drawn = None
+
     def update_details(self, display: DisplayGraph) -> None:
         """Same drawing, new details (docstrings, versions, change marks): no layout."""
         self.drawn = display
         for info in display.nodes:
             item = self.nodes.get(info.name)
             if item is not None:
-                item.set_info(info, item.size)
+                item.set_info(info, item.size, self.sizes.shown_name(info))
         for module in display.modules:
             box = self.modules.get(module.module)
             if box is not None:
@@ -209,7 +227,7 @@ class GraphScene(QGraphicsScene):
             if item is None:
                 self._create_node(info, target, animate)
                 continue
-            item.set_info(info, self.sizes.node(info))
+            item.set_info(info, self.sizes.node(info), self.sizes.shown_name(info))
             item.set_changed(name in changed)
             if animate:
                 self.transition.moves[name] = (item.pos(), target)
@@ -232,7 +250,10 @@ class GraphScene(QGraphicsScene):
             self._place_edge(edge, layout, animate)
 
     def _create_node(self, info: NodeInfo, target: QPointF, animate: bool) -> None:
-        item = NodeItem(info, self.sizes.node(info), self.theme, self.layers.nodes)
+        sizes = self.sizes
+        item = NodeItem(
+            info, sizes.node(info), self.theme, self.layers.nodes, sizes.shown_name(info)
+        )
         item.setPos(target)
         item.set_run(self.workspace.runs.node(info.name))
         item.set_changed(info.name in self.workspace.graph.changed)
@@ -452,17 +473,6 @@ class GraphScene(QGraphicsScene):
             return centre
         item = self.item_for_key(key)
         return item.pos() if item is not None else None
-
-    def region_rects(self) -> Iterator[QRectF]:
-        yield from self.geometry.region_rects()
-
-    def box_rects(self) -> Iterator[tuple[QRectF, QColor]]:
-        """Every shown node and collapsed module as drawn: its box and its kind's colour."""
-        yield from self.geometry.boxes.values()
-
-    def key_nearest(self, point: QPointF, within: QRectF) -> str | None:
-        """The shown node or module closest to `point` among those inside `within`."""
-        return self.geometry.nearest(point, within)
 
     def key_at(self, point: QPointF) -> str | None:
         """The node or collapsed module drawn at `point`, if any."""

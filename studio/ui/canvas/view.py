@@ -7,6 +7,7 @@ from PySide6.QtGui import (
     QBrush,
     QContextMenuEvent,
     QKeyEvent,
+    QMouseEvent,
     QPainter,
     QPixmap,
     QResizeEvent,
@@ -16,11 +17,12 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from studio.core.display_graph import module_of_key
+from studio.core.layout.select import FIT_MARGIN, fit_zoom
 from studio.ui.canvas.scene import GraphScene
 
 MIN_ZOOM = 0.03
 MAX_ZOOM = 4.0
-_FIT_MAX_ZOOM = 1.25
+_OVERLAY_GAP = 8
 _KEY_ZOOM = 1.25
 _PAN_STEP = 80
 _GRID = 24.0
@@ -34,6 +36,8 @@ class GraphView(QGraphicsView):
     module_menu_requested = Signal(str, QPoint)
     """Right-click on a collapsed module: (module, global position)."""
     viewport_moved = Signal()
+    resized = Signal()
+    """The viewport changed size: overlays move before a fitted view fits again."""
     """The part of the scene in view changed (pan, zoom, resize)."""
 
     def __init__(self, scene: GraphScene, parent: QWidget | None = None) -> None:
@@ -48,6 +52,9 @@ class GraphView(QGraphicsView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._overlays: list[tuple[QWidget, Qt.Edge]] = []
+        self.fitted = False
+        """The view shows the last fit, untouched: a resize fits again."""
         self._grid_tile = QPixmap()
         self._grid_key: tuple[int, int] | None = None
         self._centre_timeline = QTimeLine(220, self)
@@ -78,6 +85,7 @@ class GraphView(QGraphicsView):
             self.zoom_changed.emit(self.zoom())
 
     def zoom_by(self, factor: float, around_cursor: bool = False) -> None:
+        self.fitted = False
         anchor = self.transformationAnchor()
         if not around_cursor:
             self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
@@ -98,13 +106,40 @@ class GraphView(QGraphicsView):
         if rect.isEmpty():
             return
         self.fit_rect(rect)
+        self.fitted = True
 
     def fit_rect(self, rect: QRectF) -> None:
-        self.fitInView(rect.adjusted(-30, -30, 30, 30), Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom() > _FIT_MAX_ZOOM:
-            self.set_zoom(_FIT_MAX_ZOOM)
-            self.centerOn(rect.center())
+        """Show `rect` whole, as large as it fits in the part no overlay covers."""
+        top, bottom = self._reserved()
+        width, height = self.free_frame()
+        zoom = max(MIN_ZOOM, fit_zoom(rect.width(), rect.height(), (width, height)))
+        self.setTransform(QTransform.fromScale(zoom, zoom))
+        shift = (top - bottom) / 2 / zoom
+        self.centerOn(QPointF(rect.center().x(), rect.center().y() - shift))
         self.zoom_changed.emit(self.zoom())
+
+    def add_overlay(self, widget: QWidget, edge: Qt.Edge) -> None:
+        """A widget floating over the top or bottom of the canvas that a fit keeps clear of."""
+        self._overlays.append((widget, edge))
+
+    def free_frame(self) -> tuple[float, float]:
+        """The viewport's size less the bands its visible overlays cover."""
+        top, bottom = self._reserved()
+        viewport = self.viewport().rect()
+        return float(viewport.width()), float(max(1, viewport.height() - top - bottom))
+
+    def _reserved(self) -> tuple[int, int]:
+        height = self.viewport().height()
+        top = bottom = 0
+        for widget, edge in self._overlays:
+            if not widget.isVisible():
+                continue
+            geometry = widget.geometry()
+            if edge is Qt.Edge.TopEdge:
+                top = max(top, geometry.bottom() + _OVERLAY_GAP - round(FIT_MARGIN))
+            else:
+                bottom = max(bottom, height - geometry.top() + _OVERLAY_GAP - round(FIT_MARGIN))
+        return max(0, top), max(0, bottom)
 
     def centre_on_node(self, name: str, animate: bool = True) -> None:
         """Bring a node (or the collapsed module holding it) to the middle of the view."""
@@ -113,6 +148,7 @@ class GraphView(QGraphicsView):
         target = scene.key_centre(key or name)
         if target is None:
             return
+        self.fitted = False
         if not animate:
             self.centerOn(target)
             return
@@ -128,7 +164,7 @@ class GraphView(QGraphicsView):
         """The node (or module box) closest to the middle of the view: the anchor kept
         still on reload."""
         centre = self.mapToScene(self.viewport().rect().center())
-        return self.graph_scene().key_nearest(centre, self.visible_scene_rect())
+        return self.graph_scene().geometry.nearest(centre, self.visible_scene_rect())
 
     def visible_scene_rect(self) -> QRectF:
         return self.mapToScene(self.viewport().rect()).boundingRect()
@@ -183,9 +219,18 @@ class GraphView(QGraphicsView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self.resized.emit()
+        if self.fitted:
+            self.fit_all()
         self.viewport_moved.emit()
 
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if event.buttons() & Qt.MouseButton.LeftButton and self.scene().mouseGrabberItem() is None:
+            self.fitted = False
+        super().mouseMoveEvent(event)
+
     def _pan(self, dx: int, dy: int) -> None:
+        self.fitted = False
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + dx)
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + dy)
 

@@ -45,6 +45,8 @@ class RunLogPanel(QWidget):
         self._records: dict[int, RunRecord] = {}
         self._kernel_output: list[str] = []
         self._pending: dict[int, RunRecord] = {}
+        self._unfolded: set[int] = set()
+        """Runs whose traceback shows the frames before the user's code too."""
         self._update_timer = QTimer(self)
         self._update_timer.setSingleShot(True)
         self._update_timer.setInterval(UPDATE_MS)
@@ -149,6 +151,7 @@ class RunLogPanel(QWidget):
         self._tree.clear()
         self._items.clear()
         self._records.clear()
+        self._unfolded.clear()
         self._kernel_output.clear()
         self._detail.clear()
 
@@ -181,7 +184,15 @@ class RunLogPanel(QWidget):
         if record.frames:
             parts.append("<p><b>Traceback</b> (click a line of your code to see it):</p>")
             lines = []
+            first_mine = next((i for i, f in enumerate(record.frames) if f["in_project"]), 0)
+            if first_mine and record.number not in self._unfolded:
+                lines.append(
+                    f"<a href='unfold:{record.number}' style='color:#888'>… {first_mine} "
+                    "frames of the studio and Hamilton before your code (show them)</a>"
+                )
             for index, frame in enumerate(record.frames):
+                if index < first_mine and record.number not in self._unfolded:
+                    continue
                 where = f"{frame['file']}, line {frame['line']}, in {frame['function']}"
                 if frame["in_project"]:
                     lines.append(f"<a href='frame:{index}'>{html.escape(where)}</a>")
@@ -215,6 +226,10 @@ class RunLogPanel(QWidget):
         self._detail.setHtml("".join(parts))
 
     def _on_link(self, url: QUrl) -> None:
+        if url.scheme() == "unfold":
+            self._unfolded.add(int(url.path()))
+            self._show_current(self._tree.currentItem())
+            return
         if url.scheme() != "frame":
             return
         current = self._tree.currentItem()

@@ -108,9 +108,11 @@ class RemoteFrameModel(QAbstractTableModel):
 
     def set_filter(self, expression: str) -> None:
         self.expression = expression
-        self._reshape(protocol.Method.TABLE_FILTER, {"expression": expression})
+        self._reshape(protocol.Method.TABLE_FILTER, {"expression": expression}, clear_on_error=True)
 
-    def _reshape(self, method: str, params: dict[str, Any]) -> None:
+    def _reshape(self, method: str, params: dict[str, Any], clear_on_error: bool = False) -> None:
+        """Sort or filter the kernel's view; a filter that fails shows no rows rather than
+        the rows of the previous one under the new text."""
         if self.view_id is None:
             return
         self._generation += 1
@@ -120,6 +122,8 @@ class RemoteFrameModel(QAbstractTableModel):
             if generation != self._generation:
                 return
             if not reply.ok:
+                if clear_on_error:
+                    self._replace(self.view_id, self.columns, 0)
                 self.error.emit(reply.message)
                 return
             self._replace(self.view_id, self.columns, reply.result["rows"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -52,8 +53,9 @@ def summary_line(
         parts.append(" × ".join(f"{n:,}" for n in summary["shape"]))
     elif "length" in summary:
         parts.append(f"{summary['length']:,} items")
-    size = format_bytes(summary.get("bytes"))
-    parts.append(size if summary.get("bytes_exact", True) else f"≥ {size} (text not measured)")
+    if summary.get("bytes") is not None:
+        size = format_bytes(summary["bytes"])
+        parts.append(size if summary.get("bytes_exact", True) else f"≈ {size}")
     if finished is not None:
         parts.append(f"computed {finished.strftime('%H:%M:%S')}")
     if run.seconds is not None:
@@ -64,6 +66,10 @@ def summary_line(
 
 class ResultsPanel(QWidget):
     status = Signal(str)
+    node_link_activated = Signal(str)
+    """A node named in a message was clicked: go there."""
+    content_shown = Signal(str)
+    """A value is on show (its kind: table, tree, image, text): room is worth giving."""
 
     def __init__(self, session: KernelSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +84,10 @@ class ResultsPanel(QWidget):
         self.message = QLabel()
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.linkActivated.connect(
+            lambda link: self.node_link_activated.emit(link.removeprefix("node:"))
+        )
         self.table = TableViewer(session)
         self.table.status.connect(self.status)
         self.tree = QTreeWidget()
@@ -104,6 +114,30 @@ class ResultsPanel(QWidget):
     def show_message(self, text: str) -> None:
         self.kind = "message"
         self.header.setText("")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setText(text)
+        self.stack.setCurrentWidget(self.message)
+
+    def show_failure(self, name: str, run: NodeRun) -> None:
+        """Why a node has no value: its own error, or the node upstream that failed."""
+        self.kind = "message"
+        self.header.setText("")
+        if run.failed_upstream:
+            upstream = html.escape(run.failed_upstream)
+            error = html.escape(run.error.removeprefix(f"failed upstream: {run.failed_upstream} "))
+            text = (
+                f"<b>{html.escape(name)}</b> did not run: "
+                f"<a href='node:{upstream}'>{upstream}</a> failed upstream "
+                f"<span style='color:#d62d2d'>({error})</span>.<br>"
+                "Select it for the traceback; fix it and run again."
+            )
+        else:
+            text = (
+                f"<b>{html.escape(name)}</b> failed: <span style='color:#d62d2d'>"
+                f"{html.escape(run.error or 'see the Run Log')}</span><br>"
+                "The traceback is in the Run Log; fix the code and run again."
+            )
+        self.message.setTextFormat(Qt.TextFormat.RichText)
         self.message.setText(text)
         self.stack.setCurrentWidget(self.message)
 
@@ -112,6 +146,10 @@ class ResultsPanel(QWidget):
         self._generation += 1
         generation = self._generation
         self.name = name
+        if run.state is NodeState.FAILED:
+            self.table.close_view()
+            self.show_failure(name, run)
+            return
         if run.state not in (NodeState.DONE, NodeState.REUSED, NodeState.STALE):
             self.table.close_view()
             self.show_message(
@@ -172,6 +210,8 @@ class ResultsPanel(QWidget):
             self.table.close_view()
             self.message.setText(f"{name} returned None.")
             self.stack.setCurrentWidget(self.message)
+            return
+        self.content_shown.emit(kind)
 
     def clear(self) -> None:
         self._generation += 1

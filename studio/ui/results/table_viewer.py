@@ -55,9 +55,7 @@ class TableViewer(QWidget):
         columns.setSortIndicatorShown(False)
         columns.sectionClicked.connect(self._on_header_clicked)
         self.filter_field = QLineEdit()
-        self.filter_field.setPlaceholderText(
-            "Filter: a pandas condition (price > 5000 and engines == 2) or text to find; Enter"
-        )
+        self.filter_field.setPlaceholderText(filter_hint([]))
         self.filter_field.setClearButtonEnabled(True)
         self.filter_field.returnPressed.connect(self.apply_filter)
         self.filter_field.textChanged.connect(lambda text: text or self.apply_filter())
@@ -135,6 +133,7 @@ class TableViewer(QWidget):
         self.summaries.clear()
         self._fitted = False
         self.model.adopt(name, table)
+        self.filter_field.setPlaceholderText(filter_hint(table["columns"]))
         self.table.scrollToTop()
         if self.summaries.isVisible():
             self.load_summaries()
@@ -173,7 +172,9 @@ class TableViewer(QWidget):
 
     def _on_error(self, message: str) -> None:
         if self.filter_field.text().strip():
-            self.filter_error.setText(f"Filter not applied: {message}")
+            self.filter_error.setText(
+                f"Filter not applied: {message}. No rows are shown until it is fixed or cleared."
+            )
             self.filter_error.show()
         else:
             self.status.emit(message)
@@ -294,3 +295,17 @@ class TableViewer(QWidget):
             str(self.model.headerData(c, Qt.Orientation.Horizontal))
             for c in range(self.model.columnCount())
         ]
+
+
+def filter_hint(columns: list[dict[str, str]]) -> str:
+    """The filter box's hint, written with the table's own columns."""
+
+    def condition(column: dict[str, str]) -> str:
+        name = column["name"] if column["name"].isidentifier() else f"`{column['name']}`"
+        numeric = column.get("dtype", "").lower().startswith(("int", "uint", "float"))
+        return f"{name} > 0" if numeric else f'{name} == "…"'
+
+    if not columns:
+        return "Filter: a pandas condition or text to find; Enter"
+    example = " and ".join(condition(c) for c in columns[:2])
+    return f"Filter: a condition ({example}) or text to find; Enter"

@@ -42,7 +42,11 @@ class EdgeItem(QGraphicsItem):
         self._placed: tuple[EdgeRoute, float, float] | None = None
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
-        self.setZValue(1)
+        self.setZValue(self._base_z())
+
+    def _base_z(self) -> float:
+        """Bundled edges (and their count label) above single ones, which would cross it."""
+        return 2 if self.count > 1 else 1
 
     @property
     def key(self) -> tuple[str, str]:
@@ -56,7 +60,9 @@ class EdgeItem(QGraphicsItem):
         if emphasis is not self.emphasis:
             self.emphasis = emphasis
             self.setZValue(
-                {Emphasis.UPSTREAM: 3, Emphasis.DOWNSTREAM: 3, Emphasis.DIMMED: 0}.get(emphasis, 1)
+                {Emphasis.UPSTREAM: 3, Emphasis.DOWNSTREAM: 3, Emphasis.DIMMED: 0}.get(
+                    emphasis, self._base_z()
+                )
             )
             self.update()
 
@@ -65,6 +71,8 @@ class EdgeItem(QGraphicsItem):
         if count != self.count:
             self.count = count
             self._placed = None
+            if self.emphasis is Emphasis.NORMAL:
+                self.setZValue(self._base_z())
 
     def set_route(self, route: EdgeRoute, dx: float = 0.0, dy: float = 0.0) -> None:
         """Follow a route computed by the layout engine, shifted by (dx, dy)."""
@@ -149,6 +157,9 @@ class EdgeItem(QGraphicsItem):
             painter.setBrush(color)
             painter.drawPolygon(self._arrow)
         if self.count > 1 and lod > 0.35 and not self._label.isEmpty():
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(theme.canvas)  # lines that cross it do not cut the count
+            painter.drawRoundedRect(self._label.adjusted(14, 0, -14, 0), 5, 5)
             painter.setPen(color)
             painter.setFont(_count_font())
             painter.drawText(self._label, Qt.AlignmentFlag.AlignCenter, f"×{self.count}")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from studio.core.emphasis import Emphasis
 from studio.core.run_state import NodeRun, NodeState
 from studio.core.snapshot import NodeInfo
+from studio.ui.canvas.items.compact_name import CompactName, fit_name
 from studio.ui.theme import Theme
 
 NODE_HEIGHT = 44.0
@@ -16,11 +17,15 @@ _BADGE = 18.0
 _TIMED = (NodeState.DONE, NodeState.REUSED, NodeState.STALE)
 _DURATION = 46.0
 _MIN_WIDTH = 96.0
+_TYPE_WIDTH_CAP = 110.0
+"""A long type (Dict[str, Union[...]]) is elided rather than widening the card."""
 _PAD_X = 14.0
 _ACCENT = 5.0
 _RADIUS = 7.0
 _LOW_DETAIL = 0.22
-_TEXT_DETAIL = 0.3
+_FULL_TEXT = 0.8
+"""Below this zoom the type line is unreadable: the card shows its name alone, larger."""
+_COMPACT_PAD = 4.0
 
 
 def name_font() -> QFont:
@@ -36,12 +41,28 @@ def type_font() -> QFont:
     return font
 
 
-def node_size(info: NodeInfo, name_metrics: QFontMetricsF, type_metrics: QFontMetricsF) -> QSizeF:
-    text = max(
-        name_metrics.horizontalAdvance(info.name),
-        type_metrics.horizontalAdvance(info.type) + _DURATION,
-    )
+def node_size(
+    shown: str, type_name: str, name_metrics: QFontMetricsF, type_metrics: QFontMetricsF
+) -> QSizeF:
+    """A card's size for the name it shows and its type."""
+    name = name_metrics.horizontalAdvance(shown)
+    type_width = min(type_metrics.horizontalAdvance(type_name), max(name, _TYPE_WIDTH_CAP))
+    text = max(name, type_width + _DURATION)
     return QSizeF(max(_MIN_WIDTH, text + 2 * _PAD_X + _ACCENT + _BADGE), NODE_HEIGHT)
+
+
+def run_phrase(run: NodeRun) -> str:
+    """How the node's last run went, in words: `computed in 39 ms`, `stale: ...`."""
+    took = format_seconds(run.seconds) if run.seconds is not None else None
+    if run.state is NodeState.DONE:
+        return f"computed in {took}" if took else "computed"
+    if run.state is NodeState.REUSED:
+        return f"reused a result ({took})" if took else "reused a result"
+    if run.state is NodeState.STALE:
+        return "stale: its code or an input changed since it was computed"
+    if run.state is NodeState.FAILED:
+        return f"failed after {took}" if took else "failed"
+    return run.state.value
 
 
 def format_seconds(seconds: float) -> str:
@@ -83,10 +104,17 @@ class CardItem(QGraphicsItem):
 
 class NodeItem(CardItem):
     def __init__(
-        self, info: NodeInfo, size: QSizeF, theme: Theme, parent: QGraphicsItem | None = None
+        self,
+        info: NodeInfo,
+        size: QSizeF,
+        theme: Theme,
+        parent: QGraphicsItem | None = None,
+        shown: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.info = info
+        self.shown = shown or info.name
+        """The name on the card (without a namespace its region already names)."""
         self.size = size
         self._card = QRectF(-size.width() / 2, -size.height() / 2, size.width(), size.height())
         self._bounds = self._card.adjusted(-4, -6, 6, 4)
@@ -98,6 +126,7 @@ class NodeItem(CardItem):
         self.spin = 0
         self._name_font = name_font()
         self._type_font = type_font()
+        self._compact: dict[bool, CompactName] = {}
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -108,15 +137,18 @@ class NodeItem(CardItem):
     def name(self) -> str:
         return self.info.name
 
-    def set_info(self, info: NodeInfo, size: QSizeF) -> None:
-        if info == self.info and size == self.size:
+    def set_info(self, info: NodeInfo, size: QSizeF, shown: str | None = None) -> None:
+        shown = shown or info.name
+        if info == self.info and size == self.size and shown == self.shown:
             return
+        self.shown = shown
         if size != self.size:
             self.prepareGeometryChange()
             self.size = size
             self._card = QRectF(-size.width() / 2, -size.height() / 2, *size.toTuple())
             self._bounds = self._card.adjusted(-4, -6, 6, 4)
         self.info = info
+        self._compact.clear()
         self._update_tooltip()
         self.update()
 
@@ -148,8 +180,7 @@ class NodeItem(CardItem):
             parts.append("<i>code changed since the graph was opened</i>")
         run = getattr(self, "run", None)
         if run is not None and run.state is not NodeState.NOT_COMPUTED:
-            timing = f" in {format_seconds(run.seconds)}" if run.seconds is not None else ""
-            parts.append(f"<i>{run.state.value}{timing}</i>")
+            parts.append(f"<i>{run_phrase(run)}</i>")
             if run.error:
                 parts.append(f"<span style='color:#d62d2d'>{run.error}</span>")
         self.setToolTip("<br>".join(parts))
@@ -171,7 +202,10 @@ class NodeItem(CardItem):
         if dimmed:
             painter.setOpacity(0.28)
         if lod < _LOW_DETAIL:
-            painter.fillRect(rect, style.accent if not dimmed else theme.node_border)
+            colour = style.accent if not dimmed else theme.node_border
+            if self.run.state is NodeState.FAILED:
+                colour = theme.states[NodeState.FAILED]
+            painter.fillRect(rect, colour)
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         border = QColor(theme.node_border)
@@ -206,7 +240,8 @@ class NodeItem(CardItem):
             painter.setPen(QPen(theme.search, 2.0))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), _RADIUS + 2, _RADIUS + 2)
-        if lod < _TEXT_DETAIL:
+        if lod < _FULL_TEXT:
+            self._paint_compact(painter, rect)
             return
         self._paint_state(painter, rect)
         text_left = rect.left() + _ACCENT + _PAD_X - 4
@@ -214,15 +249,21 @@ class NodeItem(CardItem):
         painter.setPen(theme.node_text)
         painter.setFont(self._name_font)
         painter.drawText(
-            text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.info.name
+            text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.shown
         )
         painter.setPen(theme.node_subtext)
         painter.setFont(self._type_font)
         type_rect = QRectF(text_left, rect.top() + 23, text_rect.width(), 16)
-        painter.drawText(
-            type_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.info.type
+        timed = self.run.seconds is not None and self.run.state in _TIMED
+        type_text = QFontMetricsF(self._type_font).elidedText(
+            self.info.type,
+            Qt.TextElideMode.ElideRight,
+            type_rect.width() - (_DURATION if timed else 0),
         )
-        if self.run.seconds is not None and self.run.state in _TIMED:
+        painter.drawText(
+            type_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, type_text
+        )
+        if timed:
             painter.drawText(
                 type_rect,
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
@@ -232,6 +273,28 @@ class NodeItem(CardItem):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(theme.changed)
             painter.drawEllipse(QPointF(rect.right() - 8, rect.top() + 8), 3.5, 3.5)
+
+    def _paint_compact(self, painter: QPainter, rect: QRectF) -> None:
+        badge = self.run.state is not NodeState.NOT_COMPUTED
+        if badge:
+            self._paint_state(painter, rect)
+        if badge not in self._compact:
+            box = rect.adjusted(
+                _ACCENT + _COMPACT_PAD,
+                _COMPACT_PAD,
+                -_COMPACT_PAD - (_BADGE + 2 if badge else 0),
+                -_COMPACT_PAD,
+            )
+            self._compact[badge] = fit_name(self.shown, box, self._name_font)
+        compact = self._compact[badge]
+        painter.setPen(self.theme.node_text)
+        painter.setFont(compact.font)
+        text = rect.adjusted(_ACCENT + _COMPACT_PAD, 0, -(_BADGE + 2 if badge else 0), 0)
+        painter.drawText(
+            text,
+            Qt.AlignmentFlag.AlignCenter,
+            "\n".join(compact.lines),
+        )
 
     def _paint_state(self, painter: QPainter, rect: QRectF) -> None:
         """A badge at the card's right edge: queued, running, done, reused, failed, stale."""

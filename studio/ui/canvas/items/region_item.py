@@ -6,9 +6,12 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from studio.core.namespaces import region_title
 from studio.ui.theme import Theme
 
 LABEL_HEIGHT = 22.0
+_READABLE_AT = 0.8
+_MOST_GROWTH = 1.6
 
 
 class RegionItem(QGraphicsItem):
@@ -21,8 +24,12 @@ class RegionItem(QGraphicsItem):
         self._font.setPointSizeF(9.0)
         self._font.setWeight(QFont.Weight.Medium)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setZValue(-10)
-        self.setToolTip(f"module {module}")
+        group, namespace = region_title(module)
+        self.title = namespace or group
+        self.setZValue(-10 if namespace is None else -9)
+        self.setToolTip(
+            f"module {group}" if namespace is None else f"namespace {namespace} in module {group}"
+        )
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
@@ -51,9 +58,13 @@ class RegionItem(QGraphicsItem):
         if lod < 0.25:
             return
         painter.setPen(theme.region_text)
-        painter.setFont(self._font)
+        font = self._font
+        if lod < _READABLE_AT:  # zoomed out: the title grows as far as its band allows
+            font = QFont(font)
+            font.setPointSizeF(font.pointSizeF() * min(_READABLE_AT / lod, _MOST_GROWTH))
+        painter.setFont(font)
         label = self._rect.adjusted(12, 4, -12, 0)
         label.setHeight(LABEL_HEIGHT)
         painter.drawText(
-            label, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.module
+            label, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.title
         )

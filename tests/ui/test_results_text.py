@@ -1,0 +1,56 @@
+"""Text in the panels says what is true and stays readable: sizes, filter hint, selection."""
+
+from studio.core.run_state import NodeRun
+from studio.ui.results.results_panel import summary_line
+from studio.ui.results.table_viewer import filter_hint
+
+
+def test_a_size_python_cannot_tell_is_left_out_and_an_estimate_says_so():
+    unknown = summary_line(
+        "d", {"summary": {"type": "dict", "length": 3, "bytes": None}}, NodeRun(), None
+    )
+    assert "B" not in unknown.replace("<b>", "").replace("</b>", "") and "unknown" not in unknown
+    estimated = {"summary": {"type": "DataFrame", "shape": [3, 2], "bytes": 2048,
+                             "bytes_exact": False}}  # fmt: skip
+    assert "≈ 2.0 KB" in summary_line("t", estimated, NodeRun(), None)
+    measured = {
+        "summary": {"type": "DataFrame", "shape": [3, 2], "bytes": 2048, "bytes_exact": True}
+    }
+    line = summary_line("t", measured, NodeRun(), None)
+    assert "2.0 KB" in line and "≈" not in line
+
+
+def test_the_filter_hint_uses_the_tables_own_columns():
+    series = filter_hint([{"name": "price", "dtype": "float64"}])
+    assert "(price > 0)" in series and "and" not in series
+    frame = filter_hint(
+        [{"name": "shuttle type", "dtype": "object"}, {"name": "n", "dtype": "int64"}]
+    )
+    assert '(`shuttle type` == "…" and n > 0)' in frame
+
+
+def _luminance(colour) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in (colour.redF(), colour.greenF(), colour.blueF()))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_a_selected_row_is_readable_in_both_themes(qapp):
+    from PySide6.QtGui import QPalette
+
+    from studio.ui.theme import DARK, LIGHT, apply_to_application
+
+    for theme in (LIGHT, DARK):
+        apply_to_application(qapp, theme)
+        palette = qapp.palette()
+        light, dark = sorted(
+            (
+                _luminance(palette.color(QPalette.ColorRole.Highlight)),
+                _luminance(palette.color(QPalette.ColorRole.HighlightedText)),
+            ),
+            reverse=True,
+        )
+        assert (light + 0.05) / (dark + 0.05) >= 4.5, theme.name
+    apply_to_application(qapp, LIGHT)
