@@ -49,7 +49,7 @@ from studio.ui.graph_controller import GraphController
 from studio.ui.kernel.session import KernelSession
 from studio.ui.loading_state import LoadingState
 from studio.ui.navigation import CanvasNavigation
-from studio.ui.panel_sync import PanelSync
+from studio.ui.panel_sync import RUN_PROBLEM, PanelSync
 from studio.ui.panels.banner import Banner, BannerKind
 from studio.ui.panels.config_editor import ConfigEditor
 from studio.ui.panels.inputs_panel import InputsPanel
@@ -189,7 +189,9 @@ class MainWindow(QMainWindow):
         self.navigation.message.connect(lambda text: self.status.message(text, 4000))
         self.navigation.went_to_node.connect(lambda _name: self.panels.refresh_inspector())
         self.scene.node_activated.connect(lambda name: self.runs.run([name]))
-        self.runs.problem.connect(lambda text: self.banner.show_message(BannerKind.ERROR, text))
+        self.runs.problem.connect(
+            lambda text: self.banner.show_message(BannerKind.ERROR, text, cause=RUN_PROBLEM)
+        )
         self.runs.output_outside_run.connect(self.run_log.add_kernel_output)
         self.run_log.location_requested.connect(self._show_location)
         self.results_panel.content_shown.connect(lambda _kind: self.docks.grow_bottom())

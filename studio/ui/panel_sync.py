@@ -15,6 +15,10 @@ from studio.core.protocol import RunStatus
 from studio.core.snapshot import GraphSnapshot, NodeRole
 from studio.ui.panels.banner import BannerKind
 
+MISSING_INPUTS = "missing-inputs"
+RUN_PROBLEM = "run-problem"
+"""Causes of banners that the next run, or the inputs, make out of date."""
+
 if TYPE_CHECKING:
     from studio.ui.main_window import MainWindow
 
@@ -108,10 +112,14 @@ class PanelSync(QObject):
 
     def inputs_changed(self) -> None:
         self.workspace.project.set_inputs(self.window.inputs_panel.user_values())
+        if not self.window.inputs_panel.missing():
+            self.window.banner.clear(MISSING_INPUTS)
         self.window.runs.refresh_staleness()
 
     def running_changed(self, running: bool) -> None:
         window = self.window
+        if running:  # the last run's message is about the last run
+            window.banner.clear(MISSING_INPUTS, RUN_PROBLEM)
         if not running:
             records = self.workspace.runs.records
             record = records[-1] if records else None
@@ -139,4 +147,5 @@ class PanelSync(QObject):
             BannerKind.ERROR,
             f"The run needs inputs that have no value: {described}. Type them in the "
             'Inputs panel (Python expressions, like "data/x.csv" or 42) and run again.',
+            cause=MISSING_INPUTS,
         )

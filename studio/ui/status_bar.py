@@ -123,7 +123,7 @@ class StudioStatusBar:
         if record is not None and record.status is RunStatus.FAILED:
             where = f"{record.failed_node} raised " if record.failed_node else ""
             first_line = record.message.strip().splitlines()[0] if record.message.strip() else ""
-            self.bar.showMessage(f"Run {record.number} failed: {where}{first_line}")
+            self.bar.showMessage(f"Run {record.number} failed: {where}{first_line}", 20_000)
 
     def _on_run_progress(self, finished: int, planned: int) -> None:
         self.run_progress.setRange(0, max(planned, 1))

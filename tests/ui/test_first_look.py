@@ -108,8 +108,10 @@ def test_opening_another_folder_clears_the_old_graph_at_once(
     project, example_copy, open_window, qtbot
 ):
     window = open_window(example_copy("spaceflights"))
+    finish_run(qtbot, window, lambda: window.runs.run(["companies"]))
     window.workspace.selection.select_nodes(["companies"])
     window.open_folder(project)
+    assert window.run_log._tree.topLevelItemCount() == 0  # the run log is the project's
     assert not window.scene.nodes
     assert window.canvas_message.isVisible()
     title = window.canvas_message.title.text()

@@ -182,7 +182,19 @@ def test_a_missing_input_is_named_without_a_traceback(spaceflights, qtbot):
     assert "data_dir (str)" in window.banner.text()
     assert window.inputs_dock.isVisible()
     window.inputs_panel.set_value("data_dir", '"data"')
+    assert not window.banner.isVisible()  # its cause is gone
     assert finish_run(qtbot, window, lambda: window.runs.run(["shuttles"])).status == "done"
+    assert not window.banner.isVisible()
+
+
+def test_a_run_problem_banner_goes_when_the_next_run_starts(troubled, qtbot):
+    _, window = troubled
+    finish_run(qtbot, window, lambda: window.runs.run(["die"]))
+    assert "The kernel died" in window.banner.text() and window.banner.isVisible()
+    qtbot.waitUntil(lambda: window.session.state.value == "idle", timeout=30_000)
+    record = finish_run(qtbot, window, lambda: window.runs.run(["boom"]))
+    assert record.status == "failed"
+    assert "kernel died" not in window.banner.text() or not window.banner.isVisible()
 
 
 def test_a_node_that_kills_its_process_fails_the_run_and_a_new_kernel_starts(troubled, qtbot):

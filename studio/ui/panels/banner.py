@@ -56,10 +56,16 @@ class Banner(QFrame):
         layout.setContentsMargins(10, 6, 6, 6)
         layout.addLayout(row)
         layout.addWidget(self._details)
+        self.cause = ""
         self.hide()
 
     def text(self) -> str:
         return self._text.text()
+
+    def clear(self, *causes: str) -> None:
+        """Hide the message if it is about one of `causes`."""
+        if self.isVisible() and self.cause in causes:
+            self.hide()
 
     def details(self) -> str:
         return self._details.text() if self._toggle.isVisible() else ""
@@ -76,9 +82,12 @@ class Banner(QFrame):
         location: tuple[str, int] | None = None,
         action: tuple[str, Callable[[], None]] | None = None,
         details: Sequence[str] = (),
+        cause: str = "",
     ) -> None:
         """Show `text`; `location` adds a Show button, `action` a button of its own,
-        `details` a Details button that lists them."""
+        `details` a Details button that lists them. `cause` names what the message is
+        about, so that it goes when that does (`clear`)."""
+        self.cause = cause
         self._toggle.setVisible(bool(details))
         self._toggle.setChecked(False)
         self._details.setText("\n".join(details))

@@ -129,6 +129,11 @@ class InputsPanel(QWidget):
                 self._table.setCurrentCell(row, _VALUE)
                 break
 
+    def missing(self) -> list[str]:
+        """Inputs the last run asked for that still have no value."""
+        rows = (self._row(row) for row in range(self._table.rowCount()))
+        return [name for name, value in rows if name in self._missing and not value.strip()]
+
     def reset(self) -> None:
         self._table.blockSignals(True)
         for row in range(self._table.rowCount()):
