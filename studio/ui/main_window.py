@@ -278,6 +278,10 @@ class MainWindow(QMainWindow):
             self.view.fit_all()
             QTimer.singleShot(0, self.view.fit_all)
             self._show_direction(self.workspace.graph.direction)
+        elif self.view.fitted and not self.view.visible_scene_rect().contains(
+            self.scene.graph_rect()
+        ):
+            self.view.fit_all()  # a view the user never moved keeps showing the whole graph
         self._later.add(self.runs.refresh_staleness)  # a turn of its own: 30 ms at 5,000 nodes
 
     def _on_notice(self, notice: Notice) -> None:

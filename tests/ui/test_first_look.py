@@ -276,3 +276,27 @@ def test_a_kernel_that_stays_silent_is_reported_not_waited_on(
     assert "Restart Kernel" in window.canvas_message.details.text()
     qtbot.waitUntil(lambda: "a" in window.scene.nodes, timeout=60_000)
     assert not window.canvas_message.isVisible()
+
+
+def test_a_save_that_grows_the_graph_keeps_an_untouched_view_whole(project, open_window, qtbot):
+    window = open_window(project)
+    qtbot.wait(100)
+    flow = project / "flow.py"
+    more, previous = "", "doubled"
+    for i in range(8):
+        more += (
+            f"\n\ndef step_{i}({previous}: pd.DataFrame) -> pd.DataFrame:\n    return {previous}\n"
+        )
+        previous = f"step_{i}"
+    with qtbot.waitSignal(window.controller.graph_shown, timeout=20_000):
+        flow.write_text(flow.read_text() + more)
+    qtbot.waitUntil(lambda: not window.scene.animating, timeout=5_000)
+    assert "step_7" in window.scene.nodes
+    assert window.view.visible_scene_rect().contains(window.scene.graph_rect())
+    window.view.zoom_in()
+    with qtbot.waitSignal(window.controller.graph_shown, timeout=20_000):
+        flow.write_text(
+            flow.read_text() + "\n\ndef tail(step_7: pd.DataFrame) -> int:\n    return 1\n"
+        )
+    qtbot.waitUntil(lambda: not window.scene.animating, timeout=5_000)
+    assert not window.view.fitted  # the user's zoom is kept
