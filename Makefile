@@ -23,8 +23,9 @@ format: env
 env:
 	@packaging/devenv.sh
 
-screenshot: env  ## render docs/images/main-window.png (offscreen)
+screenshot: env  ## render docs/images/main-window(-dark).png (offscreen, default window size)
 	QT_QPA_PLATFORM=offscreen $(VENV)/python docs/screenshot.py
+	QT_QPA_PLATFORM=offscreen $(VENV)/python docs/screenshot.py --dark --output docs/images/main-window-dark.png
 
 lock:  ## re-resolve uv.lock after changing dependencies in pyproject.toml
 	@packaging/devenv.sh --lock

@@ -1,6 +1,7 @@
 """Render the main window on the spaceflights example to docs/images/main-window.png.
 
-Offscreen (no display needed): `make screenshot`, or
+At the window's default size with fresh settings, as a new user first sees
+it. Offscreen (no display needed): `make screenshot` (light and dark), or
 `QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshot.py [--dark] [--select NODE]`.
 """
 
@@ -37,7 +38,6 @@ def main() -> int:
     options = parser.parse_args()
     app = create_application()
     window = create_window(example_path(options.example))
-    window.resize(1600, 920)
     outcome = {"code": 1}
 
     def shown(_snapshot: object, first: bool) -> None:

@@ -300,3 +300,18 @@ def test_a_save_that_grows_the_graph_keeps_an_untouched_view_whole(project, open
         )
     qtbot.waitUntil(lambda: not window.scene.animating, timeout=5_000)
     assert not window.view.fitted  # the user's zoom is kept
+
+
+def test_an_input_the_script_computes_shows_its_expression_as_a_hint(project, open_window):
+    from studio.ui.panels.placeholder_delegate import PLACEHOLDER_ROLE
+
+    (project / "run.py").write_text(
+        "import os\n\nimport flow\nfrom hamilton import driver\n\n"
+        "dr = driver.Builder().with_modules(flow).build()\n"
+        'dr.execute(["total"], inputs={"rows": int(os.environ["ROWS"])})\n'
+    )
+    window = open_window(project)
+    table = window.inputs_panel._table
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "rows")
+    hint = table.item(row, 2).data(PLACEHOLDER_ROLE)
+    assert hint == "the script computes: int(os.environ['ROWS'])"
