@@ -61,6 +61,7 @@ def test_c_expands_a_module_and_collapses_it_again(big, qtbot):
     box = scene.modules["features_02"]
     members = set(box.module.members)
     before = len(scene.nodes)
+    assert "features_02" in [name for name, _ in scene.key_labels.important()]  # far out too
     box.setSelected(True)
     with qtbot.waitSignal(big.controller.graph_shown, timeout=20_000):
         press(big, Qt.Key.Key_C)
@@ -87,7 +88,12 @@ def test_expand_all_draws_every_node_and_collapse_all_folds_them(big, qtbot):
     assert len(scene.nodes) == len(snapshot.nodes)
     assert not scene.modules
     assert set(scene.edges) == set(snapshot.edges())
-    assert big.navigation.minimap.isVisible()  # the whole graph no longer fits, readable
+    # The view was never moved: it shows the whole bigger graph, so no minimap; zoomed in,
+    # part of it is out of view and the minimap shows.
+    assert big.view.visible_scene_rect().contains(scene.graph_rect())
+    assert not big.navigation.minimap.isVisible()
+    big.view.zoom_by(4.0)
+    assert big.navigation.minimap.isVisible()
     with qtbot.waitSignal(big.controller.graph_shown, timeout=20_000):
         press(big, Qt.Key.Key_C, Qt.KeyboardModifier.ShiftModifier)
     settled(big, qtbot)

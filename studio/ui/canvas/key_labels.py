@@ -3,7 +3,8 @@
 Zoomed out on a big graph, cards are too small to carry text. Rather than
 blank shapes, this layer writes, at a fixed size on screen, the names of
 the nodes a user is looking for: failures first, then the selection,
-search hits, the selection's lineage and the graph's sinks. A label that
+search hits, collapsed modules, the selection's lineage and the graph's
+sinks. A label that
 would cover one already written is left out, so what shows stays legible.
 """
 
@@ -19,7 +20,9 @@ from studio.core.display_graph import DisplayGraph
 from studio.core.emphasis import Emphasis
 from studio.core.model import Workspace
 from studio.core.run_state import NodeState
+from studio.ui.canvas.items.module_item import ModuleItem
 from studio.ui.canvas.items.node_item import NodeItem
+from studio.ui.theme import Theme
 
 SHOW_BELOW = 0.45
 """Zoom under which the card's own text is too small and the labels show."""
@@ -29,9 +32,15 @@ _PAD = 3.0
 
 
 class KeyLabels(QGraphicsItem):
-    def __init__(self, nodes: dict[str, NodeItem], workspace: Workspace) -> None:
+    def __init__(
+        self,
+        nodes: dict[str, NodeItem],
+        modules: dict[str, ModuleItem],
+        workspace: Workspace,
+    ) -> None:
         super().__init__()
         self.nodes = nodes
+        self.modules = modules
         self.workspace = workspace
         self.sinks: frozenset[str] = frozenset()
         self._rect = QRectF()
@@ -53,10 +62,9 @@ class KeyLabels(QGraphicsItem):
         return self._rect.adjusted(-400, -80, 400, 80)
 
     def important(self) -> Iterator[tuple[str, QColor | None]]:
-        """Names worth a label, most important first, with the colour that says why."""
-        theme = next(iter(self.nodes.values())).theme if self.nodes else None
-        if theme is None:
-            return
+        """Names worth a label, most important first, with the colour that says why (a
+        collapsed module by its module name)."""
+        theme = self._theme()
         runs = self.workspace.runs.state
         selection = self.workspace.selection
         failed = [n for n, r in runs.nodes.items() if r.state is NodeState.FAILED]
@@ -69,15 +77,19 @@ class KeyLabels(QGraphicsItem):
             (failed, theme.states[NodeState.FAILED]),
             (selection.names(), theme.selection),
             (sorted(selection.search_hits), theme.search),
+            (sorted(self.modules), None),
             (lineage, None),
             (sorted(self.sinks), None),
         ]
         seen: set[str] = set()
         for names, colour in groups:
             for name in names:
-                if name not in seen and name in self.nodes:
+                if name not in seen and (name in self.nodes or name in self.modules):
                     seen.add(name)
                     yield name, colour
+
+    def _theme(self) -> Theme:
+        return self.scene().theme  # type: ignore[attr-defined]  # the graph scene's
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
@@ -94,7 +106,7 @@ class KeyLabels(QGraphicsItem):
         for name, colour in self.important():
             if len(taken) >= MOST_LABELS:
                 break
-            item = self.nodes[name]
+            item = self.nodes.get(name) or self.modules[name]
             card = item.sceneBoundingRect()
             width = metrics.horizontalAdvance(name) + 2 * pad
             height = metrics.height() + pad
@@ -104,7 +116,7 @@ class KeyLabels(QGraphicsItem):
             if any(box.intersects(other) for other in taken):
                 continue
             taken.append(box)
-            theme = item.theme
+            theme = self._theme()
             painter.setPen(QPen(colour or theme.node_border, 1.5 / lod))
             painter.setBrush(theme.base)
             painter.drawRoundedRect(box, 4 / lod, 4 / lod)

@@ -84,7 +84,7 @@ class GraphScene(QGraphicsScene):
         self.transition = Transition(
             self.item_for_key, self._set_region, self._route_moving, self._set_route, self
         )
-        self.key_labels = KeyLabels(self.nodes, workspace)
+        self.key_labels = KeyLabels(self.nodes, self.modules, workspace)
         self.addItem(self.key_labels)
         self.badges = RunBadges(self, workspace.runs, self.overview.schedule_restyle)
         self.emphasis = SelectionPainter(self, workspace)
