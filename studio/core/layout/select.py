@@ -19,6 +19,7 @@ FIT_MARGIN = 30.0
 """Scene pixels kept around the drawing when it is fitted into a view."""
 
 MAX_FIT_ZOOM = 1.25
+_GAP = 20.0
 
 
 def fit_zoom(width: float, height: float, frame: tuple[float, float]) -> float:
@@ -37,6 +38,9 @@ def compute_layout(request: LayoutRequest, engine: str = "auto") -> LayoutResult
     across = _compute(replace(request, direction=Direction.LEFT_RIGHT), engine)
     if request.frame is None or len(request.nodes) > AUTO_DIRECTION_LIMIT:
         return across
+    across_zoom = fit_zoom(across.width, across.height, request.frame)
+    if fit_zoom(*_turned_size(request, across), request.frame) < 0.9 * across_zoom:
+        return across  # turning it would clearly draw it smaller: no second layout
     down = _compute(replace(request, direction=Direction.TOP_BOTTOM), engine)
     # Left to right unless top to bottom is clearly larger: it reads like the code.
     if fit_zoom(down.width, down.height, request.frame) > 1.1 * fit_zoom(
@@ -46,6 +50,19 @@ def compute_layout(request: LayoutRequest, engine: str = "auto") -> LayoutResult
         return down
     across.seconds += down.seconds
     return across
+
+
+def _turned_size(request: LayoutRequest, across: LayoutResult) -> tuple[float, float]:
+    """About how big the drawing would be top to bottom: each left-to-right rank (the
+    boxes sharing a column) becomes a row."""
+    sizes = {node.name: (node.width, node.height) for node in request.nodes}
+    ranks: dict[int, list[tuple[float, float]]] = {}
+    for name, (x, _y) in across.positions.items():
+        if name in sizes:
+            ranks.setdefault(round(x), []).append(sizes[name])
+    width = max(sum(w for w, _ in boxes) + _GAP * (len(boxes) - 1) for boxes in ranks.values())
+    height = sum(max(h for _, h in boxes) for boxes in ranks.values())
+    return width, height + _GAP * (len(ranks) - 1)
 
 
 def _compute(request: LayoutRequest, engine: str) -> LayoutResult:

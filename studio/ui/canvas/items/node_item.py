@@ -41,6 +41,15 @@ def type_font() -> QFont:
     return font
 
 
+_METRICS: list[QFontMetricsF] = []
+
+
+def _type_metrics() -> QFontMetricsF:
+    if not _METRICS:
+        _METRICS.append(QFontMetricsF(type_font()))
+    return _METRICS[0]
+
+
 def node_size(
     shown: str, type_name: str, name_metrics: QFontMetricsF, type_metrics: QFontMetricsF
 ) -> QSizeF:
@@ -255,7 +264,7 @@ class NodeItem(CardItem):
         painter.setFont(self._type_font)
         type_rect = QRectF(text_left, rect.top() + 23, text_rect.width(), 16)
         timed = self.run.seconds is not None and self.run.state in _TIMED
-        type_text = QFontMetricsF(self._type_font).elidedText(
+        type_text = _type_metrics().elidedText(
             self.info.type,
             Qt.TextElideMode.ElideRight,
             type_rect.width() - (_DURATION if timed else 0),
