@@ -33,11 +33,13 @@ def row_count(raw: pd.DataFrame) -> int:
 """
 
 RUN_PY = """
+import os
+
 import flow
 from hamilton import driver
 
 dr = driver.Builder().with_modules(flow).build()
-print(dr.execute(["total"], inputs={"rows": 5}))
+print(dr.execute(["total"], inputs={"rows": int(os.environ["ROWS"])}))
 """
 
 
@@ -50,37 +52,33 @@ def project(tmp_path: Path) -> Path:
     return folder
 
 
-def test_the_canvas_gets_the_room_until_a_value_needs_it(project, open_window, qtbot):
+def test_run_all_runs_what_the_script_asks_for_and_the_results_get_room(
+    project, open_window, qtbot
+):
+    from studio.ui.panels.placeholder_delegate import PLACEHOLDER_ROLE
+
     window = open_window(project)
     results = window.docks["results"]
     qtbot.waitUntil(lambda: results.height() < 150, timeout=5_000)
     assert window.view.height() > 0.6 * window.height()
+    table = window.inputs_panel._table
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "rows")
+    hint = table.item(row, 2).data(PLACEHOLDER_ROLE)
+    assert hint == "the script computes: int(os.environ['ROWS'])"
     window.workspace.project.set_inputs({"rows": "5"})
-    finish_run(qtbot, window, lambda: window.runs.run(["doubled"]))
+    record = finish_run(qtbot, window, window.actions["run-all"].trigger)
+    assert record.targets == ["total"]
+    assert window.workspace.runs.node("total").state is NodeState.DONE
+    assert window.workspace.runs.node("row_count").state is NodeState.NOT_COMPUTED
+    assert "total" in record.summary()
     window.workspace.selection.select_nodes(["doubled"])
     qtbot.waitUntil(lambda: results.height() >= 0.3 * window.height(), timeout=10_000)
 
 
-def test_the_direction_is_chosen_for_the_shape_and_can_be_forced(project, open_window, qtbot):
-    window = open_window(project)
-    action = window.actions["direction"]
-    assert window.workspace.graph.direction is Direction.AUTO
-    assert action.text() in ("Auto: left to right", "Auto: top to bottom")
-    with qtbot.waitSignal(window.controller.graph_shown, timeout=10_000):
-        action.trigger()
-    assert window.workspace.graph.direction is Direction.LEFT_RIGHT
-    assert window.scene.direction is Direction.LEFT_RIGHT
-    assert action.text() == "Left to right"
-    with qtbot.waitSignal(window.controller.graph_shown, timeout=10_000):
-        action.trigger()
-    assert window.scene.direction is Direction.TOP_BOTTOM
-    assert window.settings.get("direction", "") == Direction.TOP_BOTTOM.value
-
-
-def test_fit_keeps_the_graph_clear_of_the_legend_and_the_minimap_away(project, open_window):
+def test_direction_fit_and_minimap_follow_the_graph_and_the_view(project, open_window, qtbot):
     window = open_window(project)
     view = window.view
-    view.fit_all()
+    qtbot.wait(100)  # the fit that follows a first drawing
     drawn = view.mapFromScene(window.scene.graph_rect()).boundingRect()
     assert not drawn.intersects(window.legend.geometry())
     assert not window.navigation.minimap.isVisible()
@@ -89,27 +87,51 @@ def test_fit_keeps_the_graph_clear_of_the_legend_and_the_minimap_away(project, o
     assert window.navigation.minimap.isVisible()
     view.fit_all()
     assert not window.navigation.minimap.isVisible()
-
-
-def test_a_resized_window_fits_again_until_the_user_moves_the_view(project, open_window, qtbot):
-    window = open_window(project)
-    qtbot.wait(100)  # the fit that follows a first drawing
-    before = window.view.zoom()
+    # A resized window fits again until the user moves the view.
+    before = view.zoom()
     window.resize(900, 700)
-    qtbot.waitUntil(lambda: window.view.zoom() < before, timeout=5_000)
-    window.view.zoom_in()
-    zoomed = window.view.zoom()
+    qtbot.waitUntil(lambda: view.zoom() < before, timeout=5_000)
+    view.zoom_in()
+    zoomed = view.zoom()
     window.resize(1400, 900)
     qtbot.wait(100)
-    assert window.view.zoom() == pytest.approx(zoomed)
+    assert view.zoom() == pytest.approx(zoomed)
+    # Auto, then forced directions (Ctrl+L cycles them).
+    action = window.actions["direction"]
+    assert window.workspace.graph.direction is Direction.AUTO
+    assert action.text() in ("Auto: left to right", "Auto: top to bottom")
+    with qtbot.waitSignal(window.controller.graph_shown, timeout=10_000):
+        action.trigger()
+    assert window.scene.direction is Direction.LEFT_RIGHT
+    assert action.text() == "Left to right"
+    with qtbot.waitSignal(window.controller.graph_shown, timeout=10_000):
+        action.trigger()
+    assert window.scene.direction is Direction.TOP_BOTTOM
+    assert window.settings.get("direction", "") == Direction.TOP_BOTTOM.value
 
 
-def test_opening_another_folder_clears_the_old_graph_at_once(
-    project, example_copy, open_window, qtbot
-):
-    window = open_window(example_copy("spaceflights"))
-    finish_run(qtbot, window, lambda: window.runs.run(["companies"]))
-    window.workspace.selection.select_nodes(["companies"])
+OTHER = """
+def alpha() -> int:
+    return 1
+
+
+def beta(alpha: int) -> int:
+    return alpha + 1
+"""
+
+
+@pytest.fixture
+def other(tmp_path: Path) -> Path:
+    folder = tmp_path / "other"
+    folder.mkdir()
+    (folder / "steps.py").write_text(OTHER)
+    return folder
+
+
+def test_opening_another_folder_clears_the_old_graph_at_once(project, other, open_window, qtbot):
+    window = open_window(other)
+    finish_run(qtbot, window, lambda: window.runs.run(["beta"]))
+    window.workspace.selection.select_nodes(["beta"])
     window.open_folder(project)
     assert window.run_log._tree.topLevelItemCount() == 0  # the run log is the project's
     assert not window.scene.nodes
@@ -118,19 +140,19 @@ def test_opening_another_folder_clears_the_old_graph_at_once(
     assert title.startswith(("Opening project", "Starting a kernel", "Loading the graph"))
     assert window.inputs_panel.user_values() == {}
     qtbot.waitUntil(lambda: "total" in window.scene.nodes, timeout=60_000)
-    assert "companies" not in window.scene.nodes
+    assert "beta" not in window.scene.nodes
     assert not window.canvas_message.isVisible()
 
 
 def test_a_folder_that_fails_to_load_says_so_on_an_empty_canvas(
-    project, example_copy, tmp_path, open_window, qtbot
+    other, tmp_path, open_window, qtbot
 ):
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "flow.py").write_text(
         "import not_a_package_anywhere\n\n\ndef a() -> int:\n    return 1\n"
     )
-    window = open_window(example_copy("spaceflights"))
+    window = open_window(other)
     with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):
         window.open_folder(broken)
     assert not window.scene.nodes
@@ -138,7 +160,7 @@ def test_a_folder_that_fails_to_load_says_so_on_an_empty_canvas(
     assert window.canvas_message.isVisible()
     assert window.banner.isVisible()
     assert "loading" not in window.status.graph_label.text()
-    assert window.runs.run(["companies"]) is None
+    assert window.runs.run(["beta"]) is None
 
 
 BOOM = """
@@ -175,16 +197,6 @@ def test_a_failure_upstream_marks_the_requested_node_and_the_status_bar(
     with qtbot.waitSignal(window.results_panel.node_link_activated):
         window.results_panel.message.linkActivated.emit("node:data")
     assert window.workspace.selection.names() == ["data"]
-
-
-def test_run_all_runs_what_the_driver_script_asks_for(project, open_window, qtbot):
-    window = open_window(project)
-    window.workspace.project.set_inputs({"rows": "5"})
-    record = finish_run(qtbot, window, window.actions["run-all"].trigger)
-    assert record.targets == ["total"]
-    assert window.workspace.runs.node("total").state is NodeState.DONE
-    assert window.workspace.runs.node("row_count").state is NodeState.NOT_COMPUTED
-    assert "total" in record.summary()
 
 
 def test_zoomed_far_out_the_nodes_that_matter_keep_readable_labels(project, open_window):
@@ -267,7 +279,7 @@ def test_a_kernel_that_stays_silent_is_reported_not_waited_on(
     folder = tmp_path / "slow"
     folder.mkdir()
     (folder / "flow.py").write_text(
-        "import time\n\ntime.sleep(6)\n\n\ndef a() -> int:\n    return 1\n"
+        "import time\n\ntime.sleep(3)\n\n\ndef a() -> int:\n    return 1\n"
     )
     window = open_window(folder, wait=False)
     qtbot.waitUntil(
@@ -300,18 +312,3 @@ def test_a_save_that_grows_the_graph_keeps_an_untouched_view_whole(project, open
         )
     qtbot.waitUntil(lambda: not window.scene.animating, timeout=5_000)
     assert not window.view.fitted  # the user's zoom is kept
-
-
-def test_an_input_the_script_computes_shows_its_expression_as_a_hint(project, open_window):
-    from studio.ui.panels.placeholder_delegate import PLACEHOLDER_ROLE
-
-    (project / "run.py").write_text(
-        "import os\n\nimport flow\nfrom hamilton import driver\n\n"
-        "dr = driver.Builder().with_modules(flow).build()\n"
-        'dr.execute(["total"], inputs={"rows": int(os.environ["ROWS"])})\n'
-    )
-    window = open_window(project)
-    table = window.inputs_panel._table
-    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "rows")
-    hint = table.item(row, 2).data(PLACEHOLDER_ROLE)
-    assert hint == "the script computes: int(os.environ['ROWS'])"

@@ -71,8 +71,11 @@ class KeyLabels(QGraphicsItem):
             self._soon.start()
 
     def set_drawing(self, rect: QRectF, display: DisplayGraph) -> None:
-        self.prepareGeometryChange()
-        self._rect = QRectF(rect)
+        if rect != self._rect:  # a new extent repaints everything under it: only if it moved
+            self.prepareGeometryChange()
+            self._rect = QRectF(rect)
+        elif self.showing:
+            self.update()
         self._plan = None
         fed = {source for source, _ in display.edge_counts}
         sinks = {n.name for n in display.nodes if not n.is_external_input} - fed
