@@ -86,6 +86,8 @@ class KernelSession(QObject):
         self._ids = itertools.count(1)
         self._state = KernelState.STOPPED
         self._info: dict[str, Any] = {}
+        self._busy_with: set[str | None] = set()
+        """Requests the main shell said it is busy with and has not finished."""
         self.requests_lost_at_death = 0
         """How many requests the last death cut short (their callers report it)."""
         self._alive_timer = QTimer(self)
@@ -251,6 +253,7 @@ class KernelSession(QObject):
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
         self._info = {}
+        self._busy_with.clear()
         self._set_state(KernelState.STOPPED)
 
     # -- internals -----------------------------------------------------------
@@ -311,11 +314,18 @@ class KernelSession(QObject):
     def _on_iopub(self, msg: dict[str, Any]) -> None:
         msg_type = msg["header"]["msg_type"]
         if msg_type == "status" and self._info:  # before hello, the kernel is still starting
+            parent = msg.get("parent_header") or {}
+            if parent.get("subshell_id"):
+                return  # a result fetched beside the main shell: it stays as it is
             state = msg["content"].get("execution_state")
+            request = parent.get("msg_id")
             if state == "busy":
+                self._busy_with.add(request)
                 self._set_state(KernelState.BUSY)
             elif state == "idle":
-                self._set_state(KernelState.IDLE)
+                self._busy_with.discard(request)
+                if not self._busy_with:  # idle once every request it was busy with is done
+                    self._set_state(KernelState.IDLE)
         elif msg_type == "stream":
             self.output.emit(msg["content"].get("name", "stdout"), msg["content"].get("text", ""))
 
