@@ -73,6 +73,22 @@ def test_run_all_runs_what_the_script_asks_for_and_the_results_get_room(
     assert "total" in record.summary()
     window.workspace.selection.select_nodes(["doubled"])
     qtbot.waitUntil(lambda: results.height() >= 0.3 * window.height(), timeout=10_000)
+    # Zoomed far out, the nodes that matter keep readable labels.
+    labels = window.scene.key_labels
+    assert set(labels.sinks) == {"total", "row_count"}
+    order = [name for name, _colour in labels.important()]
+    assert order[0] == "doubled"
+    assert {"total", "row_count"} <= set(order)
+    assert "raw" in order  # upstream of the selection
+    window.view.set_zoom(0.2)
+    window.view.centre_on_node("doubled", animate=False)
+    centre = window.view.mapFromScene(window.scene.nodes["doubled"].sceneBoundingRect().center())
+    around = (centre.x() - 40, centre.y() - 8, 80, 16)
+    labels.setVisible(False)
+    without = window.view.viewport().grab(QRect(*around)).toImage()
+    labels.setVisible(True)
+    with_labels = window.view.viewport().grab(QRect(*around)).toImage()
+    assert without != with_labels
 
 
 def test_direction_fit_and_minimap_follow_the_graph_and_the_view(project, open_window, qtbot):
@@ -108,6 +124,27 @@ def test_direction_fit_and_minimap_follow_the_graph_and_the_view(project, open_w
         action.trigger()
     assert window.scene.direction is Direction.TOP_BOTTOM
     assert window.settings.get("direction", "") == Direction.TOP_BOTTOM.value
+    # A save that grows the graph keeps a view the user has not moved whole.
+    view.fit_all()
+    flow = project / "flow.py"
+    more, previous = "", "doubled"
+    for i in range(8):
+        more += (
+            f"\n\ndef step_{i}({previous}: pd.DataFrame) -> pd.DataFrame:\n    return {previous}\n"
+        )
+        previous = f"step_{i}"
+    with qtbot.waitSignal(window.controller.graph_shown, timeout=20_000):
+        flow.write_text(flow.read_text() + more)
+    qtbot.waitUntil(lambda: not window.scene.animating, timeout=5_000)
+    assert "step_7" in window.scene.nodes
+    assert window.view.visible_scene_rect().contains(window.scene.graph_rect())
+    window.view.zoom_in()
+    with qtbot.waitSignal(window.controller.graph_shown, timeout=20_000):
+        flow.write_text(
+            flow.read_text() + "\n\ndef tail(step_7: pd.DataFrame) -> int:\n    return 1\n"
+        )
+    qtbot.waitUntil(lambda: not window.scene.animating, timeout=5_000)
+    assert not window.view.fitted  # the user's zoom is kept
 
 
 OTHER = """
@@ -128,24 +165,8 @@ def other(tmp_path: Path) -> Path:
     return folder
 
 
-def test_opening_another_folder_clears_the_old_graph_at_once(project, other, open_window, qtbot):
-    window = open_window(other)
-    finish_run(qtbot, window, lambda: window.runs.run(["beta"]))
-    window.workspace.selection.select_nodes(["beta"])
-    window.open_folder(project)
-    assert window.run_log._tree.topLevelItemCount() == 0  # the run log is the project's
-    assert not window.scene.nodes
-    assert window.canvas_message.isVisible()
-    title = window.canvas_message.title.text()
-    assert title.startswith(("Opening project", "Starting a kernel", "Loading the graph"))
-    assert window.inputs_panel.user_values() == {}
-    qtbot.waitUntil(lambda: "total" in window.scene.nodes, timeout=60_000)
-    assert "beta" not in window.scene.nodes
-    assert not window.canvas_message.isVisible()
-
-
-def test_a_folder_that_fails_to_load_says_so_on_an_empty_canvas(
-    other, tmp_path, open_window, qtbot
+def test_opening_folders_clears_the_last_one_and_a_failing_one_says_so(
+    project, other, tmp_path, open_window, qtbot
 ):
     broken = tmp_path / "broken"
     broken.mkdir()
@@ -153,14 +174,27 @@ def test_a_folder_that_fails_to_load_says_so_on_an_empty_canvas(
         "import not_a_package_anywhere\n\n\ndef a() -> int:\n    return 1\n"
     )
     window = open_window(other)
+    finish_run(qtbot, window, lambda: window.runs.run(["beta"]))
+    window.workspace.selection.select_nodes(["beta"])
     with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):
         window.open_folder(broken)
+        assert not window.scene.nodes  # at once
+        assert window.run_log._tree.topLevelItemCount() == 0  # the run log is the project's
     assert not window.scene.nodes
     qtbot.waitUntil(lambda: "did not load" in window.canvas_message.title.text(), timeout=5_000)
     assert window.canvas_message.isVisible()
     assert window.banner.isVisible()
     assert "loading" not in window.status.graph_label.text()
     assert window.runs.run(["beta"]) is None
+    window.open_folder(project)
+    assert window.canvas_message.isVisible()
+    title = window.canvas_message.title.text()
+    assert title.startswith(("Opening project", "Starting a kernel", "Loading the graph"))
+    assert window.inputs_panel.user_values() == {}
+    assert not window.banner.isVisible()
+    qtbot.waitUntil(lambda: "total" in window.scene.nodes, timeout=60_000)
+    assert "beta" not in window.scene.nodes
+    assert not window.canvas_message.isVisible()
 
 
 BOOM = """
@@ -197,26 +231,6 @@ def test_a_failure_upstream_marks_the_requested_node_and_the_status_bar(
     with qtbot.waitSignal(window.results_panel.node_link_activated):
         window.results_panel.message.linkActivated.emit("node:data")
     assert window.workspace.selection.names() == ["data"]
-
-
-def test_zoomed_far_out_the_nodes_that_matter_keep_readable_labels(project, open_window):
-    window = open_window(project)
-    labels = window.scene.key_labels
-    assert set(labels.sinks) == {"total", "row_count"}
-    window.workspace.selection.select_nodes(["doubled"])
-    order = [name for name, _colour in labels.important()]
-    assert order[0] == "doubled"
-    assert {"total", "row_count"} <= set(order)
-    assert "raw" in order  # upstream of the selection
-    window.view.set_zoom(0.2)
-    window.view.centre_on_node("doubled", animate=False)
-    centre = window.view.mapFromScene(window.scene.nodes["doubled"].sceneBoundingRect().center())
-    around = (centre.x() - 40, centre.y() - 8, 80, 16)
-    labels.setVisible(False)
-    without = window.view.viewport().grab(QRect(*around)).toImage()
-    labels.setVisible(True)
-    with_labels = window.view.viewport().grab(QRect(*around)).toImage()
-    assert without != with_labels
 
 
 STEPS = """
@@ -288,27 +302,3 @@ def test_a_kernel_that_stays_silent_is_reported_not_waited_on(
     assert "Restart Kernel" in window.canvas_message.details.text()
     qtbot.waitUntil(lambda: "a" in window.scene.nodes, timeout=60_000)
     assert not window.canvas_message.isVisible()
-
-
-def test_a_save_that_grows_the_graph_keeps_an_untouched_view_whole(project, open_window, qtbot):
-    window = open_window(project)
-    qtbot.wait(100)
-    flow = project / "flow.py"
-    more, previous = "", "doubled"
-    for i in range(8):
-        more += (
-            f"\n\ndef step_{i}({previous}: pd.DataFrame) -> pd.DataFrame:\n    return {previous}\n"
-        )
-        previous = f"step_{i}"
-    with qtbot.waitSignal(window.controller.graph_shown, timeout=20_000):
-        flow.write_text(flow.read_text() + more)
-    qtbot.waitUntil(lambda: not window.scene.animating, timeout=5_000)
-    assert "step_7" in window.scene.nodes
-    assert window.view.visible_scene_rect().contains(window.scene.graph_rect())
-    window.view.zoom_in()
-    with qtbot.waitSignal(window.controller.graph_shown, timeout=20_000):
-        flow.write_text(
-            flow.read_text() + "\n\ndef tail(step_7: pd.DataFrame) -> int:\n    return 1\n"
-        )
-    qtbot.waitUntil(lambda: not window.scene.animating, timeout=5_000)
-    assert not window.view.fitted  # the user's zoom is kept

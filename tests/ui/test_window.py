@@ -125,6 +125,9 @@ def test_dataflow_selector_switches_between_driver_scripts(open_window, qtbot, t
 
 
 def test_export_png_and_svg(open_window, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from studio.core.emphasis import Emphasis
     from studio.ui.canvas.export import export_png, export_svg
 
     window = open_window(example_path("spaceflights"))
@@ -134,22 +137,13 @@ def test_export_png_and_svg(open_window, tmp_path):
     assert (tmp_path / "g.png").stat().st_size > 20_000
     svg = (tmp_path / "g.svg").read_text()
     assert "<svg" in svg and "model_input_table" in svg
-
-
-def test_an_exported_picture_does_not_carry_the_selection(open_window, tmp_path):
-    from PySide6.QtGui import QImage
-
-    from studio.core.emphasis import Emphasis
-    from studio.ui.canvas.export import export_png
-
-    window = open_window(example_path("spaceflights"))
-    export_png(window.scene, tmp_path / "plain.png")
+    # The picture shows the graph, not the selection (nor its dimming), which stays.
     window.workspace.selection.select_nodes(["companies"])
     shuttles = window.scene.nodes["shuttles"]
     assert shuttles.emphasis is Emphasis.DIMMED
     export_png(window.scene, tmp_path / "selected.png")
-    assert QImage(str(tmp_path / "plain.png")) == QImage(str(tmp_path / "selected.png"))
-    assert shuttles.emphasis is Emphasis.DIMMED  # the window keeps it
+    assert QImage(str(tmp_path / "g.png")) == QImage(str(tmp_path / "selected.png"))
+    assert shuttles.emphasis is Emphasis.DIMMED
 
 
 def test_window_state_and_recent_folders_are_remembered(open_window, studio_config):
