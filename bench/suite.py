@@ -193,7 +193,7 @@ def measure_window(folder: Path, result: SizeResult):
         wait_until(lambda: len(shown) > before)
         result.expanded_drawn = time.perf_counter() - start
         wait_until(lambda: not scene.filling and not scene.animating)
-    request = scene.layout_request(graph.display, graph.direction)
+    request = scene.sizes.layout_request(graph.display, graph.direction)
 
     view.fit_all()
     settle(0.5)

@@ -275,7 +275,7 @@ class GraphController(QObject):
         frame = self.frame() if self.frame is not None else None
         engine = self.graph.engine
         nest = engine == "dot" or (engine == "auto" and boxes <= DOT_NODE_LIMIT)
-        request = self.scene.layout_request(display, direction, frame, nest)
+        request = self.scene.sizes.layout_request(display, direction, frame, nest)
         # Before the request: a layout found in the cache can be delivered at once.
         self._job = _LayoutJob(display, first, update.anchor)
         self.layouts.request(request, self.graph.engine)

@@ -50,7 +50,9 @@ def drawn(qtbot):
 
     def draw(animate: bool = False) -> None:
         display = workspace.graph.display
-        layout = compute_layout(scene.layout_request(display, workspace.graph.direction), "dot")
+        layout = compute_layout(
+            scene.sizes.layout_request(display, workspace.graph.direction), "dot"
+        )
         scene.show_graph(display, layout, animate=animate)
 
     workspace.graph.accept(SNAPSHOT)

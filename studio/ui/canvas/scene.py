@@ -17,7 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from studio.core.display_graph import DisplayGraph, module_of_key
-from studio.core.layout import Direction, EdgeRoute, LayoutRequest, LayoutResult
+from studio.core.layout import Direction, EdgeRoute, LayoutResult
 from studio.core.model import Workspace
 from studio.core.snapshot import NodeInfo
 from studio.ui.canvas.box_sizes import BoxSizes
@@ -92,15 +92,6 @@ class GraphScene(QGraphicsScene):
         workspace.graph.cleared.connect(self.clear_graph)
 
     # -- drawing ----------------------------------------------------------------------
-
-    def layout_request(
-        self,
-        display: DisplayGraph,
-        direction: Direction,
-        frame: tuple[float, float] | None = None,
-        nest: bool = False,
-    ) -> LayoutRequest:
-        return self.sizes.layout_request(display, direction, frame, nest)
 
     def show_graph(
         self,
