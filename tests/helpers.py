@@ -1,4 +1,35 @@
-"""Helpers for tests that drive the real window and its kernel."""
+"""Helpers shared by the tests: graph nodes built by hand, and the real window's kernel."""
+
+from studio.core.snapshot import NodeInfo, NodeRole
+
+
+def make_node(
+    name: str,
+    deps=(),
+    group: str = "m",
+    *,
+    version: str = "v1",
+    type_: str = "int",
+    role: NodeRole = NodeRole.FUNCTION,
+    optional=(),
+) -> NodeInfo:
+    """A node of module `group` needing `deps` (an input has no version or origin)."""
+    is_input = role is NodeRole.INPUT
+    return NodeInfo(
+        name=name,
+        type=type_,
+        role=role,
+        module=group,
+        file=f"{group}.py",
+        line=1,
+        doc="",
+        tags={},
+        dependencies=tuple(deps),
+        optional_dependencies=tuple(optional),
+        version=None if is_input else version,
+        origin=None if is_input else f"{group}.{name}",
+        group=group,
+    )
 
 
 def kernel_value(window, expression: str):

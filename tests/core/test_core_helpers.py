@@ -8,28 +8,15 @@ from studio.core.graph_diff import diff_snapshots
 from studio.core.graph_document import GraphDocument, Outcome
 from studio.core.lineage import GraphIndex
 from studio.core.search import match_names
-from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError, NodeInfo, NodeRole
+from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError, NodeInfo
 from studio.core.source_code import function_source
 from studio.core.values import format_value, parse_assignments, parse_value
 from studio.core.watch_rules import is_relevant_change
+from tests.helpers import make_node
 
 
-def node(name: str, deps=(), version="v1", type_="int") -> NodeInfo:
-    return NodeInfo(
-        name=name,
-        type=type_,
-        role=NodeRole.FUNCTION,
-        module="m",
-        file="m.py",
-        line=1,
-        doc="",
-        tags={},
-        dependencies=tuple(deps),
-        optional_dependencies=(),
-        version=version,
-        origin=f"m.{name}",
-        group="m",
-    )
+def node(name: str, deps=(), version="v1", type_="int"):
+    return make_node(name, deps, version=version, type_=type_)
 
 
 def snapshot(*nodes: NodeInfo) -> GraphSnapshot:

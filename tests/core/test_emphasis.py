@@ -3,25 +3,10 @@
 from studio.core.display_graph import derive_display, module_key
 from studio.core.emphasis import Emphasis, lineage_emphasis
 from studio.core.lineage import GraphIndex
-from studio.core.snapshot import GraphSnapshot, NodeInfo, NodeRole
+from studio.core.snapshot import GraphSnapshot
+from tests.helpers import make_node
 
-
-def node(name: str, deps=(), group="m") -> NodeInfo:
-    return NodeInfo(
-        name=name,
-        type="int",
-        role=NodeRole.FUNCTION,
-        module=group,
-        file=None,
-        line=None,
-        doc="",
-        tags={},
-        dependencies=tuple(deps),
-        optional_dependencies=(),
-        version="v",
-        origin=f"{group}.{name}",
-        group=group,
-    )
+node = make_node
 
 
 SNAPSHOT = GraphSnapshot(

@@ -9,25 +9,10 @@ from studio.core.project import Dataflow
 from studio.core.protocol import NodeStatus, RunStatus
 from studio.core.run_log import RunRecord
 from studio.core.run_state import NodeState
-from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError, NodeInfo, NodeRole
+from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError
+from tests.helpers import make_node
 
-
-def node(name: str, deps=(), group="m", version="v1") -> NodeInfo:
-    return NodeInfo(
-        name=name,
-        type="int",
-        role=NodeRole.FUNCTION,
-        module=group,
-        file=f"{group}.py",
-        line=1,
-        doc="",
-        tags={},
-        dependencies=tuple(deps),
-        optional_dependencies=(),
-        version=version,
-        origin=f"{group}.{name}",
-        group=group,
-    )
+node = make_node
 
 
 def chain() -> GraphSnapshot:

@@ -3,26 +3,13 @@
 from studio.core.run_log import RunRecord
 from studio.core.run_plan import RunMode, missing_inputs, needed_nodes, run_targets
 from studio.core.run_state import NodeState, RunState
-from studio.core.snapshot import GraphSnapshot, NodeInfo, NodeRole
+from studio.core.snapshot import GraphSnapshot, NodeRole
 from studio.core.staleness import lineage_signatures
+from tests.helpers import make_node
 
 
 def node(name, deps=(), role=NodeRole.FUNCTION, version="v1", optional=()):
-    return NodeInfo(
-        name=name,
-        type="int",
-        role=role,
-        module="m",
-        file="m.py",
-        line=1,
-        doc="",
-        tags={},
-        dependencies=tuple(deps),
-        optional_dependencies=tuple(optional),
-        version=None if role is NodeRole.INPUT else version,
-        origin=None if role is NodeRole.INPUT else f"m.{name}",
-        group="m",
-    )
+    return make_node(name, deps, role=role, version=version, optional=optional)
 
 
 def graph(*nodes, config=None):

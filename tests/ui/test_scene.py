@@ -8,25 +8,10 @@ from studio.core.layout import compute_layout
 from studio.core.model import Workspace
 from studio.core.run_log import RunRecord
 from studio.core.run_state import NodeState
-from studio.core.snapshot import GraphSnapshot, NodeInfo, NodeRole
+from studio.core.snapshot import GraphSnapshot
+from tests.helpers import make_node
 
-
-def node(name: str, deps=(), group="m") -> NodeInfo:
-    return NodeInfo(
-        name=name,
-        type="int",
-        role=NodeRole.FUNCTION,
-        module=group,
-        file=None,
-        line=None,
-        doc="",
-        tags={},
-        dependencies=tuple(deps),
-        optional_dependencies=(),
-        version="v",
-        origin=f"{group}.{name}",
-        group=group,
-    )
+node = make_node
 
 
 SNAPSHOT = GraphSnapshot(
