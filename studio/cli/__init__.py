@@ -3,6 +3,7 @@
     studio [PATH]                 open the app on a project folder
     studio graph PATH [...]       print a dataflow's graph (JSON, DOT, SVG, PNG)
     studio run PATH NODE [...]    compute nodes and print or save their results
+    studio edit PATH EDIT [...]   rename, connect, add or remove nodes (prints the diff)
     studio --version
 
 Headless commands import the project's modules in this process, so nothing
@@ -34,6 +35,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from studio.cli import run_command
 
         return run_command.main(args[1:])
+    if args and args[0] == "edit":
+        from studio.cli import edit_command
+
+        return edit_command.main(args[1:])
     return _open_app(args)
 
 
@@ -41,7 +46,8 @@ def _open_app(args: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="studio",
         description="Dataflow Studio: a visual editor for Apache Hamilton dataflows.",
-        epilog="Headless commands: `studio graph --help`, `studio run --help`.",
+        epilog="Headless commands: `studio graph --help`, `studio run --help`, "
+        "`studio edit --help`.",
     )
     parser.add_argument("--version", action="version", version=f"studio {studio.__version__}")
     parser.add_argument(

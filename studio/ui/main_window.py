@@ -45,6 +45,7 @@ from studio.ui.canvas.scene import GraphScene
 from studio.ui.canvas.sliced_work import SlicedWork
 from studio.ui.canvas.view import GraphView
 from studio.ui.console_panel import ConsolePanel
+from studio.ui.editing.graph_edits import GraphEdits
 from studio.ui.graph_controller import GraphController
 from studio.ui.kernel.session import KernelSession
 from studio.ui.loading_state import LoadingState
@@ -186,6 +187,11 @@ class MainWindow(QMainWindow):
         self.view.module_menu_requested.connect(
             lambda module, at: window_actions.module_menu(self, module).popup(at)
         )
+        self.view.canvas_menu_requested.connect(
+            lambda at: window_actions.canvas_menu(self).popup(at)
+        )
+        self.graph_edits = GraphEdits(self.workspace, self.status, self)
+        self.view.connect_requested.connect(self.graph_edits.connect_nodes)
         self.navigation.message.connect(lambda text: self.status.message(text, 4000))
         self.navigation.went_to_node.connect(lambda _name: self.panels.refresh_inspector())
         self.scene.node_activated.connect(lambda name: self.runs.run([name]))

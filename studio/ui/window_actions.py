@@ -7,6 +7,7 @@ from the same declarations.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize
@@ -48,6 +49,7 @@ def declare(window: MainWindow, actions: ActionRegistry) -> None:
     add("export-png", "Export as &PNG…", window.export_png, "Ctrl+E", help="export as PNG")
     add("export-svg", "Export as &SVG…", window.export_svg, "Ctrl+Shift+E", help="export as SVG")
     add("quit", "&Quit", window.close, QKeySequence.StandardKey.Quit, help="quit")
+    _declare_edits(window, actions)
     add(
         "find",
         "&Find Node…",
@@ -228,6 +230,89 @@ def declare(window: MainWindow, actions: ActionRegistry) -> None:
     actions.gesture("Arrow keys", "pan (or drag the background)")
 
 
+def _declare_edits(window: MainWindow, actions: ActionRegistry) -> None:
+    """Graph edits: they rewrite the project's files, and Undo puts the bytes back."""
+    add = actions.add
+    add("undo", "&Undo", lambda: window.graph_edits.undo(), QKeySequence.StandardKey.Undo)
+    add(
+        "redo",
+        "&Redo",
+        lambda: window.graph_edits.redo(),
+        [QKeySequence.StandardKey.Redo, "Ctrl+Shift+Z"],
+    )
+    add(
+        "add-node",
+        "&Add Node…",
+        lambda: window.graph_edits.ask_add(_selected_nodes(window)),
+        "Ctrl+Shift+N",
+        tip="Write a new function that takes the selected nodes as parameters",
+    )
+    add(
+        "rename-node",
+        "Re&name Node…",
+        lambda: _with_one_node(window, window.graph_edits.ask_rename),
+        "F2",
+        tip="Rename the selected node, its parameters everywhere and the scripts' references",
+        canvas=True,
+    )
+    add(
+        "remove-node",
+        "Re&move Node…",
+        lambda: _with_one_node(window, window.graph_edits.ask_remove),
+        QKeySequence.StandardKey.Delete,
+        tip="Delete the selected node's function (after showing what depends on it)",
+        canvas=True,
+    )
+    actions.gesture("Alt+drag", "from a node onto another: the second takes the first as input")
+
+    def follow_history() -> None:
+        edits = window.workspace.edits
+        for action_id, text, verb in (
+            ("undo", edits.undo_text, "Undo"),
+            ("redo", edits.redo_text, "Redo"),
+        ):
+            actions[action_id].setEnabled(text is not None)
+            actions[action_id].setText(f"&{verb} {text}" if text else f"&{verb}")
+
+    window.workspace.edits.changed.connect(follow_history)
+    follow_history()
+
+
+def _selected_nodes(window: MainWindow) -> list[str]:
+    snapshot = window.workspace.graph.snapshot
+    known = {n.name for n in snapshot.nodes if not n.is_external_input} if snapshot else set()
+    return [name for name in window.workspace.selection.names() if name in known]
+
+
+def _with_one_node(window: MainWindow, command: Callable[[str], None]) -> None:
+    names = _selected_nodes(window)
+    if len(names) != 1:
+        window.status.message("Select one node first (click it on the canvas)", 4000)
+        return
+    command(names[0])
+
+
+def canvas_menu(window: MainWindow) -> QMenu:
+    """Right-click on the canvas background."""
+    menu = QMenu(window)
+    window.actions.fill_menu(menu, ["add-node", SEPARATOR, "undo", "redo", SEPARATOR, "fit"])
+    return menu
+
+
+def _edit_entries(window: MainWindow, menu: QMenu, name: str) -> None:
+    edits = window.graph_edits
+    menu.addSeparator()
+    menu.addAction("Add Node Using This…", lambda: edits.ask_add([name]))
+    menu.addAction("Rename…", lambda: edits.ask_rename(name))
+    snapshot = window.workspace.graph.snapshot
+    info = next((n for n in snapshot.nodes if n.name == name), None) if snapshot else None
+    if info is not None and info.dependencies:
+        stop = menu.addMenu("Stop Using")
+        for dependency in info.dependencies:
+            stop.addAction(dependency, lambda d=dependency: edits.disconnect_nodes(d, name))
+    menu.addAction("Remove…", lambda: edits.ask_remove(name))
+
+
 def place(window: MainWindow, actions: ActionRegistry) -> None:
     """Menus and toolbar, generated from the declared actions."""
     menus: dict[str, list[MenuEntry]] = {
@@ -237,6 +322,7 @@ def place(window: MainWindow, actions: ActionRegistry) -> None:
             Submenu("Open &Example", _examples_menu(window)),
             SEPARATOR, "export-png", "export-svg", SEPARATOR, "quit",
         ],
+        "&Edit": ["undo", "redo", SEPARATOR, "add-node", "rename-node", "remove-node"],
         "&View": [
             "find", SEPARATOR, "fit", "zoom-in", "zoom-out", "actual-size", "clear-selection",
             SEPARATOR, "direction",
@@ -289,6 +375,8 @@ def node_menu(window: MainWindow, name: str) -> QMenu:
     info = next((n for n in snapshot.nodes if n.name == name), None) if snapshot else None
     if info is not None and info.group and not info.is_external_input:
         menu.addAction(f"Collapse Module {info.group}", window.navigation.toggle_selected_modules)
+    if info is not None and not info.is_external_input:
+        _edit_entries(window, menu, name)
     return menu
 
 

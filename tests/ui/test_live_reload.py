@@ -157,3 +157,40 @@ def test_deleted_project_folder_is_reported(spaceflights, qtbot):
     qtbot.waitUntil(window.banner.isVisible, timeout=15_000)
     assert "deleted or moved" in window.banner.text()
     assert len(window.scene.nodes) == 24
+
+
+def test_graph_edits_rewrite_the_files_and_undo_restores_their_bytes(spaceflights, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    folder, window = spaceflights
+    scene, view, actions = window.scene, window.view, window.actions
+    before = {path.name: path.read_bytes() for path in folder.glob("*.py")}
+    assert not actions["undo"].isEnabled()
+    assert window.graph_edits.rename("max_error", "worst_error")
+    qtbot.waitUntil(lambda: "worst_error" in scene.nodes, timeout=15_000)
+    assert "max_error" not in scene.nodes
+    assert ("worst_error", "evaluation_metrics") in scene.edges
+    qtbot.waitUntil(lambda: window.workspace.selection.keys == ("worst_error",))
+    assert actions["undo"].text() == "&Undo Rename max_error to worst_error"
+
+    view.fit_all()
+    qtbot.waitUntil(lambda: not scene.animating)
+    start = view.mapFromScene(scene.nodes["y_train"].sceneBoundingRect().center())
+    end = view.mapFromScene(scene.nodes["worst_error"].sceneBoundingRect().center())
+    alt, left = Qt.KeyboardModifier.AltModifier, Qt.MouseButton.LeftButton
+    QTest.mousePress(view.viewport(), left, alt, start)
+    QTest.mouseMove(view.viewport(), end)
+    QTest.mouseRelease(view.viewport(), left, alt, end)
+    qtbot.waitUntil(lambda: ("y_train", "worst_error") in scene.edges, timeout=15_000)
+    assert "def worst_error(y_test: np.ndarray, y_pred: np.ndarray, y_train: np.ndarray)" in (
+        (folder / "reporting.py").read_text()
+    )
+
+    actions["undo"].trigger()
+    actions["undo"].trigger()
+    qtbot.waitUntil(lambda: "max_error" in scene.nodes, timeout=15_000)
+    assert {path.name: path.read_bytes() for path in folder.glob("*.py")} == before
+    assert not actions["undo"].isEnabled() and actions["redo"].isEnabled()
+    actions["redo"].trigger()
+    qtbot.waitUntil(lambda: "worst_error" in scene.nodes, timeout=15_000)

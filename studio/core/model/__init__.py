@@ -3,7 +3,8 @@
 `Workspace` holds the parts: `ProjectModel` (the folder, its dataflows and
 the user's choices for them), `GraphModel` (the last good graph and how
 it is displayed), `SelectionModel` (what is selected and found) and
-`RunsModel` (each node's run state and the run log). Each part owns its
+`RunsModel` (each node's run state and the run log), `EditHistory` (the
+graph edits Undo and Redo step through). Each part owns its
 state and announces changes through `Event`s; views and controllers
 listen and never keep copies.
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from studio.core.model.edit_history import EditHistory
 from studio.core.model.graph_model import GraphModel
 from studio.core.model.project_model import ProjectModel
 from studio.core.model.runs_model import RunsModel
@@ -17,9 +18,11 @@ class Workspace:
         self.graph = GraphModel()
         self.selection = SelectionModel(self.graph)
         self.runs = RunsModel()
+        self.edits = EditHistory()
 
     def open(self, root: Path, state: dict[str, Any]) -> None:
         """Another folder: nothing of the previous project stays (graph, runs, selection)."""
         self.graph.clear()
         self.runs.clear()
+        self.edits.clear()
         self.project.open(root, state)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from studio.core.display_graph import module_of_key
 from studio.core.layout.select import FIT_MARGIN, fit_zoom
+from studio.ui.canvas.connect_drag import ConnectDrag
 from studio.ui.canvas.scene import GraphScene
 
 MIN_ZOOM = 0.03
@@ -35,6 +36,10 @@ class GraphView(QGraphicsView):
     """Right-click on a node: (name, global position)."""
     module_menu_requested = Signal(str, QPoint)
     """Right-click on a collapsed module: (module, global position)."""
+    canvas_menu_requested = Signal(QPoint)
+    """Right-click on the background: (global position)."""
+    connect_requested = Signal(str, str)
+    """Alt+drag from a node onto another: (source, target)."""
     viewport_moved = Signal()
     resized = Signal()
     """The viewport changed size: overlays move before a fitted view fits again."""
@@ -53,6 +58,7 @@ class GraphView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._overlays: list[tuple[QWidget, Qt.Edge]] = []
+        self._connect = ConnectDrag(scene)
         self.fitted = False
         """The view shows the last fit, untouched: a resize fits again."""
         self._grid_tile = QPixmap()
@@ -205,7 +211,8 @@ class GraphView(QGraphicsView):
         scene = self.graph_scene()
         key = scene.key_at(self.mapToScene(event.pos()))
         if key is None:
-            super().contextMenuEvent(event)
+            self.canvas_menu_requested.emit(event.globalPos())
+            event.accept()
             return
         selection = scene.workspace.selection
         if key not in selection.keys:
@@ -224,7 +231,27 @@ class GraphView(QGraphicsView):
             self.fit_all()
         self.viewport_moved.emit()
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self._connect.press(event, self.mapToScene(event.position().toPoint())):
+            self.viewport().setCursor(Qt.CursorShape.CrossCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._connect.active:
+            self.viewport().unsetCursor()
+            pair = self._connect.release(self.mapToScene(event.position().toPoint()))
+            if pair is not None:
+                self.connect_requested.emit(*pair)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._connect.move(self.mapToScene(event.position().toPoint())):
+            event.accept()
+            return
         if event.buttons() & Qt.MouseButton.LeftButton and self.scene().mouseGrabberItem() is None:
             self.fitted = False
         super().mouseMoveEvent(event)

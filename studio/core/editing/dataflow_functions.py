@@ -1,0 +1,202 @@
+"""The functions behind a dataflow's nodes, read from its files: what an edit may touch.
+
+Hamilton makes a node of every public function a dataflow module defines;
+a parameter named like another node is an edge. Some decorators make
+nodes whose names come from strings (`@extract_columns`, `@parameterize`…)
+or change what the parameters mean (`@inject`, `@does`, `@pipe`…): edits
+refuse to touch those. `@config.when` variants (`name__variant`) are one
+node, edited together.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from studio.core.module_reader import decode_source
+from studio.core.project import Dataflow
+
+KEEPS_THE_SIGNATURE = frozenset(
+    {"tag", "tag_outputs", "check_output", "check_output_custom", "cache", "output", "schema"}
+)
+"""Decorators that leave a function's name and parameters meaning what they say."""
+
+CONFIG_VARIANTS = frozenset({"when", "when_not", "when_in", "when_not_in"})
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSite:
+    """A top-level public function of a dataflow module, and the node it makes."""
+
+    node: str
+    function: str
+    path: Path
+    module: str
+    line: int
+    parameters: tuple[str, ...]
+    returns: str | None
+    """The return annotation as written."""
+    decorators: tuple[str, ...]
+    """Each decorator's last name (`extract_columns`, `when`…)."""
+
+    @property
+    def plain(self) -> bool:
+        """Its node is named after it and its parameters are edges: safe to edit."""
+        return all(d in KEEPS_THE_SIGNATURE or d in CONFIG_VARIANTS for d in self.decorators)
+
+    def refusal(self) -> str | None:
+        """Why this function's node cannot be edited, or None."""
+        if self.plain:
+            return None
+        made_by = next(d for d in self.decorators if d not in KEEPS_THE_SIGNATURE)
+        return (
+            f"`{self.node}` is made by @{made_by} ({self.path.name}:{self.line}); "
+            "edit that function's code instead"
+        )
+
+
+class DataflowFunctions:
+    """Every node-making function of a dataflow, by node name, with the edges between them."""
+
+    def __init__(self, root: Path, sites: Iterable[FunctionSite], strings: Iterable[str]) -> None:
+        self.root = root
+        self.sites = list(sites)
+        self.module_files = {site.module: site.path for site in self.sites}
+        self._by_node: dict[str, list[FunctionSite]] = {}
+        for site in self.sites:
+            self._by_node.setdefault(site.node, []).append(site)
+        self.decorator_strings = frozenset(strings)
+        """String constants in decorators: names of nodes they may make."""
+
+    @classmethod
+    def read(cls, root: Path, flow: Dataflow) -> DataflowFunctions:
+        sites: list[FunctionSite] = []
+        strings: set[str] = set()
+        files: dict[str, Path] = {}
+        for module in flow.modules:
+            path = module_file(root, flow, module)
+            if path is None:
+                continue
+            files[module] = path
+            text, problem = decode_source(path.read_bytes(), path.name)
+            if text is None or problem is not None:
+                continue
+            try:
+                tree = ast.parse(text)
+            except SyntaxError:
+                continue
+            found, names = read_sites(tree, text, path, module)
+            sites += found
+            strings |= names
+        functions = cls(root, sites, strings)
+        functions.module_files.update(files)
+        return functions
+
+    @property
+    def nodes(self) -> set[str]:
+        return set(self._by_node)
+
+    def sites_of(self, node: str) -> list[FunctionSite]:
+        return self._by_node.get(node, [])
+
+    def site(self, node: str) -> FunctionSite:
+        """The one function behind `node`, or a refusal saying why there is none."""
+        sites = self.sites_of(node)
+        if not sites:
+            raise LookupError(f"no function makes a node named `{node}` in this dataflow")
+        return sites[0]
+
+    def users(self, node: str) -> list[FunctionSite]:
+        """Functions that take `node` as a parameter."""
+        return [site for site in self.sites if node in site.parameters]
+
+    def upstream(self, node: str) -> set[str]:
+        """Every node `node` depends on, directly or not."""
+        seen: set[str] = set()
+        pending = [node]
+        while pending:
+            for site in self.sites_of(pending.pop()):
+                for parameter in site.parameters:
+                    if parameter not in seen:
+                        seen.add(parameter)
+                        pending.append(parameter)
+        return seen
+
+    def taken(self, name: str) -> bool:
+        """Whether a node, or a decorator string that may make one, already uses `name`."""
+        return name in self._by_node or name in self.decorator_strings
+
+
+def read_sites(
+    tree: ast.Module, text: str, path: Path, module: str
+) -> tuple[list[FunctionSite], set[str]]:
+    sites: list[FunctionSite] = []
+    strings: set[str] = set()
+    for statement in tree.body:
+        if not isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        if statement.name.startswith("_"):
+            continue
+        decorators = tuple(_decorator_name(d) for d in statement.decorator_list)
+        if "hamilton_exclude" in decorators:
+            continue
+        for decorator in statement.decorator_list:
+            strings |= {
+                n.value
+                for n in ast.walk(decorator)
+                if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            }
+        arguments = statement.args
+        parameters = tuple(
+            a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+        )
+        returns = ast.get_source_segment(text, statement.returns) if statement.returns else None
+        node = statement.name
+        if CONFIG_VARIANTS & set(decorators) and "__" in node.strip("_"):
+            node = node.rsplit("__", 1)[0]
+        first_line = min([statement.lineno, *(d.lineno for d in statement.decorator_list)])
+        sites.append(
+            FunctionSite(
+                node, statement.name, path, module, first_line, parameters, returns, decorators
+            )
+        )
+    return sites, strings
+
+
+def module_file(root: Path, flow: Dataflow, module: str) -> Path | None:
+    """The file a dataflow module is imported from (the search path first, then the root)."""
+    parts = module.split(".")
+    for base in dict.fromkeys([root / flow.search_path, root]):
+        for candidate in (base.joinpath(*parts).with_suffix(".py"), base.joinpath(*parts)):
+            if candidate.suffix == ".py" and candidate.is_file():
+                return candidate
+            package = candidate / "__init__.py"
+            if candidate.is_dir() and package.is_file():
+                return package
+    return None
+
+
+def not_a_function(functions: DataflowFunctions, name: str) -> str:
+    """Why no edit can change `name` in the files: what it is instead."""
+    if name in functions.decorator_strings:
+        return f"`{name}` is made by a decorator from a string; edit that decorator's code"
+    if any(name in site.parameters for site in functions.sites):
+        return f"`{name}` is an input of the dataflow (no function makes it)"
+    return f"no function of this dataflow makes a node named `{name}`"
+
+
+def is_node_name(name: str) -> bool:
+    """A name Hamilton can make a node of: an identifier, not a keyword, not private."""
+    return name.isidentifier() and not keyword.iskeyword(name) and not name.startswith("_")
+
+
+def _decorator_name(decorator: ast.expr) -> str:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    if isinstance(target, ast.Name):
+        return target.id
+    return "?"

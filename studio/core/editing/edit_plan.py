@@ -1,0 +1,107 @@
+"""An edit as the files it changes: planned, shown as a diff, applied, undone, redone.
+
+Applying and undoing check the files first: a file that changed on disk
+since the edit was planned (another editor saved it) is never overwritten;
+the edit is refused instead (`EditConflictError`), so nothing the user wrote is lost.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class EditRefusedError(Exception):
+    """The edit cannot be done safely; the message says why, for the user."""
+
+
+class EditConflictError(Exception):
+    """A file changed on disk since the edit was planned or applied."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One file's bytes before and after; `before` is None for a file the edit creates."""
+
+    path: Path
+    before: bytes | None
+    after: bytes
+
+    def diff(self, root: Path) -> str:
+        """A unified diff with paths relative to the project root (as `git diff` shows them)."""
+        name = self.path.relative_to(root).as_posix() if self.path.is_relative_to(root) else ""
+        name = name or str(self.path)
+        old = _lines(self.before or b"")
+        new = _lines(self.after)
+        source = "/dev/null" if self.before is None else f"a/{name}"
+        return "".join(difflib.unified_diff(old, new, source, f"b/{name}"))
+
+
+@dataclass(frozen=True, slots=True)
+class EditPlan:
+    """What an edit will do: a one-line summary, its file changes, and notes for the user."""
+
+    summary: str
+    changes: tuple[FileChange, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    def diff(self, root: Path) -> str:
+        return "".join(change.diff(root) for change in self.changes)
+
+    def files(self) -> list[Path]:
+        return [change.path for change in self.changes]
+
+    def apply(self) -> None:
+        """Write every file's new bytes, after checking none changed since planning."""
+        _replace_all([(c.path, c.before, c.after) for c in self.changes], "was planned")
+
+    def undo(self) -> None:
+        """Put every file back as it was, byte for byte (a created file is removed)."""
+        _replace_all([(c.path, c.after, c.before) for c in self.changes], "was made")
+
+
+def _replace_all(steps: list[tuple[Path, bytes | None, bytes | None]], since: str) -> None:
+    for path, expected, _new in steps:
+        if read_bytes(path) != expected:
+            raise EditConflictError(
+                f"{path.name} changed on disk since the edit {since}; "
+                "nothing was written (reload and try again)"
+            )
+    for path, _expected, new in steps:
+        if new is None:
+            path.unlink(missing_ok=True)
+        else:
+            write_bytes(path, new)
+
+
+def read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Replace the file in one step (a crash leaves the old or the new file, never half)."""
+    mode = path.stat().st_mode & 0o7777 if path.exists() else None
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        if mode is not None:
+            Path(temporary).chmod(mode)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _lines(data: bytes) -> list[str]:
+    text = data.decode("utf-8", errors="replace")
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines

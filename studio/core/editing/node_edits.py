@@ -1,0 +1,146 @@
+"""Adding a node (a typed stub function) and removing one (its function)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from studio.core.editing.annotation_imports import add_imports, imports_for, needed_names
+from studio.core.editing.dataflow_functions import (
+    DataflowFunctions,
+    FunctionSite,
+    is_node_name,
+    not_a_function,
+)
+from studio.core.editing.edge_edits import annotation_for
+from studio.core.editing.edit_plan import EditPlan, EditRefusedError, FileChange, read_bytes
+
+
+def plan_add(
+    functions: DataflowFunctions,
+    name: str,
+    uses: list[str],
+    module: str | None = None,
+    returns: str | None = None,
+) -> EditPlan:
+    """A stub function `name` taking `uses`, in `module` (by default the first use's)."""
+    if not is_node_name(name):
+        raise EditRefusedError(f"`{name}` cannot name a node: use a public Python identifier")
+    if functions.taken(name):
+        raise EditRefusedError(f"a node named `{name}` already exists")
+    upstream: list[FunctionSite] = []
+    for use in dict.fromkeys(uses):
+        sites = functions.sites_of(use)
+        if not sites:
+            raise EditRefusedError(f"cannot use `{use}`: {not_a_function(functions, use)}")
+        upstream.append(sites[0])
+    module = module or (upstream[0].module if upstream else _first_module(functions))
+    path = functions.module_files.get(module)
+    if path is None:
+        known = ", ".join(sorted(functions.module_files))
+        raise EditRefusedError(f"`{module}` is not a module of this dataflow (modules: {known})")
+    before = read_bytes(path)
+    if before is None:
+        raise EditRefusedError(f"{path.name} no longer exists")
+    target_code = before.decode("utf-8")
+    parameters: list[str] = []
+    imports: list[str] = []
+    for site in upstream:
+        annotation, needed = annotation_for(site, path)
+        parameters.append(f"{site.node}: {annotation}" if annotation else site.node)
+        imports += needed
+    returns = returns or (upstream[0].returns if upstream else None) or "typing.Any"
+    imports += _imports_for_type(functions, returns, target_code)
+    stub = _stub(name, parameters, returns, [site.node for site in upstream])
+    tree = cst.parse_module(before)
+    body = list(tree.body)
+    at = _insertion_point(body, {site.function for site in upstream if site.path == path})
+    body.insert(at, stub)
+    after = add_imports(tree.with_changes(body=body), list(dict.fromkeys(imports)))
+    return EditPlan(f"Add node {name}", (FileChange(path, before, after.bytes),))
+
+
+def plan_remove(functions: DataflowFunctions, name: str, outputs: tuple[str, ...] = ()) -> EditPlan:
+    """Remove the function(s) that make `name`; the notes say what depended on it."""
+    sites = functions.sites_of(name)
+    if not sites:
+        raise EditRefusedError(f"cannot remove: {not_a_function(functions, name)}")
+    for site in sites:
+        if (reason := site.refusal()) is not None:
+            raise EditRefusedError(f"cannot remove: {reason}")
+    changes = []
+    for path in sorted({site.path for site in sites}):
+        before = read_bytes(path)
+        if before is None:
+            raise EditRefusedError(f"{path.name} no longer exists")
+        tree = cst.parse_module(before)
+        doomed = {site.function for site in sites if site.path == path}
+        body = [
+            s for s in tree.body if not (isinstance(s, cst.FunctionDef) and s.name.value in doomed)
+        ]
+        changes.append(FileChange(path, before, tree.with_changes(body=body).bytes))
+    notes = dependents_notes(functions, name, outputs)
+    return EditPlan(f"Remove node {name}", tuple(changes), notes)
+
+
+def dependents_notes(
+    functions: DataflowFunctions, name: str, outputs: tuple[str, ...] = ()
+) -> tuple[str, ...]:
+    """What removing `name` leaves behind: its users then need it as an input."""
+    notes = []
+    users = sorted({site.node for site in functions.users(name)})
+    if users:
+        listed = ", ".join(f"`{user}`" for user in users)
+        verb = "takes" if len(users) == 1 else "take"
+        notes.append(f"{listed} then {verb} `{name}` as an input")
+    if name in outputs:
+        notes.append(f"the driver script still asks for `{name}`")
+    return tuple(notes)
+
+
+def _stub(name: str, parameters: list[str], returns: str, uses: list[str]) -> cst.FunctionDef:
+    about = f" from {', '.join(uses)}" if uses else ""
+    text = (
+        f"def {name}({', '.join(parameters)}) -> {returns}:\n"
+        f'    """TODO: what `{name}` computes{about}."""\n'
+        f'    raise NotImplementedError("`{name}` is a new node: write its code")\n'
+    )
+    statement = cst.parse_statement(text)
+    assert isinstance(statement, cst.FunctionDef)
+    return statement.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+
+
+def _insertion_point(body: list[cst.BaseStatement], after: set[str]) -> int:
+    """After the last of the upstream functions, else before a trailing `__main__` block."""
+    positions = [
+        i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef) and s.name.value in after
+    ]
+    if positions:
+        return positions[-1] + 1
+    at = len(body)
+    while at and isinstance(body[at - 1], cst.If):
+        at -= 1
+    return at
+
+
+def _imports_for_type(functions: DataflowFunctions, returns: str, target_code: str) -> list[str]:
+    try:
+        cst.parse_expression(returns)
+    except cst.ParserSyntaxError as error:
+        raise EditRefusedError(f"`{returns}` is not a Python type expression") from error
+    if returns == "typing.Any":
+        return imports_for(returns, "import typing", target_code) or []
+    if not needed_names(returns):
+        return []
+    for path in functions.module_files.values():
+        found = imports_for(returns, path.read_text(encoding="utf-8"), target_code)
+        if found is not None:
+            return found
+    raise EditRefusedError(
+        f"`{returns}` names something no module of the dataflow imports; import it first"
+    )
+
+
+def _first_module(functions: DataflowFunctions) -> str:
+    if not functions.module_files:
+        raise EditRefusedError("the dataflow has no module to add a node to")
+    return next(iter(functions.module_files))

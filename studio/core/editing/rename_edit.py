@@ -1,0 +1,145 @@
+"""Renaming a node: its function, every parameter that refers to it, and the scripts' strings.
+
+In each dataflow module the function (and its `@config.when` variants) is
+renamed, with the calls to it; every function that takes the node as a
+parameter gets the parameter and its uses in the body renamed (scope
+aware: a local of the same name elsewhere is left alone); `source("old")`
+in decorators follows. In the driver scripts, string literals naming the
+node in a list or a call (`final_vars`, `execute([...])`) follow too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, ScopeProvider
+
+from studio.core.editing.dataflow_functions import (
+    DataflowFunctions,
+    FunctionSite,
+    is_node_name,
+    not_a_function,
+)
+from studio.core.editing.edit_plan import EditPlan, EditRefusedError, FileChange, read_bytes
+from studio.core.editing.signatures import parameter_names
+
+
+def plan_rename(functions: DataflowFunctions, scripts: list[Path], old: str, new: str) -> EditPlan:
+    sites = functions.sites_of(old)
+    if not sites:
+        raise EditRefusedError(not_a_function(functions, old))
+    for site in sites:
+        if (reason := site.refusal()) is not None:
+            raise EditRefusedError(f"cannot rename: {reason}")
+    if not is_node_name(new):
+        raise EditRefusedError(f"`{new}` cannot name a node: use a public Python identifier")
+    if new == old:
+        raise EditRefusedError(f"`{old}` already has that name")
+    if functions.taken(new):
+        raise EditRefusedError(f"cannot rename `{old}` to `{new}`: a node named `{new}` exists")
+    if any(new in site.parameters for site in functions.sites):
+        raise EditRefusedError(
+            f"cannot rename `{old}` to `{new}`: `{new}` is an input of the dataflow, and the "
+            "two would become one node"
+        )
+    renamed = {site.function: _renamed_function(site, new) for site in sites}
+    changes: list[FileChange] = []
+    for path in sorted(set(functions.module_files.values())):
+        before = read_bytes(path)
+        if before is None:
+            continue
+        module = cst.parse_module(before)
+        owned = {site.function for site in sites if site.path == path}
+        after = _rename_in_module(module, old, new, {f: renamed[f] for f in owned}, path)
+        if after.bytes != before:
+            changes.append(FileChange(path, before, after.bytes))
+    for path in scripts:
+        before = read_bytes(path)
+        if before is None:
+            continue
+        after = cst.parse_module(before).visit(_StringRenamer(old, new, calls=None))
+        if after.bytes != before:
+            changes.append(FileChange(path, before, after.bytes))
+    return EditPlan(f"Rename {old} to {new}", tuple(changes))
+
+
+def _renamed_function(site: FunctionSite, new: str) -> str:
+    suffix = site.function[len(site.node) :]
+    return new + suffix
+
+
+def _rename_in_module(
+    module: cst.Module, old: str, new: str, functions: dict[str, str], path: Path
+) -> cst.Module:
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    scopes = wrapper.resolve(ScopeProvider)
+    targets: dict[cst.CSTNode, str] = {}
+    global_scope = scopes[module]
+    for name, new_name in functions.items():
+        for assignment in global_scope[name]:
+            if isinstance(assignment.node, cst.FunctionDef):
+                targets[assignment.node.name] = new_name
+            for reference in assignment.references:
+                if isinstance(reference.node, cst.Name):
+                    targets[reference.node] = new_name
+    for statement in module.body:
+        if not isinstance(statement, cst.FunctionDef) or old not in parameter_names(statement):
+            continue
+        param = next(p for p in _params(statement) if p.name.value == old)
+        scope = scopes[param.name]
+        if scope is None:
+            continue
+        if scope.accesses[new] or scope.assignments[new]:
+            raise EditRefusedError(
+                f"cannot rename: `{statement.name.value}` ({path.name}) already uses the name "
+                f"`{new}`"
+            )
+        targets[param.name] = new
+        for assignment in scope[old]:
+            for reference in assignment.references:
+                if isinstance(reference.node, cst.Name):
+                    targets[reference.node] = new
+    renamed = module.visit(_NameRenamer(targets))
+    return renamed.visit(_StringRenamer(old, new, calls=frozenset({"source"})))
+
+
+def _params(function: cst.FunctionDef) -> list[cst.Param]:
+    p = function.params
+    return [*p.posonly_params, *p.params, *p.kwonly_params]
+
+
+class _NameRenamer(cst.CSTTransformer):
+    def __init__(self, targets: dict[cst.CSTNode, str]) -> None:
+        super().__init__()
+        self.targets = targets
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:  # noqa: N802
+        new = self.targets.get(original_node)
+        return updated_node if new is None else updated_node.with_changes(value=new)
+
+
+class _StringRenamer(cst.CSTTransformer):
+    """String literals equal to the old name: in lists and call arguments, or in named calls."""
+
+    def __init__(self, old: str, new: str, calls: frozenset[str] | None) -> None:
+        super().__init__()
+        self.old, self.new, self.calls = old, new, calls
+
+    def _renamed(self, value: cst.BaseExpression) -> cst.BaseExpression:
+        if isinstance(value, cst.SimpleString) and value.evaluated_value == self.old:
+            return value.with_changes(value=f"{value.prefix}{value.quote}{self.new}{value.quote}")
+        return value
+
+    def leave_Element(self, original_node: cst.Element, updated_node: cst.Element) -> cst.Element:  # noqa: N802
+        if self.calls is not None:
+            return updated_node
+        return updated_node.with_changes(value=self._renamed(updated_node.value))
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:  # noqa: N802
+        func = updated_node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+        if self.calls is not None and name not in self.calls:
+            return updated_node
+        args = [a.with_changes(value=self._renamed(a.value)) for a in updated_node.args]
+        return updated_node.with_changes(args=args)

@@ -1,0 +1,1 @@
+"""Changing the dataflow from the canvas: graph edits, their dialogs, undo."""

@@ -1,0 +1,257 @@
+"""Graph edits rewrite the project's files: the graph Hamilton builds changes as intended,
+only the lines the edit needs change, undo restores the bytes, unsafe edits are refused."""
+
+import importlib.util
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hamilton import driver
+
+from studio.core.discovery import discover
+from studio.core.editing import EditConflictError, EditRefusedError
+from studio.core.editing.dataflow_editor import DataflowEditor
+from studio.core.editing.edge_edits import ConfirmationNeededError
+
+DATA = '''"""Loading."""
+
+import pandas as pd
+
+
+def raw(path: str) -> pd.DataFrame:
+    """The raw table."""
+    return pd.read_csv(path)
+
+
+def cleaned(raw: pd.DataFrame) -> pd.DataFrame:  # drop empty rows
+    # keep the rest
+    return raw.dropna()
+'''
+
+FEATURES = """from typing import Any
+
+from hamilton.function_modifiers import config, parameterize, source
+
+
+def total(
+    cleaned: Any,
+    scale: float = 1.0,
+) -> float:
+    def inner(x):
+        cleaned = x  # a local of the same name: not the parameter
+        return cleaned
+
+    return float(cleaned.sum().sum()) * scale
+
+
+@config.when(mode="a")
+def extra__a(total: float) -> float:
+    return total + 1
+
+
+@config.when(mode="b")
+def extra__b(total: float) -> float:
+    return total + 2
+
+
+@parameterize(doubled={"v": source("total")})
+def doubled(v: float) -> float:
+    return v * 2
+"""
+
+RUN = """from hamilton import driver
+
+import data
+import features
+
+dr = driver.Driver({"mode": "a"}, data, features)
+print(dr.execute(["total", 'extra'], inputs={"path": "x.csv"}))
+"""
+
+_count = itertools.count()
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "data.py").write_text(DATA)
+    (tmp_path / "features.py").write_text(FEATURES)
+    (tmp_path / "run.py").write_text(RUN)
+    return tmp_path
+
+
+def editor(root: Path) -> DataflowEditor:
+    found = discover(root)
+    return DataflowEditor(found.root, found.dataflows, found.dataflow())
+
+
+def hamilton_edges(root: Path, config=None) -> set[tuple[str, str]]:
+    """The graph plain Hamilton builds from the folder's modules, as (upstream, node) pairs."""
+    modules = []
+    for name in ("data", "features"):
+        unique = f"edited_{name}_{next(_count)}"
+        spec = importlib.util.spec_from_file_location(unique, root / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[unique] = module
+        spec.loader.exec_module(module)
+        modules.append(module)
+    dr = driver.Builder().with_config(config or {"mode": "a"}).with_modules(*modules).build()
+    return {
+        (dep.name, var.name)
+        for var in dr.list_available_variables()
+        for dep in dr.graph.nodes[var.name].dependencies
+    }
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(root.glob("*.py"))}
+
+
+def changed_lines(before: bytes, after: bytes) -> list[str]:
+    import difflib
+
+    diff = difflib.unified_diff(before.decode().splitlines(), after.decode().splitlines(), n=0)
+    return [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+
+
+def test_rename_follows_every_reference_and_undo_restores_bytes(project):
+    before = snapshot(project)
+    edges = hamilton_edges(project)
+    plan = editor(project).rename("total", "grand_total")
+    plan.apply()
+    after = snapshot(project)
+    renamed = {
+        (a if a != "total" else "grand_total", b if b != "total" else "grand_total")
+        for a, b in edges
+    }
+    assert hamilton_edges(project) == renamed
+    assert hamilton_edges(project, {"mode": "b"}) >= {("grand_total", "extra")}
+    assert sorted(changed_lines(before["features.py"], after["features.py"])) == sorted(
+        [
+            "-def total(",
+            "-def extra__a(total: float) -> float:",
+            "-    return total + 1",
+            "-def extra__b(total: float) -> float:",
+            "-    return total + 2",
+            '-@parameterize(doubled={"v": source("total")})',
+            "+def grand_total(",
+            "+def extra__a(grand_total: float) -> float:",
+            "+    return grand_total + 1",
+            "+def extra__b(grand_total: float) -> float:",
+            "+    return grand_total + 2",
+            '+@parameterize(doubled={"v": source("grand_total")})',
+        ]
+    )
+    assert b"def extra__a(grand_total: float)" in after["features.py"]
+    assert b"dr.execute([\"grand_total\", 'extra']" in after["run.py"]
+    assert after["data.py"] == before["data.py"]
+    plan.undo()
+    assert snapshot(project) == before
+
+
+def test_rename_of_a_parameter_leaves_a_same_named_local_alone(project):
+    editor(project).rename("cleaned", "clean").apply()
+    text = (project / "features.py").read_text()
+    assert "    clean: Any," in text
+    assert "return float(clean.sum().sum()) * scale" in text
+    assert "        cleaned = x  # a local of the same name" in text
+    assert (
+        "def clean(raw: pd.DataFrame) -> pd.DataFrame:  # drop empty rows"
+        in (project / "data.py").read_text()
+    )
+
+
+def test_rename_of_config_variants_renames_each(project):
+    editor(project).rename("extra", "bonus").apply()
+    text = (project / "features.py").read_text()
+    assert "def bonus__a(" in text and "def bonus__b(" in text
+    assert ("total", "bonus") in hamilton_edges(project)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        ("doubled", "twice", "made by @parameterize"),
+        ("raw", "cleaned", "a node named `cleaned` exists"),
+        ("raw", "class", "cannot name a node"),
+        ("path", "source_path", "is an input"),
+        ("total", "scale", "`scale` is an input"),
+    ],
+)
+def test_unsafe_renames_are_refused_and_write_nothing(project, old, new, reason):
+    before = snapshot(project)
+    with pytest.raises(EditRefusedError, match=reason):
+        editor(project).rename(old, new)
+    assert snapshot(project) == before
+
+
+def test_connect_adds_a_typed_parameter_with_its_import(project):
+    before = snapshot(project)
+    plan = editor(project).connect("raw", "total")
+    plan.apply()
+    text = (project / "features.py").read_text()
+    assert "import pandas as pd\n" in text
+    assert "    cleaned: Any,\n    raw: pd.DataFrame,\n    scale: float = 1.0,\n" in text
+    assert ("raw", "total") in hamilton_edges(project)
+    assert len(changed_lines(before["features.py"], plan.changes[0].after)) == 2
+    plan.undo()
+    assert snapshot(project) == before
+
+
+def test_connect_refuses_a_cycle_and_a_decorated_target(project):
+    with pytest.raises(EditRefusedError, match="cycle"):
+        editor(project).connect("total", "raw")
+    with pytest.raises(EditRefusedError, match="@parameterize"):
+        editor(project).connect("raw", "doubled")
+
+
+def test_disconnect_asks_when_the_body_uses_the_parameter(project):
+    with pytest.raises(ConfirmationNeededError, match=r"\(features\.py:14\)"):
+        editor(project).disconnect("cleaned", "total")
+    editor(project).disconnect("cleaned", "total", force=True).apply()
+    assert (
+        "def total(\n    scale: float = 1.0,\n) -> float:" in (project / "features.py").read_text()
+    )
+
+
+def test_added_node_is_a_typed_stub_hamilton_builds(project):
+    plan = editor(project).add("summary", ["total", "raw"], module="features", returns="dict")
+    plan.apply()
+    text = (project / "features.py").read_text()
+    assert "def summary(total: float, raw: pd.DataFrame) -> dict:\n" in text
+    assert '"""TODO: what `summary` computes from total, raw."""' in text
+    assert text.index("def summary") < text.index("def extra__a")
+    edges = hamilton_edges(project)
+    assert {("total", "summary"), ("raw", "summary")} <= edges
+
+
+def test_remove_says_what_depended_on_it(project):
+    plan = editor(project).remove("cleaned")
+    assert plan.notes == ("`total` then takes `cleaned` as an input",)
+    plan.apply()
+    assert "cleaned" not in (project / "data.py").read_text()
+    assert "# keep the rest" not in (project / "data.py").read_text()
+    assert ("raw", "cleaned") not in hamilton_edges(project)
+
+
+def test_a_file_saved_elsewhere_is_never_overwritten(project):
+    plan = editor(project).rename("total", "grand_total")
+    (project / "run.py").write_text(RUN + "# saved by another editor\n")
+    with pytest.raises(EditConflictError, match=r"run\.py changed on disk"):
+        plan.apply()
+    assert (project / "features.py").read_text() == FEATURES
+    assert (project / "run.py").read_text().endswith("# saved by another editor\n")
+
+
+def test_windows_line_endings_and_git_diff_stay_minimal(project):
+    (project / "data.py").write_bytes(DATA.replace("\n", "\r\n").encode())
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+    editor(project).rename("raw", "source_table").apply()
+    data = (project / "data.py").read_bytes()
+    assert data.count(b"\r\n") == DATA.count("\n") and b"def source_table(" in data
+    stat = subprocess.run(
+        ["git", "diff", "--numstat"], cwd=project, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert stat == ["3", "3", "data.py"]
