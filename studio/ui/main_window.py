@@ -192,6 +192,9 @@ class MainWindow(QMainWindow):
         )
         self.graph_edits = GraphEdits(self.workspace, self.status, self)
         self.view.connect_requested.connect(self.graph_edits.connect_nodes)
+        self.inspector.save_requested.connect(
+            lambda excerpt, text: self.graph_edits.save_source(excerpt, text, self.inspector)
+        )
         self.navigation.message.connect(lambda text: self.status.message(text, 4000))
         self.navigation.went_to_node.connect(lambda _name: self.panels.refresh_inspector())
         self.scene.node_activated.connect(lambda name: self.runs.run([name]))

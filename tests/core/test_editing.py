@@ -255,3 +255,40 @@ def test_windows_line_endings_and_git_diff_stay_minimal(project):
         ["git", "diff", "--numstat"], cwd=project, capture_output=True, text=True, check=True
     ).stdout.split()
     assert stat == ["3", "3", "data.py"]
+
+
+def test_a_saved_function_replaces_only_its_lines_and_a_disk_change_is_caught(project):
+    from studio.core.editing.source_save import SourceChangedError, plan_source_save
+    from studio.core.source_code import function_source
+
+    path = project / "data.py"
+    path.write_bytes(DATA.replace("\n", "\r\n").encode())
+    excerpt = function_source(path, 11)
+    edited = excerpt.text.replace("raw.dropna()", "raw.dropna(how='all')")
+    plan = plan_source_save(path, excerpt.first_line, excerpt.text, edited)
+    plan.apply()
+    assert (
+        path.read_bytes()
+        == DATA.replace("raw.dropna()", "raw.dropna(how='all')").replace("\n", "\r\n").encode()
+    )
+    plan.undo()
+    path.write_text(DATA.replace("# keep the rest", "# saved elsewhere"))
+    with pytest.raises(SourceChangedError) as changed:
+        plan_source_save(path, excerpt.first_line, excerpt.text, edited)
+    assert "# saved elsewhere" in changed.value.on_disk
+    forced = plan_source_save(path, excerpt.first_line, excerpt.text, edited, force=True)
+    assert forced.changes[0].before == DATA.replace("# keep the rest", "# saved elsewhere").encode()
+
+
+def test_open_in_editor_uses_the_users_editor_with_the_line():
+    from studio.core.editor_command import editor_command
+
+    path = Path("/p/m.py")
+    assert editor_command(path, 7, {"VISUAL": "code --wait"}) == [
+        "code", "--wait", "-g", "/p/m.py:7"
+    ]  # fmt: skip
+    assert editor_command(path, 7, {"EDITOR": "vim"}) == ["vim", "+7", "/p/m.py"]
+    assert editor_command(path, 7, {}, which=lambda _: "/usr/bin/code") == [
+        "code", "-g", "/p/m.py:7"
+    ]  # fmt: skip
+    assert editor_command(path, 7, {}, which=lambda _: None) is None

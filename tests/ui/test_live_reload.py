@@ -174,6 +174,17 @@ def test_graph_edits_rewrite_the_files_and_undo_restores_their_bytes(spaceflight
     qtbot.waitUntil(lambda: window.workspace.selection.keys == ("worst_error",))
     assert actions["undo"].text() == "&Undo Rename max_error to worst_error"
 
+    editor = window.inspector.editor
+    qtbot.waitUntil(lambda: "def worst_error(" in editor.toPlainText())
+    assert editor.find_text("Worst price error")
+    editor.textCursor().insertText("Largest price error")
+    assert window.inspector.save_button.isEnabled()
+    editor.setFocus()
+    QTest.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "Largest price error" in (folder / "reporting.py").read_text())
+    assert not window.inspector.save_button.isEnabled()
+    assert actions["undo"].text().startswith("&Undo Edit reporting.py lines 20–22")
+
     view.fit_all()
     qtbot.waitUntil(lambda: not scene.animating)
     start = view.mapFromScene(scene.nodes["y_train"].sceneBoundingRect().center())
@@ -187,8 +198,8 @@ def test_graph_edits_rewrite_the_files_and_undo_restores_their_bytes(spaceflight
         (folder / "reporting.py").read_text()
     )
 
-    actions["undo"].trigger()
-    actions["undo"].trigger()
+    for _step in range(3):
+        actions["undo"].trigger()
     qtbot.waitUntil(lambda: "max_error" in scene.nodes, timeout=15_000)
     assert {path.name: path.read_bytes() for path in folder.glob("*.py")} == before
     assert not actions["undo"].isEnabled() and actions["redo"].isEnabled()

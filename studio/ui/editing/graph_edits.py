@@ -18,10 +18,13 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 from studio.core.editing import EditConflictError, EditPlan, EditRefusedError
 from studio.core.editing.dataflow_editor import DataflowEditor
 from studio.core.editing.edge_edits import ConfirmationNeededError
+from studio.core.editing.source_save import SourceChangedError, plan_source_save
 from studio.core.model import Workspace
 from studio.ui.editing.add_node_dialog import AddNodeDialog
 
 if TYPE_CHECKING:
+    from studio.core.source_code import SourceExcerpt
+    from studio.ui.panels.inspector import InspectorPanel
     from studio.ui.status_bar import StudioStatusBar
 
 _SHOWN_MS = 8000
@@ -90,6 +93,44 @@ class GraphEdits(QObject):
                 return False
             plan = self._plan(lambda editor: editor.disconnect(source, target, force=True))
         return plan is not None and self._apply(plan)
+
+    def save_source(self, excerpt: SourceExcerpt, text: str, inspector: InspectorPanel) -> bool:
+        """Write a function edited in the inspector; when the file changed meanwhile, ask."""
+        try:
+            plan = plan_source_save(excerpt.path, excerpt.first_line, excerpt.text, text)
+        except SourceChangedError as changed:
+            choice = self._choose_version(str(changed), changed.on_disk)
+            if choice == "disk":
+                inspector.replace_text(changed.on_disk)
+                inspector.saved(changed.on_disk)
+                return False
+            if choice != "mine":
+                return False
+            plan = plan_source_save(
+                excerpt.path, excerpt.first_line, excerpt.text, text, force=True
+            )
+        except EditRefusedError as error:
+            self._refuse("Cannot Save", str(error))
+            return False
+        if not self._apply(plan):
+            return False
+        inspector.saved(text)
+        return True
+
+    def _choose_version(self, reason: str, on_disk: str) -> str:
+        box = QMessageBox(QMessageBox.Icon.Question, "File Changed on Disk", "", parent=self.window)
+        box.setText(f"{reason}.\n\nKeep your version, or take the one on disk?")
+        box.setInformativeText(
+            "Either way nothing is lost: saving yours can be undone (Ctrl+Z), and taking "
+            "the disk's keeps yours in the editor's undo (Ctrl+Z in the code)."
+        )
+        box.setDetailedText(f"On disk now:\n\n{on_disk}")
+        mine = box.addButton("Save Mine", QMessageBox.ButtonRole.AcceptRole)
+        disk = box.addButton("Use Disk Version", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return "mine" if clicked is mine else "disk" if clicked is disk else "cancel"
 
     def undo(self) -> None:
         self._step(self.workspace.edits.undo, "Undid")

@@ -6,13 +6,23 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from studio.core.lineage import GraphIndex
 from studio.core.snapshot import GraphSnapshot, NodeInfo
 from studio.core.source_code import SourceExcerpt, function_source
-from studio.ui.code.code_view import CodeView
+from studio.ui.code.code_editor import CodeEditor
+from studio.ui.editing.open_in_editor import open_in_editor
 from studio.ui.theme import KIND_LABELS, Theme
 
 _PLACEHOLDER = "Select a node to see what it is and the code behind it."
@@ -21,6 +31,8 @@ _PLACEHOLDER = "Select a node to see what it is and the code behind it."
 class InspectorPanel(QWidget):
     node_link_activated = Signal(str)
     """A dependency link was clicked: the name of the node to go to."""
+    save_requested = Signal(object, str)
+    """Ctrl+S in the source: (the excerpt as opened, the edited text)."""
 
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -33,18 +45,47 @@ class InspectorPanel(QWidget):
         self._details.setOpenLinks(False)
         self._details.anchorClicked.connect(self._on_link)
         self._details.setFrameShape(QTextBrowser.Shape.NoFrame)
-        self._source = CodeView(theme.pygments_style)
+        self._source = CodeEditor(theme.pygments_style)
+        self._source.modificationChanged.connect(lambda _changed: self._update_title())
         self._source_title = QLabel()
         self._source_title.setContentsMargins(8, 4, 8, 2)
         title_font = QFont(self._source_title.font())
         title_font.setPointSizeF(title_font.pointSizeF() * 0.92)
         self._source_title.setFont(title_font)
+        self._find = QLineEdit()
+        self._find.setPlaceholderText("Find")
+        self._find.setClearButtonEnabled(True)
+        self._find.setMaximumWidth(140)
+        self._find.returnPressed.connect(lambda: self._source.find_text(self._find.text()))
+        self.whole_module = self._tool("Module", "Show and edit the whole module", checkable=True)
+        self.whole_module.toggled.connect(lambda _on: self._reload_source())
+        self.save_button = self._tool("Save", "Write your changes to the file (Ctrl+S)")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = self._tool("Revert", "Discard your changes: show the file again")
+        self.revert_button.clicked.connect(self._revert)
+        self.open_button = self._tool("Open in Editor", "Open the file at this line in $EDITOR")
+        self.open_button.clicked.connect(self._open_in_editor)
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 4, 0)
+        header.setSpacing(2)
+        header.addWidget(self._source_title, 1)
+        for widget in (self._find, self.whole_module, self.save_button):
+            header.addWidget(widget)
+        header.addWidget(self.revert_button)
+        header.addWidget(self.open_button)
         source_box = self._source_box = QWidget()
         source_layout = QVBoxLayout(source_box)
         source_layout.setContentsMargins(0, 0, 0, 0)
         source_layout.setSpacing(0)
-        source_layout.addWidget(self._source_title)
+        source_layout.addLayout(header)
         source_layout.addWidget(self._source)
+        for keys, slot in (
+            (QKeySequence.StandardKey.Save, self.save),
+            (QKeySequence.StandardKey.Find, self._find.setFocus),
+        ):
+            shortcut = QShortcut(keys, source_box)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self._details)
         splitter.addWidget(source_box)
@@ -73,14 +114,7 @@ class InspectorPanel(QWidget):
             self._set_excerpt(None)
             return
         self._details.setHtml(self._details_html(info, snapshot))
-        excerpt = None
-        if info.file and info.line and self.root is not None:
-            path = Path(info.file) if Path(info.file).is_absolute() else self.root / info.file
-            try:
-                excerpt = function_source(path, info.line)
-            except OSError:
-                excerpt = None
-        self._set_excerpt(excerpt)
+        self._reload_source()
 
     def show_location(self, file: str, line: int | None) -> None:
         """Show a whole file scrolled to a line (for errors and traceback frames)."""
@@ -97,6 +131,57 @@ class InspectorPanel(QWidget):
 
     def source_text(self) -> str:
         return self._source.toPlainText()
+
+    @property
+    def editor(self) -> CodeEditor:
+        return self._source
+
+    def save(self) -> None:
+        if self.excerpt is not None and self._source.modified:
+            self.save_requested.emit(self.excerpt, self._source.toPlainText())
+
+    def saved(self, text: str) -> None:
+        """The edited text is now the file's: later saves compare against it."""
+        if self.excerpt is not None:
+            excerpt = self.excerpt
+            self.excerpt = SourceExcerpt(excerpt.path, excerpt.first_line, text, excerpt.focus_line)
+        self._source.document().setModified(False)
+
+    def replace_text(self, text: str) -> None:
+        """Put `text` in the editor as one undoable step (the user's version stays in undo)."""
+        cursor = self._source.textCursor()
+        cursor.select(cursor.SelectionType.Document)
+        cursor.insertText(text)
+
+    def _reload_source(self) -> None:
+        info = self.info
+        excerpt = None
+        if info is not None and info.file and info.line and self.root is not None:
+            path = Path(info.file) if Path(info.file).is_absolute() else self.root / info.file
+            try:
+                excerpt = function_source(path, info.line)
+                if self.whole_module.isChecked():
+                    text = path.read_text(encoding="utf-8", errors="replace")
+                    excerpt = SourceExcerpt(path, 1, text, excerpt.focus_line)
+            except OSError:
+                excerpt = None
+        self._set_excerpt(excerpt)
+
+    def _revert(self) -> None:
+        self._source.document().setModified(False)
+        self._reload_source()
+
+    def _open_in_editor(self) -> None:
+        if self.excerpt is not None:
+            open_in_editor(self.excerpt.path, self.excerpt.focus_line)
+
+    def _tool(self, text: str, tip: str, *, checkable: bool = False) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setCheckable(checkable)
+        button.setAutoRaise(True)
+        return button
 
     def details_text(self) -> str:
         return self._details.toPlainText()
@@ -143,6 +228,9 @@ class InspectorPanel(QWidget):
         )
 
     def _set_excerpt(self, excerpt: SourceExcerpt | None) -> None:
+        if self._source.modified and excerpt != self.excerpt:
+            self._update_title()
+            return
         self.excerpt = excerpt
         self._render_source()
 
@@ -153,9 +241,19 @@ class InspectorPanel(QWidget):
             self._source_title.setText("")
             self._source.show_code("")
             return
-        name = excerpt.path.name if self.root is None else _relative(excerpt.path, self.root)
-        self._source_title.setText(f"{name}, line {excerpt.focus_line}")
         self._source.show_code(excerpt.text, excerpt.first_line, excerpt.focus_line)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        """Where the code comes from; while it has unsaved changes, it stays on screen."""
+        excerpt, modified = self.excerpt, self._source.modified
+        self.save_button.setEnabled(modified)
+        self.revert_button.setEnabled(modified)
+        if excerpt is None:
+            return
+        name = excerpt.path.name if self.root is None else _relative(excerpt.path, self.root)
+        state = " (unsaved: Ctrl+S saves, Revert discards)" if modified else ""
+        self._source_title.setText(f"{name}, line {excerpt.focus_line}{state}")
 
     def _on_link(self, url: QUrl) -> None:
         if url.scheme() == "node":
