@@ -55,9 +55,11 @@ class InspectorPanel(QWidget):
         self._find = QLineEdit()
         self._find.setPlaceholderText("Find")
         self._find.setClearButtonEnabled(True)
-        self._find.setMaximumWidth(140)
+        self._find.setFixedWidth(120)
         self._find.returnPressed.connect(lambda: self._source.find_text(self._find.text()))
-        self.whole_module = self._tool("Module", "Show and edit the whole module", checkable=True)
+        self.whole_module = self._tool(
+            "Whole Module", "Show and edit the whole module", checkable=True
+        )
         self.whole_module.toggled.connect(lambda _on: self._reload_source())
         self.save_button = self._tool("Save", "Write your changes to the file (Ctrl+S)")
         self.save_button.clicked.connect(self.save)
@@ -66,17 +68,17 @@ class InspectorPanel(QWidget):
         self.open_button = self._tool("Open in Editor", "Open the file at this line in $EDITOR")
         self.open_button.clicked.connect(self._open_in_editor)
         header = QHBoxLayout()
-        header.setContentsMargins(0, 0, 4, 0)
+        header.setContentsMargins(4, 0, 4, 2)
         header.setSpacing(2)
-        header.addWidget(self._source_title, 1)
-        for widget in (self._find, self.whole_module, self.save_button):
+        for widget in (self._find, self.whole_module, self.save_button, self.revert_button):
             header.addWidget(widget)
-        header.addWidget(self.revert_button)
+        header.addStretch(1)
         header.addWidget(self.open_button)
         source_box = self._source_box = QWidget()
         source_layout = QVBoxLayout(source_box)
         source_layout.setContentsMargins(0, 0, 0, 0)
         source_layout.setSpacing(0)
+        source_layout.addWidget(self._source_title)
         source_layout.addLayout(header)
         source_layout.addWidget(self._source)
         for keys, slot in (
@@ -252,8 +254,10 @@ class InspectorPanel(QWidget):
         if excerpt is None:
             return
         name = excerpt.path.name if self.root is None else _relative(excerpt.path, self.root)
-        state = " (unsaved: Ctrl+S saves, Revert discards)" if modified else ""
-        self._source_title.setText(f"{name}, line {excerpt.focus_line}{state}")
+        self._source_title.setText(
+            f"{name}, line {excerpt.focus_line}{' • unsaved' if modified else ''}"
+        )
+        self._source_title.setToolTip("Unsaved: Ctrl+S saves, Revert discards" if modified else "")
 
     def _on_link(self, url: QUrl) -> None:
         if url.scheme() == "node":
