@@ -16,8 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from studio.cli.interpreter_choice import InterpreterError, choose_interpreter, run_there
-from studio.core.protocol import RunStatus
-from studio.core.run_plan import RunMode
+from studio.core.cache_paths import durations_file
+from studio.core.protocol import NodeStatus, RunStatus
+from studio.core.run_forecast import DurationBook, forecast
+from studio.core.run_plan import RunMode, missing_inputs
+from studio.core.snapshot import GraphSnapshot
 from studio.core.values import parse_assignments
 
 EXIT_OK = 0
@@ -49,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
         "-o",
         type=Path,
         help=f"write the one requested result to a file ({', '.join(OUTPUT_FORMATS)})",
+    )
+    parser.add_argument(
+        "--plan",
+        action="store_true",
+        help="print what the run would compute and how long it took before, without running",
     )
     parser.add_argument(
         "--interpreter",
@@ -95,6 +103,7 @@ def main(argv: Sequence[str]) -> int:
 
     runner = Runner()
     _, hook = runner.adapters()
+    stdout = sys.stdout
     with headless():
         load = load_project(root, options.dataflow, config, [hook])
         for warning in load.warnings():
@@ -112,6 +121,10 @@ def main(argv: Sequence[str]) -> int:
             return _fail(f"no node named {', '.join(unknown)} in {flow.name}", EXIT_NOT_STARTED)
         expressions = {name: repr(value) for name, value in flow.inputs.items()}
         expressions.update(typed_inputs)
+        book = DurationBook(durations_file(load.project.root))
+        if options.plan:
+            print(_plan_text(loaded.snapshot, list(options.nodes), expressions, book), file=stdout)
+            return EXIT_OK
         outcome = runner.run(
             loaded,
             list(options.nodes),
@@ -120,6 +133,7 @@ def main(argv: Sequence[str]) -> int:
             root=load.project.root,
             bare_words_are_strings=True,
         )
+    _record_durations(book, loaded.snapshot, outcome.nodes)
     if outcome.status in (RunStatus.MISSING_INPUTS, RunStatus.BAD_INPUTS):
         hint = " (give them with --input NAME=EXPR)" if outcome.missing else ""
         return _fail(outcome.message + hint, EXIT_NOT_STARTED)
@@ -146,6 +160,27 @@ def main(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
+def _plan_text(
+    snapshot: GraphSnapshot, nodes: list[str], expressions: dict[str, str], book: DurationBook
+) -> str:
+    plan = forecast(snapshot, nodes, RunMode.UPSTREAM, (), book)
+    lines = [f"The run {plan.headline()}.", *plan.table()]
+    missing = missing_inputs(snapshot, plan.targets, expressions)
+    if missing:
+        lines.append(f"It needs inputs: {', '.join(missing)} (give them with --input NAME=EXPR)")
+    return "\n".join(lines)
+
+
+def _record_durations(book: DurationBook, snapshot: GraphSnapshot, nodes: list[Any]) -> None:
+    """What each computed node took: `--plan` and the window estimate the next run with it."""
+    versions = {n.name: n.version for n in snapshot.nodes}
+    for node in nodes:
+        if node.status is NodeStatus.COMPUTED and node.name in versions:
+            book.record(node.name, versions[node.name], node.seconds)
+    if nodes:
+        book.save()
+
+
 def _fail(message: str, code: int) -> int:
     print(f"studio: {message}", file=sys.stderr)
     return code
@@ -162,6 +197,8 @@ def _child_arguments(options: argparse.Namespace) -> list[str]:
         arguments += ["--input", item]
     if options.output is not None:
         arguments += ["--output", str(options.output.expanduser().absolute())]
+    if options.plan:
+        arguments.append("--plan")
     return arguments
 
 

@@ -35,6 +35,8 @@ class RunRecord:
     traceback: str = ""
     missing: list[str] = field(default_factory=list)
     output: list[str] = field(default_factory=list)
+    forecast: str = ""
+    """What the run was expected to do before it started (the run plan's headline)."""
 
     @property
     def finished(self) -> bool:

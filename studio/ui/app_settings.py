@@ -6,7 +6,6 @@ Stored in an INI file in the user's config folder (platformdirs), or in
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -15,17 +14,14 @@ from typing import Any
 import platformdirs
 from PySide6.QtCore import QByteArray, QSettings
 
+from studio.core.cache_paths import hamilton_cache_dir, project_key
+
 MAX_RECENT = 10
 
 
 def cache_dir_for(root: Path) -> Path:
-    """Where Hamilton's result cache for a project lives (never inside the project).
-
-    `$STUDIO_CACHE_DIR` replaces the user's cache folder (tests use it).
-    """
-    override = os.environ.get("STUDIO_CACHE_DIR")
-    base = Path(override) if override else Path(platformdirs.user_cache_dir("dataflow-studio"))
-    return base / "projects" / f"{root.name}-{_project_key(root)}" / "hamilton-cache"
+    """Where Hamilton's result cache for a project lives (never inside the project)."""
+    return hamilton_cache_dir(root)
 
 
 def config_dir() -> Path:
@@ -84,7 +80,7 @@ class AppSettings:
     # -- per project ----------------------------------------------------------
 
     def project_state(self, root: Path) -> dict[str, Any]:
-        raw = self._qsettings.value(f"projects/{_project_key(root)}", "")
+        raw = self._qsettings.value(f"projects/{project_key(root)}", "")
         try:
             state = json.loads(str(raw)) if raw else {}
         except json.JSONDecodeError:
@@ -93,9 +89,5 @@ class AppSettings:
 
     def save_project_state(self, root: Path, state: dict[str, Any]) -> None:
         self._qsettings.setValue(
-            f"projects/{_project_key(root)}", json.dumps({"root": str(root), **state}, default=repr)
+            f"projects/{project_key(root)}", json.dumps({"root": str(root), **state}, default=repr)
         )
-
-
-def _project_key(root: Path) -> str:
-    return hashlib.sha1(str(root).encode()).hexdigest()[:16]

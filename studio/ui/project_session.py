@@ -14,10 +14,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from studio.core.cache_paths import durations_file
 from studio.core.environments import project_environments
 from studio.core.interpreters import InterpreterCheck
 from studio.core.model import Workspace
 from studio.core.notices import Notice, NoticeKind
+from studio.core.run_forecast import DurationBook
 from studio.ui import heap
 from studio.ui.app_settings import AppSettings, cache_dir_for
 from studio.ui.graph_controller import GraphController
@@ -69,6 +71,7 @@ class ProjectSession(QObject):
         state = self.settings.project_state(root)
         self.settings.add_recent_folder(root)
         self.controller.cache_dir = cache_dir_for(root)
+        self.workspace.runs.durations = DurationBook(durations_file(root))
         self.opening.emit(root)
         interpreter = state.get("interpreter")
         self._pending = None

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from studio.core import protocol
 from studio.core.model import Workspace
 from studio.core.protocol import ErrorCode, EventName, NodeStatus, RunStatus
+from studio.core.run_forecast import RunForecast, cached_code_versions, forecast
 from studio.core.run_log import RunRecord
 from studio.core.run_plan import RunMode, run_targets
 from studio.core.run_state import NodeState
@@ -53,6 +54,7 @@ class RunController(QObject):
         self.graph = graph
         self._signed: tuple[GraphSnapshot, dict[str, str]] | None = None
         self._signatures: dict[str, str] = {}
+        self._versions: dict[str, str | None] = {}
         self._finished = 0
         self._deferred: tuple[RunRecord, dict[str, Any]] | None = None
         graph.load_requested.connect(self._send_deferred)
@@ -92,7 +94,10 @@ class RunController(QObject):
             names = run_targets(snapshot, names, mode)
         expressions = self.workspace.project.input_expressions()
         self._signatures = lineage_signatures(snapshot, expressions)
+        self._versions = {n.name: n.version for n in snapshot.nodes}
         record = RunRecord(len(self.runs.records) + 1, names, mode.value, recompute)
+        plan = None if recompute else self.forecast(names, mode)
+        record.forecast = plan.headline() if plan is not None else ""
         self._finished = 0
         self.runs.start(record)
         params = {
@@ -117,6 +122,26 @@ class RunController(QObject):
             record, params = self._deferred
             self._deferred = None
             self._send(record, params)
+
+    def forecast(
+        self, names: Iterable[str], mode: RunMode = RunMode.UPSTREAM
+    ) -> RunForecast | None:
+        """What running `names` would compute and reuse now, and how long it may take."""
+        snapshot = self.workspace.graph.snapshot
+        if snapshot is None:
+            return None
+        names = list(names)
+        if mode is RunMode.ALL and not names:
+            flow = self.workspace.project.current()
+            known = {n.name for n in snapshot.nodes}
+            names = [name for name in (flow.outputs if flow else ()) if name in known]
+        elif not names:
+            return None
+        signatures = lineage_signatures(snapshot, self.workspace.project.input_expressions())
+        valid = self.runs.state.valid_results(signatures)
+        versions = {n.name: n.version for n in snapshot.nodes if n.version}
+        on_disk = cached_code_versions(self.graph.cache_dir, versions)
+        return forecast(snapshot, names, mode, valid, self.runs.durations, on_disk)
 
     def stop(self) -> bool:
         """Interrupt the running node; False when nothing runs."""
@@ -163,6 +188,8 @@ class RunController(QObject):
                 node, status, float(data.get("seconds") or 0.0), data.get("error", "")
             )
             self._finished += 1
+            if status is NodeStatus.COMPUTED and node in self._versions:
+                self.runs.durations.record(node, self._versions[node], record.nodes[node].seconds)
             self.runs.node_finished(
                 node,
                 _STATES.get(status, NodeState.DONE),
@@ -187,6 +214,7 @@ class RunController(QObject):
             )
         else:
             record.fail(reply.message)
+        self.runs.durations.save()
         self.runs.end()
         if record.status is RunStatus.MISSING_INPUTS:
             self.missing_inputs.emit(record.missing)

@@ -116,7 +116,11 @@ class StudioStatusBar:
         self.run_progress.setVisible(running)
         if running:
             self.run_progress.setRange(0, 0)
-            self.bar.clearMessage()
+            record = self.workspace.runs.current
+            if record is not None and record.forecast:
+                self.bar.showMessage(f"Run {record.number} {record.forecast}")
+            else:
+                self.bar.clearMessage()
             return
         records = self.workspace.runs.records
         record = records[-1] if records else None

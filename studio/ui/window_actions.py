@@ -228,6 +228,26 @@ def declare(window: MainWindow, actions: ActionRegistry) -> None:
     actions.gesture("Double-click", "run a node (and what it needs); on a module box, expand it")
     actions.gesture("Esc", "stop a run; otherwise leave the focus, clear the selection")
     actions.gesture("Arrow keys", "pan (or drag the background)")
+    _show_plans_on_hover(window, actions)
+
+
+def _show_plans_on_hover(window: MainWindow, actions: ActionRegistry) -> None:
+    """Hovering Run or Run All says what the run would compute, reuse, and for how long."""
+    for action_id, mode in (("run", RunMode.UPSTREAM), ("run-all", RunMode.ALL)):
+        action = actions[action_id]
+        tip = action.toolTip()
+
+        def show(action=action, tip=tip, mode=mode) -> None:  # type: ignore[no-untyped-def]
+            names = [] if mode is RunMode.ALL else window.workspace.selection.names()
+            plan = window.runs.forecast(names, mode)
+            if plan is None:
+                action.setToolTip(tip)
+                return
+            headline = plan.headline()
+            action.setToolTip(f"{tip}\n{headline[:1].upper()}{headline[1:]}")
+            window.status.message(f"{action.text().strip('▶ ')} {headline}", 5000)
+
+        action.hovered.connect(show)
 
 
 def _declare_edits(window: MainWindow, actions: ActionRegistry) -> None:

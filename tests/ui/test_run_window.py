@@ -109,6 +109,15 @@ def test_after_an_edit_only_that_node_and_its_downstream_recompute(spaceflights,
     assert window.workspace.runs.state.state("evaluation_metrics") is NodeState.STALE
     assert window.workspace.runs.state.state("r2_score") is NodeState.DONE
     window.workspace.selection.select_nodes(["evaluation_metrics"])
+    assert window.workspace.runs.durations.path.exists()
+    plan = window.runs.forecast(["evaluation_metrics"])
+    assert plan.computed == ["max_error", "evaluation_metrics"]
+    assert {"y_test", "y_pred", "r2_score", "mean_absolute_error"} == set(plan.reused)
+    assert plan.untimed == ["max_error"] and plan.maybe_cached == ["evaluation_metrics"]
+    window.actions["run"].hover()
+    assert "Computes 2 nodes, reuses 4, 1 maybe from the disk cache; about " in (
+        window.actions["run"].toolTip()
+    )
     record = finish_run(
         qtbot,
         window,
@@ -116,6 +125,7 @@ def test_after_an_edit_only_that_node_and_its_downstream_recompute(spaceflights,
     )
     assert record.status == "done"
     assert sorted(record.computed()) == ["evaluation_metrics", "max_error"]
+    assert record.forecast == plan.headline()
     assert {"y_test", "y_pred", "r2_score", "mean_absolute_error"} <= set(record.reused())
     assert window.workspace.runs.state.state("max_error") is NodeState.DONE
     metrics = kernel_value(window, "results['evaluation_metrics']")

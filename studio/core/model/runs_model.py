@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 
 from studio.core.model.events import Event
+from studio.core.run_forecast import DurationBook
 from studio.core.run_log import RunRecord
 from studio.core.run_state import NodeRun, NodeState, RunState
 
@@ -22,6 +23,8 @@ class RunsModel:
         self.records: list[RunRecord] = []
         self.current: RunRecord | None = None
         self.finished_at: dict[str, datetime.datetime] = {}
+        self.durations = DurationBook()
+        """What each node took, per code version, across restarts (the run plan's estimates)."""
         self.states_changed = Event()
         """(names or None for every node): their run state changed."""
         self.record_added = Event()

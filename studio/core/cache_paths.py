@@ -1,0 +1,31 @@
+"""Where the studio keeps a project's cached data: never inside the project folder.
+
+`$STUDIO_CACHE_DIR` replaces the user's cache folder (tests use it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import platformdirs
+
+
+def project_cache_dir(root: Path) -> Path:
+    """The project's folder in the user's cache: Hamilton's result cache, run durations."""
+    override = os.environ.get("STUDIO_CACHE_DIR")
+    base = Path(override) if override else Path(platformdirs.user_cache_dir("dataflow-studio"))
+    return base / "projects" / f"{root.name}-{project_key(root)}"
+
+
+def hamilton_cache_dir(root: Path) -> Path:
+    return project_cache_dir(root) / "hamilton-cache"
+
+
+def durations_file(root: Path) -> Path:
+    return project_cache_dir(root) / "durations.json"
+
+
+def project_key(root: Path) -> str:
+    return hashlib.sha1(str(root).encode()).hexdigest()[:16]
