@@ -4,6 +4,7 @@
     studio graph PATH [...]       print a dataflow's graph (JSON, DOT, SVG, PNG)
     studio run PATH NODE [...]    compute nodes and print or save their results
     studio edit PATH EDIT [...]   rename, connect, add or remove nodes (prints the diff)
+    studio diff PATH NODE [...]   how a node's output changed since a git revision
     studio --version
 
 Headless commands import the project's modules in this process, so nothing
@@ -35,6 +36,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from studio.cli import run_command
 
         return run_command.main(args[1:])
+    if args and args[0] == "diff":
+        from studio.cli import diff_command
+
+        return diff_command.main(args[1:])
     if args and args[0] == "edit":
         from studio.cli import edit_command
 
@@ -47,7 +52,7 @@ def _open_app(args: list[str]) -> int:
         prog="studio",
         description="Dataflow Studio: a visual editor for Apache Hamilton dataflows.",
         epilog="Headless commands: `studio graph --help`, `studio run --help`, "
-        "`studio edit --help`.",
+        "`studio edit --help`, `studio diff --help`.",
     )
     parser.add_argument("--version", action="version", version=f"studio {studio.__version__}")
     parser.add_argument(

@@ -61,7 +61,8 @@ Methods (params -> result):
                                 -> {"name", "available": bool, "summary": SUMMARY,
                                     "kind": "table" | "tree" | "image" | "text" | "none",
                                     "table"?: TABLE, "tree"?: TREE, "png"?: base64,
-                                    "text"?: str, "truncated"?: bool, "length"?: int}
+                                    "text"?: str, "truncated"?: bool, "length"?: int,
+                                    "has_previous": bool}
         For a tabular result (DataFrame, Series, Index, 1-D/2-D array) it
         opens a view of it (the frame stays in the kernel) and sends its
         first `rows` rows along: one request shows a table.
@@ -78,6 +79,10 @@ Methods (params -> result):
                                     "histogram"?: {"counts", "edges"}}]}
     table_export {"view", "path", "format": "csv" | "parquet"} -> {"path", "rows"}
     table_close {"view"}        -> {}
+    compare {"name"}            -> {"name", "report": REPORT, "text": str}
+        How the result changed since the value its last recompute (after a
+        change of code or inputs) replaced; REPORT is
+        `studio.kernel.value_diff.compare`'s, `text` the same for people.
 
     TABLE = {"view": int, "rows": int, "columns": [{"name", "dtype"}], "index_name",
              "index_dtype", "first": PAGE}
@@ -130,6 +135,7 @@ class Method(enum.StrEnum):
     TABLE_SUMMARIES = "table_summaries"
     TABLE_EXPORT = "table_export"
     TABLE_CLOSE = "table_close"
+    COMPARE = "compare"
 
 
 DATA_METHODS = frozenset(
@@ -141,6 +147,7 @@ DATA_METHODS = frozenset(
         Method.TABLE_SUMMARIES,
         Method.TABLE_EXPORT,
         Method.TABLE_CLOSE,
+        Method.COMPARE,
     }
 )
 """Served on the data comm (a subshell): answered while a run goes on."""

@@ -8,6 +8,7 @@ interrupt reaches them and the kernel shows busy while they work.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
@@ -18,12 +19,14 @@ from typing import Any
 from studio.core import protocol
 from studio.core.project import Project
 from studio.core.run_plan import RunMode
+from studio.core.value_diff_text import describe_diff
 from studio.kernel.graph_builder import LoadedDataflow
 from studio.kernel.project_load import load_project
 from studio.kernel.results import Results
 from studio.kernel.runner import Runner
 from studio.kernel.tables import TableError, TableViews
 from studio.kernel.tracebacks import describe
+from studio.kernel.value_diff import compare
 from studio.kernel.viewers import describe_result
 
 
@@ -110,6 +113,11 @@ class Agent:
         root = Path(params["root"])
         cache_dir = params.get("cache_dir")
         self.runner.cache_path = Path(cache_dir) if cache_dir else None
+        if self.runner.cache_path is not None:
+            spill = self.runner.cache_path.parent / "previous" / str(os.getpid())
+            if self.runner.previous.folder != spill:
+                self.runner.previous.folder = spill
+                atexit.register(self.runner.previous.clear)
         cache, hook = self.runner.adapters()
         adapters = [a for a in (cache, hook) if a is not None]
         load = load_project(root, params.get("dataflow"), params.get("config") or {}, adapters)
@@ -177,9 +185,21 @@ class Agent:
             return {"name": name, "available": False}
         value = self.runner.results[name]
         info = describe_result(value)
+        info["has_previous"] = name in self.runner.previous
         if info["kind"] == "table":
             info["table"] = self.tables.open(name, value, first_rows=int(params.get("rows", 0)))
         return {"name": name, "available": True, **info}
+
+    def _handle_compare(self, params: dict[str, Any]) -> dict[str, Any]:
+        """How the node's output changed since the value its last recompute replaced."""
+        name = params["name"]
+        if name not in self.runner.results or name not in self.runner.previous:
+            raise RequestError(
+                protocol.ErrorCode.FAILED,
+                f"{name} has no previous result: it was not computed again after a change",
+            )
+        report = compare(self.runner.previous.get(name), self.runner.results[name])
+        return {"name": name, "report": report, "text": describe_diff(report, "previous", "now")}
 
     def _handle_table_rows(self, params: dict[str, Any]) -> dict[str, Any]:
         return self.tables.rows(int(params["view"]), int(params["start"]), int(params["stop"]))

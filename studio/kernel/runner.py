@@ -26,6 +26,7 @@ from studio.core.staleness import lineage_signatures
 from studio.kernel import fingerprints
 from studio.kernel.graph_builder import LoadedDataflow, build_driver, quiet_hamilton
 from studio.kernel.inputs import InputError, evaluate_inputs
+from studio.kernel.previous_results import PreviousResults
 from studio.kernel.progress import ObservedCache, ProgressHook, RunListener
 from studio.kernel.results import Results
 from studio.kernel.tracebacks import describe, frames
@@ -96,6 +97,8 @@ class Runner:
         self.cache_path = cache_path
         self.signatures: dict[str, str] = {}
         self.durations: dict[str, float] = {}
+        self.previous = PreviousResults()
+        """Values replaced by a run whose lineage had changed: for "Compare with previous"."""
 
     def adapters(self, recompute: bool = False) -> tuple[ObservedCache | None, ProgressHook]:
         """The lifecycle adapters a driver needs to report progress and use the cache."""
@@ -108,6 +111,7 @@ class Runner:
         self.results.clear()
         self.signatures.clear()
         self.durations.clear()
+        self.previous.clear()
 
     def valid_results(self, signatures: Mapping[str, str]) -> set[str]:
         return {
@@ -237,6 +241,9 @@ class Runner:
         self, results: dict[str, Any], signatures: Mapping[str, str], recorder: _Recorder
     ) -> None:
         for name, value in results.items():
+            old = self.signatures.get(name)
+            if name in self.results and old is not None and old != signatures.get(name, ""):
+                self.previous.keep(name, self.results[name])
             self.results[name] = value
             self.signatures[name] = signatures.get(name, "")
             if name in recorder.nodes:

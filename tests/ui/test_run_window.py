@@ -126,6 +126,18 @@ def test_after_an_edit_only_that_node_and_its_downstream_recompute(spaceflights,
     assert record.status == "done"
     assert sorted(record.computed()) == ["evaluation_metrics", "max_error"]
     assert record.forecast == plan.headline()
+    panel = window.results_panel
+    window.workspace.selection.select_nodes(["max_error"])
+    qtbot.waitUntil(lambda: not panel.compare_button.isHidden(), timeout=10_000)
+    panel.compare_button.click()
+    qtbot.waitUntil(lambda: "+100.0 %" in panel.comparison.toPlainText(), timeout=10_000)
+    assert panel.comparison.toPlainText().startswith("max_error: previous value → now")
+    panel.compare_button.click()
+    assert panel.stack.currentWidget() is not panel.comparison
+    window.workspace.selection.select_nodes(["r2_score"])
+    assert panel.compare_button.isHidden()
+    qtbot.waitUntil(lambda: "computed" in panel.header.text(), timeout=10_000)
+    assert "r2_score" in panel.header.text() and panel.compare_button.isHidden()
     assert {"y_test", "y_pred", "r2_score", "mean_absolute_error"} <= set(record.reused())
     assert window.workspace.runs.state.state("max_error") is NodeState.DONE
     metrics = kernel_value(window, "results['evaluation_metrics']")

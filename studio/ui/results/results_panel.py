@@ -15,10 +15,12 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase, QPixmap
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QScrollArea,
     QStackedWidget,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -102,17 +104,42 @@ class ResultsPanel(QWidget):
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.comparison = QPlainTextEdit()
+        self.comparison.setReadOnly(True)
+        self.comparison.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.compare_button = QToolButton()
+        self.compare_button.setText("Compare with Previous")
+        self.compare_button.setToolTip(
+            "How this output changed since the value it had before its code or inputs changed"
+        )
+        self.compare_button.setCheckable(True)
+        self.compare_button.setAutoRaise(True)
+        self.compare_button.hide()
+        self.compare_button.toggled.connect(self._toggle_comparison)
+        self._value_page: QWidget = self.message
         self.stack = QStackedWidget()
-        for widget in (self.message, self.table, self.tree, self.image_scroll, self.text):
+        for widget in (
+            self.message,
+            self.table,
+            self.tree,
+            self.image_scroll,
+            self.text,
+            self.comparison,
+        ):
             self.stack.addWidget(widget)
+        header_row = QHBoxLayout()
+        header_row.setContentsMargins(0, 0, 6, 0)
+        header_row.addWidget(self.header, 1)
+        header_row.addWidget(self.compare_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.header)
+        layout.addLayout(header_row)
         layout.addWidget(self.stack, 1)
         self.show_message("Select a computed node to see its value.")
 
     def show_message(self, text: str) -> None:
         self.kind = "message"
+        self._reset_comparison(False)
         self.header.setText("")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setText(text)
@@ -121,6 +148,7 @@ class ResultsPanel(QWidget):
     def show_failure(self, name: str, run: NodeRun) -> None:
         """Why a node has no value: its own error, or the node upstream that failed."""
         self.kind = "message"
+        self._reset_comparison(False)
         self.header.setText("")
         if run.failed_upstream:
             upstream = html.escape(run.failed_upstream)
@@ -158,6 +186,7 @@ class ResultsPanel(QWidget):
                 else f"{name} is running…"
             )
             return
+        self._reset_comparison(False)
         self.header.setText(f"<b>{name}</b> · loading…")
 
         def arrived(reply: Reply) -> None:
@@ -180,6 +209,7 @@ class ResultsPanel(QWidget):
     ) -> None:
         kind = info["kind"]
         self.kind = kind
+        self._reset_comparison(bool(info.get("has_previous")))
         header = summary_line(name, info, run, finished)
         if run.state is NodeState.STALE:
             header += " · <span style='color:#d9960b'>stale: its code or an input changed</span>"
@@ -212,6 +242,32 @@ class ResultsPanel(QWidget):
             self.stack.setCurrentWidget(self.message)
             return
         self.content_shown.emit(kind)
+
+    def _reset_comparison(self, available: bool) -> None:
+        self.compare_button.blockSignals(True)
+        self.compare_button.setChecked(False)
+        self.compare_button.blockSignals(False)
+        self.compare_button.setVisible(available)
+
+    def _toggle_comparison(self, on: bool) -> None:
+        """Show how the value changed since its previous version, or the value again."""
+        if not on:
+            self.stack.setCurrentWidget(self._value_page)
+            return
+        self._value_page = self.stack.currentWidget()
+        name, generation = self.name, self._generation
+        self.comparison.setPlainText(f"Comparing {name} with its previous value…")
+        self.stack.setCurrentWidget(self.comparison)
+
+        def arrived(reply: Reply) -> None:
+            if generation != self._generation:
+                return
+            if not reply.ok:
+                self.comparison.setPlainText(reply.message)
+                return
+            self.comparison.setPlainText(f"{name}: previous value → now\n\n{reply.result['text']}")
+
+        self.session.request(protocol.Method.COMPARE, {"name": name}, arrived)
 
     def clear(self) -> None:
         self._generation += 1

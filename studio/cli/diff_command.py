@@ -1,0 +1,126 @@
+"""`studio diff PATH NODE`: how a node's output differs between a git revision and now.
+
+The node is computed twice, each time by `studio run` in its own process:
+at the revision (checked out in a temporary git worktree, so the user's
+working tree is never touched) and in the working tree. The two values
+are compared as the window's *Compare with Previous* does.
+
+Exit status 0 when the comparison is printed (whether or not the values
+differ), 1 when the node failed on one side, 2 when it could not start
+(not a git repository, unknown revision, bad options).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_NODE_FAILED = 1
+EXIT_NOT_STARTED = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studio diff",
+        description="Compute a node at a git revision and in the working tree, and print how "
+        "its output changed (rows, cells, schema, statistics; values before → after).",
+    )
+    parser.add_argument("path", help="project folder (inside a git repository)")
+    parser.add_argument("node", help="the node to compare")
+    parser.add_argument(
+        "--against", default="HEAD", metavar="GIT_REF", help="revision to compare with (HEAD)"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--dataflow", help="dataflow name (a driver script's stem, e.g. run)")
+    parser.add_argument("--config", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--input", action="append", default=[], metavar="NAME=EXPR")
+    parser.add_argument("--interpreter", type=Path, metavar="PYTHON")
+    return parser
+
+
+def main(argv: Sequence[str]) -> int:
+    options = build_parser().parse_args(argv)
+    root = Path(options.path).expanduser().resolve()
+    top = _git(root, "rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        return _fail(f"{root} is not in a git repository: there is no revision to compare with")
+    toplevel = Path(top.stdout.strip())
+    revision = _git(root, "rev-parse", "--verify", "--quiet", f"{options.against}^{{commit}}")
+    if revision.returncode != 0:
+        return _fail(f"no revision {options.against!r} in {toplevel}")
+    scratch = Path(tempfile.mkdtemp(prefix="studio-diff-"))
+    worktree = scratch / "revision"
+    try:
+        added = _git(
+            toplevel, "worktree", "add", "--detach", str(worktree), revision.stdout.strip()
+        )
+        if added.returncode != 0:
+            return _fail(f"cannot check out {options.against}: {added.stderr.strip()}")
+        old_root = worktree / root.relative_to(toplevel)
+        if not old_root.is_dir():
+            return _fail(f"{root.name} did not exist at {options.against}")
+        values = []
+        for side, folder in ((options.against, old_root), ("the working tree", root)):
+            value, problem = _compute(folder, options, scratch / f"{len(values)}.pkl")
+            if problem is not None:
+                print(f"studio: {options.node} at {side}: {problem}", file=sys.stderr)
+                return EXIT_NODE_FAILED
+            values.append(value)
+    finally:
+        _git(toplevel, "worktree", "remove", "--force", str(worktree))
+        shutil.rmtree(scratch, ignore_errors=True)
+    from studio.core.value_diff_text import describe_diff
+    from studio.kernel.value_diff import compare
+
+    report = compare(values[0], values[1])
+    if options.format == "json":
+        print(json.dumps({"node": options.node, "against": options.against, **report}, indent=2))
+    else:
+        print(f"{options.node}: {options.against} → working tree")
+        print(describe_diff(report, options.against, "the working tree"))
+    return EXIT_OK
+
+
+def _compute(folder: Path, options: argparse.Namespace, output: Path) -> tuple[object, str | None]:
+    """The node's value computed by `studio run` in `folder`, or why it could not be."""
+    command = [sys.executable, "-m", "studio", "run", str(folder), options.node, "-o", str(output)]
+    if options.dataflow:
+        command += ["--dataflow", options.dataflow]
+    for item in options.config:
+        command += ["--config", item]
+    for item in options.input:
+        command += ["--input", item]
+    if options.interpreter is not None:
+        command += ["--interpreter", str(options.interpreter)]
+    env = {**os.environ, "HAMILTON_TELEMETRY_ENABLED": "false"}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
+        return None, "\n".join(lines[-12:]) or f"exit status {done.returncode}"
+    try:
+        with output.open("rb") as stream:
+            return pickle.load(stream), None
+    except Exception as error:
+        return None, f"its value cannot be read back here ({type(error).__name__}: {error})"
+
+
+def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = ["git", "-C", str(folder), *args]
+    try:
+        return subprocess.run(command, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        return subprocess.CompletedProcess(command, 127, "", "git is not installed")
+
+
+def _fail(message: str) -> int:
+    print(f"studio diff: {message}", file=sys.stderr)
+    return EXIT_NOT_STARTED

@@ -1,0 +1,68 @@
+"""`studio diff`: a node's output at a git revision against the working tree."""
+
+import json
+import os
+import subprocess
+import sys
+
+MODULE = """import pandas as pd
+
+
+def prices() -> pd.DataFrame:
+    return pd.DataFrame({"price": [10.0, 20.0, 30.0]}, index=["a", "b", "c"])
+
+
+def summary(prices: pd.DataFrame) -> dict:
+    return {"total": float(prices["price"].sum()), "rows": len(prices)}
+"""
+
+
+def git(folder, *args):
+    return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True)
+
+
+def studio_diff(*args):
+    env = {**os.environ, "HAMILTON_TELEMETRY_ENABLED": "false"}
+    return subprocess.run(
+        [sys.executable, "-m", "studio", "diff", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_diff_against_head_leaves_the_working_tree_alone(tmp_path):
+    project = tmp_path / "repo" / "flow"
+    project.mkdir(parents=True)
+    (project / "steps.py").write_text(MODULE)
+    git(tmp_path / "repo", "init", "-q")
+    git(tmp_path / "repo", "add", "-A")
+    git(tmp_path / "repo", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "v1")
+    changed = MODULE.replace("[10.0, 20.0, 30.0]", "[10.0, 25.0, 30.0]")
+    (project / "steps.py").write_text(changed)
+
+    done = studio_diff(project, "prices", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["against"] == "HEAD" and report["kind"] == "frame"
+    assert report["changed"] == [
+        {
+            "column": "price",
+            "cells": 1,
+            "examples": [{"index": "'b'", "before": "20.0", "after": "25.0"}],
+        }
+    ]
+    assert (project / "steps.py").read_text() == changed
+    assert git(tmp_path / "repo", "status", "--porcelain").stdout == " M flow/steps.py\n"
+    assert len(git(tmp_path / "repo", "worktree", "list").stdout.splitlines()) == 1
+
+    unknown = studio_diff(project, "summary", "--against", "v9")
+    assert unknown.returncode == 2 and "no revision 'v9'" in unknown.stderr
+
+
+def test_diff_outside_git_says_why(tmp_path):
+    (tmp_path / "steps.py").write_text(MODULE)
+    done = studio_diff(tmp_path, "summary")
+    assert done.returncode == 2 and "not in a git repository" in done.stderr
