@@ -27,14 +27,15 @@ def describe_diff(report: dict[str, Any], before: str = "before", after: str = "
         lines.append(f"{_count(report['items_changed'], 'item')} changed")
         lines += [f"  [{e['index']}] {e['before']} → {e['after']}" for e in report["examples"]]
     else:
-        change = f"{report['before']} → {report['after']}"
-        if "delta" in report:
-            change += f"  ({_signed(report['delta'])}"
-            if "relative" in report:
-                change += f", {report['relative'] * 100:+.1f} %"
-            change += ")"
-        lines.append(change)
+        lines.append(f"{report['before']} → {report['after']}{_change(report)}")
     return "\n".join(lines)
+
+
+def _change(entry: dict[str, Any]) -> str:
+    if "delta" not in entry:
+        return ""
+    relative = f", {entry['relative'] * 100:+.1f} %" if "relative" in entry else ""
+    return f"  ({_signed(entry['delta'])}{relative})"
 
 
 def _frame_lines(report: dict[str, Any]) -> list[str]:
@@ -87,7 +88,9 @@ def _mapping_lines(report: dict[str, Any]) -> list[str]:
         lines.append(f"keys added: {', '.join(report['keys_added'])}")
     if report["keys_removed"]:
         lines.append(f"keys removed: {', '.join(report['keys_removed'])}")
-    lines += [f"{c['key']}: {c['before']} → {c['after']}" for c in report["values_changed"]]
+    lines += [
+        f"{c['key']}: {c['before']} → {c['after']}{_change(c)}" for c in report["values_changed"]
+    ]
     return lines
 
 

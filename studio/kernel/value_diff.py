@@ -155,9 +155,9 @@ def _mappings(before: dict[Any, Any], after: dict[Any, Any]) -> dict[str, Any]:
     changed = []
     for key in after:
         if key in before and not _same(before[key], after[key]):
-            changed.append(
-                {"key": _short(key), "before": _short(before[key]), "after": _short(after[key])}
-            )
+            entry = {"key": _short(key), "before": _short(before[key]), "after": _short(after[key])}
+            entry.update(_delta(before[key], after[key]))
+            changed.append(entry)
     report = {
         "kind": "mapping",
         "keys_added": [_short(k) for k in after if k not in before],
@@ -190,12 +190,19 @@ def _scalars(before: Any, after: Any) -> dict[str, Any]:
         "after": _short(after),
         "equal": _same(before, after),
     }
-    a, b = _number(before), _number(after)
-    if a is not None and b is not None and not isinstance(before, bool):
-        report["delta"] = b - a
-        if a:
-            report["relative"] = (b - a) / abs(a)
+    report.update(_delta(before, after))
     return report
+
+
+def _delta(before: Any, after: Any) -> dict[str, float]:
+    """The difference of two numbers (and relative to the first), else nothing."""
+    a, b = _number(before), _number(after)
+    if a is None or b is None or isinstance(before, bool) or isinstance(after, bool):
+        return {}
+    delta = {"delta": b - a}
+    if a:
+        delta["relative"] = (b - a) / abs(a)
+    return delta
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -124,6 +124,12 @@ class StudioStatusBar:
             return
         records = self.workspace.runs.records
         record = records[-1] if records else None
+        if (
+            record is not None
+            and record.forecast
+            and self.bar.currentMessage().startswith(f"Run {record.number} ")
+        ):
+            self.bar.clearMessage()
         if record is not None and record.status is RunStatus.FAILED:
             where = f"{record.failed_node} raised " if record.failed_node else ""
             first_line = record.message.strip().splitlines()[0] if record.message.strip() else ""

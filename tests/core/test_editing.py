@@ -292,3 +292,33 @@ def test_open_in_editor_uses_the_users_editor_with_the_line():
         "code", "-g", "/p/m.py:7"
     ]  # fmt: skip
     assert editor_command(path, 7, {}, which=lambda _: None) is None
+
+
+def test_remove_keeps_a_section_comment_and_add_goes_after_every_variant(project):
+    text = DATA.replace(
+        "\n\ndef cleaned(", "\n\n# --- cleaning steps\n\n\n# drops empty rows\ndef cleaned("
+    )
+    (project / "data.py").write_text(text)
+    editor(project).remove("cleaned").apply()
+    kept = (project / "data.py").read_text()
+    assert "# --- cleaning steps\n" in kept and "# drops empty rows" not in kept
+    editor(project).add("bonus_x2", ["extra"], returns="float").apply()
+    features = (project / "features.py").read_text()
+    assert features.index("def extra__b") < features.index("def bonus_x2(extra: float)")
+
+
+def test_rename_refuses_a_name_a_subdag_module_takes_from_outside(tmp_path):
+    (tmp_path / "inner.py").write_text("def filtered(events: int) -> int:\n    return events\n")
+    (tmp_path / "flow.py").write_text(
+        "import inner\nfrom hamilton.function_modifiers import subdag\n\n\n"
+        "def events() -> int:\n    return 1\n\n\n"
+        "@subdag(inner)\ndef summary(filtered: int) -> int:\n    return filtered\n"
+    )
+    (tmp_path / "run.py").write_text(
+        "import flow\nfrom hamilton import driver\n\ndriver.Builder().with_modules(flow).build()\n"
+    )
+    with pytest.raises(EditRefusedError, match=r"@subdag module inner\.py takes it"):
+        editor(tmp_path).rename("events", "events_v2")
+    assert editor(tmp_path).remove("events").notes == (
+        "the @subdag module inner.py still takes it",
+    )

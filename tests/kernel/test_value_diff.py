@@ -39,7 +39,9 @@ def test_equal_values_series_arrays_mappings_and_scalars():
     assert report["cells_changed"] == 2 and report["examples"][0]["index"] == "(0, 2)"
     assert describe_diff(compare(grid, grid.T)) == "shape: 2 × 3 → 3 × 2"
     mapping = compare({"r2": 0.81, "mae": 12.0, "old": 1}, {"r2": 0.83, "mae": 12.0, "new": 2})
-    assert describe_diff(mapping) == "keys added: 'new'\nkeys removed: 'old'\n'r2': 0.81 → 0.83"
+    assert describe_diff(mapping) == (
+        "keys added: 'new'\nkeys removed: 'old'\n'r2': 0.81 → 0.83  (+0.02, +2.5 %)"
+    )
     assert describe_diff(compare(3000, 3300)) == "3000 → 3300  (+300, +10.0 %)"
     assert describe_diff(compare("a", 1)).startswith("type: str → int\n'a' → 1")
 

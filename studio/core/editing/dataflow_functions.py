@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from studio.core.module_reader import decode_source
+from studio.core.module_reader import decode_source, import_bindings
 from studio.core.project import Dataflow
 
 KEEPS_THE_SIGNATURE = frozenset(
@@ -25,6 +25,8 @@ KEEPS_THE_SIGNATURE = frozenset(
 """Decorators that leave a function's name and parameters meaning what they say."""
 
 CONFIG_VARIANTS = frozenset({"when", "when_not", "when_in", "when_not_in"})
+SUBDAGS = frozenset({"subdag", "parameterized_subdag"})
+"""Decorators that build nodes from other modules, whose parameters may name our nodes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,29 +72,38 @@ class DataflowFunctions:
             self._by_node.setdefault(site.node, []).append(site)
         self.decorator_strings = frozenset(strings)
         """String constants in decorators: names of nodes they may make."""
+        self.subdag_inputs: dict[str, Path] = {}
+        """Names the modules given to `@subdag` take from outside them, and where."""
 
     @classmethod
     def read(cls, root: Path, flow: Dataflow) -> DataflowFunctions:
         sites: list[FunctionSite] = []
         strings: set[str] = set()
         files: dict[str, Path] = {}
+        subdag_modules: set[str] = set()
         for module in flow.modules:
             path = module_file(root, flow, module)
-            if path is None:
+            tree = _parse(path) if path is not None else None
+            if path is None or tree is None:
                 continue
             files[module] = path
-            text, problem = decode_source(path.read_bytes(), path.name)
-            if text is None or problem is not None:
-                continue
-            try:
-                tree = ast.parse(text)
-            except SyntaxError:
-                continue
-            found, names = read_sites(tree, text, path, module)
+            found, names = read_sites(tree, path.read_text(encoding="utf-8"), path, module)
             sites += found
             strings |= names
+            subdag_modules |= _subdag_modules(tree, module)
         functions = cls(root, sites, strings)
         functions.module_files.update(files)
+        for module in subdag_modules - set(files):
+            path = module_file(root, flow, module)
+            tree = _parse(path) if path is not None else None
+            if path is None or tree is None:
+                continue
+            inner, _ = read_sites(tree, "", path, module)
+            defined = {site.node for site in inner}
+            for site in inner:
+                for parameter in site.parameters:
+                    if parameter not in defined:
+                        functions.subdag_inputs.setdefault(parameter, path)
         return functions
 
     @property
@@ -130,6 +141,34 @@ class DataflowFunctions:
         return name in self._by_node or name in self.decorator_strings
 
 
+def _parse(path: Path) -> ast.Module | None:
+    text, problem = decode_source(path.read_bytes(), path.name)
+    if text is None or problem is not None:
+        return None
+    try:
+        return ast.parse(text)
+    except SyntaxError:
+        return None
+
+
+def _subdag_modules(tree: ast.Module, module: str) -> set[str]:
+    """Modules a file passes to `@subdag(...)`, by their import names."""
+    package = module.rpartition(".")[0]
+    bindings = import_bindings(tree, package)
+    found = set()
+    for statement in tree.body:
+        if not isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for decorator in statement.decorator_list:
+            if isinstance(decorator, ast.Call) and _decorator_name(decorator) in SUBDAGS:
+                found |= {
+                    bindings.get(arg.id, arg.id)
+                    for arg in decorator.args
+                    if isinstance(arg, ast.Name)
+                }
+    return found
+
+
 def read_sites(
     tree: ast.Module, text: str, path: Path, module: str
 ) -> tuple[list[FunctionSite], set[str]]:
@@ -153,7 +192,9 @@ def read_sites(
         parameters = tuple(
             a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
         )
-        returns = ast.get_source_segment(text, statement.returns) if statement.returns else None
+        returns = (
+            ast.get_source_segment(text, statement.returns) if statement.returns and text else None
+        )
         node = statement.name
         if CONFIG_VARIANTS & set(decorators) and "__" in node.strip("_"):
             node = node.rsplit("__", 1)[0]

@@ -53,7 +53,8 @@ def plan_add(
     stub = _stub(name, parameters, returns, [site.node for site in upstream])
     tree = cst.parse_module(before)
     body = list(tree.body)
-    at = _insertion_point(body, {site.function for site in upstream if site.path == path})
+    variants = {s.function for site in upstream for s in functions.sites_of(site.node)}
+    at = _insertion_point(body, {f for f in variants if functions.module_files.get(module) == path})
     body.insert(at, stub)
     after = add_imports(tree.with_changes(body=body), list(dict.fromkeys(imports)))
     return EditPlan(f"Add node {name}", (FileChange(path, before, after.bytes),))
@@ -74,12 +75,38 @@ def plan_remove(functions: DataflowFunctions, name: str, outputs: tuple[str, ...
             raise EditRefusedError(f"{path.name} no longer exists")
         tree = cst.parse_module(before)
         doomed = {site.function for site in sites if site.path == path}
-        body = [
-            s for s in tree.body if not (isinstance(s, cst.FunctionDef) and s.name.value in doomed)
-        ]
-        changes.append(FileChange(path, before, tree.with_changes(body=body).bytes))
+        changes.append(FileChange(path, before, _without(tree, doomed).bytes))
     notes = dependents_notes(functions, name, outputs)
     return EditPlan(f"Remove node {name}", tuple(changes), notes)
+
+
+def _without(module: cst.Module, doomed: set[str]) -> cst.Module:
+    """`module` without the functions in `doomed`; only the comments right above a removed
+    function go with it, a comment set apart by a blank line (a section title) stays."""
+    body: list[cst.BaseStatement] = []
+    carried: list[cst.EmptyLine] = []
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value in doomed:
+            carried += _apart_comments(list(statement.leading_lines))
+            continue
+        if carried and hasattr(statement, "leading_lines"):
+            statement = statement.with_changes(
+                leading_lines=[*carried, *statement.leading_lines]  # type: ignore[attr-defined]
+            )
+            carried = []
+        body.append(statement)
+    footer = [*carried, *module.footer] if carried else module.footer
+    return module.with_changes(body=body, footer=footer)
+
+
+def _apart_comments(lines: list[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    """The leading lines up to the last comment that a blank line separates from the def."""
+    attached = 0
+    while attached < len(lines) and lines[len(lines) - 1 - attached].comment is not None:
+        attached += 1
+    rest = lines[: len(lines) - attached]
+    last = max((i for i, line in enumerate(rest) if line.comment is not None), default=-1)
+    return rest[: last + 1]
 
 
 def dependents_notes(
@@ -94,6 +121,8 @@ def dependents_notes(
         notes.append(f"{listed} then {verb} `{name}` as an input")
     if name in outputs:
         notes.append(f"the driver script still asks for `{name}`")
+    if name in functions.subdag_inputs:
+        notes.append(f"the @subdag module {functions.subdag_inputs[name].name} still takes it")
     return tuple(notes)
 
 

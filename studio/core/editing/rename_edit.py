@@ -36,6 +36,12 @@ def plan_rename(functions: DataflowFunctions, scripts: list[Path], old: str, new
         raise EditRefusedError(f"`{new}` cannot name a node: use a public Python identifier")
     if new == old:
         raise EditRefusedError(f"`{old}` already has that name")
+    if old in functions.subdag_inputs:
+        inner = functions.subdag_inputs[old].name
+        raise EditRefusedError(
+            f"cannot rename `{old}`: the @subdag module {inner} takes it as an input too; "
+            f"rename it there first"
+        )
     if functions.taken(new):
         raise EditRefusedError(f"cannot rename `{old}` to `{new}`: a node named `{new}` exists")
     if any(new in site.parameters for site in functions.sites):

@@ -246,11 +246,13 @@ class ResultsPanel(QWidget):
     def _reset_comparison(self, available: bool) -> None:
         self.compare_button.blockSignals(True)
         self.compare_button.setChecked(False)
+        self.compare_button.setText("Compare with Previous")
         self.compare_button.blockSignals(False)
         self.compare_button.setVisible(available)
 
     def _toggle_comparison(self, on: bool) -> None:
         """Show how the value changed since its previous version, or the value again."""
+        self.compare_button.setText("Show Value" if on else "Compare with Previous")
         if not on:
             self.stack.setCurrentWidget(self._value_page)
             return
