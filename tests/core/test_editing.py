@@ -322,3 +322,17 @@ def test_rename_refuses_a_name_a_subdag_module_takes_from_outside(tmp_path):
     assert editor(tmp_path).remove("events").notes == (
         "the @subdag module inner.py still takes it",
     )
+
+
+def test_two_edits_of_one_function_merge_and_overlaps_are_marked():
+    from studio.core.editing.text_merge import merge_texts
+
+    base = "def f(x: int) -> int:\n    a = x\n\n    b = 2\n\n    return a + b\n"
+    mine = base.replace("a = x", "a = x * 10")
+    theirs = base.replace("return a + b", "return a - b")
+    clean = merge_texts(base, mine, theirs)
+    assert clean.conflicts == 0
+    assert clean.text == base.replace("a = x", "a = x * 10").replace("a + b", "a - b")
+    clash = merge_texts(base, mine, base.replace("a = x", "a = x + 1"))
+    assert clash.conflicts == 1
+    assert "<<<<<<< yours\n    a = x * 10\n=======\n    a = x + 1\n>>>>>>> on disk" in clash.text

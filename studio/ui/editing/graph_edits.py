@@ -19,6 +19,7 @@ from studio.core.editing import EditConflictError, EditPlan, EditRefusedError
 from studio.core.editing.dataflow_editor import DataflowEditor
 from studio.core.editing.edge_edits import ConfirmationNeededError
 from studio.core.editing.source_save import SourceChangedError, plan_source_save
+from studio.core.editing.text_merge import merge_available, merge_texts
 from studio.core.model import Workspace
 from studio.ui.editing.add_node_dialog import AddNodeDialog
 
@@ -104,6 +105,19 @@ class GraphEdits(QObject):
                 inspector.replace_text(changed.on_disk)
                 inspector.saved(changed.on_disk)
                 return False
+            if choice == "merge":
+                merged = merge_texts(excerpt.text, text, changed.on_disk)
+                if merged is None:
+                    self._refuse("Cannot Merge", "git is needed to merge, and it is not installed")
+                    return False
+                inspector.rebase(changed.on_disk, merged.text)
+                where = (
+                    f"{merged.conflicts} conflict(s) marked <<<<<<< … >>>>>>>: settle them, "
+                    if merged.conflicts
+                    else "merged cleanly: check it, "
+                )
+                self.status.message(f"Both versions {where}then Ctrl+S saves.", 12_000)
+                return False
             if choice != "mine":
                 return False
             plan = plan_source_save(
@@ -119,18 +133,21 @@ class GraphEdits(QObject):
 
     def _choose_version(self, reason: str, on_disk: str) -> str:
         box = QMessageBox(QMessageBox.Icon.Question, "File Changed on Disk", "", parent=self.window)
-        box.setText(f"{reason}.\n\nKeep your version, or take the one on disk?")
+        box.setText(f"{reason}.\n\nKeep your version, merge both, or take the one on disk?")
         box.setInformativeText(
             "Either way nothing is lost: saving yours can be undone (Ctrl+Z), and taking "
             "the disk's keeps yours in the editor's undo (Ctrl+Z in the code)."
         )
         box.setDetailedText(f"On disk now:\n\n{on_disk}")
         mine = box.addButton("Save Mine", QMessageBox.ButtonRole.AcceptRole)
+        merge = box.addButton("Merge Both", QMessageBox.ButtonRole.ActionRole)
+        merge.setVisible(merge_available())
         disk = box.addButton("Use Disk Version", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
         clicked = box.clickedButton()
-        return "mine" if clicked is mine else "disk" if clicked is disk else "cancel"
+        choices = {mine: "mine", merge: "merge", disk: "disk"}
+        return next((word for button, word in choices.items() if clicked is button), "cancel")
 
     def undo(self) -> None:
         self._step(self.workspace.edits.undo, "Undid")

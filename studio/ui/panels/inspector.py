@@ -149,6 +149,11 @@ class InspectorPanel(QWidget):
             self.excerpt = SourceExcerpt(excerpt.path, excerpt.first_line, text, excerpt.focus_line)
         self._source.document().setModified(False)
 
+    def rebase(self, on_disk: str, merged: str) -> None:
+        """The file now holds `on_disk`; the editor shows `merged`, unsaved, to be checked."""
+        self.saved(on_disk)
+        self.replace_text(merged)
+
     def replace_text(self, text: str) -> None:
         """Put `text` in the editor as one undoable step (the user's version stays in undo)."""
         cursor = self._source.textCursor()
