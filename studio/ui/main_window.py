@@ -190,6 +190,9 @@ class MainWindow(QMainWindow):
         self.view.canvas_menu_requested.connect(
             lambda at: window_actions.canvas_menu(self).popup(at)
         )
+        self.view.edge_menu_requested.connect(
+            lambda source, target, at: window_actions.edge_menu(self, source, target).popup(at)
+        )
         self.graph_edits = GraphEdits(self.workspace, self.status, self)
         self.view.connect_requested.connect(self.graph_edits.connect_nodes)
         self.inspector.save_requested.connect(

@@ -319,6 +319,19 @@ def canvas_menu(window: MainWindow) -> QMenu:
     return menu
 
 
+def edge_menu(window: MainWindow, source: str, target: str) -> QMenu:
+    """Right-click on an edge: remove it (the parameter), or go to either end."""
+    menu = QMenu(window)
+    menu.addAction(
+        f"Remove Edge {source} → {target}…",
+        lambda: window.graph_edits.disconnect_nodes(source, target),
+    )
+    menu.addSeparator()
+    menu.addAction(f"Go to {source}", lambda: window.go_to_node(source))
+    menu.addAction(f"Go to {target}", lambda: window.go_to_node(target))
+    return menu
+
+
 def _edit_entries(window: MainWindow, menu: QMenu, name: str) -> None:
     edits = window.graph_edits
     menu.addSeparator()

@@ -4,7 +4,25 @@ import os
 import subprocess
 import sys
 
-from studio.core.resources import example_path
+STEPS = """import time
+
+
+def raw() -> int:
+    time.sleep(0.05)
+    return 1
+
+
+def doubled(raw: int) -> int:
+    return raw * 2
+
+
+def report(doubled: int, raw: int) -> str:
+    return f"{raw} -> {doubled}"
+
+
+def extra(raw: int) -> int:
+    return raw + 1
+"""
 
 
 def studio(*args: str, cache) -> subprocess.CompletedProcess:
@@ -20,16 +38,23 @@ def studio(*args: str, cache) -> subprocess.CompletedProcess:
 
 
 def test_plan_prints_without_running_and_learns_durations_from_runs(tmp_path):
-    project = str(example_path("spaceflights"))
-    before = studio("run", project, "evaluation_metrics", "--plan", cache=tmp_path)
+    project = tmp_path / "flow"
+    project.mkdir()
+    (project / "steps.py").write_text(STEPS)
+    cache = tmp_path / "cache"
+    before = studio("run", str(project), "report", "--plan", cache=cache)
     assert before.returncode == 0, before.stderr
-    assert before.stdout.startswith("The run computes 19 nodes; never timed.")
-    assert "== evaluation_metrics ==" not in before.stdout
-    assert studio("run", project, "evaluation_metrics", cache=tmp_path).returncode == 0
-    after = studio("run", project, "evaluation_metrics", "price_chart", "--plan", cache=tmp_path)
-    assert "The run computes 21 nodes; about " in after.stdout
-    assert "+ 2 never timed." in after.stdout
-    lines = after.stdout.splitlines()
-    order = [line.split()[1] for line in lines[1:]]
-    assert order.index("model_input_table") < order.index("y_test") < order.index("max_error")
-    assert any("price_chart" in line and "never timed" in line for line in lines)
+    assert before.stdout.splitlines() == [
+        "The run computes 3 nodes; never timed.",
+        "  compute  raw      never timed",
+        "  compute  doubled  never timed",
+        "  compute  report   never timed",
+    ]
+    assert studio("run", str(project), "report", cache=cache).returncode == 0
+    after = studio("run", str(project), "report", "extra", "--plan", cache=cache).stdout
+    lines = after.splitlines()
+    assert lines[0].startswith("The run computes 4 nodes; about ")
+    assert lines[0].endswith(" + 1 never timed.")
+    assert lines[1].split()[1] == "raw"
+    assert lines[1].endswith(" ms") and int(lines[1].split()[-2]) >= 50
+    assert any("extra" in line and "never timed" in line for line in lines)

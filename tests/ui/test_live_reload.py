@@ -160,7 +160,7 @@ def test_deleted_project_folder_is_reported(spaceflights, qtbot):
 
 
 def test_graph_edits_rewrite_the_files_and_undo_restores_their_bytes(spaceflights, qtbot):
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
 
     folder, window = spaceflights
@@ -197,8 +197,15 @@ def test_graph_edits_rewrite_the_files_and_undo_restores_their_bytes(spaceflight
     assert "def worst_error(y_test: np.ndarray, y_pred: np.ndarray, y_train: np.ndarray)" in (
         (folder / "reporting.py").read_text()
     )
+    qtbot.waitUntil(lambda: not scene.animating)
+    edge = scene.edges[("y_train", "worst_error")]
+    on_line = view.mapFromScene(edge.mapToScene(edge.path().pointAtPercent(0.5)))
+    assert view.edge_at(on_line) is edge
+    assert view.edge_at(on_line + QPoint(0, 40)) is not edge
+    assert window.graph_edits.disconnect_nodes("y_train", "worst_error")
+    qtbot.waitUntil(lambda: ("y_train", "worst_error") not in scene.edges, timeout=15_000)
 
-    for _step in range(3):
+    for _step in range(4):
         actions["undo"].trigger()
     qtbot.waitUntil(lambda: "max_error" in scene.nodes, timeout=15_000)
     assert {path.name: path.read_bytes() for path in folder.glob("*.py")} == before

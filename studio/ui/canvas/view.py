@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QGraphicsView, QWidget
 from studio.core.display_graph import module_of_key
 from studio.core.layout.select import FIT_MARGIN, fit_zoom
 from studio.ui.canvas.connect_drag import ConnectDrag
+from studio.ui.canvas.items.edge_item import EdgeItem
 from studio.ui.canvas.scene import GraphScene
 
 MIN_ZOOM = 0.03
@@ -38,6 +39,8 @@ class GraphView(QGraphicsView):
     """Right-click on a collapsed module: (module, global position)."""
     canvas_menu_requested = Signal(QPoint)
     """Right-click on the background: (global position)."""
+    edge_menu_requested = Signal(str, str, QPoint)
+    """Right-click on an edge between two nodes: (source, target, global position)."""
     connect_requested = Signal(str, str)
     """Alt+drag from a node onto another: (source, target)."""
     viewport_moved = Signal()
@@ -211,7 +214,11 @@ class GraphView(QGraphicsView):
         scene = self.graph_scene()
         key = scene.key_at(self.mapToScene(event.pos()))
         if key is None:
-            self.canvas_menu_requested.emit(event.globalPos())
+            edge = self.edge_at(event.pos())
+            if edge is not None:
+                self.edge_menu_requested.emit(edge.source, edge.target, event.globalPos())
+            else:
+                self.canvas_menu_requested.emit(event.globalPos())
             event.accept()
             return
         selection = scene.workspace.selection
@@ -223,6 +230,22 @@ class GraphView(QGraphicsView):
         else:
             self.node_menu_requested.emit(key, event.globalPos())
         event.accept()
+
+    def edge_at(self, at: QPoint, pixels: float = 5.0) -> EdgeItem | None:
+        """The node-to-node edge drawn within a few pixels of `at` (viewport coordinates)."""
+        tolerance = pixels / max(self.zoom(), 1e-6)
+        point = self.mapToScene(at)
+        around = QRectF(point.x() - tolerance, point.y() - tolerance, 2 * tolerance, 2 * tolerance)
+        nodes = self.graph_scene().nodes
+        for item in self.scene().items(around):
+            if (
+                isinstance(item, EdgeItem)
+                and item.source in nodes
+                and item.target in nodes
+                and item.near(point, tolerance)
+            ):
+                return item
+        return None
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QFont, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from studio.core.emphasis import Emphasis
@@ -65,6 +65,12 @@ class EdgeItem(QGraphicsItem):
                 )
             )
             self.update()
+
+    def near(self, point: QPointF, tolerance: float) -> bool:
+        """Whether `point` (scene coordinates) is within `tolerance` of the drawn line."""
+        stroker = QPainterPathStroker()
+        stroker.setWidth(2 * tolerance)
+        return stroker.createStroke(self._path).contains(self.mapFromScene(point))
 
     def set_count(self, count: int) -> None:
         """How many graph edges this one stands for (set before the route)."""
