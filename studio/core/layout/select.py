@@ -17,6 +17,8 @@ AUTO_DIRECTION_LIMIT = 150
 
 FIT_MARGIN = 30.0
 """Scene pixels kept around the drawing when it is fitted into a view."""
+SCREEN_MARGIN = 40.0
+"""Screen pixels kept around it too: far out, a label wider than its box stays in view."""
 
 MAX_FIT_ZOOM = 1.25
 _GAP = 20.0
@@ -28,6 +30,8 @@ def fit_zoom(width: float, height: float, frame: tuple[float, float]) -> float:
     return min(
         frame_width / (width + 2 * FIT_MARGIN),
         frame_height / (height + 2 * FIT_MARGIN),
+        max(frame_width - 2 * SCREEN_MARGIN, 1.0) / max(width, 1.0),
+        max(frame_height - 2 * SCREEN_MARGIN, 1.0) / max(height, 1.0),
         MAX_FIT_ZOOM,
     )
 
