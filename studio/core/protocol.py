@@ -108,6 +108,9 @@ Events:
     node_started   {"run_id": int, "name": str}
     node_finished  {"run_id": int, "name": str, "status": NodeStatus, "seconds": float,
                     "error": str}
+    progress       {"events": [{"event": name, "data": {...}}]}
+        Node events of a run, batched: at most one message per 50 ms, none held
+        back longer (a run of cheap nodes would otherwise send two per node).
 """
 
 from __future__ import annotations
@@ -157,6 +160,7 @@ class EventName(enum.StrEnum):
     RUN_STARTED = "run_started"
     NODE_STARTED = "node_started"
     NODE_FINISHED = "node_finished"
+    PROGRESS = "progress"
 
 
 class ErrorCode(enum.StrEnum):

@@ -20,6 +20,7 @@ from studio.core import protocol
 from studio.core.project import Project
 from studio.core.run_plan import RunMode
 from studio.core.value_diff_text import describe_diff
+from studio.kernel.event_batches import EventBatches
 from studio.kernel.graph_builder import LoadedDataflow
 from studio.kernel.project_load import load_project
 from studio.kernel.results import Results
@@ -143,7 +144,14 @@ class Agent:
             )
         self._run_ids += 1
         listener = _EventListener(self, self._run_ids)
-        outcome = self.runner.run(
+        try:
+            outcome = self._run(params, loaded, listener)
+        finally:
+            listener.batches.flush()
+        return {"run_id": self._run_ids, **outcome.to_dict()}
+
+    def _run(self, params: dict[str, Any], loaded: LoadedDataflow, listener: Any) -> Any:
+        return self.runner.run(
             loaded,
             list(params.get("nodes") or []),
             RunMode(params.get("mode", RunMode.UPSTREAM.value)),
@@ -153,7 +161,6 @@ class Agent:
             namespace=self.user_namespace,
             root=self.project.root if self.project else None,
         )
-        return {"run_id": self._run_ids, **outcome.to_dict()}
 
     def _handle_clear_results(self, _params: dict[str, Any]) -> dict[str, Any]:
         """Forget results in memory and on disk (Hamilton's cache folder)."""
@@ -232,6 +239,7 @@ class _EventListener:
     def __init__(self, agent: Agent, run_id: int) -> None:
         self.agent = agent
         self.run_id = run_id
+        self.batches = EventBatches(agent.send)
 
     def run_started(self, execution_path: list[str]) -> None:
         data = {"run_id": self.run_id, "planned": execution_path}
@@ -239,7 +247,7 @@ class _EventListener:
 
     def node_started(self, name: str) -> None:
         data = {"run_id": self.run_id, "name": name}
-        self.agent.send(protocol.event(protocol.EventName.NODE_STARTED, data))
+        self.batches.add(protocol.EventName.NODE_STARTED, data)
 
     def node_finished(
         self,
@@ -256,7 +264,7 @@ class _EventListener:
             "seconds": seconds,
             "error": describe(error) if error else "",
         }
-        self.agent.send(protocol.event(protocol.EventName.NODE_FINISHED, data))
+        self.batches.add(protocol.EventName.NODE_FINISHED, data)
 
 
 def _project_summary(project: Project, chosen: str | None) -> dict[str, Any]:

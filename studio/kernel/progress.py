@@ -8,13 +8,17 @@ says, per node, whether it executed the function or took a stored result.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import sys
 import time
+import weakref
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from hamilton.caching.adapter import CachingEventType, HamiltonCacheAdapter
+from hamilton.caching.stores.sqlite import SQLiteMetadataStore
 from hamilton.lifecycle import GraphExecutionHook, NodeExecutionHook
 
 from studio.core.protocol import NodeStatus
@@ -33,12 +37,54 @@ class RunListener(Protocol):
     ) -> None: ...
 
 
-class ObservedCache(HamiltonCacheAdapter):
-    """Hamilton's cache adapter, remembering for each node whether it ran or was reused."""
+_CODE_VERSIONS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+"""Hamilton's code version of each node function, shared by every cache adapter."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+
+class QuickCommitStore(SQLiteMetadataStore):
+    """Hamilton's SQLite metadata store in write-ahead-log mode.
+
+    Hamilton commits once per node; in SQLite's default mode each commit
+    waits for the disk (half a millisecond and more), in WAL mode with
+    `synchronous=NORMAL` it does not. A crash can lose the last commits,
+    which only means those nodes are computed again: the store stays whole.
+    """
+
+    def _get_connection(self) -> sqlite3.Connection:
+        fresh = not hasattr(self._thread_local, "connection")
+        connection = super()._get_connection()
+        if fresh:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+        return connection
+
+
+class ObservedCache(HamiltonCacheAdapter):
+    """Hamilton's cache adapter, remembering for each node whether it ran or was reused.
+
+    Code versions are Hamilton's own, hashed once per function rather than
+    once per node and run (the source of a function does not change while
+    its function object lives; a reloaded module brings new objects).
+    """
+
+    def __init__(self, *args: Any, path: str, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata_store", QuickCommitStore(path=path))
+        super().__init__(*args, path=path, **kwargs)
         self.outcomes: dict[tuple[str, str], NodeStatus] = {}
+
+    def version_code(self, node_name: str, run_id: str | None = None) -> str:
+        run_id = self.last_run_id if run_id is None else run_id
+        functions = self._fn_graphs[run_id].nodes[node_name].originating_functions
+        if not functions:
+            return super().version_code(node_name, run_id)
+        function = functions[0]
+        try:
+            return _CODE_VERSIONS[function]  # type: ignore[return-value]
+        except (KeyError, TypeError):
+            version = super().version_code(node_name, run_id)
+            with contextlib.suppress(TypeError):
+                _CODE_VERSIONS[function] = version
+            return version
 
     def _log_event(
         self, run_id: str, node_name: str, actor: Any, event_type: Any, *args: Any, **kwargs: Any

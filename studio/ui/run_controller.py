@@ -55,6 +55,8 @@ class RunController(QObject):
         self._signed: tuple[GraphSnapshot, dict[str, str]] | None = None
         self._signatures: dict[str, str] = {}
         self._versions: dict[str, str | None] = {}
+        self._quiet = False
+        """Inside a batch of events: progress is announced once, after it."""
         self._finished = 0
         self._deferred: tuple[RunRecord, dict[str, Any]] | None = None
         graph.load_requested.connect(self._send_deferred)
@@ -173,6 +175,17 @@ class RunController(QObject):
     # -- kernel -------------------------------------------------------------
 
     def _on_event(self, name: str, data: dict[str, Any]) -> None:
+        if name == EventName.PROGRESS:
+            self._quiet = True
+            try:
+                for event in data.get("events") or []:
+                    self._on_event(event["event"], event["data"])
+            finally:
+                self._quiet = False
+            record = self.runs.current
+            if record is not None:
+                self.progress.emit(self._finished, max(len(record.planned), self._finished))
+            return
         record = self.runs.current
         if record is None:
             return
@@ -197,7 +210,8 @@ class RunController(QObject):
                 self._signatures.get(node),
                 data.get("error", ""),
             )
-            self.progress.emit(self._finished, max(len(record.planned), self._finished))
+            if not self._quiet:
+                self.progress.emit(self._finished, max(len(record.planned), self._finished))
 
     def _on_reply(self, record: RunRecord, reply: Reply) -> None:
         if reply.ok:

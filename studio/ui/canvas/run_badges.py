@@ -54,7 +54,7 @@ class RunBadges(QObject):
             box = scene.modules.get(module or "")
             if box is not None:
                 box.set_states(self.module_states(box.module.members))
-        running = any(run.state is NodeState.RUNNING for run in state.nodes.values())
+        running = self.runs.running
         if running and not self._spinner.isActive():
             self._spinner.start()
         elif not running:

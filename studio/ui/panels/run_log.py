@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QBrush, QColor, QFontDatabase
+from PySide6.QtGui import QBrush, QColor, QFontDatabase, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
@@ -44,6 +44,8 @@ class RunLogPanel(QWidget):
         self._items: dict[int, QTreeWidgetItem] = {}
         self._records: dict[int, RunRecord] = {}
         self._kernel_output: list[str] = []
+        self._unrendered: tuple[RunRecord | None] | None = None
+        """Details to write when the panel next shows (it was hidden when they changed)."""
         self._pending: dict[int, RunRecord] = {}
         self._unfolded: set[int] = set()
         """Runs whose traceback shows the frames before the user's code too."""
@@ -138,6 +140,10 @@ class RunLogPanel(QWidget):
         return [self._records[n] for n in sorted(self._records)]
 
     def detail_text(self) -> str:
+        """The details as written, including any held back while the panel was hidden."""
+        if self._unrendered is not None:
+            self._write(self._unrendered[0])
+            self._unrendered = None
         return self._detail.toPlainText()
 
     def row_text(self, number: int) -> str:
@@ -164,6 +170,19 @@ class RunLogPanel(QWidget):
         self._render(self._records.get(current.data(0, Qt.ItemDataRole.UserRole)))
 
     def _render(self, record: RunRecord | None) -> None:
+        """Write the record's details, now if the panel is on screen, else when it shows."""
+        if not self.isVisible():
+            self._unrendered = (record,)
+            return
+        self._unrendered = None
+        self._write(record)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._unrendered is not None:
+            self._render(self._unrendered[0])
+
+    def _write(self, record: RunRecord | None) -> None:
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
         if record is None:
             output = html.escape("".join(self._kernel_output)[-_OUTPUT_LIMIT:])
