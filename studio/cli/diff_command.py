@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import pickle
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 EXIT_OK = 0
 EXIT_NODE_FAILED = 1
@@ -57,8 +60,11 @@ def main(argv: Sequence[str]) -> int:
     revision = _git(root, "rev-parse", "--verify", "--quiet", f"{options.against}^{{commit}}")
     if revision.returncode != 0:
         return _fail(f"no revision {options.against!r} in {toplevel}")
+    _git(toplevel, "worktree", "prune")  # a diff killed earlier left its worktree behind
     scratch = Path(tempfile.mkdtemp(prefix="studio-diff-"))
     worktree = scratch / "revision"
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGHUP, _stop)
     try:
         added = _git(
             toplevel, "worktree", "add", "--detach", str(worktree), revision.stdout.strip()
@@ -83,7 +89,8 @@ def main(argv: Sequence[str]) -> int:
 
     report = compare(values[0], values[1])
     if options.format == "json":
-        print(json.dumps({"node": options.node, "against": options.against, **report}, indent=2))
+        document = {"node": options.node, "against": options.against, **report}
+        print(json.dumps(_finite(document), indent=2, allow_nan=False))
     else:
         print(f"{options.node}: {options.against} → working tree")
         print(describe_diff(report, options.against, "the working tree"))
@@ -101,7 +108,11 @@ def _compute(folder: Path, options: argparse.Namespace, output: Path) -> tuple[o
         command += ["--input", item]
     if options.interpreter is not None:
         command += ["--interpreter", str(options.interpreter)]
-    env = {**os.environ, "HAMILTON_TELEMETRY_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "HAMILTON_TELEMETRY_ENABLED": "false",
+        "STUDIO_CACHE_DIR": str(output.parent / "cache"),  # nothing of the diff outlives it
+    }
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
         lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
@@ -111,6 +122,22 @@ def _compute(folder: Path, options: argparse.Namespace, output: Path) -> tuple[o
             return pickle.load(stream), None
     except Exception as error:
         return None, f"its value cannot be read back here ({type(error).__name__}: {error})"
+
+
+def _stop(signum: int, _frame: object) -> None:
+    """A terminated diff still removes its worktree (the `finally` above runs)."""
+    raise SystemExit(128 + signum)
+
+
+def _finite(value: Any) -> Any:
+    """The report with NaN and infinities as null: JSON has no such numbers."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
 
 
 def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -28,7 +28,12 @@ class PreviousResults:
 
     def keep(self, name: str, value: Any) -> None:
         self.discard(name)
-        size = _size(value)[0] or 0
+        size = _size(value)[0]
+        if size is None:  # a dict, a list, a model: what its pickle takes is a fair measure
+            try:
+                size = len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            except Exception:
+                size = 0
         self._memory[name] = (value, size)
         while self._memory and sum(s for _v, s in self._memory.values()) > self.budget:
             oldest = next(iter(self._memory))

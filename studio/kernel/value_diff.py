@@ -41,8 +41,8 @@ def compare(before: Any, after: Any) -> dict[str, Any]:
 
 
 def _frames(before: Any, after: Any, pd: Any) -> dict[str, Any]:
-    columns_before = [str(c) for c in before.columns]
-    columns_after = [str(c) for c in after.columns]
+    columns_before = _unique([str(c) for c in before.columns])
+    columns_after = _unique([str(c) for c in after.columns])
     before = before.set_axis(columns_before, axis=1)
     after = after.set_axis(columns_after, axis=1)
     common = [c for c in columns_after if c in set(columns_before)]
@@ -73,7 +73,8 @@ def _frames(before: Any, after: Any, pd: Any) -> dict[str, Any]:
     for column in common:
         a, b = old[column], new[column]
         try:
-            differs = (a != b) & ~(a.isna() & b.isna())
+            same = a.eq(b).astype("boolean").fillna(False).to_numpy(dtype=bool)
+            differs = pd.Series(~(same | (a.isna() & b.isna()).to_numpy()), index=a.index)
         except (TypeError, ValueError):
             differs = a.astype(str) != b.astype(str)
         count = int(differs.sum())
@@ -124,6 +125,8 @@ def _arrays(before: Any, after: Any, np: Any) -> dict[str, Any]:
         differs = before != after
         if np.issubdtype(before.dtype, np.floating) and np.issubdtype(after.dtype, np.floating):
             differs &= ~(np.isnan(before) & np.isnan(after))
+        elif before.dtype.kind in "mM" and after.dtype.kind in "mM":
+            differs &= ~(np.isnat(before) & np.isnat(after))
     except (TypeError, ValueError):
         differs = np.asarray(before.astype(str) != after.astype(str))
     differs = np.asarray(differs, dtype=bool)
@@ -199,6 +202,8 @@ def _delta(before: Any, after: Any) -> dict[str, float]:
     a, b = _number(before), _number(after)
     if a is None or b is None or isinstance(before, bool) or isinstance(after, bool):
         return {}
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return {}
     delta = {"delta": b - a}
     if a:
         delta["relative"] = (b - a) / abs(a)
@@ -206,13 +211,50 @@ def _delta(before: Any, after: Any) -> dict[str, float]:
 
 
 def _same(a: Any, b: Any) -> bool:
+    """Equal values; frames, series and arrays compared whole, NaN equal to NaN."""
+    if _is_nan(a) and _is_nan(b):
+        return True
+    equals = getattr(a, "equals", None)
+    if callable(equals) and type(a) is type(b) and hasattr(a, "shape"):
+        try:
+            return bool(equals(b))
+        except Exception:
+            return False
+    np = _numpy()
+    if np is not None and isinstance(a, np.ndarray):
+        if not isinstance(b, np.ndarray) or a.shape != b.shape:
+            return False
+        try:
+            return bool(np.array_equal(a, b, equal_nan=True))
+        except TypeError:
+            return bool(np.array_equal(a, b))
     try:
         result = a == b
-        if isinstance(result, bool):
-            return result or (_number(a) is not None and math.isnan(a) and math.isnan(b))
-        return bool(getattr(result, "all", lambda: False)())
+        if isinstance(result, bool) or getattr(result, "shape", None) == ():
+            return bool(result)
     except Exception:
-        return repr(a) == repr(b)
+        pass
+    return repr(a) == repr(b)
+
+
+def _is_nan(value: Any) -> bool:
+    """A float NaN, Python's or numpy's."""
+    if not (isinstance(value, float) or getattr(value, "shape", None) == ()):
+        return False
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Column names made unique (`x`, `x (2)`): duplicates would be one column otherwise."""
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return unique
 
 
 def _number(value: Any) -> float | None:

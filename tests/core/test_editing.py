@@ -336,3 +336,65 @@ def test_two_edits_of_one_function_merge_and_overlaps_are_marked():
     clash = merge_texts(base, mine, base.replace("a = x", "a = x + 1"))
     assert clash.conflicts == 1
     assert "<<<<<<< yours\n    a = x * 10\n=======\n    a = x + 1\n>>>>>>> on disk" in clash.text
+
+
+def test_a_save_follows_its_function_when_lines_moved_and_forcing_replaces_the_function(
+    project,
+):
+    from studio.core.editing.source_save import SourceChangedError, plan_source_save
+    from studio.core.source_code import function_source
+
+    path = project / "data.py"
+    excerpt = function_source(path, 11)
+    edited = excerpt.text.replace("raw.dropna()", "raw.dropna(how='all')")
+    path.write_text(
+        DATA.replace("import pandas as pd\n", "import numpy as np\nimport pandas as pd\n")
+    )
+    plan_source_save(path, excerpt.first_line, excerpt.text, edited).apply()
+    text = path.read_text()
+    assert text.count("def cleaned(") == 1 and "return raw.dropna(how='all')\n" in text
+    assert text.startswith('"""Loading."""\n\nimport numpy as np\nimport pandas as pd\n')
+
+    path.write_text("# moved\n\n" + DATA.replace("return raw.dropna()", "return raw"))
+    with pytest.raises(SourceChangedError) as changed:
+        plan_source_save(path, excerpt.first_line, excerpt.text, edited)
+    assert changed.value.on_disk.startswith("def cleaned(raw: pd.DataFrame)")
+    assert changed.value.on_disk.endswith("    return raw\n")
+    plan_source_save(path, excerpt.first_line, excerpt.text, edited, force=True).apply()
+    forced = path.read_text()
+    assert forced.count("def cleaned(") == 1 and forced.count("return raw") == 1
+    assert "return raw.dropna(how='all')" in forced and forced.startswith("# moved\n")
+
+
+def test_review_cases_helpers_keywords_bound_names_module_uses_and_encodings(tmp_path):
+    (tmp_path / "mod.py").write_bytes(
+        "# -*- coding: latin-1 -*-\nimport pandas as pd\n\n\n"
+        "def raw() -> int:\n    return 1  # café\n\n\n"
+        "def total(raw: int, /, b: int = 2) -> int:\n    return _helper(raw=raw)\n\n\n"
+        "def _helper(raw):\n    return raw\n\n\n"
+        "CHECK = total(raw=1)\n\n\n"
+        "def one(x: int = 1, /) -> int:\n    return x\n".encode("latin-1")
+    )
+    (tmp_path / "run.py").write_text(
+        "from hamilton import driver\nimport mod\n\n"
+        "driver.Driver({}, mod).execute(['total'], overrides={'raw': 3})\n"
+    )
+    plan = editor(tmp_path).rename("raw", "base")
+    text = plan.changes[0].after.decode("latin-1")
+    assert "def total(base: int, /, b: int = 2) -> int:\n    return _helper(raw=base)" in text
+    assert "def _helper(raw):\n    return raw" in text and "CHECK = total(base=1)" in text
+    assert "# café" in text
+    assert "overrides={'base': 3}" in plan.changes[1].after.decode()
+    for taken, reason in (("pd", "already defines or imports `pd`"), ("len", "builtin")):
+        with pytest.raises(EditRefusedError, match=reason):
+            editor(tmp_path).rename("raw", taken)
+    with pytest.raises(EditRefusedError, match=r"used by name \(mod\.py:17\)"):
+        editor(tmp_path).remove("total")
+    with pytest.raises(EditRefusedError, match="cannot be written safely"):
+        editor(tmp_path).connect("raw", "one")
+    bom = tmp_path / "bom"
+    bom.mkdir()
+    (bom / "steps.py").write_bytes(b"\xef\xbb\xbfdef a() -> int:\n    return 1\n")
+    editor(bom).add("b", ["a"]).apply()
+    assert (bom / "steps.py").read_bytes().startswith(b"\xef\xbb\xbfdef a() -> int:")
+    assert b"def b(a: int) -> int:" in (bom / "steps.py").read_bytes()

@@ -56,3 +56,32 @@ def test_previous_values_beyond_the_memory_budget_go_to_disk(tmp_path):
     assert np.array_equal(previous.get("big"), big) and previous.get("small") == small
     previous.clear()
     assert "big" not in previous and not (tmp_path / "previous").exists()
+
+
+def test_missing_values_duplicate_columns_and_frames_inside_dicts():
+    nullable = compare(
+        pd.DataFrame({"x": pd.array([1, pd.NA], dtype="Int64")}),
+        pd.DataFrame({"x": pd.array([1, 2], dtype="Int64")}),
+    )
+    assert nullable["changed"][0]["examples"] == [{"index": "1", "before": "<NA>", "after": "2"}]
+    twins = compare(
+        pd.DataFrame([[1, 2]], columns=["a", "a"]), pd.DataFrame([[1, 3]], columns=["a", "a"])
+    )
+    assert [c["column"] for c in twins["changed"]] == ["a (2)"]
+    frame = pd.DataFrame({"a": range(100)})
+    moved = frame.copy()
+    moved.loc[50, "a"] = -1
+    assert not compare({"k": frame}, {"k": moved})["equal"]
+    assert compare({"k": pd.Series([1.0, np.nan])}, {"k": pd.Series([1.0, np.nan])})["equal"]
+    assert compare(np.float64("nan"), float("nan")) == {
+        "before_type": "numpy.float64", "after_type": "float", "kind": "scalar",
+        "before": "nan", "after": "nan", "equal": True,
+    }  # fmt: skip
+
+
+def test_values_of_unknown_size_count_by_their_pickle(tmp_path):
+    previous = PreviousResults(tmp_path / "previous", budget=25_000)
+    for index in range(3):
+        previous.keep(f"d{index}", {"rows": list(range(4000))})
+    assert len(list((tmp_path / "previous").iterdir())) == 1
+    assert previous.get("d0") == {"rows": list(range(4000))}

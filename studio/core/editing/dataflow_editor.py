@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+
+import libcst as cst
 
 from studio.core.editing.dataflow_functions import DataflowFunctions
 from studio.core.editing.edge_edits import plan_connect, plan_disconnect
-from studio.core.editing.edit_plan import EditPlan
+from studio.core.editing.edit_plan import EditPlan, EditRefusedError
 from studio.core.editing.node_edits import plan_add, plan_remove
 from studio.core.editing.rename_edit import plan_rename
 from studio.core.project import Dataflow
@@ -41,18 +43,40 @@ class DataflowEditor:
         return sorted(paths)
 
     def rename(self, old: str, new: str) -> EditPlan:
-        return plan_rename(self.functions(), self.scripts(), old, new)
+        """`old` renamed to `new` in every module and driver script that names it."""
+        return _planned(lambda: plan_rename(self.functions(), self.scripts(), old, new))
 
     def connect(self, source: str, target: str) -> EditPlan:
-        return plan_connect(self.functions(), source, target)
+        """`target` taking `source` as a typed parameter."""
+        return _planned(lambda: plan_connect(self.functions(), source, target))
 
     def disconnect(self, source: str, target: str, *, force: bool = False) -> EditPlan:
-        return plan_disconnect(self.functions(), source, target, force=force)
+        """`target` no longer taking `source` (asks first when its body uses it)."""
+        return _planned(lambda: plan_disconnect(self.functions(), source, target, force=force))
 
     def add(
         self, name: str, uses: list[str], module: str | None = None, returns: str | None = None
     ) -> EditPlan:
-        return plan_add(self.functions(), name, uses, module, returns)
+        """A typed stub function `name` taking `uses`."""
+        return _planned(lambda: plan_add(self.functions(), name, uses, module, returns))
 
     def remove(self, name: str) -> EditPlan:
-        return plan_remove(self.functions(), name, self.flow.outputs)
+        """`name`'s function removed; the notes say what depended on it."""
+        return _planned(lambda: plan_remove(self.functions(), name, self.flow.outputs))
+
+
+def _planned(make: Callable[[], EditPlan]) -> EditPlan:
+    """The plan, or a refusal: a file that does not parse or an edit libcst rejects never
+    ends in a traceback."""
+    try:
+        return make()
+    except EditRefusedError:
+        raise
+    except cst.ParserSyntaxError as error:
+        raise EditRefusedError(
+            f"a module has a syntax error (line {error.raw_line}): fix it first"
+        ) from error
+    except (cst.CSTValidationError, SyntaxError, UnicodeError, ValueError) as error:
+        raise EditRefusedError(
+            f"this edit cannot be written safely here ({type(error).__name__}: {error})"
+        ) from error

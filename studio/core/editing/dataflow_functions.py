@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from studio.core.editing.edit_plan import EditRefusedError
 from studio.core.module_reader import decode_source, import_bindings
 from studio.core.project import Dataflow
 
@@ -87,7 +88,7 @@ class DataflowFunctions:
             if path is None or tree is None:
                 continue
             files[module] = path
-            found, names = read_sites(tree, path.read_text(encoding="utf-8"), path, module)
+            found, names = read_sites(tree, source_text(path), path, module)
             sites += found
             strings |= names
             subdag_modules |= _subdag_modules(tree, module)
@@ -142,13 +143,22 @@ class DataflowFunctions:
 
 
 def _parse(path: Path) -> ast.Module | None:
-    text, problem = decode_source(path.read_bytes(), path.name)
-    if text is None or problem is not None:
-        return None
     try:
-        return ast.parse(text)
-    except SyntaxError:
+        return ast.parse(source_text(path))
+    except (SyntaxError, EditRefusedError):
         return None
+
+
+def source_text(path: Path) -> str:
+    """A module's text, decoded as Python decodes it (coding cookie, BOM)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise EditRefusedError(f"{path.name} cannot be read: {error.strerror}") from error
+    text, problem = decode_source(raw, path.name)
+    if text is None:
+        raise EditRefusedError(f"{path.name} {problem.message if problem else 'cannot be decoded'}")
+    return text
 
 
 def _subdag_modules(tree: ast.Module, module: str) -> set[str]:

@@ -15,7 +15,12 @@ from pathlib import Path
 import libcst as cst
 
 from studio.core.editing.annotation_imports import add_imports, imports_for
-from studio.core.editing.dataflow_functions import DataflowFunctions, FunctionSite, not_a_function
+from studio.core.editing.dataflow_functions import (
+    DataflowFunctions,
+    FunctionSite,
+    not_a_function,
+    source_text,
+)
 from studio.core.editing.edit_plan import EditPlan, EditRefusedError, FileChange, read_bytes
 from studio.core.editing.signatures import add_parameter, remove_parameter
 
@@ -76,8 +81,8 @@ def annotation_for(origin: FunctionSite, into: Path) -> tuple[str | None, list[s
     """How to write `origin`'s type in the module at `into`, and the imports it needs there."""
     if origin.returns is None:
         return None, []
-    source_code = origin.path.read_text(encoding="utf-8")
-    target_code = into.read_text(encoding="utf-8") if into.exists() else ""
+    source_code = source_text(origin.path)
+    target_code = source_text(into) if into.exists() else ""
     imports = imports_for(origin.returns, source_code, target_code)
     if imports is not None:
         return origin.returns, imports
@@ -105,7 +110,7 @@ def rewrite_functions(
 
 def uses_of(site: FunctionSite, name: str) -> list[int]:
     """Lines of `site`'s body that read `name` (a nested function's own `name` aside)."""
-    tree = ast.parse(site.path.read_text(encoding="utf-8"))
+    tree = ast.parse(source_text(site.path))
     for statement in tree.body:
         if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef) and (
             statement.name == site.function
@@ -115,14 +120,14 @@ def uses_of(site: FunctionSite, name: str) -> list[int]:
 
 
 def _reads(tree: ast.AST, name: str) -> set[int]:
-    if isinstance(tree, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) and _binds(tree, name):
+    if isinstance(tree, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) and binds(tree, name):
         return set()
     if isinstance(tree, ast.Name) and tree.id == name and isinstance(tree.ctx, ast.Load):
         return {tree.lineno}
     return {line for child in ast.iter_child_nodes(tree) for line in _reads(child, name)}
 
 
-def _binds(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, name: str) -> bool:
+def binds(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, name: str) -> bool:
     arguments = function.args
     every = (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
     if any(a.arg == name for a in every):

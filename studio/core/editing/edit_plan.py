@@ -7,6 +7,7 @@ the edit is refused instead (`EditConflictError`), so nothing the user wrote is 
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import tempfile
@@ -64,17 +65,30 @@ class EditPlan:
 
 
 def _replace_all(steps: list[tuple[Path, bytes | None, bytes | None]], since: str) -> None:
+    """Write every file or none: a failure part-way puts back the files already written."""
     for path, expected, _new in steps:
         if read_bytes(path) != expected:
             raise EditConflictError(
                 f"{path.name} changed on disk since the edit {since}; "
                 "nothing was written (reload and try again)"
             )
-    for path, _expected, new in steps:
-        if new is None:
-            path.unlink(missing_ok=True)
-        else:
-            write_bytes(path, new)
+    done: list[tuple[Path, bytes | None]] = []
+    try:
+        for path, expected, new in steps:
+            _put(path, new)
+            done.append((path, expected))
+    except OSError:
+        for path, expected in reversed(done):
+            with contextlib.suppress(OSError):
+                _put(path, expected)
+        raise
+
+
+def _put(path: Path, data: bytes | None) -> None:
+    if data is None:
+        path.unlink(missing_ok=True)
+    else:
+        write_bytes(path, data)
 
 
 def read_bytes(path: Path) -> bytes | None:
@@ -85,7 +99,11 @@ def read_bytes(path: Path) -> bytes | None:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Replace the file in one step (a crash leaves the old or the new file, never half)."""
+    """Replace the file in one step (a crash leaves the old or the new file, never half).
+
+    A symbolic link stays a link: the file it points to is the one replaced.
+    """
+    path = path.resolve()
     mode = path.stat().st_mode & 0o7777 if path.exists() else None
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 
 from studio.core.editing.annotation_imports import add_imports, imports_for, needed_names
@@ -10,8 +12,10 @@ from studio.core.editing.dataflow_functions import (
     FunctionSite,
     is_node_name,
     not_a_function,
+    source_text,
 )
 from studio.core.editing.edge_edits import annotation_for
+from studio.core.editing.edge_edits import binds as _binds
 from studio.core.editing.edit_plan import EditPlan, EditRefusedError, FileChange, read_bytes
 
 
@@ -41,7 +45,7 @@ def plan_add(
     before = read_bytes(path)
     if before is None:
         raise EditRefusedError(f"{path.name} no longer exists")
-    target_code = before.decode("utf-8")
+    target_code = source_text(path)
     parameters: list[str] = []
     imports: list[str] = []
     for site in upstream:
@@ -75,9 +79,36 @@ def plan_remove(functions: DataflowFunctions, name: str, outputs: tuple[str, ...
             raise EditRefusedError(f"{path.name} no longer exists")
         tree = cst.parse_module(before)
         doomed = {site.function for site in sites if site.path == path}
+        uses = _uses_by_name(source_text(path), doomed)
+        if uses:
+            lines = ", ".join(f"{path.name}:{line}" for line in uses)
+            raise EditRefusedError(
+                f"cannot remove `{name}`: its function is used by name ({lines}); "
+                "change those lines first"
+            )
         changes.append(FileChange(path, before, _without(tree, doomed).bytes))
     notes = dependents_notes(functions, name, outputs)
     return EditPlan(f"Remove node {name}", tuple(changes), notes)
+
+
+def _uses_by_name(code: str, functions: set[str]) -> list[int]:
+    """Lines outside the functions themselves that read their names (calls, aliases)."""
+    lines: set[int] = set()
+    pending: list[ast.AST] = [
+        s
+        for s in ast.parse(code).body
+        if not (isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef) and s.name in functions)
+    ]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) and any(
+            _binds(node, name) for name in functions
+        ):
+            continue  # a parameter or local of that name hides the function there
+        if isinstance(node, ast.Name) and node.id in functions and isinstance(node.ctx, ast.Load):
+            lines.add(node.lineno)
+        pending.extend(ast.iter_child_nodes(node))
+    return sorted(lines)
 
 
 def _without(module: cst.Module, doomed: set[str]) -> cst.Module:
@@ -161,7 +192,7 @@ def _imports_for_type(functions: DataflowFunctions, returns: str, target_code: s
     if not needed_names(returns):
         return []
     for path in functions.module_files.values():
-        found = imports_for(returns, path.read_text(encoding="utf-8"), target_code)
+        found = imports_for(returns, source_text(path), target_code)
         if found is not None:
             return found
     raise EditRefusedError(

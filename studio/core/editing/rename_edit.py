@@ -10,19 +10,24 @@ node in a list or a call (`final_vars`, `execute([...])`) follow too.
 
 from __future__ import annotations
 
+import builtins
 from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
+from studio.core.editing.annotation_imports import bound_names
 from studio.core.editing.dataflow_functions import (
     DataflowFunctions,
     FunctionSite,
     is_node_name,
     not_a_function,
+    source_text,
 )
 from studio.core.editing.edit_plan import EditPlan, EditRefusedError, FileChange, read_bytes
 from studio.core.editing.signatures import parameter_names
+
+_BUILTINS = frozenset(dir(builtins))
 
 
 def plan_rename(functions: DataflowFunctions, scripts: list[Path], old: str, new: str) -> EditPlan:
@@ -44,6 +49,13 @@ def plan_rename(functions: DataflowFunctions, scripts: list[Path], old: str, new
         )
     if functions.taken(new):
         raise EditRefusedError(f"cannot rename `{old}` to `{new}`: a node named `{new}` exists")
+    if new in _BUILTINS:
+        raise EditRefusedError(f"cannot rename `{old}` to `{new}`: that is a Python builtin")
+    for path in sorted(set(functions.module_files.values())):
+        if new in bound_names(source_text(path)):
+            raise EditRefusedError(
+                f"cannot rename `{old}` to `{new}`: {path.name} already defines or imports `{new}`"
+            )
     if any(new in site.parameters for site in functions.sites):
         raise EditRefusedError(
             f"cannot rename `{old}` to `{new}`: `{new}` is an input of the dataflow, and the "
@@ -57,7 +69,8 @@ def plan_rename(functions: DataflowFunctions, scripts: list[Path], old: str, new
             continue
         module = cst.parse_module(before)
         owned = {site.function for site in sites if site.path == path}
-        after = _rename_in_module(module, old, new, {f: renamed[f] for f in owned}, path)
+        nodes = {site.function for site in functions.sites if site.path == path}
+        after = _rename_in_module(module, old, new, {f: renamed[f] for f in owned}, path, nodes)
         if after.bytes != before:
             changes.append(FileChange(path, before, after.bytes))
     for path in scripts:
@@ -76,8 +89,15 @@ def _renamed_function(site: FunctionSite, new: str) -> str:
 
 
 def _rename_in_module(
-    module: cst.Module, old: str, new: str, functions: dict[str, str], path: Path
+    module: cst.Module,
+    old: str,
+    new: str,
+    functions: dict[str, str],
+    path: Path,
+    node_functions: set[str],
 ) -> cst.Module:
+    """The module with `old` renamed: its function, and the parameter of every node function
+    (a helper's parameter of the same name is not an edge), with keyword arguments in calls."""
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     scopes = wrapper.resolve(ScopeProvider)
     targets: dict[cst.CSTNode, str] = {}
@@ -89,9 +109,13 @@ def _rename_in_module(
             for reference in assignment.references:
                 if isinstance(reference.node, cst.Name):
                     targets[reference.node] = new_name
+    takers: set[str] = set()
     for statement in module.body:
         if not isinstance(statement, cst.FunctionDef) or old not in parameter_names(statement):
             continue
+        if statement.name.value not in node_functions:
+            continue
+        takers.add(statement.name.value)
         param = next(p for p in _params(statement) if p.name.value == old)
         scope = scopes[param.name]
         if scope is None:
@@ -106,7 +130,7 @@ def _rename_in_module(
             for reference in assignment.references:
                 if isinstance(reference.node, cst.Name):
                     targets[reference.node] = new
-    renamed = module.visit(_NameRenamer(targets))
+    renamed = module.visit(_NameRenamer(targets, takers, old, new))
     return renamed.visit(_StringRenamer(old, new, calls=frozenset({"source"})))
 
 
@@ -116,9 +140,26 @@ def _params(function: cst.FunctionDef) -> list[cst.Param]:
 
 
 class _NameRenamer(cst.CSTTransformer):
-    def __init__(self, targets: dict[cst.CSTNode, str]) -> None:
+    """Names found by scope analysis, and `old=` keywords in calls to the functions taking it."""
+
+    def __init__(
+        self, targets: dict[cst.CSTNode, str], takers: set[str], old: str, new: str
+    ) -> None:
         super().__init__()
         self.targets = targets
+        self.takers, self.old, self.new = takers, old, new
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:  # noqa: N802
+        func = original_node.func
+        if not (isinstance(func, cst.Name) and func.value in self.takers):
+            return updated_node
+        args = [
+            a.with_changes(keyword=cst.Name(self.new))
+            if a.keyword is not None and a.keyword.value == self.old
+            else a
+            for a in updated_node.args
+        ]
+        return updated_node.with_changes(args=args)
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:  # noqa: N802
         new = self.targets.get(original_node)
@@ -148,4 +189,24 @@ class _StringRenamer(cst.CSTTransformer):
         if self.calls is not None and name not in self.calls:
             return updated_node
         args = [a.with_changes(value=self._renamed(a.value)) for a in updated_node.args]
+        if self.calls is None:
+            args = [self._renamed_keys(a) if _keyword(a) in _NODE_KEYED else a for a in args]
         return updated_node.with_changes(args=args)
+
+    def _renamed_keys(self, arg: cst.Arg) -> cst.Arg:
+        """`overrides={"old": ...}`: the keys name nodes too."""
+        if not isinstance(arg.value, cst.Dict):
+            return arg
+        elements = [
+            e.with_changes(key=self._renamed(e.key)) if isinstance(e, cst.DictElement) else e
+            for e in arg.value.elements
+        ]
+        return arg.with_changes(value=arg.value.with_changes(elements=elements))
+
+
+_NODE_KEYED = frozenset({"overrides"})
+"""Keyword arguments of `execute` whose dict keys are node names."""
+
+
+def _keyword(arg: cst.Arg) -> str | None:
+    return arg.keyword.value if arg.keyword is not None else None

@@ -235,8 +235,8 @@ class InspectorPanel(QWidget):
         )
 
     def _set_excerpt(self, excerpt: SourceExcerpt | None) -> None:
-        if self._source.modified and excerpt != self.excerpt:
-            self._update_title()
+        if self._source.modified:
+            self._update_title()  # unsaved code stays, whatever else asks to be shown
             return
         self.excerpt = excerpt
         self._render_source()
