@@ -398,3 +398,41 @@ def test_review_cases_helpers_keywords_bound_names_module_uses_and_encodings(tmp
     editor(bom).add("b", ["a"]).apply()
     assert (bom / "steps.py").read_bytes().startswith(b"\xef\xbb\xbfdef a() -> int:")
     assert b"def b(a: int) -> int:" in (bom / "steps.py").read_bytes()
+
+
+def test_imports_other_dataflows_decorator_cycles_and_relative_types(tmp_path):
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    for folder in (package, package / "sub"):
+        (folder / "__init__.py").write_text("")
+    (package / "types_.py").write_text("class Frame(dict):\n    pass\n")
+    (package / "sub" / "one.py").write_text(
+        "import pandas as pd\nfrom hamilton.function_modifiers import extract_columns\n\n"
+        "from ..types_ import Frame\n\n\n"
+        "def src() -> Frame:\n    return Frame()\n\n\n"
+        "def raw(seed: int) -> pd.DataFrame:\n    return pd.DataFrame({'x': [seed]})\n\n\n"
+        "@extract_columns('x')\ndef df(raw: pd.DataFrame) -> pd.DataFrame:\n    return raw\n\n\n"
+        "def z(x: pd.Series) -> int:\n    return int(x.sum())\n"
+    )
+    (package / "two.py").write_text(
+        "from pkg.sub.one import src as _src\n\n\ndef tgt(w: int) -> int:\n    return w\n"
+    )
+    (package / "three.py").write_text("def uses(tgt: int) -> int:\n    return tgt\n")
+    (tmp_path / "run1.py").write_text(
+        "from hamilton import driver\nfrom pkg.sub import one\nfrom pkg import two\n\n"
+        "driver.Driver({}, one, two)\n"
+    )
+    (tmp_path / "run2.py").write_text(
+        "from hamilton import driver\nfrom pkg import two, three\n\ndriver.Driver({}, two, three)\n"
+    )
+    found = discover(tmp_path)
+    first = DataflowEditor(found.root, found.dataflows, found.dataflow("run1"))
+    with pytest.raises(EditRefusedError, match=r"two\.py:1 imports its function by name"):
+        first.rename("src", "source")
+    with pytest.raises(EditRefusedError, match="cycle"):
+        first.connect("z", "raw")
+    plan = first.rename("tgt", "target")
+    assert {change.path.name for change in plan.changes} == {"two.py", "three.py"}
+    typed = first.connect("src", "tgt").changes[0].after.decode()
+    assert typed.startswith("from pkg.sub.one import src as _src\nfrom pkg.types_ import Frame\n")
+    assert "def tgt(w: int, src: Frame) -> int:" in typed

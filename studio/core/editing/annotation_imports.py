@@ -40,8 +40,9 @@ def bound_names(code: str) -> set[str]:
     return names
 
 
-def import_of(name: str, code: str) -> str | None:
-    """The import statement, for `name` alone, that binds it in the module `code`."""
+def import_of(name: str, code: str, package: str = "") -> str | None:
+    """The import statement, for `name` alone, that binds it in the module `code`
+    (a relative import made absolute from `package`, the module's own package)."""
     for statement in ast.parse(code).body:
         if isinstance(statement, ast.Import):
             for alias in statement.names:
@@ -52,12 +53,22 @@ def import_of(name: str, code: str) -> str | None:
             for alias in statement.names:
                 if (alias.asname or alias.name) == name:
                     suffix = f" as {alias.asname}" if alias.asname else ""
-                    origin = "." * statement.level + (statement.module or "")
+                    origin = _absolute(statement.module, statement.level, package)
                     return f"from {origin} import {alias.name}{suffix}"
     return None
 
 
-def imports_for(annotation: str, source_code: str, target_code: str) -> list[str] | None:
+def _absolute(module: str | None, level: int, package: str) -> str:
+    if level == 0:
+        return module or ""
+    parts = package.split(".") if package else []
+    base = parts[: len(parts) - (level - 1)] if level > 1 else parts
+    return ".".join([*base, *([module] if module else [])]) or "." * level
+
+
+def imports_for(
+    annotation: str, source_code: str, target_code: str, package: str = ""
+) -> list[str] | None:
     """Imports `target_code` needs to use `annotation` as `source_code` does.
 
     None when a name is neither imported by the source module nor bound in
@@ -66,7 +77,7 @@ def imports_for(annotation: str, source_code: str, target_code: str) -> list[str
     missing = needed_names(annotation) - bound_names(target_code)
     statements = []
     for name in sorted(missing):
-        statement = import_of(name, source_code)
+        statement = import_of(name, source_code, package)
         if statement is None:
             return None
         statements.append(statement)
@@ -95,7 +106,8 @@ def _with_blank_line_before(statement: cst.BaseStatement) -> cst.BaseStatement:
         isinstance(statement, cst.SimpleStatementLine | cst.FunctionDef | cst.ClassDef)
         and not statement.leading_lines
     ):
-        return statement.with_changes(leading_lines=[cst.EmptyLine()])
+        blank = 1 if isinstance(statement, cst.SimpleStatementLine) else 2
+        return statement.with_changes(leading_lines=[cst.EmptyLine()] * blank)
     return statement
 
 

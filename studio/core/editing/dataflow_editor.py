@@ -27,7 +27,13 @@ class DataflowEditor:
         self.flow = flow
 
     def functions(self) -> DataflowFunctions:
-        return DataflowFunctions.read(self.root, self.flow)
+        """The functions of this dataflow and of every other one sharing a module with it:
+        a rename must reach them all, and their names are taken."""
+        mine = set(self.flow.modules)
+        flows = [self.flow] + [
+            f for f in self.dataflows if f is not self.flow and mine & set(f.modules)
+        ]
+        return DataflowFunctions.read_all(self.root, flows)
 
     def modules(self) -> list[str]:
         return list(self.functions().module_files)

@@ -44,6 +44,8 @@ class FunctionSite:
     """The return annotation as written."""
     decorators: tuple[str, ...]
     """Each decorator's last name (`extract_columns`, `when`…)."""
+    strings: frozenset[str] = frozenset()
+    """String constants in its decorators: names of nodes it may make."""
 
     @property
     def plain(self) -> bool:
@@ -75,6 +77,23 @@ class DataflowFunctions:
         """String constants in decorators: names of nodes they may make."""
         self.subdag_inputs: dict[str, Path] = {}
         """Names the modules given to `@subdag` take from outside them, and where."""
+
+    @classmethod
+    def read_all(cls, root: Path, flows: list[Dataflow]) -> DataflowFunctions:
+        """The functions of several dataflows (those sharing modules), each file once."""
+        readings = [cls.read(root, flow) for flow in flows]
+        seen: set[tuple[Path, str]] = set()
+        sites = []
+        for reading in readings:
+            for site in reading.sites:
+                if (site.path, site.function) not in seen:
+                    seen.add((site.path, site.function))
+                    sites.append(site)
+        merged = cls(root, sites, set().union(*(r.decorator_strings for r in readings)))
+        for reading in readings:
+            merged.module_files.update(reading.module_files)
+            merged.subdag_inputs.update(reading.subdag_inputs)
+        return merged
 
     @classmethod
     def read(cls, root: Path, flow: Dataflow) -> DataflowFunctions:
@@ -126,11 +145,14 @@ class DataflowFunctions:
         return [site for site in self.sites if node in site.parameters]
 
     def upstream(self, node: str) -> set[str]:
-        """Every node `node` depends on, directly or not."""
+        """Every node `node` depends on, directly or not (through decorator-made nodes too:
+        a column `@extract_columns` makes depends on what its function takes)."""
         seen: set[str] = set()
         pending = [node]
         while pending:
-            for site in self.sites_of(pending.pop()):
+            name = pending.pop()
+            makers = self.sites_of(name) or [s for s in self.sites if name in s.strings]
+            for site in makers:
                 for parameter in site.parameters:
                     if parameter not in seen:
                         seen.add(parameter)
@@ -192,12 +214,13 @@ def read_sites(
         decorators = tuple(_decorator_name(d) for d in statement.decorator_list)
         if "hamilton_exclude" in decorators:
             continue
-        for decorator in statement.decorator_list:
-            strings |= {
-                n.value
-                for n in ast.walk(decorator)
-                if isinstance(n, ast.Constant) and isinstance(n.value, str)
-            }
+        made = {
+            n.value
+            for decorator in statement.decorator_list
+            for n in ast.walk(decorator)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        }
+        strings |= made
         arguments = statement.args
         parameters = tuple(
             a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
@@ -211,7 +234,15 @@ def read_sites(
         first_line = min([statement.lineno, *(d.lineno for d in statement.decorator_list)])
         sites.append(
             FunctionSite(
-                node, statement.name, path, module, first_line, parameters, returns, decorators
+                node,
+                statement.name,
+                path,
+                module,
+                first_line,
+                parameters,
+                returns,
+                decorators,
+                frozenset(made),
             )
         )
     return sites, strings

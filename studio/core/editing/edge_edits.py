@@ -83,7 +83,8 @@ def annotation_for(origin: FunctionSite, into: Path) -> tuple[str | None, list[s
         return None, []
     source_code = source_text(origin.path)
     target_code = source_text(into) if into.exists() else ""
-    imports = imports_for(origin.returns, source_code, target_code)
+    package = origin.module.rpartition(".")[0]
+    imports = imports_for(origin.returns, source_code, target_code, package)
     if imports is not None:
         return origin.returns, imports
     return "typing.Any", imports_for("typing.Any", "import typing", target_code) or []

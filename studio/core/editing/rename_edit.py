@@ -10,6 +10,7 @@ node in a list or a call (`final_vars`, `execute([...])`) follow too.
 
 from __future__ import annotations
 
+import ast
 import builtins
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from studio.core.editing.dataflow_functions import (
 )
 from studio.core.editing.edit_plan import EditPlan, EditRefusedError, FileChange, read_bytes
 from studio.core.editing.signatures import parameter_names
+from studio.core.module_reader import import_bindings
 
 _BUILTINS = frozenset(dir(builtins))
 
@@ -61,6 +63,11 @@ def plan_rename(functions: DataflowFunctions, scripts: list[Path], old: str, new
             f"cannot rename `{old}` to `{new}`: `{new}` is an input of the dataflow, and the "
             "two would become one node"
         )
+    for path, line in _imported_elsewhere(functions, sites):
+        raise EditRefusedError(
+            f"cannot rename `{old}`: {path.name}:{line} imports its function by name; "
+            "rename it there by hand, or remove that import first"
+        )
     renamed = {site.function: _renamed_function(site, new) for site in sites}
     changes: list[FileChange] = []
     for path in sorted(set(functions.module_files.values())):
@@ -81,6 +88,33 @@ def plan_rename(functions: DataflowFunctions, scripts: list[Path], old: str, new
         if after.bytes != before:
             changes.append(FileChange(path, before, after.bytes))
     return EditPlan(f"Rename {old} to {new}", tuple(changes))
+
+
+def _imported_elsewhere(
+    functions: DataflowFunctions, sites: list[FunctionSite]
+) -> list[tuple[Path, int]]:
+    """Where another module imports the functions (`from one import a`, `one.a`)."""
+    wanted = {f"{site.module}.{site.function}" for site in sites}
+    modules = {site.module for site in sites}
+    names = {site.function for site in sites}
+    found = []
+    for module, path in functions.module_files.items():
+        if module in modules:
+            continue
+        tree = ast.parse(source_text(path))
+        bindings = import_bindings(tree, module.rpartition(".")[0])
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and any(bindings.get(alias.asname or alias.name) in wanted for alias in node.names)
+            ) or (
+                isinstance(node, ast.Attribute)
+                and node.attr in names
+                and isinstance(node.value, ast.Name)
+                and bindings.get(node.value.id) in modules
+            ):
+                found.append((path, node.lineno))
+    return found
 
 
 def _renamed_function(site: FunctionSite, new: str) -> str:
