@@ -99,13 +99,12 @@ def main(argv: Sequence[str]) -> int:
 
 def _compute(folder: Path, options: argparse.Namespace, output: Path) -> tuple[object, str | None]:
     """The node's value computed by `studio run` in `folder`, or why it could not be."""
-    command = [sys.executable, "-m", "studio", "run", str(folder), options.node, "-o", str(output)]
-    if options.dataflow:
-        command += ["--dataflow", options.dataflow]
-    for item in options.config:
-        command += ["--config", item]
-    for item in options.input:
-        command += ["--input", item]
+    from studio.cli.run_command import run_arguments
+
+    command = [
+        sys.executable, "-m", "studio", "run",
+        *run_arguments(folder, [options.node], options, output),
+    ]  # fmt: skip
     if options.interpreter is not None:
         command += ["--interpreter", str(options.interpreter)]
     env = {

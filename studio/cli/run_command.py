@@ -188,17 +188,26 @@ def _fail(message: str, code: int) -> int:
 
 def _child_arguments(options: argparse.Namespace) -> list[str]:
     """The same command for another Python: the folder and output made absolute."""
-    arguments = [str(Path(options.path).expanduser().absolute()), *options.nodes]
+    arguments = run_arguments(Path(options.path), options.nodes, options, options.output)
+    if options.plan:
+        arguments.append("--plan")
+    return arguments
+
+
+def run_arguments(
+    folder: Path, nodes: Sequence[str], options: argparse.Namespace, output: Path | None
+) -> list[str]:
+    """`studio run`'s arguments for `folder`, with the dataflow, config and inputs of
+    `options` (any command that has those options: `studio diff` runs through this)."""
+    arguments = [str(folder.expanduser().absolute()), *nodes]
     if options.dataflow:
         arguments += ["--dataflow", options.dataflow]
     for item in options.config:
         arguments += ["--config", item]
     for item in options.input:
         arguments += ["--input", item]
-    if options.output is not None:
-        arguments += ["--output", str(options.output.expanduser().absolute())]
-    if options.plan:
-        arguments.append("--plan")
+    if output is not None:
+        arguments += ["--output", str(output.expanduser().absolute())]
     return arguments
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from studio.core.lineage import GraphIndex
 from studio.core.run_plan import RunMode, needed_nodes, run_targets
 from studio.core.snapshot import GraphSnapshot, NodeRole
+from studio.core.time_text import format_seconds
 
 
 class DurationBook:
@@ -81,7 +82,7 @@ class RunForecast:
             return f"{line}: nothing to compute"
         if len(self.untimed) == len(self.computed):
             return f"{line}; never timed"
-        estimate = f"about {_duration(self.seconds)}"
+        estimate = f"about {format_seconds(self.seconds)}"
         if self.untimed:
             estimate += f" + {len(self.untimed)} never timed"
         return f"{line}; {estimate}"
@@ -92,7 +93,7 @@ class RunForecast:
         lines = [f"  reuse    {name}" for name in self.reused]
         for name in self.computed:
             took = self.durations.get(name)
-            when = _duration(took) if took is not None else "never timed"
+            when = format_seconds(took) if took is not None else "never timed"
             note = "  (disk cache if inputs match)" if name in self.maybe_cached else ""
             lines.append(f"  compute  {name:<{width}}  {when:>11}{note}")
         return lines
@@ -153,11 +154,3 @@ def cached_code_versions(cache_dir: Path | None, versions: Mapping[str, str | No
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'s' if number != 1 else ''}"
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 120:
-        return f"{seconds:.1f} s"
-    return f"{seconds / 60:.0f} min"

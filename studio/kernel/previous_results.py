@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from studio.kernel.summaries import _size
+from studio.kernel.summaries import size_of
 
 MEMORY_BUDGET = 256 * 2**20
 
@@ -28,7 +28,7 @@ class PreviousResults:
 
     def keep(self, name: str, value: Any) -> None:
         self.discard(name)
-        size = _size(value)[0]
+        size = size_of(value)[0]
         if size is None:  # a dict, a list, a model: what its pickle takes is a fair measure
             try:
                 size = len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

@@ -16,7 +16,7 @@ def summarize(value: Any) -> dict[str, Any]:
         summary["shape"] = list(shape)
     elif isinstance(value, list | tuple | dict | set | str | bytes):
         summary["length"] = len(value)
-    summary["bytes"], summary["bytes_exact"] = _size(value)
+    summary["bytes"], summary["bytes_exact"] = size_of(value)
     return summary
 
 
@@ -26,7 +26,7 @@ the size is estimated from the first rows."""
 SAMPLE_ROWS = 10_000
 
 
-def _size(value: Any) -> tuple[int | None, bool]:
+def size_of(value: Any) -> tuple[int | None, bool]:
     """Bytes the value holds, and whether that is measured (else estimated); None when
     Python cannot tell (a shallow size of a container would mislead)."""
     memory_usage = getattr(value, "memory_usage", None)

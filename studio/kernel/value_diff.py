@@ -19,6 +19,7 @@ _SHORT = reprlib.Repr(maxstring=60, maxother=60, maxlist=6, maxdict=6)
 
 
 def compare(before: Any, after: Any) -> dict[str, Any]:
+    """How `after` differs from `before`, as plain data with a `kind` and an `equal` flag."""
     report: dict[str, Any] = {
         "before_type": _type_name(before),
         "after_type": _type_name(after),

@@ -436,3 +436,22 @@ def test_imports_other_dataflows_decorator_cycles_and_relative_types(tmp_path):
     typed = first.connect("src", "tgt").changes[0].after.decode()
     assert typed.startswith("from pkg.sub.one import src as _src\nfrom pkg.types_ import Frame\n")
     assert "def tgt(w: int, src: Frame) -> int:" in typed
+
+
+@pytest.mark.parametrize("trailing", [",", ""])
+def test_connect_and_disconnect_keep_each_parameters_comment_on_its_line(trailing):
+    import libcst as cst
+
+    from studio.core.editing.signatures import add_parameter, remove_parameter
+
+    source = (
+        f"def f(\n    a: int,  # the a\n    b: int{trailing}  # the b\n) -> int:\n    return a\n"
+    )
+    module = cst.parse_module(source)
+    added = module.with_changes(body=[add_parameter(module.body[0], "x", "float")]).code
+    assert added == (
+        f"def f(\n    a: int,  # the a\n    b: int,  # the b\n    x: float{trailing}\n"
+        ") -> int:\n    return a\n"
+    )
+    back = cst.parse_module(added)
+    assert back.with_changes(body=[remove_parameter(back.body[0], "x")]).code == source

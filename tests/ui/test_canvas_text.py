@@ -45,6 +45,8 @@ def test_a_traceback_opens_at_the_users_code_with_the_rest_one_click_away(qtbot)
     panel = RunLogPanel()
     qtbot.addWidget(panel)
     panel.add_run(_failed_run())
+    assert panel._detail.toPlainText() == "", "a hidden run log writes its details when shown"
+    panel.show()
     qtbot.waitUntil(lambda: "pipeline.py, line 3" in panel._detail.toPlainText(), timeout=3_000)
     text = panel._detail.toPlainText()
     assert "2 frames of the studio and Hamilton" in text

@@ -204,6 +204,7 @@ def _subdag_modules(tree: ast.Module, module: str) -> set[str]:
 def read_sites(
     tree: ast.Module, text: str, path: Path, module: str
 ) -> tuple[list[FunctionSite], set[str]]:
+    """The node-making functions of one module, and the strings its decorators hold."""
     sites: list[FunctionSite] = []
     strings: set[str] = set()
     for statement in tree.body:

@@ -30,6 +30,7 @@ class ConfirmationNeededError(EditRefusedError):
 
 
 def plan_connect(functions: DataflowFunctions, source: str, target: str) -> EditPlan:
+    """`target` taking `source` as a parameter typed as `source` returns, or a refusal."""
     origin = _editable(functions, source, "connect")[0]
     targets = _editable(functions, target, "connect")
     if source == target:
@@ -55,6 +56,8 @@ def plan_connect(functions: DataflowFunctions, source: str, target: str) -> Edit
 def plan_disconnect(
     functions: DataflowFunctions, source: str, target: str, *, force: bool = False
 ) -> EditPlan:
+    """`target` without its parameter `source`; asks first (`ConfirmationNeededError`) when
+    the body reads it, unless `force`."""
     targets = _editable(functions, target, "disconnect")
     if not any(source in site.parameters for site in targets):
         raise EditRefusedError(f"`{target}` does not take `{source}`")

@@ -26,13 +26,14 @@ from studio.core.editing.dataflow_functions import (
     source_text,
 )
 from studio.core.editing.edit_plan import EditPlan, EditRefusedError, FileChange, read_bytes
-from studio.core.editing.signatures import parameter_names
+from studio.core.editing.signatures import parameter_names, parameters
 from studio.core.module_reader import import_bindings
 
 _BUILTINS = frozenset(dir(builtins))
 
 
 def plan_rename(functions: DataflowFunctions, scripts: list[Path], old: str, new: str) -> EditPlan:
+    """Node `old` renamed `new` everywhere the dataflow and its scripts name it, or a refusal."""
     sites = functions.sites_of(old)
     if not sites:
         raise EditRefusedError(not_a_function(functions, old))
@@ -150,7 +151,7 @@ def _rename_in_module(
         if statement.name.value not in node_functions:
             continue
         takers.add(statement.name.value)
-        param = next(p for p in _params(statement) if p.name.value == old)
+        param = next(p for p in parameters(statement) if p.name.value == old)
         scope = scopes[param.name]
         if scope is None:
             continue
@@ -166,11 +167,6 @@ def _rename_in_module(
                     targets[reference.node] = new
     renamed = module.visit(_NameRenamer(targets, takers, old, new))
     return renamed.visit(_StringRenamer(old, new, calls=frozenset({"source"})))
-
-
-def _params(function: cst.FunctionDef) -> list[cst.Param]:
-    p = function.params
-    return [*p.posonly_params, *p.params, *p.kwonly_params]
 
 
 class _NameRenamer(cst.CSTTransformer):

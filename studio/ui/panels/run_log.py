@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from studio.core.protocol import RunStatus
 from studio.core.run_log import RunRecord
-from studio.ui.canvas.items.node_item import format_seconds
+from studio.core.time_text import format_seconds
 
 _COLOURS = {
     "computed": "#2fa84f",

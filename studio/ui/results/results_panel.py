@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from studio.core import protocol
 from studio.core.run_state import NodeRun, NodeState
-from studio.ui.canvas.items.node_item import format_seconds
+from studio.core.time_text import format_seconds
 from studio.ui.kernel.session import KernelSession, Reply
 from studio.ui.results.frame_model import BLOCK_ROWS
 from studio.ui.results.table_viewer import TableViewer

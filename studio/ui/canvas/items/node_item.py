@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from studio.core.emphasis import Emphasis
 from studio.core.run_state import NodeRun, NodeState
 from studio.core.snapshot import NodeInfo
+from studio.core.time_text import format_seconds
 from studio.ui.canvas.items.compact_name import CompactName, fit_name
 from studio.ui.theme import Theme
 
@@ -72,14 +73,6 @@ def run_phrase(run: NodeRun) -> str:
     if run.state is NodeState.FAILED:
         return f"failed after {took}" if took else "failed"
     return run.state.value
-
-
-def format_seconds(seconds: float) -> str:
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    return f"{int(seconds // 60)} min {seconds % 60:.0f} s"
 
 
 class CardItem(QGraphicsItem):
