@@ -81,6 +81,17 @@ _READ: dict[tuple[Path, str], tuple[bytes, _Reading]] = {}
 only the files that changed (a digest, not a timestamp, decides)."""
 
 
+def imported_packages(project: Project) -> set[str]:
+    """Top-level packages the project's files import (as last read by `discover`)."""
+    packages: set[str] = set()
+    for source in project.files:
+        cached = _READ.get((project.root, source.path))
+        facts = cached[1][1] if cached is not None else None
+        if facts is not None:
+            packages |= {target.split(".")[0] for target in facts.bindings.values()}
+    return packages
+
+
 def _read_file(root: Path, path: Path) -> _Reading:
     relative = path.relative_to(root)
     rel = relative.as_posix()

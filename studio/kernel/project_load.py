@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from studio.core.discovery import ProjectFolderError, discover
+from studio.core.discovery import ProjectFolderError, discover, imported_packages
 from studio.core.project import Dataflow, Project
 from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError
+from studio.kernel.extensions import load_extensions_for
 from studio.kernel.graph_builder import LoadedDataflow, load_dataflow
 
 
@@ -70,6 +71,7 @@ def load_project(
         flow = project.dataflow(dataflow_name)
     except LookupError as error:
         return _failed(project, None, dataflow_name, str(error).strip("'\""))
+    load_extensions_for(imported_packages(project))
     with working_directory(project.root):
         loaded = load_dataflow(project.root, flow, config or {}, adapters)
     return ProjectLoad(project, flow, loaded)
