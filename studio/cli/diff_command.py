@@ -26,6 +26,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from studio.cli.interpreter_choice import InterpreterError, choose_interpreter
+
 EXIT_OK = 0
 EXIT_NODE_FAILED = 1
 EXIT_NOT_STARTED = 2
@@ -60,6 +62,11 @@ def main(argv: Sequence[str]) -> int:
     revision = _git(root, "rev-parse", "--verify", "--quiet", f"{options.against}^{{commit}}")
     if revision.returncode != 0:
         return _fail(f"no revision {options.against!r} in {toplevel}")
+    try:
+        # Both sides run in the working tree's Python: the revision's checkout has no venv.
+        options.interpreter = choose_interpreter(root, options.interpreter).python
+    except InterpreterError as error:
+        return _fail(str(error))
     _git(toplevel, "worktree", "prune")  # a diff killed earlier left its worktree behind
     scratch = Path(tempfile.mkdtemp(prefix="studio-diff-"))
     worktree = scratch / "revision"
