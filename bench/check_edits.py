@@ -29,9 +29,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from studio.core.discovery import discover
-from studio.core.editing import EditPlan, EditRefusedError
+from studio.core.editing import ConfirmationNeededError, EditPlan, EditRefusedError
 from studio.core.editing.dataflow_editor import DataflowEditor
-from studio.core.editing.edge_edits import ConfirmationNeededError
 from studio.core.resources import example_path
 
 ROOT = Path(__file__).resolve().parent.parent

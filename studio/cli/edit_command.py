@@ -18,9 +18,13 @@ import sys
 from collections.abc import Sequence
 
 from studio.core.discovery import ProjectFolderError, discover
-from studio.core.editing import EditConflictError, EditPlan, EditRefusedError
+from studio.core.editing import (
+    ConfirmationNeededError,
+    EditConflictError,
+    EditPlan,
+    EditRefusedError,
+)
 from studio.core.editing.dataflow_editor import DataflowEditor
-from studio.core.editing.edge_edits import ConfirmationNeededError
 
 EXIT_OK = 0
 EXIT_REFUSED = 2

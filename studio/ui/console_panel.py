@@ -3,15 +3,17 @@
 It shares the kernel with the canvas: `results` holds the values of
 computed nodes and `dr` the current Hamilton driver. What nodes print
 during runs appears here too (runs are requests from the same session).
+
+qtconsole takes over a second to import and build, so the console is
+built when it is first shown or used, not while the window opens.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
-from qtconsole import styles
-from qtconsole.rich_jupyter_widget import RichJupyterWidget
 
 from studio.ui.kernel.session import KernelSession
 from studio.ui.theme import Theme
@@ -27,24 +29,44 @@ class ConsolePanel(QWidget):
     def __init__(self, session: KernelSession, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.widget = RichJupyterWidget()
-        self.widget.banner = BANNER
-        self.widget.kernel_banner = ""
-        self.widget.gui_completion = "droplist"
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.widget)
-        self.set_theme(theme)
+        self.theme = theme
+        self._widget: Any = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
         session.ready.connect(self._attach)
+
+    @property
+    def widget(self) -> Any:
+        """The qtconsole widget, built on first use."""
+        if self._widget is None:
+            from qtconsole.rich_jupyter_widget import RichJupyterWidget
+
+            widget = RichJupyterWidget()
+            widget.banner = BANNER
+            widget.kernel_banner = ""
+            widget.gui_completion = "droplist"
+            self._layout.addWidget(widget)
+            self._widget = widget
+            self.set_theme(self.theme)
+            if self.session.kernel_client is not None:
+                self._attach({})
+        return self._widget
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        _ = self.widget
 
     def _attach(self, _info: dict[str, Any]) -> None:
         """Follow the session's current kernel (a new one after each restart)."""
-        self.widget.kernel_manager = self.session.kernel_manager
-        self.widget.kernel_client = self.session.kernel_client
+        if self._widget is None:
+            return
+        self._widget.kernel_manager = self.session.kernel_manager
+        self._widget.kernel_client = self.session.kernel_client
 
     def detach(self) -> None:
-        self.widget.kernel_client = None
-        self.widget.kernel_manager = None
+        if self._widget is not None:
+            self._widget.kernel_client = None
+            self._widget.kernel_manager = None
 
     def insert(self, text: str) -> None:
         """Put `text` at the prompt, ready to run with Enter."""
@@ -58,6 +80,11 @@ class ConsolePanel(QWidget):
         return self.widget._control.toPlainText()
 
     def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        if self._widget is None:
+            return
+        from qtconsole import styles
+
         if theme.dark:
             self.widget.style_sheet = styles.default_dark_style_sheet
             self.widget.syntax_style = styles.default_dark_syntax_style

@@ -11,9 +11,8 @@ import pytest
 from hamilton import driver
 
 from studio.core.discovery import discover
-from studio.core.editing import EditConflictError, EditRefusedError
+from studio.core.editing import ConfirmationNeededError, EditConflictError, EditRefusedError
 from studio.core.editing.dataflow_editor import DataflowEditor
-from studio.core.editing.edge_edits import ConfirmationNeededError
 
 DATA = '''"""Loading."""
 

@@ -7,6 +7,18 @@ The rewriting goes through libcst so that formatting and comments stay.
 Nothing here imports or runs the user's code.
 """
 
-from studio.core.editing.edit_plan import EditConflictError, EditPlan, EditRefusedError, FileChange
+from studio.core.editing.edit_plan import (
+    ConfirmationNeededError,
+    EditConflictError,
+    EditPlan,
+    EditRefusedError,
+    FileChange,
+)
 
-__all__ = ["EditConflictError", "EditPlan", "EditRefusedError", "FileChange"]
+__all__ = [
+    "ConfirmationNeededError",
+    "EditConflictError",
+    "EditPlan",
+    "EditRefusedError",
+    "FileChange",
+]

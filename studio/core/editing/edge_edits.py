@@ -21,12 +21,14 @@ from studio.core.editing.dataflow_functions import (
     not_a_function,
     source_text,
 )
-from studio.core.editing.edit_plan import EditPlan, EditRefusedError, FileChange, read_bytes
+from studio.core.editing.edit_plan import (
+    ConfirmationNeededError,
+    EditPlan,
+    EditRefusedError,
+    FileChange,
+    read_bytes,
+)
 from studio.core.editing.signatures import add_parameter, remove_parameter
-
-
-class ConfirmationNeededError(EditRefusedError):
-    """The edit can be done, but loses something the user wrote: ask, then force it."""
 
 
 def plan_connect(functions: DataflowFunctions, source: str, target: str) -> EditPlan:

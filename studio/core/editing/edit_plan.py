@@ -19,6 +19,10 @@ class EditRefusedError(Exception):
     """The edit cannot be done safely; the message says why, for the user."""
 
 
+class ConfirmationNeededError(EditRefusedError):
+    """The edit can be done, but loses something the user wrote: ask, then force it."""
+
+
 class EditConflictError(Exception):
     """A file changed on disk since the edit was planned or applied."""
 

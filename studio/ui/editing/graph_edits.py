@@ -15,15 +15,18 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
-from studio.core.editing import EditConflictError, EditPlan, EditRefusedError
-from studio.core.editing.dataflow_editor import DataflowEditor
-from studio.core.editing.edge_edits import ConfirmationNeededError
+from studio.core.editing import (
+    ConfirmationNeededError,
+    EditConflictError,
+    EditPlan,
+    EditRefusedError,
+)
 from studio.core.editing.source_save import SourceChangedError, plan_source_save
 from studio.core.editing.text_merge import merge_available, merge_texts
 from studio.core.model import Workspace
-from studio.ui.editing.add_node_dialog import AddNodeDialog
 
 if TYPE_CHECKING:
+    from studio.core.editing.dataflow_editor import DataflowEditor
     from studio.core.source_code import SourceExcerpt
     from studio.ui.panels.inspector import InspectorPanel
     from studio.ui.status_bar import StudioStatusBar
@@ -56,6 +59,8 @@ class GraphEdits(QObject):
         editor = self._editor()
         if editor is None:
             return
+        from studio.ui.editing.add_node_dialog import AddNodeDialog
+
         dialog = AddNodeDialog(editor, uses, self.window)
         if dialog.exec() and dialog.plan is not None:
             self._apply(dialog.plan, select=dialog.name)
@@ -163,6 +168,8 @@ class GraphEdits(QObject):
         if project.root is None or flow is None:
             self._refuse("Edit", "No dataflow is loaded: open a project folder first.")
             return None
+        from studio.core.editing.dataflow_editor import DataflowEditor  # libcst: on first use
+
         return DataflowEditor(project.root, project.dataflows, flow)
 
     def _plan(self, make: Callable[[DataflowEditor], EditPlan]) -> EditPlan | None:
