@@ -19,6 +19,18 @@ def project_cache_dir(root: Path) -> Path:
     return base / "projects" / f"{root.name}-{project_key(root)}"
 
 
+def private_project_cache(root: Path) -> Path:
+    """The project's cache folder, created readable by its owner only (0700).
+
+    It holds pickles of the user's results; the folders Hamilton creates
+    inside it keep their default modes, but nobody else can enter this one.
+    """
+    folder = project_cache_dir(root)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.chmod(0o700)
+    return folder
+
+
 def hamilton_cache_dir(root: Path) -> Path:
     return project_cache_dir(root) / "hamilton-cache"
 

@@ -50,7 +50,7 @@ class DurationBook:
         if self.path is None:
             return
         with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             temporary = self.path.with_suffix(".tmp")
             temporary.write_text(json.dumps(self._seconds, sort_keys=True), encoding="utf-8")
             temporary.replace(self.path)

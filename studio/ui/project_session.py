@@ -9,12 +9,13 @@ is checked (off the GUI thread) before the kernel starts there, and a
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.core.cache_paths import durations_file
+from studio.core.cache_paths import durations_file, private_project_cache
 from studio.core.environments import project_environments
 from studio.core.interpreters import InterpreterCheck
 from studio.core.model import Workspace
@@ -70,6 +71,8 @@ class ProjectSession(QObject):
         root = folder.resolve()
         state = self.settings.project_state(root)
         self.settings.add_recent_folder(root)
+        with contextlib.suppress(OSError):  # a cache that cannot be made is not fatal
+            private_project_cache(root)
         self.controller.cache_dir = cache_dir_for(root)
         self.workspace.runs.durations = DurationBook(durations_file(root))
         self.opening.emit(root)

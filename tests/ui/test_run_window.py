@@ -91,6 +91,13 @@ def test_double_click_runs_the_upstream_subgraph_like_hamilton(spaceflights, qtb
     qtbot.waitUntil(
         lambda: "19 computed, 0 reused" in window.run_log.row_text(record.number), timeout=5_000
     )
+    import stat
+
+    from studio.core.cache_paths import project_cache_dir
+
+    cache = project_cache_dir(window.workspace.project.root)
+    assert any(cache.rglob("*.db")), "the run's results went to the project's cache"
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700, "other users cannot read the results"
 
 
 def test_after_an_edit_only_that_node_and_its_downstream_recompute(spaceflights, qtbot):
