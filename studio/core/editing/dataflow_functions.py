@@ -140,6 +140,16 @@ class DataflowFunctions:
             raise LookupError(f"no function makes a node named `{node}` in this dataflow")
         return sites[0]
 
+    def editable(self, node: str, verb: str) -> list[FunctionSite]:
+        """The functions behind `node`, or a refusal saying why `verb` cannot change them."""
+        sites = self.sites_of(node)
+        if not sites:
+            raise EditRefusedError(f"cannot {verb}: {not_a_function(self, node)}")
+        for site in sites:
+            if (reason := site.refusal()) is not None:
+                raise EditRefusedError(f"cannot {verb}: {reason}")
+        return sites
+
     def users(self, node: str) -> list[FunctionSite]:
         """Functions that take `node` as a parameter."""
         return [site for site in self.sites if node in site.parameters]

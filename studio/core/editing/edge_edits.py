@@ -18,7 +18,6 @@ from studio.core.editing.annotation_imports import add_imports, imports_for
 from studio.core.editing.dataflow_functions import (
     DataflowFunctions,
     FunctionSite,
-    not_a_function,
     source_text,
 )
 from studio.core.editing.edit_plan import (
@@ -145,12 +144,7 @@ def binds(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, name: s
 
 
 def _editable(functions: DataflowFunctions, node: str, verb: str) -> list[FunctionSite]:
-    sites = functions.sites_of(node)
-    if not sites:
-        raise EditRefusedError(f"cannot {verb}: {not_a_function(functions, node)}")
-    for site in sites:
-        if (reason := site.refusal()) is not None:
-            raise EditRefusedError(f"cannot {verb}: {reason}")
+    sites = functions.editable(node, verb)
     if len({site.path for site in sites}) > 1:
         raise EditRefusedError(f"cannot {verb}: `{node}` has variants in several modules")
     return sites

@@ -66,12 +66,7 @@ def plan_add(
 
 def plan_remove(functions: DataflowFunctions, name: str, outputs: tuple[str, ...] = ()) -> EditPlan:
     """Remove the function(s) that make `name`; the notes say what depended on it."""
-    sites = functions.sites_of(name)
-    if not sites:
-        raise EditRefusedError(f"cannot remove: {not_a_function(functions, name)}")
-    for site in sites:
-        if (reason := site.refusal()) is not None:
-            raise EditRefusedError(f"cannot remove: {reason}")
+    sites = functions.editable(name, "remove")
     changes = []
     for path in sorted({site.path for site in sites}):
         before = read_bytes(path)

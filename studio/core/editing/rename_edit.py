@@ -22,7 +22,6 @@ from studio.core.editing.dataflow_functions import (
     DataflowFunctions,
     FunctionSite,
     is_node_name,
-    not_a_function,
     source_text,
 )
 from studio.core.editing.edit_plan import EditPlan, EditRefusedError, FileChange, read_bytes
@@ -34,12 +33,7 @@ _BUILTINS = frozenset(dir(builtins))
 
 def plan_rename(functions: DataflowFunctions, scripts: list[Path], old: str, new: str) -> EditPlan:
     """Node `old` renamed `new` everywhere the dataflow and its scripts name it, or a refusal."""
-    sites = functions.sites_of(old)
-    if not sites:
-        raise EditRefusedError(not_a_function(functions, old))
-    for site in sites:
-        if (reason := site.refusal()) is not None:
-            raise EditRefusedError(f"cannot rename: {reason}")
+    sites = functions.editable(old, "rename")
     if not is_node_name(new):
         raise EditRefusedError(f"`{new}` cannot name a node: use a public Python identifier")
     if new == old:
