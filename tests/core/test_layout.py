@@ -164,3 +164,30 @@ def test_modules_that_depend_on_each_other_both_ways_still_lay_out():
     result = compute_layout(LayoutRequest(nodes, (("a", "b"), ("b", "c"))), "grouped")
     assert set(result.positions) == {"a", "b", "c"}
     assert set(result.routes) == {("a", "b"), ("b", "c")}
+
+
+def test_an_expanded_module_among_collapsed_ones_keeps_them_above_and_below_it(
+    synthetic_request,
+):
+    """Expanding one module of a big project: the other modules' boxes stay in the
+    order of the dataflow, above and below it, not stair-stepped down its side."""
+    open_module = "features_03"
+    key_of = {
+        n.name: n.name if n.group in (None, open_module) else f"module:{n.group}"
+        for n in synthetic_request.nodes
+    }
+    nodes = [n for n in synthetic_request.nodes if key_of[n.name] == n.name]
+    boxes = sorted({k for k in key_of.values() if k.startswith("module:")})
+    nodes += [LayoutNode(box, 160, 60, module_box=True) for box in boxes]
+    edges = {(key_of[u], key_of[v]) for u, v in synthetic_request.edges}
+    request = LayoutRequest(
+        tuple(nodes), tuple(sorted((u, v) for u, v in edges if u != v)), Direction.TOP_BOTTOM
+    )
+    assert len(request.nodes) <= 400  # small enough for `dot`, which stair-steps them
+    result = compute_layout(request)
+    x, y, width, height = result.regions[open_module]
+    for box in boxes:
+        bx, by = result.positions[box]
+        assert x <= bx <= x + width, f"{box} is beside the expanded module"
+        upstream = box < f"module:{open_module}"
+        assert (by < y) if upstream else (by > y + height), f"{box} is out of order"

@@ -28,6 +28,8 @@ class LayoutNode:
     subgroup: str | None = None
     """A region nested in the module's (a namespace), keyed `region_key(group, subgroup)`;
     only the `dot` engine draws it."""
+    module_box: bool = False
+    """A whole collapsed module drawn as one box."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,9 @@ from studio.core.layout.model import Direction, LayoutRequest, LayoutResult
 
 DOT_NODE_LIMIT = 400
 """Above this many nodes `dot` takes seconds; the grouped engine takes milliseconds."""
+MIXED_DOT_LIMIT = 100
+"""Above this many nodes, a drawing with an expanded module among collapsed ones is
+laid out by the grouped engine (see `_expanded_among_boxes`)."""
 
 ENGINES = ("auto", "dot", "grouped", "layered")
 
@@ -69,9 +72,22 @@ def _turned_size(request: LayoutRequest, across: LayoutResult) -> tuple[float, f
     return width, height + _GAP * (len(ranks) - 1)
 
 
+def _expanded_among_boxes(request: LayoutRequest) -> bool:
+    """Whether an expanded module is drawn among collapsed ones. On a big module `dot`
+    ranks each box beside the module's inner nodes and stair-steps the boxes down its
+    side; the grouped engine keeps them above and below it, in the modules' own order."""
+    boxes = grouped = False
+    for node in request.nodes:
+        boxes = boxes or node.module_box
+        grouped = grouped or node.group is not None
+    return boxes and grouped
+
+
 def _compute(request: LayoutRequest, engine: str) -> LayoutResult:
     if engine == "auto":
-        engine = "dot" if len(request.nodes) <= DOT_NODE_LIMIT else "grouped"
+        count = len(request.nodes)
+        mixed = count > MIXED_DOT_LIMIT and _expanded_among_boxes(request)
+        engine = "dot" if count <= DOT_NODE_LIMIT and not mixed else "grouped"
     if not request.nodes:
         return LayoutResult({}, {}, {}, 0.0, 0.0, engine, direction=request.direction)
     if engine == "dot":

@@ -74,7 +74,10 @@ class BoxSizes(QObject):
             )
             for info, group in placed
         ]
-        nodes += [LayoutNode(m.key, *self.module(m).toTuple()) for m in display.modules]
+        nodes += [
+            LayoutNode(m.key, *self.module(m).toTuple(), module_box=True)
+            for m in display.modules
+        ]
         return LayoutRequest(
             tuple(nodes),
             tuple(display.edge_counts),
