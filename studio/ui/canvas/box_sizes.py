@@ -75,8 +75,7 @@ class BoxSizes(QObject):
             for info, group in placed
         ]
         nodes += [
-            LayoutNode(m.key, *self.module(m).toTuple(), module_box=True)
-            for m in display.modules
+            LayoutNode(m.key, *self.module(m).toTuple(), module_box=True) for m in display.modules
         ]
         return LayoutRequest(
             tuple(nodes),
