@@ -18,6 +18,8 @@ from studio.core.layout import EdgeRoute
 from studio.ui.theme import Theme
 
 _ARROW = 7.0
+_BOUNDS_PAD = 4.0
+"""Half the widest pen (a highlighted bundle, 5 px) and a pixel of antialiasing."""
 
 
 class EdgeItem(QGraphicsItem):
@@ -124,7 +126,9 @@ class EdgeItem(QGraphicsItem):
         side = QPointF(-math.sin(angle), math.cos(angle)) * (_ARROW * 0.5)
         self._arrow = QPolygonF([tip, tip - back + side, tip - back - side])
         self._bounds = (
-            path.controlPointRect().united(self._arrow.boundingRect()).adjusted(-2, -2, 2, 2)
+            path.controlPointRect()
+            .united(self._arrow.boundingRect())
+            .adjusted(-_BOUNDS_PAD, -_BOUNDS_PAD, _BOUNDS_PAD, _BOUNDS_PAD)
         )
         self._label = QRectF()
         if self.count > 1:
