@@ -6,6 +6,7 @@ worker thread keeps the GUI responsive.
 
 from __future__ import annotations
 
+import json
 import time
 
 import pygraphviz
@@ -21,67 +22,30 @@ _FAST_ABOVE = 250
 
 def layout_with_dot(request: LayoutRequest) -> LayoutResult:
     started = time.perf_counter()
-    graph = pygraphviz.AGraph(directed=True, strict=False)
-    graph.graph_attr.update(
-        rankdir=request.direction.value,
-        nodesep="0.2",
-        # Ranks stack along the cards' short side top to bottom: less room between them.
-        ranksep="0.42" if request.direction.value == "LR" else "0.3",
-        newrank="true",
-        splines="spline",
-        fontsize="12",
-        fontname="Helvetica",
-    )
-    if len(request.nodes) > _FAST_ABOVE:
-        graph.graph_attr.update(_FAST_SETTINGS)
-    graph.node_attr.update(shape="box", fixedsize="true", label="")
-    graph.edge_attr.update(arrowsize="0.7")
-    clusters: dict[str, pygraphviz.AGraph] = {}
-
-    def cluster(key: str, label: str, parent: pygraphviz.AGraph) -> pygraphviz.AGraph:
-        if key not in clusters:
-            clusters[key] = parent.add_subgraph(
-                name=f"cluster_{len(clusters)}", label=label, labeljust="l", margin="10"
-            )
-        return clusters[key]
-
-    for index, node in enumerate(request.nodes):
-        target = graph
-        if node.group is not None:
-            target = cluster(node.group, node.group, graph)
-            if node.subgroup is not None:
-                key = region_key(node.group, node.subgroup)
-                target = cluster(key, node.subgroup, target)
-        target.add_node(
-            node.name,
-            width=f"{node.width / _POINTS_PER_INCH:.4f}",
-            height=f"{node.height / _POINTS_PER_INCH:.4f}",
-            sortv=str(index),
-        )
-    for upstream, downstream in request.edges:
-        graph.add_edge(upstream, downstream)
-    graph.layout(prog="dot")
-
-    left, bottom, right, top = _floats(graph.graph_attr["bb"])
+    text, clusters = _dot_text(request)
+    drawn = json.loads(pygraphviz.AGraph(string=text).draw(format="json0", prog="dot"))
+    left, bottom, right, top = _floats(drawn["bb"])
     height = top - bottom
 
     def flip(x: float, y: float) -> Point:
         return (x - left, height - (y - bottom))
 
-    positions = {}
-    for node in graph.nodes():
-        x, y = _floats(node.attr["pos"])
-        positions[str(node)] = flip(x, y)
+    names: dict[int, str] = {}
+    positions: dict[str, Point] = {}
+    regions: dict[str, tuple[float, float, float, float]] = {}
+    for item in drawn.get("objects", ()):
+        if "pos" in item:
+            names[item["_gvid"]] = item["name"]
+            positions[item["name"]] = flip(*_floats(item["pos"]))
+        elif item.get("name") in clusters and "bb" in item:
+            x0, y0, x1, y1 = _floats(item["bb"])
+            top_left = flip(x0, y1)
+            regions[clusters[item["name"]]] = (top_left[0], top_left[1], x1 - x0, y1 - y0)
     routes = {}
-    for edge in graph.edges():
-        route = _parse_edge_pos(edge.attr.get("pos") or "", flip)
+    for edge in drawn.get("edges", ()):
+        route = _parse_edge_pos(edge.get("pos", ""), flip)
         if route is not None:
-            routes[(str(edge[0]), str(edge[1]))] = route
-    regions = {}
-    for name, cluster in clusters.items():
-        x0, y0, x1, y1 = _floats(cluster.graph_attr["bb"])
-        top_left = flip(x0, y1)
-        regions[name] = (top_left[0], top_left[1], x1 - x0, y1 - y0)
+            routes[(names[edge["tail"]], names[edge["head"]])] = route
     return LayoutResult(
         positions=positions,
         routes=routes,
@@ -92,6 +56,82 @@ def layout_with_dot(request: LayoutRequest) -> LayoutResult:
         seconds=time.perf_counter() - started,
         direction=request.direction,
     )
+
+
+def _dot_text(request: LayoutRequest) -> tuple[str, dict[str, str]]:
+    """The request in the DOT language, and the region key of each cluster it names.
+    Graphviz parses text in one call, where building the graph node by node through
+    pygraphviz and reading the attributes back cost as much as the layout itself."""
+    settings = {
+        "rankdir": request.direction.value,
+        "nodesep": "0.2",
+        # Ranks stack along the cards' short side top to bottom: less room between them.
+        "ranksep": "0.42" if request.direction.value == "LR" else "0.3",
+        "newrank": "true",
+        "splines": "spline",
+        "fontsize": "12",
+        "fontname": "Helvetica",
+    }
+    if len(request.nodes) > _FAST_ABOVE:
+        settings.update(_FAST_SETTINGS)
+    root = _Cluster("", "")
+    cluster_names: dict[str, str] = {}
+    declared: list[str] = []
+
+    def cluster(key: str, label: str, parent: _Cluster) -> _Cluster:
+        found = parent.children.get(key)
+        if found is None:
+            name = f"cluster_{len(cluster_names)}"
+            cluster_names[name] = key
+            found = parent.children[key] = _Cluster(name, label)
+        return found
+
+    for index, node in enumerate(request.nodes):
+        target = root
+        if node.group is not None:
+            target = cluster(node.group, node.group, root)
+            if node.subgroup is not None:
+                target = cluster(region_key(node.group, node.subgroup), node.subgroup, target)
+        name = _quoted(node.name)
+        declared.append(
+            f"{name} [width={node.width / _POINTS_PER_INCH:.4f} "
+            f"height={node.height / _POINTS_PER_INCH:.4f} sortv={index}];"
+        )
+        if target is not root:
+            target.lines.append(f"{name};")
+    lines = [
+        "digraph {",
+        f"graph [{' '.join(f'{k}={_quoted(v)}' for k, v in settings.items())}];",
+        'node [shape=box fixedsize=true label=""];',
+        "edge [arrowsize=0.7];",
+        *declared,  # in the request's order, which dot keeps where it can
+    ]
+    root.write(lines)
+    lines += [f"{_quoted(u)} -> {_quoted(v)};" for u, v in request.edges]
+    lines.append("}")
+    return "\n".join(lines), cluster_names
+
+
+class _Cluster:
+    def __init__(self, name: str, label: str) -> None:
+        self.name = name
+        self.label = label
+        self.lines: list[str] = []
+        self.children: dict[str, _Cluster] = {}
+
+    def write(self, out: list[str]) -> None:
+        if self.name:
+            out.append(f"subgraph {self.name} {{")
+            out.append(f"label={_quoted(self.label)} labeljust=l margin=10;")
+        out += self.lines
+        for child in self.children.values():
+            child.write(out)
+        if self.name:
+            out.append("}")
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _floats(text: str) -> list[float]:
