@@ -38,7 +38,7 @@ from PySide6.QtCore import QTimer
 
 from studio.core.discovery import discover
 from studio.core.resources import example_path
-from studio.kernel.graph_builder import load_dataflow
+from studio.kernel.project_load import load_flow
 from studio.ui.app import create_application, create_window
 
 BODY_PLAIN = "return float(np.max(np.abs(y_test - y_pred)))"
@@ -69,7 +69,7 @@ def reference_cold_process(folder: Path) -> float:
 def reference_in_process(folder: Path) -> float:
     project = discover(folder)
     started = time.perf_counter()
-    load_dataflow(project.root, project.dataflow())
+    load_flow(project, project.dataflow())
     return time.perf_counter() - started
 
 

@@ -71,10 +71,21 @@ def load_project(
         flow = project.dataflow(dataflow_name)
     except LookupError as error:
         return _failed(project, None, dataflow_name, str(error).strip("'\""))
-    load_extensions_for(imported_packages(project))
     with working_directory(project.root):
-        loaded = load_dataflow(project.root, flow, config or {}, adapters)
+        loaded = load_flow(project, flow, config, adapters)
     return ProjectLoad(project, flow, loaded)
+
+
+def load_flow(
+    project: Project,
+    flow: Dataflow,
+    config: dict[str, Any] | None = None,
+    adapters: Sequence[Any] = (),
+) -> LoadedDataflow:
+    """Load one dataflow of a discovered project, with Hamilton's extensions for the
+    libraries the project imports (without them `@extract_columns` knows no frame type)."""
+    load_extensions_for(imported_packages(project))
+    return load_dataflow(project.root, flow, config or {}, adapters)
 
 
 def _failed(

@@ -14,14 +14,15 @@ from studio.core.display_graph import (
 )
 from studio.core.resources import example_path
 from studio.kernel.fresh_import import import_fresh
-from studio.kernel.graph_builder import build_driver, load_dataflow
+from studio.kernel.graph_builder import build_driver
+from studio.kernel.project_load import load_flow
 
 
 @pytest.fixture(scope="module")
 def spaceflights():
     project = discover(example_path("spaceflights"))
     flow = project.dataflow()
-    snapshot = load_dataflow(project.root, flow).snapshot
+    snapshot = load_flow(project, flow).snapshot
     modules = import_fresh(project.root, project.root, flow.modules).modules
     return snapshot, build_driver(modules, flow, {})
 
@@ -31,7 +32,7 @@ def synthetic(tmp_path_factory):
     folder = tmp_path_factory.mktemp("synthetic") / "features"
     generate(folder, 1000)
     project = discover(folder)
-    return load_dataflow(project.root, project.dataflows[0]).snapshot
+    return load_flow(project, project.dataflows[0]).snapshot
 
 
 def test_a_collapsed_module_is_one_box_carrying_its_edges(spaceflights):

@@ -9,13 +9,13 @@ from studio.core.discovery import discover
 from studio.core.layout import Direction, LayoutNode, LayoutRequest, compute_layout
 from studio.core.layout.select import fit_zoom
 from studio.core.resources import example_path
-from studio.kernel.graph_builder import load_dataflow
+from studio.kernel.project_load import load_flow
 
 
 @pytest.fixture(scope="module")
 def spaceflights_request():
     project = discover(example_path("spaceflights"))
-    snapshot = load_dataflow(project.root, project.dataflow()).snapshot
+    snapshot = load_flow(project, project.dataflow()).snapshot
     nodes = tuple(
         LayoutNode(n.name, 60 + 7 * len(n.name), 44, None if n.is_external_input else n.group)
         for n in snapshot.nodes
@@ -119,7 +119,7 @@ def synthetic_request(tmp_path_factory):
     folder = tmp_path_factory.mktemp("synthetic") / "project"
     generate(folder, 1000, modules=5)
     project = discover(folder)
-    snapshot = load_dataflow(project.root, project.dataflow()).snapshot
+    snapshot = load_flow(project, project.dataflow()).snapshot
     nodes = tuple(
         LayoutNode(n.name, 60 + 7 * len(n.name), 44, None if n.is_external_input else n.group)
         for n in snapshot.nodes

@@ -12,7 +12,7 @@ import pytest
 from studio.core.discovery import discover
 from studio.core.resources import example_path
 from studio.core.snapshot import ErrorKind, NodeRole
-from studio.kernel.graph_builder import load_dataflow
+from studio.kernel.project_load import load_flow
 
 HAMILTON_REFERENCE = """
 import importlib, json, sys
@@ -47,7 +47,7 @@ def hamilton_reference(folder: Path, modules: tuple[str, ...], config: dict) -> 
 
 def load(folder: Path, config: dict | None = None, name: str | None = None):
     project = discover(folder)
-    return load_dataflow(project.root, project.dataflow(name), config)
+    return load_flow(project, project.dataflow(name), config)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import pytest
 
 from studio.core.discovery import discover
 from studio.core.run_plan import RunMode
-from studio.kernel.graph_builder import load_dataflow
+from studio.kernel.project_load import load_flow
 from studio.kernel.runner import Runner
 
 INPUTS = {"data_dir": '"data"', "test_size": "0.2", "random_state": "3"}
@@ -22,7 +22,7 @@ INPUTS = {"data_dir": '"data"', "test_size": "0.2", "random_state": "3"}
 def load(folder: Path, runner: Runner):
     project = discover(folder)
     cache, hook = runner.adapters()
-    loaded = load_dataflow(project.root, project.dataflow(), {}, [a for a in (cache, hook) if a])
+    loaded = load_flow(project, project.dataflow(), {}, [a for a in (cache, hook) if a])
     loaded.hook = hook
     return loaded
 

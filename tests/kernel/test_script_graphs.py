@@ -8,7 +8,7 @@ from textwrap import dedent
 import pytest
 
 from studio.core.discovery import discover
-from studio.kernel.graph_builder import load_dataflow
+from studio.kernel.project_load import load_flow
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -39,7 +39,7 @@ def plain_hamilton_graph(root: Path, modules: list[str], config: dict, adapters=
 
 def studio_graph(root: Path, dataflow: str) -> dict:
     project = discover(root)
-    loaded = load_dataflow(project.root, project.dataflow(dataflow))
+    loaded = load_flow(project, project.dataflow(dataflow))
     assert loaded.snapshot.ok, loaded.snapshot.errors
     return {n.name: sorted(n.dependencies) for n in loaded.snapshot.nodes}
 
@@ -194,7 +194,7 @@ def test_one_error_per_missing_package_naming_every_module_that_imports_it(tmp_p
         },
     )
     project = discover(tmp_path)
-    (error,) = load_dataflow(project.root, project.dataflow()).snapshot.errors
+    (error,) = load_flow(project, project.dataflow()).snapshot.errors
     assert (error.file, error.line) == ("a.py", 1)
     assert error.message.endswith("No module named 'sklearn' (also imported by b.py:2)")
     assert error.hint.startswith("install scikit-learn into this environment: ")
