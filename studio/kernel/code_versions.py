@@ -73,11 +73,31 @@ class CodeVersions:
             tree = ast.parse(text)
         except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
             return {}, []
-        spans: dict[int, int] = {}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno:
-                first = min([d.lineno for d in node.decorator_list] + [node.lineno])
-                spans[first] = node.end_lineno
         lines = text.splitlines(keepends=True)
+        spans = _function_spans(tree)
         self._files[filename] = (stamp, spans, lines)
         return spans, lines
+
+
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _function_spans(tree: ast.Module) -> dict[int, int]:
+    """First line (decorators included) -> last line of each function defined at module
+    level, also under `if`, `try` and the like. Function and class bodies are not
+    entered: that is most of a file, and their functions are never nodes (one made by a
+    factory falls back to `inspect.getsource`)."""
+    spans: dict[int, int] = {}
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            if node.end_lineno:
+                first = min([d.lineno for d in node.decorator_list] + [node.lineno])
+                spans[first] = node.end_lineno
+            continue
+        if isinstance(node, ast.ClassDef):
+            continue
+        for name in _BLOCK_FIELDS:
+            stack.extend(getattr(node, name, ()))
+    return spans

@@ -87,11 +87,14 @@ def purge_project_modules(roots: set[Path], names: Sequence[str] = ()) -> list[s
     that a module of another project can never stand in for this one's.
     """
     tops = {name.split(".")[0] for name in names}
+    prefixes = tuple(str(root) for root in roots)
     purged = []
     for name, module in list(sys.modules.items()):
         locations = [getattr(module, "__file__", None) or ""]
         locations += [p for p in getattr(module, "__path__", None) or [] if isinstance(p, str)]
         same_name = name.split(".")[0] in tops and not any(_is_installed(p) for p in locations if p)
+        if not same_name and not any(p.startswith(prefixes) for p in locations):
+            continue  # the test every installed module takes: a string prefix, no paths
         if same_name or any(_inside_project(r, p) for r in roots for p in locations):
             del sys.modules[name]
             purged.append(name)

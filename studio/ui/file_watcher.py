@@ -18,6 +18,9 @@ from studio.core.watch_rules import is_relevant_change
 
 QUIET_MS = 25
 """How long the folder must stay quiet before a burst counts as one change."""
+SETTLED_MS = 4
+"""The same after an event that ends a write (a file closed after writing, or renamed
+into place): the save is complete, only its sibling events are waited for."""
 MAX_WAIT_MS = 400
 """Never wait longer than this after the first event of a burst."""
 _EXISTENCE_CHECK_MS = 1000
@@ -30,10 +33,11 @@ class _Handler(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        settled = event.event_type in ("closed", "moved")
         paths = [event.src_path, getattr(event, "dest_path", "")]
         for path in paths:
             if path:
-                self.watcher._raw_event.emit(str(path))
+                self.watcher._raw_event.emit(str(path), settled)
 
 
 class FolderWatcher(QObject):
@@ -43,7 +47,7 @@ class FolderWatcher(QObject):
     """The watched folder was deleted or moved away."""
     folder_back = Signal(str)
     """The folder exists again (restored, or moved back)."""
-    _raw_event = Signal(str)
+    _raw_event = Signal(str, bool)
 
     def __init__(self, parent: QObject | None = None, quiet_ms: int = QUIET_MS) -> None:
         super().__init__(parent)
@@ -53,7 +57,7 @@ class FolderWatcher(QObject):
         self._missing = False
         self._quiet = QTimer(self)
         self._quiet.setSingleShot(True)
-        self._quiet.setInterval(quiet_ms)
+        self._quiet_ms = quiet_ms
         self._quiet.timeout.connect(self._flush)
         self._deadline = QTimer(self)
         self._deadline.setSingleShot(True)
@@ -93,7 +97,7 @@ class FolderWatcher(QObject):
             self._observer.join(timeout=2)
             self._observer = None
 
-    def _on_raw(self, path: str) -> None:
+    def _on_raw(self, path: str, settled: bool) -> None:
         root = self.root
         if root is None:
             return
@@ -104,7 +108,7 @@ class FolderWatcher(QObject):
         if not is_relevant_change(root, candidate):
             return
         self._pending.add(candidate.relative_to(root).as_posix())
-        self._quiet.start()
+        self._quiet.start(min(SETTLED_MS, self._quiet_ms) if settled else self._quiet_ms)
         if not self._deadline.isActive():
             self._deadline.start()
 

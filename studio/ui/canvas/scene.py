@@ -262,7 +262,9 @@ class GraphScene(QGraphicsScene):
         offset = self.geometry.offset
         dx, dy = offset.x(), offset.y()
         if route is None or animate:
-            self._route_straight(edge)
+            moves = self.transition.moves
+            if not animate or (edge.source not in moves and edge.target not in moves):
+                self._route_straight(edge)  # otherwise the animation's first step does
             if route is not None:
                 self.transition.final_routes[edge.key] = EdgeRoute(
                     tuple((x + dx, y + dy) for x, y in route.points),
