@@ -60,7 +60,8 @@ def parse(text: str, relative: str) -> tuple[ast.Module | None, FileProblem | No
 
 def read_facts(tree: ast.Module, package: str) -> ModuleFacts:
     """Collect imports, public functions, a `__main__` guard and driver constructions."""
-    facts = ModuleFacts(tree=tree, bindings=import_bindings(tree, package))
+    calls: list[ast.Call] = []
+    facts = ModuleFacts(tree=tree, bindings=import_bindings(tree, package, calls))
     for statement in tree.body:
         if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
             if statement.name.startswith("_") or _is_excluded(statement):
@@ -73,11 +74,9 @@ def read_facts(tree: ast.Module, package: str) -> ModuleFacts:
                 facts.unannotated_functions.append(statement.name)
         elif isinstance(statement, ast.If) and is_main_guard(statement.test):
             facts.has_main_guard = True
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            name = qualified_name(node.func, facts.bindings)
-            if name in DRIVER_CLASSES:
-                facts.driver_calls.append(node)
+    for call in calls:
+        if qualified_name(call.func, facts.bindings) in DRIVER_CLASSES:
+            facts.driver_calls.append(call)
     return facts
 
 
@@ -109,16 +108,22 @@ def is_main_guard(test: ast.expr) -> bool:
     return names == {"__name__"} and values == {"__main__"}
 
 
-def import_bindings(tree: ast.Module, package: str) -> dict[str, str]:
+def import_bindings(
+    tree: ast.Module, package: str, calls: list[ast.Call] | None = None
+) -> dict[str, str]:
     """Map each name an import statement binds to the dotted name it refers to.
 
     `package` is the dotted package of the file itself, for relative imports.
     Imports anywhere in the file count: driver scripts often import inside
-    their `__main__` block.
+    their `__main__` block. The calls met on the way are added to `calls`
+    (one walk of a big file instead of two).
     """
     bindings: dict[str, str] = {}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
+        if isinstance(node, ast.Call):
+            if calls is not None:
+                calls.append(node)
+        elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
                     bindings[alias.asname] = alias.name

@@ -8,7 +8,9 @@ interrupt reaches them and the kernel shows busy while they work.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
+import gc
 import os
 import shutil
 import sys
@@ -30,6 +32,9 @@ from studio.kernel.tracebacks import describe
 from studio.kernel.value_diff import compare
 from studio.kernel.viewers import describe_result
 
+_COLLECT_AFTER_S = 1.0
+"""Garbage left by a load is collected this long after it, if no other load came."""
+
 
 class RequestError(Exception):
     """A request that cannot be served; its message is shown to the user."""
@@ -49,6 +54,7 @@ class Agent:
         self.user_namespace["results"] = self.runner.results
         self.tables = TableViews()
         self._run_ids = 0
+        self._collection: asyncio.TimerHandle | None = None
 
     # -- comm plumbing -------------------------------------------------------
 
@@ -69,11 +75,34 @@ class Agent:
     def _on_msg(self, comm: Any, msg: dict[str, Any]) -> None:
         data = msg["content"]["data"]
         if data.get("kind") == protocol.REQUEST:
-            reply = self.dispatch(data)
-            # Output printed while serving the request goes out before its reply.
-            for stream in (sys.stdout, sys.stderr):
-                stream.flush()
-            comm.send(reply)
+            # A load makes and drops a whole graph's objects: collecting garbage while
+            # it runs scans them again and again (a third of a big load's time). It
+            # is collected once, after the reply is out.
+            paused = data.get("method") == protocol.Method.LOAD and gc.isenabled()
+            if paused:
+                gc.disable()
+            try:
+                reply = self.dispatch(data)
+                # Output printed while serving the request goes out before its reply.
+                for stream in (sys.stdout, sys.stderr):
+                    stream.flush()
+                comm.send(reply)
+            finally:
+                if paused:
+                    gc.enable()
+                    self._collect_when_idle()
+
+    def _collect_when_idle(self) -> None:
+        """A full collection of a big graph's garbage takes a few hundred milliseconds:
+        not while the window lays out the reply, nor between two quick saves."""
+        if self._collection is not None:
+            self._collection.cancel()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            gc.collect()
+            return
+        self._collection = loop.call_later(_COLLECT_AFTER_S, gc.collect)
 
     def dispatch(self, data: dict[str, Any]) -> dict[str, Any]:
         """Run one request and build its reply; nothing raised escapes."""

@@ -2,35 +2,74 @@
 
 The version is Hamilton's (`hash_source_code` of the function's source,
 docstring and comments left out), so it matches `HamiltonNode.version`.
-Two things make it cheap: the source of a function is cut from its file
-by the line span Python's parser gives (files are parsed once per change,
-not once per function), and a version is computed once per distinct
-source text, so after a save only the edited functions are hashed again.
+Three things make it cheap: a file is parsed once per change, not once
+per function (the function's source is cut by the line span the parser
+gives, and its version unparsed from the file's own tree); a version is
+computed once per distinct source text, so after a save only the edited
+functions are hashed again; and a file's state is checked once per load.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import inspect
+from dataclasses import dataclass
 from pathlib import Path
 from types import FunctionType
 from typing import Any
 
+_Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass(slots=True)
+class _File:
+    stamp: tuple[int, int]
+    functions: dict[int, tuple[int, _Function]]
+    """First line (decorators included) -> last line and tree of each module-level function."""
+    lines: list[str]
+
+
+_UNREADABLE = _File((0, 0), {}, [])
+
 
 class CodeVersions:
     def __init__(self) -> None:
-        self._files: dict[str, tuple[tuple[int, int], dict[int, int], list[str]]] = {}
+        self._files: dict[str, _File] = {}
+        self._checked: dict[str, _File] = {}
         self._versions: dict[str, str | None] = {}
         self._relative: dict[tuple[Path, str], str] = {}
 
-    def version(self, function: Any) -> str | None:
-        source = self.source(function)
-        if source is None:
-            return None
-        if source not in self._versions:
-            from hamilton.graph_types import hash_source_code
+    def new_load(self) -> None:
+        """Files may have changed since the last load: check each again (once)."""
+        self._checked.clear()
 
-            self._versions[source] = hash_source_code(source, strip=True)
+    def version(self, function: Any) -> str | None:
+        code = getattr(function, "__code__", None)
+        if not isinstance(function, FunctionType) or code is None:
+            return None
+        file = self._file(code.co_filename)
+        found = file.functions.get(code.co_firstlineno)
+        if found is None:
+            source = _getsource(function)
+            if source is None:
+                return None
+            if source not in self._versions:
+                from hamilton.graph_types import hash_source_code
+
+                self._versions[source] = hash_source_code(source, strip=True)
+            return self._versions[source]
+        end, tree = found
+        source = "".join(file.lines[code.co_firstlineno - 1 : end])
+        if source not in self._versions:
+            try:
+                if tree.col_offset:
+                    raise IndentationError  # Hamilton's parse of it fails too
+                self._versions[source] = _hamilton_version(tree)
+            except Exception:
+                from hamilton.graph_types import hash_source_code
+
+                self._versions[source] = hash_source_code(source, strip=True)
         return self._versions[source]
 
     def source(self, function: Any) -> str | None:
@@ -38,14 +77,11 @@ class CodeVersions:
         code = getattr(function, "__code__", None)
         if not isinstance(function, FunctionType) or code is None:
             return None
-        spans, lines = self._file(code.co_filename)
-        end = spans.get(code.co_firstlineno)
-        if end is not None:
-            return "".join(lines[code.co_firstlineno - 1 : end])
-        try:
-            return inspect.getsource(function)
-        except (OSError, TypeError):
-            return None
+        file = self._file(code.co_filename)
+        found = file.functions.get(code.co_firstlineno)
+        if found is not None:
+            return "".join(file.lines[code.co_firstlineno - 1 : found[0]])
+        return _getsource(function)
 
     def relative_file(self, root: Path, filename: str) -> str:
         """`filename` relative to the project root when inside it (cached: resolving is slow)."""
@@ -59,45 +95,83 @@ class CodeVersions:
             self._relative[key] = found
         return found
 
-    def _file(self, filename: str) -> tuple[dict[int, int], list[str]]:
+    def _file(self, filename: str) -> _File:
+        checked = self._checked.get(filename)
+        if checked is not None:
+            return checked
+        self._checked[filename] = file = self._read(filename)
+        return file
+
+    def _read(self, filename: str) -> _File:
         try:
             stat = Path(filename).stat()
         except OSError:
-            return {}, []
+            return _UNREADABLE
         stamp = (stat.st_mtime_ns, stat.st_size)
         cached = self._files.get(filename)
-        if cached is not None and cached[0] == stamp:
-            return cached[1], cached[2]
+        if cached is not None and cached.stamp == stamp:
+            return cached
         try:
             text = Path(filename).read_text(encoding="utf-8")
             tree = ast.parse(text)
         except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
-            return {}, []
-        lines = text.splitlines(keepends=True)
-        spans = _function_spans(tree)
-        self._files[filename] = (stamp, spans, lines)
-        return spans, lines
+            return _UNREADABLE
+        file = _File(stamp, _module_functions(tree), text.splitlines(keepends=True))
+        self._files[filename] = file
+        return file
+
+
+def _getsource(function: Any) -> str | None:
+    try:
+        return inspect.getsource(function)
+    except (OSError, TypeError):
+        return None
+
+
+def _hamilton_version(function: _Function) -> str:
+    """`hash_source_code(source, strip=True)` without parsing the source again: the
+    docstrings of the function (and of functions nested in it) are left out for the
+    moment of unparsing, comments are not in the tree."""
+    stripped: list[tuple[_Function, list[ast.stmt]]] = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _has_docstring(node):
+            stripped.append((node, node.body))
+            node.body = node.body[1:]
+    try:
+        text = ast.unparse(ast.Module(body=[function], type_ignores=[]))
+    finally:
+        for node, body in stripped:
+            node.body = body
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _has_docstring(function: _Function) -> bool:
+    first = function.body[0] if function.body else None
+    return (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    )
 
 
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def _function_spans(tree: ast.Module) -> dict[int, int]:
-    """First line (decorators included) -> last line of each function defined at module
-    level, also under `if`, `try` and the like. Function and class bodies are not
-    entered: that is most of a file, and their functions are never nodes (one made by a
-    factory falls back to `inspect.getsource`)."""
-    spans: dict[int, int] = {}
+def _module_functions(tree: ast.Module) -> dict[int, tuple[int, _Function]]:
+    """Each function defined at module level, also under `if`, `try` and the like.
+    Function and class bodies are not entered: that is most of a file, and their
+    functions are never nodes (one made by a factory falls back to `inspect`)."""
+    found: dict[int, tuple[int, _Function]] = {}
     stack: list[ast.AST] = list(tree.body)
     while stack:
         node = stack.pop()
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             if node.end_lineno:
                 first = min([d.lineno for d in node.decorator_list] + [node.lineno])
-                spans[first] = node.end_lineno
+                found[first] = (node.end_lineno, node)
             continue
         if isinstance(node, ast.ClassDef):
             continue
         for name in _BLOCK_FIELDS:
             stack.extend(getattr(node, name, ()))
-    return spans
+    return found

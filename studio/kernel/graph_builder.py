@@ -154,6 +154,7 @@ def describe_nodes(
     from hamilton import node
 
     module_names = {m.__name__ for m in modules}
+    CODE_VERSIONS.new_load()
     for n in driver.graph.nodes.values():
         functions = tuple(n.originating_functions or ())
         if n.user_defined:

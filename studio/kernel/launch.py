@@ -14,6 +14,7 @@ forked children share).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -65,6 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = _kernel_app_class().instance()
     app.initialize(list(sys.argv[1:] if argv is None else argv))
     install(app.kernel)
+    # What is loaded so far lives as long as the kernel: later collections skip it.
+    gc.collect()
+    gc.freeze()
     app.start()
     return 0
 

@@ -60,3 +60,29 @@ def test_load_run_and_a_table_in_one_request(agent):
     gone = ask(agent, Method.TABLE_ROWS, view=999, start=0, stop=5)
     assert gone["error"]["code"] == ErrorCode.TABLE
     assert not ask(agent, Method.RESULT_INFO, name="evaluation_metrics")["result"]["available"]
+
+
+class _Comm:
+    def __init__(self) -> None:
+        self.sent: list[dict] = []
+
+    def send(self, message: dict) -> None:
+        self.sent.append(message)
+
+
+def test_a_loads_garbage_is_collected_though_the_load_itself_pauses_collection(agent):
+    """Loads run with the garbage collector paused; what the last graph leaves behind
+    (modules and functions referring to each other) is still freed afterwards."""
+    import gc
+    import sys
+    import weakref
+
+    agent, folder = agent
+    comm = _Comm()
+    message = {"content": {"data": protocol.request(1, Method.LOAD, {"root": str(folder)})}}
+    agent._on_msg(comm, message)
+    old_function = weakref.ref(sys.modules["data_loading"].companies)
+    agent._on_msg(comm, message)
+    assert [reply["ok"] for reply in comm.sent] == [True, True]
+    assert gc.isenabled()
+    assert old_function() is None, "the previous load's functions were never collected"

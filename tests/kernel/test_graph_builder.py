@@ -226,3 +226,49 @@ def test_a_module_of_another_project_never_stands_in(tmp_path):
     (two / "features.py").write_text("def from_two() -> int:\n    return 2\n")
     assert [n.name for n in load(one).snapshot.nodes] == ["from_one"]
     assert [n.name for n in load(two).snapshot.nodes] == ["from_two"]
+
+
+TRICKY_MODULE = '''
+import os
+
+from hamilton.function_modifiers import tag
+
+
+def a() -> int:
+    """Only a docstring: Hamilton's version leaves an empty body."""
+
+
+@tag(owner="x")  # a comment on the decorator
+def b(a: int) -> int:
+    # a comment in the body
+    def helper(v: int) -> int:
+        """A nested docstring, left out too."""
+        return v + 1
+
+    return helper(a) * 2
+
+
+if os.environ.get("NEVER_SET_HERE") is None:
+
+    def c(b: int) -> int:
+        """Defined under an if."""
+        return b - 1
+
+    @tag(owner="y")
+    def d(c: int) -> int:
+        """Decorated under an if: Hamilton cannot parse its text, and hashes it as is."""
+        return c
+'''
+
+
+def test_code_versions_match_hamiltons_on_docstrings_comments_and_indented_definitions(
+    tmp_path,
+):
+    (tmp_path / "tricky.py").write_text(TRICKY_MODULE)
+    loaded = load(tmp_path)
+    assert loaded.snapshot.ok, loaded.snapshot.errors
+    ours = {
+        n.name: [sorted(n.dependencies), None if n.is_external_input else n.version]
+        for n in loaded.snapshot.nodes
+    }
+    assert ours == hamilton_reference(tmp_path, ("tricky",), {})
