@@ -150,7 +150,11 @@ class Agent:
                 atexit.register(self.runner.previous.clear)
         cache, hook = self.runner.adapters()
         adapters = [a for a in (cache, hook) if a is not None]
-        load = load_project(root, params.get("dataflow"), params.get("config") or {}, adapters)
+        # The same folder again (a save): what did not change is not imported again.
+        reuse = self.project is not None and self.project.root == root.resolve()
+        load = load_project(
+            root, params.get("dataflow"), params.get("config") or {}, adapters, reuse
+        )
         if load.project is None:
             raise RequestError(protocol.ErrorCode.FOLDER_UNUSABLE, load.snapshot.errors[0].message)
         self.project = load.project

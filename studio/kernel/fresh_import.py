@@ -14,6 +14,7 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import linecache
+import re
 import sys
 import traceback
 from collections.abc import Sequence
@@ -30,6 +31,8 @@ from studio.kernel.tracebacks import innermost_project_frame, relative_to_root
 _COMPILED: dict[str, tuple[bytes, CodeType]] = {}
 """The last code object of each file, with its source digest: unchanged files are not
 compiled again."""
+_EXECUTED: dict[str, tuple[str, bytes]] = {}
+"""Module name -> the file and the digest of the source its module was made from."""
 
 
 class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
@@ -42,6 +45,7 @@ class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
     def get_code(self, fullname: str) -> CodeType:
         source = self.get_data(self.path)
         digest = hashlib.blake2b(source, digest_size=16).digest()
+        _EXECUTED[fullname] = (self.path, digest)
         cached = _COMPILED.get(self.path)
         if cached is not None and cached[0] == digest:
             return cached[1]
@@ -80,8 +84,11 @@ _loaded_from: set[Path] = set()
 """Project roots (and search folders) this process has imported from."""
 
 
-def purge_project_modules(roots: set[Path], names: Sequence[str] = ()) -> list[str]:
-    """Forget every imported module whose file lies in one of the projects' own code.
+def purge_project_modules(
+    roots: set[Path], names: Sequence[str] = (), keep: frozenset[str] = frozenset()
+) -> list[str]:
+    """Forget every imported module whose file lies in one of the projects' own code,
+    but those in `keep`.
 
     Modules called like one of `names` go too, wherever they came from, so
     that a module of another project can never stand in for this one's.
@@ -90,6 +97,8 @@ def purge_project_modules(roots: set[Path], names: Sequence[str] = ()) -> list[s
     prefixes = tuple(str(root) for root in roots)
     purged = []
     for name, module in list(sys.modules.items()):
+        if name in keep:
+            continue
         locations = [getattr(module, "__file__", None) or ""]
         locations += [p for p in getattr(module, "__path__", None) or [] if isinstance(p, str)]
         same_name = name.split(".")[0] in tops and not any(_is_installed(p) for p in locations if p)
@@ -127,9 +136,16 @@ class ImportResult:
 
 
 def import_fresh(
-    root: Path, search_path: Path, names: Sequence[str], named_by: str | None = None
+    root: Path,
+    search_path: Path,
+    names: Sequence[str],
+    named_by: str | None = None,
+    reuse: bool = False,
 ) -> ImportResult:
     """Import `names` anew, with `search_path` (and the root) first on `sys.path`.
+
+    With `reuse`, modules of `root` whose files did not change, and that name no
+    module that did, are kept as they are (see `unchanged_modules`).
 
     Errors come back as `LoadError`s naming the project file and line at
     fault; nothing raised by the project's code escapes (an interrupt
@@ -139,7 +155,8 @@ def import_fresh(
     search_path = search_path.resolve()
     install_finder(root)
     use_search_path([search_path, root] if search_path != root else [root])
-    purge_project_modules({root, *_loaded_from}, names)
+    keep = unchanged_modules(root) if reuse else frozenset()
+    purge_project_modules({root, *_loaded_from}, names, keep)
     _loaded_from.update({root, search_path})
     importlib.invalidate_caches()
     linecache.checkcache()
@@ -157,6 +174,49 @@ def import_fresh(
                 raise
             errors.append(_import_error(root, name, error))
     return ImportResult(tuple(modules), tuple(_one_per_missing_package(errors)))
+
+
+def unchanged_modules(root: Path) -> frozenset[str]:
+    """Imported modules of `root` made from exactly the bytes their files hold now, and
+    whose source names no module that changed (a word in the text counts, however it is
+    used: a cautious test for an import, at worst a module is imported again)."""
+    prefix = str(root)
+    changed: set[str] = set()
+    sources: dict[str, bytes] = {}
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None) or ""
+        if not file.startswith(prefix):
+            continue
+        executed = _EXECUTED.get(name)
+        try:
+            source = Path(file).read_bytes()
+        except OSError:
+            source = None
+        same = (
+            executed is not None
+            and source is not None
+            and executed[0] == file
+            and hashlib.blake2b(source, digest_size=16).digest() == executed[1]
+        )
+        if same and source is not None:
+            sources[name] = source
+        else:
+            changed.add(name)
+    while changed and sources:
+        words = re.compile(
+            rb"\b(" + b"|".join(re.escape(n.rpartition(".")[2].encode()) for n in changed) + rb")\b"
+        )
+        hit = {
+            name
+            for name, source in sources.items()
+            if words.search(source) or any(name.startswith(f"{c}.") for c in changed)
+        }
+        if not hit:
+            break
+        changed |= hit
+        for name in hit:
+            del sources[name]
+    return frozenset(sources)
 
 
 def _one_per_missing_package(errors: list[LoadError]) -> list[LoadError]:

@@ -24,6 +24,7 @@ from studio.core.project import Dataflow
 from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError, NodeInfo, NodeRole
 from studio.kernel.code_versions import CodeVersions
 from studio.kernel.fresh_import import import_fresh
+from studio.kernel.node_reuse import NodeReuse, config_key
 from studio.kernel.script_adapters import type_rules
 from studio.kernel.tracebacks import relative_to_root
 
@@ -51,16 +52,23 @@ def load_dataflow(
     dataflow: Dataflow,
     config: dict[str, Any] | None = None,
     adapters: Sequence[Any] = (),
+    reuse: bool = False,
 ) -> LoadedDataflow:
     """Import the dataflow's modules afresh and build its driver.
 
     `config` is merged over the dataflow's own config. Any failure is in
     the snapshot's `errors`; nothing the project's code raises escapes.
+    With `reuse`, modules and nodes that cannot have changed since the last
+    load are kept (see `fresh_import.unchanged_modules` and `node_reuse`).
     """
     root = root.resolve()
     full_config = {**dataflow.config, **(config or {})}
     imported = import_fresh(
-        root, root / dataflow.search_path, dataflow.modules, named_by=dataflow.driver
+        root,
+        root / dataflow.search_path,
+        dataflow.modules,
+        named_by=dataflow.driver,
+        reuse=reuse,
     )
     warnings = (*_environment_warnings(), *type_rules(dataflow.adapters)[1])
     if imported.errors:
@@ -74,7 +82,8 @@ def load_dataflow(
             )
         )
     try:
-        driver = build_driver(imported.modules, dataflow, full_config, adapters)
+        with NODE_REUSE.building() if reuse else contextlib.nullcontext():
+            driver = build_driver(imported.modules, dataflow, full_config, adapters)
     except Exception as error:
         located = _graph_error(root, imported.modules, error)
         snapshot = GraphSnapshot(
@@ -146,47 +155,80 @@ def quiet_hamilton() -> Iterator[None]:
 
 CODE_VERSIONS = CodeVersions()
 """Kept for the life of the process: after a save only edited functions are hashed again."""
+NODE_REUSE = NodeReuse()
+"""The nodes of the last build, for the next one (loads with `reuse`)."""
 
 
 def describe_nodes(
     driver: Any, root: Path, modules: Sequence[ModuleType], config: dict[str, Any]
 ) -> Iterator[NodeInfo]:
-    from hamilton import node
 
     module_names = {m.__name__ for m in modules}
     CODE_VERSIONS.new_load()
+    context = (root, frozenset(module_names), config_key(config))
+    last = _DESCRIBED.get(context, {}) if context[2] is not None else {}
+    described: dict[tuple[int, str], tuple[tuple[Any, ...], NodeInfo]] = {}
+    _DESCRIBED.clear()
+    _DESCRIBED[context] = described
     for n in driver.graph.nodes.values():
         functions = tuple(n.originating_functions or ())
-        if n.user_defined:
-            role = NodeRole.CONFIG if n.name in config else NodeRole.INPUT
-            functions = ()
-        elif n.node_role == node.NodeType.EXPAND:
-            role = NodeRole.EXPAND
-        elif n.node_role == node.NodeType.COLLECT:
-            role = NodeRole.COLLECT
-        else:
-            role = NodeRole.FUNCTION
-        function = inspect.unwrap(functions[0]) if functions else None
-        dependencies = tuple(n.input_types)
-        optional = tuple(
-            d for d, (_, kind) in n.input_types.items() if kind == node.DependencyType.OPTIONAL
-        )
-        yield NodeInfo(
-            name=n.name,
-            type=readable_type(n.type),
-            role=role,
-            module=function.__module__ if function else None,
-            file=_source_file(root, function),
-            line=function.__code__.co_firstlineno if function else None,
-            doc=inspect.cleandoc(n.documentation or ""),
-            tags=_plain_tags(n.tags),
-            dependencies=dependencies,
-            optional_dependencies=optional,
-            version=None if role is NodeRole.INPUT else _version(n, function),
-            origin=f"{function.__module__}.{function.__name__}" if function else None,
-            decorators=_decorators(functions),
-            group=_group(functions, module_names),
-        )
+        key = (id(functions[0]), n.name) if functions and not n.user_defined else None
+        if key is not None:
+            found = last.get(key)
+            if found is not None and found[0] == functions:
+                described[key] = found
+                yield found[1]
+                continue
+        info = _describe(n, functions, root, module_names, config)
+        if key is not None:
+            described[key] = (functions, info)
+        yield info
+
+
+_DESCRIBED: dict[tuple[Any, ...], dict[tuple[int, str], tuple[Any, NodeInfo]]] = {}
+"""The last load's descriptions of nodes made by functions: a function that is the very
+same object (its module was not imported again) makes the very same nodes."""
+
+
+def _describe(
+    n: Any,
+    functions: tuple[Any, ...],
+    root: Path,
+    module_names: set[str],
+    config: dict[str, Any],
+) -> NodeInfo:
+    from hamilton import node
+
+    if n.user_defined:
+        role = NodeRole.CONFIG if n.name in config else NodeRole.INPUT
+        functions = ()
+    elif n.node_role == node.NodeType.EXPAND:
+        role = NodeRole.EXPAND
+    elif n.node_role == node.NodeType.COLLECT:
+        role = NodeRole.COLLECT
+    else:
+        role = NodeRole.FUNCTION
+    function = inspect.unwrap(functions[0]) if functions else None
+    dependencies = tuple(n.input_types)
+    optional = tuple(
+        d for d, (_, kind) in n.input_types.items() if kind == node.DependencyType.OPTIONAL
+    )
+    return NodeInfo(
+        name=n.name,
+        type=readable_type(n.type),
+        role=role,
+        module=function.__module__ if function else None,
+        file=_source_file(root, function),
+        line=function.__code__.co_firstlineno if function else None,
+        doc=inspect.cleandoc(n.documentation or ""),
+        tags=_plain_tags(n.tags),
+        dependencies=dependencies,
+        optional_dependencies=optional,
+        version=None if role is NodeRole.INPUT else _version(n, function),
+        origin=f"{function.__module__}.{function.__name__}" if function else None,
+        decorators=_decorators(functions),
+        group=_group(functions, module_names),
+    )
 
 
 def _version(n: Any, function: Any) -> str | None:

@@ -57,6 +57,7 @@ def load_project(
     dataflow_name: str | None = None,
     config: dict[str, Any] | None = None,
     adapters: Sequence[Any] = (),
+    reuse: bool = False,
 ) -> ProjectLoad:
     """Discover `root`, pick the dataflow (the first when no name is given) and load it.
 
@@ -72,7 +73,7 @@ def load_project(
     except LookupError as error:
         return _failed(project, None, dataflow_name, str(error).strip("'\""))
     with working_directory(project.root):
-        loaded = load_flow(project, flow, config, adapters)
+        loaded = load_flow(project, flow, config, adapters, reuse)
     return ProjectLoad(project, flow, loaded)
 
 
@@ -81,11 +82,12 @@ def load_flow(
     flow: Dataflow,
     config: dict[str, Any] | None = None,
     adapters: Sequence[Any] = (),
+    reuse: bool = False,
 ) -> LoadedDataflow:
     """Load one dataflow of a discovered project, with Hamilton's extensions for the
     libraries the project imports (without them `@extract_columns` knows no frame type)."""
     load_extensions_for(imported_packages(project))
-    return load_dataflow(project.root, flow, config or {}, adapters)
+    return load_dataflow(project.root, flow, config or {}, adapters, reuse)
 
 
 def _failed(

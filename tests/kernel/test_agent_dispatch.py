@@ -82,6 +82,8 @@ def test_a_loads_garbage_is_collected_though_the_load_itself_pauses_collection(a
     message = {"content": {"data": protocol.request(1, Method.LOAD, {"root": str(folder)})}}
     agent._on_msg(comm, message)
     old_function = weakref.ref(sys.modules["data_loading"].companies)
+    module = folder / "data_loading.py"
+    module.write_text(module.read_text() + "\n# saved again\n")
     agent._on_msg(comm, message)
     assert [reply["ok"] for reply in comm.sent] == [True, True]
     assert gc.isenabled()
