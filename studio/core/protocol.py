@@ -32,15 +32,17 @@ Methods (params -> result):
                                                      "executable"}
         Sent first: proves the agent is up and says where it runs.
 
-    load    {"root": str, "dataflow": str | None,   -> {"project": PROJECT, "snapshot": SNAPSHOT}
-             "config": {key: value},
-             "cache_dir": str | None}
+    load    {"root": str, "dataflow": str | None,   -> {"project": PROJECT, "snapshot": SNAPSHOT,
+             "config": {key: value},                    "token": str}
+             "cache_dir": str | None, "known": str | None}
         Discovers the folder, imports the dataflow's modules afresh and
         builds the Hamilton driver with the dataflow's config updated by
         `config`, and Hamilton's result cache in `cache_dir`. When the
         graph does not load, the snapshot holds the errors (the reply is
         still ok); a failed reply means the request itself was bad (the
-        folder is gone, for instance).
+        folder is gone, for instance). `known` is the `token` of the last
+        snapshot the GUI took in: nodes unchanged since are sent as their
+        name alone (a save of one module of a big graph sends that module).
 
     run     {"nodes": [str], "mode": "upstream" | "downstream" | "all",
              "inputs": {name: expression}, "recompute": bool}

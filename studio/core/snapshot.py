@@ -9,6 +9,7 @@ from loading.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -209,20 +210,39 @@ class GraphSnapshot:
         return self._edges  # type: ignore[return-value]
 
     def to_dict(self) -> dict[str, Any]:
+        return {**self.to_dict_without_nodes(), "nodes": [n.to_dict() for n in self.nodes]}
+
+    def to_delta(self, known: Mapping[str, NodeInfo]) -> dict[str, Any]:
+        """`to_dict`, with each node equal to the one of that name in `known` (what the
+        receiver holds) sent as its name alone."""
+        data = self.to_dict_without_nodes()
+        data["nodes"] = [
+            n.name if (k := known.get(n.name)) is n or k == n else n.to_dict() for n in self.nodes
+        ]
+        return data
+
+    def to_dict_without_nodes(self) -> dict[str, Any]:
         return {
             "dataflow": self.dataflow,
             "modules": list(self.modules),
             "config": self.config,
-            "nodes": [n.to_dict() for n in self.nodes],
             "errors": [e.to_dict() for e in self.errors],
             "warnings": list(self.warnings),
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> GraphSnapshot:
+    def from_dict(
+        cls, data: dict[str, Any], known: Mapping[str, NodeInfo] | None = None
+    ) -> GraphSnapshot:
+        """From `to_dict`'s data, or `to_delta`'s with the `known` nodes it was made for
+        (KeyError when a node it names is not among them)."""
+        known = known or {}
         return cls(
             dataflow=data["dataflow"],
-            nodes=tuple(NodeInfo.from_dict(n) for n in data.get("nodes", ())),
+            nodes=tuple(
+                known[n] if isinstance(n, str) else NodeInfo.from_dict(n)
+                for n in data.get("nodes", ())
+            ),
             errors=tuple(LoadError.from_dict(e) for e in data.get("errors", ())),
             modules=tuple(data.get("modules", ())),
             config=dict(data.get("config", {})),

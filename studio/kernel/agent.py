@@ -21,6 +21,7 @@ from typing import Any
 from studio.core import protocol
 from studio.core.project import Project
 from studio.core.run_plan import RunMode
+from studio.core.snapshot import NodeInfo
 from studio.core.value_diff_text import describe_diff
 from studio.kernel.event_batches import EventBatches
 from studio.kernel.graph_builder import LoadedDataflow
@@ -55,6 +56,10 @@ class Agent:
         self.tables = TableViews()
         self._run_ids = 0
         self._collection: asyncio.TimerHandle | None = None
+        self._sent_nodes: dict[str, NodeInfo] = {}
+        """The nodes of the last snapshot sent, by name (see `protocol`: load, known)."""
+        self._sent_token: str | None = None
+        self._sent_count = 0
 
     # -- comm plumbing -------------------------------------------------------
 
@@ -164,9 +169,15 @@ class Agent:
             self.loaded = loaded
             self.user_namespace["dr"] = loaded.driver
         chosen = load.dataflow.name if load.dataflow is not None else None
+        snapshot = loaded.snapshot
+        known = self._sent_nodes if params.get("known") == self._sent_token else {}
+        self._sent_count += 1
+        self._sent_token = f"{os.getpid()}-{self._sent_count}"
+        self._sent_nodes = {n.name: n for n in snapshot.nodes}
         return {
             "project": _project_summary(load.project, chosen),
-            "snapshot": loaded.snapshot.to_dict(),
+            "snapshot": snapshot.to_delta(known) if known else snapshot.to_dict(),
+            "token": self._sent_token,
         }
 
     def _handle_run(self, params: dict[str, Any]) -> dict[str, Any]:

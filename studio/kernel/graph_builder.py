@@ -82,7 +82,7 @@ def load_dataflow(
             )
         )
     try:
-        with NODE_REUSE.building() if reuse else contextlib.nullcontext():
+        with NODE_REUSE.building():  # remembered even when not reused: for the next
             driver = build_driver(imported.modules, dataflow, full_config, adapters)
     except Exception as error:
         located = _graph_error(root, imported.modules, error)

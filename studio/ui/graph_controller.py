@@ -29,7 +29,7 @@ from studio.core.model.graph_model import DisplayChange, DisplayUpdate
 from studio.core.notices import Notice, NoticeKind, load_failed
 from studio.core.project import Dataflow
 from studio.core.protocol import ErrorCode
-from studio.core.snapshot import GraphSnapshot, LoadError
+from studio.core.snapshot import GraphSnapshot, LoadError, NodeInfo
 from studio.ui.canvas.layout_runner import LayoutRunner
 from studio.ui.canvas.scene import GraphScene
 from studio.ui.file_watcher import FolderWatcher
@@ -88,6 +88,9 @@ class GraphController(QObject):
         self._loading = False
         self._reload_pending = False
         self._in_flight: dict[str, Any] | None = None
+        self._received: tuple[str | None, dict[str, NodeInfo]] = (None, {})
+        """The kernel's token for the last snapshot taken in, and its nodes (see
+        `protocol`: load, known)."""
         self._crashed_on_load = False
         self._folder_missing = False
         self._error_shown = False
@@ -160,7 +163,8 @@ class GraphController(QObject):
         self._in_flight = self._load_params()
         self.busy_changed.emit(True, "Loading the graph…")
         self.timings["load_started"] = time.perf_counter()
-        self.session.request(protocol.Method.LOAD, self._in_flight, self._on_load_reply)
+        params = {**self._in_flight, "known": self._received[0]}
+        self.session.request(protocol.Method.LOAD, params, self._on_load_reply)
         self.load_requested_on_kernel = True
         self.load_requested.emit()
 
@@ -227,7 +231,14 @@ class GraphController(QObject):
             self.reload()
             return
         self._crashed_on_load = False
-        snapshot = GraphSnapshot.from_dict(reply.result["snapshot"])
+        try:
+            snapshot = GraphSnapshot.from_dict(reply.result["snapshot"], self._received[1])
+        except KeyError:  # names a node this window never took in: ask for all of them
+            self._received = (None, {})
+            self.load_finished.emit(False)
+            self.reload()
+            return
+        self._received = (reply.result.get("token"), {n.name: n for n in snapshot.nodes})
         if snapshot.ok:
             self._clear_error()
         self.graph.accept(snapshot)

@@ -88,3 +88,24 @@ def test_a_loads_garbage_is_collected_though_the_load_itself_pauses_collection(a
     assert [reply["ok"] for reply in comm.sent] == [True, True]
     assert gc.isenabled()
     assert old_function() is None, "the previous load's functions were never collected"
+
+
+def test_a_reload_sends_only_the_nodes_that_changed_and_they_rebuild_the_whole_graph(agent):
+    """After a save of one module the reply names the other nodes; with the nodes the
+    window holds they make the very snapshot a full reply makes."""
+    from studio.core.snapshot import GraphSnapshot
+
+    agent, folder = agent
+    first = ask(agent, Method.LOAD, root=str(folder))["result"]
+    held = GraphSnapshot.from_dict(first["snapshot"])
+    reporting = folder / "reporting.py"
+    reporting.write_text(reporting.read_text().replace("float(np.max", "1 + float(np.max"))
+    delta = ask(agent, Method.LOAD, root=str(folder), known=first["token"])["result"]
+    sent = [n for n in delta["snapshot"]["nodes"] if not isinstance(n, str)]
+    assert [n["name"] for n in sent] == ["max_error"]
+    known = {n.name: n for n in held.nodes}
+    rebuilt = GraphSnapshot.from_dict(delta["snapshot"], known)
+    unknown = ask(agent, Method.LOAD, root=str(folder), known="another kernel's")["result"]
+    assert all(isinstance(n, dict) for n in unknown["snapshot"]["nodes"])
+    assert rebuilt == GraphSnapshot.from_dict(unknown["snapshot"])
+    assert rebuilt.node("max_error").version != held.node("max_error").version
