@@ -9,13 +9,13 @@ modules. Project settings (`studio.core.settings`) have the last word.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from pathlib import Path
 
 from studio.core.driver_scripts import DriverFacts, read_driver_script
 from studio.core.module_conflicts import driverless_dataflows
 from studio.core.module_reader import ModuleFacts, decode_source, parse, read_facts
+from studio.core.parsed_files import digest_of, remember
 from studio.core.project import Dataflow, FileKind, FileProblem, Project, SourceFile
 from studio.core.scan import iter_python_files, module_name
 from studio.core.settings import DataflowSettings, ProjectSettings, load_settings
@@ -104,12 +104,14 @@ def _read_file(root: Path, path: Path) -> _Reading:
             None,
             problem,
         )
-    digest = hashlib.blake2b(raw, digest_size=16).digest()
+    digest = digest_of(raw)
     cached = _READ.get((root, rel))
     if cached is not None and cached[0] == digest:
         return cached[1]
     reading = _read_source(relative, rel, raw)
     _READ[(root, rel)] = (digest, reading)
+    if reading[1] is not None:
+        remember(str(path.resolve()), digest, reading[1].tree)
     return reading
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from studio.core.project import FileProblem
@@ -49,8 +51,12 @@ def _line_of_offset(raw: bytes, offset: int | None) -> int | None:
 
 
 def parse(text: str, relative: str) -> tuple[ast.Module | None, FileProblem | None]:
+    """The file's tree, or the problem that keeps it from being read. Warnings (an
+    invalid escape) are Python's to give when the file is imported, once."""
     try:
-        return ast.parse(text, filename=relative), None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return ast.parse(text, filename=relative), None
     except SyntaxError as error:
         message = f"syntax error: {error.msg}"
         return None, FileProblem(relative, error.lineno, message)
@@ -60,8 +66,7 @@ def parse(text: str, relative: str) -> tuple[ast.Module | None, FileProblem | No
 
 def read_facts(tree: ast.Module, package: str) -> ModuleFacts:
     """Collect imports, public functions, a `__main__` guard and driver constructions."""
-    calls: list[ast.Call] = []
-    facts = ModuleFacts(tree=tree, bindings=import_bindings(tree, package, calls))
+    facts = ModuleFacts(tree=tree, bindings=import_bindings(tree, package))
     for statement in tree.body:
         if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
             if statement.name.startswith("_") or _is_excluded(statement):
@@ -74,9 +79,13 @@ def read_facts(tree: ast.Module, package: str) -> ModuleFacts:
                 facts.unannotated_functions.append(statement.name)
         elif isinstance(statement, ast.If) and is_main_guard(statement.test):
             facts.has_main_guard = True
-    for call in calls:
-        if qualified_name(call.func, facts.bindings) in DRIVER_CLASSES:
-            facts.driver_calls.append(call)
+    if any(target.split(".")[0] == "hamilton" for target in facts.bindings.values()):
+        for node in ast.walk(tree):  # only a file that imports Hamilton can build a driver
+            if (
+                isinstance(node, ast.Call)
+                and qualified_name(node.func, facts.bindings) in DRIVER_CLASSES
+            ):
+                facts.driver_calls.append(node)
     return facts
 
 
@@ -108,22 +117,33 @@ def is_main_guard(test: ast.expr) -> bool:
     return names == {"__name__"} and values == {"__main__"}
 
 
-def import_bindings(
-    tree: ast.Module, package: str, calls: list[ast.Call] | None = None
-) -> dict[str, str]:
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def statements(node: ast.AST) -> Iterator[ast.stmt]:
+    """Every statement in `node`'s blocks, at any depth (function and class bodies,
+    branches, handlers). Expressions are not entered: they are most of a file, and
+    hold no statement."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        for name in _BLOCKS:
+            for child in getattr(current, name, ()):
+                if isinstance(child, ast.stmt):
+                    yield child
+                stack.append(child)
+
+
+def import_bindings(tree: ast.Module, package: str) -> dict[str, str]:
     """Map each name an import statement binds to the dotted name it refers to.
 
     `package` is the dotted package of the file itself, for relative imports.
     Imports anywhere in the file count: driver scripts often import inside
-    their `__main__` block. The calls met on the way are added to `calls`
-    (one walk of a big file instead of two).
+    their `__main__` block.
     """
     bindings: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            if calls is not None:
-                calls.append(node)
-        elif isinstance(node, ast.Import):
+    for node in statements(tree):
+        if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
                     bindings[alias.asname] = alias.name

@@ -14,10 +14,14 @@ from __future__ import annotations
 import ast
 import hashlib
 import inspect
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from types import FunctionType
 from typing import Any
+
+from studio.core.module_reader import statements
+from studio.core.parsed_files import digest_of, tree_for
 
 _Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -112,8 +116,13 @@ class CodeVersions:
         if cached is not None and cached.stamp == stamp:
             return cached
         try:
-            text = Path(filename).read_text(encoding="utf-8")
-            tree = ast.parse(text)
+            raw = Path(filename).read_bytes()
+            text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+            tree = tree_for(filename, digest_of(raw))
+            if tree is None:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", SyntaxWarning)
+                    tree = ast.parse(text, filename)
         except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
             return _UNREADABLE
         file = _File(stamp, _module_functions(tree), text.splitlines(keepends=True))
@@ -133,7 +142,7 @@ def _hamilton_version(function: _Function) -> str:
     docstrings of the function (and of functions nested in it) are left out for the
     moment of unparsing, comments are not in the tree."""
     stripped: list[tuple[_Function, list[ast.stmt]]] = []
-    for node in ast.walk(function):
+    for node in (function, *statements(function)):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _has_docstring(node):
             stripped.append((node, node.body))
             node.body = node.body[1:]

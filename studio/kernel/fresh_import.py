@@ -9,7 +9,6 @@ a meta path finder compiles project files straight from source.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -24,6 +23,7 @@ from types import CodeType, ModuleType
 
 from studio.core.interpreters import install_command
 from studio.core.package_names import distribution_for
+from studio.core.parsed_files import digest_of, tree_for
 from studio.core.scan import is_project_path
 from studio.core.snapshot import ErrorKind, LoadError
 from studio.kernel.tracebacks import innermost_project_frame, relative_to_root
@@ -44,12 +44,13 @@ class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
 
     def get_code(self, fullname: str) -> CodeType:
         source = self.get_data(self.path)
-        digest = hashlib.blake2b(source, digest_size=16).digest()
+        digest = digest_of(source)
         _EXECUTED[fullname] = (self.path, digest)
         cached = _COMPILED.get(self.path)
         if cached is not None and cached[0] == digest:
             return cached[1]
-        code = compile(source, self.path, "exec", dont_inherit=True)
+        tree = tree_for(self.path, digest)  # parsed by discovery already, most often
+        code = compile(source if tree is None else tree, self.path, "exec", dont_inherit=True)
         _COMPILED[self.path] = (digest, code)
         return code
 
@@ -196,7 +197,7 @@ def unchanged_modules(root: Path) -> frozenset[str]:
             executed is not None
             and source is not None
             and executed[0] == file
-            and hashlib.blake2b(source, digest_size=16).digest() == executed[1]
+            and digest_of(source) == executed[1]
         )
         if same and source is not None:
             sources[name] = source

@@ -261,10 +261,11 @@ if os.environ.get("NEVER_SET_HERE") is None:
 '''
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
 def test_code_versions_match_hamiltons_on_docstrings_comments_and_indented_definitions(
-    tmp_path,
+    tmp_path, newline
 ):
-    (tmp_path / "tricky.py").write_text(TRICKY_MODULE)
+    (tmp_path / "tricky.py").write_bytes(TRICKY_MODULE.replace("\n", newline).encode())
     loaded = load(tmp_path)
     assert loaded.snapshot.ok, loaded.snapshot.errors
     ours = {
