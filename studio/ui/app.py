@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -13,8 +14,11 @@ from PySide6.QtWidgets import QApplication
 from studio.core.resources import example_path, resources_root
 from studio.ui import heap
 from studio.ui.app_settings import AppSettings
-from studio.ui.main_window import MainWindow
 from studio.ui.theme import THEMES, apply_to_application
+
+if TYPE_CHECKING:
+    from studio.ui.kernel.session import KernelSession
+    from studio.ui.main_window import MainWindow
 
 
 def create_application() -> QApplication:
@@ -35,11 +39,15 @@ def create_window(
     path: Path | None = None,
     settings: AppSettings | None = None,
     interpreter: Path | None = None,
+    session: KernelSession | None = None,
 ) -> MainWindow:
     """The main window, shown, opening `path` (or the spaceflights example).
 
-    `interpreter` becomes the project's chosen Python before it opens.
+    `interpreter` becomes the project's chosen Python before it opens; `session`
+    is a kernel already started for it (see `run`).
     """
+    from studio.ui.main_window import MainWindow
+
     settings = settings or AppSettings()
     folder = (path or example_path("spaceflights")).resolve()
     if interpreter is not None:
@@ -48,7 +56,7 @@ def create_window(
     theme = THEMES.get(settings.get("theme", "light"), THEMES["light"])
     app = create_application()
     apply_to_application(app, theme)
-    window = MainWindow(settings, theme)
+    window = MainWindow(settings, theme, session)
     window.show()
     window.open_folder(folder)
     return window
@@ -56,7 +64,8 @@ def create_window(
 
 def run(path: Path | None = None, interpreter: Path | None = None) -> int:
     app = create_application()
-    window = create_window(path, interpreter=interpreter)
+    settings = AppSettings()
+    window = create_window(path, settings, interpreter, _early_kernel(path, settings, interpreter))
     # Let Ctrl+C and SIGTERM close the window properly (the kernel goes with it).
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: window.close())
@@ -66,3 +75,21 @@ def run(path: Path | None = None, interpreter: Path | None = None) -> int:
     code = app.exec()
     window.shutdown()
     return code
+
+
+def _early_kernel(
+    path: Path | None, settings: AppSettings, interpreter: Path | None
+) -> KernelSession | None:
+    """A kernel started in the folder before the window is built (most of the window's
+    modules are not even imported yet), when it will run in the studio's own Python;
+    a project with its own interpreter has it checked first, by the window."""
+    folder = (path or example_path("spaceflights")).resolve()
+    if interpreter is not None or not folder.is_dir():
+        return None
+    if settings.project_state(folder).get("interpreter"):
+        return None
+    from studio.ui.kernel.session import KernelSession
+
+    session = KernelSession()
+    session.prestart(folder)
+    return session

@@ -66,7 +66,9 @@ from studio.ui.window_docks import WindowDocks
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: AppSettings, theme: Theme) -> None:
+    def __init__(
+        self, settings: AppSettings, theme: Theme, session: KernelSession | None = None
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.theme = theme
@@ -76,7 +78,8 @@ class MainWindow(QMainWindow):
         if icon.exists():
             self.setWindowIcon(QIcon(str(icon)))
         self.workspace = Workspace()
-        self.session = KernelSession(self)
+        self.session = session or KernelSession()
+        self.session.setParent(self)
         self.scene = GraphScene(theme, self.workspace)
         self.scene.filled.connect(heap.settle)
         self.scene.setParent(self)

@@ -40,3 +40,29 @@ def test_every_request_gets_its_reply_and_failures_carry_codes(session, qtbot):
     session.request(Method.RUN, {"nodes": []}, pending.append)
     session.shutdown()
     assert pending and pending[0].code in (ErrorCode.KERNEL_SHUT_DOWN, ErrorCode.NOT_LOADED)
+
+
+def test_a_kernel_started_before_the_window_is_the_one_it_opens_the_folder_in(
+    qtbot, studio_config, example_copy
+):
+    """The app starts the kernel while it builds the window; opening that folder keeps
+    the kernel (no second start) and loads the graph in it."""
+    from studio.ui.app_settings import AppSettings
+    from studio.ui.kernel.session import KernelSession
+    from studio.ui.main_window import MainWindow
+    from studio.ui.theme import LIGHT
+
+    folder = example_copy("spaceflights").resolve()
+    early = KernelSession()
+    early.prestart(folder)
+    manager = early.kernel_manager
+    window = MainWindow(AppSettings(), LIGHT, early)
+    try:
+        with qtbot.waitSignal(window.controller.graph_shown, timeout=60_000):
+            window.open_folder(folder)
+        assert window.session is early and early.kernel_manager is manager
+        assert early.info["cwd"] == str(folder)
+        assert window.workspace.graph.snapshot.node("model_input_table") is not None
+    finally:
+        window.close()
+        window.shutdown()

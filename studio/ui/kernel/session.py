@@ -85,6 +85,7 @@ class KernelSession(QObject):
         self._hello_ids: set[int] = set()
         self._ids = itertools.count(1)
         self._state = KernelState.STOPPED
+        self._prestarted: tuple[Path, Path | None] | None = None
         self._info: dict[str, Any] = {}
         self._busy_with: set[str | None] = set()
         """Requests the main shell said it is busy with and has not finished."""
@@ -128,8 +129,19 @@ class KernelSession(QObject):
     def kernel_client(self) -> Any:
         return self._client
 
+    def prestart(self, cwd: Path) -> None:
+        """Start the kernel now, for the folder a window is about to open: the kernel's
+        own start (half a second and more) runs while the window is built, and that
+        window's `start` in the same folder keeps it."""
+        self.start(cwd)
+        self._prestarted = (Path(cwd), self.interpreter)
+
     def start(self, cwd: Path) -> None:
         """Start a kernel whose working directory is `cwd` (the project folder)."""
+        prestarted, self._prestarted = self._prestarted, None
+        if prestarted == (Path(cwd), self.interpreter) and self._manager is not None:
+            self.state_changed.emit(self._state)  # for whoever connected since
+            return
         self.shutdown()
         self._cwd = Path(cwd)
         self._folder = Path(tempfile.mkdtemp(prefix="studio-kernel-"))
