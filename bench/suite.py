@@ -15,7 +15,12 @@ with a real kernel and watchdog observer, and measures:
   reload and a run (load counts from the built window, whose own
   construction, before anything shows, is listed apart);
 - run overhead (once): a 200-node DAG of cheap nodes run through the
-  studio, against plain `Driver.execute` in a bare Python process.
+  studio, against plain `Driver.execute` in a bare Python process and
+  Hamilton with its result cache;
+- plain Hamilton on each project (fresh process): import and build, then
+  import again and rebuild, the references for load and save-to-canvas;
+- launch (once): `studio --smoke-test` from process start to the first
+  spaceflights graph, median of 3.
 
 Each size runs in a fresh process, as when a user starts the app on a
 project (in one process, sizes measured earlier warm caches for later ones).
@@ -46,15 +51,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("STUDIO_CONFIG_DIR", tempfile.mkdtemp(prefix="studio-bench-"))
 os.environ.setdefault("HAMILTON_TELEMETRY_ENABLED", "false")
 
+from bench import launch_time, plain_hamilton
+from bench.suite_table import DOT_TIMEOUT, table, write_page
 from bench.synthetic import generate, generate_cheap
 
 SIZES = (100, 1000, 5000)
-PHASES = ("load", "layout", "reload", "run")
-"""The steps whose UI stalls are measured."""
-DOT_TIMEOUT = 120.0
-PERFORMANCE_PAGE = Path(__file__).resolve().parents[1] / "docs" / "PERFORMANCE.md"
-START_MARK = "<!-- bench-suite:start -->"
-END_MARK = "<!-- bench-suite:end -->"
 
 
 @dataclass
@@ -74,6 +75,10 @@ class SizeResult:
     collections: dict[str, float] = field(default_factory=dict)
     """Longest garbage-collection pause per phase (part of the stall, when there is one)."""
     run_seconds: float = 0.0
+    plain_load: float = 0.0
+    """Plain Hamilton, same project, fresh process: import the modules and build."""
+    plain_rebuild: float = 0.0
+    """The same, importing them again and rebuilding (a save, without the studio)."""
 
 
 @dataclass
@@ -369,112 +374,6 @@ def measure_overhead(repeats: int = 5) -> Overhead:
 # -- the table -----------------------------------------------------------------------
 
 
-def _ms(seconds: float | None) -> str:
-    if seconds is None:
-        return f"> {DOT_TIMEOUT:.0f} s (stopped)"
-    if seconds >= 10:
-        return f"{seconds:.1f} s"
-    return f"{seconds * 1000:,.0f} ms"
-
-
-def _verdict(value: float | None, limit: float) -> str:
-    if value is None:
-        return "missed"
-    return "met" if value <= limit else f"missed by {_ms(value - limit)}"
-
-
-def table(results: list[SizeResult], overhead: Overhead | None) -> str:
-    header = "| | " + " | ".join(f"{r.nodes:,} nodes" for r in results) + " |"
-    rule = "|---|" + "---|" * len(results)
-    rows = [header, rule]
-
-    def row(label: str, cell: Callable[[SizeResult], str]) -> None:
-        rows.append(f"| {label} | " + " | ".join(cell(r) for r in results) + " |")
-
-    row("graph (nodes / edges / modules)", lambda r: f"{r.nodes:,} / {r.edges:,} / {r.modules}")
-    row("window built, before it first shows (not a stall)", lambda r: _ms(r.window_built))
-    row("load: discovery, import, build (kernel round trip)", lambda r: _ms(r.load))
-    row("drawn after load (default view)", lambda r: _ms(r.drawn_after_load))
-    row("every module expanded: laid out and drawn", lambda r: _ms(r.expanded_drawn))
-    for engine in ("grouped", "grouped, modules cached", "layered", "dot"):
-        row(f"layout: {engine}", lambda r, e=engine: _ms(r.layouts.get(e)))
-    row(
-        "layout: plain Graphviz `dot`, defaults (reference)",
-        lambda r: _ms(r.layouts.get("plain dot (reference)")),
-    )
-    row(
-        "save-to-canvas (median / max of 3)",
-        lambda r: f"{_ms(statistics.median(r.save_to_canvas))} / {_ms(max(r.save_to_canvas))}",
-    )
-    row("frame fitted to the whole graph", lambda r: _ms(r.frame_fitted))
-    row("frame at 1:1", lambda r: _ms(r.frame_one_to_one))
-    for phase in PHASES:
-        row(f"longest UI stall: {phase}", lambda r, p=phase: _ms(r.stalls.get(p)))
-    row(
-        f"longest garbage-collection pause ({' / '.join(PHASES)})",
-        lambda r: " / ".join(_ms(r.collections.get(p, 0.0)) for p in PHASES),
-    )
-    row("run of `m0_agg_0` (upstream subgraph)", lambda r: _ms(r.run_seconds))
-    lines = rows
-    if overhead is not None:
-        lines += [
-            "",
-            "Run overhead, 200 cheap nodes, every node computed (median of 5): "
-            f"studio {_ms(overhead.studio)} from the request to the finished run on the "
-            f"canvas, plain `Driver.execute` in a bare process {_ms(overhead.plain)} "
-            f"({overhead.ratio:.0f}x), Hamilton with its result cache, cold, in the same "
-            f"run {_ms(overhead.cached)}: **{overhead.cache_ratio:.2f}x**.",
-        ]
-    lines += ["", "Targets:", ""]
-    by_size = {r.nodes: r for r in results}
-    targets = []
-    if 5000 in by_size:
-        big = by_size[5000]
-        targets.append(
-            ("5,000 nodes drawn and navigable after load < 2 s", big.drawn_after_load, 2.0)
-        )
-        targets.append(("fitted frame at 5,000 nodes < 30 ms", big.frame_fitted, 0.030))
-    if 100 in by_size:
-        targets.append(
-            (
-                "save-to-canvas at 100 nodes < 150 ms",
-                statistics.median(by_size[100].save_to_canvas),
-                0.150,
-            )
-        )
-    if 1000 in by_size:
-        targets.append(
-            (
-                "save-to-canvas at 1,000 nodes < 500 ms",
-                statistics.median(by_size[1000].save_to_canvas),
-                0.500,
-            )
-        )
-    worst = max((s for r in results for s in r.stalls.values()), default=0.0)
-    targets.append(("no UI stall over 100 ms", worst, 0.100))
-    for label, value, limit in targets:
-        lines.append(f"- {label}: {_ms(value)}, {_verdict(value, limit)}")
-    if overhead is not None:
-        verdict = "met" if overhead.cache_ratio <= 1.0 else "missed"
-        lines.append(
-            f"- a run no slower than Hamilton with its cache (at most 1.0x): "
-            f"{overhead.cache_ratio:.2f}x, {verdict}"
-        )
-    return "\n".join(lines)
-
-
-def write_page(text: str) -> None:
-    page = PERFORMANCE_PAGE.read_text()
-    block = f"{START_MARK}\n{text}\n{END_MARK}"
-    if START_MARK in page:
-        before, rest = page.split(START_MARK, 1)
-        after = rest.split(END_MARK, 1)[1]
-        page = before + block + after
-    else:
-        page = page.rstrip() + "\n\n" + block + "\n"
-    PERFORMANCE_PAGE.write_text(page)
-
-
 def measure_size(nodes: int) -> SizeResult:
     """One size, measured in this process (a fresh one: see `main`)."""
     from studio.ui.app import create_application
@@ -487,6 +386,8 @@ def measure_size(nodes: int) -> SizeResult:
     request = measure_window(folder, result)
     print(f"{nodes} nodes: layouts…", file=sys.stderr, flush=True)
     result.layouts = measure_layouts(request)
+    print(f"{nodes} nodes: plain Hamilton…", file=sys.stderr, flush=True)
+    result.plain_load, result.plain_rebuild = plain_hamilton.measure(folder)
     return result
 
 
@@ -506,6 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--no-overhead", action="store_true", help="skip the run overhead")
+    parser.add_argument("--no-launch", action="store_true", help="skip launch to first graph")
     parser.add_argument("--write", action="store_true", help="update docs/PERFORMANCE.md")
     parser.add_argument("--one-size", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
@@ -519,7 +421,8 @@ def main(argv: list[str] | None = None) -> int:
 
         create_application()
     overhead = None if options.no_overhead else measure_overhead()
-    text = table(results, overhead)
+    print("launch…", file=sys.stderr, flush=True)
+    text = table(results, overhead, None if options.no_launch else launch_time.measure())
     print(text)
     if options.write:
         write_page(text)

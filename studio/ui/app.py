@@ -64,8 +64,7 @@ def create_window(
 
 def run(path: Path | None = None, interpreter: Path | None = None) -> int:
     app = create_application()
-    settings = AppSettings()
-    window = create_window(path, settings, interpreter, _early_kernel(path, settings, interpreter))
+    window = launch_window(path, interpreter)
     # Let Ctrl+C and SIGTERM close the window properly (the kernel goes with it).
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: window.close())
@@ -75,6 +74,12 @@ def run(path: Path | None = None, interpreter: Path | None = None) -> int:
     code = app.exec()
     window.shutdown()
     return code
+
+
+def launch_window(path: Path | None = None, interpreter: Path | None = None) -> MainWindow:
+    """The window the `studio` command opens, its kernel started before it is built."""
+    settings = AppSettings()
+    return create_window(path, settings, interpreter, _early_kernel(path, settings, interpreter))
 
 
 def _early_kernel(

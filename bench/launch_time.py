@@ -1,0 +1,31 @@
+"""Launch to the first graph: `studio --smoke-test` on spaceflights, from the moment
+the process is started to the graph on screen (the app's own figure)."""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+_FIRST_GRAPH = re.compile(r"first graph after ([\d.]+) s")
+STUDIO = Path(sys.executable).with_name("studio")
+
+
+def measure(runs: int = 3) -> float:
+    """Median seconds from process start to the first graph, over `runs` launches."""
+    seconds = []
+    for _ in range(runs):
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        env["STUDIO_LAUNCHED_AT"] = repr(time.time())
+        done = subprocess.run(
+            [str(STUDIO), "--smoke-test"], capture_output=True, text=True, env=env, timeout=300
+        )
+        found = _FIRST_GRAPH.search(done.stdout)
+        if done.returncode != 0 or found is None:
+            raise RuntimeError(f"the smoke test failed: {done.stdout}{done.stderr}")
+        seconds.append(float(found.group(1)))
+    return statistics.median(seconds)

@@ -1,0 +1,148 @@
+"""The benchmark suite's table and its targets (issue 7's, then issue 16's)."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bench.suite import Overhead, SizeResult
+
+PHASES = ("load", "layout", "reload", "run")
+"""The steps whose UI stalls are measured."""
+DOT_TIMEOUT = 120.0
+PERFORMANCE_PAGE = Path(__file__).resolve().parents[1] / "docs" / "PERFORMANCE.md"
+START_MARK = "<!-- bench-suite:start -->"
+END_MARK = "<!-- bench-suite:end -->"
+
+
+def _ms(seconds: float | None) -> str:
+    if seconds is None:
+        return f"> {DOT_TIMEOUT:.0f} s (stopped)"
+    if seconds >= 10:
+        return f"{seconds:.1f} s"
+    return f"{seconds * 1000:,.0f} ms"
+
+
+def _verdict(value: float | None, limit: float) -> str:
+    if value is None:
+        return "missed"
+    return "met" if value <= limit else f"missed by {_ms(value - limit)}"
+
+
+def table(results: list[SizeResult], overhead: Overhead | None, launch: float | None) -> str:
+    header = "| | " + " | ".join(f"{r.nodes:,} nodes" for r in results) + " |"
+    rule = "|---|" + "---|" * len(results)
+    rows = [header, rule]
+
+    def row(label: str, cell: Callable[[SizeResult], str]) -> None:
+        rows.append(f"| {label} | " + " | ".join(cell(r) for r in results) + " |")
+
+    row("graph (nodes / edges / modules)", lambda r: f"{r.nodes:,} / {r.edges:,} / {r.modules}")
+    row("window built, before it first shows (not a stall)", lambda r: _ms(r.window_built))
+    row("load: discovery, import, build (kernel round trip)", lambda r: _ms(r.load))
+    row(
+        "plain Hamilton: import and build, fresh process (reference)",
+        lambda r: f"{_ms(r.plain_load)} (studio {r.load / r.plain_load:.1f}x)",
+    )
+    row("drawn after load (default view)", lambda r: _ms(r.drawn_after_load))
+    row("every module expanded: laid out and drawn", lambda r: _ms(r.expanded_drawn))
+    for engine in ("grouped", "grouped, modules cached", "layered", "dot"):
+        row(f"layout: {engine}", lambda r, e=engine: _ms(r.layouts.get(e)))
+    row(
+        "layout: plain Graphviz `dot`, defaults (reference)",
+        lambda r: _ms(r.layouts.get("plain dot (reference)")),
+    )
+    row(
+        "save-to-canvas (median / max of 3)",
+        lambda r: f"{_ms(statistics.median(r.save_to_canvas))} / {_ms(max(r.save_to_canvas))}",
+    )
+    row(
+        "plain Hamilton: import again and rebuild (reference)",
+        lambda r: _ms(r.plain_rebuild),
+    )
+    row("frame fitted to the whole graph", lambda r: _ms(r.frame_fitted))
+    row("frame at 1:1", lambda r: _ms(r.frame_one_to_one))
+    for phase in PHASES:
+        row(f"longest UI stall: {phase}", lambda r, p=phase: _ms(r.stalls.get(p)))
+    row(
+        f"longest garbage-collection pause ({' / '.join(PHASES)})",
+        lambda r: " / ".join(_ms(r.collections.get(p, 0.0)) for p in PHASES),
+    )
+    row("run of `m0_agg_0` (upstream subgraph)", lambda r: _ms(r.run_seconds))
+    lines = rows
+    if overhead is not None:
+        lines += [
+            "",
+            "Run overhead, 200 cheap nodes, every node computed (median of 5): "
+            f"studio {_ms(overhead.studio)} from the request to the finished run on the "
+            f"canvas, plain `Driver.execute` in a bare process {_ms(overhead.plain)} "
+            f"({overhead.ratio:.0f}x), Hamilton with its result cache, cold, in the same "
+            f"run {_ms(overhead.cached)}: **{overhead.cache_ratio:.2f}x**.",
+        ]
+    if launch is not None:
+        lines += [
+            "",
+            f"Launch to the first graph (`studio --smoke-test`, spaceflights, from process "
+            f"start, median of 3): {_ms(launch)}.",
+        ]
+    lines += ["", "Targets:", ""]
+    by_size = {r.nodes: r for r in results}
+    targets = []
+    if 5000 in by_size:
+        big = by_size[5000]
+        targets.append(
+            ("5,000 nodes drawn and navigable after load < 2 s", big.drawn_after_load, 2.0)
+        )
+        targets.append(("fitted frame at 5,000 nodes < 30 ms", big.frame_fitted, 0.030))
+    if 5000 in by_size:
+        big = by_size[5000]
+        targets.append(
+            ("load at 5,000 nodes at most 1.5x plain Hamilton", big.load, 1.5 * big.plain_load)
+        )
+        targets.append(
+            ("save-to-canvas at 5,000 nodes < 400 ms", statistics.median(big.save_to_canvas), 0.4)
+        )
+    if 100 in by_size:
+        targets.append(
+            (
+                "save-to-canvas at 100 nodes < 100 ms",
+                statistics.median(by_size[100].save_to_canvas),
+                0.100,
+            )
+        )
+    if 1000 in by_size:
+        targets.append(
+            (
+                "save-to-canvas at 1,000 nodes < 500 ms",
+                statistics.median(by_size[1000].save_to_canvas),
+                0.500,
+            )
+        )
+    if launch is not None:
+        targets.append(("launch to the first graph < 1.5 s", launch, 1.5))
+    worst = max((s for r in results for s in r.stalls.values()), default=0.0)
+    targets.append(("no UI stall over 100 ms", worst, 0.100))
+    for label, value, limit in targets:
+        lines.append(f"- {label}: {_ms(value)}, {_verdict(value, limit)}")
+    if overhead is not None:
+        verdict = "met" if overhead.cache_ratio <= 1.0 else "missed"
+        lines.append(
+            f"- a run no slower than Hamilton with its cache (at most 1.0x): "
+            f"{overhead.cache_ratio:.2f}x, {verdict}"
+        )
+    return "\n".join(lines)
+
+
+def write_page(text: str) -> None:
+    page = PERFORMANCE_PAGE.read_text()
+    block = f"{START_MARK}\n{text}\n{END_MARK}"
+    if START_MARK in page:
+        before, rest = page.split(START_MARK, 1)
+        after = rest.split(END_MARK, 1)[1]
+        page = before + block + after
+    else:
+        page = page.rstrip() + "\n\n" + block + "\n"
+    PERFORMANCE_PAGE.write_text(page)
