@@ -23,6 +23,23 @@ def lineage_signatures(
 ) -> dict[str, str]:
     """Signature of every node; `inputs` are the input expressions as typed."""
     config = dict(snapshot.config if config is None else config)
+    key = (repr(sorted(inputs.items())), repr(sorted(config.items())))
+    last = _LAST.get(id(snapshot))
+    if last is not None and last[0] is snapshot and last[1] == key:
+        return dict(last[2])
+    signatures = _signatures(snapshot, inputs, config)
+    _LAST.clear()
+    _LAST[id(snapshot)] = (snapshot, key, signatures)
+    return dict(signatures)
+
+
+_LAST: dict[int, tuple[GraphSnapshot, tuple[str, str], dict[str, str]]] = {}
+"""The last snapshot's signatures: asked for several times per run of a big graph."""
+
+
+def _signatures(
+    snapshot: GraphSnapshot, inputs: Mapping[str, str], config: dict[str, Any]
+) -> dict[str, str]:
     index = GraphIndex(snapshot)
     nodes = {n.name: n for n in snapshot.nodes}
     signatures: dict[str, str] = {}

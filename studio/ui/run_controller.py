@@ -98,7 +98,7 @@ class RunController(QObject):
         self._signatures = lineage_signatures(snapshot, expressions)
         self._versions = {n.name: n.version for n in snapshot.nodes}
         record = RunRecord(len(self.runs.records) + 1, names, mode.value, recompute)
-        plan = None if recompute else self.forecast(names, mode)
+        plan = None if recompute else self.forecast(names, mode, self._signatures)
         record.forecast = plan.headline() if plan is not None else ""
         self._finished = 0
         self.runs.start(record)
@@ -126,7 +126,10 @@ class RunController(QObject):
             self._send(record, params)
 
     def forecast(
-        self, names: Iterable[str], mode: RunMode = RunMode.UPSTREAM
+        self,
+        names: Iterable[str],
+        mode: RunMode = RunMode.UPSTREAM,
+        signatures: dict[str, str] | None = None,
     ) -> RunForecast | None:
         """What running `names` would compute and reuse now, and how long it may take."""
         snapshot = self.workspace.graph.snapshot
@@ -139,7 +142,8 @@ class RunController(QObject):
             names = [name for name in (flow.outputs if flow else ()) if name in known]
         elif not names:
             return None
-        signatures = lineage_signatures(snapshot, self.workspace.project.input_expressions())
+        if signatures is None:
+            signatures = lineage_signatures(snapshot, self.workspace.project.input_expressions())
         valid = self.runs.state.valid_results(signatures)
         versions = {n.name: n.version for n in snapshot.nodes if n.version}
         on_disk = cached_code_versions(self.graph.cache_dir, versions)
