@@ -24,6 +24,7 @@ from studio.core.project import Dataflow
 from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError, NodeInfo, NodeRole
 from studio.kernel.code_versions import CodeVersions
 from studio.kernel.fresh_import import import_fresh
+from studio.kernel.graph_cycles import cycle_error
 from studio.kernel.node_reuse import NodeReuse, config_key
 from studio.kernel.script_adapters import type_rules
 from studio.kernel.tracebacks import relative_to_root
@@ -89,6 +90,18 @@ def load_dataflow(
         snapshot = GraphSnapshot(
             dataflow.name,
             errors=(located,),
+            modules=dataflow.modules,
+            config=full_config,
+            warnings=warnings,
+        )
+        return LoadedDataflow(
+            snapshot, modules=imported.modules, config=full_config, dataflow=dataflow
+        )
+    cycle = cycle_error(root, driver.graph.nodes)
+    if cycle is not None:
+        snapshot = GraphSnapshot(
+            dataflow.name,
+            errors=(cycle,),
             modules=dataflow.modules,
             config=full_config,
             warnings=warnings,
