@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pickle
 import pprint
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -150,7 +152,9 @@ def main(argv: Sequence[str]) -> int:
     if options.output is not None:
         try:
             write_result(runner.results[options.nodes[0]], options.output)
-        except (TypeError, ValueError, OSError, ImportError) as error:
+        except (TypeError, ValueError, OSError, ImportError, AttributeError) as error:
+            return _fail(f"cannot write {options.output}: {error}", EXIT_NODE_FAILED)
+        except pickle.PicklingError as error:
             return _fail(f"cannot write {options.output}: {error}", EXIT_NODE_FAILED)
         print(f"wrote {options.nodes[0]} to {options.output}", file=sys.stderr)
         return EXIT_OK
@@ -226,12 +230,24 @@ def format_result(value: Any) -> str:
 
 
 def write_result(value: Any, path: Path) -> None:
+    """Write `value` to `path` whole or not at all: into a file beside it, renamed over
+    it once written (a value that cannot be written leaves no empty or partial file)."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        _write(value, partial, path.suffix)
+        if path.exists():
+            shutil.copymode(path, partial)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _write(value: Any, path: Path, suffix: str) -> None:
     import pandas as pd
 
-    suffix = path.suffix
     if suffix == ".pkl":
-        with path.open("wb") as handle:
-            pickle.dump(value, handle)
+        data = pickle.dumps(value)  # before the file: a refusal writes nothing
+        path.write_bytes(data)
         return
     frame = _as_frame(value, pd)
     if suffix == ".csv":

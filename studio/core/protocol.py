@@ -97,7 +97,7 @@ Methods (params -> result):
            "nodes": [{"name", "status": "computed" | "reused" | "failed" | "interrupted",
                       "seconds", "error"}],
            "failed_node": str | None, "frames": [FRAME], "traceback": str,
-           "missing": [str], "reused_from_memory": [str]}
+           "missing": [str], "reused_from_memory": [str], "notes": [str]}
     FRAME = {"file": str, "line": int, "function": str, "text": str, "in_project": bool}
 
     PROJECT  = {"root": str, "dataflows": [DATAFLOW], "problems": [str], "dataflow": str}

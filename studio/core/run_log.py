@@ -37,6 +37,8 @@ class RunRecord:
     output: list[str] = field(default_factory=list)
     forecast: str = ""
     """What the run was expected to do before it started (the run plan's headline)."""
+    notes: list[str] = field(default_factory=list)
+    """What to know of a run that went well (a result kept in memory only)."""
 
     @property
     def finished(self) -> bool:
@@ -58,7 +60,8 @@ class RunRecord:
         """Take the kernel's final word on the run (see `studio.core.protocol`, RUN)."""
         self.status = RunStatus(reply.get("status", RunStatus.FAILED))
         self.seconds = reply.get("seconds")
-        self.message = reply.get("message", "")
+        self.notes = list(reply.get("notes") or [])
+        self.message = reply.get("message", "") or " ".join(f"{n}." for n in self.notes)
         self.failed_node = reply.get("failed_node")
         self.frames = list(reply.get("frames") or [])
         self.traceback = reply.get("traceback", "")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from hamilton.caching.adapter import CachingEventType, HamiltonCacheAdapter
+from hamilton.caching.stores.file import FileResultStore
 from hamilton.caching.stores.sqlite import SQLiteMetadataStore
 from hamilton.lifecycle import GraphExecutionHook, NodeExecutionHook
 
@@ -59,6 +60,45 @@ class QuickCommitStore(SQLiteMetadataStore):
         return connection
 
 
+class LenientResultStore(FileResultStore):
+    """Hamilton's file result store, which leaves out what pickle cannot write.
+
+    Clients, connections, sockets and lambdas are common results in Hamilton
+    projects; Hamilton's store fails the node on them. Here the value stays
+    in the kernel's memory only, and the refusal is noted for the user.
+    """
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.refused: list[str] = []
+
+    def set(
+        self,
+        data_version: str,
+        result: Any,
+        saver_cls: Any = None,
+        loader_cls: Any = None,
+    ) -> None:
+        try:
+            super().set(data_version, result, saver_cls, loader_cls)
+        except Exception as error:
+            if saver_cls is not None or not _refused_by_pickle(error):
+                raise
+            self.refused.append(f"{type(error).__name__}: {error}")
+
+
+def _refused_by_pickle(error: BaseException) -> bool:
+    """Raised while Hamilton pickles a stored result (by the value's own `__reduce__` or
+    `__getstate__`, or by pickle), not by the store's other work."""
+    trace = error.__traceback__
+    while trace is not None:
+        code = trace.tb_frame.f_code
+        if code.co_name == "save" and "caching" in code.co_filename:
+            return True
+        trace = trace.tb_next
+    return False
+
+
 class ObservedCache(HamiltonCacheAdapter):
     """Hamilton's cache adapter, remembering for each node whether it ran or was reused.
 
@@ -69,8 +109,18 @@ class ObservedCache(HamiltonCacheAdapter):
 
     def __init__(self, *args: Any, path: str, **kwargs: Any) -> None:
         kwargs.setdefault("metadata_store", QuickCommitStore(path=path))
+        kwargs.setdefault("result_store", LenientResultStore(path=path))
         super().__init__(*args, path=path, **kwargs)
         self.outcomes: dict[tuple[str, str], NodeStatus] = {}
+        self.not_kept: dict[str, str] = {}
+        """Nodes whose results the store could not write, and why (until read)."""
+
+    def post_node_execute(self, *, run_id: str, node_: Any, **kwargs: Any) -> None:
+        store = self.result_store
+        refused = len(store.refused) if isinstance(store, LenientResultStore) else 0
+        super().post_node_execute(run_id=run_id, node_=node_, **kwargs)
+        if isinstance(store, LenientResultStore) and len(store.refused) > refused:
+            self.not_kept[node_.name] = store.refused[-1]
 
     def version_code(self, node_name: str, run_id: str | None = None) -> str:
         run_id = self.last_run_id if run_id is None else run_id

@@ -52,6 +52,8 @@ class RunOutcome:
     traceback: str = ""
     missing: list[str] = field(default_factory=list)
     reused_from_memory: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the user should know of a run that went well (a result not kept on disk)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -200,6 +202,13 @@ class Runner:
     ) -> RunOutcome:
         hook.listener = None
         self._keep(hook.results, signatures, recorder)
+        if hook.cache is not None:
+            outcome.notes += [
+                f"{name} is kept in memory only, not across restarts: the disk cache cannot "
+                f"pickle it ({reason})"
+                for name, reason in hook.cache.not_kept.items()
+            ]
+            hook.cache.not_kept.clear()
         outcome.reused_from_memory = list(overrides)
         outcome.nodes = list(recorder.nodes.values())
         outcome.seconds = time.perf_counter() - started

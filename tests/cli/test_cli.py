@@ -151,3 +151,16 @@ def test_run_failures_are_readable(troubled_spaceflights):
     assert "missing inputs: data_dir (str)" in missing.stderr.decode()
     unknown = studio_cli("run", str(troubled_spaceflights), "nope")
     assert unknown.returncode == 2 and b"no node named nope" in unknown.stderr
+
+
+def test_a_result_pickle_cannot_write_fails_in_one_line_and_leaves_no_file(tmp_path):
+    (tmp_path / "clients.py").write_text(
+        "import socket\n\n\ndef connection() -> socket.socket:\n    return socket.socket()\n"
+    )
+    target = tmp_path / "out" / "connection.pkl"
+    target.parent.mkdir()
+    done = studio_cli("run", str(tmp_path), "connection", "-o", str(target))
+    assert done.returncode == 1
+    lines = done.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and "cannot write" in lines[0] and "socket" in lines[0]
+    assert list(target.parent.iterdir()) == []

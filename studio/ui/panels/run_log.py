@@ -200,6 +200,7 @@ class RunLogPanel(QWidget):
         if record.message and record.status is not RunStatus.DONE:
             colour = _COLOURS.get(record.status, "#d62d2d")
             parts.append(f"<p style='color:{colour}'><b>{html.escape(record.message)}</b></p>")
+        parts += [f"<p><i>Note: {html.escape(note)}.</i></p>" for note in record.notes]
         if record.frames:
             parts.append("<p><b>Traceback</b> (click a line of your code to see it):</p>")
             lines = []
