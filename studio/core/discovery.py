@@ -36,10 +36,17 @@ def discover(root: Path | str) -> Project:
     files: list[SourceFile] = []
     drivers: list[tuple[SourceFile, ModuleFacts]] = []
     facts_of: dict[str, ModuleFacts] = {}
+    unreadable: list[Path] = []
     try:
-        paths = list(iter_python_files(root, settings.exclude))
+        paths = list(iter_python_files(root, settings.exclude, unreadable))
     except OSError as error:
         raise ProjectFolderError(f"{root} cannot be read: {error}") from error
+    if root in unreadable:
+        raise ProjectFolderError(f"{root} cannot be read: permission denied")
+    problems += [
+        FileProblem(f"{p.relative_to(root).as_posix()}/", None, "cannot be read: skipped")
+        for p in unreadable
+    ]
     for path in paths:
         source_file, facts, problem = _read_file(root, path)
         files.append(source_file)
@@ -98,9 +105,10 @@ def _read_file(root: Path, path: Path) -> _Reading:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        problem = FileProblem(rel, None, f"cannot be read: {error.strerror}")
+        # Not taken for a module being edited (as an invalid file is): it is left out.
+        problem = FileProblem(rel, None, f"cannot be read ({error.strerror}): skipped")
         return (
-            SourceFile(rel, module_name(relative), FileKind.INVALID, problem.message),
+            SourceFile(rel, module_name(relative), FileKind.OTHER, problem.message),
             None,
             problem,
         )

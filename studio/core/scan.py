@@ -35,7 +35,10 @@ def is_skipped_dir(path: Path) -> bool:
     name = path.name
     if name.startswith(".") or name in SKIPPED_DIR_NAMES or name.endswith(".egg-info"):
         return True
-    return (path / "pyvenv.cfg").exists() or (path / "conda-meta").is_dir()
+    try:
+        return (path / "pyvenv.cfg").exists() or (path / "conda-meta").is_dir()
+    except OSError:  # a folder that cannot be looked into is reported by the scan
+        return False
 
 
 def matches_any(relative: str, patterns: Iterable[str]) -> bool:
@@ -49,10 +52,18 @@ def matches_any(relative: str, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatch(prefix, pattern) for pattern in patterns for prefix in prefixes)
 
 
-def iter_python_files(root: Path, exclude: Iterable[str] = ()) -> Iterator[Path]:
-    """The project's own `.py` files, in a stable order."""
+def iter_python_files(
+    root: Path, exclude: Iterable[str] = (), unreadable: list[Path] | None = None
+) -> Iterator[Path]:
+    """The project's own `.py` files, in a stable order. Folders that cannot be listed
+    are left out, and added to `unreadable`."""
     patterns = tuple(exclude)
-    for current, dirnames, filenames in os.walk(root):
+
+    def cannot_list(error: OSError) -> None:
+        if unreadable is not None and error.filename:
+            unreadable.append(Path(error.filename))
+
+    for current, dirnames, filenames in os.walk(root, onerror=cannot_list):
         here = Path(current)
         dirnames[:] = sorted(
             d
