@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from studio.cli import load_deadline
 from studio.cli.interpreter_choice import InterpreterError, choose_interpreter, run_there
+from studio.core.load_timeout import LoadTimeout
 from studio.core.snapshot import GraphSnapshot
 from studio.core.values import parse_assignments
 
@@ -45,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PYTHON",
         help="load in this Python (default: the project's .venv or venv when it has one)",
     )
+    load_deadline.add_option(parser)
     return parser
 
 
@@ -72,7 +75,13 @@ def main(argv: Sequence[str]) -> int:
         details = data.get("dataflow_details", [])
         warnings = []  # the child has printed them
     else:
-        snapshot, details, warnings = load_graph(root, options.dataflow, config)
+        try:
+            snapshot, details, warnings = load_graph(
+                root, options.dataflow, config, options.load_timeout
+            )
+        except LoadTimeout as stopped:
+            print(f"studio: loading {options.path} {stopped}", file=sys.stderr)
+            return EXIT_NOT_LOADED
         _report(options.path, snapshot, warnings)
     payload = _format(snapshot, details, warnings, options.format, options.rankdir)
     if payload is not None:
@@ -87,7 +96,7 @@ def _child_arguments(options: argparse.Namespace) -> list[str]:
         arguments += ["--dataflow", options.dataflow]
     for item in options.config:
         arguments += ["--config", item]
-    return arguments
+    return arguments + load_deadline.child_arguments(options.load_timeout)
 
 
 def _report(path: str, snapshot: GraphSnapshot, warnings: list[str]) -> None:
@@ -102,12 +111,12 @@ def _report(path: str, snapshot: GraphSnapshot, warnings: list[str]) -> None:
 
 
 def load_graph(
-    path: Path, dataflow_name: str | None, config: dict[str, Any]
+    path: Path, dataflow_name: str | None, config: dict[str, Any], timeout: float | None = None
 ) -> tuple[GraphSnapshot, list[dict[str, Any]], list[str]]:
     """Discover the folder and load one dataflow in this process."""
     from studio.kernel.project_load import headless, load_project
 
-    with headless():
+    with headless(), load_deadline.deadline(timeout):
         load = load_project(path, dataflow_name, config)
     project = load.project
     details = [flow.to_dict() for flow in project.dataflows] if project else []

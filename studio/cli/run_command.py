@@ -17,8 +17,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from studio.cli import load_deadline
 from studio.cli.interpreter_choice import InterpreterError, choose_interpreter, run_there
 from studio.core.cache_paths import durations_file
+from studio.core.load_timeout import LoadTimeout
 from studio.core.protocol import NodeStatus, RunStatus
 from studio.core.run_forecast import DurationBook, forecast
 from studio.core.run_plan import RunMode, missing_inputs
@@ -66,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PYTHON",
         help="run in this Python (default: the project's .venv or venv when it has one)",
     )
+    load_deadline.add_option(parser)
     return parser
 
 
@@ -107,7 +110,11 @@ def main(argv: Sequence[str]) -> int:
     _, hook = runner.adapters()
     stdout = sys.stdout
     with headless():
-        load = load_project(root, options.dataflow, config, [hook])
+        try:
+            with load_deadline.deadline(options.load_timeout):
+                load = load_project(root, options.dataflow, config, [hook])
+        except LoadTimeout as stopped:
+            return _fail(f"loading {options.path} {stopped}", EXIT_NOT_STARTED)
         for warning in load.warnings():
             print(f"studio: warning: {warning}", file=sys.stderr)
         loaded, flow = load.loaded, load.dataflow
@@ -195,7 +202,7 @@ def _child_arguments(options: argparse.Namespace) -> list[str]:
     arguments = run_arguments(Path(options.path), options.nodes, options, options.output)
     if options.plan:
         arguments.append("--plan")
-    return arguments
+    return arguments + load_deadline.child_arguments(options.load_timeout)
 
 
 def run_arguments(

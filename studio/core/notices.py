@@ -24,6 +24,8 @@ class Cause(enum.StrEnum):
     NONE = ""
     MISSING_PACKAGE = "missing-package"
     """A library the project imports is not installed where it runs."""
+    SLOW_LOAD = "slow-load"
+    """A load has gone on for long: a module may be stuck importing."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,6 +110,7 @@ Events:
     node_started   {"run_id": int, "name": str}
     node_finished  {"run_id": int, "name": str, "status": NodeStatus, "seconds": float,
                     "error": str}
+    importing      {"module": str}                        a load imports this module now
     progress       {"events": [{"event": name, "data": {...}}]}
         Node events of a run, batched: at most one message per 50 ms, none held
         back longer (a run of cheap nodes would otherwise send two per node).
@@ -163,6 +164,7 @@ class EventName(enum.StrEnum):
     NODE_STARTED = "node_started"
     NODE_FINISHED = "node_finished"
     PROGRESS = "progress"
+    IMPORTING = "importing"
 
 
 class ErrorCode(enum.StrEnum):

@@ -23,6 +23,7 @@ from studio.core.project import Project
 from studio.core.run_plan import RunMode
 from studio.core.snapshot import NodeInfo
 from studio.core.value_diff_text import describe_diff
+from studio.kernel import fresh_import
 from studio.kernel.event_batches import EventBatches
 from studio.kernel.graph_builder import LoadedDataflow
 from studio.kernel.project_load import load_project
@@ -323,6 +324,9 @@ def _project_summary(project: Project, chosen: str | None) -> dict[str, Any]:
 def install(kernel: Any) -> Agent:
     """Register the agent's comm target in a running ipykernel."""
     agent = Agent(kernel.shell.user_ns if kernel.shell is not None else None)
+    fresh_import.IMPORTING.append(
+        lambda name: agent.send(protocol.event(protocol.EventName.IMPORTING, {"module": name}))
+    )
     kernel.comm_manager.register_target(protocol.COMM_TARGET, agent.open)
     kernel.comm_manager.register_target(protocol.DATA_COMM_TARGET, agent.open_data)
     return agent

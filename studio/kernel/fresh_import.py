@@ -16,12 +16,13 @@ import linecache
 import re
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import CodeType, ModuleType
 
 from studio.core.interpreters import install_command
+from studio.core.load_timeout import LoadTimeout
 from studio.core.package_names import distribution_for
 from studio.core.parsed_files import digest_of, tree_for
 from studio.core.scan import is_project_path
@@ -31,6 +32,9 @@ from studio.kernel.tracebacks import innermost_project_frame, relative_to_root
 _COMPILED: dict[str, tuple[bytes, CodeType]] = {}
 """The last code object of each file, with its source digest: unchanged files are not
 compiled again."""
+IMPORTING: list[Callable[[str], None]] = []
+"""Told the name of each project module just before it is imported: a module that
+never finishes importing is then named (by the window, or the command line's timeout)."""
 _EXECUTED: dict[str, tuple[str, bytes]] = {}
 """Module name -> the file and the digest of the source its module was made from."""
 
@@ -164,6 +168,8 @@ def import_fresh(
     modules: list[ModuleType] = []
     errors: list[LoadError] = []
     for name in names:
+        for listener in IMPORTING:
+            listener(name)
         try:
             modules.append(importlib.import_module(name))
         except SyntaxError as error:
@@ -282,7 +288,9 @@ def install_hint(module: str) -> str:
 
 def _import_error(root: Path, name: str, error: BaseException) -> LoadError:
     file, line = innermost_project_frame(root, error)
-    if isinstance(error, KeyboardInterrupt):
+    if isinstance(error, LoadTimeout):
+        message = f"{name} did not finish importing within {error.seconds:g} s"
+    elif isinstance(error, KeyboardInterrupt):
         message = f"importing {name} was interrupted"
     elif isinstance(error, SystemExit):
         message = f"{name} called sys.exit({error.code!r}) while being imported"

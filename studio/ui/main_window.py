@@ -46,8 +46,10 @@ from studio.ui.canvas.sliced_work import SlicedWork
 from studio.ui.canvas.view import GraphView
 from studio.ui.console_panel import ConsolePanel
 from studio.ui.editing.graph_edits import GraphEdits
+from studio.ui.export_dialog import export_graph
 from studio.ui.graph_controller import GraphController
 from studio.ui.kernel.session import KernelSession
+from studio.ui.load_watch import LoadWatch
 from studio.ui.loading_state import LoadingState
 from studio.ui.navigation import CanvasNavigation
 from studio.ui.panel_sync import RUN_PROBLEM, PanelSync
@@ -134,6 +136,7 @@ class MainWindow(QMainWindow):
         self.loading = LoadingState(
             self.canvas_message, self.workspace, self.session, self.controller
         )
+        self.load_watch = LoadWatch(self.controller, self.session)
         self.status = StudioStatusBar(
             self.statusBar(), self.session, self.workspace, self.controller, self.runs
         )
@@ -170,6 +173,7 @@ class MainWindow(QMainWindow):
         self.workspace.project.opened.connect(self._on_project_opened)
         self.controller.graph_shown.connect(self._on_graph_shown)
         self.controller.notice.connect(self._on_notice)
+        self.load_watch.notice.connect(self._on_notice)
         self.controller.notice_cleared.connect(self.banner.hide)
         self.project.notice.connect(lambda notice, offer: self.banner.show_notice(notice, offer))
         self.project.status.connect(self.status.message)
@@ -301,6 +305,8 @@ class MainWindow(QMainWindow):
 
     def _on_notice(self, notice: Notice) -> None:
         offer: Offer | None = None
+        if notice.cause is Cause.SLOW_LOAD:
+            offer = ("Interrupt", self.interrupt_load)
         if notice.cause is Cause.MISSING_PACKAGE:
             offer = self.project.environment_offer()
             if offer is not None:
@@ -323,9 +329,15 @@ class MainWindow(QMainWindow):
         self.runs.clear_results()
         self.status.message("Results cleared (memory and on-disk cache)", 4000)
 
+    def interrupt_load(self) -> None:
+        if self.load_watch.interrupt():
+            self.status.message("Interrupting the load…", 3000)
+
     def _on_escape(self) -> None:
         if self.runs.running:
             self.stop_run()
+        elif self.load_watch.interrupt():
+            self.status.message("Interrupting the load…", 3000)
         elif not self.navigation.show_whole_graph():
             self.clear_selection()
 
@@ -407,29 +419,15 @@ class MainWindow(QMainWindow):
         self.settings.set("theme", theme.name)
 
     def export_png(self) -> None:
-        self._export("PNG image (*.png)", ".png", export_png)
+        self._export(".png", export_png)
 
     def export_svg(self) -> None:
-        self._export("SVG drawing (*.svg)", ".svg", export_svg)
+        self._export(".svg", export_svg)
 
-    def _export(self, filter_text: str, suffix: str, exporter: Any) -> None:
-        if not (self.scene.nodes or self.scene.modules):
-            QMessageBox.information(self, "Export", "There is no graph to export yet.")
-            return
-        project = self.workspace.project
-        name = (project.dataflow or "graph") + suffix
-        start = str((project.root or Path.home()) / name)
-        path, _ = QFileDialog.getSaveFileName(self, "Export Graph", start, filter_text)
-        if not path:
-            return
-        target = Path(path if path.endswith(suffix) else path + suffix)
-        try:
-            with self.scene.all_items_drawn():
-                exporter(self.scene, target)
-        except OSError as error:
-            QMessageBox.warning(self, "Export", str(error))
-            return
-        self.status.message(f"Exported to {target}", 5000)
+    def _export(self, suffix: str, exporter: Any) -> None:
+        target = export_graph(self, self.scene, self.workspace.project, suffix, exporter)
+        if target is not None:
+            self.status.message(f"Exported to {target}", 5000)
 
     def show_shortcuts(self) -> None:
         rows = self.actions.shortcuts()

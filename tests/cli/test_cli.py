@@ -164,3 +164,16 @@ def test_a_result_pickle_cannot_write_fails_in_one_line_and_leaves_no_file(tmp_p
     lines = done.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and "cannot write" in lines[0] and "socket" in lines[0]
     assert list(target.parent.iterdir()) == []
+
+
+def test_a_load_past_its_timeout_stops_and_names_the_module_and_line(tmp_path):
+    (tmp_path / "slow.py").write_text(
+        "import time\n\n\ndef a() -> int:\n    return 1\n\n\nwhile True:\n    time.sleep(0.05)\n"
+    )
+    (tmp_path / "fast.py").write_text("def b(a: int) -> int:\n    return a\n")
+    for command in (["graph", str(tmp_path)], ["run", str(tmp_path), "b"]):
+        done = studio_cli(*command, "--load-timeout", "1")
+        assert done.returncode == 2
+        assert "slow.py:9: import error: slow did not finish importing within 1 s" in (
+            done.stderr.decode()
+        )

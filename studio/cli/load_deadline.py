@@ -1,0 +1,49 @@
+"""`--load-timeout`: a load that takes too long is stopped and its module named.
+
+A module that never finishes importing (a loop, a network call that hangs)
+would keep `studio graph` or `studio run` waiting for ever. Past the
+deadline the import is interrupted where it is, and the command ends
+with exit 2, naming the module and the line it was stuck at.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+from collections.abc import Iterator
+from types import FrameType
+
+from studio.core.load_timeout import LoadTimeout
+
+
+def add_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--load-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="stop loading after this long, naming the module still importing (exit 2)",
+    )
+
+
+def child_arguments(seconds: float | None) -> list[str]:
+    return ["--load-timeout", repr(seconds)] if seconds else []
+
+
+@contextlib.contextmanager
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Interrupt whatever the load is doing after `seconds` (no limit when None)."""
+    if not seconds or seconds <= 0:
+        yield
+        return
+
+    def expire(_signum: int, _frame: FrameType | None) -> None:
+        raise LoadTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
