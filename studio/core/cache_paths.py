@@ -39,5 +39,25 @@ def durations_file(root: Path) -> Path:
     return project_cache_dir(root) / "durations.json"
 
 
+RUN_OUTPUTS_KEPT = 20
+
+
+def new_run_output_file(root: Path, number: int) -> Path | None:
+    """A fresh file for what run `number` prints, among the project's last
+    `RUN_OUTPUTS_KEPT` (older ones are removed); None when the cache cannot be written."""
+    folder = project_cache_dir(root) / "run-output"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        older = sorted(folder.glob("run-*.txt"), key=lambda p: p.stat().st_mtime)
+        for stale in older[: max(0, len(older) - RUN_OUTPUTS_KEPT + 1)]:
+            stale.unlink(missing_ok=True)
+        target = folder / f"run-{number}-{os.getpid()}.txt"
+        target.write_text("")
+        target.chmod(0o600)
+    except OSError:
+        return None
+    return target
+
+
 def project_key(root: Path) -> str:
     return hashlib.sha1(str(root).encode()).hexdigest()[:16]

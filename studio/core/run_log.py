@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from studio.core.protocol import NodeStatus, RunStatus
@@ -15,6 +16,10 @@ class NodeRecord:
     status: NodeStatus
     seconds: float = 0.0
     error: str = ""
+
+
+OUTPUT_KEPT = 200_000
+"""Characters of a run's output held for the window (the newest ones)."""
 
 
 @dataclass(slots=True)
@@ -35,10 +40,34 @@ class RunRecord:
     traceback: str = ""
     missing: list[str] = field(default_factory=list)
     output: list[str] = field(default_factory=list)
+    """The newest part of what the run printed (at most `OUTPUT_KEPT` characters)."""
+    output_left_out: int = 0
+    """Characters printed before `output` that are no longer held (see `output_file`)."""
+    output_file: Path | None = None
+    """Where everything the run printed is written, when the window gave it a place."""
     forecast: str = ""
     """What the run was expected to do before it started (the run plan's headline)."""
     notes: list[str] = field(default_factory=list)
     """What to know of a run that went well (a result kept in memory only)."""
+
+    def add_output(self, text: str) -> None:
+        """Keep the newest `OUTPUT_KEPT` characters; append all of it to `output_file`.
+        A node that prints megabytes costs the window the same as one that prints a page."""
+        if self.output_file is not None:
+            try:
+                with self.output_file.open("a", encoding="utf-8", errors="replace") as file:
+                    file.write(text)
+            except OSError:
+                self.output_file = None
+        if len(text) > OUTPUT_KEPT:
+            self.output_left_out += len(text) - OUTPUT_KEPT
+            text = text[-OUTPUT_KEPT:]
+        self.output.append(text)
+        held = sum(len(chunk) for chunk in self.output)
+        while held > OUTPUT_KEPT and len(self.output) > 1:
+            dropped = self.output.pop(0)
+            held -= len(dropped)
+            self.output_left_out += len(dropped)
 
     @property
     def finished(self) -> bool:

@@ -39,9 +39,7 @@ class ConsolePanel(QWidget):
     def widget(self) -> Any:
         """The qtconsole widget, built on first use."""
         if self._widget is None:
-            from qtconsole.rich_jupyter_widget import RichJupyterWidget
-
-            widget = RichJupyterWidget()
+            widget = _console_class()()
             widget.banner = BANNER
             widget.kernel_banner = ""
             widget.gui_completion = "droplist"
@@ -93,3 +91,38 @@ class ConsolePanel(QWidget):
             self.widget.syntax_style = styles.default_light_syntax_style
         self.widget._style_sheet_changed()
         self.widget._syntax_style_changed()
+
+
+RUN_OUTPUT_SHOWN = 20_000
+"""Characters of one run's output the console shows (the Run Log holds the rest): the
+console draws text line by line, and a run that prints megabytes would hold it for minutes."""
+
+
+def _console_class() -> type:
+    from qtconsole.rich_jupyter_widget import RichJupyterWidget
+
+    class StudioConsole(RichJupyterWidget):  # type: ignore[misc]
+        """qtconsole's console, showing the start of what a run prints, not all of it."""
+
+        _run: str | None = None
+        _run_shown = 0
+
+        def _handle_stream(self, msg: dict[str, Any]) -> None:
+            parent = msg.get("parent_header") or {}
+            if parent.get("msg_type") != "comm_msg":  # the console's own cells: all of it
+                super()._handle_stream(msg)
+                return
+            if parent.get("msg_id") != self._run:
+                self._run, self._run_shown = parent.get("msg_id"), 0
+            room = RUN_OUTPUT_SHOWN - self._run_shown
+            text = msg["content"].get("text", "")
+            if room <= 0 or not text:
+                return
+            if len(text) > room:
+                text = text[:room] + "\n[The run prints more: the Run Log has the rest.]\n"
+                self._run_shown = RUN_OUTPUT_SHOWN
+            else:
+                self._run_shown += len(text)
+            super()._handle_stream({**msg, "content": {**msg["content"], "text": text}})
+
+    return StudioConsole

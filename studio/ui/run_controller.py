@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from studio.core import protocol
+from studio.core.cache_paths import new_run_output_file
 from studio.core.model import Workspace
 from studio.core.protocol import ErrorCode, EventName, NodeStatus, RunStatus
 from studio.core.run_forecast import RunForecast, cached_code_versions, forecast
@@ -98,6 +99,9 @@ class RunController(QObject):
         self._signatures = lineage_signatures(snapshot, expressions)
         self._versions = {n.name: n.version for n in snapshot.nodes}
         record = RunRecord(len(self.runs.records) + 1, names, mode.value, recompute)
+        root = self.workspace.project.root
+        if root is not None:
+            record.output_file = new_run_output_file(root, record.number)
         plan = None if recompute else self.forecast(names, mode, self._signatures)
         record.forecast = plan.headline() if plan is not None else ""
         self._finished = 0

@@ -73,7 +73,7 @@ class RunsModel:
         """Printed text of the current run; False when no run is going on."""
         if self.current is None:
             return False
-        self.current.output.append(text)
+        self.current.add_output(text)
         self.record_updated.emit(self.current)
         return True
 

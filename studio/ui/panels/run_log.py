@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QBrush, QColor, QFontDatabase, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFontDatabase, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from studio.core.protocol import RunStatus
 from studio.core.run_log import RunRecord
+from studio.core.size_text import format_bytes
 from studio.core.time_text import format_seconds
 
 _COLOURS = {
@@ -242,10 +243,29 @@ class RunLogPanel(QWidget):
             )
         if record.output:
             text = html.escape("".join(record.output)[-_OUTPUT_LIMIT:])
-            parts.append(f"<p><b>Output</b></p><pre style='font-family:{mono}'>{text}</pre>")
+            parts.append(f"<p><b>Output</b></p>{self._left_out(record)}")
+            parts.append(f"<pre style='font-family:{mono}'>{text}</pre>")
         self._detail.setHtml("".join(parts))
 
+    @staticmethod
+    def _left_out(record: RunRecord) -> str:
+        shown = sum(len(chunk) for chunk in record.output)
+        left_out = record.output_left_out + max(0, shown - _OUTPUT_LIMIT)
+        if not left_out:
+            return ""
+        where = "it is no longer held"
+        if record.output_file is not None:
+            link = QUrl.fromLocalFile(str(record.output_file)).toString()
+            where = f"all of it is in <a href='{link}'>{html.escape(record.output_file.name)}</a>"
+        return (
+            f"<p style='color:#888'>The first {format_bytes(left_out)} of the output are "
+            f"left out here; {where}.</p>"
+        )
+
     def _on_link(self, url: QUrl) -> None:
+        if url.isLocalFile():
+            QDesktopServices.openUrl(url)
+            return
         if url.scheme() == "unfold":
             self._unfolded.add(int(url.path()))
             self._show_current(self._tree.currentItem())

@@ -29,21 +29,11 @@ from PySide6.QtWidgets import (
 
 from studio.core import protocol
 from studio.core.run_state import NodeRun, NodeState
+from studio.core.size_text import format_bytes
 from studio.core.time_text import format_seconds
 from studio.ui.kernel.session import KernelSession, Reply
 from studio.ui.results.frame_model import BLOCK_ROWS
 from studio.ui.results.table_viewer import TableViewer
-
-
-def format_bytes(size: int | None) -> str:
-    if size is None:
-        return "size unknown"
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"
 
 
 def summary_line(
