@@ -33,7 +33,7 @@ from studio.core.snapshot import GraphSnapshot, LoadError, NodeInfo
 from studio.ui.canvas.layout_runner import LayoutRunner
 from studio.ui.canvas.scene import GraphScene
 from studio.ui.file_watcher import FolderWatcher
-from studio.ui.kernel.session import KernelSession, Reply
+from studio.ui.kernel.session import KernelSession, KernelState, Reply
 
 _BUSY_LAYOUT_ABOVE = 300
 _LAYOUT_NOTE_AFTER_MS = 300
@@ -113,6 +113,7 @@ class GraphController(QObject):
         session.state_changed.connect(self._on_kernel_state)
         session.ready.connect(self._on_kernel_ready)
         session.died.connect(self._on_kernel_died)
+        session.start_failed.connect(self._on_start_failed)
         self.watcher.changed.connect(self._on_files_changed)
         self.watcher.folder_missing.connect(self._on_folder_missing)
         self.watcher.folder_back.connect(self._on_folder_back)
@@ -198,6 +199,8 @@ class GraphController(QObject):
                 "process when it is imported (os._exit, a crash in a C extension). A new "
                 "kernel is ready; fix the module and save, and the graph reloads."
             )
+        elif self.project.root is not None and not self.project.root.is_dir():
+            pass  # no kernel can start there: `_on_start_failed` says so
         elif not self.session.requests_lost_at_death:  # otherwise their callers report it
             self.notice.emit(
                 Notice(
@@ -355,4 +358,20 @@ class GraphController(QObject):
     def _on_folder_back(self, _root: str) -> None:
         self._folder_missing = False
         self._clear_error()
+        if self.session.state in (KernelState.STOPPED, KernelState.DEAD) and self.root:
+            self.session.start(self.root)  # its `ready` reloads the graph
+            return
         self.reload()
+
+    def _on_start_failed(self, reason: str) -> None:
+        self._loading = False
+        self.busy_changed.emit(False, "")
+        root = self.project.root
+        if root is not None and not root.is_dir():
+            self._folder_missing = True
+            self._show_error(
+                f"No kernel is running: the project folder {root} was deleted or moved. "
+                "It starts by itself when the folder is back; or open another folder."
+            )
+            return
+        self._show_error(f"No kernel is running: {reason}. Kernel ▸ Restart Kernel tries again.")

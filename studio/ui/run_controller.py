@@ -24,7 +24,7 @@ from studio.core.run_state import NodeState
 from studio.core.snapshot import GraphSnapshot
 from studio.core.staleness import lineage_signatures
 from studio.ui.graph_controller import GraphController
-from studio.ui.kernel.session import KernelSession, Reply
+from studio.ui.kernel.session import KernelSession, KernelState, Reply
 
 _STATES = {
     NodeStatus.COMPUTED: NodeState.DONE,
@@ -61,6 +61,7 @@ class RunController(QObject):
         self._finished = 0
         self._deferred: tuple[RunRecord, dict[str, Any]] | None = None
         graph.load_requested.connect(self._send_deferred)
+        session.start_failed.connect(self._on_no_kernel)
         session.event_received.connect(self._on_event)
         session.output.connect(self._on_output)
         session.ready.connect(lambda _info: self.runs.forget_results())
@@ -89,6 +90,9 @@ class RunController(QObject):
             return None
         if self.running:
             self.problem.emit("A run is in progress: stop it (Esc) or wait for it to end.")
+            return None
+        if self.session.state is KernelState.STOPPED:
+            self.problem.emit("No kernel is running: the banner says why.")
             return None
         if mode is not RunMode.ALL and not names:
             self.problem.emit("Select the nodes to run first (or use Run All).")
@@ -122,6 +126,12 @@ class RunController(QObject):
         self.session.request(
             protocol.Method.RUN, params, lambda reply: self._on_reply(record, reply)
         )
+
+    def _on_no_kernel(self, reason: str) -> None:
+        if self._deferred is not None:
+            record, _ = self._deferred
+            self._deferred = None
+            self._on_reply(record, Reply(False, message=f"no kernel: {reason}"))
 
     def _send_deferred(self) -> None:
         if self._deferred is not None:

@@ -159,6 +159,31 @@ def test_deleted_project_folder_is_reported(spaceflights, qtbot):
     assert len(window.scene.nodes) == 24
 
 
+def test_with_its_folder_gone_a_dead_kernel_is_not_restarted_and_comes_back_with_it(
+    spaceflights, qtbot
+):
+    """Issue 17: the kernel was restarted in the missing folder (FileNotFoundError),
+    'starting' for ever, runs stuck, and a banner claiming a new kernel was started."""
+    import os
+    import signal
+
+    folder, window = spaceflights
+    away = folder.with_name("away")
+    folder.rename(away)
+    qtbot.waitUntil(lambda: "deleted or moved" in window.banner.text(), timeout=15_000)
+    os.kill(window.session.pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: "No kernel is running" in window.banner.text(), timeout=15_000)
+    assert window.session.state.value == "stopped"
+    assert window.runs.run(["max_error"]) is None
+    away.rename(folder)
+    with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):
+        pass
+    assert window.session.state.value in ("idle", "busy") and not window.banner.isVisible()
+    record = window.runs.run(["max_error"])
+    qtbot.waitUntil(lambda: record.finished, timeout=60_000)
+    assert record.status == "done"
+
+
 def test_graph_edits_rewrite_the_files_and_undo_restores_their_bytes(spaceflights, qtbot):
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest

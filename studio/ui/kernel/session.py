@@ -62,6 +62,8 @@ class KernelSession(QObject):
     event_received = Signal(str, dict)
     died = Signal(str)
     """The kernel process ended without being asked to; carries a readable reason."""
+    start_failed = Signal(str)
+    """No kernel could be started (its folder is gone, its Python will not run): why."""
     output = Signal(str, str)
     """Text the kernel printed: (stream name, text)."""
     _subshell_decided = Signal(int, str)
@@ -144,6 +146,9 @@ class KernelSession(QObject):
             return
         self.shutdown()
         self._cwd = Path(cwd)
+        if not self._cwd.is_dir():  # it would fail with a FileNotFoundError, and hang
+            self.start_failed.emit(f"the folder {self._cwd} does not exist")
+            return
         self._folder = Path(tempfile.mkdtemp(prefix="studio-kernel-"))
         self._folder.chmod(0o700)
         spec_manager = StudioKernelSpecManager(
@@ -156,7 +161,14 @@ class KernelSession(QObject):
         manager.ip = str(self._folder / "kernel")
         manager.connection_file = str(self._folder / "connection.json")
         self._set_state(KernelState.STARTING)
-        manager.start_kernel(cwd=str(self._cwd), env=kernel_environment(self.interpreter))
+        try:
+            manager.start_kernel(cwd=str(self._cwd), env=kernel_environment(self.interpreter))
+        except (OSError, RuntimeError) as error:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+            self._set_state(KernelState.STOPPED)
+            self.start_failed.emit(f"the kernel could not start: {error}")
+            return
         client = manager.client()
         client.start_channels(hb=False)
         client.iopub_channel.message_received.connect(self._on_iopub)
