@@ -15,6 +15,7 @@ from typing import Any
 
 from studio.cli import load_deadline
 from studio.cli.interpreter_choice import InterpreterError, choose_interpreter, run_there
+from studio.cli.supervised import run_supervised
 from studio.core.load_timeout import LoadTimeout
 from studio.core.snapshot import GraphSnapshot
 from studio.core.values import parse_assignments
@@ -72,17 +73,28 @@ def main(argv: Sequence[str]) -> int:
             print("studio: the project's Python ended without a graph", file=sys.stderr)
             return child.returncode or EXIT_NOT_LOADED
         snapshot = GraphSnapshot.from_dict(data)
-        details = data.get("dataflow_details", [])
-        warnings = []  # the child has printed them
-    else:
-        try:
-            snapshot, details, warnings = load_graph(
-                root, options.dataflow, config, options.load_timeout
-            )
-        except LoadTimeout as stopped:
-            print(f"studio: loading {options.path} {stopped}", file=sys.stderr)
-            return EXIT_NOT_LOADED
-        _report(options.path, snapshot, warnings)
+        return _print(options, snapshot, data.get("dataflow_details", []), [])
+    return run_supervised(lambda: _graph_here(options, root, config))
+
+
+def _graph_here(options: argparse.Namespace, root: Path, config: dict[str, Any]) -> int:
+    try:
+        snapshot, details, warnings = load_graph(
+            root, options.dataflow, config, options.load_timeout
+        )
+    except LoadTimeout as stopped:
+        print(f"studio: loading {options.path} {stopped}", file=sys.stderr)
+        return EXIT_NOT_LOADED
+    _report(options.path, snapshot, warnings)
+    return _print(options, snapshot, details, warnings)
+
+
+def _print(
+    options: argparse.Namespace,
+    snapshot: GraphSnapshot,
+    details: list[dict[str, Any]],
+    warnings: list[str],
+) -> int:
     payload = _format(snapshot, details, warnings, options.format, options.rankdir)
     if payload is not None:
         _write(payload, options.output)

@@ -19,6 +19,7 @@ from typing import Any
 
 from studio.cli import load_deadline
 from studio.cli.interpreter_choice import InterpreterError, choose_interpreter, run_there
+from studio.cli.supervised import NodeTeller, run_supervised
 from studio.core.cache_paths import durations_file
 from studio.core.load_timeout import LoadTimeout
 from studio.core.protocol import NodeStatus, RunStatus
@@ -102,7 +103,12 @@ def main(argv: Sequence[str]) -> int:
         return _fail(str(error), EXIT_NOT_STARTED)
     if choice.python is not None:
         return run_there(choice, ["run", *_child_arguments(options)]).returncode
+    return run_supervised(lambda: _run_here(options, root, config, typed_inputs))
 
+
+def _run_here(
+    options: argparse.Namespace, root: Path, config: dict[str, Any], typed_inputs: dict[str, str]
+) -> int:
     from studio.kernel.project_load import headless, load_project
     from studio.kernel.runner import Runner
 
@@ -139,6 +145,7 @@ def main(argv: Sequence[str]) -> int:
             list(options.nodes),
             RunMode.UPSTREAM,
             expressions,
+            listener=NodeTeller(),
             root=load.project.root,
             bare_words_are_strings=True,
         )

@@ -29,6 +29,7 @@ from studio.kernel.graph_builder import LoadedDataflow
 from studio.kernel.project_load import load_project
 from studio.kernel.results import Results
 from studio.kernel.runner import Runner
+from studio.kernel.running_marker import RunningMarker, kernel_folder
 from studio.kernel.tables import TableError, TableViews
 from studio.kernel.tracebacks import describe
 from studio.kernel.value_diff import compare
@@ -57,6 +58,7 @@ class Agent:
         self.tables = TableViews()
         self._run_ids = 0
         self._collection: asyncio.TimerHandle | None = None
+        self.marker = RunningMarker(None)
         self._sent_nodes: dict[str, NodeInfo] = {}
         """The nodes of the last snapshot sent, by name (see `protocol`: load, known)."""
         self._sent_token: str | None = None
@@ -291,6 +293,7 @@ class _EventListener:
         self.agent.send(protocol.event(protocol.EventName.RUN_STARTED, data))
 
     def node_started(self, name: str) -> None:
+        self.agent.marker.mark(name)
         data = {"run_id": self.run_id, "name": name}
         self.batches.add(protocol.EventName.NODE_STARTED, data)
 
@@ -324,6 +327,7 @@ def _project_summary(project: Project, chosen: str | None) -> dict[str, Any]:
 def install(kernel: Any) -> Agent:
     """Register the agent's comm target in a running ipykernel."""
     agent = Agent(kernel.shell.user_ns if kernel.shell is not None else None)
+    agent.marker = RunningMarker(kernel_folder())
     fresh_import.IMPORTING.append(
         lambda name: agent.send(protocol.event(protocol.EventName.IMPORTING, {"module": name}))
     )

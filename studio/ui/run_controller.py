@@ -21,6 +21,7 @@ from studio.core.run_forecast import RunForecast, cached_code_versions, forecast
 from studio.core.run_log import RunRecord
 from studio.core.run_plan import RunMode, run_targets
 from studio.core.run_state import NodeState
+from studio.core.running_node import read_running_node
 from studio.core.snapshot import GraphSnapshot
 from studio.core.staleness import lineage_signatures
 from studio.ui.graph_controller import GraphController
@@ -236,7 +237,9 @@ class RunController(QObject):
             record.finish(reply.result)
         elif reply.code is ErrorCode.KERNEL_DIED:
             running = [n for n, r in self.runs.state.nodes.items() if r.state is NodeState.RUNNING]
-            during = f" while running {running[0]}" if running else ""
+            node = running[0] if running else read_running_node(self.session.connection_folder)
+            during = f" while running {node}" if node else ""
+            record.failed_node = record.failed_node or node
             record.fail(f"{reply.message}{during}; a new kernel was started")
             reason = reply.message.removeprefix("the kernel died ").strip("()")
             self.problem.emit(

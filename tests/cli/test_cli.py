@@ -177,3 +177,25 @@ def test_a_load_past_its_timeout_stops_and_names_the_module_and_line(tmp_path):
         assert "slow.py:9: import error: slow did not finish importing within 1 s" in (
             done.stderr.decode()
         )
+
+
+def test_project_code_that_ends_the_process_is_named(tmp_path):
+    quits, kills = tmp_path / "quits", tmp_path / "kills"
+    quits.mkdir()
+    kills.mkdir()
+    (quits / "quits.py").write_text(
+        "import os\n\n\ndef a() -> int:\n    return 1\n\n\nos._exit(3)\n"
+    )
+    (kills / "kills.py").write_text(
+        "import os\nimport signal\n\n\ndef a() -> int:\n    return 1\n\n\n"
+        "def killer(a: int) -> int:\n    os.kill(os.getpid(), signal.SIGKILL)\n    return a\n"
+    )
+    done = studio_cli("graph", str(quits))
+    assert done.returncode == 2
+    assert "module 'quits' ended the process while imported: it exited with code 3" in (
+        done.stderr.decode()
+    )
+    done = studio_cli("run", str(kills), "killer")
+    assert done.returncode == 1
+    assert "node 'killer' ended the process: it was killed by SIGKILL" in done.stderr.decode()
+    assert studio_cli("run", str(kills), "a").returncode == 0

@@ -222,7 +222,8 @@ def test_a_node_that_kills_its_process_fails_the_run_and_a_new_kernel_starts(tro
     record = finish_run(qtbot, window, lambda: window.runs.run(["die"]))
     assert record.status == "failed"
     assert "kernel died" in record.message and "exit code 7" in record.message
-    assert "The kernel died" in window.banner.text()
+    assert "while running die" in record.message and record.failed_node == "die"
+    assert "The kernel died while running die" in window.banner.text()
     qtbot.waitUntil(lambda: window.session.pid not in (None, old_pid), timeout=30_000)
     assert finish_run(qtbot, window, lambda: window.runs.run(["r2_score"])).status == "done"
     assert not window.banner.isVisible()  # the next run made the message out of date
