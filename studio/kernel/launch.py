@@ -62,10 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.environ.pop("LD_LIBRARY_PATH", None)
     logging.getLogger("Comm").addFilter(_RoutingLookupFilter())
     from studio.kernel.agent import install
+    from studio.kernel.orphan_guard import guard_against_orphans
 
     app = _kernel_app_class().instance()
     app.initialize(list(sys.argv[1:] if argv is None else argv))
     install(app.kernel)
+    guard_against_orphans()
     # What is loaded so far lives as long as the kernel: later collections skip it.
     gc.collect()
     gc.freeze()

@@ -9,12 +9,15 @@ waiting for the kernel. Sockets are IPC files in a private folder (mode
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import itertools
+import os
 import shutil
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,8 +152,10 @@ class KernelSession(QObject):
         if not self._cwd.is_dir():  # it would fail with a FileNotFoundError, and hang
             self.start_failed.emit(f"the folder {self._cwd} does not exist")
             return
-        self._folder = Path(tempfile.mkdtemp(prefix="studio-kernel-"))
+        remove_stale_kernel_folders()
+        self._folder = Path(tempfile.mkdtemp(prefix=KERNEL_FOLDER_PREFIX))
         self._folder.chmod(0o700)
+        (self._folder / _OWNER_FILE).write_text(str(os.getpid()))
         spec_manager = StudioKernelSpecManager(
             interpreter=str(self.interpreter) if self.interpreter else ""
         )
@@ -269,10 +274,14 @@ class KernelSession(QObject):
             self._client.stop_channels()
             self._client = None
         if self._manager is not None:
+            group = self.pid
             if self._manager.has_kernel:
                 self._manager.shutdown_kernel(now=True)
             self._manager.cleanup_resources()
             self._manager = None
+            if group is not None:  # what its nodes started goes too (same process group)
+                with contextlib.suppress(OSError):
+                    os.killpg(group, signal.SIGKILL)
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
@@ -395,3 +404,41 @@ def _exit_reason(code: int) -> str:
         except ValueError:
             return f"killed by signal {-code}"
     return f"exit code {code}"
+
+
+KERNEL_FOLDER_PREFIX = "studio-kernel-"
+_OWNER_FILE = "owner.pid"
+_STALE_WITHOUT_OWNER_S = 24 * 3600
+
+
+def remove_stale_kernel_folders() -> list[Path]:
+    """Remove the connection folders of kernels whose app is gone (killed, or crashed
+    before it could clean up); what was removed."""
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{KERNEL_FOLDER_PREFIX}*"):
+        try:
+            if folder.stat().st_uid != os.getuid() or not folder.is_dir():
+                continue
+            owner = folder / _OWNER_FILE
+            if owner.exists():
+                stale = not _process_alive(int(owner.read_text().strip() or 0))
+            else:  # from an older version: by age
+                stale = time.time() - folder.stat().st_mtime > _STALE_WITHOUT_OWNER_S
+        except (OSError, ValueError):
+            continue
+        if stale:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

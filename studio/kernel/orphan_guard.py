@@ -1,0 +1,43 @@
+"""Nothing a kernel started outlives the app.
+
+The kernel is the leader of its own process group, and processes its
+nodes start (a `sleep`, a server, a worker pool) join that group. When
+the app that started the kernel is gone (closed, or killed with
+`kill -9`), the whole group is ended: ipykernel alone would exit and leave
+those processes running, adopted by PID 1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+import time
+
+CHECK_EVERY = 0.5
+
+
+def guard_against_orphans() -> None:
+    """Watch the app's process from a daemon thread; end the group when it is gone."""
+    parent = int(os.environ.get("JPY_PARENT_PID") or os.getppid())
+    if parent <= 1 or os.getpgrp() != os.getpid():
+        return  # not started by an app, or not leading a group of its own
+
+    def watch() -> None:
+        while _alive(parent) and os.getppid() == parent:
+            time.sleep(CHECK_EVERY)
+        with contextlib.suppress(OSError):
+            os.killpg(os.getpgrp(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="studio-orphan-guard", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
