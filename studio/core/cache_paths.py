@@ -40,6 +40,8 @@ def durations_file(root: Path) -> Path:
 
 
 RUN_OUTPUTS_KEPT = 20
+DEFAULT_CACHE_LIMIT = 5 * 1024**3
+"""Bytes of results a project's cache keeps unless the user chose otherwise."""
 
 
 def new_run_output_file(root: Path, number: int) -> Path | None:

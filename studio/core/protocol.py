@@ -45,7 +45,7 @@ Methods (params -> result):
         name alone (a save of one module of a big graph sends that module).
 
     run     {"nodes": [str], "mode": "upstream" | "downstream" | "all",
-             "inputs": {name: expression}, "recompute": bool}
+             "inputs": {name: expression}, "recompute": bool, "cache_limit": int}
                                                  -> RUN
         Runs the nodes (and what they need) with the loaded driver. Input
         values are Python expressions evaluated in the kernel. Results
@@ -97,7 +97,10 @@ Methods (params -> result):
            "nodes": [{"name", "status": "computed" | "reused" | "failed" | "interrupted",
                       "seconds", "error"}],
            "failed_node": str | None, "frames": [FRAME], "traceback": str,
-           "missing": [str], "reused_from_memory": [str], "notes": [str]}
+           "missing": [str], "reused_from_memory": [str], "notes": [str],
+           "cache_bytes": int | None}
+        After a run, the result cache is trimmed to `cache_limit` bytes (oldest
+        results first); `cache_bytes` is what it holds then.
     FRAME = {"file": str, "line": int, "function": str, "text": str, "in_project": bool}
 
     PROJECT  = {"root": str, "dataflows": [DATAFLOW], "problems": [str], "dataflow": str}

@@ -23,7 +23,7 @@ from studio.core.project import Project
 from studio.core.run_plan import RunMode
 from studio.core.snapshot import NodeInfo
 from studio.core.value_diff_text import describe_diff
-from studio.kernel import fresh_import
+from studio.kernel import cache_limit, fresh_import
 from studio.kernel.event_batches import EventBatches
 from studio.kernel.graph_builder import LoadedDataflow
 from studio.kernel.project_load import load_project
@@ -195,7 +195,11 @@ class Agent:
             outcome = self._run(params, loaded, listener)
         finally:
             listener.batches.flush()
-        return {"run_id": self._run_ids, **outcome.to_dict()}
+        cached = None
+        if self.runner.cache_path is not None:
+            limit = int(params.get("cache_limit") or cache_limit.DEFAULT_LIMIT)
+            cached, _ = cache_limit.trim(self.runner.cache_path, limit)
+        return {"run_id": self._run_ids, **outcome.to_dict(), "cache_bytes": cached}
 
     def _run(self, params: dict[str, Any], loaded: LoadedDataflow, listener: Any) -> Any:
         return self.runner.run(

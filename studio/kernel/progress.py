@@ -15,6 +15,7 @@ import time
 import weakref
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from hamilton.caching.adapter import CachingEventType, HamiltonCacheAdapter
@@ -57,6 +58,9 @@ class QuickCommitStore(SQLiteMetadataStore):
         if fresh:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    Path(f"{self._path}{suffix}").chmod(0o600)
         return connection
 
 
@@ -85,6 +89,9 @@ class LenientResultStore(FileResultStore):
             if saver_cls is not None or not _refused_by_pickle(error):
                 raise
             self.refused.append(f"{type(error).__name__}: {error}")
+            return
+        with contextlib.suppress(OSError):  # the user's data: theirs alone
+            self._path_from_data_version(data_version).chmod(0o600)
 
 
 def _refused_by_pickle(error: BaseException) -> bool:

@@ -38,6 +38,7 @@ from studio.core.snapshot import GraphSnapshot
 from studio.ui import heap, window_actions
 from studio.ui.actions import ActionRegistry
 from studio.ui.app_settings import AppSettings
+from studio.ui.cache_limit import CacheLimit
 from studio.ui.canvas.canvas_message import CanvasMessage
 from studio.ui.canvas.export import export_png, export_svg
 from studio.ui.canvas.legend import Legend
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
             self.canvas_message, self.workspace, self.session, self.controller
         )
         self.load_watch = LoadWatch(self.controller, self.session)
+        self.cache_limit = CacheLimit(self, settings, self.runs, self.actions)
         self.status = StudioStatusBar(
             self.statusBar(), self.session, self.workspace, self.controller, self.runs
         )

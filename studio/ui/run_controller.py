@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from studio.core import protocol
-from studio.core.cache_paths import new_run_output_file
+from studio.core.cache_paths import DEFAULT_CACHE_LIMIT, new_run_output_file
 from studio.core.model import Workspace
 from studio.core.protocol import ErrorCode, EventName, NodeStatus, RunStatus
 from studio.core.run_forecast import RunForecast, cached_code_versions, forecast
@@ -41,6 +41,8 @@ class RunController(QObject):
     problem = Signal(str)
     """Something the user must know about a run (shown in the message bar)."""
     output_outside_run = Signal(str)
+    cache_size_changed = Signal(int)
+    """Bytes the project's result cache holds, after a run."""
 
     def __init__(
         self,
@@ -61,6 +63,8 @@ class RunController(QObject):
         """Inside a batch of events: progress is announced once, after it."""
         self._finished = 0
         self._deferred: tuple[RunRecord, dict[str, Any]] | None = None
+        self.cache_limit = DEFAULT_CACHE_LIMIT
+        """Bytes of results the project's cache keeps (the oldest go first)."""
         graph.load_requested.connect(self._send_deferred)
         session.start_failed.connect(self._on_no_kernel)
         session.event_received.connect(self._on_event)
@@ -116,6 +120,7 @@ class RunController(QObject):
             "mode": mode.value,
             "inputs": expressions,
             "recompute": recompute,
+            "cache_limit": self.cache_limit,
         }
         if self.graph.load_requested_on_kernel:
             self._send(record, params)
@@ -235,6 +240,8 @@ class RunController(QObject):
     def _on_reply(self, record: RunRecord, reply: Reply) -> None:
         if reply.ok:
             record.finish(reply.result)
+            if reply.result.get("cache_bytes") is not None:
+                self.cache_size_changed.emit(int(reply.result["cache_bytes"]))
         elif reply.code is ErrorCode.KERNEL_DIED:
             running = [n for n, r in self.runs.state.nodes.items() if r.state is NodeState.RUNNING]
             node = running[0] if running else read_running_node(self.session.connection_folder)

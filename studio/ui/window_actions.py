@@ -144,6 +144,12 @@ def declare(window: MainWindow, actions: ActionRegistry) -> None:
         tip="Forget results in the kernel and on disk",
     )
     add(
+        "cache-limit",
+        "Result Cache &Limit…",
+        lambda: window.cache_limit.choose(),
+        tip="How much of its results a project keeps on disk",
+    )
+    add(
         "restart-kernel",
         "&Restart Kernel",
         window.project.restart_kernel,
@@ -373,7 +379,7 @@ def place(window: MainWindow, actions: ActionRegistry) -> None:
         ],
         "&Run": [
             "run", "run-downstream", "recompute", "run-all", SEPARATOR, "stop", SEPARATOR,
-            "clear-results",
+            "clear-results", "cache-limit",
         ],
         "&Kernel": ["restart-kernel", "interpreter"],
         "&Help": ["shortcuts", "about"],

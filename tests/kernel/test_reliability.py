@@ -121,3 +121,16 @@ def test_unreadable_folders_and_files_are_skipped_with_a_warning_naming_them():
     assert modules == ["features"]
     assert "locked/: cannot be read: skipped" in problems
     assert any(p.startswith("secret.py: cannot be read") and "skipped" in p for p in problems)
+
+
+def test_the_result_cache_is_trimmed_to_its_limit_oldest_first(tmp_path):
+    from studio.kernel.cache_limit import trim
+
+    for age, name in enumerate(["newest", "middle", "oldest"]):
+        path = tmp_path / name
+        path.write_bytes(b"x" * 1000)
+        os.utime(path, (1_000_000 - age * 100, 1_000_000 - age * 100))
+    (tmp_path / "metadata_store.db").write_bytes(b"m" * 5000)
+    assert trim(tmp_path, 2500) == (2000, 1000)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["metadata_store.db", "middle", "newest"]
+    assert trim(tmp_path, 10_000) == (2000, 0)

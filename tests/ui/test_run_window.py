@@ -256,3 +256,19 @@ def test_input_values_are_kept_per_project(spaceflights, open_window, qtbot):
     again = open_window(folder)
     assert again.inputs_panel.expressions()["random_state"] == "7"
     assert again.inputs_panel.expressions()["data_dir"] == "'data'"
+
+
+def test_the_result_cache_is_private_bounded_and_its_size_shown(spaceflights, qtbot):
+    import stat
+
+    _, window = spaceflights
+    clear = window.actions["clear-results"]
+    assert finish_run(qtbot, window, lambda: window.runs.run(["model_input_table"])).status == (
+        "done"
+    )
+    assert clear.text().startswith("Clear Results (") and "KB on disk" in clear.text()
+    results = [p for p in window.controller.cache_dir.iterdir() if p.is_file()]
+    assert results and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in results)
+    window.runs.cache_limit = 1  # as Run ▸ Result Cache Limit… would set it (in bytes)
+    assert finish_run(qtbot, window, lambda: window.runs.run(["r2_score"])).status == "done"
+    assert clear.text() == "Clear Results (0 B on disk)"
