@@ -191,6 +191,9 @@ def look(folder: Path, dataflow: str | None, python: Path | None, shots: Path) -
     config = tempfile.mkdtemp(prefix="studio-first-look-")
     env = {**os.environ, "DISPLAY": display, "STUDIO_CONFIG_DIR": config}
     env.pop("QT_QPA_PLATFORM", None)
+    trust = "from pathlib import Path; from studio.ui.app_settings import AppSettings; "
+    trust += f"AppSettings().trust(Path({str(folder.resolve())!r}))"
+    subprocess.run([sys.executable, "-c", trust], env=env, check=True)  # as the user would
     command = [str(STUDIO), str(folder)]
     if python:
         command += ["--interpreter", str(python)]

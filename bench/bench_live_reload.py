@@ -81,7 +81,7 @@ def main() -> int:
     shutil.copytree(example_path("spaceflights"), folder)
     module = folder / "reporting.py"
     app = create_application()
-    window = create_window(folder)
+    window = create_window(folder, trust=True)
     window.resize(1400, 900)
     scene = window.scene
     results: dict[str, list[float]] = {"body": [], "signature": []}

@@ -98,7 +98,7 @@ def main() -> int:
     folder.mkdir()
     (folder / "frames.py").write_text(PROJECT.replace("{rows}", f"{options.rows:,}"))
     app = create_application()
-    window = create_window(folder)
+    window = create_window(folder, trust=True)
     window.resize(1500, 950)
     process = psutil.Process()
     figures: dict[str, float] = {}

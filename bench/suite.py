@@ -178,7 +178,7 @@ def measure_window(folder: Path, result: SizeResult):
     meter = StallMeter()
     shown: list[float] = []
     start = time.perf_counter()
-    window = create_window(folder)
+    window = create_window(folder, trust=True)
     window.resize(1400, 900)
     result.window_built = time.perf_counter() - start
     controller, scene, view = window.controller, window.scene, window.view
@@ -356,7 +356,7 @@ def measure_overhead(repeats: int = 5) -> Overhead:
         )
         for code in (PLAIN_RUN, PLAIN_CACHED_RUN)
     )
-    window = create_window(folder)
+    window = create_window(folder, trust=True)
     wait_until(lambda: window.workspace.graph.snapshot is not None and not window.scene.filling)
     settle(0.3)
     times = []

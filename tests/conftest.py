@@ -44,8 +44,16 @@ def open_window(qtbot, studio_config):
 
     windows = []
 
-    def open_(folder: Path, wait: bool = True, size: tuple[int, int] | None = (1400, 900)):
-        window = MainWindow(AppSettings(), LIGHT)
+    def open_(
+        folder: Path,
+        wait: bool = True,
+        size: tuple[int, int] | None = (1400, 900),
+        trust: bool = True,
+    ):
+        settings = AppSettings()
+        if trust:
+            settings.trust(folder.resolve())
+        window = MainWindow(settings, LIGHT)
         windows.append(window)
         if size is not None:
             window.resize(*size)

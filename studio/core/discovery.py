@@ -99,6 +99,16 @@ def imported_packages(project: Project) -> set[str]:
     return packages
 
 
+def module_facts(project: Project, module: str) -> tuple[SourceFile, ModuleFacts] | None:
+    """What discovery read of one of the project's modules (nothing of it is run)."""
+    for source in project.files:
+        if source.module == module:
+            cached = _READ.get((project.root, source.path))
+            facts = cached[1][1] if cached is not None else None
+            return (source, facts) if facts is not None else None
+    return None
+
+
 def _read_file(root: Path, path: Path) -> _Reading:
     relative = path.relative_to(root)
     rel = relative.as_posix()

@@ -69,7 +69,7 @@ def read_facts(tree: ast.Module, package: str) -> ModuleFacts:
     facts = ModuleFacts(tree=tree, bindings=import_bindings(tree, package))
     for statement in tree.body:
         if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
-            if statement.name.startswith("_") or _is_excluded(statement):
+            if statement.name.startswith("_") or is_excluded(statement):
                 continue
             facts.public_functions.append(statement.name)
             arguments = statement.args
@@ -89,7 +89,7 @@ def read_facts(tree: ast.Module, package: str) -> ModuleFacts:
     return facts
 
 
-def _is_excluded(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+def is_excluded(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """`@hamilton_exclude` keeps a public function out of the graph."""
     for decorator in function.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator

@@ -40,16 +40,20 @@ def create_window(
     settings: AppSettings | None = None,
     interpreter: Path | None = None,
     session: KernelSession | None = None,
+    trust: bool = False,
 ) -> MainWindow:
     """The main window, shown, opening `path` (or the spaceflights example).
 
     `interpreter` becomes the project's chosen Python before it opens; `session`
-    is a kernel already started for it (see `run`).
+    is a kernel already started for it (see `run`); with `trust` the folder is
+    trusted first (a benchmark, a smoke test: nobody to ask).
     """
     from studio.ui.main_window import MainWindow
 
     settings = settings or AppSettings()
     folder = (path or example_path("spaceflights")).resolve()
+    if trust:
+        settings.trust(folder)
     if interpreter is not None:
         state = settings.project_state(folder)
         settings.save_project_state(folder, {**state, "interpreter": str(interpreter)})
@@ -76,9 +80,13 @@ def run(path: Path | None = None, interpreter: Path | None = None) -> int:
     return code
 
 
-def launch_window(path: Path | None = None, interpreter: Path | None = None) -> MainWindow:
+def launch_window(
+    path: Path | None = None, interpreter: Path | None = None, trust: bool = False
+) -> MainWindow:
     """The window the `studio` command opens, its kernel started before it is built."""
     settings = AppSettings()
+    if trust:
+        settings.trust((path or example_path("spaceflights")).resolve())
     return create_window(path, settings, interpreter, _early_kernel(path, settings, interpreter))
 
 
@@ -89,7 +97,7 @@ def _early_kernel(
     modules are not even imported yet), when it will run in the studio's own Python;
     a project with its own interpreter has it checked first, by the window."""
     folder = (path or example_path("spaceflights")).resolve()
-    if interpreter is not None or not folder.is_dir():
+    if interpreter is not None or not folder.is_dir() or not settings.is_trusted(folder):
         return None
     if settings.project_state(folder).get("interpreter"):
         return None

@@ -15,6 +15,7 @@ import platformdirs
 from PySide6.QtCore import QByteArray, QSettings
 
 from studio.core.cache_paths import hamilton_cache_dir, project_key
+from studio.core.resources import resources_root
 
 MAX_RECENT = 10
 
@@ -76,6 +77,21 @@ class AppSettings:
 
     def clear_recent_folders(self) -> None:
         self._qsettings.remove("recent/folders")
+
+    # -- workspace trust --------------------------------------------------------
+
+    def is_trusted(self, root: Path) -> bool:
+        """Whether the window may run the folder's code (import its modules): the user
+        trusted it, or it is one of the bundled examples, or trust is turned off."""
+        if self.get("workspace_trust", "on") == "off":
+            return True
+        examples = resources_root() / "examples"
+        if root.resolve().is_relative_to(examples.resolve()):
+            return True
+        return str(self._qsettings.value(f"trusted/{project_key(root.resolve())}", "")) == "1"
+
+    def trust(self, root: Path) -> None:
+        self._qsettings.setValue(f"trusted/{project_key(root.resolve())}", "1")
 
     # -- per project ----------------------------------------------------------
 

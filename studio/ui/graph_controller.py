@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core import protocol
+from studio.core.discovery import ProjectFolderError, discover
 from studio.core.display_graph import DisplayGraph, drawing_key
 from studio.core.layout import DOT_NODE_LIMIT, Direction, LayoutResult
 from studio.core.model import Workspace
@@ -30,6 +31,7 @@ from studio.core.notices import Notice, NoticeKind, load_failed
 from studio.core.project import Dataflow
 from studio.core.protocol import ErrorCode
 from studio.core.snapshot import GraphSnapshot, LoadError, NodeInfo
+from studio.core.static_graph import static_snapshot
 from studio.ui.canvas.layout_runner import LayoutRunner
 from studio.ui.canvas.scene import GraphScene
 from studio.ui.file_watcher import FolderWatcher
@@ -87,6 +89,8 @@ class GraphController(QObject):
         self.load_requested_on_kernel = False
         self._loading = False
         self._reload_pending = False
+        self.trusted = True
+        """Whether the folder's code may run; if not, the graph is read from the source."""
         self._in_flight: dict[str, Any] | None = None
         self._received: tuple[str | None, dict[str, NodeInfo]] = (None, {})
         """The kernel's token for the last snapshot taken in, and its nodes (see
@@ -122,15 +126,40 @@ class GraphController(QObject):
 
     # -- the user's choices ---------------------------------------------------------
 
-    def open_project(self, root: Path, state: dict[str, Any] | None = None) -> None:
-        """Another folder: the workspace forgets the last one, a kernel starts in this one."""
+    def open_project(
+        self, root: Path, state: dict[str, Any] | None = None, trusted: bool = True
+    ) -> None:
+        """Another folder: the workspace forgets the last one, a kernel starts in this one
+        (when the folder is trusted; otherwise its graph is read from the source alone)."""
         self.workspace.open(root.resolve(), state or {})
+        self.trusted = trusted
         self._folder_missing = False
         self._crashed_on_load = False
         self._update = None
         self._clear_error()
         self.watcher.watch(self.project.root)
-        self.session.start(self.project.root)
+        if trusted:
+            self.session.start(self.project.root)
+        else:
+            self.session.shutdown()
+            self.reload()
+
+    def _load_static(self) -> None:
+        """The graph as the source reads, nothing run (an untrusted folder)."""
+        root = self.project.root
+        assert root is not None
+        try:
+            found = discover(root)
+            flow = found.dataflow(self.project.dataflow)
+        except (ProjectFolderError, LookupError) as error:
+            self._show_error(f"Could not read the project: {str(error).strip(chr(39))}")
+            self.load_finished.emit(False)
+            return
+        self.project.set_discovered(
+            list(found.dataflows), flow.name, [str(p) for p in found.problems]
+        )
+        self.graph.accept(static_snapshot(found, flow))
+        self.load_finished.emit(True)
 
     def choose_dataflow(self, name: str) -> None:
         if self.project.choose(name):
@@ -155,6 +184,9 @@ class GraphController(QObject):
     def reload(self) -> None:
         """Load the graph again (after a save, a new choice, a restart)."""
         if self.project.root is None or self._folder_missing:
+            return
+        if not self.trusted:
+            self._load_static()
             return
         if self._loading:
             self._reload_pending = True

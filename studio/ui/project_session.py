@@ -76,8 +76,20 @@ class ProjectSession(QObject):
         self.controller.cache_dir = cache_dir_for(root)
         self.workspace.runs.durations = DurationBook(durations_file(root))
         self.opening.emit(root)
-        interpreter = state.get("interpreter")
         self._pending = None
+        if not self.settings.is_trusted(root):
+            self.controller.open_project(root, state, trusted=False)
+            self.notice.emit(
+                Notice(
+                    NoticeKind.INFO,
+                    f"Nothing of {root.name} has run: building its graph imports its modules, "
+                    "which runs their code. Until you trust the folder, the graph is read "
+                    "from the source alone and nothing can run.",
+                ),
+                ("Trust Folder", lambda: self.trust(root)),
+            )
+            return
+        interpreter = state.get("interpreter")
         if interpreter:
             # The project runs in its own Python: check it before the kernel starts there.
             self.status.emit(f"Checking {interpreter}…", 0)
@@ -87,6 +99,13 @@ class ProjectSession(QObject):
             return
         self._start(root, state, None)
         self._offer_environment(root)
+
+    def trust(self, root: Path) -> None:
+        """The user trusts the folder: remembered, and opened again to run its code."""
+        self.settings.trust(root)
+        if self.project.root == root:
+            self.controller.notice_cleared.emit()
+            self.open(root)
 
     def _start(self, root: Path, state: dict, interpreter: Path | None) -> None:
         self.session.interpreter = interpreter

@@ -174,6 +174,8 @@ def test_opening_folders_clears_the_last_one_and_a_failing_one_says_so(
         "import not_a_package_anywhere\n\n\ndef a() -> int:\n    return 1\n"
     )
     window = open_window(other)
+    window.settings.trust(broken.resolve())
+    window.settings.trust(project.resolve())
     finish_run(qtbot, window, lambda: window.runs.run(["beta"]))
     window.workspace.selection.select_nodes(["beta"])
     with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):

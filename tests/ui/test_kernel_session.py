@@ -56,7 +56,9 @@ def test_a_kernel_started_before_the_window_is_the_one_it_opens_the_folder_in(
     early = KernelSession()
     early.prestart(folder)
     manager = early.kernel_manager
-    window = MainWindow(AppSettings(), LIGHT, early)
+    settings = AppSettings()
+    settings.trust(folder)
+    window = MainWindow(settings, LIGHT, early)
     try:
         with qtbot.waitSignal(window.controller.graph_shown, timeout=60_000):
             window.open_folder(folder)

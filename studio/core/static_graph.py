@@ -1,0 +1,91 @@
+"""A dataflow's graph as its source reads, without running any of it.
+
+For a folder the user has not trusted: discovery has parsed every module
+already, so each public function is a node, each parameter named like
+another function an edge, and the other parameters inputs. Decorators are
+not applied (an `@extract_columns` function is one node, a
+`@config.when` variant its own node), and the graph says so.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from studio.core.discovery import module_facts
+from studio.core.module_reader import is_excluded
+from studio.core.project import Dataflow, Project
+from studio.core.snapshot import GraphSnapshot, NodeInfo, NodeRole
+
+NOTE = (
+    "read from the source alone, nothing run: decorators are not applied and types are as written"
+)
+
+
+def static_snapshot(project: Project, flow: Dataflow) -> GraphSnapshot:
+    functions: dict[str, NodeInfo] = {}
+    wanted: dict[str, str] = {}
+    for module in flow.modules:
+        found = module_facts(project, module)
+        if found is None:
+            continue
+        source, facts = found
+        for statement in facts.tree.body:
+            if not isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            if statement.name.startswith("_") or is_excluded(statement):
+                continue
+            functions[statement.name] = _function_node(statement, module, source.path)
+            for argument, annotation in _parameters(statement):
+                wanted.setdefault(argument, annotation)
+    inputs = [
+        NodeInfo(
+            name, annotation or "?", NodeRole.INPUT, None, None, None, "", {}, (), (), None, None
+        )
+        for name, annotation in wanted.items()
+        if name not in functions
+    ]
+    return GraphSnapshot(
+        flow.name,
+        nodes=(*functions.values(), *inputs),
+        modules=flow.modules,
+        config=dict(flow.config),
+        warnings=(NOTE,),
+    )
+
+
+def _function_node(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, module: str, file: str
+) -> NodeInfo:
+    parameters = [name for name, _ in _parameters(function)]
+    defaults = len(function.args.defaults)
+    positional = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+    optional = positional[len(positional) - defaults :] if defaults else []
+    optional += [
+        a.arg
+        for a, default in zip(function.args.kwonlyargs, function.args.kw_defaults, strict=True)
+        if default is not None
+    ]
+    return NodeInfo(
+        name=function.name,
+        type=ast.unparse(function.returns) if function.returns is not None else "?",
+        role=NodeRole.FUNCTION,
+        module=module,
+        file=file,
+        line=function.lineno,
+        doc=ast.get_docstring(function) or "",
+        tags={},
+        dependencies=tuple(parameters),
+        optional_dependencies=tuple(optional),
+        version=None,
+        origin=f"{module}.{function.name}",
+        decorators=tuple(ast.unparse(d) for d in function.decorator_list),
+        group=module,
+    )
+
+
+def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[str, str]]:
+    arguments = function.args
+    return [
+        (a.arg, ast.unparse(a.annotation) if a.annotation is not None else "")
+        for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+    ]
