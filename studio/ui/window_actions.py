@@ -235,6 +235,18 @@ def declare(window: MainWindow, actions: ActionRegistry) -> None:
     actions.gesture("Esc", "stop a run; otherwise leave the focus, clear the selection")
     actions.gesture("Arrow keys", "pan (or drag the background)")
     _show_plans_on_hover(window, actions)
+    _runs_need_a_kernel(window, actions)
+
+
+def _runs_need_a_kernel(window: MainWindow, actions: ActionRegistry) -> None:
+    """Run commands are off while no kernel runs (an untrusted or a missing folder)."""
+
+    def follow(state: str) -> None:
+        for action_id in ("run", "run-downstream", "recompute", "run-all"):
+            actions[action_id].setEnabled(state != "stopped")
+
+    window.session.state_changed.connect(follow)
+    follow(window.session.state.value)
 
 
 def _show_plans_on_hover(window: MainWindow, actions: ActionRegistry) -> None:
