@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import pickle
 import pprint
-import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Any
 from studio.cli import load_deadline
 from studio.cli.interpreter_choice import InterpreterError, choose_interpreter, run_there
 from studio.cli.supervised import NodeTeller, run_supervised
+from studio.core.atomic_write import replacing
 from studio.core.cache_paths import durations_file
 from studio.core.load_timeout import LoadTimeout
 from studio.core.protocol import NodeStatus, RunStatus
@@ -246,14 +245,8 @@ def format_result(value: Any) -> str:
 def write_result(value: Any, path: Path) -> None:
     """Write `value` to `path` whole or not at all: into a file beside it, renamed over
     it once written (a value that cannot be written leaves no empty or partial file)."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
+    with replacing(path) as partial:
         _write(value, partial, path.suffix)
-        if path.exists():
-            shutil.copymode(path, partial)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def _write(value: Any, path: Path, suffix: str) -> None:

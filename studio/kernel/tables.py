@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from studio.core.atomic_write import replacing
 from studio.kernel.cell_text import format_column, format_values
 from studio.kernel.column_stats import describe_columns
 
@@ -156,12 +157,13 @@ class TableViews:
         frame = view.frame if view.positions is None else view.frame.iloc[view.positions]
         target = Path(path)
         keep_index = not isinstance(frame.index, pd.RangeIndex)
-        if fmt == "csv":
-            frame.to_csv(target, index=keep_index)
-        elif fmt == "parquet":
-            frame.to_parquet(target, index=keep_index)
-        else:
+        if fmt not in ("csv", "parquet"):
             raise TableError(f"unknown export format {fmt!r} (csv or parquet)")
+        with replacing(target) as partial:
+            if fmt == "csv":
+                frame.to_csv(partial, index=keep_index)
+            else:
+                frame.to_parquet(partial, index=keep_index)
         return {"path": str(target), "rows": len(frame)}
 
     # -- internals ---------------------------------------------------------------

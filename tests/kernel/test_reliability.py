@@ -134,3 +134,22 @@ def test_the_result_cache_is_trimmed_to_its_limit_oldest_first(tmp_path):
     assert trim(tmp_path, 2500) == (2000, 1000)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["metadata_store.db", "middle", "newest"]
     assert trim(tmp_path, 10_000) == (2000, 0)
+
+
+def test_a_write_that_fails_leaves_the_users_file_as_it_was_and_a_new_one_keeps_its_mode(
+    tmp_path,
+):
+    from studio.core.atomic_write import replacing
+
+    target = tmp_path / "report.csv"
+    target.write_text("the user's data\n")
+    target.chmod(0o640)
+    with pytest.raises(RuntimeError), replacing(target) as partial:
+        partial.write_text("half of")
+        raise RuntimeError("the disk is full")
+    assert target.read_text() == "the user's data\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.csv"]
+    with replacing(target) as partial:
+        partial.write_text("new data\n")
+    assert target.read_text() == "new data\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640

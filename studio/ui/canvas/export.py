@@ -11,6 +11,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem
 
+from studio.core.atomic_write import replacing
 from studio.core.emphasis import NOTHING_SELECTED
 from studio.ui.canvas.scene import GraphScene
 
@@ -68,11 +69,17 @@ def export_png(scene: GraphScene, path: Path, scale: float = 2.0) -> None:
             Qt.AspectRatioMode.KeepAspectRatio,
         )
     painter.end()
-    if not image.save(str(path), "PNG"):
-        raise OSError(f"could not write {path}")
+    with replacing(path) as partial:
+        if not image.save(str(partial), "PNG"):
+            raise OSError(f"could not write {path}")
 
 
 def export_svg(scene: GraphScene, path: Path, title: str = "dataflow") -> None:
+    with replacing(path) as partial:
+        _write_svg(scene, partial, title)
+
+
+def _write_svg(scene: GraphScene, path: Path, title: str) -> None:
     source = _source_rect(scene)
     generator = QSvgGenerator()
     generator.setFileName(str(path))
