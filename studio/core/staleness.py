@@ -41,27 +41,24 @@ def _signatures(
     snapshot: GraphSnapshot, inputs: Mapping[str, str], config: dict[str, Any]
 ) -> dict[str, str]:
     index = GraphIndex(snapshot)
-    nodes = {n.name: n for n in snapshot.nodes}
     signatures: dict[str, str] = {}
-
-    def sign(name: str) -> str:
-        done = signatures.get(name)
-        if done is not None:
-            return done
-        info = nodes[name]
+    by_name = {n.name: n for n in snapshot.nodes}
+    # Parents before children, without recursion (and without the cycle a recursive
+    # closure makes: its garbage would wait for a full collection); nodes on a cycle,
+    # which a graph read from source alone may have, come last, signed as they are.
+    order = _topological(index)
+    placed = set(order)
+    order += [name for name in by_name if name not in placed]
+    for name in order:
+        info = by_name[name]
         if info.role is NodeRole.INPUT:
             own = f"input:{inputs.get(name, '<missing>')}"
         elif info.role is NodeRole.CONFIG:
             own = f"config:{config.get(name)!r}"
         else:
             own = f"code:{info.version}"
-        parts = [own, *(f"{p}={sign(p)}" for p in sorted(index.parents[name]))]
+        parts = [own, *(f"{p}={signatures.get(p, '?')}" for p in sorted(index.parents[name]))]
         signatures[name] = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
-        return signatures[name]
-
-    # Iterative order first, so deep graphs never hit the recursion limit.
-    for name in _topological(index):
-        sign(name)
     return signatures
 
 

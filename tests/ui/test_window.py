@@ -249,3 +249,35 @@ def test_dropping_a_folder_on_the_window_opens_it(open_window, qtbot):
         window.dropEvent(event)
     assert "revenue_scaled" in window.scene.nodes
     assert "decorators" in window.windowTitle()
+
+
+@pytest.mark.timeout(90)
+def test_sigterm_ends_the_app_and_its_kernel(tmp_path):
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "STUDIO_CONFIG_DIR": str(tmp_path / "config"),
+    }
+    app = subprocess.Popen(
+        [sys.executable, "-m", "studio", str(example_path("spaceflights"))],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        kernel = None
+        for _ in range(300):
+            children = psutil.Process(app.pid).children(recursive=True)
+            kernels = [c for c in children if "--kernel" in " ".join(c.cmdline())]
+            if kernels:
+                kernel = kernels[0]
+                break
+            time.sleep(0.1)
+        assert kernel is not None, "the app started no kernel"
+        time.sleep(3)
+        app.terminate()
+        assert app.wait(timeout=20) is not None
+        gone, _ = psutil.wait_procs([kernel], timeout=15)
+        assert kernel in gone, "the kernel outlived its app"
+    finally:
+        app.kill()
