@@ -47,6 +47,11 @@ class WindowDocks:
             for first, second in itertools.pairwise(keys):
                 window.tabifyDockWidget(self._docks[first], self._docks[second])
             self._docks[keys[0]].raise_()
+        self._sized = False
+        for key in ("run-log", "console"):  # brought forward: the user wants to read it
+            self._docks[key].visibilityChanged.connect(
+                lambda visible: visible and self._sized and self.grow_bottom()
+            )
 
     def __getitem__(self, key: str) -> QDockWidget:
         return self._docks[key]
@@ -59,6 +64,7 @@ class WindowDocks:
         self._docks[key].raise_()
 
     def first_sizes(self) -> None:
+        self._sized = True
         self.window.resizeDocks(
             [self._docks["inspector"]], [RIGHT_DOCK_START], Qt.Orientation.Horizontal
         )
@@ -67,7 +73,8 @@ class WindowDocks:
         )
 
     def grow_bottom(self) -> None:
-        """Once a window: a value to show makes a low bottom area tall enough to read."""
+        """Once a window: a value to show, or the run log or console brought forward, makes
+        a low bottom area tall enough to read."""
         dock = self._docks["results"]
         if self._bottom_grown or dock.isFloating() or dock.height() >= BOTTOM_DOCK_GROWN_ABOVE:
             return

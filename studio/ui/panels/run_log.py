@@ -242,7 +242,10 @@ class RunLogPanel(QWidget):
                 f"{html.escape(', '.join(record.reused_from_memory))}</p>"
             )
         if record.output:
-            text = html.escape("".join(record.output)[-_OUTPUT_LIMIT:])
+            tail = "".join(record.output)[-_OUTPUT_LIMIT:]
+            if self._left_out(record):  # start at a whole line
+                tail = tail[tail.find("\n") + 1 :]
+            text = html.escape(tail)
             parts.append(f"<p><b>Output</b></p>{self._left_out(record)}")
             parts.append(f"<pre style='font-family:{mono}'>{text}</pre>")
         self._detail.setHtml("".join(parts))
