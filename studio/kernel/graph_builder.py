@@ -82,33 +82,27 @@ def load_dataflow(
                 warnings=warnings,
             )
         )
+
+    def refused(error: LoadError) -> LoadedDataflow:
+        snapshot = GraphSnapshot(
+            dataflow.name,
+            errors=(error,),
+            modules=dataflow.modules,
+            config=full_config,
+            warnings=warnings,
+        )
+        return LoadedDataflow(
+            snapshot, modules=imported.modules, config=full_config, dataflow=dataflow
+        )
+
     try:
         with NODE_REUSE.building():  # remembered even when not reused: for the next
             driver = build_driver(imported.modules, dataflow, full_config, adapters)
     except Exception as error:
-        located = _graph_error(root, imported.modules, error)
-        snapshot = GraphSnapshot(
-            dataflow.name,
-            errors=(located,),
-            modules=dataflow.modules,
-            config=full_config,
-            warnings=warnings,
-        )
-        return LoadedDataflow(
-            snapshot, modules=imported.modules, config=full_config, dataflow=dataflow
-        )
+        return refused(_graph_error(root, imported.modules, error))
     cycle = cycle_error(root, driver.graph.nodes)
     if cycle is not None:
-        snapshot = GraphSnapshot(
-            dataflow.name,
-            errors=(cycle,),
-            modules=dataflow.modules,
-            config=full_config,
-            warnings=warnings,
-        )
-        return LoadedDataflow(
-            snapshot, modules=imported.modules, config=full_config, dataflow=dataflow
-        )
+        return refused(cycle)
     snapshot = GraphSnapshot(
         dataflow.name,
         nodes=tuple(describe_nodes(driver, root, imported.modules, full_config)),

@@ -15,6 +15,8 @@ import signal
 import threading
 import time
 
+from studio.core.processes import process_alive
+
 CHECK_EVERY = 0.5
 
 
@@ -25,19 +27,9 @@ def guard_against_orphans() -> None:
         return  # not started by an app, or not leading a group of its own
 
     def watch() -> None:
-        while _alive(parent) and os.getppid() == parent:
+        while process_alive(parent) and os.getppid() == parent:
             time.sleep(CHECK_EVERY)
         with contextlib.suppress(OSError):
             os.killpg(os.getpgrp(), signal.SIGKILL)
 
     threading.Thread(target=watch, name="studio-orphan-guard", daemon=True).start()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

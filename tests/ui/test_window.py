@@ -199,8 +199,8 @@ def test_no_kernel_survives_the_window(open_window, qtbot):
     assert not folder.exists()
 
 
-@pytest.mark.timeout(90)
-def test_killing_the_app_takes_its_kernel_down(tmp_path):
+def start_app(tmp_path) -> tuple[subprocess.Popen, psutil.Process]:
+    """The app on spaceflights, as a user starts it, and its kernel once it runs."""
     env = {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
@@ -212,17 +212,21 @@ def test_killing_the_app_takes_its_kernel_down(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    for _ in range(300):
+        children = psutil.Process(app.pid).children(recursive=True)
+        kernels = [c for c in children if "--kernel" in " ".join(c.cmdline())]
+        if kernels:
+            time.sleep(3)  # let it finish starting
+            return app, kernels[0]
+        time.sleep(0.1)
+    app.kill()
+    raise AssertionError("the app started no kernel")
+
+
+@pytest.mark.timeout(90)
+def test_killing_the_app_takes_its_kernel_down(tmp_path):
+    app, kernel = start_app(tmp_path)
     try:
-        kernel = None
-        for _ in range(300):
-            children = psutil.Process(app.pid).children(recursive=True)
-            kernels = [c for c in children if "--kernel" in " ".join(c.cmdline())]
-            if kernels:
-                kernel = kernels[0]
-                break
-            time.sleep(0.1)
-        assert kernel is not None, "the app started no kernel"
-        time.sleep(3)  # let it finish starting
         app.kill()
         app.wait()
         gone, _ = psutil.wait_procs([kernel], timeout=15)
@@ -231,50 +235,10 @@ def test_killing_the_app_takes_its_kernel_down(tmp_path):
         app.kill()
 
 
-def test_dropping_a_folder_on_the_window_opens_it(open_window, qtbot):
-    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-    from PySide6.QtGui import QDropEvent
-
-    window = open_window(example_path("spaceflights"))
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(example_path("decorators")))])
-    event = QDropEvent(
-        QPointF(20, 20),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    with qtbot.waitSignal(window.controller.graph_shown, timeout=60_000):
-        window.dropEvent(event)
-    assert "revenue_scaled" in window.scene.nodes
-    assert "decorators" in window.windowTitle()
-
-
 @pytest.mark.timeout(90)
 def test_sigterm_ends_the_app_and_its_kernel(tmp_path):
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "STUDIO_CONFIG_DIR": str(tmp_path / "config"),
-    }
-    app = subprocess.Popen(
-        [sys.executable, "-m", "studio", str(example_path("spaceflights"))],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    app, kernel = start_app(tmp_path)
     try:
-        kernel = None
-        for _ in range(300):
-            children = psutil.Process(app.pid).children(recursive=True)
-            kernels = [c for c in children if "--kernel" in " ".join(c.cmdline())]
-            if kernels:
-                kernel = kernels[0]
-                break
-            time.sleep(0.1)
-        assert kernel is not None, "the app started no kernel"
-        time.sleep(3)
         app.terminate()
         assert app.wait(timeout=20) is not None
         gone, _ = psutil.wait_procs([kernel], timeout=15)

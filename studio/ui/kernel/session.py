@@ -28,6 +28,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from qtconsole.manager import QtKernelManager
 
 from studio.core import protocol
+from studio.core.processes import process_alive
 from studio.core.protocol import ErrorCode, Method
 from studio.ui.kernel.spec import StudioKernelSpecManager, kernel_environment
 
@@ -421,7 +422,7 @@ def remove_stale_kernel_folders() -> list[Path]:
                 continue
             owner = folder / _OWNER_FILE
             if owner.exists():
-                stale = not _process_alive(int(owner.read_text().strip() or 0))
+                stale = not process_alive(int(owner.read_text().strip() or 0))
             else:  # from an older version: by age
                 stale = time.time() - folder.stat().st_mtime > _STALE_WITHOUT_OWNER_S
         except (OSError, ValueError):
@@ -430,15 +431,3 @@ def remove_stale_kernel_folders() -> list[Path]:
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
-
-
-def _process_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
