@@ -245,3 +245,23 @@ def test_sigterm_ends_the_app_and_its_kernel(tmp_path):
         assert kernel in gone, "the kernel outlived its app"
     finally:
         app.kill()
+
+
+def test_dropping_a_folder_on_the_window_opens_it(open_window, qtbot):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    window = open_window(example_path("spaceflights"))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(example_path("decorators")))])
+    event = QDropEvent(
+        QPointF(20, 20),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(window.controller.graph_shown, timeout=60_000):
+        window.dropEvent(event)
+    assert "revenue_scaled" in window.scene.nodes
+    assert "decorators" in window.windowTitle()
