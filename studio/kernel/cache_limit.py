@@ -17,17 +17,13 @@ from studio.core.cache_paths import DEFAULT_CACHE_LIMIT
 DEFAULT_LIMIT = DEFAULT_CACHE_LIMIT
 
 
-def results_folder(cache_path: Path) -> Path:
-    """Where Hamilton's file result store writes (its `path`, as the cache adapter uses it)."""
-    return cache_path
-
-
 def trim(cache_path: Path, limit: int) -> tuple[int, int]:
-    """Remove the oldest results until their total is at most `limit`;
+    """Remove the oldest results (the files Hamilton's file store writes in `cache_path`,
+    beside its metadata database) until their total is at most `limit`;
     (bytes kept, bytes removed)."""
     entries = []
     total = 0
-    with contextlib.suppress(OSError), os.scandir(results_folder(cache_path)) as found:
+    with contextlib.suppress(OSError), os.scandir(cache_path) as found:
         for entry in found:
             if not entry.is_file(follow_symlinks=False) or entry.name.endswith(
                 (".db", ".db-wal", ".db-shm", ".json", ".txt")
