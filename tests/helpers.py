@@ -64,3 +64,20 @@ def finish_run(qtbot, window, action, timeout=60_000):
     ):
         action()
     return window.workspace.runs.records[-1]
+
+
+APP_WITH_KERNEL = r"""
+import json, sys, time
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from studio.ui.kernel.session import KernelSession
+app = QApplication([])
+session = KernelSession()
+ready = []
+session.ready.connect(lambda info: ready.append(info))
+session.start(Path(sys.argv[1]))
+while not ready:
+    app.processEvents(); time.sleep(0.01)
+"""
+"""The start of an app script for a subprocess: a real kernel session started in the folder
+given as its first argument (tests that kill the app need it in a process of its own)."""

@@ -20,6 +20,7 @@ from studio.cli.interpreter_choice import InterpreterError, choose_interpreter, 
 from studio.cli.supervised import NodeTeller, run_supervised
 from studio.core.atomic_write import replacing
 from studio.core.cache_paths import durations_file
+from studio.core.executors import LOCAL, ExecutorChoice
 from studio.core.load_timeout import LoadTimeout
 from studio.core.protocol import NodeStatus, RunStatus
 from studio.core.run_forecast import DurationBook, forecast
@@ -68,6 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PYTHON",
         help="run in this Python (default: the project's .venv or venv when it has one)",
     )
+    parser.add_argument(
+        "--executor",
+        default="local",
+        metavar="EXECUTOR",
+        help="where nodes run: local (default), threads, processes, dask, ray (a cluster "
+        "started for this run and stopped after it), or dask=ADDRESS / ray=ADDRESS to run "
+        "on a running cluster",
+    )
     load_deadline.add_option(parser)
     return parser
 
@@ -88,6 +97,7 @@ def main(argv: Sequence[str]) -> int:
     try:
         config = parse_assignments(options.config, "--config")
         typed_inputs = _split_inputs(options.input)
+        executor = ExecutorChoice.parse(options.executor)
     except ValueError as error:
         parser.error(str(error))
     if options.output is not None:
@@ -102,11 +112,15 @@ def main(argv: Sequence[str]) -> int:
         return _fail(str(error), EXIT_NOT_STARTED)
     if choice.python is not None:
         return run_there(choice, ["run", *_child_arguments(options)]).returncode
-    return run_supervised(lambda: _run_here(options, root, config, typed_inputs))
+    return run_supervised(lambda: _run_here(options, root, config, typed_inputs, executor))
 
 
 def _run_here(
-    options: argparse.Namespace, root: Path, config: dict[str, Any], typed_inputs: dict[str, str]
+    options: argparse.Namespace,
+    root: Path,
+    config: dict[str, Any],
+    typed_inputs: dict[str, str],
+    executor: ExecutorChoice = LOCAL,
 ) -> int:
     from studio.kernel.project_load import headless, load_project
     from studio.kernel.runner import Runner
@@ -139,15 +153,25 @@ def _run_here(
         if options.plan:
             print(_plan_text(loaded.snapshot, list(options.nodes), expressions, book), file=stdout)
             return EXIT_OK
-        outcome = runner.run(
-            loaded,
-            list(options.nodes),
-            RunMode.UPSTREAM,
-            expressions,
-            listener=NodeTeller(),
-            root=load.project.root,
-            bare_words_are_strings=True,
+        try:
+            outcome = runner.run(
+                loaded,
+                list(options.nodes),
+                RunMode.UPSTREAM,
+                expressions,
+                listener=NodeTeller(),
+                root=load.project.root,
+                bare_words_are_strings=True,
+                executor=executor,
+            )
+        finally:
+            runner.task_drivers.clusters.stop()
+    if outcome.install_hint:
+        return _fail(
+            f"{outcome.message}\n  install it with: {outcome.install_hint}", EXIT_NOT_STARTED
         )
+    for note in outcome.notes:
+        print(f"studio: note: {note}", file=sys.stderr)
     _record_durations(book, loaded.snapshot, outcome.nodes)
     if outcome.status in (RunStatus.MISSING_INPUTS, RunStatus.BAD_INPUTS):
         hint = " (give them with --input NAME=EXPR)" if outcome.missing else ""
@@ -208,6 +232,8 @@ def _child_arguments(options: argparse.Namespace) -> list[str]:
     arguments = run_arguments(Path(options.path), options.nodes, options, options.output)
     if options.plan:
         arguments.append("--plan")
+    if options.executor != "local":
+        arguments += ["--executor", options.executor]
     return arguments + load_deadline.child_arguments(options.load_timeout)
 
 

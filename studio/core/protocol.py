@@ -29,7 +29,8 @@ its reply, to report progress.
 Methods (params -> result):
 
     hello   {}                                   -> {"pid", "python", "hamilton", "cwd",
-                                                     "executable"}
+                                                     "executable", "engines": {"dask": bool,
+                                                     "ray": bool}}
         Sent first: proves the agent is up and says where it runs.
 
     load    {"root": str, "dataflow": str | None,   -> {"project": PROJECT, "snapshot": SNAPSHOT,
@@ -45,7 +46,8 @@ Methods (params -> result):
         name alone (a save of one module of a big graph sends that module).
 
     run     {"nodes": [str], "mode": "upstream" | "downstream" | "all",
-             "inputs": {name: expression}, "recompute": bool, "cache_limit": int}
+             "inputs": {name: expression}, "recompute": bool, "cache_limit": int,
+             "executor": "local" | "threads" | "processes" | "dask[=ADDRESS]" | "ray[=ADDRESS]"}
                                                  -> RUN
         Runs the nodes (and what they need) with the loaded driver. Input
         values are Python expressions evaluated in the kernel. Results
@@ -56,6 +58,12 @@ Methods (params -> result):
 
     clear_results {}                             -> {"cache_removed": bool}
         Forgets results in memory and removes the cache folder.
+
+    cluster {"stop": bool}                       -> {"cluster": CLUSTER | None}
+        The Dask or Ray cluster runs go to (started by the first run that
+        needs it), stopped first with `stop`. CLUSTER: {"executor", "title",
+        "owned", "workers", "dashboard", "address"}. The event `cluster`
+        ({"cluster": CLUSTER | None}) follows every start and stop.
 
     Data comm:
 
@@ -145,6 +153,7 @@ class Method(enum.StrEnum):
     TABLE_EXPORT = "table_export"
     TABLE_CLOSE = "table_close"
     COMPARE = "compare"
+    CLUSTER = "cluster"
 
 
 DATA_METHODS = frozenset(
@@ -168,6 +177,7 @@ class EventName(enum.StrEnum):
     NODE_FINISHED = "node_finished"
     PROGRESS = "progress"
     IMPORTING = "importing"
+    CLUSTER = "cluster"
 
 
 class ErrorCode(enum.StrEnum):

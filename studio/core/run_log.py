@@ -49,6 +49,8 @@ class RunRecord:
     """What the run was expected to do before it started (the run plan's headline)."""
     notes: list[str] = field(default_factory=list)
     """What to know of a run that went well (a result kept in memory only)."""
+    executor: str = ""
+    """Where it ran when not in the kernel itself: `Threads`, `Dask (local cluster)`…"""
 
     def add_output(self, text: str) -> None:
         """Keep the newest `OUTPUT_KEPT` characters; append all of it to `output_file`.
@@ -114,6 +116,8 @@ class RunRecord:
             f" +{len(self.targets) - 3}" if len(self.targets) > 3 else ""
         )
         parts = [self.started.strftime("%H:%M:%S"), asked or "nothing"]
+        if self.executor:
+            parts.append(f"on {self.executor}")
         if self.status is RunStatus.RUNNING:
             parts.append("running…")
         elif self.status is RunStatus.DONE:

@@ -19,12 +19,21 @@ from pathlib import Path
 from typing import Any
 
 from studio.core import protocol
+from studio.core.executors import (
+    LOCAL,
+    ExecutorChoice,
+    ExecutorError,
+    ExecutorKind,
+    engine_installed,
+)
 from studio.core.project import Project
 from studio.core.run_plan import RunMode
 from studio.core.snapshot import NodeInfo
 from studio.core.value_diff_text import describe_diff
 from studio.kernel import cache_limit, fresh_import
 from studio.kernel.event_batches import EventBatches
+from studio.kernel.executors.clusters import Clusters, ClusterState
+from studio.kernel.executors.task_driver import TaskDrivers
 from studio.kernel.graph_builder import LoadedDataflow
 from studio.kernel.project_load import load_project
 from studio.kernel.results import Results
@@ -53,7 +62,8 @@ class Agent:
         self.user_namespace = user_namespace if user_namespace is not None else {}
         self.project: Project | None = None
         self.loaded: LoadedDataflow | None = None
-        self.runner = Runner(Results())
+        self.clusters = Clusters()
+        self.runner = Runner(Results(), task_drivers=TaskDrivers(self.clusters))
         self.user_namespace["results"] = self.runner.results
         self.tables = TableViews()
         self._run_ids = 0
@@ -145,6 +155,10 @@ class Agent:
             "executable": sys.executable,
             "hamilton": ".".join(str(p) for p in hamilton.version.VERSION),
             "cwd": str(Path.cwd()),
+            "engines": {
+                choice.kind.value: engine_installed(choice)
+                for choice in (ExecutorChoice(ExecutorKind.DASK), ExecutorChoice(ExecutorKind.RAY))
+            },
         }
 
     def _handle_load(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -189,19 +203,33 @@ class Agent:
             raise RequestError(
                 protocol.ErrorCode.NOT_LOADED, "the graph did not load; fix the errors first"
             )
+        try:
+            executor = ExecutorChoice.parse(params.get("executor"))
+        except ExecutorError as error:
+            raise RequestError(protocol.ErrorCode.BAD_REQUEST, str(error)) from None
         self._run_ids += 1
         listener = _EventListener(self, self._run_ids)
+        before = self.clusters.state()
         try:
-            outcome = self._run(params, loaded, listener)
+            outcome = self._run(params, loaded, listener, executor)
         finally:
             listener.batches.flush()
+            after = self.clusters.state()
+            if after != before:
+                self._send_cluster(after)
         cached = None
         if self.runner.cache_path is not None:
             limit = int(params.get("cache_limit") or cache_limit.DEFAULT_LIMIT)
             cached, _ = cache_limit.trim(self.runner.cache_path, limit)
         return {"run_id": self._run_ids, **outcome.to_dict(), "cache_bytes": cached}
 
-    def _run(self, params: dict[str, Any], loaded: LoadedDataflow, listener: Any) -> Any:
+    def _run(
+        self,
+        params: dict[str, Any],
+        loaded: LoadedDataflow,
+        listener: Any,
+        executor: ExecutorChoice = LOCAL,
+    ) -> Any:
         return self.runner.run(
             loaded,
             list(params.get("nodes") or []),
@@ -211,7 +239,21 @@ class Agent:
             listener=listener,
             namespace=self.user_namespace,
             root=self.project.root if self.project else None,
+            executor=executor,
         )
+
+    def _handle_cluster(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The cluster runs go to; `stop` stops it (a cluster the studio started)."""
+        if params.get("stop") and self.clusters.current is not None:
+            self.clusters.stop()
+            self.runner.task_drivers.forget()
+            self._send_cluster(None)
+        state = self.clusters.state()
+        return {"cluster": state.to_dict() if state else None}
+
+    def _send_cluster(self, state: ClusterState | None) -> None:
+        data = {"cluster": state.to_dict() if state else None}
+        self.send(protocol.event(protocol.EventName.CLUSTER, data))
 
     def _handle_clear_results(self, _params: dict[str, Any]) -> dict[str, Any]:
         """Forget results in memory and on disk (Hamilton's cache folder)."""

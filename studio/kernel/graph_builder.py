@@ -118,33 +118,41 @@ def build_driver(
     dataflow: Dataflow,
     config: dict[str, Any],
     adapters: Sequence[Any] = (),
+    tasks: Any = None,
 ) -> Any:
     """A Hamilton driver for the modules, with Hamilton's chatter kept off the console.
 
     The type rules of the adapters the driver script names come along (see
     `studio.kernel.script_adapters`), so the graph is the one the script builds.
+    With `tasks` (a Hamilton task executor), every node runs as a task on it.
     """
     from hamilton import driver, node
+    from hamilton.execution.grouping import GroupNodesIndividually
 
     rules, _ = type_rules(dataflow.adapters)
 
-    def builder(dynamic: bool) -> Any:
+    def builder(dynamic: bool, blocks: bool = False) -> Any:
         b = driver.Builder().with_modules(*modules).with_config(config)
         if dataflow.allow_module_overrides:
             b = b.allow_module_overrides()
-        if dynamic:
+        if dynamic or tasks is not None:
             b = b.enable_dynamic_execution(allow_experimental_mode=True)
+        if tasks is not None:
+            b = b.with_remote_executor(tasks)
+            if not blocks:  # every node a task; Parallelizable blocks go as blocks
+                b = b.with_grouping_strategy(GroupNodesIndividually())
         if adapters or rules:
             b = b.with_adapters(*adapters, *rules)
         return b
 
     with quiet_hamilton():
         built = builder(dataflow.dynamic_execution).build()
-        if not dataflow.dynamic_execution and any(
+        has_blocks = any(
             n.node_role in (node.NodeType.EXPAND, node.NodeType.COLLECT)
             for n in built.graph.nodes.values()
-        ):
-            built = builder(True).build()
+        )
+        if has_blocks and (tasks is not None or not dataflow.dynamic_execution):
+            built = builder(True, blocks=True).build()
     return built
 
 

@@ -155,6 +155,22 @@ class ObservedCache(HamiltonCacheAdapter):
     def outcome(self, run_id: str, node_name: str) -> str | None:
         return self.outcomes.pop((run_id, node_name), None)
 
+    def stored_in(self, run_id: str, node_name: str) -> bool:
+        """Whether the node was computed (and stored) in that run, by any process.
+
+        Workers elsewhere run their own copy of this adapter; what they stored
+        is in the shared metadata store, what they reused is not.
+        """
+        try:
+            cursor = self.metadata_store.connection.execute(
+                "SELECT 1 FROM history JOIN cache_metadata USING (cache_key) "
+                "WHERE history.run_id = ? AND cache_metadata.node_name = ? LIMIT 1",
+                (run_id, node_name),
+            )
+            return cursor.fetchone() is not None
+        except (AttributeError, sqlite3.Error):
+            return True
+
 
 @dataclass
 class ProgressHook(NodeExecutionHook, GraphExecutionHook):

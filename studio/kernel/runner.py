@@ -18,12 +18,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studio.core.executors import LOCAL, ExecutorChoice
 from studio.core.lineage import GraphIndex
 from studio.core.protocol import NodeStatus, RunStatus
 from studio.core.run_plan import RunMode, missing_inputs, needed_nodes, run_targets
 from studio.core.snapshot import GraphSnapshot, NodeRole
 from studio.core.staleness import lineage_signatures
 from studio.kernel import fingerprints
+from studio.kernel.executors.clusters import ClusterError
+from studio.kernel.executors.task_driver import TaskDrivers
+from studio.kernel.executors.task_progress import TaskProgress
 from studio.kernel.graph_builder import LoadedDataflow, build_driver, quiet_hamilton
 from studio.kernel.inputs import InputError, evaluate_inputs
 from studio.kernel.previous_results import PreviousResults
@@ -54,6 +58,8 @@ class RunOutcome:
     reused_from_memory: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """What the user should know of a run that went well (a result not kept on disk)."""
+    install_hint: str = ""
+    """The command that installs a missing engine (a run on Dask or Ray)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -93,8 +99,15 @@ class _Recorder:
 class Runner:
     """Keeps results between runs and runs what a request needs."""
 
-    def __init__(self, results: Results | None = None, cache_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        results: Results | None = None,
+        cache_path: Path | None = None,
+        task_drivers: TaskDrivers | None = None,
+    ) -> None:
         fingerprints.install()
+        self.task_drivers = task_drivers if task_drivers is not None else TaskDrivers()
+        """Drivers for runs elsewhere than in the kernel (threads, processes, Dask, Ray)."""
         self.results = results if results is not None else Results()
         self.cache_path = cache_path
         self.signatures: dict[str, str] = {}
@@ -133,6 +146,7 @@ class Runner:
         namespace: Mapping[str, Any] | None = None,
         root: Path | None = None,
         bare_words_are_strings: bool = False,
+        executor: ExecutorChoice = LOCAL,
     ) -> RunOutcome:
         started = time.perf_counter()
         snapshot = loaded.snapshot
@@ -165,10 +179,19 @@ class Runner:
             outcome.status, outcome.message = RunStatus.BAD_INPUTS, str(error)
             return outcome
 
-        driver, hook = self._driver_for(loaded, recompute)
+        try:
+            driver, hook = self._driver_for(loaded, recompute, executor, root)
+        except ClusterError as error:
+            outcome.status, outcome.message = RunStatus.FAILED, str(error)
+            outcome.install_hint = error.install_hint or ""
+            return outcome
+        if executor.reuse_note and self.cache_path is not None:
+            outcome.notes.append(executor.reuse_note)
         recorder = _Recorder(listener, overrides)
         hook.listener = recorder
         hook.results = {}
+        if isinstance(hook, TaskProgress):
+            hook.given = set(overrides)
         try:
             with quiet_hamilton():
                 returned = driver.execute(targets, inputs=values, overrides=overrides)
@@ -195,7 +218,7 @@ class Runner:
         self,
         outcome: RunOutcome,
         recorder: _Recorder,
-        hook: ProgressHook,
+        hook: Any,
         signatures: Mapping[str, str],
         overrides: Mapping[str, Any],
         started: float,
@@ -215,9 +238,15 @@ class Runner:
         return outcome
 
     @staticmethod
-    def _interrupted(outcome: RunOutcome, recorder: _Recorder, hook: ProgressHook) -> None:
+    def _interrupted(outcome: RunOutcome, recorder: _Recorder, hook: Any) -> None:
         outcome.status, outcome.message = RunStatus.INTERRUPTED, "interrupted by the user"
         outcome.frames, outcome.traceback = [], ""
+        if isinstance(hook, TaskProgress):
+            stopped = hook.interrupted()
+            for name in stopped:
+                recorder.nodes[name] = NodeOutcome(name, NodeStatus.INTERRUPTED)
+            outcome.failed_node = stopped[0] if stopped else None
+            return
         if hook.running is not None:
             recorder.nodes[hook.running] = NodeOutcome(hook.running, NodeStatus.INTERRUPTED)
             outcome.failed_node = hook.running
@@ -237,7 +266,15 @@ class Runner:
         }
         return {name: self.results[name] for name in frontier}
 
-    def _driver_for(self, loaded: LoadedDataflow, recompute: bool) -> tuple[Any, ProgressHook]:
+    def _driver_for(
+        self,
+        loaded: LoadedDataflow,
+        recompute: bool,
+        executor: ExecutorChoice = LOCAL,
+        root: Path | None = None,
+    ) -> tuple[Any, Any]:
+        if not executor.is_local:
+            return self.task_drivers.driver_for(loaded, executor, self.cache_path, root, recompute)
         if not recompute and loaded.hook is not None:
             return loaded.driver, loaded.hook
         cache, hook = self.adapters(recompute=recompute)

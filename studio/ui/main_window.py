@@ -47,6 +47,7 @@ from studio.ui.canvas.sliced_work import SlicedWork
 from studio.ui.canvas.view import GraphView
 from studio.ui.console_panel import ConsolePanel
 from studio.ui.editing.graph_edits import GraphEdits
+from studio.ui.executor_picker import ExecutorPicker
 from studio.ui.export_dialog import export_graph
 from studio.ui.graph_controller import GraphController
 from studio.ui.kernel.session import KernelSession
@@ -129,6 +130,7 @@ class MainWindow(QMainWindow):
             theme,
             self,
         )
+        self.executor = ExecutorPicker(self.workspace, self.session, self.runs, self)
         self.actions = ActionRegistry(self.view, self)
         window_actions.declare(self, self.actions)
         window_actions.place(self, self.actions)
@@ -142,6 +144,7 @@ class MainWindow(QMainWindow):
         self.status = StudioStatusBar(
             self.statusBar(), self.session, self.workspace, self.controller, self.runs
         )
+        self.status.bar.addPermanentWidget(self.executor.label)
         self._connect()
         self._restore_window()
 
@@ -178,6 +181,7 @@ class MainWindow(QMainWindow):
         self.load_watch.notice.connect(self._on_notice)
         self.controller.notice_cleared.connect(self.banner.hide)
         self.project.notice.connect(lambda notice, offer: self.banner.show_notice(notice, offer))
+        self.executor.notice.connect(lambda notice, offer: self.banner.show_notice(notice, offer))
         self.project.status.connect(self.status.message)
         self.project.interpreter_refused.connect(
             lambda text: QMessageBox.warning(self, "Project Interpreter", text)

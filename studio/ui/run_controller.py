@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from studio.core import protocol
 from studio.core.cache_paths import DEFAULT_CACHE_LIMIT, new_run_output_file
+from studio.core.executors import ExecutorChoice
 from studio.core.model import Workspace
 from studio.core.protocol import ErrorCode, EventName, NodeStatus, RunStatus
 from studio.core.run_forecast import RunForecast, cached_code_versions, forecast
@@ -43,6 +44,8 @@ class RunController(QObject):
     output_outside_run = Signal(str)
     cache_size_changed = Signal(int)
     """Bytes the project's result cache holds, after a run."""
+    cluster_changed = Signal(object)
+    """(dict or None): the Dask or Ray cluster runs go to started, changed or stopped."""
 
     def __init__(
         self,
@@ -70,6 +73,8 @@ class RunController(QObject):
         session.event_received.connect(self._on_event)
         session.output.connect(self._on_output)
         session.ready.connect(lambda _info: self.runs.forget_results())
+        session.ready.connect(lambda _info: self.cluster_changed.emit(None))
+        workspace.project.executor_changed.connect(self._on_executor_changed)
 
     @property
     def running(self) -> bool:
@@ -108,6 +113,8 @@ class RunController(QObject):
         self._signatures = lineage_signatures(snapshot, expressions)
         self._versions = {n.name: n.version for n in snapshot.nodes}
         record = RunRecord(len(self.runs.records) + 1, names, mode.value, recompute)
+        executor = self.workspace.project.executor
+        record.executor = "" if executor.is_local else executor.title
         root = self.workspace.project.root
         if root is not None:
             record.output_file = new_run_output_file(root, record.number)
@@ -121,6 +128,7 @@ class RunController(QObject):
             "inputs": expressions,
             "recompute": recompute,
             "cache_limit": self.cache_limit,
+            "executor": executor.text,
         }
         if self.graph.load_requested_on_kernel:
             self._send(record, params)
@@ -198,7 +206,15 @@ class RunController(QObject):
 
     # -- kernel -------------------------------------------------------------
 
+    def _on_executor_changed(self, choice: ExecutorChoice) -> None:
+        """A cluster the studio started is stopped as soon as runs no longer go to it."""
+        if self.session.state in (KernelState.IDLE, KernelState.BUSY) and not choice.owns_cluster:
+            self.session.request(protocol.Method.CLUSTER, {"stop": True}, lambda _reply: None)
+
     def _on_event(self, name: str, data: dict[str, Any]) -> None:
+        if name == EventName.CLUSTER:
+            self.cluster_changed.emit(data.get("cluster"))
+            return
         if name == EventName.PROGRESS:
             self._quiet = True
             try:
@@ -240,6 +256,9 @@ class RunController(QObject):
     def _on_reply(self, record: RunRecord, reply: Reply) -> None:
         if reply.ok:
             record.finish(reply.result)
+            hint = reply.result.get("install_hint")
+            if hint:
+                self.problem.emit(f"{reply.result.get('message')}. Install it with: {hint}")
             if reply.result.get("cache_bytes") is not None:
                 self.cache_size_changed.emit(int(reply.result["cache_bytes"]))
         elif reply.code is ErrorCode.KERNEL_DIED:

@@ -144,6 +144,12 @@ def declare(window: MainWindow, actions: ActionRegistry) -> None:
         tip="Forget results in the kernel and on disk",
     )
     add(
+        "executor",
+        "&Executor…",
+        window.executor.open_settings,
+        tip="Where runs execute: locally, on threads, processes, Dask or Ray",
+    )
+    add(
         "cache-limit",
         "Result Cache &Limit…",
         lambda: window.cache_limit.choose(),
@@ -391,7 +397,7 @@ def place(window: MainWindow, actions: ActionRegistry) -> None:
         ],
         "&Run": [
             "run", "run-downstream", "recompute", "run-all", SEPARATOR, "stop", SEPARATOR,
-            "clear-results", "cache-limit",
+            "executor", SEPARATOR, "clear-results", "cache-limit",
         ],
         "&Kernel": ["restart-kernel", "interpreter"],
         "&Help": ["shortcuts", "about"],
@@ -403,7 +409,9 @@ def place(window: MainWindow, actions: ActionRegistry) -> None:
     bar.setMovable(False)
     bar.setIconSize(QSize(16, 16))
     window.addToolBar(bar)
-    actions.fill_toolbar(bar, ["open", SEPARATOR, "run", "run-all", "stop", SEPARATOR])
+    actions.fill_toolbar(bar, ["open", SEPARATOR, "run", "run-all", "stop"])
+    bar.addWidget(window.executor.combo)
+    bar.addSeparator()
     window.dataflow_label_action = bar.addWidget(window.dataflow_label)
     window.dataflow_combo_action = bar.addWidget(window.dataflow_combo)
     actions.fill_toolbar(bar, ["fit", "direction"])

@@ -11,20 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import APP_WITH_KERNEL
+
 pytestmark = pytest.mark.timeout(120)
 
-APP = r"""
-import json, sys, time
-from pathlib import Path
-from PySide6.QtWidgets import QApplication
-from studio.ui.kernel.session import KernelSession
-app = QApplication([])
-session = KernelSession()
-ready = []
-session.ready.connect(lambda info: ready.append(info))
-session.start(Path(sys.argv[1]))
-while not ready:
-    app.processEvents(); time.sleep(0.01)
+APP = (
+    APP_WITH_KERNEL
+    + r"""
 session.kernel_client.execute(
     "import subprocess; p = subprocess.Popen(['sleep', '1000']); "
     "open('child.pid', 'w').write(str(p.pid))"
@@ -36,6 +29,7 @@ print(json.dumps({"kernel": session.pid, "folder": str(session.connection_folder
 while True:
     time.sleep(1)
 """
+)
 
 
 def gone(pid: int) -> bool:

@@ -1,7 +1,7 @@
 """The open project: its folder, its dataflows, and the user's choices for it.
 
 The choices (which dataflow, config values, input expressions, which
-Python runs the project) are kept per project across sessions; this
+Python runs the project, which executor runs it) are kept per project across sessions; this
 model is what is saved and restored (`state` / `restore`).
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from studio.core.executors import LOCAL, ExecutorChoice, ExecutorError
 from studio.core.model.events import Event
 from studio.core.project import Dataflow
 
@@ -26,6 +27,8 @@ class ProjectModel:
         """Per dataflow: input expressions the user typed."""
         self.interpreter: str | None = None
         """The project's own Python; "" when the user chose the studio's; None: not chosen."""
+        self.executor: ExecutorChoice = LOCAL
+        """Where runs execute (see `studio.core.executors`)."""
         self.problems: list[str] = []
         self.opened = Event()
         """(root): another folder is open."""
@@ -35,6 +38,8 @@ class ProjectModel:
         """The user changed the config of the chosen dataflow."""
         self.inputs_changed = Event()
         """The user changed input values of the chosen dataflow."""
+        self.executor_changed = Event()
+        """(ExecutorChoice): runs go elsewhere from now on."""
 
     def open(self, root: Path, state: dict[str, Any]) -> None:
         self.root = root
@@ -48,6 +53,16 @@ class ProjectModel:
         self.config_overrides = dict(state.get("config", {}))
         self.input_values = dict(state.get("inputs", {}))
         self.interpreter = state.get("interpreter")
+        try:
+            self.executor = ExecutorChoice.parse(state.get("executor"))
+        except ExecutorError:
+            self.executor = LOCAL
+        self.executor_changed.emit(self.executor)
+
+    def set_executor(self, choice: ExecutorChoice) -> None:
+        if choice != self.executor:
+            self.executor = choice
+            self.executor_changed.emit(choice)
 
     def state(self) -> dict[str, Any]:
         """What is kept for the next time the project opens."""
@@ -56,6 +71,7 @@ class ProjectModel:
             "config": self.config_overrides,
             "inputs": self.input_values,
             "interpreter": self.interpreter,
+            "executor": self.executor.text,
         }
 
     def current(self) -> Dataflow | None:
