@@ -46,3 +46,20 @@ def test_the_suite_measures_every_row_on_100_nodes(tmp_path):
     assert re.search(r"Launch to the first graph .*: [\d,]+ ms\.", table)
     assert "- launch to the first graph < 1.5 s:" in table
     assert page.read_text() == before  # only --write touches the page
+
+
+def test_the_executor_benchmark_compares_executors_with_the_machines_ceiling():
+    small = ["--repeat", "1", "--seconds", "0.05", "--branches", "4"]
+    executors = ["--executors", "local", "threads", "processes"]
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench.bench_executors", *small, *executors],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    rows = {line.split()[0]: line for line in finished.stdout.splitlines() if "  yes" in line}
+    assert set(rows) == {"local", "threads", "processes", "plain"}
+    assert "identical: yes" in finished.stdout
+    assert "processes left by this benchmark: none" in finished.stdout
