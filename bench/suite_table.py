@@ -32,7 +32,9 @@ def _verdict(value: float | None, limit: float) -> str:
     return "met" if value <= limit else f"missed by {_ms(value - limit)}"
 
 
-def table(results: list[SizeResult], overhead: Overhead | None, launch: float | None) -> str:
+def table(
+    results: list[SizeResult], overhead: Overhead | None, launch: tuple[float, float] | None
+) -> str:
     header = "| | " + " | ".join(f"{r.nodes:,} nodes" for r in results) + " |"
     rule = "|---|" + "---|" * len(results)
     rows = [header, rule]
@@ -86,7 +88,8 @@ def table(results: list[SizeResult], overhead: Overhead | None, launch: float | 
         lines += [
             "",
             f"Launch to the first graph (`studio --smoke-test`, spaceflights, from process "
-            f"start, median of 3): {_ms(launch)}.",
+            f"start, median of 3): {_ms(launch[0])}, the graph as the source reads, drawn "
+            f"while the kernel builds Hamilton's; Hamilton's graph: {_ms(launch[1])}.",
         ]
     lines += ["", "Targets:", ""]
     by_size = {r.nodes: r for r in results}
@@ -122,7 +125,7 @@ def table(results: list[SizeResult], overhead: Overhead | None, launch: float | 
             )
         )
     if launch is not None:
-        targets.append(("launch to the first graph < 1.5 s", launch, 1.5))
+        targets.append(("launch to the first graph < 1.5 s", launch[0], 1.5))
     worst = max((s for r in results for s in r.stalls.values()), default=0.0)
     targets.append(("no UI stall over 100 ms", worst, 0.100))
     for label, value, limit in targets:

@@ -44,7 +44,7 @@ class GraphDocument:
         self.errors = ()
         self.changed = set()
 
-    def accept(self, new: GraphSnapshot) -> Update:
+    def accept(self, new: GraphSnapshot, marks: bool = True) -> Update:
         if not new.ok:
             self.errors = new.errors
             return Update(Outcome.FAILED)
@@ -55,5 +55,5 @@ class GraphDocument:
         if old is None:
             return Update(Outcome.FIRST, diff)
         names = {n.name for n in new.nodes}
-        self.changed = (self.changed | diff.code_changed) & names
+        self.changed = ((self.changed | diff.code_changed) if marks else self.changed) & names
         return Update(Outcome.SAME_DRAWING if diff.same_drawing else Outcome.REDRAW, diff)

@@ -4,7 +4,9 @@ For a folder the user has not trusted: discovery has parsed every module
 already, so each public function is a node, each parameter named like
 another function an edge, and the other parameters inputs. Decorators are
 not applied (an `@extract_columns` function is one node, a
-`@config.when` variant its own node), and the graph says so.
+`@config.when` variant its own node), and the graph says so. Functions
+come in Hamilton's order and types are named as Hamilton's are, so that a
+plain project draws the same as when Hamilton builds it.
 """
 
 from __future__ import annotations
@@ -15,10 +17,9 @@ from studio.core.discovery import module_facts
 from studio.core.module_reader import is_excluded
 from studio.core.project import Dataflow, Project
 from studio.core.snapshot import GraphSnapshot, NodeInfo, NodeRole
+from studio.core.type_names import short_type_name
 
-NOTE = (
-    "read from the source alone, nothing run: decorators are not applied and types are as written"
-)
+NOTE = "read from the source alone, nothing run: decorators are not applied"
 
 
 def static_snapshot(project: Project, flow: Dataflow) -> GraphSnapshot:
@@ -29,14 +30,22 @@ def static_snapshot(project: Project, flow: Dataflow) -> GraphSnapshot:
         if found is None:
             continue
         source, facts = found
-        for statement in facts.tree.body:
-            if not isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
-                continue
-            if statement.name.startswith("_") or is_excluded(statement):
-                continue
+        # In Hamilton's order: a module's functions by name (it lists them with
+        # `inspect.getmembers`), so that both graphs draw alike.
+        statements = sorted(
+            (
+                s
+                for s in facts.tree.body
+                if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)
+                and not s.name.startswith("_")
+                and not is_excluded(s)
+            ),
+            key=lambda s: s.name,
+        )
+        for statement in statements:
             functions[statement.name] = _function_node(statement, module, source.path)
             for argument, annotation in _parameters(statement):
-                wanted.setdefault(argument, annotation)
+                wanted.setdefault(argument, short_type_name(annotation))
     inputs = [
         NodeInfo(
             name, annotation or "?", NodeRole.INPUT, None, None, None, "", {}, (), (), None, None
@@ -67,7 +76,7 @@ def _function_node(
     ]
     return NodeInfo(
         name=function.name,
-        type=ast.unparse(function.returns) if function.returns is not None else "?",
+        type=short_type_name(ast.unparse(function.returns)) if function.returns else "?",
         role=NodeRole.FUNCTION,
         module=module,
         file=file,

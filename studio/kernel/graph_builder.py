@@ -22,6 +22,7 @@ from typing import Any
 
 from studio.core.project import Dataflow
 from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError, NodeInfo, NodeRole
+from studio.core.type_names import short_type_name
 from studio.kernel.code_versions import CodeVersions
 from studio.kernel.fresh_import import import_fresh
 from studio.kernel.graph_cycles import cycle_error
@@ -298,8 +299,7 @@ def readable_type(annotation: Any) -> str:
     """A short, readable name for a type: `DataFrame`, `dict[str, float]`, `Any`."""
     if isinstance(annotation, type) and not getattr(annotation, "__args__", None):
         return annotation.__name__
-    text = repr(annotation)
-    return re.sub(r"\b(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)", r"\1", text)
+    return short_type_name(repr(annotation))
 
 
 def _graph_error(root: Path, modules: Sequence[ModuleType], error: Exception) -> LoadError:

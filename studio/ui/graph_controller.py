@@ -28,7 +28,7 @@ from studio.core.layout import DOT_NODE_LIMIT, Direction, LayoutResult
 from studio.core.model import Workspace
 from studio.core.model.graph_model import DisplayChange, DisplayUpdate
 from studio.core.notices import Notice, NoticeKind, load_failed
-from studio.core.project import Dataflow
+from studio.core.project import Dataflow, Project
 from studio.core.protocol import ErrorCode
 from studio.core.snapshot import GraphSnapshot, LoadError, NodeInfo
 from studio.core.static_graph import static_snapshot
@@ -36,6 +36,7 @@ from studio.ui.canvas.layout_runner import LayoutRunner
 from studio.ui.canvas.scene import GraphScene
 from studio.ui.file_watcher import FolderWatcher
 from studio.ui.kernel.session import KernelSession, KernelState, Reply
+from studio.ui.source_preview import SourcePreview
 
 _BUSY_LAYOUT_ABOVE = 300
 _LAYOUT_NOTE_AFTER_MS = 300
@@ -59,6 +60,8 @@ class GraphController(QObject):
     """The cause of the last error notice is gone (a good load)."""
     busy_changed = Signal(bool, str)
     """Loading or laying out: (busy, what)."""
+    preview_shown = Signal(object)
+    """(snapshot): the graph as the source reads is drawn, while Hamilton's is built."""
     load_finished = Signal(bool)
     """A load reply was handled (True when it produced a graph)."""
     load_requested = Signal()
@@ -84,6 +87,11 @@ class GraphController(QObject):
         """The free area of the view a first drawing is fitted into (AUTO direction)."""
         self.watcher = FolderWatcher(self)
         self.layouts = LayoutRunner(self)
+        self.preview = SourcePreview(self)
+        self.preview.ready.connect(self._on_preview)
+        self._preview: GraphSnapshot | None = None
+        """The source's graph while it is the one in the model (see `source_preview`)."""
+        self._preview_drawn = False
         self.cache_dir: Path | None = None
         self.timings: dict[str, float] = {}
         self.load_requested_on_kernel = False
@@ -138,11 +146,25 @@ class GraphController(QObject):
         self._update = None
         self._clear_error()
         self.watcher.watch(self.project.root)
+        self._preview, self._preview_drawn = None, False
+        self.timings["opened"] = time.perf_counter()
         if trusted:
             self.session.start(self.project.root)
+            self.preview.read(self.project.root, self.project.dataflow)
         else:
             self.session.shutdown()
             self.reload()
+
+    def _on_preview(self, root: Path, found: Project, snapshot: GraphSnapshot) -> None:
+        """The source's graph, unless Hamilton's came first or another folder opened."""
+        if root != self.project.root or not self.trusted or self.graph.snapshot is not None:
+            return
+        if self.graph.errors:
+            return
+        flow = found.dataflow(self.project.dataflow)
+        self.project.set_discovered(list(found.dataflows), flow.name, [])
+        self._preview = snapshot
+        self.graph.accept(snapshot)
 
     def _load_static(self) -> None:
         """The graph as the source reads, nothing run (an untrusted folder)."""
@@ -276,7 +298,13 @@ class GraphController(QObject):
         self._received = (reply.result.get("token"), {n.name: n for n in snapshot.nodes})
         if snapshot.ok:
             self._clear_error()
-        self.graph.accept(snapshot)
+        if self._preview is not None:
+            self._preview = None
+            if not snapshot.ok:
+                self.graph.clear()  # the source's graph was never one Hamilton built
+            self.graph.accept(snapshot, marks=False)
+        else:
+            self.graph.accept(snapshot)
         self.load_finished.emit(snapshot.ok)
         self._continue_pending()
 
@@ -308,7 +336,7 @@ class GraphController(QObject):
         if not first and drawn is not None and drawing_key(display) == drawing_key(drawn):
             self.scene.update_details(display)
             self._mark_shown()
-            self.graph_shown.emit(snapshot, False)
+            self._shown(snapshot, False)
             return
         boxes = len(display.nodes) + len(display.modules)
         if boxes > _BUSY_LAYOUT_ABOVE:  # said only if it takes long enough to notice
@@ -337,7 +365,17 @@ class GraphController(QObject):
         anchor = None if job.first else (job.anchor or self.anchor())
         self.scene.show_graph(job.display, result, anchor, animate=not job.first)
         self._mark_shown()
-        self.graph_shown.emit(snapshot, job.first)
+        self._shown(snapshot, job.first)
+
+    def _shown(self, snapshot: GraphSnapshot, first: bool) -> None:
+        """`graph_shown` for Hamilton's graphs; the first after a preview counts as first."""
+        if snapshot is self._preview:
+            self._preview_drawn = True
+            self.timings["preview"] = time.perf_counter() - self.timings.get("opened", 0.0)
+            self.preview_shown.emit(snapshot)
+            return
+        first, self._preview_drawn = first or self._preview_drawn, False
+        self.graph_shown.emit(snapshot, first)
 
     def _on_layout_failed(self, _ticket: int, error: str) -> None:
         self._job = None

@@ -44,6 +44,7 @@ class LoadingState(QObject):
         session.state_changed.connect(self._on_kernel_state)
         controller.busy_changed.connect(self._on_busy)
         controller.graph_shown.connect(lambda _snapshot, _first: self._stop())
+        controller.preview_shown.connect(lambda _snapshot: self._stop())
         controller.load_finished.connect(self._on_load_finished)
 
     @property

@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         self.panels = PanelSync(self)
         self.workspace.project.opened.connect(self._on_project_opened)
         self.controller.graph_shown.connect(self._on_graph_shown)
+        self.controller.preview_shown.connect(lambda _snapshot: self.view.fit_all())
         self.controller.notice.connect(self._on_notice)
         self.load_watch.notice.connect(self._on_notice)
         self.controller.notice_cleared.connect(self.banner.hide)

@@ -294,8 +294,10 @@ def test_a_kernel_that_stays_silent_is_reported_not_waited_on(
     monkeypatch.setattr(loading_state, "PATIENCE_SECONDS", 1)
     folder = tmp_path / "slow"
     folder.mkdir()
+    # A decorator: no graph from the source is drawn meanwhile (see test_source_preview).
     (folder / "flow.py").write_text(
-        "import time\n\ntime.sleep(3)\n\n\ndef a() -> int:\n    return 1\n"
+        "import time\n\nfrom hamilton.function_modifiers import tag\n\ntime.sleep(3)\n\n\n"
+        "@tag(kind='slow')\ndef a() -> int:\n    return 1\n"
     )
     window = open_window(folder, wait=False)
     qtbot.waitUntil(

@@ -109,10 +109,11 @@ class GraphModel:
         self._invalidate(index=True)
         self.cleared.emit()
 
-    def accept(self, snapshot: GraphSnapshot) -> Update:
-        """A load's snapshot: failed (the last good graph stays), same drawing, or new."""
+    def accept(self, snapshot: GraphSnapshot, marks: bool = True) -> Update:
+        """A load's snapshot: failed (the last good graph stays), same drawing, or new.
+        Without `marks`, nothing is marked changed (the graph only became exact)."""
         had_graph = self.document.snapshot is not None
-        update = self.document.accept(snapshot)
+        update = self.document.accept(snapshot, marks)
         if update.outcome is Outcome.FAILED:
             self.load_failed.emit(snapshot.errors, had_graph)
             return update
