@@ -31,6 +31,12 @@ def _kernel_app_class() -> Any:
             super().__init__(socket, pipe=False, session=session)
 
     class StudioKernelApp(kernelapp.IPKernelApp):
+        def init_poller(self) -> None:
+            from studio.kernel.orphan_guard import guards
+
+            if not guards():  # otherwise the orphan guard watches the app, and alone
+                super().init_poller()
+
         def init_iopub(self, context: Any) -> None:
             original = kernelapp.IOPubThread
             kernelapp.IOPubThread = LocalIOPubThread

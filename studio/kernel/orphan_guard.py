@@ -20,11 +20,25 @@ from studio.core.processes import process_alive
 CHECK_EVERY = 0.5
 
 
+def _app_pid() -> int:
+    return int(os.environ.get("JPY_PARENT_PID") or os.getppid())
+
+
+def guards() -> bool:
+    """Whether the guard runs here: started by an app, leading a group of its own.
+
+    When it does, it alone watches the app: ipykernel's own watcher would end
+    the kernel with `os._exit` when the app is gone, and, were it first, the
+    group (an owned Ray's agents, say) would outlive the kernel.
+    """
+    return _app_pid() > 1 and os.getpgrp() == os.getpid()
+
+
 def guard_against_orphans() -> None:
     """Watch the app's process from a daemon thread; end the group when it is gone."""
-    parent = int(os.environ.get("JPY_PARENT_PID") or os.getppid())
-    if parent <= 1 or os.getpgrp() != os.getpid():
-        return  # not started by an app, or not leading a group of its own
+    if not guards():
+        return
+    parent = _app_pid()
 
     def watch() -> None:
         while process_alive(parent) and os.getppid() == parent:

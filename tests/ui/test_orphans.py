@@ -69,3 +69,14 @@ def test_killing_the_app_ends_its_kernel_and_what_its_nodes_started(tmp_path):
         assert not folder.exists(), "the dead app's kernel folder stayed"
     finally:
         app.kill()
+
+
+def test_the_orphan_guard_alone_watches_the_app(open_window, example_copy):
+    """ipykernel's own watcher ends the kernel with os._exit when the app is gone; were it
+    first, the group (an owned Ray's agents) would outlive the kernel. The CI saw it."""
+    from tests.helpers import kernel_value
+
+    window = open_window(example_copy("spaceflights"))
+    poller = "__import__('ipykernel.kernelapp').kernelapp.IPKernelApp.instance().poller"
+    assert kernel_value(window, f"{poller} is None") is True
+    assert kernel_value(window, "__import__('os').getpgrp() == __import__('os').getpid()")
