@@ -102,11 +102,14 @@ class ExecutorChoice:
                 f"an environment that has it (Kernel ▸ Project Interpreter…), after "
                 f"`pip install {self.package}` there"
             )
-        extra = self.kind.value
         return (
-            f'pip install "dataflow-studio[{extra}]"  (or, in the project\'s own '
-            f"environment: pip install {'distributed' if extra == 'dask' else 'ray'})"
+            f'pip install "dataflow-studio[{self.kind.value}]"  (or, in the project\'s own '
+            f"environment: pip install {self.package})"
         )
+
+    def install_command(self, python: str) -> str | None:
+        """The command that puts the engine into the environment of `python`."""
+        return f"{python} -m pip install {self.package}" if self.package else None
 
     @property
     def keeps_disk_cache(self) -> bool:

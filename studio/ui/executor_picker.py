@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import os
+import sys
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QWidget
@@ -91,13 +92,16 @@ class ExecutorPicker(QObject):
     def _warn_if_missing(self, choice: ExecutorChoice) -> bool:
         if choice.package is None or self._engines().get(choice.kind.value, True):
             return False
-        hint = choice.install_hint or ""
-        python = (self.session.info or {}).get("executable", "the project's Python")
+        python = (self.session.info or {}).get("executable") or "python"
+        if getattr(sys, "frozen", False) and self.session.interpreter is None:
+            text = f"{choice.title} cannot run here: {choice.install_hint}."
+            self.notice.emit(Notice(NoticeKind.ERROR, text), None)
+            return True
+        command = choice.install_command(python) or ""
         text = (
             f"{choice.title} needs the `{choice.package}` package, which {python} does not "
-            f"have. Install it with: {hint}"
+            f"have. Install it with: {command}"
         )
-        command = hint.split("  (")[0]
         self.notice.emit(
             Notice(NoticeKind.ERROR, text),
             ("Copy Install Command", lambda: QApplication.clipboard().setText(command)),

@@ -133,3 +133,22 @@ def test_a_run_on_an_engine_the_kernel_lacks_says_how_to_install_it(open_window,
     assert record.status == "failed"
     assert window.banner.isVisible()
     assert 'pip install "dataflow-studio[ray]"' in window.banner.text()
+
+
+def test_choosing_an_engine_the_projects_python_lacks_offers_its_install_command(
+    open_window, project_venv, qtbot
+):
+    from PySide6.QtWidgets import QApplication
+
+    python = project_venv / ".venv" / "bin" / "python"
+    window = open_window(project_venv, wait=False)  # it imports `shapes`: its own Python
+    window.project.use_interpreter(python)
+    qtbot.waitUntil(
+        lambda: (window.session.info or {}).get("executable") == str(python), timeout=60_000
+    )
+    assert window.session.info["engines"] == {"dask": False, "ray": False}
+    pick(window, "Ray")
+    assert window.banner.isVisible()
+    assert f"{python} -m pip install ray" in window.banner.text()
+    window.banner._action.click()
+    assert QApplication.clipboard().text() == f"{python} -m pip install ray"
