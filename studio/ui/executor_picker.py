@@ -52,6 +52,7 @@ class ExecutorPicker(QObject):
         self.cluster: dict | None = None
         self.combo = QComboBox()
         self.combo.setObjectName("executor-combo")
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.combo.setToolTip("Where runs execute (Run ▸ Executor… for a cluster's address)")
         for index, kind in enumerate(_KINDS):
             self.combo.addItem(kind.value.capitalize(), kind.value)
@@ -129,7 +130,8 @@ class ExecutorPicker(QObject):
             return f"Runs on {choice.title.lower()} · {os.cpu_count() or 1} at a time"
         cluster = self.cluster
         if cluster is None or cluster.get("executor") != choice.text:
-            return f"Runs on {html.escape(choice.title)} · starts with the first run"
+            when = "connects" if choice.address else "starts"
+            return f"Runs on {html.escape(choice.title)} · {when} with the first run"
         parts = [f"Runs on {html.escape(choice.title)}", f"{cluster.get('workers', 0)} workers"]
         if cluster.get("dashboard"):
             parts.append(f"<a href='{html.escape(cluster['dashboard'])}'>dashboard</a>")

@@ -30,7 +30,7 @@ from typing import Any
 import studio
 from studio.core.executors import ExecutorChoice, ExecutorKind, engine_installed
 
-_CONNECT_TIMEOUT_S = 20
+_CONNECT_TIMEOUT_S = 10
 
 
 class ClusterError(RuntimeError):
