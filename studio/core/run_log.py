@@ -126,5 +126,7 @@ class RunRecord:
                 f"done{took}: {len(self.computed())} computed, {len(self.reused())} reused"
             )
         else:
-            parts.append(f"{self.status.replace('_', ' ')}: {self.message}")
+            status = self.status.replace("_", " ")
+            said = self.message.startswith(f"{status}:")  # "missing inputs: spend (Series)"
+            parts.append(self.message if said else f"{status}: {self.message}")
         return " · ".join(parts)

@@ -113,6 +113,12 @@ def test_run_record_summary_counts_computed_and_reused():
     assert "done in 0.30 s: 1 computed, 2 reused" in record.summary()
 
 
+def test_a_run_that_could_not_start_says_why_once():
+    record = RunRecord(1, ["total"], "upstream")
+    record.finish({"status": "missing_inputs", "message": "missing inputs: spend (Series)"})
+    assert record.summary().endswith(" · missing inputs: spend (Series)")
+
+
 def test_run_all_asks_for_what_it_is_given_and_falls_back_to_the_sinks():
     assert run_targets(FLOW, ["stats"], RunMode.ALL) == ["stats"]
     assert run_targets(FLOW, ["not_a_node"], RunMode.ALL) == ["stats", "report"]
