@@ -1,4 +1,7 @@
-"""Helpers shared by the tests: graph nodes built by hand, and the real window's kernel."""
+"""Helpers shared by the tests: graph nodes and projects built by hand, and the real
+window's kernel."""
+
+from pathlib import Path
 
 from studio.core.snapshot import NodeInfo, NodeRole
 
@@ -81,3 +84,15 @@ while not ready:
 """
 """The start of an app script for a subprocess: a real kernel session started in the folder
 given as its first argument (tests that kill the app need it in a process of its own)."""
+
+
+def chain_project(folder: Path, count: int) -> Path:
+    """One module of `count` functions in a chain (n0 -> n1 -> ...): a big graph."""
+    folder.mkdir()
+    steps = ["def n0() -> int:\n    return 1\n"]
+    steps += [
+        f'\n\ndef n{i}(n{i - 1}: int) -> int:\n    """Step {i}."""\n    return n{i - 1} + {i}\n'
+        for i in range(1, count)
+    ]
+    (folder / "chain.py").write_text("".join(steps))
+    return folder

@@ -12,7 +12,8 @@ class GraphDiff:
     added: frozenset[str] = field(default_factory=frozenset)
     removed: frozenset[str] = field(default_factory=frozenset)
     code_changed: frozenset[str] = field(default_factory=frozenset)
-    """Nodes whose code version differs (docstrings and comments do not count)."""
+    """Nodes whose code version differs (docstrings and comments do not count; a
+    version not known yet is no change)."""
     edges_added: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     edges_removed: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     relabelled: frozenset[str] = field(default_factory=frozenset)
@@ -36,7 +37,11 @@ def diff_snapshots(old: GraphSnapshot | None, new: GraphSnapshot) -> GraphDiff:
     return GraphDiff(
         added=frozenset(new_nodes.keys() - old_nodes.keys()),
         removed=frozenset(old_nodes.keys() - new_nodes.keys()),
-        code_changed=frozenset(n for n in kept if old_nodes[n].version != new_nodes[n].version),
+        code_changed=frozenset(
+            n
+            for n in kept
+            if (old := old_nodes[n].version) != (new := new_nodes[n].version) and old and new
+        ),
         edges_added=frozenset(new_edges - old_edges),
         edges_removed=frozenset(old_edges - new_edges),
         relabelled=frozenset(

@@ -34,7 +34,7 @@ Methods (params -> result):
         Sent first: proves the agent is up and says where it runs.
 
     load    {"root": str, "dataflow": str | None,   -> {"project": PROJECT, "snapshot": SNAPSHOT,
-             "config": {key: value},                    "token": str}
+             "config": {key: value},                    "token": str, "versions_follow": bool}
              "cache_dir": str | None, "known": str | None}
         Discovers the folder, imports the dataflow's modules afresh and
         builds the Hamilton driver with the dataflow's config updated by
@@ -44,6 +44,9 @@ Methods (params -> result):
         folder is gone, for instance). `known` is the `token` of the last
         snapshot the GUI took in: nodes unchanged since are sent as their
         name alone (a save of one module of a big graph sends that module).
+        A first load of a big graph (see `graph_builder.DEFER_VERSIONS_ABOVE`)
+        sends it without code versions (`versions_follow`); the event
+        `versions` brings them right after the reply, before anything else.
 
     run     {"nodes": [str], "mode": "upstream" | "downstream" | "all",
              "inputs": {name: expression}, "recompute": bool, "cache_limit": int,
@@ -122,6 +125,9 @@ Events:
     node_finished  {"run_id": int, "name": str, "status": NodeStatus, "seconds": float,
                     "error": str}
     importing      {"module": str}                        a load imports this module now
+    versions       {"token": str, "versions": {name: str | None}}
+        The code versions a load left out (`versions_follow`), for the snapshot
+        of that token.
     progress       {"events": [{"event": name, "data": {...}}]}
         Node events of a run, batched: at most one message per 50 ms, none held
         back longer (a run of cheap nodes would otherwise send two per node).
@@ -154,6 +160,7 @@ class Method(enum.StrEnum):
     TABLE_CLOSE = "table_close"
     COMPARE = "compare"
     CLUSTER = "cluster"
+    VERSIONS = "versions"
 
 
 DATA_METHODS = frozenset(
@@ -178,6 +185,7 @@ class EventName(enum.StrEnum):
     PROGRESS = "progress"
     IMPORTING = "importing"
     CLUSTER = "cluster"
+    VERSIONS = "versions"
 
 
 class ErrorCode(enum.StrEnum):

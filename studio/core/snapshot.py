@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 
@@ -208,6 +208,14 @@ class GraphSnapshot:
             edges = [(dep, n.name) for n in self.nodes for dep in n.dependencies if dep in names]
             object.__setattr__(self, "_edges", edges)
         return self._edges  # type: ignore[return-value]
+
+    def with_versions(self, versions: Mapping[str, str | None]) -> GraphSnapshot:
+        """The same graph with the code versions of the nodes `versions` names (the
+        kernel sends them after the graph when hashing them would delay it)."""
+        nodes = tuple(
+            replace(n, version=versions[n.name]) if n.name in versions else n for n in self.nodes
+        )
+        return replace(self, nodes=nodes)
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.to_dict_without_nodes(), "nodes": [n.to_dict() for n in self.nodes]}

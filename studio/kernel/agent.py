@@ -34,7 +34,7 @@ from studio.kernel import cache_limit, fresh_import
 from studio.kernel.event_batches import EventBatches
 from studio.kernel.executors.clusters import Clusters, ClusterState
 from studio.kernel.executors.task_driver import TaskDrivers
-from studio.kernel.graph_builder import LoadedDataflow
+from studio.kernel.graph_builder import LoadedDataflow, complete_versions
 from studio.kernel.project_load import load_project
 from studio.kernel.results import Results
 from studio.kernel.runner import Runner
@@ -105,6 +105,7 @@ class Agent:
                 for stream in (sys.stdout, sys.stderr):
                     stream.flush()
                 comm.send(reply)
+                self._send_versions()
             finally:
                 if paused:
                     gc.enable()
@@ -126,6 +127,7 @@ class Agent:
         """Run one request and build its reply; nothing raised escapes."""
         request_id = data.get("id", -1)
         method = data.get("method")
+        self._send_versions()  # a request that came before they went out waits for them
         handler = getattr(self, f"_handle_{method}", None)
         if method not in set(protocol.Method) or handler is None:
             return protocol.reply_error(
@@ -174,8 +176,9 @@ class Agent:
         adapters = [a for a in (cache, hook) if a is not None]
         # The same folder again (a save): what did not change is not imported again.
         reuse = self.project is not None and self.project.root == root.resolve()
+        # A first load sends the graph before the code versions (see `_send_versions`).
         load = load_project(
-            root, params.get("dataflow"), params.get("config") or {}, adapters, reuse
+            root, params.get("dataflow"), params.get("config") or {}, adapters, reuse, not reuse
         )
         if load.project is None:
             raise RequestError(protocol.ErrorCode.FOLDER_UNUSABLE, load.snapshot.errors[0].message)
@@ -195,7 +198,19 @@ class Agent:
             "project": _project_summary(load.project, chosen),
             "snapshot": snapshot.to_delta(known) if known else snapshot.to_dict(),
             "token": self._sent_token,
+            "versions_follow": loaded.versions_pending,
         }
+
+    def _send_versions(self) -> None:
+        """The code versions a first load left out, as soon as its graph is out (and
+        before any other request is served: runs and reloads need them)."""
+        loaded = self.loaded
+        if loaded is None or not loaded.versions_pending:
+            return
+        versions = complete_versions(loaded)
+        self._sent_nodes = {n.name: n for n in loaded.snapshot.nodes}
+        data = {"token": self._sent_token, "versions": versions}
+        self.send(protocol.event(protocol.EventName.VERSIONS, data))
 
     def _handle_run(self, params: dict[str, Any]) -> dict[str, Any]:
         loaded = self.loaded

@@ -47,6 +47,8 @@ class LoadedDataflow:
     dataflow: Dataflow | None = None
     hook: Any | None = None
     """The progress hook the driver was built with, if any (see studio.kernel.progress)."""
+    versions_pending: bool = False
+    """The snapshot's nodes have no code versions yet: `complete_versions` adds them."""
 
 
 def load_dataflow(
@@ -55,6 +57,7 @@ def load_dataflow(
     config: dict[str, Any] | None = None,
     adapters: Sequence[Any] = (),
     reuse: bool = False,
+    defer_versions: bool = False,
 ) -> LoadedDataflow:
     """Import the dataflow's modules afresh and build its driver.
 
@@ -62,6 +65,8 @@ def load_dataflow(
     the snapshot's `errors`; nothing the project's code raises escapes.
     With `reuse`, modules and nodes that cannot have changed since the last
     load are kept (see `fresh_import.unchanged_modules` and `node_reuse`).
+    With `defer_versions`, a graph of more than `DEFER_VERSIONS_ABOVE` nodes comes
+    without code versions, for `complete_versions` to add once it is shown.
     """
     root = root.resolve()
     full_config = {**dataflow.config, **(config or {})}
@@ -104,14 +109,42 @@ def load_dataflow(
     cycle = cycle_error(root, driver.graph.nodes)
     if cycle is not None:
         return refused(cycle)
+    defer = defer_versions and len(driver.graph.nodes) > DEFER_VERSIONS_ABOVE
     snapshot = GraphSnapshot(
         dataflow.name,
-        nodes=tuple(describe_nodes(driver, root, imported.modules, full_config)),
+        nodes=tuple(describe_nodes(driver, root, imported.modules, full_config, not defer)),
         modules=dataflow.modules,
         config=full_config,
         warnings=warnings,
     )
-    return LoadedDataflow(snapshot, driver, imported.modules, full_config, dataflow)
+    loaded = LoadedDataflow(snapshot, driver, imported.modules, full_config, dataflow)
+    loaded.versions_pending = defer
+    return loaded
+
+
+DEFER_VERSIONS_ABOVE = 500
+"""Hashing every function's code takes ~0.3 s at 5,000 nodes: a first load of a graph
+bigger than this leaves it until the graph is shown."""
+
+
+def complete_versions(loaded: LoadedDataflow) -> dict[str, str | None]:
+    """Add the code versions a deferred load left out; returns them by node name."""
+    if not loaded.versions_pending or loaded.driver is None:
+        return {}
+    loaded.versions_pending = False
+    graph_nodes = loaded.driver.graph.nodes
+    versions = {
+        info.name: _version(graph_nodes[info.name])
+        for info in loaded.snapshot.nodes
+        if info.role is not NodeRole.INPUT and info.name in graph_nodes
+    }
+    loaded.snapshot = loaded.snapshot.with_versions(versions)
+    completed = {info.name: info for info in loaded.snapshot.nodes}
+    for described in _DESCRIBED.values():
+        for key, (functions, info) in described.items():
+            if info.name in completed:
+                described[key] = (functions, completed[info.name])
+    return versions
 
 
 def build_driver(
@@ -176,7 +209,11 @@ NODE_REUSE = NodeReuse()
 
 
 def describe_nodes(
-    driver: Any, root: Path, modules: Sequence[ModuleType], config: dict[str, Any]
+    driver: Any,
+    root: Path,
+    modules: Sequence[ModuleType],
+    config: dict[str, Any],
+    versions: bool = True,
 ) -> Iterator[NodeInfo]:
 
     module_names = {m.__name__ for m in modules}
@@ -195,7 +232,7 @@ def describe_nodes(
                 described[key] = found
                 yield found[1]
                 continue
-        info = _describe(n, functions, root, module_names, config)
+        info = _describe(n, functions, root, module_names, config, versions)
         if key is not None:
             described[key] = (functions, info)
         yield info
@@ -212,6 +249,7 @@ def _describe(
     root: Path,
     module_names: set[str],
     config: dict[str, Any],
+    versions: bool = True,
 ) -> NodeInfo:
     from hamilton import node
 
@@ -240,14 +278,14 @@ def _describe(
         tags=_plain_tags(n.tags),
         dependencies=dependencies,
         optional_dependencies=optional,
-        version=None if role is NodeRole.INPUT else _version(n, function),
+        version=_version(n) if versions and role is not NodeRole.INPUT else None,
         origin=f"{function.__module__}.{function.__name__}" if function else None,
         decorators=_decorators(functions),
         group=_group(functions, module_names),
     )
 
 
-def _version(n: Any, function: Any) -> str | None:
+def _version(n: Any) -> str | None:
     """Hamilton's version of the node's first originating function (as HamiltonNode has it)."""
     originating = (n.originating_functions or (None,))[0]
     if originating is None:

@@ -58,6 +58,7 @@ def load_project(
     config: dict[str, Any] | None = None,
     adapters: Sequence[Any] = (),
     reuse: bool = False,
+    defer_versions: bool = False,
 ) -> ProjectLoad:
     """Discover `root`, pick the dataflow (the first when no name is given) and load it.
 
@@ -73,7 +74,7 @@ def load_project(
     except LookupError as error:
         return _failed(project, None, dataflow_name, str(error).strip("'\""))
     with working_directory(project.root):
-        loaded = load_flow(project, flow, config, adapters, reuse)
+        loaded = load_flow(project, flow, config, adapters, reuse, defer_versions)
     return ProjectLoad(project, flow, loaded)
 
 
@@ -83,11 +84,12 @@ def load_flow(
     config: dict[str, Any] | None = None,
     adapters: Sequence[Any] = (),
     reuse: bool = False,
+    defer_versions: bool = False,
 ) -> LoadedDataflow:
     """Load one dataflow of a discovered project, with Hamilton's extensions for the
     libraries the project imports (without them `@extract_columns` knows no frame type)."""
     load_extensions_for(imported_packages(project))
-    return load_dataflow(project.root, flow, config or {}, adapters, reuse)
+    return load_dataflow(project.root, flow, config or {}, adapters, reuse, defer_versions)
 
 
 def _failed(

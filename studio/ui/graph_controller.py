@@ -103,6 +103,8 @@ class GraphController(QObject):
         self._received: tuple[str | None, dict[str, NodeInfo]] = (None, {})
         """The kernel's token for the last snapshot taken in, and its nodes (see
         `protocol`: load, known)."""
+        self._versionless: GraphSnapshot | None = None
+        """The graph on screen while its code versions are on their way (`versions`)."""
         self._crashed_on_load = False
         self._folder_missing = False
         self._error_shown = False
@@ -126,6 +128,7 @@ class GraphController(QObject):
         session.ready.connect(self._on_kernel_ready)
         session.died.connect(self._on_kernel_died)
         session.start_failed.connect(self._on_start_failed)
+        session.event_received.connect(self._on_event)
         self.watcher.changed.connect(self._on_files_changed)
         self.watcher.folder_missing.connect(self._on_folder_missing)
         self.watcher.folder_back.connect(self._on_folder_back)
@@ -296,6 +299,7 @@ class GraphController(QObject):
             self.reload()
             return
         self._received = (reply.result.get("token"), {n.name: n for n in snapshot.nodes})
+        self._versionless = snapshot if reply.result.get("versions_follow") else None
         if snapshot.ok:
             self._clear_error()
         if self._preview is not None:
@@ -307,6 +311,18 @@ class GraphController(QObject):
             self.graph.accept(snapshot)
         self.load_finished.emit(snapshot.ok)
         self._continue_pending()
+
+    def _on_event(self, name: str, data: dict[str, Any]) -> None:
+        if name != protocol.EventName.VERSIONS:
+            return
+        token, _ = self._received
+        snapshot, self._versionless = self._versionless, None
+        if data.get("token") != token or snapshot is None or snapshot is not self.graph.snapshot:
+            self._received = (None, {})  # the next load sends every node again
+            return
+        completed = snapshot.with_versions(data.get("versions") or {})
+        self._received = (token, {n.name: n for n in completed.nodes})
+        self.graph.accept(completed, marks=False)
 
     def _continue_pending(self) -> None:
         if self._reload_pending:

@@ -204,6 +204,16 @@ class RunController(QObject):
         self._signed = (snapshot, inputs)
         self.runs.apply_signatures(lineage_signatures(snapshot, inputs))
 
+    def _sign_again(self, versions: dict[str, str | None]) -> None:
+        """A run asked for before its graph's code versions came (they follow a big
+        first load): its results are signed with them, or they would look stale."""
+        snapshot = self.workspace.graph.snapshot
+        if not self.running or snapshot is None or any(self._versions.values()):
+            return
+        completed = snapshot.with_versions(versions)
+        self._versions = {n.name: n.version for n in completed.nodes}
+        self._signatures = lineage_signatures(completed, self.workspace.project.input_expressions())
+
     # -- kernel -------------------------------------------------------------
 
     def _on_executor_changed(self, choice: ExecutorChoice) -> None:
@@ -214,6 +224,9 @@ class RunController(QObject):
     def _on_event(self, name: str, data: dict[str, Any]) -> None:
         if name == EventName.CLUSTER:
             self.cluster_changed.emit(data.get("cluster"))
+            return
+        if name == EventName.VERSIONS:
+            self._sign_again(data.get("versions") or {})
             return
         if name == EventName.PROGRESS:
             self._quiet = True

@@ -34,6 +34,18 @@ def test_diff_tells_added_removed_and_code_changes():
     assert diff_snapshots(old, snapshot(node("a", version="v9"), *old.nodes[1:])).same_drawing
 
 
+def test_a_code_version_not_known_yet_is_no_change_and_versions_fill_in_by_name():
+    """A big graph's first load has no versions until they follow (a new kernel's
+    reload of a graph on screen included): that marks nothing changed."""
+    old = snapshot(node("a"), node("b", ["a"]))
+    unversioned = snapshot(node("a", version=None), node("b", ["a"], version=None))
+    assert not diff_snapshots(old, unversioned).code_changed
+    completed = unversioned.with_versions({"a": "v1", "b": "v2"})
+    assert [n.version for n in completed.nodes] == ["v1", "v2"]
+    assert completed.edges() == old.edges()
+    assert diff_snapshots(old, completed).code_changed == {"b"}
+
+
 def test_document_keeps_the_last_good_graph_and_accumulates_changes():
     document = GraphDocument()
     first = snapshot(node("a"), node("b", ["a"]))

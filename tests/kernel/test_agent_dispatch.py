@@ -8,6 +8,7 @@ import pytest
 from studio.core import protocol
 from studio.core.protocol import ErrorCode, Method, RunStatus
 from studio.kernel.agent import Agent
+from tests.helpers import chain_project
 
 
 @pytest.fixture
@@ -109,3 +110,56 @@ def test_a_reload_sends_only_the_nodes_that_changed_and_they_rebuild_the_whole_g
     assert all(isinstance(n, dict) for n in unknown["snapshot"]["nodes"])
     assert rebuilt == GraphSnapshot.from_dict(unknown["snapshot"])
     assert rebuilt.node("max_error").version != held.node("max_error").version
+
+
+def test_a_big_first_load_sends_the_graph_then_hamiltons_code_versions(tmp_path):
+    """The graph goes out without code versions; the event right after the reply
+    brings Hamilton's own versions for every node, and a save's reply has them."""
+    from studio.kernel.graph_builder import DEFER_VERSIONS_ABOVE
+
+    folder = chain_project(tmp_path / "chain", DEFER_VERSIONS_ABOVE + 100)
+    before = Path.cwd()
+    try:
+        agent, comm = Agent({}), _Comm()
+        agent.comm = comm  # the comm the window opened: events go there
+        load = {"content": {"data": protocol.request(1, Method.LOAD, {"root": str(folder)})}}
+        agent._on_msg(comm, load)
+        reply, event = comm.sent
+        assert reply["result"]["versions_follow"]
+        assert all(n["version"] is None for n in reply["result"]["snapshot"]["nodes"])
+        assert event["event"] == protocol.EventName.VERSIONS
+        assert event["data"]["token"] == reply["result"]["token"]
+        hamiltons = {v.name: v.version for v in agent.loaded.driver.list_available_variables()}
+        assert event["data"]["versions"] == hamiltons
+        assert len(hamiltons) == DEFER_VERSIONS_ABOVE + 100
+
+        module = folder / "chain.py"
+        module.write_text(module.read_text().replace("return n9 + 10", "return n9 * 10"))
+        token = event["data"]["token"]
+        again = protocol.request(2, Method.LOAD, {"root": str(folder), "known": token})
+        agent._on_msg(comm, {"content": {"data": again}})
+        assert len(comm.sent) == 3, "a save's versions come with its reply"
+        saved = comm.sent[2]["result"]
+        assert not saved["versions_follow"]
+        sent = [n for n in saved["snapshot"]["nodes"] if not isinstance(n, str)]
+        assert [n["name"] for n in sent] == ["n10"]
+        assert sent[0]["version"] not in (None, hamiltons["n10"])
+    finally:
+        os.chdir(before)
+
+
+def test_a_run_asked_for_before_the_versions_went_out_waits_for_them(tmp_path):
+    from studio.kernel.graph_builder import DEFER_VERSIONS_ABOVE
+
+    folder = chain_project(tmp_path / "chain", DEFER_VERSIONS_ABOVE + 1)
+    before = Path.cwd()
+    try:
+        agent = Agent({})
+        ask(agent, Method.LOAD, root=str(folder))
+        assert agent.loaded.versions_pending
+        ran = ask(agent, Method.RUN, nodes=["n3"])
+        assert ran["result"]["status"] == RunStatus.DONE
+        assert all(n.version for n in agent.loaded.snapshot.nodes)
+        assert agent.user_namespace["results"]["n3"] == 1 + 1 + 2 + 3
+    finally:
+        os.chdir(before)

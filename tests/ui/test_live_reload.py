@@ -237,3 +237,51 @@ def test_graph_edits_rewrite_the_files_and_undo_restores_their_bytes(spaceflight
     assert not actions["undo"].isEnabled() and actions["redo"].isEnabled()
     actions["redo"].trigger()
     qtbot.waitUntil(lambda: "worst_error" in scene.nodes, timeout=15_000)
+
+
+def test_a_big_graph_is_drawn_before_its_code_versions_and_saves_still_mark_edits(
+    tmp_path, open_window, qtbot
+):
+    """A first load of a big graph comes without code versions, which follow: nothing
+    is marked changed when they arrive, and a later save marks just the edited node."""
+    from studio.kernel.graph_builder import DEFER_VERSIONS_ABOVE
+    from tests.helpers import chain_project
+
+    folder = chain_project(tmp_path / "chain", DEFER_VERSIONS_ABOVE + 50)
+    window = open_window(folder)
+    graph = window.workspace.graph
+    qtbot.waitUntil(lambda: all(n.version for n in graph.snapshot.nodes), timeout=15_000)
+    assert not graph.changed
+    edit(folder / "chain.py", "return n9 + 10", "return n9 * 10")
+    qtbot.waitUntil(lambda: bool(graph.changed), timeout=15_000)
+    assert graph.changed == {"n10"}
+    assert all(n.version for n in graph.snapshot.nodes)
+
+
+def test_a_run_asked_for_before_the_code_versions_came_leaves_fresh_results(
+    tmp_path, open_window, qtbot
+):
+    """Its results are signed with the versions that came meanwhile: reusable, not stale."""
+    from studio.core.run_state import NodeState
+    from studio.core.staleness import lineage_signatures
+    from studio.kernel.graph_builder import DEFER_VERSIONS_ABOVE
+    from tests.helpers import chain_project
+
+    folder = chain_project(tmp_path / "chain", DEFER_VERSIONS_ABOVE + 50)
+    window = open_window(folder, wait=False)
+    graph, runs = window.workspace.graph, window.workspace.runs
+    asked: list[bool] = []
+
+    def run_at_once(ok: bool) -> None:
+        if ok and not asked:
+            asked.append(any(n.version for n in graph.snapshot.nodes))
+            window.runs.run(["n3"])
+
+    window.controller.load_finished.connect(run_at_once)
+    qtbot.waitUntil(lambda: bool(asked) and not window.runs.running, timeout=60_000)
+    assert asked == [False], "the run was to start before the versions came"
+    qtbot.waitUntil(lambda: all(n.version for n in graph.snapshot.nodes), timeout=15_000)
+    assert runs.state.state("n3") is NodeState.DONE
+    signatures = lineage_signatures(graph.snapshot, window.workspace.project.input_expressions())
+    assert "n3" in runs.state.valid_results(signatures)
+    assert "reuses 1" in window.runs.forecast(["n3"]).headline()
