@@ -116,7 +116,7 @@ Methods (params -> result):
 
     PROJECT  = {"root": str, "dataflows": [DATAFLOW], "problems": [str], "dataflow": str}
     DATAFLOW = `Dataflow.to_dict()` (see studio.core.project)
-    SNAPSHOT = `GraphSnapshot.to_dict()` (see studio.core.snapshot)
+    SNAPSHOT = `GraphSnapshot.to_wire()` (see studio.core.snapshot)
 
 Events:
 

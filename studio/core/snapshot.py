@@ -125,6 +125,14 @@ class NodeInfo:
             "is_generated": self.is_generated,
         }
 
+    def to_wire(self) -> dict[str, Any]:
+        """`to_dict` without what `from_dict` fills in itself (empty and derived
+        fields): a third smaller, for the kernel's replies."""
+        data = self.to_dict()
+        for key in ("is_external_input", "is_config_dependent", "is_generated"):
+            del data[key]
+        return {k: v for k, v in data.items() if v or k in _ALWAYS_SENT}
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> NodeInfo:
         return cls(
@@ -143,6 +151,9 @@ class NodeInfo:
             decorators=tuple(data.get("decorators", ())),
             group=data.get("group"),
         )
+
+
+_ALWAYS_SENT = frozenset({"name", "type", "role"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,12 +231,14 @@ class GraphSnapshot:
     def to_dict(self) -> dict[str, Any]:
         return {**self.to_dict_without_nodes(), "nodes": [n.to_dict() for n in self.nodes]}
 
-    def to_delta(self, known: Mapping[str, NodeInfo]) -> dict[str, Any]:
-        """`to_dict`, with each node equal to the one of that name in `known` (what the
-        receiver holds) sent as its name alone."""
+    def to_wire(self, known: Mapping[str, NodeInfo] | None = None) -> dict[str, Any]:
+        """What the kernel sends (`from_dict` reads it): nodes in their short form, and
+        each node equal to the one of that name in `known` (what the receiver holds)
+        as its name alone."""
+        known = known or {}
         data = self.to_dict_without_nodes()
         data["nodes"] = [
-            n.name if (k := known.get(n.name)) is n or k == n else n.to_dict() for n in self.nodes
+            n.name if (k := known.get(n.name)) is n or k == n else n.to_wire() for n in self.nodes
         ]
         return data
 
@@ -242,7 +255,7 @@ class GraphSnapshot:
     def from_dict(
         cls, data: dict[str, Any], known: Mapping[str, NodeInfo] | None = None
     ) -> GraphSnapshot:
-        """From `to_dict`'s data, or `to_delta`'s with the `known` nodes it was made for
+        """From `to_dict`'s data, or `to_wire`'s with the `known` nodes it was made for
         (KeyError when a node it names is not among them)."""
         known = known or {}
         return cls(

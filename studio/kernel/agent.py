@@ -196,7 +196,7 @@ class Agent:
         self._sent_nodes = {n.name: n for n in snapshot.nodes}
         return {
             "project": _project_summary(load.project, chosen),
-            "snapshot": snapshot.to_delta(known) if known else snapshot.to_dict(),
+            "snapshot": snapshot.to_wire(known),
             "token": self._sent_token,
             "versions_follow": loaded.versions_pending,
         }

@@ -153,3 +153,26 @@ def test_no_display_is_a_clear_message(monkeypatch):
     assert "DISPLAY is not set" in display_problem()
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     assert display_problem() is None
+
+
+def test_the_kernels_short_form_of_a_node_reads_back_as_the_same_node():
+    plain = make_node("a", ["x"])
+    full = NodeInfo(
+        **{
+            **{f: getattr(plain, f) for f in ("name", "type", "role", "module", "file", "line")},
+            "doc": "Docs.",
+            "tags": {"owner": "me"},
+            "dependencies": ("x", "y"),
+            "optional_dependencies": ("y",),
+            "version": "v3",
+            "origin": "m.f",
+            "decorators": ("extract_columns",),
+            "group": "m",
+        }
+    )
+    bare = NodeInfo("i", "int", plain.role.INPUT, None, None, None, "", {}, (), (), None, None)
+    for node_ in (plain, full, bare):
+        short = node_.to_wire()
+        assert NodeInfo.from_dict(short) == node_
+        assert len(str(short)) < len(str(node_.to_dict()))
+    assert "version" not in bare.to_wire() and "is_generated" not in full.to_wire()
