@@ -107,6 +107,9 @@ class Agent:
                 for stream in (sys.stdout, sys.stderr):
                     stream.flush()
                 comm.send(reply)
+                if self.loaded is not None and self.loaded.versions_pending:
+                    # Waits for the IOPub thread to send the reply: hashing would slow it.
+                    sys.stdout.flush()
                 self._send_versions()
             finally:
                 if paused:
