@@ -143,7 +143,7 @@ def _read_source(relative: Path, rel: str, raw: bytes) -> _Reading:
         reason = problem.message if problem else "unreadable"
         return SourceFile(rel, name, FileKind.INVALID, reason), None, problem
     package = name if relative.name == "__init__.py" else name.rpartition(".")[0]
-    facts = read_facts(tree, package)
+    facts = read_facts(tree, package, text)
     kind, reason = _classify(facts)
     return SourceFile(rel, name, kind, reason), facts, None
 

@@ -64,9 +64,10 @@ def parse(text: str, relative: str) -> tuple[ast.Module | None, FileProblem | No
         return None, FileProblem(relative, None, f"cannot be parsed: {error}")
 
 
-def read_facts(tree: ast.Module, package: str) -> ModuleFacts:
-    """Collect imports, public functions, a `__main__` guard and driver constructions."""
-    facts = ModuleFacts(tree=tree, bindings=import_bindings(tree, package))
+def read_facts(tree: ast.Module, package: str, text: str | None = None) -> ModuleFacts:
+    """Collect imports, public functions, a `__main__` guard and driver constructions.
+    With the file's `text`, parts of the tree it shows to hold none are not walked."""
+    facts = ModuleFacts(tree=tree, bindings=import_bindings(tree, package, text))
     for statement in tree.body:
         if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
             if statement.name.startswith("_") or is_excluded(statement):
@@ -79,7 +80,8 @@ def read_facts(tree: ast.Module, package: str) -> ModuleFacts:
                 facts.unannotated_functions.append(statement.name)
         elif isinstance(statement, ast.If) and is_main_guard(statement.test):
             facts.has_main_guard = True
-    if any(target.split(".")[0] == "hamilton" for target in facts.bindings.values()):
+    may_build = text is None or "Builder" in text or "Driver" in text
+    if may_build and any(target.split(".")[0] == "hamilton" for target in facts.bindings.values()):
         for node in ast.walk(tree):  # only a file that imports Hamilton can build a driver
             if (
                 isinstance(node, ast.Call)
@@ -134,15 +136,18 @@ def statements(node: ast.AST) -> Iterator[ast.stmt]:
                 stack.append(child)
 
 
-def import_bindings(tree: ast.Module, package: str) -> dict[str, str]:
+def import_bindings(tree: ast.Module, package: str, text: str | None = None) -> dict[str, str]:
     """Map each name an import statement binds to the dotted name it refers to.
 
     `package` is the dotted package of the file itself, for relative imports.
     Imports anywhere in the file count: driver scripts often import inside
-    their `__main__` block.
+    their `__main__` block. When the file's `text` says `import` no more often
+    than it has imports at the top, the blocks are not searched.
     """
     bindings: dict[str, str] = {}
-    for node in statements(tree):
+    top = [s for s in tree.body if isinstance(s, ast.Import | ast.ImportFrom)]
+    nested = text is None or text.count("import") > len(top)
+    for node in statements(tree) if nested else top:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:

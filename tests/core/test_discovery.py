@@ -290,3 +290,28 @@ def test_missing_folder_is_a_clear_error(tmp_path):
     (tmp_path / "file.txt").write_text("x")
     with pytest.raises(ProjectFolderError, match="not a folder"):
         discover(tmp_path / "file.txt")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import os\nfrom typing import TYPE_CHECKING\nif TYPE_CHECKING: import pandas as pd\n",
+        "try: import polars as pl\nexcept ImportError: pl = None\n",
+        "def main():\n    from hamilton import driver as d\n    return d.Builder().build()\n",
+        "from hamilton.function_modifiers import extract_columns\n\ndef a() -> int:\n"
+        "    return 1\n",
+        "import hamilton.driver as hd\nif __name__ == '__main__':\n    hd.Driver({}, a)\n",
+    ],
+)
+def test_what_the_text_shows_absent_is_not_searched_for_and_nothing_is_missed(source):
+    """Imports in blocks and driver constructions are found whether or not the text
+    lets the reader skip walking the tree."""
+    import ast
+
+    from studio.core.module_reader import read_facts
+
+    tree = ast.parse(source)
+    quick, thorough = read_facts(tree, "pkg", source), read_facts(tree, "pkg")
+    assert quick.bindings == thorough.bindings
+    assert quick.driver_calls == thorough.driver_calls
+    assert quick.public_functions == thorough.public_functions
