@@ -5,8 +5,9 @@ decorators into nodes. After a save only the edited module is imported
 again (see `fresh_import`), so the other modules' function objects are the
 very same, and with the same configuration they resolve to the same nodes.
 During a build, `resolve_nodes` answers for those from what it answered
-last time; Hamilton gets copies without dependencies, as it links nodes
-to each other in place.
+last time: copies of those nodes without their dependencies, as Hamilton
+links nodes to each other in place (a function resolved afresh gives
+Hamilton its nodes themselves: a first build copies nothing).
 """
 
 from __future__ import annotations
@@ -41,13 +42,13 @@ class NodeReuse:
             key = known[1]
             last = self._last.get(id(fn))
             if key is not None and last is not None and last[0] is fn and last[1] == key:
-                nodes = last[2]
+                nodes = [n.copy(include_refs=False) for n in last[2]]
                 self.reused += 1
             else:
                 nodes = list(original(fn, config))
             if key is not None:
                 seen[id(fn)] = (fn, key, nodes)
-            return [n.copy(include_refs=False) for n in nodes]
+            return nodes
 
         base.resolve_nodes = resolve_nodes
         try:
