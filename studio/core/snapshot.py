@@ -128,10 +128,23 @@ class NodeInfo:
     def to_wire(self) -> dict[str, Any]:
         """`to_dict` without what `from_dict` fills in itself (empty and derived
         fields): a third smaller, for the kernel's replies."""
-        data = self.to_dict()
-        for key in ("is_external_input", "is_config_dependent", "is_generated"):
-            del data[key]
-        return {k: v for k, v in data.items() if v or k in _ALWAYS_SENT}
+        data: dict[str, Any] = {"name": self.name, "type": self.type, "role": self.role.value}
+        for key, value in (
+            ("module", self.module),
+            ("file", self.file),
+            ("line", self.line),
+            ("doc", self.doc),
+            ("tags", self.tags),
+            ("dependencies", self.dependencies),
+            ("optional_dependencies", self.optional_dependencies),
+            ("version", self.version),
+            ("origin", self.origin),
+            ("decorators", self.decorators),
+            ("group", self.group),
+        ):
+            if value:
+                data[key] = value
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> NodeInfo:
@@ -151,9 +164,6 @@ class NodeInfo:
             decorators=tuple(data.get("decorators", ())),
             group=data.get("group"),
         )
-
-
-_ALWAYS_SENT = frozenset({"name", "type", "role"})
 
 
 @dataclass(frozen=True, slots=True)
