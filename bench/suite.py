@@ -65,6 +65,9 @@ class SizeResult:
     modules: int = 0
     window_built: float = 0.0
     load: float = 0.0
+    """The median of `loads`."""
+    loads: list[float] = field(default_factory=list)
+    """The window's first load, then loads in fresh kernels (a restart: a reopened project)."""
     drawn_after_load: float = 0.0
     expanded_drawn: float = 0.0
     layouts: dict[str, float | None] = field(default_factory=dict)
@@ -76,7 +79,9 @@ class SizeResult:
     """Longest garbage-collection pause per phase (part of the stall, when there is one)."""
     run_seconds: float = 0.0
     plain_load: float = 0.0
-    """Plain Hamilton, same project, fresh process: import the modules and build."""
+    """Plain Hamilton, same project, fresh process: import the modules and build (the
+    median of `plain_loads`, each in a process of its own)."""
+    plain_loads: list[float] = field(default_factory=list)
     plain_rebuild: float = 0.0
     """The same, importing them again and rebuilding (a save, without the studio)."""
 
@@ -243,9 +248,27 @@ def measure_window(folder: Path, result: SizeResult):
     result.stalls = dict(meter.worst)
     result.collections = dict(meter.collections)
     gc.callbacks.remove(meter._on_collection)
+    result.loads = [result.load, *(load_in_fresh_kernel(window) for _ in range(LOADS - 1))]
+    result.load = statistics.median(result.loads)
     window.close()
     window.shutdown()
     return request
+
+
+LOADS = 3
+"""Loads measured per size, and plain Hamilton's too: the machine's speed varies by a
+fifth from one second to the next, more than one load against one build can tell."""
+
+
+def load_in_fresh_kernel(window) -> float:
+    """The load a restarted kernel makes of the same folder, as when it is reopened."""
+    finished: list[bool] = []
+    window.controller.load_finished.connect(finished.append)
+    window.session.restart()
+    wait_until(lambda: bool(finished), timeout=120)
+    window.controller.load_finished.disconnect(finished.append)
+    settle(0.5)
+    return window.controller.timings["load"]
 
 
 # -- layouts -----------------------------------------------------------------------
@@ -387,7 +410,10 @@ def measure_size(nodes: int) -> SizeResult:
     print(f"{nodes} nodes: layouts…", file=sys.stderr, flush=True)
     result.layouts = measure_layouts(request)
     print(f"{nodes} nodes: plain Hamilton…", file=sys.stderr, flush=True)
-    result.plain_load, result.plain_rebuild = plain_hamilton.measure(folder)
+    plain = [plain_hamilton.measure(folder) for _ in range(LOADS)]
+    result.plain_loads = [load for load, _ in plain]
+    result.plain_load = statistics.median(result.plain_loads)
+    result.plain_rebuild = statistics.median(rebuild for _, rebuild in plain)
     return result
 
 
