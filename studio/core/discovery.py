@@ -9,6 +9,7 @@ modules. Project settings (`studio.core.settings`) have the last word.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -88,10 +89,14 @@ _READ: dict[tuple[Path, str], tuple[bytes, _Reading]] = {}
 only the files that changed (a digest, not a timestamp, decides)."""
 
 
-def imported_packages(project: Project) -> set[str]:
-    """Top-level packages the project's files import (as last read by `discover`)."""
+def imported_packages(project: Project, skip: Iterable[FileKind] = ()) -> set[str]:
+    """Top-level packages the project's files import (as last read by `discover`), but
+    files of the kinds in `skip`."""
     packages: set[str] = set()
+    skipped = set(skip)
     for source in project.files:
+        if source.kind in skipped:
+            continue
         cached = _READ.get((project.root, source.path))
         facts = cached[1][1] if cached is not None else None
         if facts is not None:

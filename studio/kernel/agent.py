@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.core import protocol
+from studio.core.discovery import imported_packages
 from studio.core.executors import (
     LOCAL,
     ExecutorChoice,
@@ -34,6 +35,7 @@ from studio.kernel import cache_limit, fresh_import
 from studio.kernel.event_batches import EventBatches
 from studio.kernel.executors.clusters import Clusters, ClusterState
 from studio.kernel.executors.task_driver import TaskDrivers
+from studio.kernel.extensions import extensions_missing, load_extensions_for
 from studio.kernel.graph_builder import LoadedDataflow, complete_versions
 from studio.kernel.project_load import load_project
 from studio.kernel.results import Results
@@ -75,6 +77,8 @@ class Agent:
         """The nodes of the last snapshot sent, by name (see `protocol`: load, known)."""
         self._sent_token: str | None = None
         self._sent_count = 0
+        self._extensions_pending: set[str] | None = None
+        """The packages whose Hamilton extensions a load left for after its reply."""
 
     # -- comm plumbing -------------------------------------------------------
 
@@ -107,10 +111,10 @@ class Agent:
                 for stream in (sys.stdout, sys.stderr):
                     stream.flush()
                 comm.send(reply)
-                if self.loaded is not None and self.loaded.versions_pending:
-                    # Waits for the IOPub thread to send the reply: hashing would slow it.
+                if self._load_unfinished():
+                    # Waits for the IOPub thread to send the reply: the rest would slow it.
                     sys.stdout.flush()
-                self._send_versions()
+                self._finish_load()
             finally:
                 if paused:
                     gc.enable()
@@ -132,7 +136,7 @@ class Agent:
         """Run one request and build its reply; nothing raised escapes."""
         request_id = data.get("id", -1)
         method = data.get("method")
-        self._send_versions()  # a request that came before they went out waits for them
+        self._finish_load()  # a request that came before it was done waits for it
         handler = getattr(self, f"_handle_{method}", None)
         if method not in set(protocol.Method) or handler is None:
             return protocol.reply_error(
@@ -181,13 +185,15 @@ class Agent:
         adapters = [a for a in (cache, hook) if a is not None]
         # The same folder again (a save): what did not change is not imported again.
         reuse = self.project is not None and self.project.root == root.resolve()
-        # A first load sends the graph before the code versions (see `_send_versions`).
+        # A first load sends the graph before what it does not need (see `_finish_load`).
         load = load_project(
             root, params.get("dataflow"), params.get("config") or {}, adapters, reuse, not reuse
         )
         if load.project is None:
             raise RequestError(protocol.ErrorCode.FOLDER_UNUSABLE, load.snapshot.errors[0].message)
         self.project = load.project
+        packages = imported_packages(load.project)
+        self._extensions_pending = packages if extensions_missing(packages) else None
         loaded = load.loaded
         if loaded.driver is not None:
             loaded.hook = hook
@@ -206,9 +212,17 @@ class Agent:
             "versions_follow": loaded.versions_pending,
         }
 
-    def _send_versions(self) -> None:
-        """The code versions a first load left out, as soon as its graph is out (and
-        before any other request is served: runs and reloads need them)."""
+    def _load_unfinished(self) -> bool:
+        pending = self.loaded is not None and self.loaded.versions_pending
+        return pending or bool(self._extensions_pending)
+
+    def _finish_load(self) -> None:
+        """What a first load left out, done as soon as its graph is out and before any
+        other request (or console cell) is served: runs, reloads and the console need
+        Hamilton's extensions, and the code versions go to the window."""
+        packages, self._extensions_pending = self._extensions_pending, None
+        if packages is not None:
+            load_extensions_for(packages)
         loaded = self.loaded
         if loaded is None or not loaded.versions_pending:
             return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -16,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.discovery import ProjectFolderError, discover, imported_packages
-from studio.core.project import Dataflow, Project
+from studio.core.project import Dataflow, FileKind, Project
 from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError
-from studio.kernel.extensions import load_extensions_for
+from studio.kernel.extensions import extensions_missing, load_extensions_for
 from studio.kernel.graph_builder import LoadedDataflow, load_dataflow
 
 
@@ -58,7 +59,7 @@ def load_project(
     config: dict[str, Any] | None = None,
     adapters: Sequence[Any] = (),
     reuse: bool = False,
-    defer_versions: bool = False,
+    defer: bool = False,
 ) -> ProjectLoad:
     """Discover `root`, pick the dataflow (the first when no name is given) and load it.
 
@@ -74,7 +75,7 @@ def load_project(
     except LookupError as error:
         return _failed(project, None, dataflow_name, str(error).strip("'\""))
     with working_directory(project.root):
-        loaded = load_flow(project, flow, config, adapters, reuse, defer_versions)
+        loaded = load_flow(project, flow, config, adapters, reuse, defer)
     return ProjectLoad(project, flow, loaded)
 
 
@@ -84,12 +85,40 @@ def load_flow(
     config: dict[str, Any] | None = None,
     adapters: Sequence[Any] = (),
     reuse: bool = False,
-    defer_versions: bool = False,
+    defer: bool = False,
 ) -> LoadedDataflow:
     """Load one dataflow of a discovered project, with Hamilton's extensions for the
-    libraries the project imports (without them `@extract_columns` knows no frame type)."""
-    load_extensions_for(imported_packages(project))
-    return load_dataflow(project.root, flow, config or {}, adapters, reuse, defer_versions)
+    libraries the project imports (without them `@extract_columns` knows no frame type).
+
+    With `defer`, what the first picture does not need is left for later: the code
+    versions of a big graph (`graph_builder.complete_versions`), and Hamilton's
+    extensions when the project's own code does not import Hamilton (its decorators
+    need them) and builds without them.
+    """
+    packages = imported_packages(project)
+    if not defer or "hamilton" in imported_packages(project, _SCRIPTS):
+        load_extensions_for(packages)
+    loaded = load_dataflow(project.root, flow, config or {}, adapters, reuse, defer)
+    if _maybe_for_want_of_extensions(loaded.snapshot) and extensions_missing(packages):
+        load_extensions_for(packages)
+        loaded = load_dataflow(project.root, flow, config or {}, adapters, reuse, defer)
+    return loaded
+
+
+def _maybe_for_want_of_extensions(snapshot: GraphSnapshot) -> bool:
+    """Whether Hamilton refused the graph, or raised while a module was imported (a
+    decorator used through a library): not a syntax error, a missing module, a module
+    that raised by itself, or an import interrupted or out of time."""
+    return any(
+        e.kind is ErrorKind.GRAPH
+        or (e.kind is ErrorKind.IMPORT and bool(_HAMILTON_FRAME.search(e.detail)))
+        for e in snapshot.errors
+    )
+
+
+_HAMILTON_FRAME = re.compile(r"[\\/]hamilton[\\/]")
+_SCRIPTS = (FileKind.DRIVER, FileKind.SCRIPT)
+"""Files read, never imported: their use of Hamilton (a driver) needs no extension."""
 
 
 def _failed(

@@ -29,3 +29,82 @@ def test_kernel_code_starts_hamilton_without_every_installed_extension(tmp_path)
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.splitlines() == ["[]", "[]", "['dask', 'pandas']"]
+
+
+FIRST_LOADS = """
+import json, sys
+from pathlib import Path
+import studio.kernel.agent
+from hamilton import registry
+from studio.core import protocol
+from studio.kernel.agent import Agent
+
+class Comm:
+    def __init__(self):
+        self.sent = []
+    def send(self, message):
+        self.sent.append((message, sorted(registry.DF_TYPE_AND_COLUMN_TYPES)))
+
+report = {}
+sys.path.insert(0, sys.argv[2])  # a library outside the project
+for name in [sys.argv[1]]:
+    agent, comm = Agent({}), Comm()
+    agent.comm = comm
+    request = protocol.request(1, "load", {"root": str(Path(sys.argv[3]) / name)})
+    agent._on_msg(comm, {"content": {"data": request}})
+    (reply, at_reply), *_ = comm.sent
+    report[name] = {
+        "errors": [e["message"] for e in reply["result"]["snapshot"]["errors"]],
+        "at_reply": at_reply,
+        "after": sorted(registry.DF_TYPE_AND_COLUMN_TYPES),
+    }
+print(json.dumps(report))
+"""
+
+
+def _project(folder, source: str):
+    folder.mkdir(parents=True)
+    (folder / "flow.py").write_text(textwrap.dedent(source))
+
+
+def test_pandas_extension_waits_for_the_graph_unless_the_build_needs_it(tmp_path):
+    """A kernel's first load of plain functions sends its graph before loading Hamilton's
+    pandas extension (it is loaded before anything else is served); a project using
+    `@extract_columns`, itself or through a library, gets it before its build."""
+    import json
+
+    frame = "    return pd.DataFrame({'a': [1], 'b': [2]})\n"
+    _project(
+        tmp_path / "projects" / "plain",
+        "import pandas as pd\n\ndef a() -> pd.Series:\n    return pd.Series([1])\n",
+    )
+    _project(
+        tmp_path / "projects" / "decorated",
+        "import pandas as pd\nfrom hamilton.function_modifiers import extract_columns\n\n"
+        "@extract_columns('a', 'b')\ndef table() -> pd.DataFrame:\n" + frame,
+    )
+    _project(
+        tmp_path / "projects" / "through_a_library",
+        "import pandas as pd\nfrom columns_lib import two_columns\n\n"
+        "@two_columns\ndef table() -> pd.DataFrame:\n" + frame,
+    )
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "columns_lib.py").write_text(
+        "from hamilton.function_modifiers import extract_columns\n\n"
+        "two_columns = extract_columns('a', 'b')\n"
+    )
+    report = {}
+    for name in ("plain", "decorated", "through_a_library"):  # each in a fresh process
+        done = subprocess.run(
+            [sys.executable, "-c", FIRST_LOADS, name, str(library), str(tmp_path / "projects")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        report |= json.loads(done.stdout.splitlines()[-1])
+    assert report["plain"] == {"errors": [], "at_reply": [], "after": ["pandas"]}
+    for name in ("decorated", "through_a_library"):
+        assert report[name]["errors"] == [], name
+        assert "pandas" in report[name]["at_reply"], name
