@@ -76,6 +76,9 @@ class DisplayGraph:
     """Every shown graph node -> the display key it is drawn under (itself or its module)."""
     hidden: int = 0
     """Graph nodes left out by the focus."""
+    _drawing_key: tuple[object, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def edges(self) -> list[tuple[str, str]]:
@@ -90,7 +93,14 @@ class DisplayGraph:
 
 
 def drawing_key(display: DisplayGraph) -> tuple[object, ...]:
-    """Everything the layout depends on: equal keys, same drawing."""
+    """Everything the layout depends on: equal keys, same drawing (worked out once per
+    display: a save compares the new one with the one drawn)."""
+    if display._drawing_key is None:
+        object.__setattr__(display, "_drawing_key", _drawing_key(display))
+    return display._drawing_key  # type: ignore[return-value]
+
+
+def _drawing_key(display: DisplayGraph) -> tuple[object, ...]:
     return (
         tuple(
             (n.name, n.type, n.kind, None if n.is_external_input else n.group)
