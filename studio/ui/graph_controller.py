@@ -320,9 +320,9 @@ class GraphController(QObject):
         if data.get("token") != token or snapshot is None or snapshot is not self.graph.snapshot:
             self._received = (None, {})  # the next load sends every node again
             return
-        completed = snapshot.with_versions(data.get("versions") or {})
-        self._received = (token, {n.name: n for n in completed.nodes})
-        self.graph.accept(completed, marks=False)
+        completed = self.graph.take_versions(data.get("versions") or {})
+        if completed is not None:
+            self._received = (token, {n.name: n for n in completed.nodes})
 
     def _continue_pending(self) -> None:
         if self._reload_pending:

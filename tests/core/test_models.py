@@ -54,6 +54,22 @@ def test_the_graph_model_announces_first_redraw_and_keeps_the_last_good_graph():
     assert graph.snapshot is None and graph.changed == set()
 
 
+def test_versions_that_follow_a_graph_fill_it_in_without_a_redraw_or_change_marks():
+    """They are not drawn: taking them must not lay out or redraw a 5,000-node canvas."""
+    graph = Workspace().graph
+    unversioned = GraphSnapshot(
+        "flow",
+        nodes=tuple(node(n.name, n.dependencies, n.group, version=None) for n in chain().nodes),
+    )
+    graph.accept(unversioned)
+    changes = recorder(graph.display_changed)
+    completed = graph.take_versions({"a": "v1", "b": "v1", "c": "v1", "d": "v1"})
+    assert completed is graph.snapshot and all(n.version == "v1" for n in completed.nodes)
+    assert changes == [] and graph.changed == set()
+    graph.accept(GraphSnapshot("flow", nodes=(node("a", version="v2"), *chain().nodes[1:])))
+    assert graph.changed == {"a"}
+
+
 def test_collapsing_and_focus_derive_the_display_and_name_the_anchor():
     graph = Workspace().graph
     graph.accept(chain())

@@ -10,7 +10,7 @@ changes.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from studio.core.display_graph import (
@@ -123,6 +123,15 @@ class GraphModel:
         first = update.outcome is Outcome.FIRST
         self._announce(DisplayUpdate(DisplayChange.FIRST if first else DisplayChange.REDRAW))
         return update
+
+    def take_versions(self, versions: Mapping[str, str | None]) -> GraphSnapshot | None:
+        """The code versions that follow a big first load: the same graph, so nothing is
+        announced (versions are not drawn; who needs them reads the snapshot)."""
+        snapshot = self.document.snapshot
+        if snapshot is None:
+            return None
+        self.document.snapshot = snapshot.with_versions(versions)
+        return self.document.snapshot
 
     def _follow_modules(self, snapshot: GraphSnapshot) -> None:
         """Modules seen for the first time start collapsed when the graph is big; gone
