@@ -82,6 +82,16 @@ class SizeResult:
     """Plain Hamilton, same project, fresh process: import the modules and build (the
     median of `plain_loads`, each in a process of its own)."""
     plain_loads: list[float] = field(default_factory=list)
+    """Each measured just before the load of `loads` at the same place: the machine's
+    speed drifts, so each load is compared with the plain load beside it."""
+    plain_rebuilds: list[float] = field(default_factory=list)
+
+    @property
+    def load_ratio(self) -> float:
+        """The median of the loads' ratios to the plain loads beside them."""
+        pairs = zip(self.loads, self.plain_loads, strict=False)
+        return statistics.median(load / plain for load, plain in pairs)
+
     plain_rebuild: float = 0.0
     """The same, importing them again and rebuilding (a save, without the studio)."""
 
@@ -248,7 +258,10 @@ def measure_window(folder: Path, result: SizeResult):
     result.stalls = dict(meter.worst)
     result.collections = dict(meter.collections)
     gc.callbacks.remove(meter._on_collection)
-    result.loads = [result.load, *(load_in_fresh_kernel(window) for _ in range(LOADS - 1))]
+    result.loads = [result.load]
+    for _ in range(LOADS - 1):  # each beside plain Hamilton's, measured just before it
+        plain_hamilton_now(folder, result)
+        result.loads.append(load_in_fresh_kernel(window))
     result.load = statistics.median(result.loads)
     window.close()
     window.shutdown()
@@ -258,6 +271,12 @@ def measure_window(folder: Path, result: SizeResult):
 LOADS = 3
 """Loads measured per size, and plain Hamilton's too: the machine's speed varies by a
 fifth from one second to the next, more than one load against one build can tell."""
+
+
+def plain_hamilton_now(folder: Path, result: SizeResult) -> None:
+    load, rebuild = plain_hamilton.measure(folder)
+    result.plain_loads.append(load)
+    result.plain_rebuilds.append(rebuild)
 
 
 def load_in_fresh_kernel(window) -> float:
@@ -406,14 +425,13 @@ def measure_size(nodes: int) -> SizeResult:
     generate(folder, nodes)
     result = SizeResult(nodes)
     print(f"{nodes} nodes: window…", file=sys.stderr, flush=True)
+    plain_hamilton_now(folder, result)  # beside the window's first load
     request = measure_window(folder, result)
     print(f"{nodes} nodes: layouts…", file=sys.stderr, flush=True)
     result.layouts = measure_layouts(request)
     print(f"{nodes} nodes: plain Hamilton…", file=sys.stderr, flush=True)
-    plain = [plain_hamilton.measure(folder) for _ in range(LOADS)]
-    result.plain_loads = [load for load, _ in plain]
     result.plain_load = statistics.median(result.plain_loads)
-    result.plain_rebuild = statistics.median(rebuild for _, rebuild in plain)
+    result.plain_rebuild = statistics.median(result.plain_rebuilds)
     return result
 
 

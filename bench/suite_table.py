@@ -33,10 +33,6 @@ def _ms_spread(median: float, values: list[float]) -> str:
     return f"{_ms(median)} ({min(values) * 1000:,.0f}-{max(values) * 1000:,.0f})"
 
 
-def _ratio(result: SizeResult) -> float:
-    return result.load / result.plain_load
-
-
 def _verdict(value: float | None, limit: float) -> str:
     if value is None:
         return "missed"
@@ -61,7 +57,7 @@ def table(
     )
     row(
         "plain Hamilton: import and build, fresh process (reference; median)",
-        lambda r: f"{_ms_spread(r.plain_load, r.plain_loads)} (studio {_ratio(r):.2f}x)",
+        lambda r: f"{_ms_spread(r.plain_load, r.plain_loads)} (studio {r.load_ratio:.2f}x)",
     )
     row("drawn after load (default view)", lambda r: _ms(r.drawn_after_load))
     row("every module expanded: laid out and drawn", lambda r: _ms(r.expanded_drawn))
@@ -117,9 +113,6 @@ def table(
     if 5000 in by_size:
         big = by_size[5000]
         targets.append(
-            ("load at 5,000 nodes at most 1.5x plain Hamilton", big.load, 1.5 * big.plain_load)
-        )
-        targets.append(
             ("save-to-canvas at 5,000 nodes < 400 ms", statistics.median(big.save_to_canvas), 0.4)
         )
     if 100 in by_size:
@@ -144,6 +137,13 @@ def table(
     targets.append(("no UI stall over 100 ms", worst, 0.100))
     for label, value, limit in targets:
         lines.append(f"- {label}: {_ms(value)}, {_verdict(value, limit)}")
+    if 5000 in by_size:
+        ratio = by_size[5000].load_ratio
+        verdict = "met" if ratio <= 1.5 else "missed"
+        lines.append(
+            f"- load at 5,000 nodes at most 1.5x plain Hamilton (median of the loads' ratios "
+            f"to the plain loads measured just before them): {ratio:.2f}x, {verdict}"
+        )
     if overhead is not None:
         verdict = "met" if overhead.cache_ratio <= 1.0 else "missed"
         lines.append(
