@@ -176,3 +176,17 @@ def test_the_kernels_short_form_of_a_node_reads_back_as_the_same_node():
         assert NodeInfo.from_dict(short) == node_
         assert len(str(short)) < len(str(node_.to_dict()))
     assert "version" not in bare.to_wire() and "is_generated" not in full.to_wire()
+
+
+def test_versions_filled_in_reach_every_holder_of_the_nodes_and_make_a_new_snapshot():
+    """The window's nodes get the versions in place (whoever holds them sees them); the
+    snapshot is a new object, so nothing worked out from the old one is taken for it."""
+    from studio.core.staleness import lineage_signatures
+
+    unversioned = snapshot(node("a", version=None), node("b", ["a"], version=None))
+    held = unversioned.nodes[0]
+    before = lineage_signatures(unversioned, {})
+    filled = unversioned.fill_versions({"a": "v1", "b": "v2"})
+    assert filled is not unversioned and held.version == "v1"
+    assert lineage_signatures(filled, {}) != before
+    assert filled.edges() == [("a", "b")]

@@ -130,7 +130,7 @@ class GraphModel:
         snapshot = self.document.snapshot
         if snapshot is None:
             return None
-        self.document.snapshot = snapshot.with_versions(versions)
+        self.document.snapshot = snapshot.fill_versions(versions)
         return self.document.snapshot
 
     def _follow_modules(self, snapshot: GraphSnapshot) -> None:
