@@ -67,7 +67,8 @@ class SizeResult:
     load: float = 0.0
     """The median of `loads`."""
     loads: list[float] = field(default_factory=list)
-    """The window's first load, then loads in fresh kernels (a restart: a reopened project)."""
+    """The window's first load, then loads in fresh kernels right after it (a restart,
+    before anything was run or expanded: as the project is opened again)."""
     drawn_after_load: float = 0.0
     expanded_drawn: float = 0.0
     layouts: dict[str, float | None] = field(default_factory=dict)
@@ -205,6 +206,11 @@ def measure_window(folder: Path, result: SizeResult):
         loaded_at = controller.timings["load_started"] + result.load
         result.drawn_after_load = shown[0] - loaded_at
         wait_until(lambda: not scene.filling and not scene.animating)
+    result.loads = [result.load]
+    for _ in range(LOADS - 1):  # each beside plain Hamilton's, measured just before it
+        plain_hamilton_now(folder, result)
+        result.loads.append(load_in_fresh_kernel(window))
+    result.load = statistics.median(result.loads)
     snapshot = graph.snapshot
     result.edges = len(snapshot.edges())
     result.modules = len({n.group for n in snapshot.nodes if n.group})
@@ -258,11 +264,6 @@ def measure_window(folder: Path, result: SizeResult):
     result.stalls = dict(meter.worst)
     result.collections = dict(meter.collections)
     gc.callbacks.remove(meter._on_collection)
-    result.loads = [result.load]
-    for _ in range(LOADS - 1):  # each beside plain Hamilton's, measured just before it
-        plain_hamilton_now(folder, result)
-        result.loads.append(load_in_fresh_kernel(window))
-    result.load = statistics.median(result.loads)
     window.close()
     window.shutdown()
     return request
