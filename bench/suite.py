@@ -67,8 +67,8 @@ class SizeResult:
     load: float = 0.0
     """The median of `loads`."""
     loads: list[float] = field(default_factory=list)
-    """The window's first load, then loads in fresh kernels right after it (a restart,
-    before anything was run or expanded: as the project is opened again)."""
+    """First loads of windows opened on the project one after another (each with a new
+    kernel); the last is the measured window's."""
     drawn_after_load: float = 0.0
     expanded_drawn: float = 0.0
     layouts: dict[str, float | None] = field(default_factory=dict)
@@ -206,10 +206,7 @@ def measure_window(folder: Path, result: SizeResult):
         loaded_at = controller.timings["load_started"] + result.load
         result.drawn_after_load = shown[0] - loaded_at
         wait_until(lambda: not scene.filling and not scene.animating)
-    result.loads = [result.load]
-    for _ in range(LOADS - 1):  # each beside plain Hamilton's, measured just before it
-        plain_hamilton_now(folder, result)
-        result.loads.append(load_in_fresh_kernel(window))
+    result.loads.append(result.load)
     result.load = statistics.median(result.loads)
     snapshot = graph.snapshot
     result.edges = len(snapshot.edges())
@@ -280,15 +277,21 @@ def plain_hamilton_now(folder: Path, result: SizeResult) -> None:
     result.plain_rebuilds.append(rebuild)
 
 
-def load_in_fresh_kernel(window) -> float:
-    """The load a restarted kernel makes of the same folder, as when it is reopened."""
-    finished: list[bool] = []
-    window.controller.load_finished.connect(finished.append)
-    window.session.restart()
-    wait_until(lambda: bool(finished), timeout=120)
-    window.controller.load_finished.disconnect(finished.append)
-    settle(0.5)
-    return window.controller.timings["load"]
+def load_in_new_window(folder: Path) -> float:
+    """The first load of a window opened on the folder (its own new kernel), closed after."""
+    from studio.ui.app import create_window
+
+    window = create_window(folder, trust=True)
+    window.resize(1400, 900)
+    shown: list[bool] = []
+    window.controller.graph_shown.connect(lambda *_: shown.append(True))
+    wait_until(lambda: bool(shown), timeout=120)
+    load = window.controller.timings["load"]
+    settle(1.0)  # the versions that follow, and the collection after them
+    window.close()
+    window.shutdown()
+    settle(1.0)
+    return load
 
 
 # -- layouts -----------------------------------------------------------------------
@@ -426,7 +429,10 @@ def measure_size(nodes: int) -> SizeResult:
     generate(folder, nodes)
     result = SizeResult(nodes)
     print(f"{nodes} nodes: window…", file=sys.stderr, flush=True)
-    plain_hamilton_now(folder, result)  # beside the window's first load
+    for _ in range(LOADS - 1):  # each load beside plain Hamilton's, measured just before it
+        plain_hamilton_now(folder, result)
+        result.loads.append(load_in_new_window(folder))
+    plain_hamilton_now(folder, result)
     request = measure_window(folder, result)
     print(f"{nodes} nodes: layouts…", file=sys.stderr, flush=True)
     result.layouts = measure_layouts(request)

@@ -52,7 +52,7 @@ def table(
     row("graph (nodes / edges / modules)", lambda r: f"{r.nodes:,} / {r.edges:,} / {r.modules}")
     row("window built, before it first shows (not a stall)", lambda r: _ms(r.window_built))
     row(
-        "load: discovery, import, build (kernel round trip; median, fresh kernels)",
+        "load: discovery, import, build (kernel round trip; median of three new windows)",
         lambda r: _ms_spread(r.load, r.loads),
     )
     row(
