@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
@@ -143,14 +141,8 @@ class NodeItem(CardItem):
 
     def set_info(self, info: NodeInfo, size: QSizeF, shown: str | None = None) -> None:
         shown = shown or info.name
-        if size == self.size and shown == self.shown:
-            if info == self.info:
-                return
-            if info.version != self.info.version and replace(info, version=None) == replace(
-                self.info, version=None
-            ):
-                self.info = info  # a version is neither drawn nor in the tooltip
-                return
+        if info == self.info and size == self.size and shown == self.shown:
+            return
         self.shown = shown
         if size != self.size:
             self.prepareGeometryChange()
