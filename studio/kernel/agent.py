@@ -14,6 +14,7 @@ import gc
 import os
 import shutil
 import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from studio.core.run_plan import RunMode
 from studio.core.snapshot import NodeInfo
 from studio.core.value_diff_text import describe_diff
 from studio.kernel import cache_limit, fresh_import
+from studio.kernel.after_load import AfterLoad
 from studio.kernel.event_batches import EventBatches
 from studio.kernel.executors.clusters import Clusters, ClusterState
 from studio.kernel.executors.task_driver import TaskDrivers
@@ -79,6 +81,10 @@ class Agent:
         self._sent_count = 0
         self._extensions_pending: set[str] | None = None
         """The packages whose Hamilton extensions a load left for after its reply."""
+        self._after_load = AfterLoad()
+        self._versions_out: dict[str, Any] | None = None
+        """A deferred load's code versions, worked out and not yet sent."""
+        self._versions_lock = threading.Lock()
 
     # -- comm plumbing -------------------------------------------------------
 
@@ -111,23 +117,24 @@ class Agent:
                 for stream in (sys.stdout, sys.stderr):
                     stream.flush()
                 comm.send(reply)
+                collected = False
                 if self._load_unfinished():
                     # Waits for the IOPub thread to send the reply: the rest would slow it.
                     sys.stdout.flush()
-                self._finish_load()
+                    collected = self._start_finishing_load()
             finally:
                 if paused:
                     gc.enable()
-                    self._collect_when_idle()
+                    if not collected:
+                        self._collect_when_idle()
 
     def _collect_when_idle(self) -> None:
         """A full collection of a big graph's garbage takes ~0.2 s: not while the window
         takes in the reply, nor between two quick saves (the second cancels it)."""
         if self._collection is not None:
             self._collection.cancel()
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
+        loop = _running_loop()
+        if loop is None:
             gc.collect()
             return
         self._collection = loop.call_later(_COLLECT_AFTER_S, gc.collect)
@@ -136,13 +143,13 @@ class Agent:
         """Run one request and build its reply; nothing raised escapes."""
         request_id = data.get("id", -1)
         method = data.get("method")
-        self._finish_load()  # a request that came before it was done waits for it
         handler = getattr(self, f"_handle_{method}", None)
         if method not in set(protocol.Method) or handler is None:
             return protocol.reply_error(
                 request_id, protocol.ErrorCode.BAD_REQUEST, f"unknown method {method!r}"
             )
         try:
+            self.finish_load()  # a request that came before it was done waits for it
             return protocol.reply_ok(request_id, handler(data.get("params") or {}))
         except RequestError as error:
             return protocol.reply_error(request_id, error.code, str(error))
@@ -185,7 +192,7 @@ class Agent:
         adapters = [a for a in (cache, hook) if a is not None]
         # The same folder again (a save): what did not change is not imported again.
         reuse = self.project is not None and self.project.root == root.resolve()
-        # A first load sends the graph before what it does not need (see `_finish_load`).
+        # A first load sends the graph before what it does not need (see `_start_finishing_load`).
         load = load_project(
             root, params.get("dataflow"), params.get("config") or {}, adapters, reuse, not reuse
         )
@@ -216,20 +223,52 @@ class Agent:
         pending = self.loaded is not None and self.loaded.versions_pending
         return pending or bool(self._extensions_pending)
 
-    def _finish_load(self) -> None:
-        """What a first load left out, done as soon as its graph is out and before any
-        other request (or console cell) is served: runs, reloads and the console need
-        Hamilton's extensions, and the code versions go to the window."""
+    def _start_finishing_load(self, in_background: bool = True) -> bool:
+        """Start what a first load left out, on its own thread (see `after_load`); whether
+        that thread collects the load's garbage too. Without an event loop to send the
+        versions from (the agent outside a kernel), it is done here and now."""
         packages, self._extensions_pending = self._extensions_pending, None
-        if packages is not None:
-            load_extensions_for(packages)
-        loaded = self.loaded
-        if loaded is None or not loaded.versions_pending:
+        loaded = self.loaded if self.loaded is not None and self.loaded.versions_pending else None
+        token = self._sent_token
+        loop = _running_loop() if in_background else None
+
+        def imports() -> None:
+            if packages is not None:
+                load_extensions_for(packages)
+
+        def background() -> None:
+            if loaded is not None:
+                versions = complete_versions(loaded)
+                nodes = {n.name: n for n in loaded.snapshot.nodes}
+                with self._versions_lock:
+                    self._versions_out = {"token": token, "versions": versions, "nodes": nodes}
+            if loop is not None:
+                gc.collect()
+                loop.call_soon_threadsafe(self._send_versions)
+
+        if loop is None:
+            imports()
+            background()
+            self._send_versions()
+            return False
+        self._after_load.start(imports, background)
+        return True
+
+    def finish_load(self) -> None:
+        """Wait for what a first load left out, and send its versions if not yet sent:
+        runs, reloads and the console need Hamilton's extensions and the versions."""
+        self._after_load.wait()
+        if self._load_unfinished():  # left out by a load that came without a message
+            self._start_finishing_load(in_background=False)
+        self._send_versions()
+
+    def _send_versions(self) -> None:
+        with self._versions_lock:
+            out, self._versions_out = self._versions_out, None
+        if out is None:
             return
-        versions = complete_versions(loaded)
-        self._sent_nodes = {n.name: n for n in loaded.snapshot.nodes}
-        data = {"token": self._sent_token, "versions": versions}
-        self.send(protocol.event(protocol.EventName.VERSIONS, data))
+        self._sent_nodes = out.pop("nodes")
+        self.send(protocol.event(protocol.EventName.VERSIONS, out))
 
     def _handle_run(self, params: dict[str, Any]) -> dict[str, Any]:
         loaded = self.loaded
@@ -395,6 +434,13 @@ class _EventListener:
         self.batches.add(protocol.EventName.NODE_FINISHED, data)
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def _project_summary(project: Project, chosen: str | None) -> dict[str, Any]:
     return {
         "root": str(project.root),
@@ -411,6 +457,9 @@ def install(kernel: Any) -> Agent:
     fresh_import.IMPORTING.append(
         lambda name: agent.send(protocol.event(protocol.EventName.IMPORTING, {"module": name}))
     )
+    if kernel.shell is not None:
+        # A console cell waits for the load's last steps too, like a request.
+        kernel.shell.events.register("pre_execute", agent.finish_load)
     kernel.comm_manager.register_target(protocol.COMM_TARGET, agent.open)
     kernel.comm_manager.register_target(protocol.DATA_COMM_TARGET, agent.open_data)
     return agent

@@ -1,6 +1,7 @@
 """The agent's dispatch, without a kernel: each request gets one reply, errors carry codes."""
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,72 @@ def test_a_run_asked_for_before_the_versions_went_out_waits_for_them(tmp_path):
         assert agent.user_namespace["results"]["n3"] == 1 + 1 + 2 + 3
     finally:
         os.chdir(before)
+
+
+def test_in_a_kernel_a_big_first_loads_versions_follow_its_reply_by_themselves(tmp_path):
+    """With an event loop (as in the kernel) the reply leaves at once, the versions are
+    worked out on another thread and sent without any further request; a request that
+    comes in between gets its reply only after them."""
+    import asyncio
+
+    from studio.kernel.graph_builder import DEFER_VERSIONS_ABOVE
+
+    folder = chain_project(tmp_path / "chain", DEFER_VERSIONS_ABOVE + 20)
+    before = Path.cwd()
+
+    async def scenario() -> None:
+        agent, comm = Agent({}), _Comm()
+        agent.comm = comm
+        load = {"content": {"data": protocol.request(1, Method.LOAD, {"root": str(folder)})}}
+        agent._on_msg(comm, load)
+        assert [m["kind"] for m in comm.sent] == [protocol.REPLY], "the versions came later"
+        for _ in range(1000):
+            if len(comm.sent) == 2:
+                break
+            await asyncio.sleep(0.01)
+        event = comm.sent[1]
+        assert event["event"] == protocol.EventName.VERSIONS
+        hamiltons = {v.name: v.version for v in agent.loaded.driver.list_available_variables()}
+        assert event["data"]["versions"] == hamiltons
+
+        agent._on_msg(comm, load)  # the same folder again: no versions left out
+        assert len(comm.sent) == 3 and not comm.sent[2]["result"]["versions_follow"]
+
+    async def request_in_between() -> None:
+        agent, comm = Agent({}), _Comm()
+        agent.comm = comm
+        load = {"content": {"data": protocol.request(1, Method.LOAD, {"root": str(folder)})}}
+        agent._on_msg(comm, load)
+        run = {"content": {"data": protocol.request(2, Method.RUN, {"nodes": ["n3"]})}}
+        agent._on_msg(comm, run)
+        kinds = [m.get("event") or m["id"] for m in comm.sent]
+        assert kinds[:2] == [1, protocol.EventName.VERSIONS] and kinds[-1] == 2
+        assert comm.sent[-1]["result"]["status"] == RunStatus.DONE
+        await asyncio.sleep(0.05)
+        assert kinds.count(protocol.EventName.VERSIONS) == 1
+        assert len(comm.sent) == len(kinds), "the versions are sent once"
+
+    try:
+        asyncio.run(scenario())
+        asyncio.run(request_in_between())
+    finally:
+        os.chdir(before)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="thread priorities: Linux")
+def test_the_after_load_thread_gives_way_to_every_other_thread():
+    import threading
+
+    from studio.kernel.after_load import lower_this_threads_priority
+
+    seen: list[int] = []
+
+    def work() -> None:
+        lower_this_threads_priority()
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert seen == [19]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == 0, "this thread kept"

@@ -68,3 +68,31 @@ def test_a_kernel_started_before_the_window_is_the_one_it_opens_the_folder_in(
     finally:
         window.close()
         window.shutdown()
+
+
+def test_a_console_cell_right_after_a_big_first_load_waits_for_its_last_steps(
+    session, qtbot, tmp_path
+):
+    """The kernel finishes a big first load (code versions, Hamilton's extensions) on a
+    thread after its reply; a console cell typed at once runs only after that."""
+    from studio.kernel.graph_builder import DEFER_VERSIONS_ABOVE
+    from tests.helpers import chain_project
+
+    session, _ = session
+    folder = chain_project(tmp_path / "chain", DEFER_VERSIONS_ABOVE + 100)
+    seen: list[str] = []
+    session.event_received.connect(lambda name, _data: seen.append(f"event {name}"))
+    session.output.connect(lambda _stream, text: seen.append(text.strip()))
+    replies = []
+    session.request(Method.LOAD, {"root": str(folder)}, replies.append)
+    qtbot.waitUntil(lambda: bool(replies), timeout=60_000)
+    assert replies[0].ok and replies[0].result["versions_follow"]
+    session.kernel_client.execute(
+        "import threading\n"
+        "print('after-load running:', any(t.name == 'studio-after-load' and t.is_alive()"
+        " for t in threading.enumerate()))"
+    )
+    qtbot.waitUntil(lambda: any("after-load running" in s for s in seen), timeout=30_000)
+    printed = next(s for s in seen if "after-load running" in s)
+    assert printed == "after-load running: False"
+    assert "event versions" in seen[: seen.index(printed)]
