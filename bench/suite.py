@@ -93,6 +93,19 @@ class SizeResult:
         pairs = zip(self.loads, self.plain_loads, strict=False)
         return statistics.median(load / plain for load, plain in pairs)
 
+    @property
+    def first_open_ratio(self) -> float:
+        """The first load's ratio: the studio has kept nothing of the project yet, and
+        plain Hamilton compiles its modules (no `__pycache__` yet) too."""
+        return self.loads[0] / self.plain_loads[0]
+
+    @property
+    def reopen_ratio(self) -> float:
+        """The later loads' (median) ratio: the studio reads its kept readings and
+        compiled code, plain Hamilton its `__pycache__`."""
+        pairs = list(zip(self.loads, self.plain_loads, strict=False))[1:]
+        return statistics.median(load / plain for load, plain in pairs)
+
     plain_rebuild: float = 0.0
     """The same, importing them again and rebuilding (a save, without the studio)."""
 

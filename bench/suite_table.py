@@ -57,7 +57,10 @@ def table(
     )
     row(
         "plain Hamilton: import and build, fresh process (reference; median)",
-        lambda r: f"{_ms_spread(r.plain_load, r.plain_loads)} (studio {r.load_ratio:.2f}x)",
+        lambda r: (
+            f"{_ms_spread(r.plain_load, r.plain_loads)} (studio {r.load_ratio:.2f}x: "
+            f"first open {r.first_open_ratio:.2f}x, reopened {r.reopen_ratio:.2f}x)"
+        ),
     )
     row("drawn after load (default view)", lambda r: _ms(r.drawn_after_load))
     row("every module expanded: laid out and drawn", lambda r: _ms(r.expanded_drawn))
@@ -138,12 +141,23 @@ def table(
     for label, value, limit in targets:
         lines.append(f"- {label}: {_ms(value)}, {_verdict(value, limit)}")
     if 5000 in by_size:
-        ratio = by_size[5000].load_ratio
-        verdict = "met" if ratio <= 1.5 else "missed"
-        lines.append(
-            f"- load at 5,000 nodes at most 1.5x plain Hamilton (median of the loads' ratios "
-            f"to the plain loads measured just before them): {ratio:.2f}x, {verdict}"
-        )
+        size = by_size[5000]
+        for when, ratio in (
+            (
+                "the project opened before (its readings and compiled code kept; plain "
+                "Hamilton with its `__pycache__`)",
+                size.reopen_ratio,
+            ),
+            (
+                "the very first open (nothing kept; plain Hamilton compiling too)",
+                size.first_open_ratio,
+            ),
+        ):
+            verdict = "met" if ratio <= 1.5 else "missed"
+            lines.append(
+                f"- load at 5,000 nodes at most 1.5x plain Hamilton, {when}: {ratio:.2f}x, "
+                f"{verdict}"
+            )
     if overhead is not None:
         verdict = "met" if overhead.cache_ratio <= 1.0 else "missed"
         lines.append(

@@ -14,6 +14,13 @@ import pytest
 from studio.core.resources import example_path
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path, monkeypatch):
+    """What the studio keeps of a project (readings, compiled code, results) stays in the
+    test's own folder: every test starts with nothing kept, and no user's cache grows."""
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "studio-cache"))
+
+
 @pytest.fixture
 def example_copy(tmp_path: Path):
     """A function that copies a bundled example into a temporary folder."""

@@ -9,11 +9,16 @@ modules. Project settings (`studio.core.settings`) have the last word.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import pickle
+import sys
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
 from studio.core.driver_scripts import DriverFacts, read_driver_script
+from studio.core.file_cache import FileCache
 from studio.core.module_conflicts import driverless_dataflows
 from studio.core.module_reader import ModuleFacts, decode_source, parse, read_facts
 from studio.core.parsed_files import digest_of, remember
@@ -48,8 +53,9 @@ def discover(root: Path | str) -> Project:
         FileProblem(f"{p.relative_to(root).as_posix()}/", None, "cannot be read: skipped")
         for p in unreadable
     ]
+    kept = FileCache(root, "reading", _reading_version())
     for path in paths:
-        source_file, facts, problem = _read_file(root, path)
+        source_file, facts, problem = _read_file(root, path, kept)
         files.append(source_file)
         if problem is not None:
             problems.append(problem)
@@ -114,7 +120,7 @@ def module_facts(project: Project, module: str) -> tuple[SourceFile, ModuleFacts
     return None
 
 
-def _read_file(root: Path, path: Path) -> _Reading:
+def _read_file(root: Path, path: Path, kept: FileCache) -> _Reading:
     relative = path.relative_to(root)
     rel = relative.as_posix()
     try:
@@ -131,11 +137,49 @@ def _read_file(root: Path, path: Path) -> _Reading:
     cached = _READ.get((root, rel))
     if cached is not None and cached[0] == digest:
         return cached[1]
-    reading = _read_source(relative, rel, raw)
+    reading = _kept_reading(kept, rel, digest, raw)
+    if reading is None:
+        reading = _read_source(relative, rel, raw)
+        _keep_reading(kept, rel, digest, reading)
     _READ[(root, rel)] = (digest, reading)
-    if reading[1] is not None:
-        remember(str(path.resolve()), digest, reading[1].tree)
+    facts = reading[1]
+    if facts is not None and facts.tree is not None:
+        remember(str(path.resolve()), digest, facts.tree)
     return reading
+
+
+@functools.cache
+def _reading_version() -> bytes:
+    """Readings are kept for the Python that parsed them and the code that read them."""
+    made_by = hashlib.blake2b(sys.version.encode())
+    for module in ("discovery", "module_reader", "project", "scan"):
+        made_by.update((Path(__file__).parent / f"{module}.py").read_bytes())
+    return made_by.digest()
+
+
+def _kept_reading(kept: FileCache, rel: str, digest: bytes, raw: bytes) -> _Reading | None:
+    """A reading of these very bytes kept from an earlier session (facts without their
+    tree: it is parsed again only if needed)."""
+    payload = kept.get(rel, digest)
+    if payload is None:
+        return None
+    try:
+        source_file, facts = pickle.loads(payload)
+    except Exception:
+        return None
+    if not isinstance(source_file, SourceFile) or not isinstance(facts, ModuleFacts):
+        return None
+    facts.text, _ = decode_source(raw, rel)
+    return source_file, facts, None
+
+
+def _keep_reading(kept: FileCache, rel: str, digest: bytes, reading: _Reading) -> None:
+    """Readable files without a driver (whose calls are parts of the tree) are kept."""
+    source_file, facts, problem = reading
+    if facts is None or problem is not None or facts.driver_calls:
+        return
+    light = replace(facts, tree=None, text=None)
+    kept.put(rel, digest, pickle.dumps((source_file, light), pickle.HIGHEST_PROTOCOL))
 
 
 def _read_source(relative: Path, rel: str, raw: bytes) -> _Reading:

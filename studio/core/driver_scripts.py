@@ -102,7 +102,7 @@ class DriverFacts:
 class _Reader:
     def __init__(self, facts: ModuleFacts, self_module: str) -> None:
         self.facts = facts
-        self.scopes = ScriptScopes(facts.tree)
+        self.scopes = ScriptScopes(facts.syntax_tree())
         self.values = ScriptValues(self.scopes, facts.bindings, self_module)
         self.modules = ModuleLists(self.values)
 
@@ -128,7 +128,7 @@ class _Reader:
     def _constructions(self) -> list[tuple[ast.Call, Any]]:
         found: list[tuple[ast.Call, Any]] = []
         in_chains: set[ast.AST] = set()
-        for call in calls_in(self.facts.tree):
+        for call in calls_in(self.facts.syntax_tree()):
             name = qualified_name(call.func, self.facts.bindings)
             if name in DRIVER_CLASSES and name.endswith("Driver"):
                 found.append((call, self._read_driver_constructor))
@@ -139,7 +139,7 @@ class _Reader:
             ):
                 found.append((call, self._read_builder))
                 in_chains.update(ast.walk(call))
-        for call in calls_in(self.facts.tree):
+        for call in calls_in(self.facts.syntax_tree()):
             name = qualified_name(call.func, self.facts.bindings)
             if name in DRIVER_CLASSES and name.endswith("Builder") and call not in in_chains:
                 if self._used_by_a_build(call, found):
@@ -390,7 +390,7 @@ class _Reader:
     # -- what the script asks of each driver -------------------------------------------
 
     def _attach_run_calls(self, by_node: dict[ast.Call, list[DriverFacts]]) -> None:
-        for call in calls_in(self.facts.tree):
+        for call in calls_in(self.facts.syntax_tree()):
             if isinstance(call.func, ast.Attribute) and call.func.attr in RUN_METHODS:
                 for driver in self._run_targets(call.func.value, by_node):
                     self._read_run_call(driver, call)

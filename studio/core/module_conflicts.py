@@ -105,7 +105,7 @@ def _shared_functions(
 
 
 def _line_of(facts: ModuleFacts, function: str) -> int | None:
-    for statement in facts.tree.body:
+    for statement in facts.syntax_tree().body:
         is_function = isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef)
         if is_function and statement.name == function:
             return statement.lineno

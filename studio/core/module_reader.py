@@ -25,7 +25,8 @@ DRIVER_CLASSES = frozenset(
 class ModuleFacts:
     """What a file defines and imports, as far as classification needs it."""
 
-    tree: ast.Module
+    tree: ast.Module | None
+    """None in facts kept from an earlier session (see `syntax_tree`)."""
     bindings: dict[str, str] = field(default_factory=dict)
     """Local name -> dotted name of what it was imported as."""
     public_functions: list[str] = field(default_factory=list)
@@ -35,6 +36,17 @@ class ModuleFacts:
     has_main_guard: bool = False
     driver_calls: list[ast.Call] = field(default_factory=list)
     """Calls that construct a Hamilton driver or builder."""
+    text: str | None = None
+    """The file's text, to parse it again when `tree` was not kept."""
+
+    def syntax_tree(self) -> ast.Module:
+        """The file's tree, parsed again if these facts were kept without it."""
+        if self.tree is None:
+            assert self.text is not None, "facts kept without their tree carry the text"
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SyntaxWarning)
+                self.tree = ast.parse(self.text)
+        return self.tree
 
 
 def decode_source(raw: bytes, relative: str) -> tuple[str | None, FileProblem | None]:

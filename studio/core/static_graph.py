@@ -35,7 +35,7 @@ def static_snapshot(project: Project, flow: Dataflow) -> GraphSnapshot:
         statements = sorted(
             (
                 s
-                for s in facts.tree.body
+                for s in facts.syntax_tree().body
                 if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)
                 and not s.name.startswith("_")
                 and not is_excluded(s)

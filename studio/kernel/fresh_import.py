@@ -4,7 +4,9 @@
 namespace (they would show up as ghost nodes), and bytecode caches can be
 stale when a file is saved twice within a second. So before each load the
 project's modules are purged from `sys.modules`, and while they are imported
-a meta path finder compiles project files straight from source.
+a meta path finder compiles project files straight from source (or takes
+the code it compiled from the very same bytes, in this session or an earlier
+one: see `studio.core.file_cache`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from __future__ import annotations
 import importlib
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import linecache
+import marshal
 import re
 import sys
 import traceback
@@ -21,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import CodeType, ModuleType
 
+from studio.core.file_cache import FileCache
 from studio.core.interpreters import install_command
 from studio.core.load_timeout import LoadTimeout
 from studio.core.package_names import distribution_for
@@ -37,6 +42,8 @@ IMPORTING: list[Callable[[str], None]] = []
 never finishes importing is then named (by the window, or the command line's timeout)."""
 _EXECUTED: dict[str, tuple[str, bytes]] = {}
 """Module name -> the file and the digest of the source its module was made from."""
+_CODE_VERSION = importlib.util.MAGIC_NUMBER + b" source-only, dont_inherit"
+"""Compiled modules are kept across sessions for the bytecode of this Python only."""
 
 
 class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
@@ -46,6 +53,10 @@ class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
     timestamp, decides), so a file saved twice within a second is never stale.
     """
 
+    def __init__(self, fullname: str, path: str, kept: FileCache) -> None:
+        super().__init__(fullname, path)
+        self.kept = kept
+
     def get_code(self, fullname: str) -> CodeType:
         source = self.get_data(self.path)
         digest = digest_of(source)
@@ -53,10 +64,22 @@ class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
         cached = _COMPILED.get(self.path)
         if cached is not None and cached[0] == digest:
             return cached[1]
-        tree = tree_for(self.path, digest)  # parsed by discovery already, most often
-        code = compile(source if tree is None else tree, self.path, "exec", dont_inherit=True)
+        code = self._kept_code(digest)
+        if code is None:
+            tree = tree_for(self.path, digest)  # parsed by discovery already, most often
+            code = compile(source if tree is None else tree, self.path, "exec", dont_inherit=True)
+            self.kept.put(self.path, digest, marshal.dumps(code))
         _COMPILED[self.path] = (digest, code)
         return code
+
+    def _kept_code(self, digest: bytes) -> CodeType | None:
+        """The code compiled from these very bytes in an earlier session."""
+        payload = self.kept.get(self.path, digest)
+        try:
+            code = marshal.loads(payload) if payload is not None else None
+        except (EOFError, ValueError, TypeError):
+            return None
+        return code if isinstance(code, CodeType) else None
 
 
 class ProjectFinder(importlib.abc.MetaPathFinder):
@@ -65,6 +88,7 @@ class ProjectFinder(importlib.abc.MetaPathFinder):
     def __init__(self, root: Path) -> None:
         self.root = root
         self._prefix = str(root)
+        self.kept = FileCache(root, "code", _CODE_VERSION)
 
     def find_spec(self, fullname, path, target=None):  # type: ignore[no-untyped-def]
         spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
@@ -73,7 +97,7 @@ class ProjectFinder(importlib.abc.MetaPathFinder):
         origin = spec.origin or ""
         if not origin.startswith(self._prefix) or not is_project_path(self.root, Path(origin)):
             return None
-        spec.loader = _SourceOnlyLoader(fullname, origin)
+        spec.loader = _SourceOnlyLoader(fullname, origin, self.kept)
         return spec
 
 
