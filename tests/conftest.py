@@ -6,6 +6,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 os.environ.setdefault("HAMILTON_TELEMETRY_ENABLED", "false")
 
+import tempfile
+
+# Module- and session-wide fixtures open projects too: never in the user's cache.
+os.environ.setdefault("STUDIO_CACHE_DIR", tempfile.mkdtemp(prefix="studio-test-cache-"))
+
 import shutil
 from pathlib import Path
 

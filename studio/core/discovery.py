@@ -149,11 +149,20 @@ def _read_file(root: Path, path: Path, kept: FileCache) -> _Reading:
 
 
 @functools.cache
-def _reading_version() -> bytes:
-    """Readings are kept for the Python that parsed them and the code that read them."""
+def _reading_version() -> bytes | None:
+    """Readings are kept for the Python that parsed them and the code that read them (in
+    a frozen app, whose code ships compiled, the app's own executable); None (nothing
+    kept) when neither can be read."""
     made_by = hashlib.blake2b(sys.version.encode())
-    for module in ("discovery", "module_reader", "project", "scan"):
-        made_by.update((Path(__file__).parent / f"{module}.py").read_bytes())
+    try:
+        if getattr(sys, "frozen", False):
+            built = Path(sys.executable).stat()
+            made_by.update(f"{sys.executable} {built.st_size} {built.st_mtime_ns}".encode())
+        else:
+            for module in ("discovery", "module_reader", "project", "scan"):
+                made_by.update((Path(__file__).parent / f"{module}.py").read_bytes())
+    except OSError:
+        return None
     return made_by.digest()
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import threading
 from pathlib import Path
 
 from studio.core.cache_paths import private_project_cache, project_cache_dir
@@ -29,14 +30,17 @@ def kept_folder(root: Path) -> Path:
 class FileCache:
     """Entries of one kind ("reading", "code") for the files of one project."""
 
-    def __init__(self, root: Path, kind: str, version: bytes) -> None:
+    def __init__(self, root: Path, kind: str, version: bytes | None) -> None:
         self.root = root
         self.folder = kept_folder(root) / kind
         self.version = version
-        """What made the entries (a format, the code writing them): others are misses."""
+        """What made the entries (a format, the code writing them): others are misses.
+        None keeps nothing."""
 
     def get(self, path: str, digest: bytes) -> bytes | None:
         """The entry kept for the file at `path` while it held bytes of `digest`."""
+        if self.version is None:
+            return None
         try:
             data = self._entry(path).read_bytes()
         except OSError:
@@ -45,8 +49,10 @@ class FileCache:
         return data[_KEY_BYTES:] if data[:_KEY_BYTES] == key else None
 
     def put(self, path: str, digest: bytes, payload: bytes) -> None:
+        if self.version is None:
+            return
         entry = self._entry(path)
-        partial = entry.with_name(f".{entry.name}.{os.getpid()}")
+        partial = entry.with_name(f".{entry.name}.{os.getpid()}.{threading.get_ident()}")
         with contextlib.suppress(OSError):
             if not self.folder.is_dir():
                 private_project_cache(self.root)
@@ -57,7 +63,15 @@ class FileCache:
             partial.unlink(missing_ok=True)
 
     def _entry(self, path: str) -> Path:
-        return self.folder / hashlib.blake2b(path.encode(), digest_size=12).hexdigest()
+        """One entry per file and maker: the window and a kernel in another Python each
+        keep their own."""
+        named = hashlib.blake2b(path.encode(), key=self._version[:64], digest_size=12)
+        return self.folder / named.hexdigest()
 
     def _key(self, digest: bytes) -> bytes:
-        return hashlib.blake2b(self.version + digest, digest_size=_KEY_BYTES).digest()
+        return hashlib.blake2b(self._version + digest, digest_size=_KEY_BYTES).digest()
+
+    @property
+    def _version(self) -> bytes:
+        assert self.version is not None
+        return self.version

@@ -2,12 +2,13 @@
 
 Just after a big first load the window is drawing the graph, and the user may
 already be expanding it. On two cores, the kernel hashing 5,000 code versions
-and collecting the load's garbage at full priority beside the window's main
-thread and its layout thread made an expand stall 1.5-2x longer. The thread
-takes the CPU only when nothing else wants it: the lowest priority the system
-gives a thread (Linux, macOS), after the step that imports libraries (their
-own worker threads would inherit that priority for good). Everything that
-could see a half-done load (a request, a console cell) waits for it first.
+at full priority beside the window's main thread and its layout thread made
+an expand stall 1.5-2x longer. The thread takes the CPU only when nothing
+else wants it: the lowest priority the system gives a thread (Linux, macOS),
+after the step that imports libraries (their own worker threads would
+inherit that priority for good). Everything that could see a half-done load
+(a request, a console cell) waits for it first; the price is that such a
+request, sent while the window keeps both cores busy, waits until one frees.
 """
 
 from __future__ import annotations
@@ -57,9 +58,8 @@ class AfterLoad:
 
     @staticmethod
     def _work(imports: Callable[[], None], background: Callable[[], None]) -> None:
-        try:
-            imports()
-            lower_this_threads_priority()
-            background()
-        except Exception:  # a failure here must not leave a request waiting forever
-            traceback.print_exc(file=sys.__stderr__)
+        for step in (imports, lower_this_threads_priority, background):
+            try:
+                step()
+            except Exception:  # one failing step must not keep the next from its work
+                traceback.print_exc(file=sys.__stderr__)

@@ -108,24 +108,25 @@ class Agent:
             # A load makes and drops a whole graph's objects: collecting garbage while
             # it runs scans them again and again (a third of a big load's time). It
             # is collected once, after the reply is out.
-            paused = data.get("method") == protocol.Method.LOAD and gc.isenabled()
+            is_load = data.get("method") == protocol.Method.LOAD
+            paused = is_load and gc.isenabled()
             if paused:
                 gc.disable()
+            collect_later = False
             try:
                 reply = self.dispatch(data)
                 # Output printed while serving the request goes out before its reply.
                 for stream in (sys.stdout, sys.stderr):
                     stream.flush()
                 comm.send(reply)
-                collected = False
-                if self._load_unfinished():
+                if is_load and self._load_unfinished():
                     # Waits for the IOPub thread to send the reply: the rest would slow it.
                     sys.stdout.flush()
-                    collected = self._start_finishing_load()
+                    collect_later = self._start_finishing_load()
             finally:
                 if paused:
                     gc.enable()
-                    if not collected:
+                    if not collect_later:
                         self._collect_when_idle()
 
     def _collect_when_idle(self) -> None:
@@ -144,12 +145,12 @@ class Agent:
         request_id = data.get("id", -1)
         method = data.get("method")
         handler = getattr(self, f"_handle_{method}", None)
-        if method not in set(protocol.Method) or handler is None:
-            return protocol.reply_error(
-                request_id, protocol.ErrorCode.BAD_REQUEST, f"unknown method {method!r}"
-            )
         try:
             self.finish_load()  # a request that came before it was done waits for it
+            if method not in set(protocol.Method) or handler is None:
+                return protocol.reply_error(
+                    request_id, protocol.ErrorCode.BAD_REQUEST, f"unknown method {method!r}"
+                )
             return protocol.reply_ok(request_id, handler(data.get("params") or {}))
         except RequestError as error:
             return protocol.reply_error(request_id, error.code, str(error))
@@ -225,8 +226,8 @@ class Agent:
 
     def _start_finishing_load(self, in_background: bool = True) -> bool:
         """Start what a first load left out, on its own thread (see `after_load`); whether
-        that thread collects the load's garbage too. Without an event loop to send the
-        versions from (the agent outside a kernel), it is done here and now."""
+        the load's garbage is collected once its versions are out. Without an event loop
+        to send them from (the agent outside a kernel), it is done here and now."""
         packages, self._extensions_pending = self._extensions_pending, None
         loaded = self.loaded if self.loaded is not None and self.loaded.versions_pending else None
         token = self._sent_token
@@ -243,8 +244,7 @@ class Agent:
                 with self._versions_lock:
                     self._versions_out = {"token": token, "versions": versions, "nodes": nodes}
             if loop is not None:
-                gc.collect()
-                loop.call_soon_threadsafe(self._send_versions)
+                loop.call_soon_threadsafe(self._versions_done)
 
         if loop is None:
             imports()
@@ -254,20 +254,29 @@ class Agent:
         self._after_load.start(imports, background)
         return True
 
+    def _versions_done(self) -> None:
+        self._send_versions()
+        self._collect_when_idle()  # on this thread, at its priority: see `after_load`
+
     def finish_load(self) -> None:
         """Wait for what a first load left out, and send its versions if not yet sent:
-        runs, reloads and the console need Hamilton's extensions and the versions."""
+        runs, reloads and the console need Hamilton's extensions and the versions. Only
+        the kernel's main thread does it itself (for a load that came without a message):
+        a data request on another thread may come while a load is half done."""
         self._after_load.wait()
-        if self._load_unfinished():  # left out by a load that came without a message
+        on_main = threading.current_thread() is threading.main_thread()
+        if on_main and not self._after_load.busy and self._load_unfinished():
             self._start_finishing_load(in_background=False)
         self._send_versions()
 
     def _send_versions(self) -> None:
         with self._versions_lock:
             out, self._versions_out = self._versions_out, None
-        if out is None:
-            return
-        self._sent_nodes = out.pop("nodes")
+            if out is None:
+                return
+            nodes = out.pop("nodes")
+            if out["token"] == self._sent_token:
+                self._sent_nodes = nodes
         self.send(protocol.event(protocol.EventName.VERSIONS, out))
 
     def _handle_run(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -42,7 +42,7 @@ IMPORTING: list[Callable[[str], None]] = []
 never finishes importing is then named (by the window, or the command line's timeout)."""
 _EXECUTED: dict[str, tuple[str, bytes]] = {}
 """Module name -> the file and the digest of the source its module was made from."""
-_CODE_VERSION = importlib.util.MAGIC_NUMBER + b" source-only, dont_inherit"
+_CODE_VERSION = importlib.util.MAGIC_NUMBER + f" -O{sys.flags.optimize} dont_inherit".encode()
 """Compiled modules are kept across sessions for the bytecode of this Python only."""
 
 

@@ -114,3 +114,17 @@ def test_compiled_modules_are_kept_for_the_very_bytes_they_came_from(project):
 
 def _finder(root):
     return fresh_import.ProjectFinder(root).kept
+
+
+def test_without_the_readers_source_at_hand_nothing_is_kept(project, monkeypatch, tmp_path):
+    """A frozen app ships its code compiled: projects are still read, only not kept."""
+    monkeypatch.setattr(discovery, "__file__", str(tmp_path / "bundle" / "discovery.pyc"))
+    discovery._reading_version.cache_clear()
+    try:
+        first = discover(project)
+        assert not (kept_folder(project) / "reading").exists()
+        new_session()
+        assert discover(project) == first
+    finally:
+        monkeypatch.undo()
+        discovery._reading_version.cache_clear()

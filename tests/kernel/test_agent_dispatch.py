@@ -200,10 +200,13 @@ def test_in_a_kernel_a_big_first_loads_versions_follow_its_reply_by_themselves(t
         agent.comm = comm
         load = {"content": {"data": protocol.request(1, Method.LOAD, {"root": str(folder)})}}
         agent._on_msg(comm, load)
+        odd = {"content": {"data": protocol.request(9, "format_disk", {})}}
+        agent._on_msg(comm, odd)  # even a request that is refused comes after them
         run = {"content": {"data": protocol.request(2, Method.RUN, {"nodes": ["n3"]})}}
         agent._on_msg(comm, run)
         kinds = [m.get("event") or m["id"] for m in comm.sent]
-        assert kinds[:2] == [1, protocol.EventName.VERSIONS] and kinds[-1] == 2
+        assert kinds[:3] == [1, protocol.EventName.VERSIONS, 9] and kinds[-1] == 2
+        assert comm.sent[1]["data"]["versions"], "the versions themselves, not an empty set"
         assert comm.sent[-1]["result"]["status"] == RunStatus.DONE
         await asyncio.sleep(0.05)
         assert kinds.count(protocol.EventName.VERSIONS) == 1
