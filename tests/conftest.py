@@ -6,10 +6,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 os.environ.setdefault("HAMILTON_TELEMETRY_ENABLED", "false")
 
+import signal
 import tempfile
 
 # Module- and session-wide fixtures open projects too: never in the user's cache.
 os.environ.setdefault("STUDIO_CACHE_DIR", tempfile.mkdtemp(prefix="studio-test-cache-"))
+
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    # A shell starts background jobs with interrupts ignored; the tests of Stop
+    # need them delivered as the app's kernel gets them.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 import shutil
 from pathlib import Path
