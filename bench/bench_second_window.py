@@ -22,7 +22,7 @@ from bench.suite import StallMeter, settle, wait_until
 from bench.synthetic import generate
 
 
-def one_window(folder: Path) -> tuple[float, float, float]:
+def one_window(folder: Path, wait: float = 0.5) -> tuple[float, float, float]:
     """(longest stall while loading, while expanding, longest collection pause)."""
     from studio.ui.app import create_window
 
@@ -36,7 +36,7 @@ def one_window(folder: Path) -> tuple[float, float, float]:
         with meter.phase("load"):
             wait_until(lambda: bool(shown))
             wait_until(lambda: not scene.filling and not scene.animating)
-        settle(0.5)
+        settle(wait)
         with meter.phase("expand"):
             before = len(shown)
             graph.set_collapsed(set())
@@ -56,16 +56,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=5000)
     parser.add_argument("--windows", type=int, default=3)
+    parser.add_argument(
+        "--wait", type=float, default=0.5, help="seconds between the graph showing and the expand"
+    )
     options = parser.parse_args()
     from studio.ui.app import create_application
 
     create_application()
     folder = Path(tempfile.mkdtemp(prefix="studio-second-window-")) / "features"
     generate(folder, options.nodes)
-    print(f"{options.nodes} nodes, {options.windows} windows one after another in one process")
+    print(
+        f"{options.nodes} nodes, {options.windows} windows one after another in one process, "
+        f"expanded {options.wait} s after the graph shows"
+    )
     print("window  longest stall: load  expand  longest garbage collection")
     for number in range(1, options.windows + 1):
-        load, expand, pause = one_window(folder)
+        load, expand, pause = one_window(folder, options.wait)
         print(
             f"{number:>6}  {load * 1000:>19.0f} ms  {expand * 1000:>4.0f} ms  "
             f"{pause * 1000:>12.0f} ms",
