@@ -7,8 +7,9 @@ an expand stall 1.5-2x longer. The thread takes the CPU only when nothing
 else wants it: the lowest priority the system gives a thread (Linux, macOS),
 after the step that imports libraries (their own worker threads would
 inherit that priority for good). Everything that could see a half-done load
-(a request, a console cell) waits for it first; the price is that such a
-request, sent while the window keeps both cores busy, waits until one frees.
+(a request, a console cell) waits for it first, and the kernel's main thread
+takes what is left over at its own priority (see `Agent.finish_load`): on a
+machine busy elsewhere the thread could otherwise keep a run waiting for long.
 """
 
 from __future__ import annotations

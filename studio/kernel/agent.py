@@ -85,6 +85,9 @@ class Agent:
         self._versions_out: dict[str, Any] | None = None
         """A deferred load's code versions, worked out and not yet sent."""
         self._versions_lock = threading.Lock()
+        self._hurry = threading.Event()
+        """Set when the main thread needs the after-load work done: it takes the rest over
+        at its own priority (a machine busy elsewhere would starve the thread's)."""
 
     # -- comm plumbing -------------------------------------------------------
 
@@ -239,7 +242,9 @@ class Agent:
 
         def background() -> None:
             if loaded is not None:
-                versions = complete_versions(loaded)
+                versions = complete_versions(loaded, self._hurry.is_set)
+                if versions is None:
+                    return  # the main thread goes on with them
                 nodes = {n.name: n for n in loaded.snapshot.nodes}
                 with self._versions_lock:
                     self._versions_out = {"token": token, "versions": versions, "nodes": nodes}
@@ -260,13 +265,17 @@ class Agent:
 
     def finish_load(self) -> None:
         """Wait for what a first load left out, and send its versions if not yet sent:
-        runs, reloads and the console need Hamilton's extensions and the versions. Only
-        the kernel's main thread does it itself (for a load that came without a message):
-        a data request on another thread may come while a load is half done."""
-        self._after_load.wait()
+        runs, reloads and the console need Hamilton's extensions and the versions. The
+        kernel's main thread takes the versions over at its own priority; a data request
+        on another thread only waits (it may come while a load is half done)."""
         on_main = threading.current_thread() is threading.main_thread()
-        if on_main and not self._after_load.busy and self._load_unfinished():
+        if on_main and self._after_load.busy:
+            self._hurry.set()
+        self._after_load.wait()
+        self._hurry.clear()
+        if on_main and self._load_unfinished():
             self._start_finishing_load(in_background=False)
+            self._collect_when_idle()
         self._send_versions()
 
     def _send_versions(self) -> None:

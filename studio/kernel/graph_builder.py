@@ -14,8 +14,8 @@ import logging
 import os
 import re
 import traceback
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -49,6 +49,8 @@ class LoadedDataflow:
     """The progress hook the driver was built with, if any (see studio.kernel.progress)."""
     versions_pending: bool = False
     """The snapshot's nodes have no code versions yet: `complete_versions` adds them."""
+    versions_found: dict[str, str | None] = field(default_factory=dict)
+    """What a `complete_versions` told to stop had worked out: the next one goes on."""
 
 
 def load_dataflow(
@@ -127,24 +129,29 @@ DEFER_VERSIONS_ABOVE = 500
 bigger than this leaves it until the graph is shown."""
 
 
-def complete_versions(loaded: LoadedDataflow) -> dict[str, str | None]:
-    """Add the code versions a deferred load left out; returns them by node name."""
+def complete_versions(
+    loaded: LoadedDataflow, stop: Callable[[], bool] = lambda: False
+) -> dict[str, str | None] | None:
+    """Add the code versions a deferred load left out; returns them by node name, or
+    None when `stop` (asked every hundred nodes) said to stop first."""
     if not loaded.versions_pending or loaded.driver is None:
         return {}
-    loaded.versions_pending = False
     graph_nodes = loaded.driver.graph.nodes
-    versions = {
-        info.name: _version(graph_nodes[info.name])
-        for info in loaded.snapshot.nodes
-        if info.role is not NodeRole.INPUT and info.name in graph_nodes
-    }
-    loaded.snapshot = loaded.snapshot.with_versions(versions)
+    found = loaded.versions_found
+    for count, info in enumerate(loaded.snapshot.nodes):
+        if info.name in found or info.role is NodeRole.INPUT or info.name not in graph_nodes:
+            continue
+        if count % 100 == 0 and stop():
+            return None
+        found[info.name] = _version(graph_nodes[info.name])
+    loaded.versions_pending, loaded.versions_found = False, {}
+    loaded.snapshot = loaded.snapshot.with_versions(found)
     completed = {info.name: info for info in loaded.snapshot.nodes}
     for described in _DESCRIBED.values():
         for key, (functions, info) in described.items():
             if info.name in completed:
                 described[key] = (functions, completed[info.name])
-    return versions
+    return found
 
 
 def build_driver(

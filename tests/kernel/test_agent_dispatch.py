@@ -236,3 +236,25 @@ def test_the_after_load_thread_gives_way_to_every_other_thread():
     thread.join()
     assert seen == [19]
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == 0, "this thread kept"
+
+
+def test_versions_told_to_stop_are_finished_where_they_stopped(tmp_path):
+    """The after-load thread stops when the main thread needs the versions; the main
+    thread goes on from there, and the versions are Hamilton's all the same."""
+    from studio.kernel.graph_builder import DEFER_VERSIONS_ABOVE, complete_versions
+
+    folder = chain_project(tmp_path / "chain", DEFER_VERSIONS_ABOVE + 250)
+    before = Path.cwd()
+    try:
+        agent = Agent({})
+        ask(agent, Method.LOAD, root=str(folder))
+        loaded = agent.loaded
+        asked = []
+        assert complete_versions(loaded, lambda: len(asked.append(1) or asked) > 3) is None
+        assert loaded.versions_pending and 0 < len(loaded.versions_found) < 400
+        versions = complete_versions(loaded)
+        hamiltons = {v.name: v.version for v in loaded.driver.list_available_variables()}
+        assert versions == hamiltons and not loaded.versions_pending
+        assert all(n.version == hamiltons[n.name] for n in loaded.snapshot.nodes)
+    finally:
+        os.chdir(before)
