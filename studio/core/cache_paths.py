@@ -39,6 +39,11 @@ def durations_file(root: Path) -> Path:
     return project_cache_dir(root) / "durations.json"
 
 
+def kept_files_dir(root: Path) -> Path:
+    """What reading the project's files gave (see `studio.core.file_cache`)."""
+    return project_cache_dir(root) / "files"
+
+
 RUN_OUTPUTS_KEPT = 20
 DEFAULT_CACHE_LIMIT = 5 * 1024**3
 """Bytes of results a project's cache keeps unless the user chose otherwise."""

@@ -18,13 +18,9 @@ import os
 import threading
 from pathlib import Path
 
-from studio.core.cache_paths import private_project_cache, project_cache_dir
+from studio.core.cache_paths import kept_files_dir, private_project_cache
 
 _KEY_BYTES = 16
-
-
-def kept_folder(root: Path) -> Path:
-    return project_cache_dir(root) / "files"
 
 
 class FileCache:
@@ -32,7 +28,7 @@ class FileCache:
 
     def __init__(self, root: Path, kind: str, version: bytes | None) -> None:
         self.root = root
-        self.folder = kept_folder(root) / kind
+        self.folder = kept_files_dir(root) / kind
         self.version = version
         """What made the entries (a format, the code writing them): others are misses.
         None keeps nothing."""

@@ -8,8 +8,8 @@ import textwrap
 import pytest
 
 from studio.core import discovery, parsed_files
+from studio.core.cache_paths import kept_files_dir
 from studio.core.discovery import discover, module_facts
-from studio.core.file_cache import kept_folder
 from studio.kernel import fresh_import
 
 
@@ -78,7 +78,7 @@ def test_a_file_changed_while_the_studio_was_closed_is_read_again(project):
 
 def test_damaged_or_foreign_entries_are_read_past(project):
     first = discover(project)
-    entries = [p for p in kept_folder(project).rglob("*") if p.is_file()]
+    entries = [p for p in kept_files_dir(project).rglob("*") if p.is_file()]
     assert entries
     for number, entry in enumerate(entries):
         entry.write_bytes(b"" if number % 2 else b"\x00" * 16 + b"not a pickle")
@@ -94,7 +94,7 @@ def test_compiled_modules_are_kept_for_the_very_bytes_they_came_from(project):
         return result.modules[0]
 
     assert import_prices().doubled([1, 2]) == [2, 4]
-    code_entries = list((kept_folder(project) / "code").iterdir())
+    code_entries = list((kept_files_dir(project) / "code").iterdir())
     assert len(code_entries) == 1
     new_session()
     kept = fresh_import._SourceOnlyLoader("prices", str(project / "prices.py"), _finder(project))
@@ -122,7 +122,7 @@ def test_without_the_readers_source_at_hand_nothing_is_kept(project, monkeypatch
     discovery._reading_version.cache_clear()
     try:
         first = discover(project)
-        assert not (kept_folder(project) / "reading").exists()
+        assert not (kept_files_dir(project) / "reading").exists()
         new_session()
         assert discover(project) == first
     finally:
