@@ -72,8 +72,8 @@ from typing import TYPE_CHECKING
 from bench.executor_flow import SIZE, calibrate, flow_source
 
 if TYPE_CHECKING:
-    from studio.kernel.graph_builder import LoadedDataflow
-    from studio.kernel.runner import Runner, RunOutcome
+    from studio.kernel.loading.graph_builder import LoadedDataflow
+    from studio.kernel.running.runner import Runner, RunOutcome
 
 SAME_WITHIN = 1e-12
 """Relative difference from Local's total still counted as the same result."""
@@ -118,8 +118,8 @@ def cpu_seconds() -> float:
 def run_once(
     runner: Runner, loaded: LoadedDataflow, executor: str, root: Path
 ) -> tuple[float, float, RunOutcome]:
-    from studio.core.executors import ExecutorChoice
     from studio.core.protocol import RunStatus
+    from studio.core.runs.executors import ExecutorChoice
 
     runner.clear()
     started, cpu = time.perf_counter(), cpu_seconds()
@@ -142,9 +142,9 @@ class Prepared:
 
 def prepare(executor: str, loaded: LoadedDataflow, root: Path) -> Prepared:
     """Start the executor's cluster (timed apart) and make one untimed warm-up run."""
-    from studio.core.executors import ExecutorChoice, engine_installed
+    from studio.core.runs.executors import ExecutorChoice, engine_installed
     from studio.kernel.executors.clusters import default_workers
-    from studio.kernel.runner import Runner
+    from studio.kernel.running.runner import Runner
 
     measured = Measured(executor)
     choice = ExecutorChoice.parse(executor)
@@ -333,8 +333,8 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     options = parser.parse_args()
 
-    from studio.core.executors import ExecutorChoice, ExecutorError
-    from studio.kernel.project_load import load_project
+    from studio.core.runs.executors import ExecutorChoice, ExecutorError
+    from studio.kernel.loading.project_load import load_project
 
     for text in options.executors:
         try:

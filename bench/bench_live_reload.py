@@ -36,9 +36,9 @@ os.environ.setdefault("HAMILTON_TELEMETRY_ENABLED", "false")
 
 from PySide6.QtCore import QTimer
 
-from studio.core.discovery import discover
+from studio.core.discovery.discover import discover
 from studio.core.resources import example_path
-from studio.kernel.project_load import load_flow
+from studio.kernel.loading.project_load import load_flow
 from studio.ui.app import create_application, create_window
 
 BODY_PLAIN = "return float(np.max(np.abs(y_test - y_pred)))"

@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from studio.core.discovery import discover
+from studio.core.discovery.discover import discover
 from studio.core.editing import ConfirmationNeededError, EditPlan, EditRefusedError
 from studio.core.editing.dataflow_editor import DataflowEditor
 from studio.core.resources import example_path

@@ -401,7 +401,7 @@ print(statistics.median(times))
 
 
 def measure_overhead(repeats: int = 5) -> Overhead:
-    from studio.core.run_plan import RunMode
+    from studio.core.runs.run_plan import RunMode
     from studio.ui.app import create_window
 
     folder = Path(tempfile.mkdtemp(prefix="studio-cheap-"))

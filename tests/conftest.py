@@ -57,8 +57,8 @@ def studio_config(tmp_path, monkeypatch):
 def open_window(qtbot, studio_config):
     """Opens a real main window (real kernel) on a folder and waits for its graph."""
     from studio.ui.app_settings import AppSettings
-    from studio.ui.main_window import MainWindow
     from studio.ui.theme import LIGHT
+    from studio.ui.window.main_window import MainWindow
 
     windows = []
 

@@ -3,7 +3,7 @@ window's kernel."""
 
 from pathlib import Path
 
-from studio.core.snapshot import NodeInfo, NodeRole
+from studio.core.graph.snapshot import NodeInfo, NodeRole
 
 
 def make_node(

@@ -91,8 +91,8 @@ def main(argv: Sequence[str]) -> int:
     finally:
         _git(toplevel, "worktree", "remove", "--force", str(worktree))
         shutil.rmtree(scratch, ignore_errors=True)
-    from studio.core.value_diff_text import describe_diff
-    from studio.kernel.value_diff import compare
+    from studio.core.runs.value_diff_text import describe_diff
+    from studio.kernel.results.value_diff import compare
 
     report = compare(values[0], values[1])
     if options.format == "json":

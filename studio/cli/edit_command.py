@@ -17,7 +17,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from studio.core.discovery import ProjectFolderError, discover
+from studio.core.discovery.discover import ProjectFolderError, discover
 from studio.core.editing import (
     ConfirmationNeededError,
     EditConflictError,

@@ -16,8 +16,8 @@ from typing import Any
 from studio.cli import load_deadline
 from studio.cli.interpreter_choice import InterpreterError, choose_interpreter, run_there
 from studio.cli.supervised import run_supervised
+from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.load_timeout import LoadTimeout
-from studio.core.snapshot import GraphSnapshot
 from studio.core.values import parse_assignments
 
 FORMATS = ("json", "text", "dot", "svg", "png")
@@ -126,7 +126,7 @@ def load_graph(
     path: Path, dataflow_name: str | None, config: dict[str, Any], timeout: float | None = None
 ) -> tuple[GraphSnapshot, list[dict[str, Any]], list[str]]:
     """Discover the folder and load one dataflow in this process."""
-    from studio.kernel.project_load import headless, load_project
+    from studio.kernel.loading.project_load import headless, load_project
 
     with headless(), load_deadline.deadline(timeout):
         load = load_project(path, dataflow_name, config)
@@ -155,7 +155,7 @@ def _format(
         return describe(snapshot, dataflows).encode()
     if not snapshot.ok:
         return None
-    from studio.core.render import render
+    from studio.core.layout.render import render
 
     return render(snapshot, fmt, rankdir)
 

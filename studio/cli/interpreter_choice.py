@@ -4,7 +4,7 @@ As in the window, a project runs in its own environment when it has one:
 `--interpreter PYTHON` first, then `interpreter` in the project's settings,
 then a `.venv` (or `venv`, `.env`, `env`) in the project folder, else the
 studio's own Python. Another Python gets the studio's Qt-free source on its
-path (`studio.core.agent_source`) and runs the same command there, so the
+path (`studio.core.interpreters.agent_source`) and runs the same command there, so the
 results are those of the window's kernel in that environment.
 """
 
@@ -15,15 +15,15 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from studio.core.agent_source import agent_source_dir
-from studio.core.environments import project_environments
-from studio.core.interpreters import (
+from studio.core.discovery.settings import load_settings
+from studio.core.interpreters.agent_source import agent_source_dir
+from studio.core.interpreters.check import (
     HEADLESS_PACKAGES,
     check_interpreter,
     foreign_environment,
     is_this_environment,
 )
-from studio.core.settings import load_settings
+from studio.core.interpreters.environments import project_environments
 
 _BOOTSTRAP = (
     "import sys; sys.path.insert(0, {agent!r}); "

@@ -19,13 +19,13 @@ from studio.cli import load_deadline
 from studio.cli.interpreter_choice import InterpreterError, choose_interpreter, run_there
 from studio.cli.supervised import NodeTeller, run_supervised
 from studio.core.atomic_write import replacing
-from studio.core.cache_paths import durations_file
-from studio.core.executors import LOCAL, ExecutorChoice
+from studio.core.cache.cache_paths import durations_file
+from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.load_timeout import LoadTimeout
 from studio.core.protocol import NodeStatus, RunStatus
-from studio.core.run_forecast import DurationBook, forecast
-from studio.core.run_plan import RunMode, missing_inputs
-from studio.core.snapshot import GraphSnapshot
+from studio.core.runs.executors import LOCAL, ExecutorChoice
+from studio.core.runs.run_forecast import DurationBook, forecast
+from studio.core.runs.run_plan import RunMode, missing_inputs
 from studio.core.values import parse_assignments
 
 EXIT_OK = 0
@@ -122,8 +122,8 @@ def _run_here(
     typed_inputs: dict[str, str],
     executor: ExecutorChoice = LOCAL,
 ) -> int:
-    from studio.kernel.project_load import headless, load_project
-    from studio.kernel.runner import Runner
+    from studio.kernel.loading.project_load import headless, load_project
+    from studio.kernel.running.runner import Runner
 
     runner = Runner()
     _, hook = runner.adapters()

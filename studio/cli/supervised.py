@@ -47,7 +47,7 @@ def run_supervised(work: Callable[[], int]) -> int:
     """`work()`'s exit code, from a child process when the system can fork."""
     if not hasattr(os, "fork"):
         return work()
-    from studio.kernel import fresh_import
+    from studio.kernel.loading import fresh_import
 
     read, write = os.pipe()
     sys.stdout.flush()

@@ -12,7 +12,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from studio.core.snapshot import ErrorKind, LoadError
+from studio.core.graph.snapshot import ErrorKind, LoadError
 
 
 class NoticeKind(enum.StrEnum):

@@ -95,7 +95,7 @@ Methods (params -> result):
     compare {"name"}            -> {"name", "report": REPORT, "text": str}
         How the result changed since the value its last recompute (after a
         change of code or inputs) replaced; REPORT is
-        `studio.kernel.value_diff.compare`'s, `text` the same for people.
+        `studio.kernel.results.value_diff.compare`'s, `text` the same for people.
 
     TABLE = {"view": int, "rows": int, "columns": [{"name", "dtype"}], "index_name",
              "index_dtype", "first": PAGE}
@@ -115,8 +115,8 @@ Methods (params -> result):
     FRAME = {"file": str, "line": int, "function": str, "text": str, "in_project": bool}
 
     PROJECT  = {"root": str, "dataflows": [DATAFLOW], "problems": [str], "dataflow": str}
-    DATAFLOW = `Dataflow.to_dict()` (see studio.core.project)
-    SNAPSHOT = `GraphSnapshot.to_wire()` (see studio.core.snapshot)
+    DATAFLOW = `Dataflow.to_dict()` (see studio.core.discovery.project)
+    SNAPSHOT = `GraphSnapshot.to_wire()` (see studio.core.graph.snapshot)
 
 Events:
 

@@ -3,9 +3,9 @@ headless CLI): importing modules, building Hamilton drivers. No Qt here.
 
 Hamilton is started here, before any module of this package imports it,
 without its extensions for every installed library: `load_project` loads
-those the project uses (see `studio.kernel.extensions`).
+those the project uses (see `studio.kernel.loading.extensions`).
 """
 
-from studio.kernel.extensions import start_hamilton_without_extensions
+from studio.kernel.loading.extensions import start_hamilton_without_extensions
 
 start_hamilton_without_extensions()

@@ -20,33 +20,34 @@ from pathlib import Path
 from typing import Any
 
 from studio.core import protocol
-from studio.core.discovery import imported_packages
-from studio.core.executors import (
+from studio.core.discovery.discover import imported_packages
+from studio.core.discovery.project import Project
+from studio.core.graph.snapshot import NodeInfo
+from studio.core.runs.executors import (
     LOCAL,
     ExecutorChoice,
     ExecutorError,
     ExecutorKind,
     engine_installed,
 )
-from studio.core.project import Project
-from studio.core.run_plan import RunMode
-from studio.core.snapshot import NodeInfo
-from studio.core.value_diff_text import describe_diff
-from studio.kernel import cache_limit, fresh_import
-from studio.kernel.after_load import AfterLoad
-from studio.kernel.event_batches import EventBatches
+from studio.core.runs.run_plan import RunMode
+from studio.core.runs.value_diff_text import describe_diff
 from studio.kernel.executors.clusters import Clusters, ClusterState
 from studio.kernel.executors.task_driver import TaskDrivers
-from studio.kernel.extensions import extensions_missing, load_extensions_for
-from studio.kernel.graph_builder import LoadedDataflow, complete_versions
-from studio.kernel.project_load import load_project
-from studio.kernel.results import Results
-from studio.kernel.runner import Runner
-from studio.kernel.running_marker import RunningMarker, kernel_folder
-from studio.kernel.tables import TableError, TableViews
-from studio.kernel.tracebacks import describe
-from studio.kernel.value_diff import compare
-from studio.kernel.viewers import describe_result
+from studio.kernel.loading import fresh_import
+from studio.kernel.loading.after_load import AfterLoad
+from studio.kernel.loading.extensions import extensions_missing, load_extensions_for
+from studio.kernel.loading.graph_builder import LoadedDataflow, complete_versions
+from studio.kernel.loading.project_load import load_project
+from studio.kernel.results.namespace import Results
+from studio.kernel.results.tables import TableError, TableViews
+from studio.kernel.results.value_diff import compare
+from studio.kernel.results.viewers import describe_result
+from studio.kernel.running import cache_trim
+from studio.kernel.running.event_batches import EventBatches
+from studio.kernel.running.runner import Runner
+from studio.kernel.running.running_marker import RunningMarker, kernel_folder
+from studio.kernel.running.tracebacks import describe
 
 _COLLECT_AFTER_S = 0.3
 """Garbage left by a load is collected this long after it, if no other load came: once
@@ -310,8 +311,8 @@ class Agent:
                 self._send_cluster(after)
         cached = None
         if self.runner.cache_path is not None:
-            limit = int(params.get("cache_limit") or cache_limit.DEFAULT_LIMIT)
-            cached, _ = cache_limit.trim(self.runner.cache_path, limit)
+            limit = int(params.get("cache_limit") or cache_trim.DEFAULT_LIMIT)
+            cached, _ = cache_trim.trim(self.runner.cache_path, limit)
         return {"run_id": self._run_ids, **outcome.to_dict(), "cache_bytes": cached}
 
     def _run(
@@ -356,7 +357,7 @@ class Agent:
             removed = True
         loaded = self.loaded
         if loaded is not None and loaded.dataflow is not None and loaded.driver is not None:
-            from studio.kernel.graph_builder import build_driver
+            from studio.kernel.loading.graph_builder import build_driver
 
             cache, hook = self.runner.adapters()
             adapters = [a for a in (cache, hook) if a is not None]

@@ -18,7 +18,7 @@ from studio.ui.theme import THEMES, apply_to_application
 
 if TYPE_CHECKING:
     from studio.ui.kernel.session import KernelSession
-    from studio.ui.main_window import MainWindow
+    from studio.ui.window.main_window import MainWindow
 
 
 def create_application() -> QApplication:
@@ -48,7 +48,7 @@ def create_window(
     is a kernel already started for it (see `run`); with `trust` the folder is
     trusted first (a benchmark, a smoke test: nobody to ask).
     """
-    from studio.ui.main_window import MainWindow
+    from studio.ui.window.main_window import MainWindow
 
     settings = settings or AppSettings()
     folder = (path or example_path("spaceflights")).resolve()

@@ -14,7 +14,7 @@ from typing import Any
 import platformdirs
 from PySide6.QtCore import QByteArray, QSettings
 
-from studio.core.cache_paths import hamilton_cache_dir, project_key
+from studio.core.cache.cache_paths import hamilton_cache_dir, project_key
 from studio.core.resources import resources_root
 
 MAX_RECENT = 10

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from studio.core.run_state import NodeState
-from studio.core.snapshot import NodeKind
+from studio.core.graph.snapshot import NodeKind
+from studio.core.runs.run_state import NodeState
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from studio.core.graph_diff import diff_snapshots
-from studio.core.graph_document import GraphDocument, Outcome
-from studio.core.lineage import GraphIndex
-from studio.core.search import match_names
-from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError, NodeInfo
-from studio.core.source_code import function_source
+from studio.core.discovery.watch_rules import is_relevant_change
+from studio.core.editing.source_code import function_source
+from studio.core.graph.graph_diff import diff_snapshots
+from studio.core.graph.graph_document import GraphDocument, Outcome
+from studio.core.graph.lineage import GraphIndex
+from studio.core.graph.search import match_names
+from studio.core.graph.snapshot import ErrorKind, GraphSnapshot, LoadError, NodeInfo
 from studio.core.values import format_value, parse_assignments, parse_value
-from studio.core.watch_rules import is_relevant_change
 from tests.helpers import make_node
 
 
@@ -181,7 +181,7 @@ def test_the_kernels_short_form_of_a_node_reads_back_as_the_same_node():
 def test_versions_filled_in_reach_every_holder_of_the_nodes_and_make_a_new_snapshot():
     """The window's nodes get the versions in place (whoever holds them sees them); the
     snapshot is a new object, so nothing worked out from the old one is taken for it."""
-    from studio.core.staleness import lineage_signatures
+    from studio.core.runs.staleness import lineage_signatures
 
     unversioned = snapshot(node("a", version=None), node("b", ["a"], version=None))
     held = unversioned.nodes[0]

@@ -5,8 +5,8 @@ from textwrap import dedent
 
 import pytest
 
-from studio.core.discovery import ProjectFolderError, discover
-from studio.core.project import FileKind
+from studio.core.discovery.discover import ProjectFolderError, discover
+from studio.core.discovery.project import FileKind
 from studio.core.resources import example_path
 
 
@@ -308,7 +308,7 @@ def test_what_the_text_shows_absent_is_not_searched_for_and_nothing_is_missed(so
     lets the reader skip walking the tree."""
     import ast
 
-    from studio.core.module_reader import read_facts
+    from studio.core.discovery.module_reader import read_facts
 
     tree = ast.parse(source)
     quick, thorough = read_facts(tree, "pkg", source), read_facts(tree, "pkg")

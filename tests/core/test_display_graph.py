@@ -3,8 +3,8 @@
 import pytest
 
 from bench.synthetic import generate
-from studio.core.discovery import discover
-from studio.core.display_graph import (
+from studio.core.discovery.discover import discover
+from studio.core.graph.display_graph import (
     COLLAPSE_ABOVE,
     Focus,
     FocusDirection,
@@ -13,9 +13,9 @@ from studio.core.display_graph import (
     module_key,
 )
 from studio.core.resources import example_path
-from studio.kernel.fresh_import import import_fresh
-from studio.kernel.graph_builder import build_driver
-from studio.kernel.project_load import load_flow
+from studio.kernel.loading.fresh_import import import_fresh
+from studio.kernel.loading.graph_builder import build_driver
+from studio.kernel.loading.project_load import load_flow
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 from pathlib import Path
 from textwrap import dedent
 
-from studio.core.discovery import discover
+from studio.core.discovery.discover import discover
 
 LOADERS = {
     "prep.py": """

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hamilton import driver
 
-from studio.core.discovery import discover
+from studio.core.discovery.discover import discover
 from studio.core.editing import ConfirmationNeededError, EditConflictError, EditRefusedError
 from studio.core.editing.dataflow_editor import DataflowEditor
 
@@ -257,8 +257,8 @@ def test_windows_line_endings_and_git_diff_stay_minimal(project):
 
 
 def test_a_saved_function_replaces_only_its_lines_and_a_disk_change_is_caught(project):
+    from studio.core.editing.source_code import function_source
     from studio.core.editing.source_save import SourceChangedError, plan_source_save
-    from studio.core.source_code import function_source
 
     path = project / "data.py"
     path.write_bytes(DATA.replace("\n", "\r\n").encode())
@@ -280,7 +280,7 @@ def test_a_saved_function_replaces_only_its_lines_and_a_disk_change_is_caught(pr
 
 
 def test_open_in_editor_uses_the_users_editor_with_the_line():
-    from studio.core.editor_command import editor_command
+    from studio.core.editing.editor_command import editor_command
 
     path = Path("/p/m.py")
     assert editor_command(path, 7, {"VISUAL": "code --wait"}) == [
@@ -340,8 +340,8 @@ def test_two_edits_of_one_function_merge_and_overlaps_are_marked():
 def test_a_save_follows_its_function_when_lines_moved_and_forcing_replaces_the_function(
     project,
 ):
+    from studio.core.editing.source_code import function_source
     from studio.core.editing.source_save import SourceChangedError, plan_source_save
-    from studio.core.source_code import function_source
 
     path = project / "data.py"
     excerpt = function_source(path, 11)

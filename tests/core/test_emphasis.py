@@ -1,9 +1,9 @@
 """Where the lineage highlight is decided: the rules, tested without Qt."""
 
-from studio.core.display_graph import derive_display, module_key
-from studio.core.emphasis import Emphasis, lineage_emphasis
-from studio.core.lineage import GraphIndex
-from studio.core.snapshot import GraphSnapshot
+from studio.core.graph.display_graph import derive_display, module_key
+from studio.core.graph.emphasis import Emphasis, lineage_emphasis
+from studio.core.graph.lineage import GraphIndex
+from studio.core.graph.snapshot import GraphSnapshot
 from tests.helpers import make_node
 
 node = make_node

@@ -2,7 +2,7 @@
 
 import pytest
 
-from studio.core.executors import ExecutorChoice, ExecutorError, ExecutorKind
+from studio.core.runs.executors import ExecutorChoice, ExecutorError, ExecutorKind
 
 
 @pytest.mark.parametrize(

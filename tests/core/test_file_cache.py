@@ -7,10 +7,11 @@ import textwrap
 
 import pytest
 
-from studio.core import discovery, parsed_files
-from studio.core.cache_paths import kept_files_dir
-from studio.core.discovery import discover, module_facts
-from studio.kernel import fresh_import
+from studio.core.cache import parsed_files
+from studio.core.cache.cache_paths import kept_files_dir
+from studio.core.discovery import discover as discovery
+from studio.core.discovery.discover import discover, module_facts
+from studio.kernel.loading import fresh_import
 
 
 def new_session() -> None:

@@ -5,11 +5,11 @@ from dataclasses import replace
 import pytest
 
 from bench.synthetic import generate
-from studio.core.discovery import discover
+from studio.core.discovery.discover import discover
 from studio.core.layout import Direction, LayoutNode, LayoutRequest, compute_layout
 from studio.core.layout.select import fit_zoom
 from studio.core.resources import example_path
-from studio.kernel.project_load import load_flow
+from studio.kernel.loading.project_load import load_flow
 
 
 @pytest.fixture(scope="module")

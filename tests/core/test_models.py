@@ -2,14 +2,14 @@
 
 from pathlib import Path
 
-from studio.core.display_graph import COLLAPSE_ABOVE, Focus, FocusDirection, module_key
+from studio.core.discovery.project import Dataflow
+from studio.core.graph.display_graph import COLLAPSE_ABOVE, Focus, FocusDirection, module_key
+from studio.core.graph.snapshot import ErrorKind, GraphSnapshot, LoadError
 from studio.core.model import Workspace
 from studio.core.model.graph_model import DisplayChange
-from studio.core.project import Dataflow
 from studio.core.protocol import NodeStatus, RunStatus
-from studio.core.run_log import RunRecord
-from studio.core.run_state import NodeState
-from studio.core.snapshot import ErrorKind, GraphSnapshot, LoadError
+from studio.core.runs.run_records import RunRecord
+from studio.core.runs.run_state import NodeState
 from tests.helpers import make_node
 
 node = make_node

@@ -1,7 +1,12 @@
 """Namespaced nodes (subdag, pipe) get one region per namespace; cards drop the prefix."""
 
+from studio.core.graph.namespaces import (
+    region_key,
+    region_title,
+    shared_namespaces,
+    split_namespace,
+)
 from studio.core.layout import LayoutNode, LayoutRequest, compute_layout
-from studio.core.namespaces import region_key, region_title, shared_namespaces, split_namespace
 
 
 def test_a_name_splits_at_its_last_dot():

@@ -1,10 +1,10 @@
 """Run planning, staleness and run state: the Qt-free rules behind click-to-run."""
 
-from studio.core.run_log import RunRecord
-from studio.core.run_plan import RunMode, missing_inputs, needed_nodes, run_targets
-from studio.core.run_state import NodeState, RunState
-from studio.core.snapshot import GraphSnapshot, NodeRole
-from studio.core.staleness import lineage_signatures
+from studio.core.graph.snapshot import GraphSnapshot, NodeRole
+from studio.core.runs.run_plan import RunMode, missing_inputs, needed_nodes, run_targets
+from studio.core.runs.run_records import RunRecord
+from studio.core.runs.run_state import NodeState, RunState
+from studio.core.runs.staleness import lineage_signatures
 from tests.helpers import make_node
 
 

@@ -5,9 +5,9 @@ import sys
 
 from hamilton import driver
 
-from studio.core.run_forecast import DurationBook, cached_code_versions, forecast
-from studio.core.run_plan import RunMode
-from studio.core.snapshot import GraphSnapshot, NodeRole
+from studio.core.graph.snapshot import GraphSnapshot, NodeRole
+from studio.core.runs.run_forecast import DurationBook, cached_code_versions, forecast
+from studio.core.runs.run_plan import RunMode
 from tests.helpers import make_node
 
 

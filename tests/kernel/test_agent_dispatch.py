@@ -95,7 +95,7 @@ def test_a_loads_garbage_is_collected_though_the_load_itself_pauses_collection(a
 def test_a_reload_sends_only_the_nodes_that_changed_and_they_rebuild_the_whole_graph(agent):
     """After a save of one module the reply names the other nodes; with the nodes the
     window holds they make the very snapshot a full reply makes."""
-    from studio.core.snapshot import GraphSnapshot
+    from studio.core.graph.snapshot import GraphSnapshot
 
     agent, folder = agent
     first = ask(agent, Method.LOAD, root=str(folder))["result"]
@@ -116,7 +116,7 @@ def test_a_reload_sends_only_the_nodes_that_changed_and_they_rebuild_the_whole_g
 def test_a_big_first_load_sends_the_graph_then_hamiltons_code_versions(tmp_path):
     """The graph goes out without code versions; the event right after the reply
     brings Hamilton's own versions for every node, and a save's reply has them."""
-    from studio.kernel.graph_builder import DEFER_VERSIONS_ABOVE
+    from studio.kernel.loading.graph_builder import DEFER_VERSIONS_ABOVE
 
     folder = chain_project(tmp_path / "chain", DEFER_VERSIONS_ABOVE + 100)
     before = Path.cwd()
@@ -150,7 +150,7 @@ def test_a_big_first_load_sends_the_graph_then_hamiltons_code_versions(tmp_path)
 
 
 def test_a_run_asked_for_before_the_versions_went_out_waits_for_them(tmp_path):
-    from studio.kernel.graph_builder import DEFER_VERSIONS_ABOVE
+    from studio.kernel.loading.graph_builder import DEFER_VERSIONS_ABOVE
 
     folder = chain_project(tmp_path / "chain", DEFER_VERSIONS_ABOVE + 1)
     before = Path.cwd()
@@ -172,7 +172,7 @@ def test_in_a_kernel_a_big_first_loads_versions_follow_its_reply_by_themselves(t
     comes in between gets its reply only after them."""
     import asyncio
 
-    from studio.kernel.graph_builder import DEFER_VERSIONS_ABOVE
+    from studio.kernel.loading.graph_builder import DEFER_VERSIONS_ABOVE
 
     folder = chain_project(tmp_path / "chain", DEFER_VERSIONS_ABOVE + 20)
     before = Path.cwd()
@@ -223,7 +223,7 @@ def test_in_a_kernel_a_big_first_loads_versions_follow_its_reply_by_themselves(t
 def test_the_after_load_thread_gives_way_to_every_other_thread():
     import threading
 
-    from studio.kernel.after_load import lower_this_threads_priority
+    from studio.kernel.loading.after_load import lower_this_threads_priority
 
     seen: list[int] = []
 
@@ -241,7 +241,7 @@ def test_the_after_load_thread_gives_way_to_every_other_thread():
 def test_versions_told_to_stop_are_finished_where_they_stopped(tmp_path):
     """The after-load thread stops when the main thread needs the versions; the main
     thread goes on from there, and the versions are Hamilton's all the same."""
-    from studio.kernel.graph_builder import DEFER_VERSIONS_ABOVE, complete_versions
+    from studio.kernel.loading.graph_builder import DEFER_VERSIONS_ABOVE, complete_versions
 
     folder = chain_project(tmp_path / "chain", DEFER_VERSIONS_ABOVE + 250)
     before = Path.cwd()

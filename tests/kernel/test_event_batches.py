@@ -4,7 +4,7 @@ import threading
 import time
 
 from studio.core.protocol import EventName
-from studio.kernel.event_batches import EventBatches
+from studio.kernel.running.event_batches import EventBatches
 
 
 def test_events_are_batched_in_order_and_a_quiet_spell_still_sends_them():

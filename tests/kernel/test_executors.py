@@ -15,10 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from studio.core.executors import ExecutorChoice
 from studio.core.protocol import NodeStatus, RunStatus
-from studio.kernel.project_load import load_project
-from studio.kernel.runner import Runner
+from studio.core.runs.executors import ExecutorChoice
+from studio.kernel.loading.project_load import load_project
+from studio.kernel.running.runner import Runner
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -214,9 +214,9 @@ BLOCKED_ENGINE = """
 import sys
 sys.modules["ray"] = None  # as if the project's environment did not have Ray
 from pathlib import Path
-from studio.core.executors import ExecutorChoice
-from studio.kernel.project_load import load_project
-from studio.kernel.runner import Runner
+from studio.core.runs.executors import ExecutorChoice
+from studio.kernel.loading.project_load import load_project
+from studio.kernel.running.runner import Runner
 root = Path(sys.argv[1])
 ray = ExecutorChoice.parse("ray")
 outcome = Runner().run(load_project(root).loaded, ["label"], executor=ray, root=root)

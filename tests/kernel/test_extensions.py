@@ -4,7 +4,7 @@ import subprocess
 import sys
 import textwrap
 
-from studio.core.discovery import discover, imported_packages
+from studio.core.discovery.discover import discover, imported_packages
 
 
 def test_kernel_code_starts_hamilton_without_every_installed_extension(tmp_path):
@@ -18,7 +18,7 @@ def test_kernel_code_starts_hamilton_without_every_installed_extension(tmp_path)
         import sys
         import studio.kernel.agent
         from hamilton import registry
-        from studio.kernel.extensions import load_extensions_for
+        from studio.kernel.loading.extensions import load_extensions_for
         print(sorted(m for m in ("dask", "matplotlib", "plotly") if m in sys.modules))
         print(sorted(registry.DF_TYPE_AND_COLUMN_TYPES))
         load_extensions_for({"dask"})

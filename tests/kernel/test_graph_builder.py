@@ -9,10 +9,10 @@ from textwrap import dedent
 
 import pytest
 
-from studio.core.discovery import discover
+from studio.core.discovery.discover import discover
+from studio.core.graph.snapshot import ErrorKind, NodeRole
 from studio.core.resources import example_path
-from studio.core.snapshot import ErrorKind, NodeRole
-from studio.kernel.project_load import load_flow
+from studio.kernel.loading.project_load import load_flow
 
 HAMILTON_REFERENCE = """
 import importlib, json, sys

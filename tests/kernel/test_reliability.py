@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from studio.core.discovery import discover
-from studio.kernel.graph_cycles import find_cycle
-from studio.kernel.project_load import load_project
-from studio.kernel.runner import Runner
+from studio.core.discovery.discover import discover
+from studio.kernel.loading.graph_cycles import find_cycle
+from studio.kernel.loading.project_load import load_project
+from studio.kernel.running.runner import Runner
 
 CYCLE = """
 def a(b: int) -> int:
@@ -124,7 +124,7 @@ def test_unreadable_folders_and_files_are_skipped_with_a_warning_naming_them():
 
 
 def test_the_result_cache_is_trimmed_to_its_limit_oldest_first(tmp_path):
-    from studio.kernel.cache_limit import trim
+    from studio.kernel.running.cache_trim import trim
 
     for age, name in enumerate(["newest", "middle", "oldest"]):
         path = tmp_path / name

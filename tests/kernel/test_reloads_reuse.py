@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from studio.kernel.project_load import load_project
+from studio.kernel.loading.project_load import load_project
 
 A = '''
 def scale() -> float:

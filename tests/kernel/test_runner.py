@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from studio.core.discovery import discover
-from studio.core.run_plan import RunMode
-from studio.kernel.project_load import load_flow
-from studio.kernel.runner import Runner
+from studio.core.discovery.discover import discover
+from studio.core.runs.run_plan import RunMode
+from studio.kernel.loading.project_load import load_flow
+from studio.kernel.running.runner import Runner
 
 INPUTS = {"data_dir": '"data"', "test_size": "0.2", "random_state": "3"}
 

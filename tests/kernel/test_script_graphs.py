@@ -7,8 +7,8 @@ from textwrap import dedent
 
 import pytest
 
-from studio.core.discovery import discover
-from studio.kernel.project_load import load_flow
+from studio.core.discovery.discover import discover
+from studio.kernel.loading.project_load import load_flow
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from studio.kernel import summaries
-from studio.kernel.summaries import summarize
+from studio.kernel.results import summaries
+from studio.kernel.results.summaries import summarize
 
 
 def test_text_columns_are_measured_deep():
@@ -30,7 +30,7 @@ def test_a_container_has_no_size_rather_than_a_shallow_one():
 
 
 def test_an_integer_columns_range_is_shown_as_integers():
-    from studio.kernel.column_stats import describe_column
+    from studio.kernel.results.column_stats import describe_column
 
     stats = describe_column("n", pd.Series([3000, 12, 5]))
     assert (stats["min"], stats["max"]) == ("5", "3000")

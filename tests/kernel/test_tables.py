@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from studio.kernel.column_stats import describe_columns
-from studio.kernel.tables import TableError, TableViews
-from studio.kernel.viewers import TEXT_LIMIT, describe_result
+from studio.kernel.results.column_stats import describe_columns
+from studio.kernel.results.tables import TableError, TableViews
+from studio.kernel.results.viewers import TEXT_LIMIT, describe_result
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_what_the_results_panel_gets_for_each_kind():
 def test_fast_fingerprint_is_what_hamiltons_cache_uses():
     from hamilton.caching import fingerprinting
 
-    from studio.kernel.fingerprints import hash_pandas_fast, install
+    from studio.kernel.running.fingerprints import hash_pandas_fast, install
 
     install()
     frame = pd.DataFrame({"a": np.arange(5), "b": list("vwxyz")})

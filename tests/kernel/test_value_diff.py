@@ -3,9 +3,9 @@
 import numpy as np
 import pandas as pd
 
-from studio.core.value_diff_text import describe_diff
-from studio.kernel.previous_results import PreviousResults
-from studio.kernel.value_diff import compare
+from studio.core.runs.value_diff_text import describe_diff
+from studio.kernel.results.previous_results import PreviousResults
+from studio.kernel.results.value_diff import compare
 
 
 def test_frames_are_matched_by_index_with_schema_rows_cells_and_stats():

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from studio.core.environments import project_environments
+from studio.core.interpreters.environments import project_environments
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLE = REPO / "dist" / "dataflow-studio"

@@ -32,7 +32,7 @@ def test_wheel_ships_the_example_projects(tmp_path):
         "studio/resources/examples/decorators/summary_helpers.py",
         "studio/resources/examples/decorators/data/orders.csv",
         "studio/cli/__init__.py",
-        "studio/core/discovery.py",
+        "studio/core/discovery/discover.py",
     ):
         assert expected in names
     assert not any("__pycache__" in name for name in names)

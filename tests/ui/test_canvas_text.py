@@ -3,7 +3,7 @@
 from PySide6.QtCore import QRectF, QUrl
 
 from studio.core.protocol import RunStatus
-from studio.core.run_log import RunRecord
+from studio.core.runs.run_records import RunRecord
 from studio.ui.canvas.items.compact_name import MAX_GROWTH, fit_name, split_in_two
 from studio.ui.canvas.items.node_item import name_font
 from studio.ui.panels.run_log import RunLogPanel
@@ -58,7 +58,7 @@ def test_a_traceback_opens_at_the_users_code_with_the_rest_one_click_away(qtbot)
 
 
 def test_a_cards_tooltip_says_how_its_last_run_went_in_words():
-    from studio.core.run_state import NodeRun, NodeState
+    from studio.core.runs.run_state import NodeRun, NodeState
     from studio.ui.canvas.items.node_item import run_phrase
 
     assert run_phrase(NodeRun(NodeState.DONE, 0.039)) == "computed in 39 ms"
@@ -68,7 +68,7 @@ def test_a_cards_tooltip_says_how_its_last_run_went_in_words():
 
 
 def test_a_bundled_edge_and_its_count_lie_above_the_single_edges_crossing_it(qtbot):
-    from studio.core.emphasis import Emphasis
+    from studio.core.graph.emphasis import Emphasis
     from studio.ui.canvas.items.edge_item import EdgeItem
     from studio.ui.theme import LIGHT
 

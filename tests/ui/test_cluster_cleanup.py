@@ -20,7 +20,7 @@ APP = (
     + r"""
 folder, executor, mode = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 session.kernel_client.execute(
-    "from studio.core.executors import ExecutorChoice\n"
+    "from studio.core.runs.executors import ExecutorChoice\n"
     "from studio.kernel.executors.clusters import Clusters\n"
     f"__clusters = Clusters(); __clusters.ensure(ExecutorChoice.parse({executor!r}))\n"
     "import psutil\n"

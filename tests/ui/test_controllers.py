@@ -4,7 +4,7 @@ import pytest
 
 from studio.core.model import Workspace
 from studio.core.protocol import ErrorCode, RunStatus
-from studio.core.run_state import NodeState
+from studio.core.runs.run_state import NodeState
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -12,9 +12,9 @@ pytestmark = pytest.mark.timeout(120)
 @pytest.fixture
 def parts(qtbot, studio_config):
     from studio.ui.canvas.scene import GraphScene
-    from studio.ui.graph_controller import GraphController
     from studio.ui.kernel.session import KernelSession
-    from studio.ui.run_controller import RunController
+    from studio.ui.project.graph_controller import GraphController
+    from studio.ui.runs.run_controller import RunController
     from studio.ui.theme import LIGHT
 
     workspace = Workspace()

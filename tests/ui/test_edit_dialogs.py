@@ -1,6 +1,6 @@
 """The Add Node dialog: defaults from what the node uses; a refusal keeps it open."""
 
-from studio.core.discovery import discover
+from studio.core.discovery.discover import discover
 from studio.core.editing.dataflow_editor import DataflowEditor
 from studio.ui.editing.add_node_dialog import AddNodeDialog
 

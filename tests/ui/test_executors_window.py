@@ -5,10 +5,10 @@ import psutil
 import pytest
 from PySide6.QtCore import Qt
 
-from studio.core.executors import ExecutorChoice
-from studio.core.run_state import NodeState
+from studio.core.runs.executors import ExecutorChoice
+from studio.core.runs.run_state import NodeState
 from studio.ui.app_settings import AppSettings
-from studio.ui.executor_dialog import ExecutorDialog
+from studio.ui.runs.executor_dialog import ExecutorDialog
 from tests.helpers import finish_run, kernel_value
 
 pytestmark = pytest.mark.timeout(240)

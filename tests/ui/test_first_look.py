@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QRect
 
 from studio.core.layout import Direction
-from studio.core.run_state import NodeState
+from studio.core.runs.run_state import NodeState
 from tests.helpers import finish_run
 
 pytestmark = pytest.mark.timeout(150)
@@ -289,7 +289,7 @@ def test_a_namespace_is_named_once_on_its_region_not_on_every_card(tmp_path, ope
 def test_a_kernel_that_stays_silent_is_reported_not_waited_on(
     tmp_path, open_window, qtbot, monkeypatch
 ):
-    from studio.ui import loading_state
+    from studio.ui.project import loading_state
 
     monkeypatch.setattr(loading_state, "PATIENCE_SECONDS", 1)
     folder = tmp_path / "slow"

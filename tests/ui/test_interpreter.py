@@ -7,8 +7,8 @@ import venv
 
 import pytest
 
-from studio.core.environments import project_environments
-from studio.core.interpreters import check_interpreter
+from studio.core.interpreters.check import check_interpreter
+from studio.core.interpreters.environments import project_environments
 
 pytestmark = pytest.mark.timeout(240)
 

@@ -6,9 +6,9 @@ from PySide6.QtCore import QPointF, QRectF, QSizeF
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
-from studio.core.emphasis import Emphasis
+from studio.core.graph.emphasis import Emphasis
 from studio.core.layout import EdgeRoute
-from studio.core.run_state import NodeRun, NodeState
+from studio.core.runs.run_state import NodeRun, NodeState
 from studio.ui.canvas.items.edge_item import EdgeItem
 from studio.ui.canvas.items.node_item import NodeItem
 from studio.ui.theme import LIGHT

@@ -49,8 +49,8 @@ def test_a_kernel_started_before_the_window_is_the_one_it_opens_the_folder_in(
     the kernel (no second start) and loads the graph in it."""
     from studio.ui.app_settings import AppSettings
     from studio.ui.kernel.session import KernelSession
-    from studio.ui.main_window import MainWindow
     from studio.ui.theme import LIGHT
+    from studio.ui.window.main_window import MainWindow
 
     folder = example_copy("spaceflights").resolve()
     early = KernelSession()
@@ -75,7 +75,7 @@ def test_a_console_cell_right_after_a_big_first_load_waits_for_its_last_steps(
 ):
     """The kernel finishes a big first load (code versions, Hamilton's extensions) on a
     thread after its reply; a console cell typed at once runs only after that."""
-    from studio.kernel.graph_builder import DEFER_VERSIONS_ABOVE
+    from studio.kernel.loading.graph_builder import DEFER_VERSIONS_ABOVE
     from tests.helpers import chain_project
 
     session, _ = session

@@ -244,7 +244,7 @@ def test_a_big_graph_is_drawn_before_its_code_versions_and_saves_still_mark_edit
 ):
     """A first load of a big graph comes without code versions, which follow: nothing
     is marked changed when they arrive, and a later save marks just the edited node."""
-    from studio.kernel.graph_builder import DEFER_VERSIONS_ABOVE
+    from studio.kernel.loading.graph_builder import DEFER_VERSIONS_ABOVE
     from tests.helpers import chain_project
 
     folder = chain_project(tmp_path / "chain", DEFER_VERSIONS_ABOVE + 50)
@@ -262,9 +262,9 @@ def test_a_run_asked_for_before_the_code_versions_came_leaves_fresh_results(
     tmp_path, open_window, qtbot
 ):
     """Its results are signed with the versions that came meanwhile: reusable, not stale."""
-    from studio.core.run_state import NodeState
-    from studio.core.staleness import lineage_signatures
-    from studio.kernel.graph_builder import DEFER_VERSIONS_ABOVE
+    from studio.core.runs.run_state import NodeState
+    from studio.core.runs.staleness import lineage_signatures
+    from studio.kernel.loading.graph_builder import DEFER_VERSIONS_ABOVE
     from tests.helpers import chain_project
 
     folder = chain_project(tmp_path / "chain", DEFER_VERSIONS_ABOVE + 50)

@@ -25,7 +25,7 @@ def a() -> int:
 
 @pytest.fixture
 def stuck_project(tmp_path, monkeypatch):
-    import studio.ui.load_watch as load_watch
+    import studio.ui.project.load_watch as load_watch
 
     monkeypatch.setattr(load_watch, "SLOW_LOAD_SECONDS", 1.5)
     folder = tmp_path / "stuck"

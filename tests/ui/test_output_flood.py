@@ -16,7 +16,7 @@ def loud() -> int:
 def test_a_flood_of_output_is_cut_for_the_window_and_kept_whole_in_a_file(
     open_window, qtbot, tmp_path
 ):
-    from studio.core.run_log import OUTPUT_KEPT
+    from studio.core.runs.run_records import OUTPUT_KEPT
 
     folder = tmp_path / "loud"
     folder.mkdir()

@@ -1,6 +1,6 @@
 """Text in the panels says what is true and stays readable: sizes, filter hint, selection."""
 
-from studio.core.run_state import NodeRun
+from studio.core.runs.run_state import NodeRun
 from studio.ui.results.results_panel import summary_line
 from studio.ui.results.table_viewer import filter_hint
 

@@ -4,8 +4,8 @@ import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 
-from studio.core.run_plan import RunMode
-from studio.kernel.cell_text import format_values
+from studio.core.runs.run_plan import RunMode
+from studio.kernel.results.cell_text import format_values
 from studio.ui.results.frame_model import PLACEHOLDER
 from tests.helpers import finish_run, kernel_value
 

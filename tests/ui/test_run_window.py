@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtTest import QTest
 
-from studio.core.run_state import NodeState
+from studio.core.runs.run_state import NodeState
 from tests.helpers import finish_run, kernel_value
 
 pytestmark = pytest.mark.timeout(150)
@@ -93,7 +93,7 @@ def test_double_click_runs_the_upstream_subgraph_like_hamilton(spaceflights, qtb
     )
     import stat
 
-    from studio.core.cache_paths import project_cache_dir
+    from studio.core.cache.cache_paths import project_cache_dir
 
     cache = project_cache_dir(window.workspace.project.root)
     assert any(cache.rglob("*.db")), "the run's results went to the project's cache"

@@ -2,13 +2,13 @@
 
 import pytest
 
-from studio.core.display_graph import module_key
-from studio.core.emphasis import Emphasis
+from studio.core.graph.display_graph import module_key
+from studio.core.graph.emphasis import Emphasis
+from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.layout import compute_layout
 from studio.core.model import Workspace
-from studio.core.run_log import RunRecord
-from studio.core.run_state import NodeState
-from studio.core.snapshot import GraphSnapshot
+from studio.core.runs.run_records import RunRecord
+from studio.core.runs.run_state import NodeState
 from tests.helpers import make_node
 
 node = make_node

@@ -9,7 +9,7 @@ import psutil
 import pytest
 
 from studio.core.resources import example_path
-from studio.kernel.graph_builder import build_driver
+from studio.kernel.loading.graph_builder import build_driver
 from studio.ui.canvas.items.node_item import Emphasis
 from studio.ui.canvas.scene import GraphScene
 
@@ -54,8 +54,8 @@ def test_selecting_a_node_highlights_exactly_its_lineage(open_window):
     window = open_window(example_path("spaceflights"))
     scene = window.scene
     scene.nodes["model_input_table"].setSelected(True)
-    from studio.core.discovery import discover
-    from studio.kernel.fresh_import import import_fresh
+    from studio.core.discovery.discover import discover
+    from studio.kernel.loading.fresh_import import import_fresh
 
     project = discover(example_path("spaceflights"))
     flow = project.dataflow()
@@ -127,7 +127,7 @@ def test_dataflow_selector_switches_between_driver_scripts(open_window, qtbot, t
 def test_export_png_and_svg(open_window, tmp_path):
     from PySide6.QtGui import QImage
 
-    from studio.core.emphasis import Emphasis
+    from studio.core.graph.emphasis import Emphasis
     from studio.ui.canvas.export import export_png, export_svg
 
     window = open_window(example_path("spaceflights"))

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import libcst as cst
 
+from studio.core.discovery.project import Dataflow
 from studio.core.editing.dataflow_functions import DataflowFunctions
 from studio.core.editing.edge_edits import plan_connect, plan_disconnect
 from studio.core.editing.edit_plan import EditPlan, EditRefusedError
 from studio.core.editing.node_edits import plan_add, plan_remove
 from studio.core.editing.rename_edit import plan_rename
-from studio.core.project import Dataflow
 
 
 class DataflowEditor:

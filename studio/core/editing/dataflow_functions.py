@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from studio.core.discovery.module_reader import decode_source, import_bindings
+from studio.core.discovery.project import Dataflow
 from studio.core.editing.edit_plan import EditRefusedError
-from studio.core.module_reader import decode_source, import_bindings
-from studio.core.project import Dataflow
 
 KEEPS_THE_SIGNATURE = frozenset(
     {"tag", "tag_outputs", "check_output", "check_output_custom", "cache", "output", "schema"}

@@ -17,6 +17,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
+from studio.core.discovery.module_reader import import_bindings
 from studio.core.editing.annotation_imports import bound_names
 from studio.core.editing.dataflow_functions import (
     DataflowFunctions,
@@ -26,7 +27,6 @@ from studio.core.editing.dataflow_functions import (
 )
 from studio.core.editing.edit_plan import EditPlan, EditRefusedError, FileChange, read_bytes
 from studio.core.editing.signatures import parameter_names, parameters
-from studio.core.module_reader import import_bindings
 
 _BUILTINS = frozenset(dir(builtins))
 

@@ -11,8 +11,8 @@ import time
 
 import pygraphviz
 
+from studio.core.graph.namespaces import region_key
 from studio.core.layout.model import EdgeRoute, LayoutRequest, LayoutResult, Point
-from studio.core.namespaces import region_key
 
 _POINTS_PER_INCH = 72.0
 # Cheaper crossing minimisation for big graphs (see DESIGN.md: 3,000 nodes, 20 s -> 4 s).

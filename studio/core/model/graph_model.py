@@ -13,18 +13,18 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from studio.core.display_graph import (
+from studio.core.graph.display_graph import (
     DisplayGraph,
     Focus,
     collapsible_modules,
     default_collapsed,
     derive_display,
 )
-from studio.core.graph_document import GraphDocument, Outcome, Update
+from studio.core.graph.graph_document import GraphDocument, Outcome, Update
+from studio.core.graph.lineage import GraphIndex
+from studio.core.graph.snapshot import GraphSnapshot, LoadError
 from studio.core.layout import Direction
-from studio.core.lineage import GraphIndex
 from studio.core.model.events import Event
-from studio.core.snapshot import GraphSnapshot, LoadError
 
 
 class DisplayChange(enum.Enum):

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from studio.core.executors import LOCAL, ExecutorChoice, ExecutorError
+from studio.core.discovery.project import Dataflow
 from studio.core.model.events import Event
-from studio.core.project import Dataflow
+from studio.core.runs.executors import LOCAL, ExecutorChoice, ExecutorError
 
 
 class ProjectModel:
@@ -28,7 +28,7 @@ class ProjectModel:
         self.interpreter: str | None = None
         """The project's own Python; "" when the user chose the studio's; None: not chosen."""
         self.executor: ExecutorChoice = LOCAL
-        """Where runs execute (see `studio.core.executors`)."""
+        """Where runs execute (see `studio.core.runs.executors`)."""
         self.problems: list[str] = []
         self.opened = Event()
         """(root): another folder is open."""

@@ -12,9 +12,9 @@ import datetime
 from collections.abc import Iterable, Mapping
 
 from studio.core.model.events import Event
-from studio.core.run_forecast import DurationBook
-from studio.core.run_log import RunRecord
-from studio.core.run_state import NodeRun, NodeState, RunState
+from studio.core.runs.run_forecast import DurationBook
+from studio.core.runs.run_records import RunRecord
+from studio.core.runs.run_state import NodeRun, NodeState, RunState
 
 
 class RunsModel:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from studio.core.display_graph import module_of_key
+from studio.core.graph.display_graph import module_of_key
 from studio.core.model.events import Event
 from studio.core.model.graph_model import GraphModel
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import studio
-from studio.core.executors import ExecutorChoice, ExecutorKind, engine_installed
+from studio.core.runs.executors import ExecutorChoice, ExecutorKind, engine_installed
 
 _CONNECT_TIMEOUT_S = 10
 

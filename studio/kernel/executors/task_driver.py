@@ -20,13 +20,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from studio.core.executors import ExecutorChoice, ExecutorKind
+from studio.core.runs.executors import ExecutorChoice, ExecutorKind
 from studio.kernel.executors import task_parcel
 from studio.kernel.executors.clusters import Clusters
 from studio.kernel.executors.task_executors import task_executor
 from studio.kernel.executors.task_progress import TaskProgress
-from studio.kernel.graph_builder import LoadedDataflow, build_driver
-from studio.kernel.progress import ObservedCache
+from studio.kernel.loading.graph_builder import LoadedDataflow, build_driver
+from studio.kernel.running.progress import ObservedCache
 
 
 @dataclass(slots=True)

@@ -25,7 +25,7 @@ from typing import Any
 
 from hamilton.execution import executors
 
-from studio.core.executors import ExecutorChoice, ExecutorKind
+from studio.core.runs.executors import ExecutorChoice, ExecutorKind
 from studio.kernel.executors import task_parcel
 from studio.kernel.executors.clusters import Cluster, default_workers
 

@@ -19,7 +19,7 @@ from typing import Any
 from hamilton.lifecycle import GraphExecutionHook, TaskReturnHook, TaskSubmissionHook
 
 from studio.core.protocol import NodeStatus
-from studio.kernel.progress import ObservedCache, RunListener
+from studio.kernel.running.progress import ObservedCache, RunListener
 
 
 @dataclass

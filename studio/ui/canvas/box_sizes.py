@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, QSizeF
 from PySide6.QtGui import QFontMetricsF
 
-from studio.core.display_graph import CollapsedModule, DisplayGraph
+from studio.core.graph.display_graph import CollapsedModule, DisplayGraph
+from studio.core.graph.namespaces import shared_namespaces, split_namespace
+from studio.core.graph.snapshot import NodeInfo
 from studio.core.layout import Direction, LayoutNode, LayoutRequest
-from studio.core.namespaces import shared_namespaces, split_namespace
-from studio.core.snapshot import NodeInfo
 from studio.ui.canvas.items.module_item import module_size, title_font
 from studio.ui.canvas.items.node_item import name_font, node_size, type_font
 from studio.ui.canvas.items.region_item import LABEL_HEIGHT

@@ -11,7 +11,7 @@ from PySide6.QtCore import QLineF, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QPen
 from PySide6.QtWidgets import QGraphicsLineItem
 
-from studio.core.display_graph import module_of_key
+from studio.core.graph.display_graph import module_of_key
 from studio.ui.canvas.scene import GraphScene
 
 MODIFIER = Qt.KeyboardModifier.AltModifier

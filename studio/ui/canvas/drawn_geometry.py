@@ -13,9 +13,9 @@ from collections.abc import Iterator, Sequence
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor
 
-from studio.core.display_graph import DisplayGraph, module_of_key
+from studio.core.graph.display_graph import DisplayGraph, module_of_key
+from studio.core.graph.snapshot import NodeKind
 from studio.core.layout import LayoutResult
-from studio.core.snapshot import NodeKind
 from studio.ui.canvas.box_sizes import BoxSizes
 from studio.ui.canvas.sliced_work import release_in_slices
 from studio.ui.theme import Theme

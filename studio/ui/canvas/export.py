@@ -12,7 +12,7 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem
 
 from studio.core.atomic_write import replacing
-from studio.core.emphasis import NOTHING_SELECTED
+from studio.core.graph.emphasis import NOTHING_SELECTED
 from studio.ui.canvas.scene import GraphScene
 
 _MARGIN = 24.0

@@ -10,7 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
-from studio.core.display_graph import Focus, FocusDirection
+from studio.core.graph.display_graph import Focus, FocusDirection
 from studio.ui.theme import Theme
 
 DEPTHS: tuple[int | None, ...] = (1, 2, None)

@@ -16,10 +16,10 @@ from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from studio.core.display_graph import DisplayGraph
-from studio.core.emphasis import Emphasis
+from studio.core.graph.display_graph import DisplayGraph
+from studio.core.graph.emphasis import Emphasis
 from studio.core.model import Workspace
-from studio.core.run_state import NodeState
+from studio.core.runs.run_state import NodeState
 from studio.ui.canvas.items.module_item import ModuleItem
 from studio.ui.canvas.items.node_item import NodeItem
 from studio.ui.theme import Theme

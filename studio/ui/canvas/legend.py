@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QEnterEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
-from studio.core.run_state import NodeState
+from studio.core.runs.run_state import NodeState
 from studio.ui.canvas.items.node_item import paint_state_badge
 from studio.ui.theme import KIND_LABELS, Theme
 

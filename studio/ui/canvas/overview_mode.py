@@ -15,9 +15,9 @@ from PySide6.QtCore import QObject, QPointF, QRectF, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem
 
-from studio.core.display_graph import DisplayGraph
-from studio.core.emphasis import Emphasis, LineageEmphasis
-from studio.core.run_state import NodeState, RunState
+from studio.core.graph.display_graph import DisplayGraph
+from studio.core.graph.emphasis import Emphasis, LineageEmphasis
+from studio.core.runs.run_state import NodeState, RunState
 from studio.ui.canvas.drawn_geometry import DrawnGeometry
 from studio.ui.canvas.overview import OverviewItem
 from studio.ui.theme import Theme

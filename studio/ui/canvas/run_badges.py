@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
-from studio.core.display_graph import module_of_key
+from studio.core.graph.display_graph import module_of_key
 from studio.core.model import RunsModel
-from studio.core.run_state import NodeState
+from studio.core.runs.run_state import NodeState
 
 if TYPE_CHECKING:
     from studio.ui.canvas.scene import GraphScene

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
-from studio.core.display_graph import DisplayGraph, module_of_key
+from studio.core.graph.display_graph import DisplayGraph, module_of_key
+from studio.core.graph.snapshot import NodeInfo
 from studio.core.layout import Direction, EdgeRoute, LayoutResult
 from studio.core.model import Workspace
-from studio.core.snapshot import NodeInfo
 from studio.ui.canvas.box_sizes import BoxSizes
 from studio.ui.canvas.drawn_geometry import DrawnGeometry
 from studio.ui.canvas.in_view import in_view

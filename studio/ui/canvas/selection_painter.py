@@ -3,7 +3,7 @@
 A click or a rubber band on the canvas becomes the selection model's
 selection; a selection made elsewhere (search, the inspector's links)
 selects the items. Either way every item gets the emphasis that the
-rules of `studio.core.emphasis` give it, and search hits are marked.
+rules of `studio.core.graph.emphasis` give it, and search hits are marked.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from studio.core.display_graph import module_key, module_of_key
-from studio.core.emphasis import NOTHING_SELECTED, LineageEmphasis, lineage_emphasis
+from studio.core.graph.display_graph import module_key, module_of_key
+from studio.core.graph.emphasis import NOTHING_SELECTED, LineageEmphasis, lineage_emphasis
 from studio.core.model import Workspace
 from studio.ui.canvas.items.module_item import ModuleItem
 from studio.ui.canvas.items.node_item import NodeItem

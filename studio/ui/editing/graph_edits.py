@@ -27,9 +27,9 @@ from studio.core.model import Workspace
 
 if TYPE_CHECKING:
     from studio.core.editing.dataflow_editor import DataflowEditor
-    from studio.core.source_code import SourceExcerpt
+    from studio.core.editing.source_code import SourceExcerpt
     from studio.ui.panels.inspector import InspectorPanel
-    from studio.ui.status_bar import StudioStatusBar
+    from studio.ui.window.status_bar import StudioStatusBar
 
 _SHOWN_MS = 8000
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QProcess, QUrl
 from PySide6.QtGui import QDesktopServices
 
-from studio.core.editor_command import editor_command
+from studio.core.editing.editor_command import editor_command
 
 
 def open_in_editor(path: Path, line: int) -> bool:

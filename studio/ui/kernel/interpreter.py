@@ -1,6 +1,6 @@
 """Checking a Python interpreter, off the GUI thread, before a kernel is started in it.
 
-The check itself is `studio.core.interpreters.check_interpreter`.
+The check itself is `studio.core.interpreters.check.check_interpreter`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.core.interpreters import InterpreterCheck, check_interpreter
+from studio.core.interpreters.check import InterpreterCheck, check_interpreter
 
 __all__ = ["InterpreterCheck", "InterpreterChecker"]
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from traitlets import Unicode
 
-from studio.core.agent_source import agent_source_dir
-from studio.core.interpreters import foreign_environment, system_library_path
+from studio.core.interpreters.agent_source import agent_source_dir
+from studio.core.interpreters.check import foreign_environment, system_library_path
 
 SPEC_NAME = "studio"
 _BOOTSTRAP = (

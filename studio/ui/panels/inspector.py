@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core.lineage import GraphIndex
-from studio.core.snapshot import GraphSnapshot, NodeInfo
-from studio.core.source_code import SourceExcerpt, function_source
+from studio.core.editing.source_code import SourceExcerpt, function_source
+from studio.core.graph.lineage import GraphIndex
+from studio.core.graph.snapshot import GraphSnapshot, NodeInfo
 from studio.ui.code.code_editor import CodeEditor
 from studio.ui.editing.open_in_editor import open_in_editor
 from studio.ui.theme import KIND_LABELS, Theme

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core.environments import ProjectEnvironment
+from studio.core.interpreters.environments import ProjectEnvironment
 
 
 class InterpreterDialog(QDialog):

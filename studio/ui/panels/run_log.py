@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.protocol import RunStatus
-from studio.core.run_log import RunRecord
+from studio.core.runs.run_records import RunRecord
 from studio.core.size_text import format_bytes
 from studio.core.time_text import format_seconds
 

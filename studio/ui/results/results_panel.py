@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core import protocol
-from studio.core.run_state import NodeRun, NodeState
+from studio.core.runs.run_state import NodeRun, NodeState
 from studio.core.size_text import format_bytes
 from studio.core.time_text import format_seconds
 from studio.ui.kernel.session import KernelSession, Reply

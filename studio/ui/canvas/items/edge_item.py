@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from studio.core.emphasis import Emphasis
+from studio.core.graph.emphasis import Emphasis
 from studio.core.layout import EdgeRoute
 from studio.ui.theme import Theme
 

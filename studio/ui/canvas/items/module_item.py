@@ -12,9 +12,9 @@ from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from studio.core.display_graph import CollapsedModule
-from studio.core.emphasis import Emphasis
-from studio.core.run_state import NodeState
+from studio.core.graph.display_graph import CollapsedModule
+from studio.core.graph.emphasis import Emphasis
+from studio.core.runs.run_state import NodeState
 from studio.ui.canvas.items.node_item import CardItem, paint_state_badge
 from studio.ui.theme import Theme
 

@@ -6,9 +6,9 @@ from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from studio.core.emphasis import Emphasis
-from studio.core.run_state import NodeRun, NodeState
-from studio.core.snapshot import NodeInfo
+from studio.core.graph.emphasis import Emphasis
+from studio.core.graph.snapshot import NodeInfo
+from studio.core.runs.run_state import NodeRun, NodeState
 from studio.core.time_text import format_seconds
 from studio.ui.canvas.items.compact_name import CompactName, fit_name
 from studio.ui.theme import Theme

@@ -6,7 +6,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from studio.core.namespaces import region_title
+from studio.core.graph.namespaces import region_title
 from studio.ui.theme import Theme
 
 LABEL_HEIGHT = 22.0

@@ -1,0 +1,295 @@
+"""Project discovery: from a folder to its files and dataflows, without running anything.
+
+Every `.py` file of the project (see `studio.core.discovery.scan` for what is skipped)
+is parsed and classified (`FileKind`). Each driver script defines one
+dataflow named after its file stem, holding exactly the modules it names;
+a folder without driver scripts has one dataflow of all its dataflow
+modules. Project settings (`studio.core.discovery.settings`) have the last word.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import pickle
+import sys
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from studio.core.cache.file_cache import FileCache
+from studio.core.cache.parsed_files import digest_of, remember
+from studio.core.discovery.module_conflicts import driverless_dataflows
+from studio.core.discovery.module_reader import ModuleFacts, decode_source, parse, read_facts
+from studio.core.discovery.project import Dataflow, FileKind, FileProblem, Project, SourceFile
+from studio.core.discovery.scan import iter_python_files, module_name
+from studio.core.discovery.settings import DataflowSettings, ProjectSettings, load_settings
+from studio.core.drivers.driver_scripts import DriverFacts, read_driver_script
+
+
+class ProjectFolderError(Exception):
+    """The folder itself cannot be used: missing, not a folder, unreadable."""
+
+
+def discover(root: Path | str) -> Project:
+    """Classify the folder's Python files and work out its dataflows."""
+    root = Path(root).expanduser().resolve()
+    if not root.exists():
+        raise ProjectFolderError(f"{root} does not exist")
+    if not root.is_dir():
+        raise ProjectFolderError(f"{root} is not a folder")
+    settings, problems = load_settings(root)
+    files: list[SourceFile] = []
+    drivers: list[tuple[SourceFile, ModuleFacts]] = []
+    facts_of: dict[str, ModuleFacts] = {}
+    unreadable: list[Path] = []
+    try:
+        paths = list(iter_python_files(root, settings.exclude, unreadable))
+    except OSError as error:
+        raise ProjectFolderError(f"{root} cannot be read: {error}") from error
+    if root in unreadable:
+        raise ProjectFolderError(f"{root} cannot be read: permission denied")
+    problems += [
+        FileProblem(f"{p.relative_to(root).as_posix()}/", None, "cannot be read: skipped")
+        for p in unreadable
+    ]
+    kept = FileCache(root, "reading", _reading_version())
+    for path in paths:
+        source_file, facts, problem = _read_file(root, path, kept)
+        files.append(source_file)
+        if problem is not None:
+            problems.append(problem)
+        if facts is not None and source_file.kind is FileKind.DRIVER:
+            drivers.append((source_file, facts))
+        if facts is not None and source_file.kind is FileKind.DATAFLOW:
+            facts_of[source_file.module] = facts
+
+    dataflows = [
+        flow for source, facts in drivers for flow in _driver_dataflows(source, facts, drivers)
+    ]
+    for flow in dataflows:
+        if not flow.modules:
+            problems.append(
+                FileProblem(
+                    flow.driver or "", None, "builds a driver but names no module I can read"
+                )
+            )
+    dataflows = [flow for flow in dataflows if flow.modules]
+    if not dataflows:
+        # Unreadable files may be dataflow modules mid-edit: importing them reports why.
+        modules = tuple(f.module for f in files if f.kind in (FileKind.DATAFLOW, FileKind.INVALID))
+        if modules or settings.defaults.modules:
+            dataflows, conflicts = driverless_dataflows(root.name, modules, files, facts_of)
+            problems.extend(conflicts)
+    return Project(
+        root=root,
+        files=tuple(files),
+        dataflows=tuple(_apply_settings(dataflows, settings, files)),
+        problems=tuple(problems),
+    )
+
+
+_Reading = tuple[SourceFile, ModuleFacts | None, FileProblem | None]
+_READ: dict[tuple[Path, str], tuple[bytes, _Reading]] = {}
+"""What each file was found to be, by the digest of its bytes: a reload after a save parses
+only the files that changed (a digest, not a timestamp, decides)."""
+
+
+def imported_packages(project: Project, skip: Iterable[FileKind] = ()) -> set[str]:
+    """Top-level packages the project's files import (as last read by `discover`), but
+    files of the kinds in `skip`."""
+    packages: set[str] = set()
+    skipped = set(skip)
+    for source in project.files:
+        if source.kind in skipped:
+            continue
+        cached = _READ.get((project.root, source.path))
+        facts = cached[1][1] if cached is not None else None
+        if facts is not None:
+            packages |= {target.split(".")[0] for target in facts.bindings.values()}
+    return packages
+
+
+def module_facts(project: Project, module: str) -> tuple[SourceFile, ModuleFacts] | None:
+    """What discovery read of one of the project's modules (nothing of it is run)."""
+    for source in project.files:
+        if source.module == module:
+            cached = _READ.get((project.root, source.path))
+            facts = cached[1][1] if cached is not None else None
+            return (source, facts) if facts is not None else None
+    return None
+
+
+def _read_file(root: Path, path: Path, kept: FileCache) -> _Reading:
+    relative = path.relative_to(root)
+    rel = relative.as_posix()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        # Not taken for a module being edited (as an invalid file is): it is left out.
+        problem = FileProblem(rel, None, f"cannot be read ({error.strerror}): skipped")
+        return (
+            SourceFile(rel, module_name(relative), FileKind.OTHER, problem.message),
+            None,
+            problem,
+        )
+    digest = digest_of(raw)
+    cached = _READ.get((root, rel))
+    if cached is not None and cached[0] == digest:
+        return cached[1]
+    reading = _kept_reading(kept, rel, digest, raw)
+    if reading is None:
+        reading = _read_source(relative, rel, raw)
+        _keep_reading(kept, rel, digest, reading)
+    _READ[(root, rel)] = (digest, reading)
+    facts = reading[1]
+    if facts is not None and facts.tree is not None:
+        remember(str(path.resolve()), digest, facts.tree)
+    return reading
+
+
+@functools.cache
+def _reading_version() -> bytes | None:
+    """Readings are kept for the Python that parsed them and the code that read them (in
+    a frozen app, whose code ships compiled, the app's own executable); None (nothing
+    kept) when neither can be read."""
+    made_by = hashlib.blake2b(sys.version.encode())
+    try:
+        if getattr(sys, "frozen", False):
+            built = Path(sys.executable).stat()
+            made_by.update(f"{sys.executable} {built.st_size} {built.st_mtime_ns}".encode())
+        else:
+            for module in ("discover", "module_reader", "project", "scan"):
+                made_by.update((Path(__file__).parent / f"{module}.py").read_bytes())
+    except OSError:
+        return None
+    return made_by.digest()
+
+
+def _kept_reading(kept: FileCache, rel: str, digest: bytes, raw: bytes) -> _Reading | None:
+    """A reading of these very bytes kept from an earlier session (facts without their
+    tree: it is parsed again only if needed)."""
+    payload = kept.get(rel, digest)
+    if payload is None:
+        return None
+    try:
+        source_file, facts = pickle.loads(payload)
+    except Exception:
+        return None
+    if not isinstance(source_file, SourceFile) or not isinstance(facts, ModuleFacts):
+        return None
+    facts.text, _ = decode_source(raw, rel)
+    return source_file, facts, None
+
+
+def _keep_reading(kept: FileCache, rel: str, digest: bytes, reading: _Reading) -> None:
+    """Readable files without a driver (whose calls are parts of the tree) are kept."""
+    source_file, facts, problem = reading
+    if facts is None or problem is not None or facts.driver_calls:
+        return
+    light = replace(facts, tree=None, text=None)
+    kept.put(rel, digest, pickle.dumps((source_file, light), pickle.HIGHEST_PROTOCOL))
+
+
+def _read_source(relative: Path, rel: str, raw: bytes) -> _Reading:
+    name = module_name(relative)
+    text, problem = decode_source(raw, rel)
+    tree = None
+    if text is not None:
+        tree, problem = parse(text, rel)
+    if tree is None:
+        reason = problem.message if problem else "unreadable"
+        return SourceFile(rel, name, FileKind.INVALID, reason), None, problem
+    package = name if relative.name == "__init__.py" else name.rpartition(".")[0]
+    facts = read_facts(tree, package, text)
+    kind, reason = _classify(facts)
+    return SourceFile(rel, name, kind, reason), facts, None
+
+
+def _classify(facts: ModuleFacts) -> tuple[FileKind, str]:
+    if facts.driver_calls:
+        return FileKind.DRIVER, "builds a Hamilton driver"
+    if facts.has_main_guard:
+        return FileKind.SCRIPT, "has a __main__ block and builds no driver"
+    if not facts.public_functions:
+        return FileKind.OTHER, "defines no public functions"
+    if len(facts.unannotated_functions) == len(facts.public_functions):
+        return FileKind.OTHER, "no public function has a return type (helpers, not nodes)"
+    return FileKind.DATAFLOW, f"{len(facts.public_functions)} public functions"
+
+
+def _driver_dataflows(
+    source: SourceFile, facts: ModuleFacts, drivers: list[tuple[SourceFile, ModuleFacts]]
+) -> list[Dataflow]:
+    """One dataflow per driver the script builds, named after the script (and what tells
+    its drivers apart when it builds several)."""
+    folder = Path(source.path).parent
+    stem = Path(source.path).stem
+    same_stem = sum(1 for other, _ in drivers if Path(other.path).stem == stem)
+    name = stem if same_stem == 1 else Path(source.path).with_suffix("").as_posix()
+    found = read_driver_script(facts, self_module=stem)
+    if not found:
+        found = [DriverFacts(line=0, notes=["builds a driver in a way I cannot follow"])]
+    return [
+        Dataflow(
+            name=f"{name} · {driver.label}" if driver.label else name,
+            modules=tuple(dict.fromkeys(driver.modules)),
+            config=driver.config,
+            inputs=driver.inputs,
+            allow_module_overrides=driver.allow_module_overrides,
+            dynamic_execution=driver.dynamic_execution,
+            driver=source.path,
+            search_path=folder.as_posix() if folder.parts else ".",
+            notes=tuple(dict.fromkeys(driver.notes)),
+            config_hints=_config_hints(source.path, driver),
+            input_hints=driver.input_hints,
+            outputs=tuple(driver.outputs),
+            adapters=tuple(driver.adapters),
+            is_async=driver.is_async,
+            line=driver.line or None,
+        )
+        for driver in found
+    ]
+
+
+def _config_hints(path: str, driver: DriverFacts) -> dict[str, str]:
+    hints = {
+        key: f"set at run time in {path}:{slot.line} (`{slot.text}`)"
+        for key, slot in driver.run_time_config.items()
+    }
+    for key, slot in driver.maybe_config.items():
+        where = f"{path}:{slot.line}" if slot.line else path
+        hints.setdefault(key, f"{where} may change it when the script runs (`{slot.text}`)")
+    return hints
+
+
+def _apply_settings(
+    dataflows: list[Dataflow], settings: ProjectSettings, files: list[SourceFile]
+) -> list[Dataflow]:
+    result = [_overlay(flow, settings.defaults) for flow in dataflows]
+    by_name = {flow.name: i for i, flow in enumerate(result)}
+    for name, overrides in settings.dataflows.items():
+        if name in by_name:
+            result[by_name[name]] = _overlay(result[by_name[name]], overrides)
+            continue
+        base = Dataflow(
+            name=name,
+            modules=tuple(f.module for f in files if f.kind is FileKind.DATAFLOW),
+        )
+        result.append(_overlay(_overlay(base, settings.defaults), overrides))
+    return result
+
+
+def _overlay(flow: Dataflow, settings: DataflowSettings) -> Dataflow:
+    return replace(
+        flow,
+        modules=settings.modules if settings.modules is not None else flow.modules,
+        config={**flow.config, **settings.config},
+        inputs={**flow.inputs, **settings.inputs},
+        allow_module_overrides=(
+            flow.allow_module_overrides
+            if settings.allow_module_overrides is None
+            else settings.allow_module_overrides
+        ),
+        search_path=settings.search_path or flow.search_path,
+    )

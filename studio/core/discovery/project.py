@@ -1,0 +1,145 @@
+"""What discovery learns about a project folder: its files and its dataflows.
+
+These are plain values, built by `studio.core.discovery.discover` from the folder's
+text alone (nothing is imported), and serialisable to JSON so that the GUI
+can hand a dataflow to the kernel process.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class FileKind(enum.StrEnum):
+    """The role a Python file plays in a Hamilton project."""
+
+    DATAFLOW = "dataflow"
+    """Public, annotated functions: each one becomes a Hamilton node."""
+    DRIVER = "driver"
+    """Builds a Hamilton driver (a `run.py`); read, never imported."""
+    SCRIPT = "script"
+    """Has a `__main__` block but builds no driver."""
+    OTHER = "other"
+    """Anything else: helpers, packages' `__init__`, constants."""
+    INVALID = "invalid"
+    """Cannot be read as Python (bad encoding or syntax)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileProblem:
+    """A file that could not be read; reported to the user, never fatal."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One `.py` file of the project, relative to the project root."""
+
+    path: str
+    module: str
+    kind: FileKind
+    reason: str = ""
+    """Why the file got its kind, when that is not obvious."""
+
+
+@dataclass(frozen=True, slots=True)
+class Dataflow:
+    """A set of modules and a configuration that together make one Hamilton graph.
+
+    `modules` are import names as the driver script would import them, with
+    `search_path` (relative to the project root) first on `sys.path`.
+    """
+
+    name: str
+    modules: tuple[str, ...]
+    config: dict[str, Any] = field(default_factory=dict)
+    inputs: dict[str, Any] = field(default_factory=dict)
+    allow_module_overrides: bool = False
+    dynamic_execution: bool = False
+    driver: str | None = None
+    """Path of the driver script that defines it, or None when inferred."""
+    search_path: str = "."
+    notes: tuple[str, ...] = ()
+    """What discovery could not read from the driver script (non-literal config...)."""
+    config_hints: dict[str, str] = field(default_factory=dict)
+    """Config keys the driver script sets when it runs, and where: the key is kept
+    visible (and empty when the script gives no literal value) with this hint."""
+    input_hints: dict[str, str] = field(default_factory=dict)
+    """Inputs the driver script computes: its expression, shown as a hint."""
+    outputs: tuple[str, ...] = ()
+    """What the driver script asks `execute` for."""
+    adapters: tuple[str, ...] = ()
+    """Adapters the driver script passes (dotted class names when imported)."""
+    is_async: bool = False
+    line: int | None = None
+    """Where in the driver script the driver is built."""
+
+    def describe(self) -> str:
+        """Where the dataflow comes from and how it is built, a line per fact."""
+        lines = []
+        if self.driver:
+            where = f"{self.driver}:{self.line}" if self.line else self.driver
+            kind = "an async driver" if self.is_async else "a driver"
+            lines.append(f"{kind} built in {where}")
+        else:
+            lines.append("every dataflow module of the folder (no driver script)")
+        lines.append(f"modules: {', '.join(self.modules) or 'none'}")
+        if self.adapters:
+            hamilton = [a.rsplit(".", 1)[-1] for a in self.adapters if a.startswith("hamilton.")]
+            own = [a for a in self.adapters if not a.startswith("hamilton.")]
+            if hamilton:
+                lines.append(f"adapters: {', '.join(hamilton)} (their type rules apply)")
+            if own:
+                lines.append(f"named, not run here: {', '.join(own)}")
+        if self.outputs:
+            lines.append(f"the script asks for: {', '.join(self.outputs)}")
+        lines += list(self.notes)
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in _TUPLE_FIELDS:
+            data[key] = list(getattr(self, key))
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Dataflow:
+        values = dict(data)
+        for key in _TUPLE_FIELDS:
+            values[key] = tuple(values.get(key, ()))
+        return cls(**values)
+
+
+_TUPLE_FIELDS = ("modules", "notes", "outputs", "adapters")
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A project folder as discovery sees it."""
+
+    root: Path
+    files: tuple[SourceFile, ...]
+    dataflows: tuple[Dataflow, ...]
+    problems: tuple[FileProblem, ...] = ()
+
+    def dataflow(self, name: str | None = None) -> Dataflow:
+        """The dataflow called `name`, or the first one when no name is given."""
+        if not self.dataflows:
+            raise LookupError(f"no dataflow modules found in {self.root}")
+        if name is None:
+            return self.dataflows[0]
+        for flow in self.dataflows:
+            if flow.name == name:
+                return flow
+        known = ", ".join(flow.name for flow in self.dataflows)
+        raise LookupError(f"no dataflow named {name!r} in {self.root} (known: {known})")

@@ -1,0 +1,1 @@
+"""Reading driver scripts without running them: the drivers they build, their modules, config, inputs and outputs."""

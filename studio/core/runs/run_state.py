@@ -1,0 +1,125 @@
+"""The run state of every node, as the canvas shows it.
+
+Kept in the GUI from the kernel's run events; stale marks come from
+comparing lineage signatures (`studio.core.runs.staleness`) with those a result
+was computed under.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+
+class NodeState(enum.StrEnum):
+    NOT_COMPUTED = "not computed"
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    REUSED = "reused"
+    FAILED = "failed"
+    STALE = "stale"
+
+
+@dataclass(slots=True)
+class NodeRun:
+    state: NodeState = NodeState.NOT_COMPUTED
+    seconds: float | None = None
+    signature: str | None = None
+    """Lineage signature the shown result was computed under."""
+    error: str = ""
+    failed_upstream: str | None = None
+    """The node whose failure kept this one from running (its error is in `error`)."""
+
+
+class RunState:
+    def __init__(self) -> None:
+        self.nodes: dict[str, NodeRun] = {}
+        self._before_run: dict[str, NodeRun] = {}
+
+    def get(self, name: str) -> NodeRun:
+        return self.nodes.get(name) or NodeRun()
+
+    def state(self, name: str) -> NodeState:
+        return self.get(name).state
+
+    def reset(self) -> None:
+        self.nodes.clear()
+        self._before_run.clear()
+
+    def run_started(self, planned: Iterable[str]) -> set[str]:
+        """Nodes Hamilton will visit are queued; returns the names that changed."""
+        changed = set()
+        self._before_run = {}
+        for name in planned:
+            self._before_run[name] = self.get(name)
+            self.nodes[name] = NodeRun(NodeState.QUEUED, signature=self.get(name).signature)
+            changed.add(name)
+        return changed
+
+    def node_started(self, name: str) -> None:
+        self.nodes.setdefault(name, NodeRun()).state = NodeState.RUNNING
+
+    def node_finished(
+        self,
+        name: str,
+        state: NodeState,
+        seconds: float | None,
+        signature: str | None,
+        error: str = "",
+    ) -> None:
+        self.nodes[name] = NodeRun(
+            state, seconds, signature if state is not NodeState.FAILED else None, error
+        )
+
+    def run_ended(self) -> set[str]:
+        """Queued or running nodes the run never finished go back to what they were."""
+        changed = set()
+        for name, run in list(self.nodes.items()):
+            if run.state in (NodeState.QUEUED, NodeState.RUNNING):
+                self.nodes[name] = self._before_run.get(name, NodeRun())
+                changed.add(name)
+        self._before_run = {}
+        return changed
+
+    def blocked(self, targets: Iterable[str], failed_node: str, error: str) -> set[str]:
+        """Requested nodes that a failure upstream kept from running are failed too."""
+        changed = set()
+        first_line = error.strip().splitlines()[0] if error.strip() else "failed"
+        for name in targets:
+            if name == failed_node or self.state(name) in (NodeState.DONE, NodeState.REUSED):
+                continue
+            self.nodes[name] = NodeRun(
+                NodeState.FAILED,
+                error=f"failed upstream: {failed_node} raised {first_line}",
+                failed_upstream=failed_node,
+            )
+            changed.add(name)
+        return changed
+
+    def apply_signatures(self, signatures: Mapping[str, str]) -> set[str]:
+        """Mark results whose lineage changed as stale (and un-stale those that match again)."""
+        changed = set()
+        for name, run in list(self.nodes.items()):
+            if name not in signatures:
+                del self.nodes[name]
+                changed.add(name)
+                continue
+            if run.signature is None or run.state in (NodeState.QUEUED, NodeState.RUNNING):
+                continue
+            if run.signature != signatures[name] and run.state is not NodeState.STALE:
+                run.state = NodeState.STALE
+                changed.add(name)
+            elif run.signature == signatures[name] and run.state is NodeState.STALE:
+                run.state = NodeState.DONE
+                changed.add(name)
+        return changed
+
+    def valid_results(self, signatures: Mapping[str, str]) -> set[str]:
+        return {
+            name
+            for name, run in self.nodes.items()
+            if run.state in (NodeState.DONE, NodeState.REUSED)
+            and run.signature == signatures.get(name)
+        }

@@ -1,0 +1,76 @@
+"""When a computed result stops being valid: signatures of a node's whole lineage.
+
+A node's signature hashes its own code version with the signatures of
+everything it depends on, down to the input values and config it was
+computed with. A result computed under one signature is stale as soon as
+the node's signature changes: its code, or something upstream, changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from studio.core.graph.lineage import GraphIndex
+from studio.core.graph.snapshot import GraphSnapshot, NodeRole
+
+
+def lineage_signatures(
+    snapshot: GraphSnapshot,
+    inputs: Mapping[str, str],
+    config: Mapping[str, Any] | None = None,
+) -> dict[str, str]:
+    """Signature of every node; `inputs` are the input expressions as typed."""
+    config = dict(snapshot.config if config is None else config)
+    key = (repr(sorted(inputs.items())), repr(sorted(config.items())))
+    last = _LAST.get(id(snapshot))
+    if last is not None and last[0] is snapshot and last[1] == key:
+        return dict(last[2])
+    signatures = _signatures(snapshot, inputs, config)
+    _LAST.clear()
+    _LAST[id(snapshot)] = (snapshot, key, signatures)
+    return dict(signatures)
+
+
+_LAST: dict[int, tuple[GraphSnapshot, tuple[str, str], dict[str, str]]] = {}
+"""The last snapshot's signatures: asked for several times per run of a big graph."""
+
+
+def _signatures(
+    snapshot: GraphSnapshot, inputs: Mapping[str, str], config: dict[str, Any]
+) -> dict[str, str]:
+    index = GraphIndex(snapshot)
+    signatures: dict[str, str] = {}
+    by_name = {n.name: n for n in snapshot.nodes}
+    # Parents before children, without recursion (and without the cycle a recursive
+    # closure makes: its garbage would wait for a full collection); nodes on a cycle,
+    # which a graph read from source alone may have, come last, signed as they are.
+    order = _topological(index)
+    placed = set(order)
+    order += [name for name in by_name if name not in placed]
+    for name in order:
+        info = by_name[name]
+        if info.role is NodeRole.INPUT:
+            own = f"input:{inputs.get(name, '<missing>')}"
+        elif info.role is NodeRole.CONFIG:
+            own = f"config:{config.get(name)!r}"
+        else:
+            own = f"code:{info.version}"
+        parts = [own, *(f"{p}={signatures.get(p, '?')}" for p in sorted(index.parents[name]))]
+        signatures[name] = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
+    return signatures
+
+
+def _topological(index: GraphIndex) -> list[str]:
+    remaining = {name: len(parents) for name, parents in index.parents.items()}
+    ready = [name for name, count in remaining.items() if count == 0]
+    order: list[str] = []
+    while ready:
+        name = ready.pop()
+        order.append(name)
+        for child in index.children[name]:
+            remaining[child] -= 1
+            if remaining[child] == 0:
+                ready.append(child)
+    return order

@@ -1,0 +1,324 @@
+"""Importing the project's modules as fresh module objects, every time.
+
+`importlib.reload` keeps deleted functions alive in the old module's
+namespace (they would show up as ghost nodes), and bytecode caches can be
+stale when a file is saved twice within a second. So before each load the
+project's modules are purged from `sys.modules`, and while they are imported
+a meta path finder compiles project files straight from source (or takes
+the code it compiled from the very same bytes, in this session or an earlier
+one: see `studio.core.cache.file_cache`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import linecache
+import marshal
+import re
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import CodeType, ModuleType
+
+from studio.core.cache.file_cache import FileCache
+from studio.core.cache.parsed_files import digest_of, tree_for
+from studio.core.discovery.scan import is_project_path
+from studio.core.graph.snapshot import ErrorKind, LoadError
+from studio.core.interpreters.check import install_command
+from studio.core.interpreters.package_names import distribution_for
+from studio.core.load_timeout import LoadTimeout
+from studio.kernel.running.tracebacks import innermost_project_frame, relative_to_root
+
+_COMPILED: dict[str, tuple[bytes, CodeType]] = {}
+"""The last code object of each file, with its source digest: unchanged files are not
+compiled again."""
+IMPORTING: list[Callable[[str], None]] = []
+"""Told the name of each project module just before it is imported: a module that
+never finishes importing is then named (by the window, or the command line's timeout)."""
+_EXECUTED: dict[str, tuple[str, bytes]] = {}
+"""Module name -> the file and the digest of the source its module was made from."""
+_CODE_VERSION = importlib.util.MAGIC_NUMBER + f" -O{sys.flags.optimize} dont_inherit".encode()
+"""Compiled modules are kept across sessions for the bytecode of this Python only."""
+
+
+class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
+    """Compiles from the source file itself; never reads or writes `.pyc` files.
+
+    A compiled module is reused only for the very same bytes (a digest, not a
+    timestamp, decides), so a file saved twice within a second is never stale.
+    """
+
+    def __init__(self, fullname: str, path: str, kept: FileCache) -> None:
+        super().__init__(fullname, path)
+        self.kept = kept
+
+    def get_code(self, fullname: str) -> CodeType:
+        source = self.get_data(self.path)
+        digest = digest_of(source)
+        _EXECUTED[fullname] = (self.path, digest)
+        cached = _COMPILED.get(self.path)
+        if cached is not None and cached[0] == digest:
+            return cached[1]
+        code = self._kept_code(digest)
+        if code is None:
+            tree = tree_for(self.path, digest)  # parsed by discovery already, most often
+            code = compile(source if tree is None else tree, self.path, "exec", dont_inherit=True)
+            self.kept.put(self.path, digest, marshal.dumps(code))
+        _COMPILED[self.path] = (digest, code)
+        return code
+
+    def _kept_code(self, digest: bytes) -> CodeType | None:
+        """The code compiled from these very bytes in an earlier session."""
+        payload = self.kept.get(self.path, digest)
+        try:
+            code = marshal.loads(payload) if payload is not None else None
+        except (EOFError, ValueError, TypeError):
+            return None
+        return code if isinstance(code, CodeType) else None
+
+
+class ProjectFinder(importlib.abc.MetaPathFinder):
+    """Finds modules the usual way, and gives those inside the project a source-only loader."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._prefix = str(root)
+        self.kept = FileCache(root, "code", _CODE_VERSION)
+
+    def find_spec(self, fullname, path, target=None):  # type: ignore[no-untyped-def]
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+        if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
+            return None
+        origin = spec.origin or ""
+        if not origin.startswith(self._prefix) or not is_project_path(self.root, Path(origin)):
+            return None
+        spec.loader = _SourceOnlyLoader(fullname, origin, self.kept)
+        return spec
+
+
+def install_finder(root: Path) -> ProjectFinder:
+    """Put a `ProjectFinder` for `root` first on `sys.meta_path` (replacing an older one)."""
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, ProjectFinder)]
+    finder = ProjectFinder(root)
+    sys.meta_path.insert(0, finder)
+    return finder
+
+
+_loaded_from: set[Path] = set()
+"""Project roots (and search folders) this process has imported from."""
+
+
+def purge_project_modules(
+    roots: set[Path], names: Sequence[str] = (), keep: frozenset[str] = frozenset()
+) -> list[str]:
+    """Forget every imported module whose file lies in one of the projects' own code,
+    but those in `keep`.
+
+    Modules called like one of `names` go too, wherever they came from, so
+    that a module of another project can never stand in for this one's.
+    """
+    tops = {name.split(".")[0] for name in names}
+    prefixes = tuple(str(root) for root in roots)
+    purged = []
+    for name, module in list(sys.modules.items()):
+        if name in keep:
+            continue
+        locations = [getattr(module, "__file__", None) or ""]
+        locations += [p for p in getattr(module, "__path__", None) or [] if isinstance(p, str)]
+        same_name = name.split(".")[0] in tops and not any(_is_installed(p) for p in locations if p)
+        if not same_name and not any(p.startswith(prefixes) for p in locations):
+            continue  # the test every installed module takes: a string prefix, no paths
+        if same_name or any(_inside_project(r, p) for r in roots for p in locations):
+            del sys.modules[name]
+            purged.append(name)
+    return purged
+
+
+def _is_installed(location: str) -> bool:
+    """Part of an installed library or the standard library, never a project's."""
+    prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix}
+    return "site-packages" in location or any(location.startswith(p) for p in prefixes)
+
+
+def _inside_project(root: Path, location: str) -> bool:
+    return location.startswith(str(root)) and is_project_path(root, Path(location))
+
+
+def use_search_path(folders: Sequence[Path]) -> None:
+    """Put `folders` first on `sys.path`, dropping folders of earlier projects."""
+    for entry in [str(f) for f in _loaded_from] + [str(f) for f in folders]:
+        while entry in sys.path:
+            sys.path.remove(entry)
+    for folder in reversed(folders):
+        sys.path.insert(0, str(folder))
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    modules: tuple[ModuleType, ...]
+    errors: tuple[LoadError, ...]
+
+
+def import_fresh(
+    root: Path,
+    search_path: Path,
+    names: Sequence[str],
+    named_by: str | None = None,
+    reuse: bool = False,
+) -> ImportResult:
+    """Import `names` anew, with `search_path` (and the root) first on `sys.path`.
+
+    With `reuse`, modules of `root` whose files did not change, and that name no
+    module that did, are kept as they are (see `unchanged_modules`).
+
+    Errors come back as `LoadError`s naming the project file and line at
+    fault; nothing raised by the project's code escapes (an interrupt
+    included: it becomes an error saying the import was interrupted).
+    """
+    root = root.resolve()
+    search_path = search_path.resolve()
+    install_finder(root)
+    use_search_path([search_path, root] if search_path != root else [root])
+    keep = unchanged_modules(root) if reuse else frozenset()
+    purge_project_modules({root, *_loaded_from}, names, keep)
+    _loaded_from.update({root, search_path})
+    importlib.invalidate_caches()
+    linecache.checkcache()
+    modules: list[ModuleType] = []
+    errors: list[LoadError] = []
+    for name in names:
+        for listener in IMPORTING:
+            listener(name)
+        try:
+            modules.append(importlib.import_module(name))
+        except SyntaxError as error:
+            errors.append(_syntax_error(root, error))
+        except ModuleNotFoundError as error:
+            errors.append(_not_found(root, name, error, named_by))
+        except BaseException as error:  # user code may raise anything
+            if isinstance(error, GeneratorExit):
+                raise
+            errors.append(_import_error(root, name, error))
+    return ImportResult(tuple(modules), tuple(_one_per_missing_package(errors)))
+
+
+def unchanged_modules(root: Path) -> frozenset[str]:
+    """Imported modules of `root` made from exactly the bytes their files hold now, and
+    whose source names no module that changed (a word in the text counts, however it is
+    used: a cautious test for an import, at worst a module is imported again)."""
+    prefix = str(root)
+    changed: set[str] = set()
+    sources: dict[str, bytes] = {}
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None) or ""
+        if not file.startswith(prefix):
+            continue
+        executed = _EXECUTED.get(name)
+        try:
+            source = Path(file).read_bytes()
+        except OSError:
+            source = None
+        same = (
+            executed is not None
+            and source is not None
+            and executed[0] == file
+            and digest_of(source) == executed[1]
+        )
+        if same and source is not None:
+            sources[name] = source
+        else:
+            changed.add(name)
+    while changed and sources:
+        words = re.compile(
+            rb"\b(" + b"|".join(re.escape(n.rpartition(".")[2].encode()) for n in changed) + rb")\b"
+        )
+        hit = {
+            name
+            for name, source in sources.items()
+            if words.search(source) or any(name.startswith(f"{c}.") for c in changed)
+        }
+        if not hit:
+            break
+        changed |= hit
+        for name in hit:
+            del sources[name]
+    return frozenset(sources)
+
+
+def _one_per_missing_package(errors: list[LoadError]) -> list[LoadError]:
+    """Modules that import the same missing package make one error, naming them all."""
+    kept: list[LoadError] = []
+    seen: dict[str, int] = {}
+    for error in errors:
+        if not error.hint:
+            kept.append(error)
+            continue
+        if error.hint not in seen:
+            seen[error.hint] = len(kept)
+            kept.append(error)
+            continue
+        first = kept[seen[error.hint]]
+        where = f"{error.file}:{error.line}" if error.line else str(error.file)
+        if (error.file, error.line) == (first.file, first.line) or where in first.message:
+            continue
+        also = " (also imported by " if "(also imported by" not in first.message else ", "
+        message = first.message.removesuffix(")") + also + where + ")"
+        kept[seen[error.hint]] = replace(first, message=message)
+    return kept
+
+
+def _syntax_error(root: Path, error: SyntaxError) -> LoadError:
+    detail = "".join(traceback.format_exception_only(error)).rstrip()
+    return LoadError(
+        kind=ErrorKind.SYNTAX,
+        message=error.msg,
+        file=relative_to_root(root, error.filename),
+        line=error.lineno,
+        detail=detail,
+    )
+
+
+def _not_found(
+    root: Path, name: str, error: ModuleNotFoundError, named_by: str | None
+) -> LoadError:
+    if error.name == name or name.startswith(f"{error.name}."):
+        by = f" (named by {named_by})" if named_by else ""
+        return LoadError(ErrorKind.IMPORT, f"module {name!r}{by} was not found", file=named_by)
+    located = _import_error(root, name, error)
+    missing = error.name or ""
+    top = missing.split(".")[0]
+    if not missing or (root / top).exists() or (root / f"{top}.py").exists():
+        return located
+    return replace(located, hint=install_hint(missing))
+
+
+def install_hint(module: str) -> str:
+    """How to get a missing library into the environment this process runs in."""
+    package = distribution_for(module)
+    if getattr(sys, "frozen", False):
+        return (
+            f"`{module}` comes from the package {package}, which the studio's own Python "
+            "cannot install: run the project in its own environment (Kernel › Project "
+            "Interpreter…, or --interpreter)"
+        )
+    command = install_command(Path(sys.executable), [package])
+    return f"install {package} into this environment: {command}"
+
+
+def _import_error(root: Path, name: str, error: BaseException) -> LoadError:
+    file, line = innermost_project_frame(root, error)
+    if isinstance(error, LoadTimeout):
+        message = f"{name} did not finish importing within {error.seconds:g} s"
+    elif isinstance(error, KeyboardInterrupt):
+        message = f"importing {name} was interrupted"
+    elif isinstance(error, SystemExit):
+        message = f"{name} called sys.exit({error.code!r}) while being imported"
+    else:
+        message = f"{type(error).__name__}: {error}"
+    detail = "".join(traceback.format_exception(error)).rstrip()
+    return LoadError(ErrorKind.IMPORT, message, file=file, line=line, detail=detail)

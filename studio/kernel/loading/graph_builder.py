@@ -1,0 +1,389 @@
+"""From a discovered dataflow to a Hamilton driver and its graph snapshot.
+
+Runs in the process that runs the project's code (the kernel, or the
+headless CLI). Hamilton does the real work: building the function graph
+from the modules and config; this module only imports the modules fresh,
+turns Hamilton's refusals into located errors and describes the nodes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import logging
+import os
+import re
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from studio.core.discovery.project import Dataflow
+from studio.core.discovery.type_names import short_type_name
+from studio.core.graph.snapshot import ErrorKind, GraphSnapshot, LoadError, NodeInfo, NodeRole
+from studio.kernel.loading.code_versions import CodeVersions
+from studio.kernel.loading.fresh_import import import_fresh
+from studio.kernel.loading.graph_cycles import cycle_error
+from studio.kernel.loading.node_reuse import NodeReuse, config_key
+from studio.kernel.loading.script_adapters import type_rules
+from studio.kernel.running.tracebacks import relative_to_root
+
+os.environ.setdefault("HAMILTON_TELEMETRY_ENABLED", "false")
+
+_LIFECYCLE_ATTRIBUTES = ("resolve", "generate", "inject", "expand", "transform", "decorate")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(slots=True)
+class LoadedDataflow:
+    """A dataflow as loaded in this process: its driver (if it built) and snapshot."""
+
+    snapshot: GraphSnapshot
+    driver: Any | None = None
+    modules: tuple[ModuleType, ...] = ()
+    config: dict[str, Any] | None = None
+    dataflow: Dataflow | None = None
+    hook: Any | None = None
+    """The progress hook the driver was built with, if any (see studio.kernel.running.progress)."""
+    versions_pending: bool = False
+    """The snapshot's nodes have no code versions yet: `complete_versions` adds them."""
+    versions_found: dict[str, str | None] = field(default_factory=dict)
+    """What a `complete_versions` told to stop had worked out: the next one goes on."""
+
+
+def load_dataflow(
+    root: Path,
+    dataflow: Dataflow,
+    config: dict[str, Any] | None = None,
+    adapters: Sequence[Any] = (),
+    reuse: bool = False,
+    defer_versions: bool = False,
+) -> LoadedDataflow:
+    """Import the dataflow's modules afresh and build its driver.
+
+    `config` is merged over the dataflow's own config. Any failure is in
+    the snapshot's `errors`; nothing the project's code raises escapes.
+    With `reuse`, modules and nodes that cannot have changed since the last
+    load are kept (see `fresh_import.unchanged_modules` and `node_reuse`).
+    With `defer_versions`, a graph of more than `DEFER_VERSIONS_ABOVE` nodes comes
+    without code versions, for `complete_versions` to add once it is shown.
+    """
+    root = root.resolve()
+    full_config = {**dataflow.config, **(config or {})}
+    imported = import_fresh(
+        root,
+        root / dataflow.search_path,
+        dataflow.modules,
+        named_by=dataflow.driver,
+        reuse=reuse,
+    )
+    warnings = (*_environment_warnings(), *type_rules(dataflow.adapters)[1])
+    if imported.errors:
+        return LoadedDataflow(
+            GraphSnapshot(
+                dataflow.name,
+                errors=imported.errors,
+                modules=dataflow.modules,
+                config=full_config,
+                warnings=warnings,
+            )
+        )
+
+    def refused(error: LoadError) -> LoadedDataflow:
+        snapshot = GraphSnapshot(
+            dataflow.name,
+            errors=(error,),
+            modules=dataflow.modules,
+            config=full_config,
+            warnings=warnings,
+        )
+        return LoadedDataflow(
+            snapshot, modules=imported.modules, config=full_config, dataflow=dataflow
+        )
+
+    try:
+        with NODE_REUSE.building():  # remembered even when not reused: for the next
+            driver = build_driver(imported.modules, dataflow, full_config, adapters)
+    except Exception as error:
+        return refused(_graph_error(root, imported.modules, error))
+    cycle = cycle_error(root, driver.graph.nodes)
+    if cycle is not None:
+        return refused(cycle)
+    defer = defer_versions and len(driver.graph.nodes) > DEFER_VERSIONS_ABOVE
+    snapshot = GraphSnapshot(
+        dataflow.name,
+        nodes=tuple(describe_nodes(driver, root, imported.modules, full_config, not defer)),
+        modules=dataflow.modules,
+        config=full_config,
+        warnings=warnings,
+    )
+    loaded = LoadedDataflow(snapshot, driver, imported.modules, full_config, dataflow)
+    loaded.versions_pending = defer
+    return loaded
+
+
+DEFER_VERSIONS_ABOVE = 500
+"""Hashing every function's code takes ~0.3 s at 5,000 nodes: a first load of a graph
+bigger than this leaves it until the graph is shown."""
+
+
+def complete_versions(
+    loaded: LoadedDataflow, stop: Callable[[], bool] = lambda: False
+) -> dict[str, str | None] | None:
+    """Add the code versions a deferred load left out; returns them by node name, or
+    None when `stop` (asked every hundred nodes) said to stop first."""
+    if not loaded.versions_pending or loaded.driver is None:
+        return {}
+    graph_nodes = loaded.driver.graph.nodes
+    found = loaded.versions_found
+    for count, info in enumerate(loaded.snapshot.nodes):
+        if info.name in found or info.role is NodeRole.INPUT or info.name not in graph_nodes:
+            continue
+        if count % 100 == 0 and stop():
+            return None
+        found[info.name] = _version(graph_nodes[info.name])
+    loaded.versions_pending, loaded.versions_found = False, {}
+    loaded.snapshot = loaded.snapshot.with_versions(found)
+    completed = {info.name: info for info in loaded.snapshot.nodes}
+    for described in _DESCRIBED.values():
+        for key, (functions, info) in described.items():
+            if info.name in completed:
+                described[key] = (functions, completed[info.name])
+    return found
+
+
+def build_driver(
+    modules: Sequence[ModuleType],
+    dataflow: Dataflow,
+    config: dict[str, Any],
+    adapters: Sequence[Any] = (),
+    tasks: Any = None,
+) -> Any:
+    """A Hamilton driver for the modules, with Hamilton's chatter kept off the console.
+
+    The type rules of the adapters the driver script names come along (see
+    `studio.kernel.loading.script_adapters`), so the graph is the one the script builds.
+    With `tasks` (a Hamilton task executor), every node runs as a task on it.
+    """
+    from hamilton import driver, node
+    from hamilton.execution.grouping import GroupNodesIndividually
+
+    rules, _ = type_rules(dataflow.adapters)
+
+    def builder(dynamic: bool, blocks: bool = False) -> Any:
+        b = driver.Builder().with_modules(*modules).with_config(config)
+        if dataflow.allow_module_overrides:
+            b = b.allow_module_overrides()
+        if dynamic or tasks is not None:
+            b = b.enable_dynamic_execution(allow_experimental_mode=True)
+        if tasks is not None:
+            b = b.with_remote_executor(tasks)
+            if not blocks:  # every node a task; Parallelizable blocks go as blocks
+                b = b.with_grouping_strategy(GroupNodesIndividually())
+        if adapters or rules:
+            b = b.with_adapters(*adapters, *rules)
+        return b
+
+    with quiet_hamilton():
+        built = builder(dataflow.dynamic_execution).build()
+        has_blocks = any(
+            n.node_role in (node.NodeType.EXPAND, node.NodeType.COLLECT)
+            for n in built.graph.nodes.values()
+        )
+        if has_blocks and (tasks is not None or not dataflow.dynamic_execution):
+            built = builder(True, blocks=True).build()
+    return built
+
+
+@contextlib.contextmanager
+def quiet_hamilton() -> Iterator[None]:
+    """Hamilton logs a banner for every graph error; the caller reports errors itself."""
+    logger = logging.getLogger("hamilton")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+CODE_VERSIONS = CodeVersions()
+"""Kept for the life of the process: after a save only edited functions are hashed again."""
+NODE_REUSE = NodeReuse()
+"""The nodes of the last build, for the next one (loads with `reuse`)."""
+
+
+def describe_nodes(
+    driver: Any,
+    root: Path,
+    modules: Sequence[ModuleType],
+    config: dict[str, Any],
+    versions: bool = True,
+) -> Iterator[NodeInfo]:
+
+    module_names = {m.__name__ for m in modules}
+    CODE_VERSIONS.new_load()
+    context = (root, frozenset(module_names), config_key(config))
+    last = _DESCRIBED.get(context, {}) if context[2] is not None else {}
+    described: dict[tuple[int, str], tuple[tuple[Any, ...], NodeInfo]] = {}
+    _DESCRIBED.clear()
+    _DESCRIBED[context] = described
+    for n in driver.graph.nodes.values():
+        functions = tuple(n.originating_functions or ())
+        key = (id(functions[0]), n.name) if functions and not n.user_defined else None
+        if key is not None:
+            found = last.get(key)
+            if found is not None and found[0] == functions:
+                described[key] = found
+                yield found[1]
+                continue
+        info = _describe(n, functions, root, module_names, config, versions)
+        if key is not None:
+            described[key] = (functions, info)
+        yield info
+
+
+_DESCRIBED: dict[tuple[Any, ...], dict[tuple[int, str], tuple[Any, NodeInfo]]] = {}
+"""The last load's descriptions of nodes made by functions: a function that is the very
+same object (its module was not imported again) makes the very same nodes."""
+
+
+def _describe(
+    n: Any,
+    functions: tuple[Any, ...],
+    root: Path,
+    module_names: set[str],
+    config: dict[str, Any],
+    versions: bool = True,
+) -> NodeInfo:
+    from hamilton import node
+
+    if n.user_defined:
+        role = NodeRole.CONFIG if n.name in config else NodeRole.INPUT
+        functions = ()
+    elif n.node_role == node.NodeType.EXPAND:
+        role = NodeRole.EXPAND
+    elif n.node_role == node.NodeType.COLLECT:
+        role = NodeRole.COLLECT
+    else:
+        role = NodeRole.FUNCTION
+    function = inspect.unwrap(functions[0]) if functions else None
+    dependencies = tuple(n.input_types)
+    optional = tuple(
+        d for d, (_, kind) in n.input_types.items() if kind == node.DependencyType.OPTIONAL
+    )
+    return NodeInfo(
+        name=n.name,
+        type=readable_type(n.type),
+        role=role,
+        module=function.__module__ if function else None,
+        file=_source_file(root, function),
+        line=function.__code__.co_firstlineno if function else None,
+        doc=inspect.cleandoc(n.documentation or ""),
+        tags=_plain_tags(n.tags),
+        dependencies=dependencies,
+        optional_dependencies=optional,
+        version=_version(n) if versions and role is not NodeRole.INPUT else None,
+        origin=f"{function.__module__}.{function.__name__}" if function else None,
+        decorators=_decorators(functions),
+        group=_group(functions, module_names),
+    )
+
+
+def _version(n: Any) -> str | None:
+    """Hamilton's version of the node's first originating function (as HamiltonNode has it)."""
+    originating = (n.originating_functions or (None,))[0]
+    if originating is None:
+        return n.name if n.user_defined else None
+    try:
+        return CODE_VERSIONS.version(originating)
+    except Exception:  # source unavailable, for instance
+        return None
+
+
+def _source_file(root: Path, function: Any) -> str | None:
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return None
+    return CODE_VERSIONS.relative_file(root, code.co_filename)
+
+
+def _group(functions: tuple[Any, ...], module_names: set[str]) -> str | None:
+    for function in reversed(functions):
+        if function.__module__ in module_names:
+            return function.__module__
+    return functions[0].__module__ if functions else None
+
+
+def _decorators(functions: tuple[Any, ...]) -> tuple[str, ...]:
+    names: list[str] = []
+    for function in functions:
+        for attribute in _LIFECYCLE_ATTRIBUTES:
+            for decorator in getattr(function, attribute, None) or ():
+                name = type(decorator).__name__
+                if name not in names:
+                    names.append(name)
+    return tuple(names)
+
+
+def _plain_tags(tags: dict[str, Any]) -> dict[str, Any]:
+    plain: dict[str, Any] = {}
+    for key, value in tags.items():
+        if isinstance(value, str | bool | int | float) or value is None:
+            plain[key] = value
+        elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            plain[key] = list(value)
+        else:
+            plain[key] = repr(value)
+    return plain
+
+
+def readable_type(annotation: Any) -> str:
+    """A short, readable name for a type: `DataFrame`, `dict[str, float]`, `Any`."""
+    if isinstance(annotation, type) and not getattr(annotation, "__args__", None):
+        return annotation.__name__
+    return short_type_name(repr(annotation))
+
+
+def _graph_error(root: Path, modules: Sequence[ModuleType], error: Exception) -> LoadError:
+    """Hamilton's refusal, located at the function it names (when it names one)."""
+    message = str(error).split("\n")[0].strip() or type(error).__name__
+    functions = _functions_by_name(modules)
+    candidates = [w for w in _IDENTIFIER.findall(message) if w in functions]
+    file = line = None
+    if candidates:
+        defined_at = functions[candidates[0]]
+        file, line = defined_at[-1] if "more than once" in message else defined_at[0]
+        file = relative_to_root(root, file)
+    detail = "".join(traceback.format_exception(error)).rstrip()
+    return LoadError(ErrorKind.GRAPH, message, file=file, line=line, detail=detail)
+
+
+def _functions_by_name(modules: Sequence[ModuleType]) -> dict[str, list[tuple[str, int]]]:
+    found: dict[str, list[tuple[str, int]]] = {}
+    for module in modules:
+        for name, value in vars(module).items():
+            if inspect.isfunction(value) and value.__module__ == module.__name__:
+                code = inspect.unwrap(value).__code__
+                found.setdefault(name, []).append((code.co_filename, code.co_firstlineno))
+    return found
+
+
+def _environment_warnings() -> Iterator[str]:
+    """Settings of this environment that make Hamilton fail in confusing ways."""
+    import hamilton.registry  # noqa: F401 - applies ~/.hamilton.conf to the environment
+
+    if os.environ.get("HAMILTON_AUTOLOAD_EXTENSIONS") == "0":
+        yield (
+            "HAMILTON_AUTOLOAD_EXTENSIONS=0: Hamilton's pandas and numpy extensions are off, "
+            "so @load_from.csv, @save_to and @extract_columns on frames will fail"
+        )
+    try:
+        import packaging  # noqa: F401
+    except ImportError:
+        yield (
+            "the 'packaging' package is missing: Hamilton silently skips its pandas "
+            "extension; install it with `pip install packaging`"
+        )

@@ -1,0 +1,317 @@
+"""Running nodes of a loaded dataflow with Hamilton, reusing what is still valid.
+
+Two layers of reuse, both Hamilton's own:
+
+- results still in this kernel whose lineage is unchanged are passed as
+  `overrides`, so Hamilton does not even walk past them;
+- everything else goes through Hamilton's result cache
+  (`Builder.with_cache`, on disk), which skips a node whose code and input
+  data versions match a stored result. It survives kernel and app restarts.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Collection, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from studio.core.graph.lineage import GraphIndex
+from studio.core.graph.snapshot import GraphSnapshot, NodeRole
+from studio.core.protocol import NodeStatus, RunStatus
+from studio.core.runs.executors import LOCAL, ExecutorChoice
+from studio.core.runs.run_plan import RunMode, missing_inputs, needed_nodes, run_targets
+from studio.core.runs.staleness import lineage_signatures
+from studio.kernel.executors.clusters import ClusterError
+from studio.kernel.executors.task_driver import TaskDrivers
+from studio.kernel.executors.task_progress import TaskProgress
+from studio.kernel.loading.graph_builder import LoadedDataflow, build_driver, quiet_hamilton
+from studio.kernel.results.namespace import Results
+from studio.kernel.results.previous_results import PreviousResults
+from studio.kernel.running import fingerprints
+from studio.kernel.running.inputs import InputError, evaluate_inputs
+from studio.kernel.running.progress import ObservedCache, ProgressHook, RunListener
+from studio.kernel.running.tracebacks import describe, frames
+
+
+@dataclass
+class NodeOutcome:
+    name: str
+    status: NodeStatus
+    seconds: float = 0.0
+    error: str = ""
+
+
+@dataclass
+class RunOutcome:
+    status: RunStatus
+    targets: list[str]
+    nodes: list[NodeOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+    message: str = ""
+    failed_node: str | None = None
+    frames: list[dict[str, Any]] = field(default_factory=list)
+    traceback: str = ""
+    missing: list[str] = field(default_factory=list)
+    reused_from_memory: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the user should know of a run that went well (a result not kept on disk)."""
+    install_hint: str = ""
+    """The command that installs a missing engine (a run on Dask or Ray)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Recorder:
+    """Collects node outcomes and forwards them to the caller's listener."""
+
+    def __init__(self, forward: RunListener | None, given: Collection[str] = ()) -> None:
+        self.forward = forward
+        self.given = set(given)
+        self.nodes: dict[str, NodeOutcome] = {}
+
+    def run_started(self, execution_path: list[str]) -> None:
+        if self.forward is not None:
+            self.forward.run_started([n for n in execution_path if n not in self.given])
+
+    def node_started(self, name: str) -> None:
+        if self.forward is not None:
+            self.forward.node_started(name)
+
+    def node_finished(
+        self,
+        name: str,
+        status: NodeStatus,
+        seconds: float,
+        error: BaseException | None,
+        result: Any,
+    ) -> None:
+        previous = self.nodes.get(name)
+        total = seconds + (previous.seconds if previous else 0.0)  # Parallelizable: once per item
+        self.nodes[name] = NodeOutcome(name, status, total, describe(error) if error else "")
+        if self.forward is not None:
+            self.forward.node_finished(name, status, seconds, error, result)
+
+
+class Runner:
+    """Keeps results between runs and runs what a request needs."""
+
+    def __init__(
+        self,
+        results: Results | None = None,
+        cache_path: Path | None = None,
+        task_drivers: TaskDrivers | None = None,
+    ) -> None:
+        fingerprints.install()
+        self.task_drivers = task_drivers if task_drivers is not None else TaskDrivers()
+        """Drivers for runs elsewhere than in the kernel (threads, processes, Dask, Ray)."""
+        self.results = results if results is not None else Results()
+        self.cache_path = cache_path
+        self.signatures: dict[str, str] = {}
+        self.durations: dict[str, float] = {}
+        self.previous = PreviousResults()
+        """Values replaced by a run whose lineage had changed: for "Compare with previous"."""
+
+    def adapters(self, recompute: bool = False) -> tuple[ObservedCache | None, ProgressHook]:
+        """The lifecycle adapters a driver needs to report progress and use the cache."""
+        cache = None
+        if self.cache_path is not None:
+            cache = ObservedCache(path=str(self.cache_path), recompute=True if recompute else None)
+        return cache, ProgressHook(cache=cache)
+
+    def clear(self) -> None:
+        self.results.clear()
+        self.signatures.clear()
+        self.durations.clear()
+        self.previous.clear()
+
+    def valid_results(self, signatures: Mapping[str, str]) -> set[str]:
+        return {
+            name
+            for name, signature in self.signatures.items()
+            if name in self.results and signatures.get(name) == signature
+        }
+
+    def run(
+        self,
+        loaded: LoadedDataflow,
+        names: list[str],
+        mode: RunMode = RunMode.UPSTREAM,
+        input_expressions: Mapping[str, str] | None = None,
+        recompute: bool = False,
+        listener: RunListener | None = None,
+        namespace: Mapping[str, Any] | None = None,
+        root: Path | None = None,
+        bare_words_are_strings: bool = False,
+        executor: ExecutorChoice = LOCAL,
+    ) -> RunOutcome:
+        started = time.perf_counter()
+        snapshot = loaded.snapshot
+        expressions = {k: v for k, v in (input_expressions or {}).items() if str(v).strip()}
+        targets = run_targets(snapshot, names, mode)
+        outcome = RunOutcome(status=RunStatus.DONE, targets=targets)
+        if not targets:
+            outcome.status, outcome.message = (
+                RunStatus.FAILED,
+                "nothing to run: pick a computed node",
+            )
+            return outcome
+        signatures = lineage_signatures(snapshot, expressions, loaded.config or {})
+        overrides = {} if recompute else self._reusable(snapshot, targets, signatures)
+        inputs_needed = _inputs_needed(snapshot, targets, overrides)
+        missing = missing_inputs(snapshot, targets, expressions, overrides)
+        if missing:
+            outcome.status, outcome.missing = RunStatus.MISSING_INPUTS, missing
+            outcome.message = "missing inputs: " + ", ".join(
+                f"{name} ({snapshot.node(name).type})" for name in missing
+            )
+            return outcome
+        try:
+            values = evaluate_inputs(
+                {k: v for k, v in expressions.items() if k in inputs_needed},
+                namespace,
+                bare_words_are_strings,
+            )
+        except InputError as error:
+            outcome.status, outcome.message = RunStatus.BAD_INPUTS, str(error)
+            return outcome
+
+        try:
+            driver, hook = self._driver_for(loaded, recompute, executor, root)
+        except ClusterError as error:
+            outcome.status, outcome.message = RunStatus.FAILED, str(error)
+            outcome.install_hint = error.install_hint or ""
+            return outcome
+        if executor.reuse_note and self.cache_path is not None:
+            outcome.notes.append(executor.reuse_note)
+        recorder = _Recorder(listener, overrides)
+        hook.listener = recorder
+        hook.results = {}
+        if isinstance(hook, TaskProgress):
+            hook.given = set(overrides)
+        try:
+            with quiet_hamilton():
+                returned = driver.execute(targets, inputs=values, overrides=overrides)
+        except KeyboardInterrupt:
+            self._interrupted(outcome, recorder, hook)
+        except Exception as error:
+            if _caused_by_interrupt(error):
+                self._interrupted(outcome, recorder, hook)
+            else:
+                outcome.status, outcome.message = RunStatus.FAILED, describe(error)
+                failed = [n for n in recorder.nodes.values() if n.status is NodeStatus.FAILED]
+                outcome.failed_node = failed[-1].name if failed else hook.running
+                outcome.frames = frames(root or Path.cwd(), error)
+                outcome.traceback = "".join(traceback.format_exception(error))
+        else:
+            for name in targets:
+                if name in overrides:
+                    hook.results[name] = returned[name]
+        finally:
+            hook.listener = None
+        return self._finish(outcome, recorder, hook, signatures, overrides, started)
+
+    def _finish(
+        self,
+        outcome: RunOutcome,
+        recorder: _Recorder,
+        hook: Any,
+        signatures: Mapping[str, str],
+        overrides: Mapping[str, Any],
+        started: float,
+    ) -> RunOutcome:
+        hook.listener = None
+        self._keep(hook.results, signatures, recorder)
+        if hook.cache is not None:
+            outcome.notes += [
+                f"{name} is kept in memory only, not across restarts: the disk cache cannot "
+                f"pickle it ({reason})"
+                for name, reason in hook.cache.not_kept.items()
+            ]
+            hook.cache.not_kept.clear()
+        outcome.reused_from_memory = list(overrides)
+        outcome.nodes = list(recorder.nodes.values())
+        outcome.seconds = time.perf_counter() - started
+        return outcome
+
+    @staticmethod
+    def _interrupted(outcome: RunOutcome, recorder: _Recorder, hook: Any) -> None:
+        outcome.status, outcome.message = RunStatus.INTERRUPTED, "interrupted by the user"
+        outcome.frames, outcome.traceback = [], ""
+        if isinstance(hook, TaskProgress):
+            stopped = hook.interrupted()
+            for name in stopped:
+                recorder.nodes[name] = NodeOutcome(name, NodeStatus.INTERRUPTED)
+            outcome.failed_node = stopped[0] if stopped else None
+            return
+        if hook.running is not None:
+            recorder.nodes[hook.running] = NodeOutcome(hook.running, NodeStatus.INTERRUPTED)
+            outcome.failed_node = hook.running
+
+    def _reusable(
+        self, snapshot: GraphSnapshot, targets: list[str], signatures: Mapping[str, str]
+    ) -> dict[str, Any]:
+        """Valid results at the edge of what must be computed: Hamilton stops there."""
+        valid = self.valid_results(signatures)
+        needed = needed_nodes(snapshot, targets)
+        index = GraphIndex(snapshot)
+        frontier = {
+            name
+            for name in valid & needed
+            if name in targets
+            or any(child in needed and child not in valid for child in index.children[name])
+        }
+        return {name: self.results[name] for name in frontier}
+
+    def _driver_for(
+        self,
+        loaded: LoadedDataflow,
+        recompute: bool,
+        executor: ExecutorChoice = LOCAL,
+        root: Path | None = None,
+    ) -> tuple[Any, Any]:
+        if not executor.is_local:
+            return self.task_drivers.driver_for(loaded, executor, self.cache_path, root, recompute)
+        if not recompute and loaded.hook is not None:
+            return loaded.driver, loaded.hook
+        cache, hook = self.adapters(recompute=recompute)
+        adapters = [a for a in (cache, hook) if a is not None]
+        assert loaded.dataflow is not None
+        driver = build_driver(loaded.modules, loaded.dataflow, loaded.config or {}, adapters)
+        return driver, hook
+
+    def _keep(
+        self, results: dict[str, Any], signatures: Mapping[str, str], recorder: _Recorder
+    ) -> None:
+        for name, value in results.items():
+            old = self.signatures.get(name)
+            if name in self.results and old is not None and old != signatures.get(name, ""):
+                self.previous.keep(name, self.results[name])
+            self.results[name] = value
+            self.signatures[name] = signatures.get(name, "")
+            if name in recorder.nodes:
+                self.durations[name] = recorder.nodes[name].seconds
+
+
+def _inputs_needed(
+    snapshot: GraphSnapshot, targets: list[str], overrides: Mapping[str, Any]
+) -> set[str]:
+    visited = needed_nodes(snapshot, targets, overrides)
+    return {name for name in visited if snapshot.node(name).role is NodeRole.INPUT}
+
+
+def _caused_by_interrupt(error: BaseException) -> bool:
+    """An interrupt that a library turned into another error while unwinding.
+
+    Hamilton's cache adapter asserts in a `finally` block when a node is
+    interrupted, so the KeyboardInterrupt arrives as the AssertionError's context.
+    """
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__context__
+    return False

@@ -1,0 +1,135 @@
+"""Watches the project folder (watchdog) and reports saves as one Qt signal per burst.
+
+An editor's save is often several events (write a temp file, rename it,
+touch the original); events are filtered with `studio.core.discovery.watch_rules`
+and coalesced: `changed` fires once the folder has been quiet for a
+moment, with every relevant path of the burst.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from studio.core.discovery.watch_rules import is_relevant_change
+
+QUIET_MS = 25
+"""How long the folder must stay quiet before a burst counts as one change."""
+SETTLED_MS = 4
+"""The same after an event that ends a write (a file closed after writing, or renamed
+into place): the save is complete, only its sibling events are waited for."""
+MAX_WAIT_MS = 400
+"""Never wait longer than this after the first event of a burst."""
+_EXISTENCE_CHECK_MS = 1000
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, watcher: FolderWatcher) -> None:
+        self.watcher = watcher
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        settled = event.event_type in ("closed", "moved")
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        for path in paths:
+            if path:
+                self.watcher._raw_event.emit(str(path), settled)
+
+
+class FolderWatcher(QObject):
+    changed = Signal(list)
+    """Project-relative paths changed in one burst of events."""
+    folder_missing = Signal(str)
+    """The watched folder was deleted or moved away."""
+    folder_back = Signal(str)
+    """The folder exists again (restored, or moved back)."""
+    _raw_event = Signal(str, bool)
+
+    def __init__(self, parent: QObject | None = None, quiet_ms: int = QUIET_MS) -> None:
+        super().__init__(parent)
+        self.root: Path | None = None
+        self._observer: Observer | None = None
+        self._pending: set[str] = set()
+        self._missing = False
+        self._quiet = QTimer(self)
+        self._quiet.setSingleShot(True)
+        self._quiet_ms = quiet_ms
+        self._quiet.timeout.connect(self._flush)
+        self._deadline = QTimer(self)
+        self._deadline.setSingleShot(True)
+        self._deadline.setInterval(MAX_WAIT_MS)
+        self._deadline.timeout.connect(self._flush)
+        self._existence = QTimer(self)
+        self._existence.setInterval(_EXISTENCE_CHECK_MS)
+        self._existence.timeout.connect(self._check_exists)
+        self._raw_event.connect(self._on_raw)
+
+    def watch(self, root: Path) -> None:
+        self.stop()
+        self.root = root.resolve()
+        self._missing = False
+        self._start_observer()
+        self._existence.start()
+
+    def stop(self) -> None:
+        self._existence.stop()
+        self._quiet.stop()
+        self._deadline.stop()
+        self._pending.clear()
+        self._stop_observer()
+        self.root = None
+
+    def _start_observer(self) -> None:
+        assert self.root is not None
+        observer = Observer()
+        observer.schedule(_Handler(self), str(self.root), recursive=True)
+        observer.daemon = True
+        observer.start()
+        self._observer = observer
+
+    def _stop_observer(self) -> None:
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout=2)
+            self._observer = None
+
+    def _on_raw(self, path: str, settled: bool) -> None:
+        root = self.root
+        if root is None:
+            return
+        candidate = Path(path)
+        if candidate == root:
+            self._check_exists()
+            return
+        if not is_relevant_change(root, candidate):
+            return
+        self._pending.add(candidate.relative_to(root).as_posix())
+        self._quiet.start(min(SETTLED_MS, self._quiet_ms) if settled else self._quiet_ms)
+        if not self._deadline.isActive():
+            self._deadline.start()
+
+    def _flush(self) -> None:
+        self._quiet.stop()
+        self._deadline.stop()
+        if self._pending and not self._missing:
+            paths, self._pending = sorted(self._pending), set()
+            self.changed.emit(paths)
+
+    def _check_exists(self) -> None:
+        root = self.root
+        if root is None:
+            return
+        exists = root.is_dir()
+        if not exists and not self._missing:
+            self._missing = True
+            self._pending.clear()
+            self._stop_observer()
+            self.folder_missing.emit(str(root))
+        elif exists and self._missing:
+            self._missing = False
+            self._start_observer()
+            self.folder_back.emit(str(root))

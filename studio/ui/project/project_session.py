@@ -1,0 +1,186 @@
+"""Opening a project folder: its saved choices, the Python it runs in, its kernel.
+
+A folder's choices (dataflow, config, inputs, interpreter) are restored
+from the app settings when it opens and saved when another opens or the
+window closes. A project may run in its own Python: a chosen interpreter
+is checked (off the GUI thread) before the kernel starts there, and a
+`.venv` in the folder is offered the first time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from studio.core.cache.cache_paths import durations_file, private_project_cache
+from studio.core.interpreters.check import InterpreterCheck
+from studio.core.interpreters.environments import project_environments
+from studio.core.model import Workspace
+from studio.core.notices import Notice, NoticeKind
+from studio.core.runs.run_forecast import DurationBook
+from studio.ui import heap
+from studio.ui.app_settings import AppSettings, cache_dir_for
+from studio.ui.kernel.interpreter import InterpreterChecker
+from studio.ui.kernel.session import KernelSession
+from studio.ui.project.graph_controller import GraphController
+
+Offer = tuple[str, Callable[[], None]]
+
+
+class ProjectSession(QObject):
+    opening = Signal(object)
+    """(root): a folder is being opened (before its kernel starts)."""
+    notice = Signal(object, object)
+    """(Notice, offer or None): something to say in the message bar, with a button."""
+    status = Signal(str, int)
+    """(text, milliseconds; 0 keeps it): a status bar message."""
+    interpreter_refused = Signal(str)
+    """A chosen interpreter cannot run the kernel: why, for a dialog."""
+
+    def __init__(
+        self,
+        settings: AppSettings,
+        workspace: Workspace,
+        session: KernelSession,
+        controller: GraphController,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.workspace = workspace
+        self.project = workspace.project
+        self.session = session
+        self.controller = controller
+        self.checker = InterpreterChecker(self)
+        self.checker.checked.connect(self._on_checked)
+        self.last_check: InterpreterCheck | None = None
+        self._pending: tuple[Path, Path | None] | None = None
+        """(interpreter being checked, folder to open once it is: None when switching)."""
+
+    @property
+    def root(self) -> Path | None:
+        return self.project.root
+
+    def open(self, folder: Path) -> None:
+        """Open `folder` (it exists): its saved choices, then its kernel."""
+        self.save()
+        heap.thaw()
+        root = folder.resolve()
+        state = self.settings.project_state(root)
+        self.settings.add_recent_folder(root)
+        with contextlib.suppress(OSError):  # a cache that cannot be made is not fatal
+            private_project_cache(root)
+        self.controller.cache_dir = cache_dir_for(root)
+        self.workspace.runs.durations = DurationBook(durations_file(root))
+        self.opening.emit(root)
+        self._pending = None
+        if not self.settings.is_trusted(root):
+            self.controller.open_project(root, state, trusted=False)
+            self.notice.emit(
+                Notice(
+                    NoticeKind.INFO,
+                    f"Nothing of {root.name} has run: building its graph imports its modules, "
+                    "which runs their code. Until you trust the folder, the graph is read "
+                    "from the source alone and nothing can run.",
+                ),
+                ("Trust Folder", lambda: self.trust(root)),
+            )
+            return
+        interpreter = state.get("interpreter")
+        if interpreter:
+            # The project runs in its own Python: check it before the kernel starts there.
+            self.status.emit(f"Checking {interpreter}…", 0)
+            self._pending = (Path(interpreter), root)
+            self._state_to_open = state
+            self.checker.check(Path(interpreter))
+            return
+        self._start(root, state, None)
+        self._offer_environment(root)
+
+    def trust(self, root: Path) -> None:
+        """The user trusts the folder: remembered, and opened again to run its code."""
+        self.settings.trust(root)
+        if self.project.root == root:
+            self.controller.notice_cleared.emit()
+            self.open(root)
+
+    def _start(self, root: Path, state: dict, interpreter: Path | None) -> None:
+        self.session.interpreter = interpreter
+        self.controller.open_project(root, state)
+
+    def _offer_environment(self, root: Path) -> None:
+        environments = project_environments(root)
+        if not environments or self.project.interpreter == "":
+            return
+        environment = environments[0]
+        self.notice.emit(
+            Notice(
+                NoticeKind.INFO,
+                f"This project has its own Python environment ({environment.label}). Run its "
+                "code there, with its libraries?",
+            ),
+            (f"Use {environment.label}", lambda: self.use_interpreter(environment.python)),
+        )
+
+    def environment_offer(self) -> Offer | None:
+        """A button that runs the project in its own environment, when it has one."""
+        if self.session.interpreter is not None or self.root is None:
+            return None
+        environments = project_environments(self.root)
+        if not environments:
+            return None
+        environment = environments[0]
+        return (f"Use {environment.label}", lambda: self.use_interpreter(environment.python))
+
+    def use_interpreter(self, python: Path | None) -> None:
+        """Switch the kernel to `python` (None: the studio's own) once it checks out."""
+        if python is None:
+            self.project.interpreter = ""
+            self.session.interpreter = None
+            self.status.emit("Restarting the kernel in the studio's Python…", 4000)
+            self.session.restart()
+            return
+        self.status.emit(f"Checking {python}…", 0)
+        self._pending = (python, None)
+        self.checker.check(python)
+
+    def _on_checked(self, check: InterpreterCheck) -> None:
+        self.last_check = check
+        pending, self._pending = self._pending, None
+        if pending is None or pending[0] != check.python:
+            return
+        python, opening = pending
+        self.status.emit("", 0)
+        if opening is not None:
+            state = self._state_to_open
+            if check.ok:
+                self._start(opening, state, python)
+            else:
+                self._start(opening, state, None)
+                self.notice.emit(
+                    Notice(
+                        NoticeKind.ERROR,
+                        f"{check.describe()}\nThe studio's own Python runs the project meanwhile.",
+                    ),
+                    None,
+                )
+            return
+        if not check.ok:
+            self.interpreter_refused.emit(check.describe())
+            return
+        self.project.interpreter = str(python)
+        self.session.interpreter = python
+        self.status.emit(f"Restarting the kernel in {check.describe()}…", 5000)
+        self.session.restart()
+
+    def restart_kernel(self) -> None:
+        self.status.emit("Restarting the kernel…", 3000)
+        self.session.restart()
+
+    def save(self) -> None:
+        """Keep the open project's choices for the next time it opens."""
+        if self.project.root is not None:
+            self.settings.save_project_state(self.project.root, self.project.state())

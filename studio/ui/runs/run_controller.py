@@ -1,0 +1,298 @@
+"""Runs nodes in the kernel and feeds what it reports into the runs model.
+
+One run at a time. Progress arrives as events from the kernel's Hamilton
+hooks while the run goes on; the controller only updates the runs model
+(the canvas badges, the run log and the status bar follow it), so it
+never waits. Stale marks follow every new graph and every input change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from studio.core import protocol
+from studio.core.cache.cache_paths import DEFAULT_CACHE_LIMIT, new_run_output_file
+from studio.core.graph.snapshot import GraphSnapshot
+from studio.core.model import Workspace
+from studio.core.protocol import ErrorCode, EventName, NodeStatus, RunStatus
+from studio.core.runs.executors import ExecutorChoice
+from studio.core.runs.run_forecast import RunForecast, cached_code_versions, forecast
+from studio.core.runs.run_plan import RunMode, run_targets
+from studio.core.runs.run_records import RunRecord
+from studio.core.runs.run_state import NodeState
+from studio.core.runs.running_node import read_running_node
+from studio.core.runs.staleness import lineage_signatures
+from studio.ui.kernel.session import KernelSession, KernelState, Reply
+from studio.ui.project.graph_controller import GraphController
+
+_STATES = {
+    NodeStatus.COMPUTED: NodeState.DONE,
+    NodeStatus.REUSED: NodeState.REUSED,
+    NodeStatus.FAILED: NodeState.FAILED,
+}
+
+
+class RunController(QObject):
+    progress = Signal(int, int)
+    """(finished, planned) nodes of the current run."""
+    missing_inputs = Signal(list)
+    problem = Signal(str)
+    """Something the user must know about a run (shown in the message bar)."""
+    output_outside_run = Signal(str)
+    cache_size_changed = Signal(int)
+    """Bytes the project's result cache holds, after a run."""
+    cluster_changed = Signal(object)
+    """(dict or None): the Dask or Ray cluster runs go to started, changed or stopped."""
+
+    def __init__(
+        self,
+        session: KernelSession,
+        workspace: Workspace,
+        graph: GraphController,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.workspace = workspace
+        self.runs = workspace.runs
+        self.graph = graph
+        self._signed: tuple[GraphSnapshot, dict[str, str]] | None = None
+        self._signatures: dict[str, str] = {}
+        self._versions: dict[str, str | None] = {}
+        self._quiet = False
+        """Inside a batch of events: progress is announced once, after it."""
+        self._finished = 0
+        self._deferred: tuple[RunRecord, dict[str, Any]] | None = None
+        self.cache_limit = DEFAULT_CACHE_LIMIT
+        """Bytes of results the project's cache keeps (the oldest go first)."""
+        graph.load_requested.connect(self._send_deferred)
+        session.start_failed.connect(self._on_no_kernel)
+        session.event_received.connect(self._on_event)
+        session.output.connect(self._on_output)
+        session.ready.connect(lambda _info: self.runs.forget_results())
+        session.ready.connect(lambda _info: self.cluster_changed.emit(None))
+        workspace.project.executor_changed.connect(self._on_executor_changed)
+
+    @property
+    def running(self) -> bool:
+        return self.runs.running
+
+    # -- actions ------------------------------------------------------------
+
+    def run_all(self) -> RunRecord | None:
+        """What the driver script asks for (its final_vars), or every sink if it names none."""
+        snapshot = self.workspace.graph.snapshot
+        flow = self.workspace.project.current()
+        known = {n.name for n in snapshot.nodes} if snapshot is not None else set()
+        asked = [name for name in (flow.outputs if flow else ()) if name in known]
+        return self.run(asked, RunMode.ALL)
+
+    def run(
+        self, names: Iterable[str], mode: RunMode = RunMode.UPSTREAM, recompute: bool = False
+    ) -> RunRecord | None:
+        snapshot = self.workspace.graph.snapshot
+        names = list(names)
+        if snapshot is None:
+            self.problem.emit("There is no graph to run yet.")
+            return None
+        if self.running:
+            self.problem.emit("A run is in progress: stop it (Esc) or wait for it to end.")
+            return None
+        if self.session.state is KernelState.STOPPED:
+            self.problem.emit("No kernel is running: the banner says why.")
+            return None
+        if mode is not RunMode.ALL and not names:
+            self.problem.emit("Select the nodes to run first (or use Run All).")
+            return None
+        if mode is RunMode.ALL:
+            names = run_targets(snapshot, names, mode)
+        expressions = self.workspace.project.input_expressions()
+        self._signatures = lineage_signatures(snapshot, expressions)
+        self._versions = {n.name: n.version for n in snapshot.nodes}
+        record = RunRecord(len(self.runs.records) + 1, names, mode.value, recompute)
+        executor = self.workspace.project.executor
+        record.executor = "" if executor.is_local else executor.title
+        root = self.workspace.project.root
+        if root is not None:
+            record.output_file = new_run_output_file(root, record.number)
+        plan = None if recompute else self.forecast(names, mode, self._signatures)
+        record.forecast = plan.headline() if plan is not None else ""
+        self._finished = 0
+        self.runs.start(record)
+        params = {
+            "nodes": names,
+            "mode": mode.value,
+            "inputs": expressions,
+            "recompute": recompute,
+            "cache_limit": self.cache_limit,
+            "executor": executor.text,
+        }
+        if self.graph.load_requested_on_kernel:
+            self._send(record, params)
+        else:  # a new kernel: the run must follow the load of the graph
+            self._deferred = (record, params)
+        return record
+
+    def _send(self, record: RunRecord, params: dict[str, Any]) -> None:
+        self.session.request(
+            protocol.Method.RUN, params, lambda reply: self._on_reply(record, reply)
+        )
+
+    def _on_no_kernel(self, reason: str) -> None:
+        if self._deferred is not None:
+            record, _ = self._deferred
+            self._deferred = None
+            self._on_reply(record, Reply(False, message=f"no kernel: {reason}"))
+
+    def _send_deferred(self) -> None:
+        if self._deferred is not None:
+            record, params = self._deferred
+            self._deferred = None
+            self._send(record, params)
+
+    def forecast(
+        self,
+        names: Iterable[str],
+        mode: RunMode = RunMode.UPSTREAM,
+        signatures: dict[str, str] | None = None,
+    ) -> RunForecast | None:
+        """What running `names` would compute and reuse now, and how long it may take."""
+        snapshot = self.workspace.graph.snapshot
+        if snapshot is None:
+            return None
+        names = list(names)
+        if mode is RunMode.ALL and not names:
+            flow = self.workspace.project.current()
+            known = {n.name for n in snapshot.nodes}
+            names = [name for name in (flow.outputs if flow else ()) if name in known]
+        elif not names:
+            return None
+        if signatures is None:
+            signatures = lineage_signatures(snapshot, self.workspace.project.input_expressions())
+        valid = self.runs.state.valid_results(signatures)
+        versions = {n.name: n.version for n in snapshot.nodes if n.version}
+        on_disk = cached_code_versions(self.graph.cache_dir, versions)
+        return forecast(snapshot, names, mode, valid, self.runs.durations, on_disk)
+
+    def stop(self) -> bool:
+        """Interrupt the running node; False when nothing runs."""
+        if not self.running:
+            return False
+        if self._deferred is not None:
+            record, _ = self._deferred
+            self._deferred = None
+            self._on_reply(record, Reply(False, message="stopped before it started"))
+            return True
+        self.session.interrupt()
+        return True
+
+    def clear_results(self) -> None:
+        self.runs.forget_results()
+        self.session.request(protocol.Method.CLEAR_RESULTS, {})
+
+    def refresh_staleness(self) -> None:
+        """After a new graph or new inputs: results whose lineage changed become stale."""
+        snapshot = self.workspace.graph.snapshot
+        if snapshot is None:
+            return
+        inputs = self.workspace.project.input_expressions()
+        if self._signed is not None and self._signed[0] is snapshot and self._signed[1] == inputs:
+            return  # only the drawing changed (collapse, focus)
+        self._signed = (snapshot, inputs)
+        self.runs.apply_signatures(lineage_signatures(snapshot, inputs))
+
+    def _sign_again(self, versions: dict[str, str | None]) -> None:
+        """A run asked for before its graph's code versions came (they follow a big
+        first load): its results are signed with them, or they would look stale."""
+        snapshot = self.workspace.graph.snapshot
+        if not self.running or snapshot is None or any(self._versions.values()):
+            return
+        completed = snapshot.with_versions(versions)
+        self._versions = {n.name: n.version for n in completed.nodes}
+        self._signatures = lineage_signatures(completed, self.workspace.project.input_expressions())
+
+    # -- kernel -------------------------------------------------------------
+
+    def _on_executor_changed(self, choice: ExecutorChoice) -> None:
+        """A cluster the studio started is stopped as soon as runs no longer go to it."""
+        if self.session.state in (KernelState.IDLE, KernelState.BUSY) and not choice.owns_cluster:
+            self.session.request(protocol.Method.CLUSTER, {"stop": True}, lambda _reply: None)
+
+    def _on_event(self, name: str, data: dict[str, Any]) -> None:
+        if name == EventName.CLUSTER:
+            self.cluster_changed.emit(data.get("cluster"))
+            return
+        if name == EventName.VERSIONS:
+            self._sign_again(data.get("versions") or {})
+            return
+        if name == EventName.PROGRESS:
+            self._quiet = True
+            try:
+                for event in data.get("events") or []:
+                    self._on_event(event["event"], event["data"])
+            finally:
+                self._quiet = False
+            record = self.runs.current
+            if record is not None:
+                self.progress.emit(self._finished, max(len(record.planned), self._finished))
+            return
+        record = self.runs.current
+        if record is None:
+            return
+        if name == EventName.RUN_STARTED:
+            self.runs.planned(list(data.get("planned") or []))
+            self.progress.emit(0, len(record.planned))
+        elif name == EventName.NODE_STARTED:
+            self.runs.node_started(data["name"])
+        elif name == EventName.NODE_FINISHED:
+            node = data["name"]
+            status = NodeStatus(data.get("status", NodeStatus.COMPUTED))
+            record.node_finished(
+                node, status, float(data.get("seconds") or 0.0), data.get("error", "")
+            )
+            self._finished += 1
+            if status is NodeStatus.COMPUTED and node in self._versions:
+                self.runs.durations.record(node, self._versions[node], record.nodes[node].seconds)
+            self.runs.node_finished(
+                node,
+                _STATES.get(status, NodeState.DONE),
+                record.nodes[node].seconds,
+                self._signatures.get(node),
+                data.get("error", ""),
+            )
+            if not self._quiet:
+                self.progress.emit(self._finished, max(len(record.planned), self._finished))
+
+    def _on_reply(self, record: RunRecord, reply: Reply) -> None:
+        if reply.ok:
+            record.finish(reply.result)
+            hint = reply.result.get("install_hint")
+            if hint:
+                self.problem.emit(f"{reply.result.get('message')}. Install it with: {hint}")
+            if reply.result.get("cache_bytes") is not None:
+                self.cache_size_changed.emit(int(reply.result["cache_bytes"]))
+        elif reply.code is ErrorCode.KERNEL_DIED:
+            running = [n for n, r in self.runs.state.nodes.items() if r.state is NodeState.RUNNING]
+            node = running[0] if running else read_running_node(self.session.connection_folder)
+            during = f" while running {node}" if node else ""
+            record.failed_node = record.failed_node or node
+            record.fail(f"{reply.message}{during}; a new kernel was started")
+            reason = reply.message.removeprefix("the kernel died ").strip("()")
+            self.problem.emit(
+                f"The kernel died{during} ({reason}). "
+                "A new kernel was started; results in memory are gone, the on-disk cache "
+                "keeps what was computed before."
+            )
+        else:
+            record.fail(reply.message)
+        self.runs.durations.save()
+        self.runs.end()
+        if record.status is RunStatus.MISSING_INPUTS:
+            self.missing_inputs.emit(record.missing)
+
+    def _on_output(self, _stream: str, text: str) -> None:
+        if not self.runs.output(text):
+            self.output_outside_run.emit(text)

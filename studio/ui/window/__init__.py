@@ -1,0 +1,1 @@
+"""The main window: its parts wired together, its actions, docks, panel sync and status bar."""

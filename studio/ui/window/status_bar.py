@@ -1,0 +1,140 @@
+"""The status bar: the kernel's state, the graph's size, load and layout times, progress."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+
+from studio.core.graph.snapshot import GraphSnapshot
+from studio.core.model import Workspace
+from studio.core.protocol import RunStatus
+from studio.ui.kernel.session import KernelSession, KernelState
+from studio.ui.project.graph_controller import GraphController
+from studio.ui.runs.run_controller import RunController
+
+_STATE_COLOURS = {
+    KernelState.STOPPED: "#8a94a3",
+    KernelState.STARTING: "#d9a21b",
+    KernelState.IDLE: "#2fa84f",
+    KernelState.BUSY: "#2f6fdf",
+    KernelState.DEAD: "#d62d2d",
+}
+
+
+class StudioStatusBar:
+    """Fills a window's status bar and keeps it in step with the session and the models."""
+
+    def __init__(
+        self,
+        bar: QStatusBar,
+        session: KernelSession,
+        workspace: Workspace,
+        controller: GraphController,
+        runs: RunController,
+    ) -> None:
+        self.bar = bar
+        self.session = session
+        self.workspace = workspace
+        self.controller = controller
+        self.kernel_label = QLabel()
+        self.graph_label = QLabel("no graph")
+        self.timing_label = QLabel("")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setFixedWidth(120)
+        self.progress.setMaximumHeight(14)
+        self.progress.hide()
+        self.run_progress = QProgressBar()
+        self.run_progress.setFixedWidth(160)
+        self.run_progress.setMaximumHeight(14)
+        self.run_progress.setFormat("%v of %m nodes")
+        self.run_progress.hide()
+        bar.addWidget(self.kernel_label)
+        bar.addWidget(self.graph_label)
+        bar.addPermanentWidget(self.run_progress)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.timing_label)
+        self.show_kernel_state(KernelState.STOPPED.value)
+        session.state_changed.connect(self.show_kernel_state)
+        session.ready.connect(lambda _info: self.show_kernel_state(session.state.value))
+        controller.busy_changed.connect(self._on_busy)
+        controller.graph_shown.connect(self._on_graph_shown)
+        runs.progress.connect(self._on_run_progress)
+        workspace.runs.running_changed.connect(self._on_running)
+        workspace.project.opened.connect(lambda _root: self.graph_label.setText("loading…"))
+        controller.load_finished.connect(self._on_load_finished)
+
+    def message(self, text: str, milliseconds: int = 0) -> None:
+        if text:
+            self.bar.showMessage(text, milliseconds)
+        else:
+            self.bar.clearMessage()
+
+    def show_kernel_state(self, state: str) -> None:
+        kernel_state = KernelState(state)
+        colour = _STATE_COLOURS[kernel_state]
+        info = self.session.info
+        details = ""
+        if info and kernel_state in (KernelState.IDLE, KernelState.BUSY):
+            where = f" ({self.session.interpreter})" if self.session.interpreter else ""
+            details = (
+                f" · Python {info.get('python', '?')}{where} · Hamilton {info.get('hamilton', '?')}"
+            )
+        self.kernel_label.setText(f"<span style='color:{colour}'>●</span> Kernel {state}{details}")
+        self.kernel_label.setToolTip(f"kernel process {info.get('pid', '–')}" if info else "")
+
+    def _on_busy(self, busy: bool, what: str) -> None:
+        self.progress.setVisible(busy)
+        if busy and what:
+            self.bar.showMessage(what)
+        elif not busy:
+            self.bar.clearMessage()
+
+    def _on_load_finished(self, ok: bool) -> None:
+        if not ok and self.workspace.graph.snapshot is None:
+            self.graph_label.setText("no graph: the folder did not load")
+            self.timing_label.setText("")
+
+    def _on_graph_shown(self, snapshot: GraphSnapshot, _first: bool) -> None:
+        edges = len(snapshot.edges())
+        modules = len({n.group for n in snapshot.nodes if n.group})
+        collapsed = len(self.workspace.graph.collapsed)
+        folded = f" ({collapsed} collapsed)" if collapsed else ""
+        self.graph_label.setText(
+            f"{len(snapshot.nodes):,} nodes · {edges:,} edges · {modules} modules{folded}"
+        )
+        timings = self.controller.timings
+        parts = []
+        if "load" in timings:
+            parts.append(f"load {timings['load'] * 1000:.0f} ms")
+        if "layout" in timings:
+            parts.append(
+                f"{timings.get('layout_engine', '')} layout {timings['layout'] * 1000:.0f} ms"
+            )
+        self.timing_label.setText(" · ".join(parts))
+
+    def _on_running(self, running: bool) -> None:
+        self.run_progress.setVisible(running)
+        if running:
+            self.run_progress.setRange(0, 0)
+            record = self.workspace.runs.current
+            if record is not None and record.forecast:
+                self.bar.showMessage(f"Run {record.number} {record.forecast}")
+            else:
+                self.bar.clearMessage()
+            return
+        records = self.workspace.runs.records
+        record = records[-1] if records else None
+        if (
+            record is not None
+            and record.forecast
+            and self.bar.currentMessage().startswith(f"Run {record.number} ")
+        ):
+            self.bar.clearMessage()
+        if record is not None and record.status is RunStatus.FAILED:
+            where = f"{record.failed_node} raised " if record.failed_node else ""
+            first_line = record.message.strip().splitlines()[0] if record.message.strip() else ""
+            self.bar.showMessage(f"Run {record.number} failed: {where}{first_line}", 20_000)
+
+    def _on_run_progress(self, finished: int, planned: int) -> None:
+        self.run_progress.setRange(0, max(planned, 1))
+        self.run_progress.setValue(finished)
