@@ -5,7 +5,8 @@ map from display keys to items: items that stay glide to their new
 place (`transition`), new ones fade in, removed ones go. It follows the
 models by itself: selection and emphasis (`selection_painter`), run
 states (`run_badges`). Big drawings fill in by slices, and far away are
-drawn by one overview item (`overview_mode`).
+drawn by one overview item (`overview_mode`). Making the items match a
+drawing is `item_sync`'s job.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from studio.core.graph.display_graph import DisplayGraph, module_of_key
 from studio.core.graph.snapshot import NodeInfo
-from studio.core.layout import Direction, EdgeRoute, LayoutResult
+from studio.core.layout import Direction, LayoutResult
 from studio.core.model import Workspace
 from studio.ui.canvas.box_sizes import BoxSizes
 from studio.ui.canvas.drawn_geometry import DrawnGeometry
 from studio.ui.canvas.in_view import in_view
 from studio.ui.canvas.item_layers import ItemLayers
+from studio.ui.canvas.item_sync import ItemSync
 from studio.ui.canvas.items.edge_item import EdgeItem
 from studio.ui.canvas.items.module_item import ModuleItem
 from studio.ui.canvas.items.node_item import NodeItem
@@ -42,8 +44,6 @@ BIG_GRAPH = 1500
 """Node and edge items above which a drawing counts as big."""
 ANIMATE_UP_TO = 400
 _ITEMS_PER_TASK = 50
-_BULK_REMOVAL = 400
-"""Above this many stale items, old layers are swapped out rather than emptied."""
 _AT_ONCE = 150
 """Most items of each kind a big drawing updates at once (the ones in view); the rest follow."""
 
@@ -81,8 +81,10 @@ class GraphScene(QGraphicsScene):
         self.overview.set_style_source(self._restyle_overview)
         self._work = SlicedWork(self)
         self._work.finished.connect(self._on_filled)
+        self.items_sync = ItemSync(self)
+        sync = self.items_sync
         self.transition = Transition(
-            self.item_for_key, self._set_region, self._route_moving, self._set_route, self
+            self.item_for_key, sync.set_region, sync.route_moving, sync.set_route, self
         )
         self.key_labels = KeyLabels(self.nodes, self.modules, workspace)
         self.addItem(self.key_labels)
@@ -118,9 +120,9 @@ class GraphScene(QGraphicsScene):
         )
         self.emphasis.applying = True
         try:
-            self._remove_stale(display)
-            self._sync_modules(display, layout, animate)
-            self._sync_regions(layout, animate)
+            self.items_sync.remove_stale(display)
+            self.items_sync.sync_modules(display, layout, animate)
+            self.items_sync.sync_regions(layout, animate)
         finally:
             self.emphasis.applying = False
         graph_rect = self.geometry.graph_rect
@@ -138,8 +140,8 @@ class GraphScene(QGraphicsScene):
         infos = display.nodes
         keys = list(display.edge_counts)
         if not big:
-            self._apply_nodes(infos, animate)
-            self._apply_edges(keys, animate)
+            self.items_sync.apply_nodes(infos, animate)
+            self.items_sync.apply_edges(keys, animate)
         else:
             self._apply_in_slices(infos, keys, layout, offset)
         self.overview.update(self.filling)
@@ -191,174 +193,23 @@ class GraphScene(QGraphicsScene):
         first_edges = [
             k for k in keys if k in near_edges or k[0] in near_nodes or k[1] in near_nodes
         ][: _AT_ONCE * 2]
-        self._apply_nodes(first_nodes, False)
-        self._apply_edges(first_edges, False)
+        self.items_sync.apply_nodes(first_nodes, False)
+        self.items_sync.apply_edges(first_edges, False)
         done_nodes, done_edges = {i.name for i in first_nodes}, set(first_edges)
         rest_nodes = [i for i in infos if i.name not in done_nodes]
         rest_edges = [k for k in keys if k not in done_edges]
         for start in range(0, len(rest_nodes), _ITEMS_PER_TASK):
             part = rest_nodes[start : start + _ITEMS_PER_TASK]
-            self._work.add(lambda part=part: self._apply_nodes(part, False))
+            self._work.add(lambda part=part: self.items_sync.apply_nodes(part, False))
         for start in range(0, len(rest_edges), _ITEMS_PER_TASK):
             chunk = rest_edges[start : start + _ITEMS_PER_TASK]
-            self._work.add(lambda chunk=chunk: self._apply_edges(chunk, False))
-
-    def _apply_nodes(self, infos: Sequence[NodeInfo], animate: bool) -> None:
-        """Create or update the items of the nodes `infos` for the current drawing."""
-        layout = self.geometry.layout
-        assert layout is not None
-        offset = self.geometry.offset
-        dx, dy = offset.x(), offset.y()
-        changed = self.workspace.graph.changed
-        for info in infos:
-            name = info.name
-            x, y = layout.positions[name]
-            target = QPointF(x + dx, y + dy)
-            item = self.nodes.get(name)
-            if item is None:
-                self._create_node(info, target, animate)
-                continue
-            item.set_info(info, self.sizes.node(info), self.sizes.shown_name(info))
-            item.set_changed(name in changed)
-            if animate:
-                self.transition.moves[name] = (item.pos(), target)
-            else:
-                item.setPos(target)
-
-    def _apply_edges(self, keys: list[tuple[str, str]], animate: bool) -> None:
-        """Create or update the items of the edges `keys` for the current drawing."""
-        display, layout = self.drawn, self.geometry.layout
-        assert display is not None and layout is not None
-        counts = display.edge_counts
-        for key in keys:
-            edge = self.edges.get(key)
-            if edge is None:
-                edge = EdgeItem(*key, self.theme, counts[key], self.layers.edges)
-                edge.set_emphasis(self.emphasis.current.of_edge(key))
-                self.edges[key] = edge
-            else:
-                edge.set_count(counts[key])
-            self._place_edge(edge, layout, animate)
-
-    def _create_node(self, info: NodeInfo, target: QPointF, animate: bool) -> None:
-        sizes = self.sizes
-        item = NodeItem(
-            info, sizes.node(info), self.theme, self.layers.nodes, sizes.shown_name(info)
-        )
-        item.setPos(target)
-        item.set_run(self.workspace.runs.node(info.name))
-        item.set_changed(info.name in self.workspace.graph.changed)
-        item.set_search_hit(info.name in self.workspace.selection.search_hits)
-        item.set_emphasis(self.emphasis.current.of_key(info.name))
-        if info.name in self.workspace.selection.keys:
-            self.emphasis.select_quietly(item)
-        self.nodes[info.name] = item
-        if animate:
-            item.setOpacity(0.0)
-            self.transition.fading_in.append(item)
-
-    def _place_edge(self, edge: EdgeItem, layout: LayoutResult, animate: bool) -> None:
-        route = layout.routes.get(edge.key)
-        offset = self.geometry.offset
-        dx, dy = offset.x(), offset.y()
-        if route is None or animate:
-            moves = self.transition.moves
-            if not animate or (edge.source not in moves and edge.target not in moves):
-                self._route_straight(edge)  # otherwise the animation's first step does
-            if route is not None:
-                self.transition.final_routes[edge.key] = EdgeRoute(
-                    tuple((x + dx, y + dy) for x, y in route.points),
-                    (route.tip[0] + dx, route.tip[1] + dy),
-                )
-        else:
-            edge.set_route(route, dx, dy)
-
-    def _remove_stale(self, display: DisplayGraph) -> None:
-        names = {info.name for info in display.nodes}
-        modules = {m.module for m in display.modules}
-        for name in [m for m in self.modules if m not in modules]:
-            self.removeItem(self.modules.pop(name))
-        stale_nodes = [n for n in self.nodes if n not in names]
-        stale_edges = [k for k in self.edges if k not in display.edge_counts]
-        if len(stale_nodes) + len(stale_edges) <= _BULK_REMOVAL:
-            for name in stale_nodes:
-                self.removeItem(self.nodes.pop(name))
-            for key in stale_edges:
-                self.removeItem(self.edges.pop(key))
-            return
-        for name in stale_nodes:
-            del self.nodes[name]
-        for key in stale_edges:
-            del self.edges[key]
-        self.layers.retire(self.nodes.values(), self.edges.values())
-
-    def _sync_modules(self, display: DisplayGraph, layout: LayoutResult, animate: bool) -> None:
-        offset = self.geometry.offset
-        for module in display.modules:
-            x, y = layout.positions[module.key]
-            target = QPointF(x + offset.x(), y + offset.y())
-            size = self.sizes.module(module)
-            box = self.modules.get(module.module)
-            if box is None:
-                box = ModuleItem(module, size, self.theme)
-                box.setPos(target)
-                self.addItem(box)
-                self.modules[module.module] = box
-                if module.key in self.workspace.selection.keys:
-                    self.emphasis.select_quietly(box)
-                if animate:
-                    box.setOpacity(0.0)
-                    self.transition.fading_in.append(box)
-            else:
-                box.set_module(module, size)
-                if animate:
-                    self.transition.moves[module.key] = (box.pos(), target)
-                else:
-                    box.setPos(target)
-            box.set_states(self.badges.module_states(module.members))
-
-    def _sync_regions(self, layout: LayoutResult, animate: bool) -> None:
-        for name in [n for n in self.regions if n not in layout.regions]:
-            self.removeItem(self.regions.pop(name))
-        offset = self.geometry.offset
-        for name, (x, y, w, h) in layout.regions.items():
-            target = QRectF(x + offset.x(), y + offset.y(), w, h)
-            item = self.regions.get(name)
-            if item is None:
-                item = RegionItem(name, self.theme)
-                item.set_rect(target)
-                self.addItem(item)
-                self.regions[name] = item
-            elif animate:
-                self.transition.region_moves[name] = (item.rect(), target)
-            else:
-                item.set_rect(target)
+            self._work.add(lambda chunk=chunk: self.items_sync.apply_edges(chunk, False))
 
     def item_for_key(self, key: str) -> NodeItem | ModuleItem | None:
         module = module_of_key(key)
         if module is not None:
             return self.modules.get(module)
         return self.nodes.get(key)
-
-    def _route_straight(self, edge: EdgeItem) -> None:
-        source, target = self.item_for_key(edge.source), self.item_for_key(edge.target)
-        if source is None or target is None:
-            return
-        lr = self.direction is Direction.LEFT_RIGHT
-        edge.set_ends(source.port(True, lr), target.port(False, lr), lr)
-
-    def _route_moving(self, moving: set[str]) -> None:
-        for edge in self.edges.values():
-            if edge.source in moving or edge.target in moving:
-                self._route_straight(edge)
-
-    def _set_region(self, name: str, rect: QRectF) -> None:
-        if name in self.regions:
-            self.regions[name].set_rect(rect)
-
-    def _set_route(self, key: tuple[str, str], route: EdgeRoute) -> None:
-        if key in self.edges:
-            self.edges[key].set_route(route)
 
     @property
     def animating(self) -> bool:

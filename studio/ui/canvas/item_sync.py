@@ -1,0 +1,197 @@
+"""Creating, updating, placing and removing the scene's items for one drawing.
+
+The scene keeps the map from display keys to items; this puts each node,
+collapsed module, edge and region of a laid-out display graph where the
+layout says, gliding the ones that stay (the scene's `transition`), fading
+new ones in and dropping the ones that went.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF
+
+from studio.core.graph.display_graph import DisplayGraph
+from studio.core.graph.snapshot import NodeInfo
+from studio.core.layout import Direction, EdgeRoute, LayoutResult
+from studio.ui.canvas.items.edge_item import EdgeItem
+from studio.ui.canvas.items.module_item import ModuleItem
+from studio.ui.canvas.items.node_item import NodeItem
+from studio.ui.canvas.items.region_item import RegionItem
+
+if TYPE_CHECKING:
+    from studio.ui.canvas.scene import GraphScene
+
+_BULK_REMOVAL = 400
+"""Above this many stale items, old layers are swapped out rather than emptied."""
+
+
+class ItemSync:
+    """The scene's items made to match a drawing (one per scene)."""
+
+    def __init__(self, scene: GraphScene) -> None:
+        self.scene = scene
+
+    def apply_nodes(self, infos: Sequence[NodeInfo], animate: bool) -> None:
+        """Create or update the items of the nodes `infos` for the current drawing."""
+        scene = self.scene
+        layout = scene.geometry.layout
+        assert layout is not None
+        offset = scene.geometry.offset
+        dx, dy = offset.x(), offset.y()
+        changed = scene.workspace.graph.changed
+        for info in infos:
+            name = info.name
+            x, y = layout.positions[name]
+            target = QPointF(x + dx, y + dy)
+            item = scene.nodes.get(name)
+            if item is None:
+                self._create_node(info, target, animate)
+                continue
+            item.set_info(info, scene.sizes.node(info), scene.sizes.shown_name(info))
+            item.set_changed(name in changed)
+            if animate:
+                scene.transition.moves[name] = (item.pos(), target)
+            else:
+                item.setPos(target)
+
+    def apply_edges(self, keys: list[tuple[str, str]], animate: bool) -> None:
+        """Create or update the items of the edges `keys` for the current drawing."""
+        scene = self.scene
+        display, layout = scene.drawn, scene.geometry.layout
+        assert display is not None and layout is not None
+        counts = display.edge_counts
+        for key in keys:
+            edge = scene.edges.get(key)
+            if edge is None:
+                edge = EdgeItem(*key, scene.theme, counts[key], scene.layers.edges)
+                edge.set_emphasis(scene.emphasis.current.of_edge(key))
+                scene.edges[key] = edge
+            else:
+                edge.set_count(counts[key])
+            self._place_edge(edge, layout, animate)
+
+    def _create_node(self, info: NodeInfo, target: QPointF, animate: bool) -> None:
+        scene = self.scene
+        sizes = scene.sizes
+        item = NodeItem(
+            info, sizes.node(info), scene.theme, scene.layers.nodes, sizes.shown_name(info)
+        )
+        item.setPos(target)
+        item.set_run(scene.workspace.runs.node(info.name))
+        item.set_changed(info.name in scene.workspace.graph.changed)
+        item.set_search_hit(info.name in scene.workspace.selection.search_hits)
+        item.set_emphasis(scene.emphasis.current.of_key(info.name))
+        if info.name in scene.workspace.selection.keys:
+            scene.emphasis.select_quietly(item)
+        scene.nodes[info.name] = item
+        if animate:
+            item.setOpacity(0.0)
+            scene.transition.fading_in.append(item)
+
+    def _place_edge(self, edge: EdgeItem, layout: LayoutResult, animate: bool) -> None:
+        scene = self.scene
+        route = layout.routes.get(edge.key)
+        offset = scene.geometry.offset
+        dx, dy = offset.x(), offset.y()
+        if route is None or animate:
+            moves = scene.transition.moves
+            if not animate or (edge.source not in moves and edge.target not in moves):
+                self.route_straight(edge)  # otherwise the animation's first step does
+            if route is not None:
+                scene.transition.final_routes[edge.key] = EdgeRoute(
+                    tuple((x + dx, y + dy) for x, y in route.points),
+                    (route.tip[0] + dx, route.tip[1] + dy),
+                )
+        else:
+            edge.set_route(route, dx, dy)
+
+    def remove_stale(self, display: DisplayGraph) -> None:
+        scene = self.scene
+        names = {info.name for info in display.nodes}
+        modules = {m.module for m in display.modules}
+        for name in [m for m in scene.modules if m not in modules]:
+            scene.removeItem(scene.modules.pop(name))
+        stale_nodes = [n for n in scene.nodes if n not in names]
+        stale_edges = [k for k in scene.edges if k not in display.edge_counts]
+        if len(stale_nodes) + len(stale_edges) <= _BULK_REMOVAL:
+            for name in stale_nodes:
+                scene.removeItem(scene.nodes.pop(name))
+            for key in stale_edges:
+                scene.removeItem(scene.edges.pop(key))
+            return
+        for name in stale_nodes:
+            del scene.nodes[name]
+        for key in stale_edges:
+            del scene.edges[key]
+        scene.layers.retire(scene.nodes.values(), scene.edges.values())
+
+    def sync_modules(self, display: DisplayGraph, layout: LayoutResult, animate: bool) -> None:
+        scene = self.scene
+        offset = scene.geometry.offset
+        for module in display.modules:
+            x, y = layout.positions[module.key]
+            target = QPointF(x + offset.x(), y + offset.y())
+            size = scene.sizes.module(module)
+            box = scene.modules.get(module.module)
+            if box is None:
+                box = ModuleItem(module, size, scene.theme)
+                box.setPos(target)
+                scene.addItem(box)
+                scene.modules[module.module] = box
+                if module.key in scene.workspace.selection.keys:
+                    scene.emphasis.select_quietly(box)
+                if animate:
+                    box.setOpacity(0.0)
+                    scene.transition.fading_in.append(box)
+            else:
+                box.set_module(module, size)
+                if animate:
+                    scene.transition.moves[module.key] = (box.pos(), target)
+                else:
+                    box.setPos(target)
+            box.set_states(scene.badges.module_states(module.members))
+
+    def sync_regions(self, layout: LayoutResult, animate: bool) -> None:
+        scene = self.scene
+        for name in [n for n in scene.regions if n not in layout.regions]:
+            scene.removeItem(scene.regions.pop(name))
+        offset = scene.geometry.offset
+        for name, (x, y, w, h) in layout.regions.items():
+            target = QRectF(x + offset.x(), y + offset.y(), w, h)
+            item = scene.regions.get(name)
+            if item is None:
+                item = RegionItem(name, scene.theme)
+                item.set_rect(target)
+                scene.addItem(item)
+                scene.regions[name] = item
+            elif animate:
+                scene.transition.region_moves[name] = (item.rect(), target)
+            else:
+                item.set_rect(target)
+
+    def route_straight(self, edge: EdgeItem) -> None:
+        scene = self.scene
+        source, target = scene.item_for_key(edge.source), scene.item_for_key(edge.target)
+        if source is None or target is None:
+            return
+        lr = scene.direction is Direction.LEFT_RIGHT
+        edge.set_ends(source.port(True, lr), target.port(False, lr), lr)
+
+    def route_moving(self, moving: set[str]) -> None:
+        scene = self.scene
+        for edge in scene.edges.values():
+            if edge.source in moving or edge.target in moving:
+                self.route_straight(edge)
+
+    def set_region(self, name: str, rect: QRectF) -> None:
+        scene = self.scene
+        if name in scene.regions:
+            scene.regions[name].set_rect(rect)
+
+    def set_route(self, key: tuple[str, str], route: EdgeRoute) -> None:
+        scene = self.scene
+        if key in scene.edges:
+            scene.edges[key].set_route(route)
