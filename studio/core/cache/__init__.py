@@ -1,1 +1,3 @@
-"""Files the studio keeps for a project in the user's cache folder: where they live, what reading a file gave, parsed trees."""
+"""Files the studio keeps for a project in the user's cache folder: where they live,
+what reading a file gave, parsed trees.
+"""

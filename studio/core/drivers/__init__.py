@@ -1,1 +1,3 @@
-"""Reading driver scripts without running them: the drivers they build, their modules, config, inputs and outputs."""
+"""Reading driver scripts without running them: the drivers they build, their modules,
+config, inputs and outputs.
+"""

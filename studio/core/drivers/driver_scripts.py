@@ -24,6 +24,7 @@ from studio.core.discovery.module_reader import (
     qualified_name,
 )
 from studio.core.drivers.driver_names import name_drivers
+from studio.core.drivers.run_calls import attach_run_calls, keyword_value
 from studio.core.drivers.script_modules import ModuleChoice, ModuleLists
 from studio.core.drivers.script_scopes import Binding, ScriptScopes, calls_in
 from studio.core.drivers.script_values import (
@@ -52,9 +53,8 @@ BUILDER_METHODS = frozenset(
         "copy",
     }
 )
-RUN_METHODS = frozenset(
-    {"execute", "raw_execute", "materialize", "validate_execution", "validate_materialization"}
-)
+
+
 _MAX_DEPTH = 12
 
 
@@ -117,7 +117,7 @@ class _Reader:
             base = reading(node)
             self._place(base, node)
             by_node[node] = self._variants(base)
-        self._attach_run_calls(by_node)
+        attach_run_calls(self.facts.syntax_tree(), self.scopes, self.values, by_node)
         drivers = [driver for variants in by_node.values() for driver in variants]
         for driver in drivers:
             if driver.computed_inputs:
@@ -221,7 +221,7 @@ class _Reader:
     def _read_driver_constructor(self, call: ast.Call) -> DriverFacts:
         name = qualified_name(call.func, self.facts.bindings) or ""
         driver = DriverFacts(line=call.lineno, is_async="async_driver" in name)
-        config = call.args[0] if call.args else _keyword(call, "config")
+        config = call.args[0] if call.args else keyword_value(call, "config")
         if config is not None:
             self._merge_config(driver, config)
         self._add_modules(driver, list(call.args[1:]))
@@ -392,52 +392,6 @@ class _Reader:
             variants.append(variant)
         return variants
 
-    # -- what the script asks of each driver -------------------------------------------
-
-    def _attach_run_calls(self, by_node: dict[ast.Call, list[DriverFacts]]) -> None:
-        for call in calls_in(self.facts.syntax_tree()):
-            if isinstance(call.func, ast.Attribute) and call.func.attr in RUN_METHODS:
-                for driver in self._run_targets(call.func.value, by_node):
-                    self._read_run_call(driver, call)
-
-    def _run_targets(
-        self, receiver: ast.expr, by_node: dict[ast.Call, list[DriverFacts]]
-    ) -> list[DriverFacts]:
-        """The drivers an `execute` call is made on (all of them when the script has one)."""
-        value: ast.expr | None = receiver
-        if isinstance(receiver, ast.Name):
-            found, _ = self.scopes.lookup(receiver.id, receiver)
-            value = found.value if isinstance(found, Binding) else None
-        if isinstance(value, ast.Await):
-            value = value.value
-        if isinstance(value, ast.Call) and value in by_node:
-            return by_node[value]
-        return next(iter(by_node.values())) if len(by_node) == 1 else []
-
-    def _read_run_call(self, driver: DriverFacts, call: ast.Call) -> None:
-        assert isinstance(call.func, ast.Attribute)
-        if call.func.attr in ("execute", "raw_execute"):
-            wanted = call.args[0] if call.args else _keyword(call, "final_vars")
-            names = self.values.strings(wanted) if wanted is not None else None
-            for name in names or ():
-                if name not in driver.outputs:
-                    driver.outputs.append(name)
-        inputs = _keyword(call, "inputs")
-        if inputs is None:
-            return
-        try:
-            reading = self.values.read_dict(inputs)
-        except NotLiteralError:
-            driver.computed_inputs.append(inputs.lineno)
-            return
-        driver.inputs.update(reading.values)
-        for key, slot in reading.run_time.items():
-            driver.input_hints[key] = slot.text
-
-
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    return next((k.value for k in call.keywords if k.arg == name), None)
-
 
 def _command_name(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
     """The function's name, or the name a click/typer decorator gives the command."""
@@ -445,7 +399,7 @@ def _command_name(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
         if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute):
             if decorator.func.attr != "command":
                 continue
-            given = decorator.args[0] if decorator.args else _keyword(decorator, "name")
+            given = decorator.args[0] if decorator.args else keyword_value(decorator, "name")
             if isinstance(given, ast.Constant) and isinstance(given.value, str):
                 return given.value
     return function.name

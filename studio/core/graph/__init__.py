@@ -1,1 +1,3 @@
-"""The graph as data: snapshots that cross processes, what changed, lineage, what the canvas displays."""
+"""The graph as data: snapshots that cross processes, what changed, lineage, what the
+canvas displays.
+"""

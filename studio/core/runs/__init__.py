@@ -1,1 +1,3 @@
-"""Runs seen from the window: their plan and forecast, staleness, node states, records and where they execute."""
+"""Runs seen from the window: their plan and forecast, staleness, node states, records
+and where they execute.
+"""

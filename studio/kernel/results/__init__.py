@@ -1,1 +1,3 @@
-"""Results kept in the kernel: the console's namespace, summaries, table views, trees, comparisons."""
+"""Results kept in the kernel: the console's namespace, summaries, table views, trees,
+comparisons.
+"""

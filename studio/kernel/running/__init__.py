@@ -1,1 +1,3 @@
-"""Running nodes with Hamilton: the runner, progress hooks, inputs, tracebacks, the result cache's size."""
+"""Running nodes with Hamilton: the runner, progress hooks, inputs, tracebacks, the
+result cache's size.
+"""

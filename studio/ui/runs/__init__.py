@@ -1,1 +1,3 @@
-"""Runs from the window: run commands and their events, the executor choice, the result cache limit."""
+"""Runs from the window: run commands and their events, the executor choice, the result
+cache limit.
+"""
