@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.suite import StallMeter, settle, wait_until
+from bench.event_loop import StallMeter, settle, wait_until
 from bench.synthetic import generate
 
 

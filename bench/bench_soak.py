@@ -27,7 +27,7 @@ os.environ.setdefault("STUDIO_CACHE_DIR", tempfile.mkdtemp(prefix="studio-soak-c
 
 import psutil
 
-from bench.suite import StallMeter, settle, wait_until
+from bench.event_loop import StallMeter, settle, wait_until
 from bench.synthetic import generate
 
 MB = 1024 * 1024
