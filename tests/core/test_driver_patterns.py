@@ -434,3 +434,32 @@ def test_config_returned_by_a_function_of_the_script_gives_one_dataflow_each(tmp
     found = flows(tmp_path)
     assert found["run · clf=svm"].config == {"db_path": "a.csv", "clf": "svm", "gamma": 0.1}
     assert found["run · clf=tree"].config == {"db_path": "a.csv", "clf": "tree", "depth": 3}
+
+
+def test_outputs_given_as_functions_and_materialized_are_what_the_script_asks(tmp_path):
+    write(tmp_path, LOADERS)
+    write(
+        tmp_path,
+        {
+            "run.py": """
+                import sqlite3
+                from hamilton import driver
+                from hamilton.io.materialization import to
+                import load_mock, prep
+                from prep import total
+
+                conn = sqlite3.connect(":memory:")
+                cur = conn.cursor()
+                cur.execute("DROP TABLE IF EXISTS test;")
+                conn.cursor().execute("CREATE TABLE test (x int);")
+                dr = driver.Driver({}, load_mock, prep)
+                dr.execute([prep.signups, total])
+                dr.materialize(
+                    to.csv(id="save_raw", dependencies=["raw"], path="raw.csv"),
+                    additional_vars=["total"],
+                )
+            """,
+        },
+    )
+    flow = flows(tmp_path)["run"]
+    assert flow.outputs == ("signups", "total", "raw")

@@ -37,26 +37,36 @@ def attach_run_calls(
 def _run_targets(
     scopes: ScriptScopes, receiver: ast.expr, by_node: dict[ast.Call, list[DriverFacts]]
 ) -> list[DriverFacts]:
-    """The drivers an `execute` call is made on (all of them when the script has one)."""
+    """The drivers an `execute` call is made on.
+
+    A call on a value the script builds otherwise (`conn.cursor().execute(...)`, a
+    variable holding such a call) is no driver's; one on a value that cannot be
+    followed (a parameter, an attribute) is the driver's when the script has one.
+    """
     value: ast.expr | None = receiver
     if isinstance(receiver, ast.Name):
         found, _ = scopes.lookup(receiver.id, receiver)
         value = found.value if isinstance(found, Binding) else None
     if isinstance(value, ast.Await):
         value = value.value
-    if isinstance(value, ast.Call) and value in by_node:
-        return by_node[value]
+    if isinstance(value, ast.Call):
+        return by_node.get(value, [])
     return next(iter(by_node.values())) if len(by_node) == 1 else []
 
 
 def _read_run_call(values: ScriptValues, driver: DriverFacts, call: ast.Call) -> None:
     assert isinstance(call.func, ast.Attribute)
-    if call.func.attr in ("execute", "raw_execute"):
+    method = call.func.attr
+    if method in ("execute", "raw_execute"):
         wanted = call.args[0] if call.args else keyword_value(call, "final_vars")
-        names = values.strings(wanted) if wanted is not None else None
-        for name in names or ():
-            if name not in driver.outputs:
-                driver.outputs.append(name)
+        _add_outputs(driver, _output_names(values, wanted))
+    elif method == "materialize":
+        for materializer in call.args:
+            if isinstance(materializer, ast.Call):
+                _add_outputs(
+                    driver, _output_names(values, keyword_value(materializer, "dependencies"))
+                )
+        _add_outputs(driver, _output_names(values, keyword_value(call, "additional_vars")))
     inputs = keyword_value(call, "inputs")
     if inputs is None:
         return
@@ -68,6 +78,42 @@ def _read_run_call(values: ScriptValues, driver: DriverFacts, call: ast.Call) ->
     driver.inputs.update(reading.values)
     for key, slot in reading.run_time.items():
         driver.input_hints[key] = slot.text
+
+
+def _add_outputs(driver: DriverFacts, names: list[str]) -> None:
+    for name in names:
+        if name not in driver.outputs:
+            driver.outputs.append(name)
+
+
+def _output_names(values: ScriptValues, wanted: ast.expr | None) -> list[str]:
+    """Requested outputs as Hamilton takes them: names, or the functions themselves
+    (`[loaders.spend, total]`, named by the function)."""
+    if wanted is None:
+        return []
+    names = values.strings(wanted)
+    if names is not None:
+        return names
+    if not isinstance(wanted, ast.List | ast.Tuple):
+        return []
+    found: list[str] = []
+    for element in wanted.elts:
+        text = values.strings(element)
+        if text is not None and len(text) == 1:
+            found.append(text[0])
+        elif isinstance(element, ast.Attribute):
+            found.append(element.attr)
+        elif isinstance(element, ast.Name) and _names_a_function(values, element):
+            found.append(element.id)
+        else:
+            return []
+    return found
+
+
+def _names_a_function(values: ScriptValues, name: ast.Name) -> bool:
+    """The name is a function the script defines or imports, not a variable it computes."""
+    found, _ = values.scopes.lookup(name.id, name)
+    return found is None
 
 
 def keyword_value(call: ast.Call, name: str) -> ast.expr | None:
