@@ -77,7 +77,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self.theme = theme
-        self.setWindowTitle("Dataflow Studio")
         self.setAcceptDrops(True)
         icon = resources_root() / "icons" / "dataflow-studio.svg"
         if icon.exists():
@@ -179,6 +178,7 @@ class MainWindow(QMainWindow):
         self.workspace.project.opened.connect(self._on_project_opened)
         self.workspace.project.opened.connect(lambda _root: self._show_title())
         self.workspace.project.dataflows_changed.connect(self._show_title)
+        self._show_title()
         self.workspace.graph.direction_changed.connect(self._show_direction)
         self.controller.graph_shown.connect(self._on_graph_shown)
         self.controller.preview_shown.connect(lambda _snapshot: self.view.fit_all())
