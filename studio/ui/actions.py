@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -39,6 +40,33 @@ class Submenu:
 
 
 MenuEntry = str | Submenu
+
+
+class Announcement(Protocol):
+    """A model's `Event` or a Qt signal: whatever calls its listeners on a change."""
+
+    def connect(self, listener: Callable[..., Any], /) -> Any: ...
+
+
+def bind_checked(
+    action: QAction, events: Announcement | Sequence[Announcement], checked: Callable[[], bool]
+) -> None:
+    """The action's check mark follows `checked()`, read again at each of `events`: the
+    model owns the fact, the action only shows it (setting it from code calls nothing)."""
+    _bind(events, lambda: action.setChecked(checked()))
+
+
+def bind_enabled(
+    action: QAction, events: Announcement | Sequence[Announcement], enabled: Callable[[], bool]
+) -> None:
+    """The action is enabled while `enabled()`, read again at each of `events`."""
+    _bind(events, lambda: action.setEnabled(enabled()))
+
+
+def _bind(events: Announcement | Sequence[Announcement], show: Callable[[], None]) -> None:
+    for event in events if isinstance(events, Sequence) else (events,):
+        event.connect(lambda *_args: show())
+    show()
 
 
 class ActionRegistry(QObject):

@@ -81,7 +81,7 @@ def _run(path: Path | None, node: str | None, timeout: float, interpreter: Path 
             return
         marks["hamilton"] = time.time() - started
         marks.setdefault("graph", marks["hamilton"])
-        if interpreter is not None and window.session.interpreter != interpreter:
+        if interpreter is not None and window.workspace.project.interpreter != interpreter:
             finish(1, f"the kernel did not start in {interpreter}: {window.banner.text()}")
             return
         names = [n.name for n in window.workspace.graph.snapshot.nodes if not n.is_external_input]

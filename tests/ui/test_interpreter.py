@@ -73,6 +73,6 @@ def test_the_window_offers_the_projects_environment(project_venv, open_window, q
     assert "Use .venv" in window.banner._action.text()
     with qtbot.waitSignal(window.controller.graph_shown, timeout=60_000):
         window.banner._action.click()
-    assert window.session.interpreter == project_environments(project_venv)[0].python
+    assert window.workspace.project.interpreter == project_environments(project_venv)[0].python
     assert window.session.info["executable"].startswith(str(project_venv / ".venv"))
     assert "floor_area" in window.scene.nodes

@@ -267,8 +267,8 @@ def test_the_result_cache_is_private_bounded_and_its_size_shown(spaceflights, qt
         "done"
     )
     assert clear.text().startswith("Clear Results (") and "KB on disk" in clear.text()
-    results = [p for p in window.controller.cache_dir.iterdir() if p.is_file()]
+    results = [p for p in window.workspace.project.cache_dir.iterdir() if p.is_file()]
     assert results and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in results)
-    window.runs.cache_limit = 1  # as Run ▸ Result Cache Limit… would set it (in bytes)
+    window.workspace.runs.cache_limit = 1  # as Run ▸ Result Cache Limit… would set it (in bytes)
     assert finish_run(qtbot, window, lambda: window.runs.run(["r2_score"])).status == "done"
     assert clear.text() == "Clear Results (0 B on disk)"

@@ -13,43 +13,53 @@ from studio.core.model.events import Event
 
 class EditHistory:
     def __init__(self) -> None:
-        self.done: list[EditPlan] = []
-        self.undone: list[EditPlan] = []
+        self._done: list[EditPlan] = []
+        self._undone: list[EditPlan] = []
         self.changed = Event()
         """What Undo or Redo would do changed."""
 
+    @property
+    def done(self) -> tuple[EditPlan, ...]:
+        """The applied edits, oldest first (what Undo steps back through)."""
+        return tuple(self._done)
+
+    @property
+    def undone(self) -> tuple[EditPlan, ...]:
+        """The undone edits, the next Redo last."""
+        return tuple(self._undone)
+
     def apply(self, plan: EditPlan) -> None:
         plan.apply()
-        self.done.append(plan)
-        self.undone.clear()
+        self._done.append(plan)
+        self._undone.clear()
         self.changed.emit()
 
     def undo(self) -> EditPlan | None:
-        if not self.done:
+        if not self._done:
             return None
-        self.done[-1].undo()
-        self.undone.append(self.done.pop())
+        self._done[-1].undo()
+        self._undone.append(self._done.pop())
         self.changed.emit()
-        return self.undone[-1]
+        return self._undone[-1]
 
     def redo(self) -> EditPlan | None:
-        if not self.undone:
+        if not self._undone:
             return None
-        self.undone[-1].apply()
-        self.done.append(self.undone.pop())
+        self._undone[-1].apply()
+        self._done.append(self._undone.pop())
         self.changed.emit()
-        return self.done[-1]
+        return self._done[-1]
 
     def clear(self) -> None:
-        if self.done or self.undone:
-            self.done.clear()
-            self.undone.clear()
+        if self._done or self._undone:
+            self._done.clear()
+            self._undone.clear()
             self.changed.emit()
 
     @property
     def undo_text(self) -> str | None:
-        return self.done[-1].summary if self.done else None
+        return self._done[-1].summary if self._done else None
 
     @property
     def redo_text(self) -> str | None:
-        return self.undone[-1].summary if self.undone else None
+        return self._undone[-1].summary if self._undone else None

@@ -24,7 +24,7 @@ from studio.core.graph.graph_document import GraphDocument, Outcome, Update
 from studio.core.graph.lineage import GraphIndex
 from studio.core.graph.snapshot import GraphSnapshot, LoadError
 from studio.core.layout import Direction
-from studio.core.model.events import Event
+from studio.core.model.events import Event, Evented
 
 
 class DisplayChange(enum.Enum):
@@ -49,12 +49,15 @@ class DisplayUpdate:
 class GraphModel:
     """Owner of the shown graph and the display choice; announces every change."""
 
+    direction = Evented[Direction]()
+    """Which way the graph is laid out; a change lays the same graph out again."""
+    engine = Evented[str]()
+    """The layout engine ("auto", "dot", ...); a change lays the same graph out again."""
+
     def __init__(self) -> None:
         self.document = GraphDocument()
-        self.collapsed: frozenset[str] = frozenset()
-        self.focus: Focus | None = None
-        self.direction = Direction.LEFT_RIGHT
-        self.engine = "auto"
+        self._collapsed: frozenset[str] = frozenset()
+        self._focus: Focus | None = None
         self._known_modules: set[str] = set()
         self._display: DisplayGraph | None = None
         self._index: GraphIndex | None = None
@@ -64,12 +67,30 @@ class GraphModel:
         """(errors, graph_kept): a load failed; the last good graph (if any) stays."""
         self.cleared = Event()
         """The graph was forgotten (another folder, dataflow or config)."""
+        self.direction_changed = Event()
+        """(Direction)"""
+        self.engine_changed = Event()
+        """(str)"""
+        self.direction = Direction.LEFT_RIGHT
+        self.engine = "auto"
+        self.direction_changed.connect(lambda _direction: self.relayout())
+        self.engine_changed.connect(lambda _engine: self.relayout())
 
     # -- reading ------------------------------------------------------------------
 
     @property
     def snapshot(self) -> GraphSnapshot | None:
         return self.document.snapshot
+
+    @property
+    def collapsed(self) -> frozenset[str]:
+        """Module keys shown as one box (`set_collapsed`)."""
+        return self._collapsed
+
+    @property
+    def focus(self) -> Focus | None:
+        """The lineage the display is narrowed to (`set_focus`)."""
+        return self._focus
 
     @property
     def changed(self) -> set[str]:
@@ -103,8 +124,8 @@ class GraphModel:
     def clear(self) -> None:
         """Forget the graph and the display choice but the direction and engine."""
         self.document.reset()
-        self.collapsed = frozenset()
-        self.focus = None
+        self._collapsed = frozenset()
+        self._focus = None
         self._known_modules = set()
         self._invalidate(index=True)
         self.cleared.emit()
@@ -141,13 +162,13 @@ class GraphModel:
         collapsed = set(self.collapsed)
         if new:
             collapsed |= default_collapsed(snapshot) & new
-        self.collapsed = frozenset(collapsed & modules)
+        self._collapsed = frozenset(collapsed & modules)
         self._known_modules |= modules
-        if self.focus is not None:
-            names = {n.name for n in snapshot.nodes}
-            roots = self.focus.roots & names
-            if roots != self.focus.roots:
-                self.focus = Focus(roots, self.focus.direction, self.focus.depth) if roots else None
+        focus = self._focus
+        if focus is not None:
+            roots = focus.roots & {n.name for n in snapshot.nodes}
+            if roots != focus.roots:
+                self._focus = Focus(roots, focus.direction, focus.depth) if roots else None
 
     # -- the display choice -------------------------------------------------------------
 
@@ -155,7 +176,7 @@ class GraphModel:
         """Show exactly `modules` collapsed; `anchor` (a node or module key) stays put."""
         chosen = frozenset(modules) & set(self.modules())
         if chosen != self.collapsed:
-            self.collapsed = chosen
+            self._collapsed = chosen
             self._invalidate()
             self._announce(DisplayUpdate(DisplayChange.REDRAW, anchor))
 
@@ -169,23 +190,19 @@ class GraphModel:
         if focus is not None and not focus.roots:
             focus = None
         if focus != self.focus:
-            self.focus = focus
+            self._focus = focus
             self._invalidate()
             self._announce(DisplayUpdate(DisplayChange.REDRAW, anchor))
 
     def set_direction(self, direction: Direction) -> None:
-        if direction is not self.direction:
-            self.direction = direction
-            self._announce(DisplayUpdate(DisplayChange.RELAYOUT))
+        self.direction = direction
 
     def relayout(self) -> None:
         """Lay the same graph out again (and fit it)."""
         self._announce(DisplayUpdate(DisplayChange.RELAYOUT))
 
     def set_engine(self, engine: str) -> None:
-        if engine != self.engine:
-            self.engine = engine
-            self._announce(DisplayUpdate(DisplayChange.RELAYOUT))
+        self.engine = engine
 
     # -- internals ----------------------------------------------------------------------
 

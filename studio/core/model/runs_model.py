@@ -10,21 +10,29 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
-from studio.core.model.events import Event
+from studio.core.cache.cache_paths import DEFAULT_CACHE_LIMIT
+from studio.core.model.events import Event, Evented
 from studio.core.runs.run_forecast import DurationBook
 from studio.core.runs.run_records import RunRecord
 from studio.core.runs.run_state import NodeRun, NodeState, RunState
 
 
 class RunsModel:
+    cache_limit = Evented[int]()
+    """Bytes of results the project's cache keeps (the oldest go first); the setting
+    Run ▸ Result Cache Limit… sets it, each run sends it."""
+
     def __init__(self) -> None:
-        self.state = RunState()
-        self.records: list[RunRecord] = []
-        self.current: RunRecord | None = None
-        self.finished_at: dict[str, datetime.datetime] = {}
-        self.durations = DurationBook()
-        """What each node took, per code version, across restarts (the run plan's estimates)."""
+        self._state = RunState()
+        self._records: list[RunRecord] = []
+        self._current: RunRecord | None = None
+        self._finished_at: dict[str, datetime.datetime] = {}
+        self._durations = DurationBook()
+        self.cache_limit_changed = Event()
+        """(int)"""
+        self.cache_limit = DEFAULT_CACHE_LIMIT
         self.states_changed = Event()
         """(names or None for every node): their run state changed."""
         self.record_added = Event()
@@ -37,8 +45,30 @@ class RunsModel:
         """The run log was emptied (another project was opened)."""
 
     @property
+    def state(self) -> RunState:
+        return self._state
+
+    @property
+    def records(self) -> list[RunRecord]:
+        return self._records
+
+    @property
+    def current(self) -> RunRecord | None:
+        """The run going on."""
+        return self._current
+
+    @property
+    def finished_at(self) -> dict[str, datetime.datetime]:
+        return self._finished_at
+
+    @property
+    def durations(self) -> DurationBook:
+        """What each node took, per code version, across restarts (the run plan's estimates)."""
+        return self._durations
+
+    @property
     def running(self) -> bool:
-        return self.current is not None
+        return self._current is not None
 
     def node(self, name: str) -> NodeRun:
         return self.state.get(name)
@@ -46,8 +76,8 @@ class RunsModel:
     # -- runs ------------------------------------------------------------------
 
     def start(self, record: RunRecord) -> None:
-        self.records.append(record)
-        self.current = record
+        self._records.append(record)
+        self._current = record
         self.record_added.emit(record)
         self.running_changed.emit(True)
 
@@ -79,7 +109,7 @@ class RunsModel:
 
     def end(self) -> RunRecord | None:
         """The current run ended (its record already holds the outcome)."""
-        record, self.current = self.current, None
+        record, self._current = self._current, None
         changed = self.state.run_ended()
         if record is not None and record.failed_node is not None:
             error = self.state.get(record.failed_node).error or record.message
@@ -102,10 +132,11 @@ class RunsModel:
         """Results whose lineage changed since they were computed become stale."""
         self._changed(self.state.apply_signatures(signatures))
 
-    def clear(self) -> None:
-        """Another project: no results, no run log."""
-        self.current = None
-        self.records = []
+    def clear(self, durations: Path | None = None) -> None:
+        """Another project (its durations kept in `durations`): no results, no run log."""
+        self._current = None
+        self._records = []
+        self._durations = DurationBook(durations)
         self.cleared.emit()
         self.forget_results()
 

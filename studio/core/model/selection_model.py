@@ -18,8 +18,8 @@ from studio.core.model.graph_model import GraphModel
 class SelectionModel:
     def __init__(self, graph: GraphModel) -> None:
         self.graph = graph
-        self.keys: tuple[str, ...] = ()
-        self.search_hits: frozenset[str] = frozenset()
+        self._keys: tuple[str, ...] = ()
+        self._search_hits: frozenset[str] = frozenset()
         self.changed = Event()
         """The selection changed."""
         self.search_changed = Event()
@@ -27,10 +27,20 @@ class SelectionModel:
         graph.cleared.connect(self.clear)
         graph.display_changed.connect(lambda _update: self._drop_missing())
 
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The selected display keys (`set_keys`, `select_nodes`)."""
+        return self._keys
+
+    @property
+    def search_hits(self) -> frozenset[str]:
+        """Graph node names the search found (`set_search_hits`)."""
+        return self._search_hits
+
     def set_keys(self, keys: Iterable[str]) -> None:
         keys = tuple(dict.fromkeys(keys))
         if keys != self.keys:
-            self.keys = keys
+            self._keys = keys
             self.changed.emit()
 
     def select_nodes(self, names: Iterable[str]) -> None:
@@ -60,7 +70,7 @@ class SelectionModel:
         owners = display.owner if display is not None else {}
         hits = frozenset(names) & frozenset(owners)
         if hits != self.search_hits:
-            self.search_hits = hits
+            self._search_hits = hits
             self.search_changed.emit()
 
     def _drop_missing(self) -> None:

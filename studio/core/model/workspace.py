@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from studio.core.cache.cache_paths import durations_file
 from studio.core.model.edit_history import EditHistory
 from studio.core.model.graph_model import GraphModel
 from studio.core.model.project_model import ProjectModel
@@ -20,9 +21,10 @@ class Workspace:
         self.runs = RunsModel()
         self.edits = EditHistory()
 
-    def open(self, root: Path, state: dict[str, Any]) -> None:
-        """Another folder: nothing of the previous project stays (graph, runs, selection)."""
+    def open(self, root: Path, state: dict[str, Any], trusted: bool = True) -> None:
+        """Another folder: nothing of the previous project stays (graph, runs, selection);
+        its run durations are read from its cache folder."""
         self.graph.clear()
-        self.runs.clear()
+        self.runs.clear(durations_file(root))
         self.edits.clear()
-        self.project.open(root, state)
+        self.project.open(root, state, trusted)

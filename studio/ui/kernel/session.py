@@ -85,8 +85,8 @@ class KernelSession(QObject):
         self._generation = 0
         self._folder: Path | None = None
         self._cwd: Path | None = None
-        self.interpreter: Path | None = None
-        """The project's own Python, or None for the studio's."""
+        self._interpreter: Callable[[], Path | None] = lambda: None
+        """Which Python a start uses: the project model's (see `read_interpreter_from`)."""
         self._pending: dict[int, ReplyCallback | None] = {}
         self._hello_ids: set[int] = set()
         self._ids = itertools.count(1)
@@ -135,17 +135,23 @@ class KernelSession(QObject):
     def kernel_client(self) -> Any:
         return self._client
 
+    def read_interpreter_from(self, interpreter: Callable[[], Path | None]) -> None:
+        """Each start runs the kernel in `interpreter()` (None: the studio's Python): the
+        window's project model owns that choice, the session keeps no copy."""
+        self._interpreter = interpreter
+
     def prestart(self, cwd: Path) -> None:
         """Start the kernel now, for the folder a window is about to open: the kernel's
         own start (half a second and more) runs while the window is built, and that
         window's `start` in the same folder keeps it."""
         self.start(cwd)
-        self._prestarted = (Path(cwd), self.interpreter)
+        self._prestarted = (Path(cwd), self._interpreter())
 
     def start(self, cwd: Path) -> None:
         """Start a kernel whose working directory is `cwd` (the project folder)."""
         prestarted, self._prestarted = self._prestarted, None
-        if prestarted == (Path(cwd), self.interpreter) and self._manager is not None:
+        interpreter = self._interpreter()
+        if prestarted == (Path(cwd), interpreter) and self._manager is not None:
             self.state_changed.emit(self._state)  # for whoever connected since
             return
         self.shutdown()
@@ -157,9 +163,7 @@ class KernelSession(QObject):
         self._folder = Path(tempfile.mkdtemp(prefix=KERNEL_FOLDER_PREFIX))
         self._folder.chmod(0o700)
         (self._folder / _OWNER_FILE).write_text(str(os.getpid()))
-        spec_manager = StudioKernelSpecManager(
-            interpreter=str(self.interpreter) if self.interpreter else ""
-        )
+        spec_manager = StudioKernelSpecManager(interpreter=str(interpreter) if interpreter else "")
         manager = QtKernelManager(
             kernel_name="studio", kernel_spec_manager=spec_manager, autorestart=False
         )
@@ -168,7 +172,7 @@ class KernelSession(QObject):
         manager.connection_file = str(self._folder / "connection.json")
         self._set_state(KernelState.STARTING)
         try:
-            manager.start_kernel(cwd=str(self._cwd), env=kernel_environment(self.interpreter))
+            manager.start_kernel(cwd=str(self._cwd), env=kernel_environment(interpreter))
         except (OSError, RuntimeError) as error:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None

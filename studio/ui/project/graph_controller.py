@@ -5,7 +5,10 @@ load at a time; saves during a load make one more load follow it), puts
 the reply into the workspace (the project model learns the dataflows, the
 graph model takes the snapshot) and, when the graph model says the
 display changed, lays it out on a worker thread and has the scene draw
-it. It keeps no graph of its own.
+it. The graph lives in the graph model; the controller keeps only marks on
+the model's snapshot for its loads (`_preview`: it is the source's graph;
+`_versionless`: its code versions are on their way; `_received`: the
+kernel's token and nodes the next reply is relative to).
 
     save -> watcher -> reload() -> kernel `load` -> graph.accept(snapshot)
          -> graph.display_changed -> (next turn) layout -> scene.show_graph
@@ -92,13 +95,10 @@ class GraphController(QObject):
         self._preview: GraphSnapshot | None = None
         """The source's graph while it is the one in the model (see `source_preview`)."""
         self._preview_drawn = False
-        self.cache_dir: Path | None = None
         self.timings: dict[str, float] = {}
         self.load_requested_on_kernel = False
         self._loading = False
         self._reload_pending = False
-        self.trusted = True
-        """Whether the folder's code may run; if not, the graph is read from the source."""
         self._in_flight: dict[str, Any] | None = None
         self._received: tuple[str | None, dict[str, NodeInfo]] = (None, {})
         """The kernel's token for the last snapshot taken in, and its nodes (see
@@ -142,8 +142,7 @@ class GraphController(QObject):
     ) -> None:
         """Another folder: the workspace forgets the last one, a kernel starts in this one
         (when the folder is trusted; otherwise its graph is read from the source alone)."""
-        self.workspace.open(root.resolve(), state or {})
-        self.trusted = trusted
+        self.workspace.open(root.resolve(), state or {}, trusted)
         self._folder_missing = False
         self._crashed_on_load = False
         self._update = None
@@ -160,7 +159,7 @@ class GraphController(QObject):
 
     def _on_preview(self, root: Path, found: Project, snapshot: GraphSnapshot) -> None:
         """The source's graph, unless Hamilton's came first or another folder opened."""
-        if root != self.project.root or not self.trusted or self.graph.snapshot is not None:
+        if root != self.project.root or not self.project.trusted or self.graph.snapshot is not None:
             return
         if self.graph.errors:
             return
@@ -210,7 +209,7 @@ class GraphController(QObject):
         """Load the graph again (after a save, a new choice, a restart)."""
         if self.project.root is None or self._folder_missing:
             return
-        if not self.trusted:
+        if not self.project.trusted:
             self._load_static()
             return
         if self._loading:
@@ -231,7 +230,7 @@ class GraphController(QObject):
             "root": str(self.project.root),
             "dataflow": self.project.dataflow,
             "config": self.project.overrides,
-            "cache_dir": str(self.cache_dir) if self.cache_dir else None,
+            "cache_dir": str(self.project.cache_dir) if self.project.cache_dir else None,
         }
 
     def shutdown(self) -> None:

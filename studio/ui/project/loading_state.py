@@ -62,7 +62,7 @@ class LoadingState(QObject):
         if not self.waiting:
             return
         if state == KernelState.STARTING.value:
-            python = self.session.interpreter or "the studio's Python"
+            python = self.workspace.project.interpreter or "the studio's Python"
             self._what = f"Starting a kernel in {python}…"
             self._tick()
         elif state == KernelState.DEAD.value:

@@ -4,7 +4,10 @@ A folder's choices (dataflow, config, inputs, interpreter) are restored
 from the app settings when it opens and saved when another opens or the
 window closes. A project may run in its own Python: a chosen interpreter
 is checked (off the GUI thread) before the kernel starts there, and a
-`.venv` in the folder is offered the first time.
+`.venv` in the folder is offered the first time. The project model owns
+the interpreter and the trust: the kernel session starts in the model's
+interpreter, so a saved one that fails its check leaves the model at None
+(the studio's Python), which is what runs.
 """
 
 from __future__ import annotations
@@ -15,14 +18,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.core.cache.cache_paths import durations_file, private_project_cache
+from studio.core.cache.cache_paths import private_project_cache
 from studio.core.interpreters.check import InterpreterCheck
 from studio.core.interpreters.environments import project_environments
 from studio.core.model import Workspace
 from studio.core.notices import Notice, NoticeKind
-from studio.core.runs.run_forecast import DurationBook
 from studio.ui import heap
-from studio.ui.app_settings import AppSettings, cache_dir_for
+from studio.ui.app_settings import AppSettings
 from studio.ui.kernel.interpreter import InterpreterChecker
 from studio.ui.kernel.session import KernelSession
 from studio.ui.project.graph_controller import GraphController
@@ -53,6 +55,7 @@ class ProjectSession(QObject):
         self.workspace = workspace
         self.project = workspace.project
         self.session = session
+        session.read_interpreter_from(lambda: self.project.interpreter)
         self.controller = controller
         self.checker = InterpreterChecker(self)
         self.checker.checked.connect(self._on_checked)
@@ -73,8 +76,6 @@ class ProjectSession(QObject):
         self.settings.add_recent_folder(root)
         with contextlib.suppress(OSError):  # a cache that cannot be made is not fatal
             private_project_cache(root)
-        self.controller.cache_dir = cache_dir_for(root)
-        self.workspace.runs.durations = DurationBook(durations_file(root))
         self.opening.emit(root)
         self._pending = None
         if not self.settings.is_trusted(root):
@@ -97,7 +98,7 @@ class ProjectSession(QObject):
             self._state_to_open = state
             self.checker.check(Path(interpreter))
             return
-        self._start(root, state, None)
+        self._start(root, state)
         self._offer_environment(root)
 
     def trust(self, root: Path) -> None:
@@ -107,13 +108,14 @@ class ProjectSession(QObject):
             self.controller.notice_cleared.emit()
             self.open(root)
 
-    def _start(self, root: Path, state: dict, interpreter: Path | None) -> None:
-        self.session.interpreter = interpreter
+    def _start(self, root: Path, state: dict) -> None:
+        """The workspace takes the folder and its choices (the interpreter among them),
+        then the kernel starts in the model's interpreter."""
         self.controller.open_project(root, state)
 
     def _offer_environment(self, root: Path) -> None:
         environments = project_environments(root)
-        if not environments or self.project.interpreter == "":
+        if not environments or self.project.interpreter_chosen:
             return
         environment = environments[0]
         self.notice.emit(
@@ -127,7 +129,7 @@ class ProjectSession(QObject):
 
     def environment_offer(self) -> Offer | None:
         """A button that runs the project in its own environment, when it has one."""
-        if self.session.interpreter is not None or self.root is None:
+        if self.project.interpreter is not None or self.root is None:
             return None
         environments = project_environments(self.root)
         if not environments:
@@ -138,8 +140,7 @@ class ProjectSession(QObject):
     def use_interpreter(self, python: Path | None) -> None:
         """Switch the kernel to `python` (None: the studio's own) once it checks out."""
         if python is None:
-            self.project.interpreter = ""
-            self.session.interpreter = None
+            self.project.choose_interpreter(None)
             self.status.emit("Restarting the kernel in the studio's Python…", 4000)
             self.session.restart()
             return
@@ -157,9 +158,10 @@ class ProjectSession(QObject):
         if opening is not None:
             state = self._state_to_open
             if check.ok:
-                self._start(opening, state, python)
+                self._start(opening, state)
             else:
-                self._start(opening, state, None)
+                # The failed choice is dropped: the model holds what runs (None).
+                self._start(opening, {**state, "interpreter": None})
                 self.notice.emit(
                     Notice(
                         NoticeKind.ERROR,
@@ -171,8 +173,7 @@ class ProjectSession(QObject):
         if not check.ok:
             self.interpreter_refused.emit(check.describe())
             return
-        self.project.interpreter = str(python)
-        self.session.interpreter = python
+        self.project.choose_interpreter(python)
         self.status.emit(f"Restarting the kernel in {check.describe()}…", 5000)
         self.session.restart()
 

@@ -1,6 +1,7 @@
 """How much of its results a project keeps on disk, and how much it holds now.
 
-The limit is a setting (Run ▸ Result Cache Limit…, 5 GB unless changed);
+The limit is a setting (Run ▸ Result Cache Limit…, 5 GB unless changed),
+put into the runs model (`RunsModel.cache_limit`, which each run sends);
 after each run the kernel trims the cache to it, oldest results first,
 and says how much it holds: the Clear Results command shows that size.
 """
@@ -29,13 +30,17 @@ class CacheLimit:
     ) -> None:
         self.parent = parent
         self.settings = settings
-        self.runs = runs
+        self.model = runs.runs
         self.actions = actions
-        runs.cache_limit = self.limit
+        self.model.cache_limit = self.saved_limit()
         runs.cache_size_changed.connect(self._show_size)
 
     @property
     def limit(self) -> int:
+        """The limit runs get: the runs model's."""
+        return self.model.cache_limit
+
+    def saved_limit(self) -> int:
         try:
             return max(int(float(self.settings.get(SETTING, "")) * _GB), 0)
         except ValueError:
@@ -53,7 +58,7 @@ class CacheLimit:
         )
         if ok:
             self.settings.set(SETTING, f"{gigabytes:g}")
-            self.runs.cache_limit = self.limit
+            self.model.cache_limit = self.saved_limit()
 
     def _show_size(self, size: int) -> None:
         self.actions["clear-results"].setText(f"Clear Results ({format_bytes(size)} on disk)")

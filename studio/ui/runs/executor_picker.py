@@ -94,7 +94,7 @@ class ExecutorPicker(QObject):
         if choice.package is None or self._engines().get(choice.kind.value, True):
             return False
         python = (self.session.info or {}).get("executable") or "python"
-        if getattr(sys, "frozen", False) and self.session.interpreter is None:
+        if getattr(sys, "frozen", False) and self.project.interpreter is None:
             text = f"{choice.title} cannot run here: {choice.install_hint}."
             self.notice.emit(Notice(NoticeKind.ERROR, text), None)
             return True

@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from studio.core import protocol
-from studio.core.cache.cache_paths import DEFAULT_CACHE_LIMIT, new_run_output_file
+from studio.core.cache.cache_paths import new_run_output_file
 from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.model import Workspace
 from studio.core.protocol import ErrorCode, EventName, NodeStatus, RunStatus
@@ -66,8 +66,6 @@ class RunController(QObject):
         """Inside a batch of events: progress is announced once, after it."""
         self._finished = 0
         self._deferred: tuple[RunRecord, dict[str, Any]] | None = None
-        self.cache_limit = DEFAULT_CACHE_LIMIT
-        """Bytes of results the project's cache keeps (the oldest go first)."""
         graph.load_requested.connect(self._send_deferred)
         session.start_failed.connect(self._on_no_kernel)
         session.event_received.connect(self._on_event)
@@ -127,7 +125,7 @@ class RunController(QObject):
             "mode": mode.value,
             "inputs": expressions,
             "recompute": recompute,
-            "cache_limit": self.cache_limit,
+            "cache_limit": self.runs.cache_limit,
             "executor": executor.text,
         }
         if self.graph.load_requested_on_kernel:
@@ -174,7 +172,7 @@ class RunController(QObject):
             signatures = lineage_signatures(snapshot, self.workspace.project.input_expressions())
         valid = self.runs.state.valid_results(signatures)
         versions = {n.name: n.version for n in snapshot.nodes if n.version}
-        on_disk = cached_code_versions(self.graph.cache_dir, versions)
+        on_disk = cached_code_versions(self.workspace.project.cache_dir, versions)
         return forecast(snapshot, names, mode, valid, self.runs.durations, on_disk)
 
     def stop(self) -> bool:

@@ -77,7 +77,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self.theme = theme
-        self.setWindowTitle("Dataflow Studio")
         self.setAcceptDrops(True)
         icon = resources_root() / "icons" / "dataflow-studio.svg"
         if icon.exists():
@@ -177,6 +176,10 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.panels = PanelSync(self)
         self.workspace.project.opened.connect(self._on_project_opened)
+        self.workspace.project.opened.connect(lambda _root: self._show_title())
+        self.workspace.project.dataflows_changed.connect(self._show_title)
+        self._show_title()
+        self.workspace.graph.direction_changed.connect(self._show_direction)
         self.controller.graph_shown.connect(self._on_graph_shown)
         self.controller.preview_shown.connect(lambda _snapshot: self.view.fit_all())
         self.controller.notice.connect(self._on_notice)
@@ -236,9 +239,10 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         else:
             QTimer.singleShot(0, self.docks.first_sizes)
-        direction = Direction(self.settings.get("direction", Direction.AUTO.value))
-        self._show_direction(direction)
-        self.workspace.graph.direction = direction
+        self.workspace.graph.direction = Direction(
+            self.settings.get("direction", Direction.AUTO.value)
+        )
+        self._show_direction(self.workspace.graph.direction)
         legend = self.settings.get("legend", "1") == "1"
         self.legend.setVisible(legend)
         self.actions["legend"].setChecked(legend)
@@ -256,7 +260,14 @@ class MainWindow(QMainWindow):
     def _on_project_opened(self, root: Path) -> None:
         self.inspector.root = root
         self.inspector.show_node(None)
-        self.setWindowTitle(f"{root.name} — Dataflow Studio")
+
+    def _show_title(self) -> None:
+        """The window's title, from the project model alone: folder and dataflow."""
+        project = self.workspace.project
+        flow = project.current()
+        parts = [project.root.name if project.root else "", flow.name if flow else ""]
+        shown = " · ".join(part for part in parts if part)
+        self.setWindowTitle(f"{shown} — Dataflow Studio" if shown else "Dataflow Studio")
 
     def choose_folder(self) -> None:
         root = self.workspace.project.root
@@ -269,7 +280,9 @@ class MainWindow(QMainWindow):
         root = self.workspace.project.root
         if root is None:
             return
-        dialog = InterpreterDialog(project_environments(root), self.session.interpreter, self)
+        dialog = InterpreterDialog(
+            project_environments(root), self.workspace.project.interpreter, self
+        )
         if dialog.exec() == InterpreterDialog.DialogCode.Accepted:
             self.project.use_interpreter(dialog.chosen())
 
@@ -393,7 +406,6 @@ class MainWindow(QMainWindow):
         direction = order[(order.index(self.workspace.graph.direction) + 1) % len(order)]
         self.settings.set("direction", direction.value)
         self.controller.set_direction(direction)
-        self._show_direction(direction)
 
     def _show_direction(self, direction: Direction) -> None:
         drawn = self.scene.direction if self.scene.drawn is not None else None

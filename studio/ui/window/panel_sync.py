@@ -77,8 +77,6 @@ class PanelSync(QObject):
         flow = project.current()
         if flow is not None:
             window.config_editor.set_config(flow.config, project.overrides, flow.config_hints)
-            title = project.root.name if project.root else ""
-            window.setWindowTitle(f"{title} · {flow.name} — Dataflow Studio")
 
     def refresh_results(self) -> None:
         names = self.workspace.selection.names()

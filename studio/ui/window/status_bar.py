@@ -75,7 +75,8 @@ class StudioStatusBar:
         info = self.session.info
         details = ""
         if info and kernel_state in (KernelState.IDLE, KernelState.BUSY):
-            where = f" ({self.session.interpreter})" if self.session.interpreter else ""
+            python = self.workspace.project.interpreter
+            where = f" ({python})" if python else ""
             details = (
                 f" · Python {info.get('python', '?')}{where} · Hamilton {info.get('hamilton', '?')}"
             )

@@ -18,7 +18,14 @@ from studio.core.graph.display_graph import FocusDirection
 from studio.core.layout import Direction
 from studio.core.resources import example_path
 from studio.core.runs.run_plan import RunMode
-from studio.ui.actions import SEPARATOR, ActionRegistry, MenuEntry, Submenu
+from studio.ui.actions import (
+    SEPARATOR,
+    ActionRegistry,
+    MenuEntry,
+    Submenu,
+    bind_checked,
+    bind_enabled,
+)
 from studio.ui.canvas.focus_bar import DEPTHS
 from studio.ui.theme import THEMES
 
@@ -242,17 +249,26 @@ def declare(window: MainWindow, actions: ActionRegistry) -> None:
     actions.gesture("Arrow keys", "pan (or drag the background)")
     _show_plans_on_hover(window, actions)
     _runs_need_a_kernel(window, actions)
+    _engines_follow_the_model(window, actions)
 
 
 def _runs_need_a_kernel(window: MainWindow, actions: ActionRegistry) -> None:
     """Run commands are off while no kernel runs (an untrusted or a missing folder)."""
+    project, session = window.workspace.project, window.session
 
-    def follow(state: str) -> None:
-        for action_id in ("run", "run-downstream", "recompute", "run-all"):
-            actions[action_id].setEnabled(state != "stopped")
+    def can_run() -> bool:
+        return project.trusted and session.state.value != "stopped"
 
-    window.session.state_changed.connect(follow)
-    follow(window.session.state.value)
+    for action_id in ("run", "run-downstream", "recompute", "run-all"):
+        bind_enabled(actions[action_id], (session.state_changed, project.trusted_changed), can_run)
+
+
+def _engines_follow_the_model(window: MainWindow, actions: ActionRegistry) -> None:
+    """The Layout Engine menu checks the graph model's engine."""
+    graph = window.workspace.graph
+    for key, _ in ENGINES:
+        checked = lambda k=key: graph.engine == k  # noqa: E731
+        bind_checked(actions[f"engine-{key}"], graph.engine_changed, checked)
 
 
 def _show_plans_on_hover(window: MainWindow, actions: ActionRegistry) -> None:
