@@ -23,9 +23,7 @@ def _sections() -> dict[str, str]:
 
 def _modules(layer: str) -> set[str]:
     base = ROOT / "studio" / layer
-    return {
-        p.relative_to(base).as_posix() for p in base.rglob("*.py") if p.name != "__init__.py"
-    }
+    return {p.relative_to(base).as_posix() for p in base.rglob("*.py") if p.name != "__init__.py"}
 
 
 def test_every_module_is_described_in_its_layers_section() -> None:
