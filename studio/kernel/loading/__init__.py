@@ -1,1 +1,2 @@
-"""Loading a project in the kernel: fresh imports, Hamilton's build, code versions, the work after a load."""
+"""Loading a project in the kernel: fresh imports, Hamilton's build, code versions,
+the work after a load."""

@@ -1,1 +1,2 @@
-"""Results kept in the kernel: the console's namespace, summaries, table views, trees, comparisons."""
+"""Results kept in the kernel: the console's namespace, summaries, table views, trees,
+comparisons."""

@@ -1,1 +1,2 @@
-"""Running nodes with Hamilton: the runner, progress hooks, inputs, tracebacks, the result cache's size."""
+"""Running nodes with Hamilton: the runner, progress hooks, inputs, tracebacks, the result
+cache's size."""
