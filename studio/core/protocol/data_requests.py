@@ -72,7 +72,7 @@ class ValueSummary(Record):
     length: int | None = field(default=None, metadata=OMIT)
     bytes: int | None = None
     """None: Python cannot tell."""
-    bytes_exact: bool = False
+    bytes_exact: bool = True
     """Else estimated."""
 
 

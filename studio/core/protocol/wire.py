@@ -106,7 +106,9 @@ def _converters(hint: Any) -> tuple[_Convert, _Convert]:
     origin = get_origin(hint)
     if origin in (types.UnionType, typing.Union):
         kinds = [arg for arg in get_args(hint) if arg is not type(None)]
-        return _converters(kinds[0]) if len(kinds) == 1 else (None, None)
+        if len(kinds) != 1:
+            return None, None
+        return _or_none(*_converters(kinds[0]))
     if origin is list:
         return _each(*_converters(get_args(hint)[0]))
     if origin is dict:
@@ -124,6 +126,15 @@ def _converters(hint: Any) -> tuple[_Convert, _Convert]:
     if hint is str:
         return None, _checked(str)
     return None, None
+
+
+def _or_none(encode: _Convert, decode: _Convert) -> tuple[_Convert, _Convert]:
+    def passing_none(convert: _Convert) -> _Convert:
+        if convert is None:
+            return None
+        return lambda value: None if value is None else convert(value)
+
+    return passing_none(encode), passing_none(decode)
 
 
 def _to_wire(value: Record) -> dict[str, Any]:

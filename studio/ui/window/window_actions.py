@@ -20,6 +20,7 @@ from studio.core.resources import example_path
 from studio.core.runs.run_plan import RunMode
 from studio.ui.actions import SEPARATOR, ActionRegistry, MenuEntry, Submenu
 from studio.ui.canvas.focus_bar import DEPTHS
+from studio.ui.kernel.session import KernelState
 from studio.ui.theme import THEMES
 
 if TYPE_CHECKING:
@@ -247,12 +248,12 @@ def declare(window: MainWindow, actions: ActionRegistry) -> None:
 def _runs_need_a_kernel(window: MainWindow, actions: ActionRegistry) -> None:
     """Run commands are off while no kernel runs (an untrusted or a missing folder)."""
 
-    def follow(state: str) -> None:
+    def follow(state: KernelState) -> None:
         for action_id in ("run", "run-downstream", "recompute", "run-all"):
-            actions[action_id].setEnabled(state != "stopped")
+            actions[action_id].setEnabled(state is not KernelState.STOPPED)
 
     window.session.state_changed.connect(follow)
-    follow(window.session.state.value)
+    follow(window.session.state)
 
 
 def _show_plans_on_hover(window: MainWindow, actions: ActionRegistry) -> None:
