@@ -1,9 +1,11 @@
 """The studio's agent inside the Jupyter kernel: answers the GUI's requests.
 
 It registers the `studio` comm target; each request (see
-`studio.core.protocol` for the messages) is routed to a `_handle_<method>`
-method. Handlers run on the kernel's shell thread, like any cell, so an
-interrupt reaches them and the kernel shows busy while they work.
+`studio.core.protocol` for the messages) is decoded with its method's params
+record and routed to a `_handle_<method>` method, which answers with the
+method's result record. Handlers run on the kernel's shell thread, like any
+cell, so an interrupt reaches them and the kernel shows busy while they
+work. What a load leaves for after its reply is `load_finish`'s.
 """
 
 from __future__ import annotations

@@ -134,6 +134,7 @@ Events:
     node_finished  {"run_id": int, "name": str, "status": NodeStatus, "seconds": float,
                     "error": str}
     importing      {"module": str}                        a load imports this module now
+    cluster        {"cluster": CLUSTER | None}            after every start and stop
     versions       {"token": str, "versions": {name: str | None}}
         The code versions a load left out (`versions_follow`), for the snapshot
         of that token.

@@ -20,8 +20,6 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +33,7 @@ from studio.core.protocol import ErrorCode
 from studio.core.protocol.events import EventPayload, decode_event
 from studio.core.protocol.requests import HelloParams, HelloResult, Params
 from studio.core.protocol.wire import Record, WireError
+from studio.ui.kernel.messages import Reply, ReplyCallback, decode_reply, deliver
 from studio.ui.kernel.spec import StudioKernelSpecManager, kernel_environment
 
 _POLL_MS = 200
@@ -49,30 +48,6 @@ class KernelState(enum.StrEnum):
     IDLE = "idle"
     BUSY = "busy"
     DEAD = "dead"
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    ok: bool
-    result: Any = None
-    """The method's result record (the params' `result_type`) when `ok`."""
-    message: str = ""
-    detail: str = ""
-    code: ErrorCode | None = None
-    """Why it failed, for the code to act on (the message is for the user)."""
-
-
-ReplyCallback = Callable[[Reply], None]
-
-
-def deliver(listener: object, payload: EventPayload) -> bool:
-    """Hand an event to the listener's `_on_<event name>` method; False when it has none
-    (it does not follow that event). The one place events are routed by name."""
-    handler = getattr(listener, f"_on_{payload.event}", None)
-    if handler is None:
-        return False
-    handler(payload)
-    return True
 
 
 class KernelSession(QObject):
@@ -360,7 +335,7 @@ class KernelSession(QObject):
         if kind == protocol.REPLY:
             callback, result_type = self._pending.pop(data.get("id"), (None, Record))
             if callback is not None:
-                callback(_reply(data, result_type))
+                callback(decode_reply(data, result_type))
         elif kind == protocol.EVENT:
             try:
                 payload = decode_event(data.get("event"), data.get("data"))
@@ -425,24 +400,6 @@ class KernelSession(QObject):
         if state is not self._state:
             self._state = state
             self.state_changed.emit(state)
-
-
-def _reply(data: dict[str, Any], result_type: type[Record]) -> Reply:
-    """The reply message `data`, its result decoded as `result_type`."""
-    if not data.get("ok"):
-        error = data.get("error") or {}
-        code = error.get("code")
-        return Reply(
-            False,
-            message=error.get("message", ""),
-            detail=error.get("detail", ""),
-            code=ErrorCode(code) if code in set(ErrorCode) else None,
-        )
-    try:
-        return Reply(True, result_type.from_wire(data.get("result") or {}))
-    except WireError as error:
-        message = f"the kernel's reply did not fit the protocol: {error}"
-        return Reply(False, message=message, code=ErrorCode.FAILED)
 
 
 def _exit_reason(code: int) -> str:

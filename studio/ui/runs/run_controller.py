@@ -37,7 +37,8 @@ from studio.core.runs.run_records import RunRecord
 from studio.core.runs.run_state import NodeState
 from studio.core.runs.running_node import read_running_node
 from studio.core.runs.staleness import lineage_signatures
-from studio.ui.kernel.session import KernelSession, KernelState, Reply, deliver
+from studio.ui.kernel.messages import deliver
+from studio.ui.kernel.session import KernelSession, KernelState, Reply
 from studio.ui.project.graph_controller import GraphController
 
 _STATES = {
