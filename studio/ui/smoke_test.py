@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from studio.core import protocol
 from studio.core.protocol import RunStatus
+from studio.core.protocol.data_requests import ResultInfoParams, ResultInfoResult
 
 DEFAULT_NODE = "model_input_table"
 
@@ -98,22 +98,22 @@ def _run(path: Path | None, node: str | None, timeout: float, interpreter: Path 
             finish(1, f"running {target} failed: {record.message}")
             return
         marks["run"] = record.seconds or 0.0
-        window.session.request(
-            protocol.Method.RESULT_INFO, {"name": target}, lambda reply: checked(target, reply)
-        )
+        window.session.request(ResultInfoParams(target), lambda reply: checked(target, reply))
 
     def checked(target: str, reply: Reply) -> None:
-        if not reply.ok or not reply.result.get("available"):
+        result: ResultInfoResult | None = reply.result
+        if not reply.ok or result is None or not result.available or result.summary is None:
             finish(1, f"the kernel has no result for {target}: {reply.message}")
             return
-        summary = reply.result["summary"]
-        shape = summary.get("shape") or summary.get("length", "")
+        summary = result.summary
+        shape = summary.shape or (summary.length if summary.length is not None else "")
         info = window.session.info
+        python, executable = (info.python, info.executable) if info else (None, None)
         finish(
             0,
-            f"{len(window.scene.nodes)} nodes; ran {target} ({summary['type']} {shape}) in "
-            f"{marks['run']:.2f} s in a kernel on Python {info.get('python')} "
-            f"({info.get('executable')}); window after {marks['window']:.2f} s, "
+            f"{len(window.scene.nodes)} nodes; ran {target} ({summary.type} {shape}) in "
+            f"{marks['run']:.2f} s in a kernel on Python {python} "
+            f"({executable}); window after {marks['window']:.2f} s, "
             f"first graph after {marks['graph']:.2f} s "
             f"(Hamilton's after {marks['hamilton']:.2f} s)",
         )

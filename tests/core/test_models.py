@@ -8,6 +8,7 @@ from studio.core.graph.snapshot import ErrorKind, GraphSnapshot, LoadError
 from studio.core.model import Workspace
 from studio.core.model.graph_model import DisplayChange
 from studio.core.protocol import NodeStatus, RunStatus
+from studio.core.protocol.requests import RunResult
 from studio.core.runs.run_records import RunRecord
 from studio.core.runs.run_state import NodeState
 from tests.helpers import make_node
@@ -127,7 +128,7 @@ def test_the_runs_model_names_the_nodes_each_change_touches():
     runs.node_finished("a", NodeState.DONE, 0.1, "sig-a", "")
     assert changes[-1] == ({"a"},)
     record.node_finished("a", NodeStatus.COMPUTED, 0.1)
-    record.finish({"status": RunStatus.FAILED, "message": "b raised"})
+    record.finish(RunResult(run_id=1, status=RunStatus.FAILED, message="b raised"))
     runs.end()
     assert runs.state.state("a") is NodeState.DONE
     assert runs.state.state("b") is NodeState.NOT_COMPUTED  # queued, never run: back as it was

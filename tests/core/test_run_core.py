@@ -1,6 +1,8 @@
 """Run planning, staleness and run state: the Qt-free rules behind click-to-run."""
 
 from studio.core.graph.snapshot import GraphSnapshot, NodeRole
+from studio.core.protocol import RunStatus
+from studio.core.protocol.requests import RunResult
 from studio.core.runs.run_plan import RunMode, missing_inputs, needed_nodes, run_targets
 from studio.core.runs.run_records import RunRecord
 from studio.core.runs.run_state import NodeState, RunState
@@ -98,15 +100,18 @@ def test_run_record_summary_counts_computed_and_reused():
     record = RunRecord(1, ["report"], "upstream")
     record.node_finished("raw", "computed", 0.2)
     record.finish(
-        {
-            "status": "done",
-            "seconds": 0.3,
-            "nodes": [
-                {"name": "raw", "status": "computed", "seconds": 0.2},
-                {"name": "model", "status": "reused", "seconds": 0.01},
-            ],
-            "reused_from_memory": ["clean"],
-        }
+        RunResult.from_wire(
+            {
+                "run_id": 1,
+                "status": "done",
+                "seconds": 0.3,
+                "nodes": [
+                    {"name": "raw", "status": "computed", "seconds": 0.2},
+                    {"name": "model", "status": "reused", "seconds": 0.01},
+                ],
+                "reused_from_memory": ["clean"],
+            }
+        )
     )
     assert record.computed() == ["raw"]
     assert record.reused() == ["clean", "model"]
@@ -115,7 +120,11 @@ def test_run_record_summary_counts_computed_and_reused():
 
 def test_a_run_that_could_not_start_says_why_once():
     record = RunRecord(1, ["total"], "upstream")
-    record.finish({"status": "missing_inputs", "message": "missing inputs: spend (Series)"})
+    record.finish(
+        RunResult(
+            run_id=1, status=RunStatus.MISSING_INPUTS, message="missing inputs: spend (Series)"
+        )
+    )
     assert record.summary().endswith(" · missing inputs: spend (Series)")
 
 

@@ -258,3 +258,14 @@ def test_versions_told_to_stop_are_finished_where_they_stopped(tmp_path):
         assert all(n.version == hamiltons[n.name] for n in loaded.snapshot.nodes)
     finally:
         os.chdir(before)
+
+
+def test_params_that_do_not_fit_their_method_are_a_bad_request(agent):
+    agent, _ = agent
+    missing = ask(agent, Method.LOAD)
+    assert (
+        missing["error"]["code"] == ErrorCode.BAD_REQUEST and "root" in missing["error"]["message"]
+    )
+    wrong = ask(agent, Method.TABLE_ROWS, view="three", start=0, stop=5)
+    assert wrong["error"]["code"] == ErrorCode.BAD_REQUEST
+    assert ask(agent, Method.HELLO)["ok"]

@@ -4,6 +4,7 @@ import threading
 import time
 
 from studio.core.protocol import EventName
+from studio.core.protocol.events import NodeFinished, NodeStarted
 from studio.kernel.running.event_batches import EventBatches
 
 
@@ -16,7 +17,7 @@ def test_events_are_batched_in_order_and_a_quiet_spell_still_sends_them():
 
     batches = EventBatches(send, interval=0.05)
     for index in range(100):
-        batches.add(EventName.NODE_FINISHED, {"name": f"n{index}"})
+        batches.add(NodeFinished(run_id=1, name=f"n{index}"))
     batches.flush()
     assert len(sent) == 1
     events = sent[0]["data"]["events"]
@@ -25,9 +26,11 @@ def test_events_are_batched_in_order_and_a_quiet_spell_still_sends_them():
 
     arrived.clear()
     started = time.perf_counter()
-    batches.add(EventName.NODE_STARTED, {"name": "slow"})
+    batches.add(NodeStarted(run_id=1, name="slow"))
     assert arrived.wait(2.0), "a node that runs long must still be shown as started"
     assert time.perf_counter() - started < 1.0
-    assert sent[-1]["data"]["events"] == [{"event": "node_started", "data": {"name": "slow"}}]
+    assert sent[-1]["data"]["events"] == [
+        {"event": "node_started", "data": {"run_id": 1, "name": "slow"}}
+    ]
     batches.flush()
     assert len(sent) == 2

@@ -4,6 +4,7 @@ import pytest
 
 from studio.core.model import Workspace
 from studio.core.protocol import ErrorCode, RunStatus
+from studio.core.protocol.requests import HelloParams
 from studio.core.runs.run_state import NodeState
 
 pytestmark = pytest.mark.timeout(120)
@@ -83,6 +84,6 @@ def test_a_run_feeds_the_runs_model_and_a_failed_load_names_the_file(parts, tmp_
     assert workspace.graph.snapshot is not None  # the last good graph stays
     replies = []
     session.shutdown()
-    session.request("hello", {}, replies.append)
+    session.request(HelloParams(), replies.append)
     qtbot.waitUntil(lambda: bool(replies), timeout=5_000)
     assert replies[0].code is ErrorCode.NO_KERNEL

@@ -144,9 +144,10 @@ def test_choosing_an_engine_the_projects_python_lacks_offers_its_install_command
     window = open_window(project_venv, wait=False)  # it imports `shapes`: its own Python
     window.project.use_interpreter(python)
     qtbot.waitUntil(
-        lambda: (window.session.info or {}).get("executable") == str(python), timeout=60_000
+        lambda: window.session.info is not None and window.session.info.executable == str(python),
+        timeout=60_000,
     )
-    assert window.session.info["engines"] == {"dask": False, "ray": False}
+    assert window.session.info.engines == {"dask": False, "ray": False}
     pick(window, "Ray")
     assert window.banner.isVisible()
     assert f"{python} -m pip install ray" in window.banner.text()

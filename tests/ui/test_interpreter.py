@@ -74,5 +74,5 @@ def test_the_window_offers_the_projects_environment(project_venv, open_window, q
     with qtbot.waitSignal(window.controller.graph_shown, timeout=60_000):
         window.banner._action.click()
     assert window.workspace.project.interpreter == project_environments(project_venv)[0].python
-    assert window.session.info["executable"].startswith(str(project_venv / ".venv"))
+    assert window.session.info.executable.startswith(str(project_venv / ".venv"))
     assert "floor_area" in window.scene.nodes

@@ -2,7 +2,9 @@
 
 import pytest
 
-from studio.core.protocol import ErrorCode, Method
+from studio.core.protocol import ErrorCode
+from studio.core.protocol.events import Versions
+from studio.core.protocol.requests import HelloParams, LoadParams, RunParams
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -20,7 +22,7 @@ def session(qtbot, tmp_path):
 
 def test_the_agent_answers_where_it_runs_over_private_ipc(session, tmp_path):
     session, info = session
-    assert info["cwd"] == str(tmp_path)
+    assert info.cwd == str(tmp_path)
     folder = session.connection_folder
     assert folder is not None and oct(folder.stat().st_mode & 0o777) == "0o700"
     connection = (folder / "connection.json").read_text()
@@ -30,14 +32,14 @@ def test_the_agent_answers_where_it_runs_over_private_ipc(session, tmp_path):
 def test_every_request_gets_its_reply_and_failures_carry_codes(session, qtbot):
     session, _ = session
     replies = []
-    session.request(Method.LOAD, {"root": "/nonexistent/folder"}, replies.append)
-    session.request(Method.HELLO, {}, replies.append)
+    session.request(LoadParams("/nonexistent/folder"), replies.append)
+    session.request(HelloParams(), replies.append)
     qtbot.waitUntil(lambda: len(replies) == 2, timeout=30_000)
     failed, hello = replies
     assert failed.code is ErrorCode.FOLDER_UNUSABLE and "does not exist" in failed.message
-    assert hello.ok and hello.result["pid"] == session.pid
+    assert hello.ok and hello.result.pid == session.pid
     pending = []
-    session.request(Method.RUN, {"nodes": []}, pending.append)
+    session.request(RunParams(nodes=[]), pending.append)
     session.shutdown()
     assert pending and pending[0].code in (ErrorCode.KERNEL_SHUT_DOWN, ErrorCode.NOT_LOADED)
 
@@ -63,7 +65,7 @@ def test_a_kernel_started_before_the_window_is_the_one_it_opens_the_folder_in(
         with qtbot.waitSignal(window.controller.graph_shown, timeout=60_000):
             window.open_folder(folder)
         assert window.session is early and early.kernel_manager is manager
-        assert early.info["cwd"] == str(folder)
+        assert early.info.cwd == str(folder)
         assert window.workspace.graph.snapshot.node("model_input_table") is not None
     finally:
         window.close()
@@ -81,12 +83,18 @@ def test_a_console_cell_right_after_a_big_first_load_waits_for_its_last_steps(
     session, _ = session
     folder = chain_project(tmp_path / "chain", DEFER_VERSIONS_ABOVE + 100)
     seen: list[str] = []
-    session.event_received.connect(lambda name, _data: seen.append(f"event {name}"))
+
+    class Listener:
+        def _on_versions(self, _event: Versions) -> None:
+            seen.append("event versions")
+
+    listener = Listener()
+    session.listen(listener)
     session.output.connect(lambda _stream, text: seen.append(text.strip()))
     replies = []
-    session.request(Method.LOAD, {"root": str(folder)}, replies.append)
+    session.request(LoadParams(str(folder)), replies.append)
     qtbot.waitUntil(lambda: bool(replies), timeout=60_000)
-    assert replies[0].ok and replies[0].result["versions_follow"]
+    assert replies[0].ok and replies[0].result.versions_follow
     session.kernel_client.execute(
         "import threading\n"
         "print('after-load running:', any(t.name == 'studio-after-load' and t.is_alive()"

@@ -136,7 +136,7 @@ def test_module_that_kills_its_process_at_import(spaceflights, qtbot):
     )
     assert "exit code 3" in window.banner.text()
     assert len(window.scene.nodes) == 24
-    qtbot.waitUntil(lambda: window.session.info.get("pid") is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.session.info is not None, timeout=30_000)
     with qtbot.waitSignal(window.controller.load_finished, timeout=30_000):
         module.write_text(good)
     assert not window.banner.isVisible()

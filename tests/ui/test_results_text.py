@@ -1,31 +1,25 @@
 """Text in the panels says what is true and stays readable: sizes, filter hint, selection."""
 
+from studio.core.protocol.data_requests import Column, ValueSummary
 from studio.core.runs.run_state import NodeRun
 from studio.ui.results.results_panel import summary_line
 from studio.ui.results.table_viewer import filter_hint
 
 
 def test_a_size_python_cannot_tell_is_left_out_and_an_estimate_says_so():
-    unknown = summary_line(
-        "d", {"summary": {"type": "dict", "length": 3, "bytes": None}}, NodeRun(), None
-    )
+    unknown = summary_line("d", ValueSummary("dict", length=3, bytes=None), NodeRun(), None)
     assert "B" not in unknown.replace("<b>", "").replace("</b>", "") and "unknown" not in unknown
-    estimated = {"summary": {"type": "DataFrame", "shape": [3, 2], "bytes": 2048,
-                             "bytes_exact": False}}  # fmt: skip
+    estimated = ValueSummary("DataFrame", shape=[3, 2], bytes=2048, bytes_exact=False)
     assert "≈ 2.0 KB" in summary_line("t", estimated, NodeRun(), None)
-    measured = {
-        "summary": {"type": "DataFrame", "shape": [3, 2], "bytes": 2048, "bytes_exact": True}
-    }
+    measured = ValueSummary("DataFrame", shape=[3, 2], bytes=2048, bytes_exact=True)
     line = summary_line("t", measured, NodeRun(), None)
     assert "2.0 KB" in line and "≈" not in line
 
 
 def test_the_filter_hint_uses_the_tables_own_columns():
-    series = filter_hint([{"name": "price", "dtype": "float64"}])
+    series = filter_hint([Column("price", "float64")])
     assert "(price > 0)" in series and "and" not in series
-    frame = filter_hint(
-        [{"name": "shuttle type", "dtype": "object"}, {"name": "n", "dtype": "int64"}]
-    )
+    frame = filter_hint([Column("shuttle type", "object"), Column("n", "int64")])
     assert '(`shuttle type` == "…" and n > 0)' in frame
 
 

@@ -36,7 +36,7 @@ def test_table_shows_the_true_size_and_the_frames_values(computed, qtbot):
     frame = kernel_value(window, "results.model_input_table")
     assert model.rowCount() == len(frame) == 364
     assert model.columnCount() == len(frame.columns)
-    assert [c["name"] for c in model.columns] == list(frame.columns)
+    assert [c.name for c in model.columns] == list(frame.columns)
     assert (
         "float64" in window.results_panel.table.header_texts()[list(frame.columns).index("price")]
     )
@@ -97,7 +97,7 @@ def test_filter_takes_a_pandas_condition_and_shows_errors_in_place(computed, qtb
     assert "speed" in table.filter_error.text()
     assert table.model.rowCount() == 0  # never the last filter's rows under the new text
     assert "0 of 364 rows" in table.count_label.text()
-    first_column = table.model.columns[0]["name"]
+    first_column = table.model.columns[0].name
     assert first_column in table.filter_field.placeholderText()
 
 

@@ -39,9 +39,9 @@ def test_canvas_holds_one_item_per_node_and_edge(open_window, qtbot):
 def test_graph_comes_from_a_kernel_running_in_the_project_folder(open_window):
     window = open_window(example_path("spaceflights"))
     info = window.session.info
-    assert info["pid"] != os.getpid()
-    assert info["cwd"] == str(example_path("spaceflights"))
-    kernel = psutil.Process(info["pid"])
+    assert info.pid != os.getpid()
+    assert info.cwd == str(example_path("spaceflights"))
+    kernel = psutil.Process(info.pid)
     listening = [c for c in kernel.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN]
     assert listening == []
     folder = window.session.connection_folder

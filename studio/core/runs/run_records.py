@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.protocol import NodeStatus, RunStatus
+from studio.core.protocol.requests import RunResult
 
 
 @dataclass(slots=True)
@@ -87,24 +88,19 @@ class RunRecord:
         total = seconds + (previous.seconds if previous else 0.0)
         self.nodes[name] = NodeRecord(name, status, total, error)
 
-    def finish(self, reply: dict[str, Any]) -> None:
+    def finish(self, result: RunResult) -> None:
         """Take the kernel's final word on the run (see `studio.core.protocol`, RUN)."""
-        self.status = RunStatus(reply.get("status", RunStatus.FAILED))
-        self.seconds = reply.get("seconds")
-        self.notes = list(reply.get("notes") or [])
-        self.message = reply.get("message", "") or " ".join(f"{n}." for n in self.notes)
-        self.failed_node = reply.get("failed_node")
-        self.frames = list(reply.get("frames") or [])
-        self.traceback = reply.get("traceback", "")
-        self.missing = list(reply.get("missing") or [])
-        self.reused_from_memory = list(reply.get("reused_from_memory") or [])
-        for node in reply.get("nodes") or []:
-            self.nodes[node["name"]] = NodeRecord(
-                node["name"],
-                NodeStatus(node["status"]),
-                node.get("seconds", 0.0),
-                node.get("error", ""),
-            )
+        self.status = result.status
+        self.seconds = result.seconds
+        self.notes = list(result.notes)
+        self.message = result.message or " ".join(f"{n}." for n in self.notes)
+        self.failed_node = result.failed_node
+        self.frames = list(result.frames)
+        self.traceback = result.traceback
+        self.missing = list(result.missing)
+        self.reused_from_memory = list(result.reused_from_memory)
+        for node in result.nodes:
+            self.nodes[node.name] = NodeRecord(node.name, node.status, node.seconds, node.error)
 
     def fail(self, message: str) -> None:
         self.status = RunStatus.FAILED

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from studio.core import protocol
+from studio.core.protocol import events
 
 INTERVAL = 0.05
 
@@ -22,12 +22,12 @@ class EventBatches:
         self._send = send
         self._interval = interval
         self._lock = threading.Lock()
-        self._pending: list[dict[str, Any]] = []
+        self._pending: list[events.EventPayload] = []
         self._timer: threading.Timer | None = None
 
-    def add(self, name: protocol.EventName, data: dict[str, Any]) -> None:
+    def add(self, payload: events.EventPayload) -> None:
         with self._lock:
-            self._pending.append({"event": str(name), "data": data})
+            self._pending.append(payload)
             if self._timer is None:
                 self._timer = threading.Timer(self._interval, self.flush)
                 self._timer.daemon = True
@@ -41,4 +41,4 @@ class EventBatches:
             if timer is not None and timer is not threading.current_thread():
                 timer.cancel()
             if batch:
-                self._send(protocol.event(protocol.EventName.PROGRESS, {"events": batch}))
+                self._send(events.message(events.Progress(batch)))

@@ -1,9 +1,11 @@
 """The GUI's side of the kernel: start it, talk to its agent, notice when it dies.
 
 A `KernelSession` owns one ipykernel process at a time. It talks to the
-agent over the `studio` comm (protocol in `studio.core.protocol`), turns
-replies and events into Qt signals, and never blocks the event loop
-waiting for the kernel. Sockets are IPC files in a private folder (mode
+agent over the `studio` comm (protocol in `studio.core.protocol`): a
+request is a params record, its reply carries the method's result record,
+and each event is decoded into its payload record and handed to the
+listeners' `_on_<event name>` methods (see `deliver`). It never blocks the
+event loop waiting for the kernel. Sockets are IPC files in a private folder (mode
 0700): no TCP port is opened.
 """
 
@@ -19,7 +21,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,11 @@ from qtconsole.manager import QtKernelManager
 
 from studio.core import protocol
 from studio.core.processes import process_alive
-from studio.core.protocol import ErrorCode, Method
+from studio.core.protocol import ErrorCode
+from studio.core.protocol.events import EventPayload, decode_event
+from studio.core.protocol.requests import HelloParams, HelloResult, Params
+from studio.core.protocol.wire import Record, WireError
+from studio.ui.kernel.messages import Reply, ReplyCallback, decode_reply, deliver
 from studio.ui.kernel.spec import StudioKernelSpecManager, kernel_environment
 
 _POLL_MS = 200
@@ -37,6 +42,8 @@ _HELLO_RETRY_MS = 1000
 
 
 class KernelState(enum.StrEnum):
+    """What `state_changed` carries."""
+
     STOPPED = "stopped"
     STARTING = "starting"
     IDLE = "idle"
@@ -44,26 +51,14 @@ class KernelState(enum.StrEnum):
     DEAD = "dead"
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
-    ok: bool
-    result: dict[str, Any] = field(default_factory=dict)
-    message: str = ""
-    detail: str = ""
-    code: ErrorCode | None = None
-    """Why it failed, for the code to act on (the message is for the user)."""
-
-
-ReplyCallback = Callable[[Reply], None]
-
-
 class KernelSession(QObject):
     """One kernel process and the comm to its agent."""
 
-    state_changed = Signal(str)
-    ready = Signal(dict)
-    """The agent answered `hello` (after every start or restart); carries its answer."""
-    event_received = Signal(str, dict)
+    state_changed = Signal(object)
+    """The new `KernelState`."""
+    ready = Signal(object)
+    """The agent answered `hello` (after every start or restart); carries its
+    `HelloResult`."""
     died = Signal(str)
     """The kernel process ended without being asked to; carries a readable reason."""
     start_failed = Signal(str)
@@ -87,12 +82,13 @@ class KernelSession(QObject):
         self._cwd: Path | None = None
         self._interpreter: Callable[[], Path | None] = lambda: None
         """Which Python a start uses: the project model's (see `read_interpreter_from`)."""
-        self._pending: dict[int, ReplyCallback | None] = {}
+        self._pending: dict[int, tuple[ReplyCallback | None, type[Record]]] = {}
+        self._listeners: list[object] = []
         self._hello_ids: set[int] = set()
         self._ids = itertools.count(1)
         self._state = KernelState.STOPPED
         self._prestarted: tuple[Path, Path | None] | None = None
-        self._info: dict[str, Any] = {}
+        self._info: HelloResult | None = None
         self._busy_with: set[str | None] = set()
         """Requests the main shell said it is busy with and has not finished."""
         self.requests_lost_at_death = 0
@@ -114,9 +110,22 @@ class KernelSession(QObject):
         return self._state
 
     @property
-    def info(self) -> dict[str, Any]:
-        """The agent's `hello` answer: pid, python, hamilton version, cwd."""
-        return dict(self._info)
+    def info(self) -> HelloResult | None:
+        """The agent's `hello` answer (pid, python, hamilton version, cwd); None until
+        the kernel is up."""
+        return self._info
+
+    def listen(self, listener: object) -> None:
+        """Hand the kernel's events to `listener`'s `_on_<event name>` methods (see
+        `deliver`), in the order listeners registered."""
+        if listener not in self._listeners:
+            self._listeners.append(listener)
+            if isinstance(listener, QObject):
+                listener.destroyed.connect(lambda: self.unlisten(listener))
+
+    def unlisten(self, listener: object) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
 
     @property
     def pid(self) -> int | None:
@@ -187,25 +196,22 @@ class KernelSession(QObject):
         self._open_comm()
         self._alive_timer.start()
 
-    def request(
-        self,
-        method: Method,
-        params: dict[str, Any] | None = None,
-        on_reply: ReplyCallback | None = None,
-    ) -> int:
-        """Send a request to the agent; `on_reply` is called on the GUI thread.
+    def request(self, params: Params, on_reply: ReplyCallback | None = None) -> int:
+        """Send the request `params` are for to the agent; `on_reply` is called on the GUI
+        thread with a reply whose `result` is the params' `result_type`.
 
         Result requests (`protocol.DATA_METHODS`) go over the data comm to a
         subshell, so they are answered while a run or a cell is busy.
         """
+        method = params.method
         request_id = next(self._ids)
         if self._comm is None:
             if on_reply is not None:
                 failed = Reply(False, message="no kernel running", code=ErrorCode.NO_KERNEL)
                 QTimer.singleShot(0, lambda: on_reply(failed))
             return request_id
-        self._pending[request_id] = on_reply
-        message = protocol.request(request_id, method, params)
+        self._pending[request_id] = (on_reply, params.result_type)
+        message = protocol.request(request_id, method, params.to_wire())
         if method not in protocol.DATA_METHODS:
             self._comm.send(message)
         elif self._data_ready:
@@ -290,7 +296,7 @@ class KernelSession(QObject):
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
-        self._info = {}
+        self._info = None
         self._busy_with.clear()
         self._set_state(KernelState.STOPPED)
 
@@ -316,7 +322,7 @@ class KernelSession(QObject):
         if self._info or self._comm is None:
             self._hello_timer.stop()
             return
-        self._hello_ids.add(self.request(protocol.Method.HELLO, {}, self._on_hello))
+        self._hello_ids.add(self.request(HelloParams(), self._on_hello))
 
     def _on_hello(self, reply: Reply) -> None:
         if reply.ok and not self._info:
@@ -324,30 +330,29 @@ class KernelSession(QObject):
             for request_id in self._hello_ids:  # earlier hellos whose answers were lost
                 self._pending.pop(request_id, None)
             self._hello_ids.clear()
-            self._info = dict(reply.result)
+            self._info = reply.result
             self._set_state(KernelState.IDLE)
-            self.ready.emit(self.info)
+            self.ready.emit(self._info)
 
     def _on_comm_msg(self, msg: dict[str, Any]) -> None:
         data = msg["content"]["data"]
         kind = data.get("kind")
         if kind == protocol.REPLY:
-            callback = self._pending.pop(data.get("id"), None)
-            if callback is None:
-                return
-            error = data.get("error") or {}
-            code = error.get("code")
-            callback(
-                Reply(
-                    ok=bool(data.get("ok")),
-                    result=data.get("result") or {},
-                    message=error.get("message", ""),
-                    detail=error.get("detail", ""),
-                    code=ErrorCode(code) if code in set(ErrorCode) else None,
-                )
-            )
+            callback, result_type = self._pending.pop(data.get("id"), (None, Record))
+            if callback is not None:
+                callback(decode_reply(data, result_type))
         elif kind == protocol.EVENT:
-            self.event_received.emit(data.get("event", ""), data.get("data") or {})
+            try:
+                payload = decode_event(data.get("event"), data.get("data"))
+            except WireError as error:
+                self.output.emit("stderr", f"studio: an event did not decode: {error}\n")
+                return
+            if payload is not None:
+                self._dispatch(payload)
+
+    def _dispatch(self, payload: EventPayload) -> None:
+        for listener in list(self._listeners):
+            deliver(listener, payload)
 
     def _on_iopub(self, msg: dict[str, Any]) -> None:
         msg_type = msg["header"]["msg_type"]
@@ -392,14 +397,14 @@ class KernelSession(QObject):
 
     def _fail_pending(self, code: ErrorCode, message: str) -> None:
         pending, self._pending = self._pending, {}
-        for callback in pending.values():
+        for callback, _result_type in pending.values():
             if callback is not None:
                 callback(Reply(False, message=message, code=code))
 
     def _set_state(self, state: KernelState) -> None:
         if state is not self._state:
             self._state = state
-            self.state_changed.emit(state.value)
+            self.state_changed.emit(state)
 
 
 def _exit_reason(code: int) -> str:

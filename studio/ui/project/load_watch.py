@@ -12,8 +12,8 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from studio.core import protocol
 from studio.core.notices import Cause, Notice, NoticeKind
+from studio.core.protocol.events import Importing
 from studio.ui.kernel.session import KernelSession
 from studio.ui.project.graph_controller import GraphController
 
@@ -39,7 +39,7 @@ class LoadWatch(QObject):
         self._ticker.timeout.connect(self._tick)
         controller.load_requested.connect(self._on_started)
         controller.load_finished.connect(self._on_ended)
-        session.event_received.connect(self._on_event)
+        session.listen(self)
         session.died.connect(lambda _reason: self._on_ended(False))
         controller.watcher.changed.connect(self._on_saved)
 
@@ -67,9 +67,9 @@ class LoadWatch(QObject):
             self._said = False
             self.controller.notice_cleared.emit()
 
-    def _on_event(self, name: str, data: dict) -> None:
-        if name == protocol.EventName.IMPORTING and self._started is not None:
-            self.module = data.get("module")
+    def _on_importing(self, event: Importing) -> None:
+        if self._started is not None:
+            self.module = event.module
             self._tick()
 
     def _on_saved(self, _paths: list[str]) -> None:

@@ -58,14 +58,14 @@ class LoadingState(QObject):
         if not self.waiting and self.workspace.project.root is not None:
             self._start("Loading the graph…")
 
-    def _on_kernel_state(self, state: str) -> None:
+    def _on_kernel_state(self, state: KernelState) -> None:
         if not self.waiting:
             return
-        if state == KernelState.STARTING.value:
+        if state is KernelState.STARTING:
             python = self.workspace.project.interpreter or "the studio's Python"
             self._what = f"Starting a kernel in {python}…"
             self._tick()
-        elif state == KernelState.DEAD.value:
+        elif state is KernelState.DEAD:
             self._what = "The kernel stopped while loading; a new one is starting…"
             self._tick()
 

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.core.protocol.data_requests import TableSummariesResult
+
 _HISTOGRAM_ROLE = Qt.ItemDataRole.UserRole + 1
 _COLUMNS = ["Column", "Nulls", "Distinct", "Min", "Max", "Mean", "Most frequent", "Histogram"]
 
@@ -71,33 +73,32 @@ class ColumnSummaries(QWidget):
         self._table.setRowCount(0)
         self._note.setText(message)
 
-    def show_summaries(self, result: dict[str, Any]) -> None:
-        sampled = result.get("sampled")
-        total = result.get("total", 0)
+    def show_summaries(self, result: TableSummariesResult) -> None:
+        sampled, total = result.sampled, result.total
         self._note.setText(
             f"Computed on a random sample of {sampled:,} of {total:,} rows."
             if sampled
             else f"Computed on all {total:,} rows."
         )
-        columns = result.get("columns", [])
+        columns = result.columns
         self._table.setRowCount(len(columns))
         for row, column in enumerate(columns):
-            top = column.get("top") or []
+            top = column.top or []
             values = [
-                f"{column['name']}  ({column['dtype']})",
-                f"{column['nulls']:,}",
-                "" if column.get("distinct") is None else f"{column['distinct']:,}",
-                column.get("min", ""),
-                column.get("max", ""),
-                column.get("mean", ""),
+                f"{column.name}  ({column.dtype})",
+                f"{column.nulls:,}",
+                "" if column.distinct is None else f"{column.distinct:,}",
+                column.min or "",
+                column.max or "",
+                column.mean or "",
                 ", ".join(f"{value} ({count:,})" for value, count in top),
                 "",
             ]
             for position, text in enumerate(values):
                 item = QTableWidgetItem(str(text))
-                if position == len(values) - 1 and column.get("histogram"):
-                    item.setData(_HISTOGRAM_ROLE, column["histogram"]["counts"])
-                    edges = column["histogram"]["edges"]
+                if position == len(values) - 1 and column.histogram is not None:
+                    item.setData(_HISTOGRAM_ROLE, column.histogram.counts)
+                    edges = column.histogram.edges
                     item.setToolTip(f"{len(edges) - 1} bins from {edges[0]:.4g} to {edges[-1]:.4g}")
                 self._table.setItem(row, position, item)
 

@@ -10,6 +10,7 @@ the model only learns the new row count and forgets its blocks.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -22,7 +23,18 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from studio.core import protocol
+from studio.core.protocol.data_requests import (
+    Column,
+    TableCloseParams,
+    TableFilterParams,
+    TableFilterResult,
+    TableInfo,
+    TablePage,
+    TableRowsParams,
+    TableSortParams,
+    TableSortResult,
+)
+from studio.core.protocol.requests import Params
 from studio.ui.kernel.session import KernelSession, Reply
 
 BLOCK_ROWS = 200
@@ -60,13 +72,13 @@ class RemoteFrameModel(QAbstractTableModel):
         self.session = session
         self.name = ""
         self.view_id: int | None = None
-        self.columns: list[dict[str, str]] = []
+        self.columns: list[Column] = []
         self.index_name = ""
         self.total_rows = 0
         self.sort_state = SortState()
         self.expression = ""
         self._rows = 0
-        self._blocks: OrderedDict[int, dict[str, Any]] = OrderedDict()
+        self._blocks: OrderedDict[int, TablePage] = OrderedDict()
         self._requested: set[int] = set()
         self._generation = 0
         self._mono = QFont("monospace")
@@ -74,17 +86,17 @@ class RemoteFrameModel(QAbstractTableModel):
 
     # -- opening and reshaping -----------------------------------------------------
 
-    def adopt(self, name: str, table: dict[str, Any]) -> None:
+    def adopt(self, name: str, table: TableInfo) -> None:
         """Show the view the kernel opened with the result's info, its first rows included."""
         self._generation += 1
         self.name = name
         self.sort_state = SortState()
         self.expression = ""
-        self.index_name = table.get("index_name", "")
-        self.total_rows = table["rows"]
-        self._replace(table["view"], table["columns"], table["rows"])
-        first = table.get("first")
-        if first is not None and first.get("rows") is not None:
+        self.index_name = table.index_name
+        self.total_rows = table.rows
+        self._replace(table.view, table.columns, table.rows)
+        first = table.first
+        if first is not None:
             self._blocks[0] = first
             stop = min(self._rows, BLOCK_ROWS) - 1
             if stop >= 0:
@@ -94,12 +106,12 @@ class RemoteFrameModel(QAbstractTableModel):
 
     def close(self) -> None:
         if self.view_id is not None:
-            self.session.request(protocol.Method.TABLE_CLOSE, {"view": self.view_id})
+            self.session.request(TableCloseParams(self.view_id))
         self._generation += 1
         self._replace(None, [], 0)
 
     def sort_by(self, column: int | None, ascending: bool = True) -> None:
-        self._reshape(protocol.Method.TABLE_SORT, {"column": column, "ascending": ascending})
+        self._reshape(lambda view: TableSortParams(view, column, ascending))
 
     def cycle_sort(self, column: int) -> tuple[int | None, bool]:
         column_or_none, ascending = self.sort_state.next(column)
@@ -108,9 +120,9 @@ class RemoteFrameModel(QAbstractTableModel):
 
     def set_filter(self, expression: str) -> None:
         self.expression = expression
-        self._reshape(protocol.Method.TABLE_FILTER, {"expression": expression}, clear_on_error=True)
+        self._reshape(lambda view: TableFilterParams(view, expression), clear_on_error=True)
 
-    def _reshape(self, method: str, params: dict[str, Any], clear_on_error: bool = False) -> None:
+    def _reshape(self, params: Callable[[int], Params], clear_on_error: bool = False) -> None:
         """Sort or filter the kernel's view; a filter that fails shows no rows rather than
         the rows of the previous one under the new text."""
         if self.view_id is None:
@@ -126,11 +138,12 @@ class RemoteFrameModel(QAbstractTableModel):
                     self._replace(self.view_id, self.columns, 0)
                 self.error.emit(reply.message)
                 return
-            self._replace(self.view_id, self.columns, reply.result["rows"])
+            result: TableSortResult | TableFilterResult = reply.result
+            self._replace(self.view_id, self.columns, result.rows)
 
-        self.session.request(method, {"view": self.view_id, **params}, done)
+        self.session.request(params(self.view_id), done)
 
-    def _replace(self, view_id: int | None, columns: list[dict[str, str]], rows: int) -> None:
+    def _replace(self, view_id: int | None, columns: list[Column], rows: int) -> None:
         self.beginResetModel()
         self.view_id = view_id
         self.columns = list(columns)
@@ -154,7 +167,7 @@ class RemoteFrameModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell(index.row(), index.column())
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            dtype = self.columns[index.column()]["dtype"]
+            dtype = self.columns[index.column()].dtype
             if dtype.startswith(("int", "uint", "float", "Int", "UInt", "Float")):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and self.cell(index.row(), index.column()) in (
@@ -174,7 +187,7 @@ class RemoteFrameModel(QAbstractTableModel):
                 marker = ""
                 if self.sort_state.column == section:
                     marker = " ▲" if self.sort_state.ascending else " ▼"
-                return f"{column['name']}{marker}\n{column['dtype']}"
+                return f"{column.name}{marker}\n{column.dtype}"
             return self.index_label(section)
         if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
             return "Click to sort: ascending, descending, original order"
@@ -186,11 +199,11 @@ class RemoteFrameModel(QAbstractTableModel):
         block = self._block(row)
         if block is None:
             return PLACEHOLDER
-        return block["rows"][column][row - block["start"]]
+        return block.rows[column][row - block.start]
 
     def index_label(self, row: int) -> str:
         block = self._block(row)
-        return PLACEHOLDER if block is None else block["index"][row - block["start"]]
+        return PLACEHOLDER if block is None else block.index[row - block.start]
 
     def is_loaded(self, first_row: int, last_row: int) -> bool:
         return all(
@@ -201,7 +214,7 @@ class RemoteFrameModel(QAbstractTableModel):
         for block in range(first_row // BLOCK_ROWS, last_row // BLOCK_ROWS + 1):
             self._request(block)
 
-    def _block(self, row: int) -> dict[str, Any] | None:
+    def _block(self, row: int) -> TablePage | None:
         number = row // BLOCK_ROWS
         block = self._blocks.get(number)
         if block is not None:
@@ -217,7 +230,7 @@ class RemoteFrameModel(QAbstractTableModel):
             return
         self._requested.add(number)
         generation = self._generation
-        params = {"view": self.view_id, "start": start, "stop": start + BLOCK_ROWS}
+        params = TableRowsParams(self.view_id, start, start + BLOCK_ROWS)
 
         def arrived(reply: Reply) -> None:
             if generation != self._generation:
@@ -234,4 +247,4 @@ class RemoteFrameModel(QAbstractTableModel):
             self.headerDataChanged.emit(Qt.Orientation.Vertical, start, stop)
             self.block_arrived.emit(number)
 
-        self.session.request(protocol.Method.TABLE_ROWS, params, arrived)
+        self.session.request(params, arrived)

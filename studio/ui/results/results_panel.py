@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import datetime
 import html
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase, QPixmap
@@ -27,7 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core import protocol
+from studio.core.protocol.data_requests import (
+    CompareParams,
+    CompareResult,
+    ResultInfoParams,
+    ResultInfoResult,
+    ResultKind,
+    TreeNode,
+    ValueSummary,
+)
 from studio.core.runs.run_state import NodeRun, NodeState
 from studio.core.size_text import format_bytes
 from studio.core.time_text import format_seconds
@@ -37,17 +44,16 @@ from studio.ui.results.table_viewer import TableViewer
 
 
 def summary_line(
-    name: str, info: dict[str, Any], run: NodeRun, finished: datetime.datetime | None
+    name: str, summary: ValueSummary | None, run: NodeRun, finished: datetime.datetime | None
 ) -> str:
-    summary = info.get("summary", {})
-    parts = [f"<b>{name}</b>", summary.get("type", "?")]
-    if "shape" in summary:
-        parts.append(" × ".join(f"{n:,}" for n in summary["shape"]))
-    elif "length" in summary:
-        parts.append(f"{summary['length']:,} items")
-    if summary.get("bytes") is not None:
-        size = format_bytes(summary["bytes"])
-        parts.append(size if summary.get("bytes_exact", True) else f"≈ {size}")
+    parts = [f"<b>{name}</b>", summary.type if summary is not None else "?"]
+    if summary is not None and summary.shape is not None:
+        parts.append(" × ".join(f"{n:,}" for n in summary.shape))
+    elif summary is not None and summary.length is not None:
+        parts.append(f"{summary.length:,} items")
+    if summary is not None and summary.bytes is not None:
+        size = format_bytes(summary.bytes)
+        parts.append(size if summary.bytes_exact else f"≈ {size}")
     if finished is not None:
         parts.append(f"computed {finished.strftime('%H:%M:%S')}")
     if run.seconds is not None:
@@ -185,44 +191,43 @@ class ResultsPanel(QWidget):
             if not reply.ok:
                 self.show_message(reply.message)
                 return
-            info = reply.result
-            if not info.get("available"):
+            info: ResultInfoResult = reply.result
+            if not info.available:
                 self.show_message(f"{name} is not in this kernel's memory any more: run it again.")
                 return
             self._show(name, info, run, finished)
 
-        params = {"name": name, "rows": BLOCK_ROWS}
-        self.session.request(protocol.Method.RESULT_INFO, params, arrived)
+        self.session.request(ResultInfoParams(name, rows=BLOCK_ROWS), arrived)
 
     def _show(
-        self, name: str, info: dict[str, Any], run: NodeRun, finished: datetime.datetime | None
+        self, name: str, info: ResultInfoResult, run: NodeRun, finished: datetime.datetime | None
     ) -> None:
-        kind = info["kind"]
+        kind = info.kind or ResultKind.NONE
         self.kind = kind
-        self._reset_comparison(bool(info.get("has_previous")))
-        header = summary_line(name, info, run, finished)
+        self._reset_comparison(bool(info.has_previous))
+        header = summary_line(name, info.summary, run, finished)
         if run.state is NodeState.STALE:
             header += " · <span style='color:#d9960b'>stale: its code or an input changed</span>"
         self.header.setText(header)
-        if kind == "table":
-            self.table.show_table(name, info["table"])
+        if kind is ResultKind.TABLE and info.table is not None:
+            self.table.show_table(name, info.table)
             self.stack.setCurrentWidget(self.table)
-        elif kind == "tree":
+        elif kind is ResultKind.TREE and info.tree is not None:
             self.tree.clear()
-            self.tree.addTopLevelItem(_tree_item(info["tree"], name))
+            self.tree.addTopLevelItem(_tree_item(info.tree, name))
             self.tree.topLevelItem(0).setExpanded(True)
             self.stack.setCurrentWidget(self.tree)
             self.table.close_view()
-        elif kind == "image":
+        elif kind is ResultKind.IMAGE and info.png is not None:
             pixmap = QPixmap()
-            pixmap.loadFromData(base64.b64decode(info["png"]), "PNG")
+            pixmap.loadFromData(base64.b64decode(info.png), "PNG")
             self.image.setPixmap(pixmap)
             self.stack.setCurrentWidget(self.image_scroll)
             self.table.close_view()
-        elif kind == "text":
-            text = info["text"]
-            if info.get("truncated"):
-                text += f"\n\n… cut here: the full text has {info['length']:,} characters."
+        elif kind is ResultKind.TEXT:
+            text = info.text or ""
+            if info.truncated:
+                text += f"\n\n… cut here: the full text has {info.length or 0:,} characters."
             self.text.setPlainText(text)
             self.stack.setCurrentWidget(self.text)
             self.table.close_view()
@@ -257,9 +262,10 @@ class ResultsPanel(QWidget):
             if not reply.ok:
                 self.comparison.setPlainText(reply.message)
                 return
-            self.comparison.setPlainText(f"{name}: previous value → now\n\n{reply.result['text']}")
+            result: CompareResult = reply.result
+            self.comparison.setPlainText(f"{name}: previous value → now\n\n{result.text}")
 
-        self.session.request(protocol.Method.COMPARE, {"name": name}, arrived)
+        self.session.request(CompareParams(name), arrived)
 
     def clear(self) -> None:
         self._generation += 1
@@ -268,14 +274,14 @@ class ResultsPanel(QWidget):
         self.show_message("Select a computed node to see its value.")
 
 
-def _tree_item(node: dict[str, Any], label: str | None = None) -> QTreeWidgetItem:
-    children = node.get("children")
-    value = node.get("value", "")
+def _tree_item(node: TreeNode, label: str | None = None) -> QTreeWidgetItem:
+    children = node.children
+    value = node.value or ""
     if children is not None:
-        value = f"{node.get('length', len(children))} items"
-    item = QTreeWidgetItem([label if label is not None else node["label"], value, node["type"]])
+        value = f"{node.length if node.length is not None else len(children)} items"
+    item = QTreeWidgetItem([label if label is not None else node.label, value, node.type])
     for child in children or []:
         item.addChild(_tree_item(child))
-    if node.get("more"):
-        item.addChild(QTreeWidgetItem([f"… {node['more']:,} more", "", ""]))
+    if node.more:
+        item.addChild(QTreeWidgetItem([f"… {node.more:,} more", "", ""]))
     return item

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QItemSelectionRange, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -22,7 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core import protocol
+from studio.core.protocol.data_requests import (
+    Column,
+    TableExportParams,
+    TableExportResult,
+    TableInfo,
+    TableSummariesParams,
+)
 from studio.ui.kernel.session import KernelSession, Reply
 from studio.ui.results.column_summaries import ColumnSummaries
 from studio.ui.results.frame_model import RemoteFrameModel
@@ -123,7 +128,7 @@ class TableViewer(QWidget):
 
     # -- showing a result ---------------------------------------------------------
 
-    def show_table(self, name: str, table: dict[str, Any]) -> None:
+    def show_table(self, name: str, table: TableInfo) -> None:
         """Show the table view the kernel opened for result `name` (see RESULT_INFO)."""
         self.model.close()
         self.filter_field.blockSignals(True)
@@ -133,7 +138,7 @@ class TableViewer(QWidget):
         self.summaries.clear()
         self._fitted = False
         self.model.adopt(name, table)
-        self.filter_field.setPlaceholderText(filter_hint(table["columns"]))
+        self.filter_field.setPlaceholderText(filter_hint(table.columns))
         self.table.scrollToTop()
         if self.summaries.isVisible():
             self.load_summaries()
@@ -152,7 +157,7 @@ class TableViewer(QWidget):
         header = self.table.horizontalHeader()
         for column in range(self.model.columnCount()):
             texts = [self.model.cell(r, column) for r in range(min(50, self.model.rowCount()))]
-            name = self.model.columns[column]["name"]
+            name = self.model.columns[column].name
             widest = max([metrics.horizontalAdvance(t) for t in [*texts, name]] + [40])
             header.resizeSection(column, min(320, widest + 24))
 
@@ -164,7 +169,7 @@ class TableViewer(QWidget):
             self.status.emit("original order")
         else:
             direction = "ascending" if ascending else "descending"
-            self.status.emit(f"sorted by {self.model.columns[column]['name']}, {direction}")
+            self.status.emit(f"sorted by {self.model.columns[column].name}, {direction}")
 
     def apply_filter(self) -> None:
         self.filter_error.hide()
@@ -251,7 +256,7 @@ class TableViewer(QWidget):
             else:
                 self.summaries.clear(f"Column summaries failed: {reply.message}")
 
-        self.session.request(protocol.Method.TABLE_SUMMARIES, {"view": view}, arrived)
+        self.session.request(TableSummariesParams(view), arrived)
 
     def export(self, path: str | None = None) -> None:
         if self.model.view_id is None:
@@ -270,17 +275,12 @@ class TableViewer(QWidget):
 
         def done(reply: Reply) -> None:
             if reply.ok:
-                self.status.emit(
-                    f"Exported {reply.result['rows']:,} rows to {reply.result['path']}"
-                )
+                result: TableExportResult = reply.result
+                self.status.emit(f"Exported {result.rows:,} rows to {result.path}")
             else:
                 self.status.emit(f"Export failed: {reply.message}")
 
-        self.session.request(
-            protocol.Method.TABLE_EXPORT,
-            {"view": self.model.view_id, "path": path, "format": fmt},
-            done,
-        )
+        self.session.request(TableExportParams(self.model.view_id, path, fmt), done)
 
     def close_view(self) -> None:
         self.model.close()
@@ -297,12 +297,12 @@ class TableViewer(QWidget):
         ]
 
 
-def filter_hint(columns: list[dict[str, str]]) -> str:
+def filter_hint(columns: list[Column]) -> str:
     """The filter box's hint, written with the table's own columns."""
 
-    def condition(column: dict[str, str]) -> str:
-        name = column["name"] if column["name"].isidentifier() else f"`{column['name']}`"
-        numeric = column.get("dtype", "").lower().startswith(("int", "uint", "float"))
+    def condition(column: Column) -> str:
+        name = column.name if column.name.isidentifier() else f"`{column.name}`"
+        numeric = column.dtype.lower().startswith(("int", "uint", "float"))
         return f"{name} > 0" if numeric else f'{name} == "…"'
 
     if not columns:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QWidget
 
 from studio.core.model import Workspace
 from studio.core.notices import Notice, NoticeKind
+from studio.core.protocol.requests import ClusterInfo
 from studio.core.runs.executors import ExecutorChoice, ExecutorKind
 from studio.ui.kernel.session import KernelSession
 from studio.ui.runs.executor_dialog import ExecutorDialog
@@ -49,7 +50,7 @@ class ExecutorPicker(QObject):
         self.parent_widget = parent
         self.project = workspace.project
         self.session = session
-        self.cluster: dict | None = None
+        self.cluster: ClusterInfo | None = None
         self.combo = QComboBox()
         self.combo.setObjectName("executor-combo")
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -87,13 +88,14 @@ class ExecutorPicker(QObject):
         self.choose(ExecutorChoice(kind))
 
     def _engines(self) -> dict[str, bool]:
-        info = self.session.info or {}
-        return dict(info.get("engines") or {})
+        info = self.session.info
+        return dict(info.engines) if info is not None else {}
 
     def _warn_if_missing(self, choice: ExecutorChoice) -> bool:
         if choice.package is None or self._engines().get(choice.kind.value, True):
             return False
-        python = (self.session.info or {}).get("executable") or "python"
+        info = self.session.info
+        python = (info.executable if info is not None else "") or "python"
         if getattr(sys, "frozen", False) and self.project.interpreter is None:
             text = f"{choice.title} cannot run here: {choice.install_hint}."
             self.notice.emit(Notice(NoticeKind.ERROR, text), None)
@@ -109,7 +111,7 @@ class ExecutorPicker(QObject):
         )
         return True
 
-    def _on_cluster(self, state: dict | None) -> None:
+    def _on_cluster(self, state: ClusterInfo | None) -> None:
         self.cluster = state
         self._show()
 
@@ -129,10 +131,10 @@ class ExecutorPicker(QObject):
         if choice.package is None:
             return f"Runs on {choice.title.lower()} · {os.cpu_count() or 1} at a time"
         cluster = self.cluster
-        if cluster is None or cluster.get("executor") != choice.text:
+        if cluster is None or cluster.executor != choice.text:
             when = "connects" if choice.address else "starts"
             return f"Runs on {html.escape(choice.title)} · {when} with the first run"
-        parts = [f"Runs on {html.escape(choice.title)}", f"{cluster.get('workers', 0)} workers"]
-        if cluster.get("dashboard"):
-            parts.append(f"<a href='{html.escape(cluster['dashboard'])}'>dashboard</a>")
+        parts = [f"Runs on {html.escape(choice.title)}", f"{cluster.workers} workers"]
+        if cluster.dashboard:
+            parts.append(f"<a href='{html.escape(cluster.dashboard)}'>dashboard</a>")
         return " · ".join(parts)

@@ -9,15 +9,27 @@ never waits. Stale marks follow every new graph and every input change.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.core import protocol
 from studio.core.cache.cache_paths import new_run_output_file
 from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.model import Workspace
-from studio.core.protocol import ErrorCode, EventName, NodeStatus, RunStatus
+from studio.core.protocol import ErrorCode, NodeStatus, RunStatus
+from studio.core.protocol.events import (
+    ClusterChanged,
+    NodeFinished,
+    NodeStarted,
+    Progress,
+    RunStarted,
+    Versions,
+)
+from studio.core.protocol.requests import (
+    ClearResultsParams,
+    ClusterParams,
+    RunParams,
+    RunResult,
+)
 from studio.core.runs.executors import ExecutorChoice
 from studio.core.runs.run_forecast import RunForecast, cached_code_versions, forecast
 from studio.core.runs.run_plan import RunMode, run_targets
@@ -25,6 +37,7 @@ from studio.core.runs.run_records import RunRecord
 from studio.core.runs.run_state import NodeState
 from studio.core.runs.running_node import read_running_node
 from studio.core.runs.staleness import lineage_signatures
+from studio.ui.kernel.messages import deliver
 from studio.ui.kernel.session import KernelSession, KernelState, Reply
 from studio.ui.project.graph_controller import GraphController
 
@@ -45,7 +58,8 @@ class RunController(QObject):
     cache_size_changed = Signal(int)
     """Bytes the project's result cache holds, after a run."""
     cluster_changed = Signal(object)
-    """(dict or None): the Dask or Ray cluster runs go to started, changed or stopped."""
+    """(`ClusterInfo` or None): the Dask or Ray cluster runs go to started, changed or
+    stopped."""
 
     def __init__(
         self,
@@ -65,10 +79,10 @@ class RunController(QObject):
         self._quiet = False
         """Inside a batch of events: progress is announced once, after it."""
         self._finished = 0
-        self._deferred: tuple[RunRecord, dict[str, Any]] | None = None
+        self._deferred: tuple[RunRecord, RunParams] | None = None
         graph.load_requested.connect(self._send_deferred)
         session.start_failed.connect(self._on_no_kernel)
-        session.event_received.connect(self._on_event)
+        session.listen(self)
         session.output.connect(self._on_output)
         session.ready.connect(lambda _info: self.runs.forget_results())
         session.ready.connect(lambda _info: self.cluster_changed.emit(None))
@@ -120,24 +134,22 @@ class RunController(QObject):
         record.forecast = plan.headline() if plan is not None else ""
         self._finished = 0
         self.runs.start(record)
-        params = {
-            "nodes": names,
-            "mode": mode.value,
-            "inputs": expressions,
-            "recompute": recompute,
-            "cache_limit": self.runs.cache_limit,
-            "executor": executor.text,
-        }
+        params = RunParams(
+            nodes=names,
+            mode=mode,
+            inputs=expressions,
+            recompute=recompute,
+            cache_limit=self.runs.cache_limit,
+            executor=executor.text,
+        )
         if self.graph.load_requested_on_kernel:
             self._send(record, params)
         else:  # a new kernel: the run must follow the load of the graph
             self._deferred = (record, params)
         return record
 
-    def _send(self, record: RunRecord, params: dict[str, Any]) -> None:
-        self.session.request(
-            protocol.Method.RUN, params, lambda reply: self._on_reply(record, reply)
-        )
+    def _send(self, record: RunRecord, params: RunParams) -> None:
+        self.session.request(params, lambda reply: self._on_reply(record, reply))
 
     def _on_no_kernel(self, reason: str) -> None:
         if self._deferred is not None:
@@ -189,7 +201,7 @@ class RunController(QObject):
 
     def clear_results(self) -> None:
         self.runs.forget_results()
-        self.session.request(protocol.Method.CLEAR_RESULTS, {})
+        self.session.request(ClearResultsParams())
 
     def refresh_staleness(self) -> None:
         """After a new graph or new inputs: results whose lineage changed become stale."""
@@ -217,61 +229,64 @@ class RunController(QObject):
     def _on_executor_changed(self, choice: ExecutorChoice) -> None:
         """A cluster the studio started is stopped as soon as runs no longer go to it."""
         if self.session.state in (KernelState.IDLE, KernelState.BUSY) and not choice.owns_cluster:
-            self.session.request(protocol.Method.CLUSTER, {"stop": True}, lambda _reply: None)
+            self.session.request(ClusterParams(stop=True), lambda _reply: None)
 
-    def _on_event(self, name: str, data: dict[str, Any]) -> None:
-        if name == EventName.CLUSTER:
-            self.cluster_changed.emit(data.get("cluster"))
-            return
-        if name == EventName.VERSIONS:
-            self._sign_again(data.get("versions") or {})
-            return
-        if name == EventName.PROGRESS:
-            self._quiet = True
-            try:
-                for event in data.get("events") or []:
-                    self._on_event(event["event"], event["data"])
-            finally:
-                self._quiet = False
-            record = self.runs.current
-            if record is not None:
-                self.progress.emit(self._finished, max(len(record.planned), self._finished))
-            return
+    # The kernel's events (see `KernelSession.listen`).
+
+    def _on_cluster(self, event: ClusterChanged) -> None:
+        self.cluster_changed.emit(event.cluster)
+
+    def _on_versions(self, event: Versions) -> None:
+        self._sign_again(event.versions)
+
+    def _on_progress(self, batch: Progress) -> None:
+        self._quiet = True
+        try:
+            for event in batch.events:
+                deliver(self, event)
+        finally:
+            self._quiet = False
+        record = self.runs.current
+        if record is not None:
+            self.progress.emit(self._finished, max(len(record.planned), self._finished))
+
+    def _on_run_started(self, event: RunStarted) -> None:
+        record = self.runs.current
+        if record is not None:
+            self.runs.planned(list(event.planned))
+            self.progress.emit(0, len(record.planned))
+
+    def _on_node_started(self, event: NodeStarted) -> None:
+        if self.runs.current is not None:
+            self.runs.node_started(event.name)
+
+    def _on_node_finished(self, event: NodeFinished) -> None:
         record = self.runs.current
         if record is None:
             return
-        if name == EventName.RUN_STARTED:
-            self.runs.planned(list(data.get("planned") or []))
-            self.progress.emit(0, len(record.planned))
-        elif name == EventName.NODE_STARTED:
-            self.runs.node_started(data["name"])
-        elif name == EventName.NODE_FINISHED:
-            node = data["name"]
-            status = NodeStatus(data.get("status", NodeStatus.COMPUTED))
-            record.node_finished(
-                node, status, float(data.get("seconds") or 0.0), data.get("error", "")
-            )
-            self._finished += 1
-            if status is NodeStatus.COMPUTED and node in self._versions:
-                self.runs.durations.record(node, self._versions[node], record.nodes[node].seconds)
-            self.runs.node_finished(
-                node,
-                _STATES.get(status, NodeState.DONE),
-                record.nodes[node].seconds,
-                self._signatures.get(node),
-                data.get("error", ""),
-            )
-            if not self._quiet:
-                self.progress.emit(self._finished, max(len(record.planned), self._finished))
+        node, status = event.name, event.status
+        record.node_finished(node, status, event.seconds, event.error)
+        self._finished += 1
+        if status is NodeStatus.COMPUTED and node in self._versions:
+            self.runs.durations.record(node, self._versions[node], record.nodes[node].seconds)
+        self.runs.node_finished(
+            node,
+            _STATES.get(status, NodeState.DONE),
+            record.nodes[node].seconds,
+            self._signatures.get(node),
+            event.error,
+        )
+        if not self._quiet:
+            self.progress.emit(self._finished, max(len(record.planned), self._finished))
 
     def _on_reply(self, record: RunRecord, reply: Reply) -> None:
         if reply.ok:
-            record.finish(reply.result)
-            hint = reply.result.get("install_hint")
-            if hint:
-                self.problem.emit(f"{reply.result.get('message')}. Install it with: {hint}")
-            if reply.result.get("cache_bytes") is not None:
-                self.cache_size_changed.emit(int(reply.result["cache_bytes"]))
+            result: RunResult = reply.result
+            record.finish(result)
+            if result.install_hint:
+                self.problem.emit(f"{result.message}. Install it with: {result.install_hint}")
+            if result.cache_bytes is not None:
+                self.cache_size_changed.emit(result.cache_bytes)
         elif reply.code is ErrorCode.KERNEL_DIED:
             running = [n for n, r in self.runs.state.nodes.items() if r.state is NodeState.RUNNING]
             node = running[0] if running else read_running_node(self.session.connection_folder)

@@ -53,9 +53,9 @@ class StudioStatusBar:
         bar.addPermanentWidget(self.run_progress)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.timing_label)
-        self.show_kernel_state(KernelState.STOPPED.value)
+        self.show_kernel_state(KernelState.STOPPED)
         session.state_changed.connect(self.show_kernel_state)
-        session.ready.connect(lambda _info: self.show_kernel_state(session.state.value))
+        session.ready.connect(lambda _info: self.show_kernel_state(session.state))
         controller.busy_changed.connect(self._on_busy)
         controller.graph_shown.connect(self._on_graph_shown)
         runs.progress.connect(self._on_run_progress)
@@ -69,19 +69,16 @@ class StudioStatusBar:
         else:
             self.bar.clearMessage()
 
-    def show_kernel_state(self, state: str) -> None:
-        kernel_state = KernelState(state)
-        colour = _STATE_COLOURS[kernel_state]
+    def show_kernel_state(self, state: KernelState) -> None:
+        colour = _STATE_COLOURS[state]
         info = self.session.info
         details = ""
-        if info and kernel_state in (KernelState.IDLE, KernelState.BUSY):
+        if info is not None and state in (KernelState.IDLE, KernelState.BUSY):
             python = self.workspace.project.interpreter
             where = f" ({python})" if python else ""
-            details = (
-                f" · Python {info.get('python', '?')}{where} · Hamilton {info.get('hamilton', '?')}"
-            )
+            details = f" · Python {info.python}{where} · Hamilton {info.hamilton}"
         self.kernel_label.setText(f"<span style='color:{colour}'>●</span> Kernel {state}{details}")
-        self.kernel_label.setToolTip(f"kernel process {info.get('pid', '–')}" if info else "")
+        self.kernel_label.setToolTip(f"kernel process {info.pid}" if info is not None else "")
 
     def _on_busy(self, busy: bool, what: str) -> None:
         self.progress.setVisible(busy)

@@ -27,6 +27,7 @@ from studio.ui.actions import (
     bind_enabled,
 )
 from studio.ui.canvas.focus_bar import DEPTHS
+from studio.ui.kernel.session import KernelState
 from studio.ui.theme import THEMES
 
 if TYPE_CHECKING:
@@ -257,7 +258,7 @@ def _runs_need_a_kernel(window: MainWindow, actions: ActionRegistry) -> None:
     project, session = window.workspace.project, window.session
 
     def can_run() -> bool:
-        return project.trusted and session.state.value != "stopped"
+        return project.trusted and session.state is not KernelState.STOPPED
 
     for action_id in ("run", "run-downstream", "recompute", "run-all"):
         bind_enabled(actions[action_id], (session.state_changed, project.trusted_changed), can_run)

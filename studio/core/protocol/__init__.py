@@ -16,10 +16,19 @@ in the comm's `data`, of one of three kinds:
                                         "detail": "traceback"}}
     event    kernel -> GUI   {"kind": "event", "event": "node_started", "data": {...}}
 
+Each params, result and event payload is a frozen dataclass (a `wire.Record`)
+whose `to_wire`/`from_wire` give and read the JSON below, so neither side
+looks keys up: `requests` holds the main comm's methods, `data_requests` the
+data comm's (with the table, summary and tree structures), `events` the
+events; `methods.PARAMS` maps a method to its params class, and a params
+class names its `method` and its `result_type`. The JSON is the contract:
+kernels in other interpreters speak it, so it changes only with both sides.
+
 Method names, event names, error codes and statuses are the enums below:
 the GUI acts on codes, never on the text of a message (which is for the
 user). The GUI fails requests itself with the codes `kernel_died`,
-`kernel_shut_down` and `no_kernel`.
+`kernel_shut_down` and `no_kernel`. Params that do not decode (a key
+missing, a value of the wrong kind) get `bad_request`.
 
 Every request gets exactly one reply with the same id, unless the kernel
 dies first (the GUI then fails the pending requests itself). Requests are
@@ -125,6 +134,7 @@ Events:
     node_finished  {"run_id": int, "name": str, "status": NodeStatus, "seconds": float,
                     "error": str}
     importing      {"module": str}                        a load imports this module now
+    cluster        {"cluster": CLUSTER | None}            after every start and stop
     versions       {"token": str, "versions": {name: str | None}}
         The code versions a load left out (`versions_follow`), for the snapshot
         of that token.
@@ -160,7 +170,6 @@ class Method(enum.StrEnum):
     TABLE_CLOSE = "table_close"
     COMPARE = "compare"
     CLUSTER = "cluster"
-    VERSIONS = "versions"
 
 
 DATA_METHODS = frozenset(

@@ -1,0 +1,43 @@
+"""Every method's params class, for the agent to decode a request with."""
+
+from __future__ import annotations
+
+from studio.core.protocol import Method
+from studio.core.protocol.data_requests import (
+    CompareParams,
+    ResultInfoParams,
+    TableCloseParams,
+    TableExportParams,
+    TableFilterParams,
+    TableRowsParams,
+    TableSortParams,
+    TableSummariesParams,
+)
+from studio.core.protocol.requests import (
+    ClearResultsParams,
+    ClusterParams,
+    HelloParams,
+    LoadParams,
+    Params,
+    RunParams,
+)
+
+PARAMS: dict[Method, type[Params]] = {
+    params.method: params
+    for params in (
+        HelloParams,
+        LoadParams,
+        RunParams,
+        ClearResultsParams,
+        ClusterParams,
+        ResultInfoParams,
+        TableRowsParams,
+        TableSortParams,
+        TableFilterParams,
+        TableSummariesParams,
+        TableExportParams,
+        TableCloseParams,
+        CompareParams,
+    )
+}
+"""The params class of each method."""

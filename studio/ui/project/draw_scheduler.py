@@ -1,0 +1,161 @@
+"""From a change of the graph model's display to the scene: lay out, then draw.
+
+The graph model says the display changed; the scheduler draws it in a turn
+of its own (taking a big reply in is a lot of work already), has the
+drawing laid out on a worker thread unless only details changed, and hands
+the layout to the scene. A layout that takes long is said in the status bar.
+
+    graph.display_changed -> (next turn) layout -> scene.show_graph -> drawn
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from studio.core.graph.display_graph import DisplayGraph, drawing_key
+from studio.core.layout import DOT_NODE_LIMIT, Direction, LayoutResult
+from studio.core.model.graph_model import DisplayChange, DisplayUpdate, GraphModel
+from studio.ui.canvas.layout_runner import LayoutRunner
+from studio.ui.canvas.scene import GraphScene
+
+_BUSY_LAYOUT_ABOVE = 300
+"""Boxes above which the status bar says a layout is being made."""
+_LAYOUT_NOTE_AFTER_MS = 300
+"""A layout is announced in the status bar only once it has taken this long."""
+
+
+@dataclass(frozen=True, slots=True)
+class _LayoutJob:
+    display: DisplayGraph
+    first: bool
+    anchor: str | None
+
+
+class DrawScheduler(QObject):
+    drawn = Signal(object, bool)
+    """The scene shows the model's snapshot: (snapshot, first drawing of this graph)."""
+    busy_changed = Signal(bool, str)
+    """A long layout: (busy, what)."""
+    failed = Signal(str)
+    """The layout failed: the text of an error notice."""
+
+    def __init__(
+        self,
+        graph: GraphModel,
+        scene: GraphScene,
+        anchor: Callable[[], str | None],
+        timings: dict[str, float],
+        frame: Callable[[], tuple[float, float]] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.graph = graph
+        self.scene = scene
+        self.anchor = anchor
+        self.frame = frame
+        """The free area of the view a first drawing is fitted into (AUTO direction)."""
+        self.timings = timings
+        self.layouts = LayoutRunner(self)
+        self._change_started: float | None = None
+        self._job: _LayoutJob | None = None
+        """The drawing being laid out (the runner delivers only the newest)."""
+        self._update: DisplayUpdate | None = None
+        self._draw_soon = QTimer(self)
+        self._draw_soon.setSingleShot(True)
+        self._draw_soon.setInterval(0)
+        self._draw_soon.timeout.connect(self._draw)
+        self._layout_note = ""
+        self._note_layout_soon = QTimer(self)
+        self._note_layout_soon.setSingleShot(True)
+        self._note_layout_soon.setInterval(_LAYOUT_NOTE_AFTER_MS)
+        self._note_layout_soon.timeout.connect(self._note_layout)
+        self._layout_noted = False
+        graph.display_changed.connect(self._on_display_changed)
+        self.layouts.finished.connect(self._on_layout)
+        self.layouts.failed.connect(self._on_layout_failed)
+
+    def forget(self) -> None:
+        """Another folder: a drawing asked for in the last one is not made."""
+        self._update = None
+
+    def change_started(self) -> None:
+        """A file changed: the time to its drawing is measured (`save_to_canvas`)."""
+        if self._change_started is None:
+            self._change_started = time.perf_counter()
+
+    def shutdown(self) -> None:
+        self.layouts.shutdown()
+
+    def _on_display_changed(self, update: DisplayUpdate) -> None:
+        """Drawn in a turn of its own: taking a big reply in is a lot of work already."""
+        pending = self._update
+        if pending is not None and pending.change in (DisplayChange.FIRST, DisplayChange.RELAYOUT):
+            update = DisplayUpdate(pending.change, update.anchor or pending.anchor)
+        self._update = update
+        self._draw_soon.start()
+
+    def _draw(self) -> None:
+        update, self._update = self._update, None
+        display, snapshot = self.graph.display, self.graph.snapshot
+        if update is None or display is None or snapshot is None:
+            return
+        first = update.change in (DisplayChange.FIRST, DisplayChange.RELAYOUT)
+        drawn = self.scene.drawn
+        if not first and drawn is not None and drawing_key(display) == drawing_key(drawn):
+            self.scene.update_details(display)
+            self._mark_shown()
+            self.drawn.emit(snapshot, False)
+            return
+        boxes = len(display.nodes) + len(display.modules)
+        if boxes > _BUSY_LAYOUT_ABOVE:  # said only if it takes long enough to notice
+            self._layout_note = f"Laying out {boxes:,} boxes…"
+            self._note_layout_soon.start()
+        self.timings["layout_started"] = time.perf_counter()
+        direction = self.graph.direction
+        if direction is Direction.AUTO and not first and self.scene.drawn is not None:
+            direction = self.scene.direction  # a save never turns the drawing
+        frame = self.frame() if self.frame is not None else None
+        engine = self.graph.engine
+        nest = engine == "dot" or (engine == "auto" and boxes <= DOT_NODE_LIMIT)
+        request = self.scene.sizes.layout_request(display, direction, frame, nest)
+        # Before the request: a layout found in the cache can be delivered at once.
+        self._job = _LayoutJob(display, first, update.anchor)
+        self.layouts.request(request, self.graph.engine)
+
+    def _on_layout(self, _ticket: int, result: LayoutResult) -> None:
+        job, self._job = self._job, None
+        snapshot = self.graph.snapshot
+        if job is None or snapshot is None:
+            return
+        self._end_layout_note()
+        self.timings["layout"] = result.seconds
+        self.timings["layout_engine"] = result.engine  # type: ignore[assignment]
+        anchor = None if job.first else (job.anchor or self.anchor())
+        self.scene.show_graph(job.display, result, anchor, animate=not job.first)
+        self._mark_shown()
+        self.drawn.emit(snapshot, job.first)
+
+    def _on_layout_failed(self, _ticket: int, error: str) -> None:
+        self._job = None
+        self._end_layout_note()
+        last_line = error.strip().splitlines()[-1] if error.strip() else "unknown error"
+        self.failed.emit(f"Laying out the graph failed: {last_line}")
+
+    def _note_layout(self) -> None:
+        self._layout_noted = True
+        self.busy_changed.emit(True, self._layout_note)
+
+    def _end_layout_note(self) -> None:
+        self._note_layout_soon.stop()
+        if self._layout_noted:
+            self._layout_noted = False
+            self.busy_changed.emit(False, "")
+
+    def _mark_shown(self) -> None:
+        if self._change_started is not None:
+            self.timings["save_to_canvas"] = time.perf_counter() - self._change_started
+            self._change_started = None
