@@ -45,3 +45,42 @@ def test_the_window_declares_its_commands_once_and_lists_them_in_the_help(open_w
     assert "Export as &SVG…" in file_texts
     graph_texts = [a.text() for a in menus["&Graph"].actions()]
     assert "Collapse &All Modules" in graph_texts
+
+
+def test_a_panels_shortcut_wins_over_a_window_wide_one_inside_the_panel(qtbot):
+    """Two Qt shortcuts on one key would be ambiguous (neither runs): the registry keeps one
+    and routes a press inside the panel to the panel's command."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+    from studio.ui.actions import CONFIG, ActionRegistry
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    canvas, panel, elsewhere = QWidget(), QWidget(), QLineEdit()
+    actions = ActionRegistry(canvas, window)
+    field = QLineEdit(panel)
+    layout = QVBoxLayout(window)
+    for part in (canvas, panel, elsewhere):
+        layout.addWidget(part)
+    done = []
+    run = actions.add("run", "Run", lambda: done.append("run"), "Ctrl+Return")
+    window.addAction(run)
+    apply = actions.add(
+        "apply", "Apply", lambda: done.append("apply"), "Ctrl+Return", scope=CONFIG, widget=panel
+    )
+    assert apply not in panel.actions(), "the panel's key is routed, not a second shortcut"
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    for focus, expected in ((field, "apply"), (elsewhere, "run")):
+        focus.setFocus()
+        qtbot.waitUntil(focus.hasFocus)
+        qtbot.keyClick(focus, Qt.Key.Key_Return, ctrl)
+        assert done.pop() == expected
+    field.setFocus()
+    run.trigger()  # a click on the menu entry is the window's command wherever the focus is
+    assert done == ["run"]
+    sections = dict(actions.sections())
+    assert sections["In the Config panel"] == [("Ctrl+Return", "Apply")]
