@@ -36,10 +36,21 @@ def test_the_window_declares_its_commands_once_and_lists_them_in_the_help(open_w
     from studio.core.resources import example_path
 
     window = open_window(example_path("spaceflights"))
-    keys = [keys for keys, _ in window.actions.shortcuts()]
-    assert len(keys) == len(set(keys)), "a shortcut is used twice"
-    for shortcut in ("Ctrl+E", "Ctrl+Shift+E", "Ctrl+Return", "Shift+C", "F5", "M"):
-        assert shortcut in keys
+    sections = dict(window.actions.sections())
+    for rows in sections.values():
+        keys = [keys for keys, _ in rows]
+        assert len(keys) == len(set(keys)), "a shortcut is used twice in one scope"
+    window_wide = [keys for keys, _ in sections["Anywhere in the window"]]
+    for shortcut in ("Ctrl+E", "Ctrl+Shift+E", "Ctrl+Return", "Ctrl+Shift+Z or Ctrl+Y", "F5"):
+        assert shortcut in window_wide
+    canvas = [keys for keys, _ in sections["On the canvas"]]
+    for shortcut in ("Shift+C", "M", "+ or =", "- or _", "Arrow keys"):
+        assert shortcut in canvas
+    assert (
+        dict(sections["In the Config panel"])["Ctrl+Return"] == "rebuild the graph with this config"
+    )
+    assert {"Ctrl+S", "Ctrl+F"} <= dict(sections["In the Inspector's source"]).keys()
+    assert {"Ctrl+Home", "Ctrl+End"} <= dict(sections["In the result table"]).keys()
     menus = {a.text(): a.menu() for a in window.menuBar().actions()}
     file_texts = [a.text() for a in menus["&File"].actions()]
     assert "Export as &SVG…" in file_texts

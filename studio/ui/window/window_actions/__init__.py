@@ -19,6 +19,7 @@ from studio.ui.window.window_actions import (
     file_actions,
     graph_actions,
     kernel_actions,
+    panel_actions,
     run_actions,
     view_actions,
 )
@@ -35,6 +36,7 @@ def declare(actions: ActionRegistry, workspace: Workspace, services: Services) -
     run_actions.declare(actions, workspace, services)
     kernel_actions.declare(actions, services)
     graph_actions.declare(actions, services.navigation)
+    panel_actions.declare(actions, services.panels)
 
 
 def menus(actions: ActionRegistry, services: Services) -> list[QMenu]:

@@ -13,7 +13,9 @@ from studio.ui.window.window_actions.services import Services
 
 MENU: list[MenuEntry] = ["undo", "redo", SEPARATOR, "add-node", "rename-node", "remove-node"]
 
-REDO_KEYS = (QKeySequence.StandardKey.Redo, "Ctrl+Shift+Z")
+REDO_KEYS = ("Ctrl+Shift+Z", "Ctrl+Y")
+"""Explicit keys, not the standard Redo key: on X11 that already holds Ctrl+Shift+Z, and
+a key declared twice makes Qt call the shortcut ambiguous and do nothing."""
 
 
 def declare(actions: ActionRegistry, workspace: Workspace, services: Services) -> None:

@@ -32,11 +32,11 @@ def declare(actions: ActionRegistry, services: Services) -> None:
         "zoom-in",
         "Zoom &In",
         view.zoom_in,
-        "+",
+        ("+", "="),
         help="zoom in (or the mouse wheel, around the cursor)",
         canvas=True,
     )
-    add("zoom-out", "Zoom &Out", view.zoom_out, "-", help="zoom out", canvas=True)
+    add("zoom-out", "Zoom &Out", view.zoom_out, ("-", "_"), help="zoom out", canvas=True)
     add("actual-size", "&Actual Size", view.reset_zoom, "Ctrl+0", help="actual size", canvas=True)
     add("clear-selection", "&Clear Selection", commands.clear_selection)
     add(
