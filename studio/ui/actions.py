@@ -9,6 +9,8 @@ focus, so typing elsewhere is never taken for a command. A panel's own
 shortcut that shares keys with a window-wide one wins while the focus is
 inside that panel: the registry routes the key press, so Qt never sees
 two shortcuts for one key (which it would call ambiguous and ignore).
+The press goes through the window-wide action, so while that one is
+disabled its keys do nothing in the panel either.
 """
 
 from __future__ import annotations
@@ -183,7 +185,7 @@ class ActionRegistry(QObject):
         for other_id, other in self.actions.items():
             if other_id == new_id or not any(k in new_keys for k in other.shortcuts()):
                 continue
-            scopes = (self.scopes[new_id], self.scopes[other_id])
+            scopes = (self.scopes[new_id], self.scopes.get(other_id, WINDOW))
             if scopes[0] is WINDOW and scopes[1] is not WINDOW:
                 self._route(other_id, new_id)
             elif scopes[1] is WINDOW and scopes[0] is not WINDOW:
@@ -240,7 +242,7 @@ class ActionRegistry(QObject):
         for action_id, action in self.actions.items():
             keys = [_shown(k) for k in action.shortcuts() if not _device_key(k)]
             if keys:
-                rows.setdefault(self.scopes[action_id], []).append(
+                rows.setdefault(self.scopes.get(action_id, WINDOW), []).append(
                     (" or ".join(keys), self._help[action_id])
                 )
         for gesture in self.gestures:

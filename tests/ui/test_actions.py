@@ -34,6 +34,7 @@ def test_shortcuts_help_lists_every_declared_shortcut_and_gesture(registry):
 
 def test_the_window_declares_its_commands_once_and_lists_them_in_the_help(open_window):
     from studio.core.resources import example_path
+    from studio.ui.window.window_actions.kernel_actions import shortcuts_html
 
     window = open_window(example_path("spaceflights"))
     sections = dict(window.actions.sections())
@@ -51,6 +52,8 @@ def test_the_window_declares_its_commands_once_and_lists_them_in_the_help(open_w
     )
     assert {"Ctrl+S", "Ctrl+F"} <= dict(sections["In the Inspector's source"]).keys()
     assert {"Ctrl+Home", "Ctrl+End"} <= dict(sections["In the result table"]).keys()
+    help_text = shortcuts_html(window.actions)
+    assert "In the Config panel" in help_text and "rebuild the graph with this config" in help_text
     menus = {a.text(): a.menu() for a in window.menuBar().actions()}
     file_texts = [a.text() for a in menus["&File"].actions()]
     assert "Export as &SVG…" in file_texts
