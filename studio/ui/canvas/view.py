@@ -191,11 +191,7 @@ class GraphView(QGraphicsView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
-        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_in()
-        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
-            self.zoom_out()
-        elif key == Qt.Key.Key_Left:
+        if key == Qt.Key.Key_Left:
             self._pan(-_PAN_STEP, 0)
         elif key == Qt.Key.Key_Right:
             self._pan(_PAN_STEP, 0)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -61,9 +61,6 @@ class ConfigEditor(QWidget):
         self._remove.clicked.connect(self._remove_selected)
         self._reset.clicked.connect(lambda: self.set_config(self._defaults, {}, self._hints))
         self._apply.clicked.connect(self.apply)
-        apply_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self, self.apply)
-        # Only inside the editor: in the rest of the window Ctrl+Return runs nodes.
-        apply_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         buttons = QHBoxLayout()
         for button in (self._add, self._remove, self._reset):
             buttons.addWidget(button)

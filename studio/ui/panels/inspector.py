@@ -6,7 +6,7 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -81,13 +81,6 @@ class InspectorPanel(QWidget):
         source_layout.addWidget(self._source_title)
         source_layout.addLayout(header)
         source_layout.addWidget(self._source)
-        for keys, slot in (
-            (QKeySequence.StandardKey.Save, self.save),
-            (QKeySequence.StandardKey.Find, self._find.setFocus),
-        ):
-            shortcut = QShortcut(keys, source_box)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self._details)
         splitter.addWidget(source_box)
@@ -137,6 +130,14 @@ class InspectorPanel(QWidget):
     @property
     def editor(self) -> CodeEditor:
         return self._source
+
+    @property
+    def source_area(self) -> QWidget:
+        """The source, its title and its buttons: where Save and Find (Ctrl+S, Ctrl+F) act."""
+        return self._source_box
+
+    def focus_find(self) -> None:
+        self._find.setFocus()
 
     def save(self) -> None:
         if self.excerpt is not None and self._source.modified:

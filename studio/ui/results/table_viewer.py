@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionRange, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -100,16 +99,6 @@ class TableViewer(QWidget):
         self._buttons["summaries"].setCheckable(True)
         buttons.addStretch(1)
         buttons.addWidget(self.count_label)
-        for keys, slot in (
-            ("Ctrl+Home", self.jump_first),
-            ("Ctrl+End", self.jump_last),
-            (QKeySequence.StandardKey.Copy, self.copy_selection),
-        ):
-            action = QAction(self.table)
-            action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            action.triggered.connect(slot)
-            self.table.addAction(action)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.summaries)

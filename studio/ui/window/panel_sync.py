@@ -2,55 +2,63 @@
 
 Each panel shows what the models hold for the current selection and the
 chosen dataflow; this object connects the models' events to the
-panels' update methods, and the panels' edits back to the models.
+panels' update methods, and the panels' edits back to the models. It
+gets the models and the panels, not the window.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 
 from studio.core.graph.snapshot import GraphSnapshot, NodeRole
+from studio.core.model import Workspace
 from studio.core.protocol import RunStatus
 from studio.ui.panels.banner import BannerKind
+from studio.ui.project.graph_controller import GraphController
+from studio.ui.runs.run_controller import RunController
+from studio.ui.window.window_panels import WindowPanels
 
 MISSING_INPUTS = "missing-inputs"
 RUN_PROBLEM = "run-problem"
 """Causes of banners that the next run, or the inputs, make out of date."""
 
-if TYPE_CHECKING:
-    from studio.ui.window.main_window import MainWindow
-
 
 class PanelSync(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        workspace = window.workspace
+    def __init__(
+        self,
+        workspace: Workspace,
+        panels: WindowPanels,
+        controller: GraphController,
+        runs: RunController,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
         self.workspace = workspace
+        self.panels = panels
+        self.runs = runs
         workspace.project.opened.connect(lambda _root: self.project_opened())
         workspace.selection.changed.connect(self.selection_changed)
         workspace.project.dataflows_changed.connect(self.dataflows_changed)
         workspace.runs.running_changed.connect(self.running_changed)
         workspace.runs.record_added.connect(self.run_added)
-        workspace.runs.record_updated.connect(window.run_log.update_run)
-        workspace.runs.cleared.connect(window.run_log.clear)
-        window.runs.missing_inputs.connect(self.missing_inputs)
-        window.inputs_panel.changed.connect(self.inputs_changed)
-        window.controller.graph_shown.connect(self.graph_shown)
+        workspace.runs.record_updated.connect(panels.run_log.update_run)
+        workspace.runs.cleared.connect(panels.run_log.clear)
+        runs.missing_inputs.connect(self.missing_inputs)
+        panels.inputs.changed.connect(self.inputs_changed)
+        controller.graph_shown.connect(self.graph_shown)
 
     def project_opened(self) -> None:
         """Nothing of the last project stays in the panels: inputs, config, results,
         banners, the dataflow choice."""
-        window = self.window
-        window.inputs_panel.set_inputs([], {}, {})
-        window.config_editor.set_config({}, {})
-        window.results_panel.clear()
-        window.banner.hide()
-        window.dataflow_combo.clear()
-        window.dataflow_label_action.setVisible(False)
-        window.dataflow_combo_action.setVisible(False)
+        panels = self.panels
+        panels.inputs.set_inputs([], {}, {})
+        panels.config_editor.set_config({}, {})
+        panels.results.clear()
+        panels.banner.hide()
+        panels.dataflows.combo.clear()
+        panels.dataflows.set_visible(False)
 
     def selection_changed(self) -> None:
         self.refresh_inspector()
@@ -61,8 +69,8 @@ class PanelSync(QObject):
         self.refresh_inspector()
 
     def dataflows_changed(self) -> None:
-        window, project = self.window, self.workspace.project
-        combo = window.dataflow_combo
+        panels, project = self.panels, self.workspace.project
+        combo = panels.dataflows.combo
         names = [flow.name for flow in project.dataflows]
         combo.blockSignals(True)
         combo.clear()
@@ -72,15 +80,14 @@ class PanelSync(QObject):
         if project.dataflow in names:
             combo.setCurrentText(project.dataflow)
         combo.blockSignals(False)
-        window.dataflow_label_action.setVisible(len(names) > 1)
-        window.dataflow_combo_action.setVisible(len(names) > 1)
+        panels.dataflows.set_visible(len(names) > 1)
         flow = project.current()
         if flow is not None:
-            window.config_editor.set_config(flow.config, project.overrides, flow.config_hints)
+            panels.config_editor.set_config(flow.config, project.overrides, flow.config_hints)
 
     def refresh_results(self) -> None:
         names = self.workspace.selection.names()
-        panel = self.window.results_panel
+        panel = self.panels.results
         if len(names) != 1:
             if not names:
                 panel.clear()
@@ -92,7 +99,7 @@ class PanelSync(QObject):
     def refresh_inspector(self) -> None:
         names = self.workspace.selection.names()
         snapshot = self.workspace.graph.snapshot
-        inspector = self.window.inspector
+        inspector = self.panels.inspector
         if len(names) == 1 and snapshot is not None:
             try:
                 inspector.show_node(snapshot.node(names[0]), snapshot)
@@ -106,42 +113,38 @@ class PanelSync(QObject):
         flow = project.current()
         inputs = [(n.name, n.type) for n in snapshot.nodes if n.role is NodeRole.INPUT]
         hints = flow.input_hints if flow else {}
-        self.window.inputs_panel.set_inputs(inputs, project.input_defaults(), project.inputs, hints)
+        self.panels.inputs.set_inputs(inputs, project.input_defaults(), project.inputs, hints)
 
     def inputs_changed(self) -> None:
-        self.workspace.project.set_inputs(self.window.inputs_panel.user_values())
-        if not self.window.inputs_panel.missing():
-            self.window.banner.clear(MISSING_INPUTS)
-        self.window.runs.refresh_staleness()
+        self.workspace.project.set_inputs(self.panels.inputs.user_values())
+        if not self.panels.inputs.missing():
+            self.panels.banner.clear(MISSING_INPUTS)
+        self.runs.refresh_staleness()
 
     def running_changed(self, running: bool) -> None:
-        window = self.window
         if running:  # the last run's message is about the last run
-            window.banner.clear(MISSING_INPUTS, RUN_PROBLEM)
+            self.panels.banner.clear(MISSING_INPUTS, RUN_PROBLEM)
         if not running:
             records = self.workspace.runs.records
             record = records[-1] if records else None
             selected = self.workspace.selection.names()
             ended = record is not None and record.status in (RunStatus.DONE, RunStatus.FAILED)
             if ended and len(selected) == 1 and selected[0] in record.targets:
-                window.docks.show("results")
+                self.panels.docks.show("results")
             self.refresh_results()
-        window.actions["stop"].setEnabled(running)
-        for action_id in ("run", "run-all", "run-downstream", "recompute"):
-            window.actions[action_id].setEnabled(not running)
 
     def run_added(self, record: Any) -> None:
-        self.window.run_log.add_run(record)
-        self.window.docks["run-log"].show()
+        self.panels.run_log.add_run(record)
+        self.panels.docks["run-log"].show()
 
     def missing_inputs(self, names: list[str]) -> None:
-        window = self.window
-        window.docks.show("inputs")
-        window.inputs_panel.mark_missing(names)
+        panels = self.panels
+        panels.docks.show("inputs")
+        panels.inputs.mark_missing(names)
         snapshot = self.workspace.graph.snapshot
         types = {n.name: n.type for n in snapshot.nodes} if snapshot else {}
         described = ", ".join(f"{n} ({types[n]})" if n in types else n for n in names)
-        window.banner.show_message(
+        panels.banner.show_message(
             BannerKind.ERROR,
             f"The run needs inputs that have no value: {described}. Type them in the "
             'Inputs panel (Python expressions, like "data/x.csv" or 42) and run again.',

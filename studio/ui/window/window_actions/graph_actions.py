@@ -1,0 +1,94 @@
+"""Graph menu: collapse and expand modules, focus on a node's lineage, the minimap."""
+
+from __future__ import annotations
+
+from studio.core.graph.display_graph import FocusDirection
+from studio.ui.actions import SEPARATOR, ActionRegistry, MenuEntry, Submenu, ids_menu
+from studio.ui.canvas.focus_bar import DEPTHS
+from studio.ui.canvas.navigation import CanvasNavigation
+
+FOCUS = ("focus-upstream", "focus-downstream", "focus-both")
+
+
+def declare(actions: ActionRegistry, nav: CanvasNavigation) -> None:
+    add = actions.add
+    add(
+        "toggle-module",
+        "&Collapse or Expand Module",
+        nav.toggle_selected_modules,
+        "C",
+        help="collapse the selected node's module / expand the selected module box",
+        canvas=True,
+    )
+    add(
+        "collapse-all",
+        "Collapse &All Modules",
+        nav.collapse_all,
+        "Shift+C",
+        help="collapse every module",
+        canvas=True,
+    )
+    add(
+        "expand-all",
+        "&Expand All Modules",
+        nav.expand_all,
+        "Shift+E",
+        help="expand every module",
+        canvas=True,
+    )
+    for direction, text, key in (
+        (FocusDirection.UPSTREAM, "Show Only &Upstream", "U"),
+        (FocusDirection.DOWNSTREAM, "Show Only &Downstream", "D"),
+        (FocusDirection.BOTH, "Show Only &Lineage", "L"),
+    ):
+        add(
+            f"focus-{direction.value}",
+            text,
+            lambda d=direction: nav.focus_direction(d),
+            key,
+            help=f"show only the {direction.value.replace('both', 'lineage')} of the selection",
+            canvas=True,
+        )
+    for depth in DEPTHS:
+        label = "All" if depth is None else str(depth)
+        add(
+            f"depth-{label.lower()}",
+            f"Depth {label}",
+            lambda d=depth: nav.set_depth(d),
+            "0" if depth is None else str(depth),
+            help=f"focus depth {'all levels' if depth is None else depth}",
+            canvas=True,
+            checkable=True,
+            checked=depth == nav.depth,
+        )
+    add(
+        "show-all",
+        "Show &Whole Graph",
+        nav.show_whole_graph,
+        "W",
+        help="show the whole graph again (Esc too)",
+        canvas=True,
+    )
+    add(
+        "minimap",
+        "Show &Minimap",
+        nav.toggle_minimap,
+        "M",
+        help="show or hide the minimap",
+        canvas=True,
+        checkable=True,
+        checked=True,
+    )
+    actions.group([_depth_id(d) for d in DEPTHS])
+
+
+def menu(actions: ActionRegistry) -> list[MenuEntry]:
+    return [
+        "toggle-module", "collapse-all", "expand-all", SEPARATOR, *FOCUS,
+        Submenu("Focus &Depth", ids_menu(actions, [_depth_id(d) for d in DEPTHS])),
+        "show-all", SEPARATOR, "minimap",
+    ]  # fmt: skip
+
+
+def _depth_id(depth: int | None) -> str:
+    return f"depth-{'all' if depth is None else depth}"
