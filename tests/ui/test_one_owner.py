@@ -20,13 +20,13 @@ def test_a_saved_interpreter_that_fails_leaves_the_model_at_what_runs(
     window = open_window(folder)
     assert "The studio's own Python runs the project meanwhile" in window.banner.text()
     assert window.workspace.project.interpreter is None  # what the kernel was started with
-    assert window.session.info["executable"] == sys.executable
+    assert window.session.info.executable == sys.executable
     window.project.save()
     assert window.settings.project_state(folder)["interpreter"] is None
 
 
 def test_the_actions_and_the_title_follow_the_model(open_window, example_copy):
-    from studio.ui.window.window_actions import direction_label
+    from studio.ui.window.view_commands import direction_label
 
     window = open_window(example_copy("spaceflights"))
     workspace, actions = window.workspace, window.actions
