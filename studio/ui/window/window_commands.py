@@ -16,8 +16,8 @@ from studio.core.model import Workspace
 from studio.core.runs.run_plan import RunMode
 from studio.ui.app_settings import AppSettings
 from studio.ui.canvas.navigation import CanvasNavigation
+from studio.ui.kernel.interpreter_dialog import InterpreterDialog
 from studio.ui.kernel.session import KernelSession
-from studio.ui.panels.interpreter_dialog import InterpreterDialog
 from studio.ui.project.load_watch import LoadWatch
 from studio.ui.project.project_session import ProjectSession
 from studio.ui.runs.run_controller import RunController
