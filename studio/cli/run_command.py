@@ -177,13 +177,10 @@ def _run_here(
         hint = " (give them with --input NAME=EXPR)" if outcome.missing else ""
         return _fail(outcome.message + hint, EXIT_NOT_STARTED)
     if outcome.status is not RunStatus.DONE:
-        where = [f for f in outcome.frames if f["in_project"]]
-        for frame in where:
-            print(
-                f"  {frame['file']}, line {frame['line']}, in {frame['function']}", file=sys.stderr
-            )
-            if frame["text"]:
-                print(f"    {frame['text']}", file=sys.stderr)
+        for frame in (f for f in outcome.frames if f.in_project):
+            print(f"  {frame.file}, line {frame.line}, in {frame.function}", file=sys.stderr)
+            if frame.text:
+                print(f"    {frame.text}", file=sys.stderr)
         node = f"node {outcome.failed_node!r} failed: " if outcome.failed_node else ""
         return _fail(node + outcome.message, EXIT_NODE_FAILED)
     if options.output is not None:

@@ -145,9 +145,9 @@ def test_a_raising_node_fails_with_its_traceback(trouble, tmp_path):
     assert outcome.status == "failed"
     assert outcome.failed_node == "boom"
     assert outcome.message == "ZeroDivisionError: division by zero"
-    mine = [f for f in outcome.frames if f["in_project"]]
-    assert mine[-1]["file"] == "trouble.py" and mine[-1]["line"] == 13
-    assert mine[-1]["text"] == "return 1 / 0"
+    mine = [f for f in outcome.frames if f.in_project]
+    assert mine[-1].file == "trouble.py" and mine[-1].line == 13
+    assert mine[-1].text == "return 1 / 0"
     assert "Traceback" in outcome.traceback
 
 

@@ -3,6 +3,7 @@
 from PySide6.QtCore import QRectF, QUrl
 
 from studio.core.protocol import RunStatus
+from studio.core.protocol.requests import TracebackFrame
 from studio.core.runs.run_records import RunRecord
 from studio.ui.canvas.items.compact_name import MAX_GROWTH, fit_name, split_in_two
 from studio.ui.canvas.items.node_item import name_font
@@ -31,13 +32,10 @@ def _failed_run() -> RunRecord:
     record.message = "ZeroDivisionError: division by zero"
     record.failed_node = "ratio"
     record.frames = [
-        {"file": "/venv/hamilton/driver.py", "line": 10, "function": "execute", "text": "",
-         "in_project": False},
-        {"file": "/venv/hamilton/graph.py", "line": 20, "function": "run", "text": "",
-         "in_project": False},
-        {"file": "pipeline.py", "line": 3, "function": "ratio", "text": "return 1 / 0",
-         "in_project": True},
-    ]  # fmt: skip
+        TracebackFrame("/venv/hamilton/driver.py", 10, "execute"),
+        TracebackFrame("/venv/hamilton/graph.py", 20, "run"),
+        TracebackFrame("pipeline.py", 3, "ratio", "return 1 / 0", in_project=True),
+    ]
     return record
 
 

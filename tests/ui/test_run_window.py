@@ -193,9 +193,7 @@ def test_a_failing_node_is_red_with_a_traceback_that_opens_the_code(troubled, qt
     assert record.failed_node == "boom"
     assert window.workspace.runs.state.state("boom") is NodeState.FAILED
     assert "ZeroDivisionError: division by zero" in window.run_log.detail_text()
-    frame = next(
-        i for i, f in enumerate(record.frames) if f["in_project"] and f["file"] == "trouble.py"
-    )
+    frame = next(i for i, f in enumerate(record.frames) if f.in_project and f.file == "trouble.py")
     window.run_log._on_link(QUrl(f"frame:{frame}"))
     assert window.inspector.excerpt.path.name == "trouble.py"
     assert window.inspector.excerpt.focus_line == 13

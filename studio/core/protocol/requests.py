@@ -89,6 +89,18 @@ class RunNode(Record):
 
 
 @dataclass(frozen=True, slots=True)
+class TracebackFrame(Record):
+    """One frame of a failure's traceback (FRAME); `file` is relative to the project
+    folder when the frame is in the project's own code."""
+
+    file: str
+    line: int | None
+    function: str
+    text: str = ""
+    in_project: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class RunResult(Record):
     run_id: int
     status: RunStatus
@@ -97,8 +109,8 @@ class RunResult(Record):
     seconds: float | None = None
     message: str = ""
     failed_node: str | None = None
-    frames: list[dict[str, Any]] = dataclasses.field(default_factory=list)
-    """The failure's traceback frames (FRAME), kept as they come for the run log."""
+    frames: list[TracebackFrame] = dataclasses.field(default_factory=list)
+    """The failure's traceback, innermost last."""
     traceback: str = ""
     missing: list[str] = dataclasses.field(default_factory=list)
     reused_from_memory: list[str] = dataclasses.field(default_factory=list)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from studio.core.protocol import NodeStatus, RunStatus
-from studio.core.protocol.requests import RunResult
+from studio.core.protocol.requests import RunResult, TracebackFrame
 
 
 @dataclass(slots=True)
@@ -37,7 +36,7 @@ class RunRecord:
     planned: list[str] = field(default_factory=list)
     reused_from_memory: list[str] = field(default_factory=list)
     failed_node: str | None = None
-    frames: list[dict[str, Any]] = field(default_factory=list)
+    frames: list[TracebackFrame] = field(default_factory=list)
     traceback: str = ""
     missing: list[str] = field(default_factory=list)
     output: list[str] = field(default_factory=list)

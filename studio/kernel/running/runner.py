@@ -21,6 +21,7 @@ from typing import Any
 from studio.core.graph.lineage import GraphIndex
 from studio.core.graph.snapshot import GraphSnapshot, NodeRole
 from studio.core.protocol import NodeStatus, RunStatus
+from studio.core.protocol.requests import TracebackFrame
 from studio.core.runs.executors import LOCAL, ExecutorChoice
 from studio.core.runs.run_plan import RunMode, missing_inputs, needed_nodes, run_targets
 from studio.core.runs.staleness import lineage_signatures
@@ -52,7 +53,7 @@ class RunOutcome:
     seconds: float = 0.0
     message: str = ""
     failed_node: str | None = None
-    frames: list[dict[str, Any]] = field(default_factory=list)
+    frames: list[TracebackFrame] = field(default_factory=list)
     traceback: str = ""
     missing: list[str] = field(default_factory=list)
     reused_from_memory: list[str] = field(default_factory=list)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
-from typing import Any
 
 from studio.core.discovery.scan import is_project_path
+from studio.core.protocol.requests import TracebackFrame
 
 
 def relative_to_root(root: Path, filename: str | None) -> str | None:
@@ -23,19 +23,19 @@ def in_project(root: Path, filename: str) -> bool:
     return filename.startswith(str(root)) and is_project_path(root, Path(filename))
 
 
-def frames(root: Path, error: BaseException) -> list[dict[str, Any]]:
+def frames(root: Path, error: BaseException) -> list[TracebackFrame]:
     """Every frame of the error's traceback, innermost last."""
     found = []
     for summary in traceback.extract_tb(error.__traceback__):
         mine = in_project(root, summary.filename)
         found.append(
-            {
-                "file": relative_to_root(root, summary.filename) if mine else summary.filename,
-                "line": summary.lineno,
-                "function": summary.name,
-                "text": (summary.line or "").strip(),
-                "in_project": mine,
-            }
+            TracebackFrame(
+                file=relative_to_root(root, summary.filename) if mine else summary.filename,
+                line=summary.lineno,
+                function=summary.name,
+                text=(summary.line or "").strip(),
+                in_project=mine,
+            )
         )
     return found
 
@@ -43,8 +43,8 @@ def frames(root: Path, error: BaseException) -> list[dict[str, Any]]:
 def innermost_project_frame(root: Path, error: BaseException) -> tuple[str | None, int | None]:
     """File and line of the innermost frame inside the project's own code."""
     for frame in reversed(frames(root, error)):
-        if frame["in_project"]:
-            return frame["file"], frame["line"]
+        if frame.in_project:
+            return frame.file, frame.line
     return None, None
 
 

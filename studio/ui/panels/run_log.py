@@ -205,7 +205,7 @@ class RunLogPanel(QWidget):
         if record.frames:
             parts.append("<p><b>Traceback</b> (click a line of your code to see it):</p>")
             lines = []
-            first_mine = next((i for i, f in enumerate(record.frames) if f["in_project"]), 0)
+            first_mine = next((i for i, f in enumerate(record.frames) if f.in_project), 0)
             if first_mine and record.number not in self._unfolded:
                 lines.append(
                     f"<a href='unfold:{record.number}' style='color:#888'>… {first_mine} "
@@ -214,15 +214,13 @@ class RunLogPanel(QWidget):
             for index, frame in enumerate(record.frames):
                 if index < first_mine and record.number not in self._unfolded:
                     continue
-                where = f"{frame['file']}, line {frame['line']}, in {frame['function']}"
-                if frame["in_project"]:
+                where = f"{frame.file}, line {frame.line}, in {frame.function}"
+                if frame.in_project:
                     lines.append(f"<a href='frame:{index}'>{html.escape(where)}</a>")
                 else:
                     lines.append(f"<span style='color:#888'>{html.escape(where)}</span>")
-                if frame.get("text"):
-                    lines.append(
-                        f"&nbsp;&nbsp;&nbsp;&nbsp;<code>{html.escape(frame['text'])}</code>"
-                    )
+                if frame.text:
+                    lines.append(f"&nbsp;&nbsp;&nbsp;&nbsp;<code>{html.escape(frame.text)}</code>")
             body = "<br>".join(lines)
             parts.append(f"<div style='font-family:{mono}'>{body}</div>")
         if record.nodes:
@@ -282,4 +280,4 @@ class RunLogPanel(QWidget):
         if record is None:
             return
         frame = record.frames[int(url.path())]
-        self.location_requested.emit(frame["file"], int(frame["line"]))
+        self.location_requested.emit(frame.file, int(frame.line or 0))
