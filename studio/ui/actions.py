@@ -296,9 +296,11 @@ def _shown(keys: QKeySequence) -> str:
 
 
 def _device_key(keys: QKeySequence) -> bool:
-    """A keyboard's dedicated key (Open, Undo, Copy, media keys): left out of the help."""
+    """A keyboard's dedicated key (Open, Undo, Copy, media keys, the F13-F35 that X11 maps
+    Sun keyboards' Undo and Copy to): left out of the help."""
     key = keys[0].key().value
-    return Qt.Key.Key_Back.value <= key < Qt.Key.Key_Context1.value
+    dedicated = Qt.Key.Key_Back.value <= key < Qt.Key.Key_Context1.value
+    return dedicated or Qt.Key.Key_F13.value <= key <= Qt.Key.Key_F35.value
 
 
 def _in_scope(focus: QWidget | None, widget: QWidget, scope: Scope) -> bool:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from studio import __version__
 from studio.ui.actions import ActionRegistry, MenuEntry
@@ -42,7 +50,22 @@ def shortcuts_html(actions: ActionRegistry) -> str:
 
 
 def show_shortcuts(parent: QWidget, actions: ActionRegistry) -> None:
-    QMessageBox.information(parent, "Keyboard Shortcuts", shortcuts_html(actions))
+    """The list in a window of its own that scrolls: it is longer than a small screen."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Keyboard Shortcuts")
+    text = QTextBrowser(dialog)
+    text.setHtml(shortcuts_html(actions))
+    text.document().setTextWidth(520)
+    text.setFrameShape(QTextBrowser.Shape.NoFrame)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(text)
+    layout.addWidget(buttons)
+    screen = (parent.screen() if parent is not None else None) or QApplication.primaryScreen()
+    height = int(screen.availableGeometry().height() * 0.8) if screen is not None else 700
+    dialog.resize(560, min(height, int(text.document().size().height()) + 80))
+    dialog.exec()
 
 
 def show_about(parent: QWidget) -> None:
