@@ -16,6 +16,7 @@ from typing import Any
 from studio.cli import load_deadline
 from studio.cli.interpreter_choice import InterpreterError, choose_interpreter, run_there
 from studio.cli.supervised import run_supervised
+from studio.core.atomic_write import replacing
 from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.load_timeout import LoadTimeout
 from studio.core.values import parse_assignments
@@ -97,7 +98,11 @@ def _print(
 ) -> int:
     payload = _format(snapshot, details, warnings, options.format, options.rankdir)
     if payload is not None:
-        _write(payload, options.output)
+        try:
+            _write(payload, options.output)
+        except OSError as error:
+            print(f"studio: cannot write {options.output}: {_why(error)}", file=sys.stderr)
+            return EXIT_NOT_LOADED
     return EXIT_OK if snapshot.ok else EXIT_NOT_LOADED
 
 
@@ -174,9 +179,18 @@ def describe(snapshot: GraphSnapshot, dataflows: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _why(error: OSError) -> str:
+    folder = Path(error.filename).parent if error.filename else None
+    if folder is not None and not folder.is_dir():
+        return f"the folder {folder} does not exist"
+    return error.strerror or str(error)
+
+
 def _write(payload: bytes, output: Path | None) -> None:
+    """To the file whole or not at all (a full disk leaves the old file), else stdout."""
     if output is not None:
-        output.write_bytes(payload)
+        with replacing(output) as partial:
+            partial.write_bytes(payload)
         return
     if payload[:4] == b"\x89PNG" and sys.stdout.isatty():
         raise SystemExit("studio: a PNG goes to a file: add --output FILE")
