@@ -96,3 +96,86 @@ def chain_project(folder: Path, count: int) -> Path:
     ]
     (folder / "chain.py").write_text("".join(steps))
     return folder
+
+
+SCRIPT_VALUES_MODULE = """\
+import pandas as pd
+from hamilton.function_modifiers import config
+
+
+def spend_per_signup(spend: pd.Series, signups: pd.Series) -> pd.Series:
+    return spend / signups
+
+
+def total_spend(spend: pd.Series) -> float:
+    return float(spend.sum())
+
+
+@config.when(mode="fast")
+def label__fast(data_dir: str) -> str:
+    return "fast:" + data_dir.rsplit("/", 1)[-1]
+
+
+@config.when(mode="slow")
+def label__slow(data_dir: str) -> str:
+    return "slow"
+
+
+def weights_total(weights: dict) -> float:
+    return float(sum(weights.values()))
+
+
+def broken_total(broken: int) -> int:
+    return broken + 1
+"""
+
+SCRIPT_VALUES_DRIVER = """\
+import os
+from pathlib import Path
+
+import pandas as pd
+from hamilton import driver
+
+import functions
+
+Path("top_level_ran.txt").write_text("the script's top level ran")
+
+
+def make_weights():
+    base = {"a": 1.0}
+    base["b"] = 2.0
+    return base
+
+
+def explode():
+    return 1 // 0
+
+
+MODE = "fast"
+
+if __name__ == "__main__":
+    config = {"mode": MODE, "data_dir": os.path.join(os.getcwd(), "data")}
+    dr = driver.Builder().with_config(config).with_modules(functions).build()
+    spend = pd.Series([10, 10, 20, 40, 40, 50])
+    result = dr.execute(
+        ["spend_per_signup", "total_spend", "label"],
+        inputs={
+            "spend": spend,
+            "signups": pd.Series([1, 10, 50, 100, 200, 400]),
+            "weights": make_weights(),
+            "broken": explode(),
+        },
+    )
+    Path("after_execute_ran.txt").write_text("code after execute ran")
+    print(result)
+"""
+
+
+def script_values_project(folder: Path) -> Path:
+    """A project shaped like Hamilton's hello_world whose driver script computes its
+    inputs (pd.Series, a function of the script, one that raises) and a config value
+    (`os.path.join`); its top level and what follows `execute` write marker files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "functions.py").write_text(SCRIPT_VALUES_MODULE)
+    (folder / "run.py").write_text(SCRIPT_VALUES_DRIVER)
+    return folder

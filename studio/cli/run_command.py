@@ -1,4 +1,8 @@
-"""`studio run PATH NODE ...`: compute nodes headlessly and print or save their results.
+"""`studio run PATH [NODE ...]`: compute nodes headlessly and print or save their results.
+
+Without nodes, what the driver script asks `execute` for (every sink when it
+names none), with the inputs and config the script computes evaluated as
+the window evaluates them (`kernel/running/script_inputs.py`).
 
 Exit status: 0 when every node computed, 1 when a node failed, 2 when the
 run could not start (graph errors, missing or bad inputs, bad options).
@@ -25,7 +29,7 @@ from studio.core.load_timeout import LoadTimeout
 from studio.core.protocol import NodeStatus, RunStatus
 from studio.core.runs.executors import LOCAL, ExecutorChoice
 from studio.core.runs.run_forecast import DurationBook, forecast
-from studio.core.runs.run_plan import RunMode, missing_inputs
+from studio.core.runs.run_plan import RunMode, missing_inputs, run_targets
 from studio.core.values import parse_assignments
 
 EXIT_OK = 0
@@ -40,7 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Compute nodes of a Hamilton project and print their results.",
     )
     parser.add_argument("path", help="project folder")
-    parser.add_argument("nodes", nargs="+", metavar="NODE", help="nodes to compute")
+    parser.add_argument(
+        "nodes",
+        nargs="*",
+        metavar="NODE",
+        help="nodes to compute (default: what the driver script asks for)",
+    )
     parser.add_argument("--dataflow", help="dataflow name (a driver script's stem, e.g. run)")
     parser.add_argument(
         "--config", action="append", default=[], metavar="KEY=VALUE", help="config value"
@@ -56,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         "-o",
         type=Path,
-        help=f"write the one requested result to a file ({', '.join(OUTPUT_FORMATS)})",
+        help=f"write the one requested result to a file ({', '.join(OUTPUT_FORMATS)}); "
+        ".pkl writes a dict of name -> value when no node or several are named",
     )
     parser.add_argument(
         "--plan",
@@ -101,8 +111,8 @@ def main(argv: Sequence[str]) -> int:
     except ValueError as error:
         parser.error(str(error))
     if options.output is not None:
-        if len(options.nodes) != 1:
-            parser.error("--output writes one result: name exactly one node")
+        if len(options.nodes) > 1 and options.output.suffix != ".pkl":
+            parser.error("--output writes one result: name exactly one node (or use .pkl)")
         if options.output.suffix not in OUTPUT_FORMATS:
             parser.error(f"--output must end in one of {', '.join(OUTPUT_FORMATS)}")
     root = Path(options.path).expanduser()
@@ -122,16 +132,21 @@ def _run_here(
     typed_inputs: dict[str, str],
     executor: ExecutorChoice = LOCAL,
 ) -> int:
+    from studio.core.discovery.project import ValueKind
     from studio.kernel.loading.project_load import headless, load_project
     from studio.kernel.running.runner import Runner
+    from studio.kernel.running.script_inputs import ScriptValues
 
     runner = Runner()
+    script_values = ScriptValues()
     _, hook = runner.adapters()
     stdout = sys.stdout
     with headless():
         try:
             with load_deadline.deadline(options.load_timeout):
-                load = load_project(root, options.dataflow, config, [hook])
+                load = load_project(
+                    root, options.dataflow, config, [hook], script_values=script_values
+                )
         except LoadTimeout as stopped:
             return _fail(f"loading {options.path} {stopped}", EXIT_NOT_STARTED)
         for warning in load.warnings():
@@ -144,25 +159,38 @@ def _run_here(
                     print(f"    {error.hint}", file=sys.stderr)
             return _fail("the graph did not load", EXIT_NOT_STARTED)
         loaded.hook = hook
-        unknown = [n for n in options.nodes if n not in {i.name for i in loaded.snapshot.nodes}]
+        known = {i.name for i in loaded.snapshot.nodes}
+        unknown = [n for n in options.nodes if n not in known]
         if unknown:
             return _fail(f"no node named {', '.join(unknown)} in {flow.name}", EXIT_NOT_STARTED)
+        nodes = list(options.nodes) or run_targets(
+            loaded.snapshot, [o for o in flow.outputs if o in known], RunMode.ALL
+        )
+        as_dict = options.output is not None and (len(nodes) > 1 or not options.nodes)
+        if as_dict and options.output.suffix != ".pkl":
+            return _fail(
+                f"the run computes {len(nodes)} outputs ({', '.join(nodes)}): --output must "
+                "end in .pkl to hold them all (or name one node)",
+                EXIT_NOT_STARTED,
+            )
         expressions = {name: repr(value) for name, value in flow.inputs.items()}
         expressions.update(typed_inputs)
         book = DurationBook(durations_file(load.project.root))
         if options.plan:
-            print(_plan_text(loaded.snapshot, list(options.nodes), expressions, book), file=stdout)
+            print(_plan_text(loaded.snapshot, nodes, expressions, book), file=stdout)
             return EXIT_OK
+        script_values.evaluate(load.project, flow, [ValueKind.INPUT])
         try:
             outcome = runner.run(
                 loaded,
-                list(options.nodes),
+                nodes,
                 RunMode.UPSTREAM,
                 expressions,
                 listener=NodeTeller(),
                 root=load.project.root,
                 bare_words_are_strings=True,
                 executor=executor,
+                script_inputs=script_values.held(flow, ValueKind.INPUT),
             )
         finally:
             runner.task_drivers.clusters.stop()
@@ -173,26 +201,28 @@ def _run_here(
     for note in outcome.notes:
         print(f"studio: note: {note}", file=sys.stderr)
     _record_durations(book, loaded.snapshot, outcome.nodes)
-    if outcome.status in (RunStatus.MISSING_INPUTS, RunStatus.BAD_INPUTS):
-        hint = " (give them with --input NAME=EXPR)" if outcome.missing else ""
-        return _fail(outcome.message + hint, EXIT_NOT_STARTED)
     if outcome.status is not RunStatus.DONE:
         for frame in (f for f in outcome.frames if f.in_project):
             print(f"  {frame.file}, line {frame.line}, in {frame.function}", file=sys.stderr)
             if frame.text:
                 print(f"    {frame.text}", file=sys.stderr)
+    if outcome.status in (RunStatus.MISSING_INPUTS, RunStatus.BAD_INPUTS):
+        hint = " (give them with --input NAME=EXPR)" if outcome.missing else ""
+        return _fail(outcome.message + hint, EXIT_NOT_STARTED)
+    if outcome.status is not RunStatus.DONE:
         node = f"node {outcome.failed_node!r} failed: " if outcome.failed_node else ""
         return _fail(node + outcome.message, EXIT_NODE_FAILED)
     if options.output is not None:
+        value = {n: runner.results[n] for n in nodes} if as_dict else runner.results[nodes[0]]
         try:
-            write_result(runner.results[options.nodes[0]], options.output)
+            write_result(value, options.output)
         except (TypeError, ValueError, OSError, ImportError, AttributeError) as error:
             return _fail(f"cannot write {options.output}: {error}", EXIT_NODE_FAILED)
         except pickle.PicklingError as error:
             return _fail(f"cannot write {options.output}: {error}", EXIT_NODE_FAILED)
-        print(f"wrote {options.nodes[0]} to {options.output}", file=sys.stderr)
+        print(f"wrote {', '.join(nodes)} to {options.output}", file=sys.stderr)
         return EXIT_OK
-    for name in options.nodes:
+    for name in nodes:
         print(f"== {name} ==")
         print(format_result(runner.results[name]))
     return EXIT_OK

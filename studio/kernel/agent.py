@@ -21,7 +21,7 @@ from typing import Any
 
 from studio.core import protocol
 from studio.core.discovery.discover import imported_packages
-from studio.core.discovery.project import Project
+from studio.core.discovery.project import Project, ValueKind
 from studio.core.protocol import data_requests as data
 from studio.core.protocol import events
 from studio.core.protocol import requests as req
@@ -49,6 +49,7 @@ from studio.kernel.running import cache_trim
 from studio.kernel.running.event_batches import EventBatches
 from studio.kernel.running.runner import Runner
 from studio.kernel.running.running_marker import RunningMarker, kernel_folder
+from studio.kernel.running.script_inputs import ScriptValues
 from studio.kernel.running.tracebacks import describe
 
 
@@ -70,6 +71,8 @@ class Agent:
         self.runner = Runner(Results(), task_drivers=TaskDrivers(self.clusters))
         self.user_namespace["results"] = self.runner.results
         self.tables = TableViews()
+        self.script_values = ScriptValues()
+        """The inputs and config the driver scripts compute, evaluated (see `script_inputs`)."""
         self._run_ids = 0
         self.marker = RunningMarker(None)
         self._sent = SentGraph()
@@ -183,7 +186,15 @@ class Agent:
         # The same folder again (a save): what did not change is not imported again.
         reuse = self.project is not None and self.project.root == root.resolve()
         # A first load sends the graph before what it does not need (see `load_finish`).
-        load = load_project(root, params.dataflow, params.config, adapters, reuse, not reuse)
+        load = load_project(
+            root,
+            params.dataflow,
+            params.config,
+            adapters,
+            reuse,
+            not reuse,
+            script_values=self.script_values,
+        )
         if load.project is None:
             raise RequestError(protocol.ErrorCode.FOLDER_UNUSABLE, load.snapshot.errors[0].message)
         self.project = load.project
@@ -248,7 +259,30 @@ class Agent:
             namespace=self.user_namespace,
             root=self.project.root if self.project else None,
             executor=executor,
+            script_inputs=self._script_inputs(params, loaded),
         )
+
+    def _script_inputs(self, params: req.RunParams, loaded: LoadedDataflow) -> dict[str, Any]:
+        if not params.script_inputs or loaded.dataflow is None or self.project is None:
+            return {}
+        self.script_values.evaluate(self.project, loaded.dataflow, [ValueKind.INPUT])
+        return dict(self.script_values.held(loaded.dataflow, ValueKind.INPUT))
+
+    def _handle_script_values(self, params: req.ScriptValuesParams) -> req.ScriptValuesResult:
+        """Evaluate the inputs the driver script computes; describe them and its config's."""
+        if self.project is None:
+            raise RequestError(protocol.ErrorCode.NOT_LOADED, "no folder is loaded")
+        try:
+            flow = self.project.dataflow(params.dataflow)
+        except LookupError as error:
+            raise RequestError(protocol.ErrorCode.BAD_REQUEST, str(error)) from None
+        self.script_values.evaluate(self.project, flow, [ValueKind.INPUT])
+        described = [
+            value.info()
+            for kind in (ValueKind.CONFIG, ValueKind.INPUT)
+            for value in self.script_values.held(flow, kind).values()
+        ]
+        return req.ScriptValuesResult(dataflow=flow.name, values=described)
 
     def _handle_cluster(self, params: req.ClusterParams) -> req.ClusterResult:
         """The cluster runs go to; `stop` stops it (a cluster the studio started)."""

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from studio.core.discovery.project import ValueKind
 from studio.core.protocol import EventName, Method, NodeStatus, RunStatus, events
 from studio.core.protocol import data_requests as data
 from studio.core.protocol import requests as req
@@ -52,6 +53,31 @@ SAMPLES: list[Record] = [
     ),
     req.RunNode("a", NodeStatus.REUSED),
     req.TracebackFrame("/venv/hamilton/driver.py", None, "execute"),
+    req.ScriptValuesParams("run"),
+    req.ScriptValueInfo("data_dir", ValueKind.CONFIG, "run.py:5", "os.getcwd()", type="str"),
+    req.ScriptValuesResult(
+        "run",
+        [
+            req.ScriptValueInfo(
+                "spend",
+                ValueKind.INPUT,
+                "run.py:21",
+                "pd.Series([1])",
+                "ab12",
+                "pandas.Series",
+                shape=[1],
+                bytes=136,
+                repr="0    1",
+            ),
+            req.ScriptValueInfo(
+                "broken",
+                ValueKind.CONFIG,
+                "run.py:9",
+                error="ZeroDivisionError: x",
+                frames=[req.TracebackFrame("run.py", 9, "explode", "1 // 0", in_project=True)],
+            ),
+        ],
+    ),
     req.ClearResultsParams(),
     req.ClearResultsResult(True),
     req.ClusterParams(stop=True),

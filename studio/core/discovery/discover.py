@@ -21,7 +21,15 @@ from studio.core.cache.file_cache import FileCache
 from studio.core.cache.parsed_files import digest_of, remember
 from studio.core.discovery.module_conflicts import driverless_dataflows
 from studio.core.discovery.module_reader import ModuleFacts, decode_source, parse, read_facts
-from studio.core.discovery.project import Dataflow, FileKind, FileProblem, Project, SourceFile
+from studio.core.discovery.project import (
+    Dataflow,
+    FileKind,
+    FileProblem,
+    Project,
+    ScriptValueSource,
+    SourceFile,
+    ValueKind,
+)
 from studio.core.discovery.scan import iter_python_files, module_name
 from studio.core.discovery.settings import DataflowSettings, ProjectSettings, load_settings
 from studio.core.drivers.driver_scripts import DriverFacts, read_driver_script
@@ -247,9 +255,25 @@ def _driver_dataflows(
             adapters=tuple(driver.adapters),
             is_async=driver.is_async,
             line=driver.line or None,
+            script_values=_script_values(driver),
         )
         for driver in found
     ]
+
+
+def _script_values(driver: DriverFacts) -> tuple[ScriptValueSource, ...]:
+    """What the script computes and the kernel may evaluate: each slot with its place."""
+    found: list[ScriptValueSource] = []
+    slots = [
+        *((ValueKind.CONFIG, None, slot) for slot in driver.whole_config),
+        *((ValueKind.CONFIG, key, slot) for key, slot in driver.run_time_config.items()),
+        *((ValueKind.INPUT, None, slot) for slot in driver.whole_inputs),
+        *((ValueKind.INPUT, key, slot) for key, slot in driver.input_slots.items()),
+    ]
+    for kind, key, slot in slots:
+        if slot.span is not None:
+            found.append(ScriptValueSource(kind, key, slot.span, slot.text))
+    return tuple(found)
 
 
 def _config_hints(path: str, driver: DriverFacts) -> dict[str, str]:

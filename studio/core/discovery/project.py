@@ -52,6 +52,34 @@ class SourceFile:
     """Why the file got its kind, when that is not obvious."""
 
 
+class ValueKind(enum.StrEnum):
+    """What a value the driver script computes is for."""
+
+    INPUT = "input"
+    CONFIG = "config"
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptValueSource:
+    """An input or config value the driver script computes when it runs: the expression
+    (`span`: line, column, end line, end column in the script) that the kernel
+    evaluates, once the folder is trusted, with the part of the script it needs."""
+
+    kind: ValueKind
+    key: str | None
+    """None: the whole `inputs=` or config dict is computed (its keys come with it)."""
+    span: tuple[int, int, int, int]
+    text: str
+
+    @property
+    def line(self) -> int:
+        return self.span[0]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScriptValueSource:
+        return cls(ValueKind(data["kind"]), data["key"], tuple(data["span"]), data["text"])  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True, slots=True)
 class Dataflow:
     """A set of modules and a configuration that together make one Hamilton graph.
@@ -83,6 +111,8 @@ class Dataflow:
     is_async: bool = False
     line: int | None = None
     """Where in the driver script the driver is built."""
+    script_values: tuple[ScriptValueSource, ...] = ()
+    """The inputs and config the driver script computes (the hints' expressions)."""
 
     def describe(self) -> str:
         """Where the dataflow comes from and how it is built, a line per fact."""
@@ -110,6 +140,9 @@ class Dataflow:
         data = asdict(self)
         for key in _TUPLE_FIELDS:
             data[key] = list(getattr(self, key))
+        data["script_values"] = [
+            {**asdict(v), "kind": str(v.kind), "span": list(v.span)} for v in self.script_values
+        ]
         return data
 
     @classmethod
@@ -117,6 +150,9 @@ class Dataflow:
         values = dict(data)
         for key in _TUPLE_FIELDS:
             values[key] = tuple(values.get(key, ()))
+        values["script_values"] = tuple(
+            ScriptValueSource.from_dict(v) for v in values.get("script_values", ())
+        )
         return cls(**values)
 
 

@@ -33,6 +33,7 @@ from studio.core.drivers.script_values import (
     NotLiteralError,
     RunTime,
     ScriptValues,
+    run_time,
     short,
 )
 
@@ -91,6 +92,12 @@ class DriverFacts:
     """What tells this driver from the script's others (None when it is the only one)."""
     computed_inputs: list[int] = field(default_factory=list)
     """Lines of `execute` calls whose whole `inputs=` the script computes."""
+    input_slots: dict[str, RunTime] = field(default_factory=dict)
+    """Inputs the script computes, with where their expression sits."""
+    whole_inputs: list[RunTime] = field(default_factory=list)
+    """`inputs=` dicts the script computes as a whole."""
+    whole_config: list[RunTime] = field(default_factory=list)
+    """Config dicts the script computes as a whole."""
 
     def identity(self) -> tuple[Any, ...]:
         return (
@@ -274,6 +281,7 @@ class _Reader:
                 f"line {expr.lineno}: the config `{short(expr)}` is computed when the script "
                 "runs; set its values in the Config panel"
             )
+            driver.whole_config.append(run_time(expr))
             return
         self._apply_config(driver, reading)
         driver.config_choices.extend(reading.choices)
@@ -381,6 +389,9 @@ class _Reader:
                 config_choices=[],
                 inputs=dict(driver.inputs),
                 input_hints=dict(driver.input_hints),
+                input_slots=dict(driver.input_slots),
+                whole_inputs=list(driver.whole_inputs),
+                whole_config=list(driver.whole_config),
                 outputs=list(driver.outputs),
                 adapters=list(driver.adapters),
                 computed_inputs=list(driver.computed_inputs),
@@ -417,6 +428,9 @@ def read_driver_script(facts: ModuleFacts, self_module: str) -> list[DriverFacts
                 kept.inputs.setdefault(key, value)
             for key, hint in driver.input_hints.items():
                 kept.input_hints.setdefault(key, hint)
+            for key, slot in driver.input_slots.items():
+                kept.input_slots.setdefault(key, slot)
+            kept.whole_inputs.extend(s for s in driver.whole_inputs if s not in kept.whole_inputs)
     result = list(unique.values())
     if any(d.modules for d in result):
         # A generic wrapper (`Driver(self.config, *self.modules)`) is not one of the project's.

@@ -11,7 +11,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from studio.core.drivers.script_scopes import Binding, ScriptScopes, calls_in
-from studio.core.drivers.script_values import NotLiteralError, ScriptValues
+from studio.core.drivers.script_values import NotLiteralError, ScriptValues, run_time
 
 if TYPE_CHECKING:
     from studio.core.drivers.driver_scripts import DriverFacts
@@ -74,10 +74,12 @@ def _read_run_call(values: ScriptValues, driver: DriverFacts, call: ast.Call) ->
         reading = values.read_dict(inputs)
     except NotLiteralError:
         driver.computed_inputs.append(inputs.lineno)
+        driver.whole_inputs.append(run_time(inputs))
         return
     driver.inputs.update(reading.values)
     for key, slot in reading.run_time.items():
         driver.input_hints[key] = slot.text
+        driver.input_slots[key] = slot
 
 
 def _add_outputs(driver: DriverFacts, names: list[str]) -> None:

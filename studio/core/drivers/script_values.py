@@ -38,6 +38,8 @@ class RunTime:
 
     line: int
     text: str
+    span: tuple[int, int, int, int] | None = None
+    """Where the expression is (line, column, end line, end column), to evaluate it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +110,15 @@ def short(expr: ast.AST, limit: int = 60) -> str:
 
 
 def run_time(expr: ast.AST) -> RunTime:
-    return RunTime(getattr(expr, "lineno", 0), short(expr))
+    return RunTime(getattr(expr, "lineno", 0), short(expr), span_of(expr))
+
+
+def span_of(expr: ast.AST) -> tuple[int, int, int, int] | None:
+    """Where an expression sits in its script, to find it again in a fresh parse."""
+    end_line, end_column = getattr(expr, "end_lineno", None), getattr(expr, "end_col_offset", None)
+    if end_line is None or end_column is None:
+        return None
+    return (expr.lineno, expr.col_offset, end_line, end_column)  # type: ignore[attr-defined]
 
 
 class ScriptValues:

@@ -10,6 +10,7 @@ from studio.core.model.edit_history import EditHistory
 from studio.core.model.graph_model import GraphModel
 from studio.core.model.project_model import ProjectModel
 from studio.core.model.runs_model import RunsModel
+from studio.core.model.script_values_model import ScriptValuesModel
 from studio.core.model.selection_model import SelectionModel
 
 
@@ -20,6 +21,7 @@ class Workspace:
         self.selection = SelectionModel(self.graph)
         self.runs = RunsModel()
         self.edits = EditHistory()
+        self.script_values = ScriptValuesModel()
 
     def open(self, root: Path, state: dict[str, Any], trusted: bool = True) -> None:
         """Another folder: nothing of the previous project stays (graph, runs, selection);
@@ -27,4 +29,5 @@ class Workspace:
         self.graph.clear()
         self.runs.clear(durations_file(root))
         self.edits.clear()
+        self.script_values.clear()
         self.project.open(root, state, trusted)

@@ -47,7 +47,9 @@ Methods (params -> result):
              "cache_dir": str | None, "known": str | None}
         Discovers the folder, imports the dataflow's modules afresh and
         builds the Hamilton driver with the dataflow's config updated by
-        `config`, and Hamilton's result cache in `cache_dir`. When the
+        the config values its driver script computes (evaluated first, as
+        `script_values` does) and then by `config`, and Hamilton's result
+        cache in `cache_dir`. When the
         graph does not load, the snapshot holds the errors (the reply is
         still ok); a failed reply means the request itself was bad (the
         folder is gone, for instance). `known` is the `token` of the last
@@ -59,14 +61,29 @@ Methods (params -> result):
 
     run     {"nodes": [str], "mode": "upstream" | "downstream" | "all",
              "inputs": {name: expression}, "recompute": bool, "cache_limit": int,
-             "executor": "local" | "threads" | "processes" | "dask[=ADDRESS]" | "ray[=ADDRESS]"}
+             "executor": "local" | "threads" | "processes" | "dask[=ADDRESS]" | "ray[=ADDRESS]",
+             "script_inputs": bool}
                                                  -> RUN
         Runs the nodes (and what they need) with the loaded driver. Input
-        values are Python expressions evaluated in the kernel. Results
+        values are Python expressions evaluated in the kernel; with
+        `script_inputs`, an input given none takes the driver script's value
+        (`script_values`), and one whose evaluation failed fails the run
+        ("bad_inputs") only when the run needs it. Results
         whose lineage is unchanged are reused (kept results as Hamilton
         overrides, Hamilton's cache for the rest) unless `recompute`.
         Results stay in the kernel (`results` in the console namespace).
         An interrupt (SIGINT) ends the run with status "interrupted".
+
+    script_values {"dataflow": str | None}       -> {"dataflow", "values": [SCRIPT_VALUE]}
+        Evaluates the inputs the loaded folder's driver script computes for the
+        dataflow (its config values were evaluated by the load, before the
+        build), each with only the part of the script it needs, in the script's
+        folder; the values stay in the kernel and runs take them for inputs
+        given no expression. Unchanged values are not evaluated again. An
+        interrupt marks the rest "interrupted".
+        SCRIPT_VALUE = {"key", "kind": "input" | "config", "origin": "run.py:21",
+        "expression", "token", "type", "shape", "length", "bytes", "repr",
+        "error", "frames": [FRAME], "traceback"}
 
     clear_results {}                             -> {"cache_removed": bool}
         Forgets results in memory and removes the cache folder.
@@ -170,6 +187,7 @@ class Method(enum.StrEnum):
     TABLE_CLOSE = "table_close"
     COMPARE = "compare"
     CLUSTER = "cluster"
+    SCRIPT_VALUES = "script_values"
 
 
 DATA_METHODS = frozenset(

@@ -20,6 +20,7 @@ from studio.core.protocol.requests import (
     LoadParams,
     Params,
     RunParams,
+    ScriptValuesParams,
 )
 
 PARAMS: dict[Method, type[Params]] = {
@@ -28,6 +29,7 @@ PARAMS: dict[Method, type[Params]] = {
         HelloParams,
         LoadParams,
         RunParams,
+        ScriptValuesParams,
         ClearResultsParams,
         ClusterParams,
         ResultInfoParams,

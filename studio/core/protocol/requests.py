@@ -11,6 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from studio.core.discovery.project import ValueKind
 from studio.core.protocol import Method, NodeStatus, RunStatus
 from studio.core.protocol.wire import Record
 from studio.core.runs.run_plan import RunMode
@@ -131,6 +132,48 @@ class RunParams(Params):
     recompute: bool = False
     cache_limit: int | None = None
     executor: str | None = None
+    script_inputs: bool = True
+    """Inputs without an expression here take the value the driver script computes."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptValueInfo(Record):
+    """One input or config value the driver script computes, as evaluated in the kernel
+    (which keeps the value): where it comes from, its type and size, or its failure."""
+
+    key: str
+    kind: ValueKind
+    origin: str
+    """`run.py:21`"""
+    expression: str = ""
+    token: str = ""
+    """Changes when the value is evaluated from other code: for lineage signatures."""
+    type: str = ""
+    shape: list[int] | None = None
+    length: int | None = None
+    bytes: int | None = None
+    repr: str = ""
+    error: str = ""
+    frames: list[TracebackFrame] = dataclasses.field(default_factory=list)
+    traceback: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptValuesResult(Record):
+    dataflow: str | None = None
+    values: list[ScriptValueInfo] = dataclasses.field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptValuesParams(Params):
+    method = Method.SCRIPT_VALUES
+    result_type = ScriptValuesResult
+
+    dataflow: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

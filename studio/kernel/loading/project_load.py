@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.discovery.discover import ProjectFolderError, discover, imported_packages
-from studio.core.discovery.project import Dataflow, FileKind, Project
+from studio.core.discovery.project import Dataflow, FileKind, Project, ValueKind
 from studio.core.graph.snapshot import ErrorKind, GraphSnapshot, LoadError
 from studio.kernel.loading.extensions import extensions_missing, load_extensions_for
 from studio.kernel.loading.graph_builder import LoadedDataflow, load_dataflow
+from studio.kernel.running.script_inputs import ScriptValues
 
 
 @dataclass(slots=True)
@@ -60,11 +61,14 @@ def load_project(
     adapters: Sequence[Any] = (),
     reuse: bool = False,
     defer: bool = False,
+    script_values: ScriptValues | None = None,
 ) -> ProjectLoad:
     """Discover `root`, pick the dataflow (the first when no name is given) and load it.
 
     Project code runs with the project folder as the working directory, as
-    `python run.py` would run it there. Nothing raised by it escapes.
+    `python run.py` would run it there. Nothing raised by it escapes. With
+    `script_values`, the config the driver script computes is evaluated first
+    and built with (`config` wins over it), so `@config.when` sees it.
     """
     try:
         project = discover(root)
@@ -75,6 +79,9 @@ def load_project(
     except LookupError as error:
         return _failed(project, None, dataflow_name, str(error).strip("'\""))
     with working_directory(project.root):
+        if script_values is not None:
+            script_values.evaluate(project, flow, [ValueKind.CONFIG])
+            config = {**script_values.config(flow), **(config or {})}
         loaded = load_flow(project, flow, config, adapters, reuse, defer)
     return ProjectLoad(project, flow, loaded)
 

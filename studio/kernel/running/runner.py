@@ -34,6 +34,7 @@ from studio.kernel.results.previous_results import PreviousResults
 from studio.kernel.running import fingerprints
 from studio.kernel.running.inputs import InputError, evaluate_inputs
 from studio.kernel.running.progress import ObservedCache, ProgressHook, RunListener
+from studio.kernel.running.script_inputs import ScriptValue, script_signatures
 from studio.kernel.running.tracebacks import describe, frames
 
 
@@ -148,10 +149,14 @@ class Runner:
         root: Path | None = None,
         bare_words_are_strings: bool = False,
         executor: ExecutorChoice = LOCAL,
+        script_inputs: Mapping[str, ScriptValue] | None = None,
     ) -> RunOutcome:
+        """Run `names` (by `mode`); inputs come from `input_expressions`, and those given
+        none from the driver script's evaluated `script_inputs`."""
         started = time.perf_counter()
         snapshot = loaded.snapshot
         expressions = {k: v for k, v in (input_expressions or {}).items() if str(v).strip()}
+        script = {k: v for k, v in (script_inputs or {}).items() if k not in expressions}
         targets = run_targets(snapshot, names, mode)
         outcome = RunOutcome(status=RunStatus.DONE, targets=targets)
         if not targets:
@@ -160,10 +165,11 @@ class Runner:
                 "nothing to run: pick a computed node",
             )
             return outcome
-        signatures = lineage_signatures(snapshot, expressions, loaded.config or {})
+        signed = {**script_signatures(script), **expressions}
+        signatures = lineage_signatures(snapshot, signed, loaded.config or {})
         overrides = {} if recompute else self._reusable(snapshot, targets, signatures)
         inputs_needed = _inputs_needed(snapshot, targets, overrides)
-        missing = missing_inputs(snapshot, targets, expressions, overrides)
+        missing = missing_inputs(snapshot, targets, [*expressions, *script], overrides)
         if missing:
             outcome.status, outcome.missing = RunStatus.MISSING_INPUTS, missing
             outcome.message = "missing inputs: " + ", ".join(
@@ -179,6 +185,17 @@ class Runner:
         except InputError as error:
             outcome.status, outcome.message = RunStatus.BAD_INPUTS, str(error)
             return outcome
+        from_script = [v for k, v in script.items() if k in inputs_needed]
+        failed_input = next((v for v in from_script if not v.ok), None)
+        if failed_input is not None:
+            outcome.status = RunStatus.BAD_INPUTS
+            outcome.message = (
+                f"input {failed_input.key!r} ({failed_input.origin}, "
+                f"`{failed_input.source.text}`) failed: {failed_input.error}"
+            )
+            outcome.frames, outcome.traceback = failed_input.frames, failed_input.traceback
+            return outcome
+        values.update({v.key: v.value for v in from_script})
 
         try:
             driver, hook = self._driver_for(loaded, recompute, executor, root)

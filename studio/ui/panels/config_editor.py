@@ -5,7 +5,10 @@ that is not a literal is taken as a string. Keys the driver script sets
 are shown in bold and can be changed but not removed; "Reset" goes back
 to the driver script's values. Keys the script sets only when it runs
 (from an argument, the environment, a call) stay visible, empty, with a
-grey hint saying where; an empty key is not passed to Hamilton.
+grey hint saying where; an empty key is not passed to Hamilton. Once the
+kernel evaluated such a value, the hint says what it is (origin, type,
+size, or its failure with the traceback in the tooltip) and the build uses
+it unless the user types a value, which wins until it is cleared.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class ConfigEditor(QWidget):
         super().__init__(parent)
         self._defaults: dict[str, Any] = {}
         self._hints: dict[str, str] = {}
+        self._details: dict[str, str] = {}
         self._table = QTableWidget(0, 2)
         self._table.setItemDelegateForColumn(1, PlaceholderDelegate(self._table))
         self._table.setHorizontalHeaderLabels(["Key", "Value"])
@@ -59,7 +63,9 @@ class ConfigEditor(QWidget):
         self._apply.setToolTip("Rebuild the graph with this config (Ctrl+Return)")
         self._add.clicked.connect(self.add_row)
         self._remove.clicked.connect(self._remove_selected)
-        self._reset.clicked.connect(lambda: self.set_config(self._defaults, {}, self._hints))
+        self._reset.clicked.connect(
+            lambda: self.set_config(self._defaults, {}, self._hints, self._details)
+        )
         self._apply.clicked.connect(self.apply)
         buttons = QHBoxLayout()
         for button in (self._add, self._remove, self._reset):
@@ -78,11 +84,14 @@ class ConfigEditor(QWidget):
         defaults: dict[str, Any],
         overrides: dict[str, Any],
         hints: dict[str, str] | None = None,
+        details: dict[str, str] | None = None,
     ) -> None:
         """Show the driver script's config with the user's overrides on top; `hints` says
-        which keys the script sets when it runs, and where."""
+        which keys the script sets when it runs, and where; `details` are their tooltips
+        (what the kernel made of them)."""
         self._defaults = dict(defaults)
         self._hints = dict(hints or {})
+        self._details = dict(details or {})
         effective = {**defaults, **overrides}
         self._table.blockSignals(True)
         self._table.setRowCount(0)
@@ -117,6 +126,14 @@ class ConfigEditor(QWidget):
             if k not in self._defaults or self._defaults[k] != v
         }
 
+    def hint(self, key: str) -> tuple[str, str]:
+        """The grey line and the tooltip of a key's value."""
+        for row in range(self._table.rowCount()):
+            key_item, value_item = self._table.item(row, 0), self._table.item(row, 1)
+            if key_item is not None and key_item.text() == key:
+                return str(value_item.data(PLACEHOLDER_ROLE) or ""), value_item.toolTip()
+        raise KeyError(key)
+
     def add_row(self) -> None:
         self._append("", "", False)
         row = self._table.rowCount() - 1
@@ -142,7 +159,7 @@ class ConfigEditor(QWidget):
         hint = self._hints.get(key)
         if hint:
             value_item.setData(PLACEHOLDER_ROLE, hint)
-            value_item.setToolTip(hint)
+            value_item.setToolTip(self._details.get(key, hint))
         self._table.setItem(row, 0, key_item)
         self._table.setItem(row, 1, value_item)
 

@@ -2,8 +2,10 @@
 
 Values are Python expressions, evaluated in the kernel when a run starts
 (`42`, `"data/x.csv"`, `pd.Timestamp("2024-01-01")`). Literal inputs found
-in the driver script are the defaults; what the user types is kept per
-project and dataflow.
+in the driver script are the defaults; inputs the script computes show the
+kernel's value (origin, type, size; a failure with its traceback in the
+tooltip) and are used when the cell is empty; what the user types wins,
+is kept per project and dataflow, and clearing it goes back to the script.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.core.model.script_values_model import value_details, value_line
+from studio.core.protocol.requests import ScriptValueInfo
 from studio.ui.panels.placeholder_delegate import PLACEHOLDER_ROLE, PlaceholderDelegate
 
 _NAME, _TYPE, _VALUE = range(3)
@@ -34,6 +38,7 @@ class InputsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._defaults: dict[str, str] = {}
+        self._script: dict[str, ScriptValueInfo] = {}
         self._missing: set[str] = set()
         self._table = QTableWidget(0, 3)
         self._table.setItemDelegateForColumn(_VALUE, PlaceholderDelegate(self._table))
@@ -65,11 +70,14 @@ class InputsPanel(QWidget):
         defaults: dict[str, str],
         values: dict[str, str],
         hints: dict[str, str] | None = None,
+        script: dict[str, ScriptValueInfo] | None = None,
     ) -> None:
         """Show `inputs` (name, type); `values` (the user's) win over `defaults` (driver's).
-        `hints` are the expressions the driver script computes inputs with, shown greyed."""
+        `hints` are the expressions the driver script computes inputs with, shown greyed
+        until `script` says what the kernel made of them."""
         hints = hints or {}
         self._defaults = dict(defaults)
+        self._script = dict(script or {})
         self._missing = set()
         self._table.blockSignals(True)
         self._table.setRowCount(0)
@@ -81,7 +89,9 @@ class InputsPanel(QWidget):
             type_item = QTableWidgetItem(type_name)
             type_item.setFlags(type_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             value_item = QTableWidgetItem(values.get(name, defaults.get(name, "")))
-            if name in hints:
+            if name in self._script:
+                value_item.setData(PLACEHOLDER_ROLE, value_line(self._script[name]))
+            elif name in hints:
                 value_item.setData(PLACEHOLDER_ROLE, f"the script computes: {hints[name]}")
             self._table.setItem(row, _NAME, name_item)
             self._table.setItem(row, _TYPE, type_item)
@@ -91,7 +101,8 @@ class InputsPanel(QWidget):
         self._note.setText(
             "This dataflow needs no external inputs."
             if not inputs
-            else "Bold values are yours; the others come from the driver script."
+            else "Bold values are yours; the others come from the driver script (empty "
+            "cells use the value it computes)."
         )
 
     def expressions(self) -> dict[str, str]:
@@ -116,6 +127,14 @@ class InputsPanel(QWidget):
             if self._row(row)[0] == name:
                 self._table.item(row, _VALUE).setText(expression)
                 return
+        raise KeyError(name)
+
+    def shown(self, name: str) -> tuple[str, str, str]:
+        """What a row shows of its value: the text, the grey line, the tooltip."""
+        for row in range(self._table.rowCount()):
+            if self._row(row)[0] == name:
+                item = self._table.item(row, _VALUE)
+                return item.text(), str(item.data(PLACEHOLDER_ROLE) or ""), item.toolTip()
         raise KeyError(name)
 
     def mark_missing(self, names: list[str]) -> None:
@@ -154,9 +173,22 @@ class InputsPanel(QWidget):
         font = QFont(item.font())
         font.setBold(value != self._defaults.get(name, ""))
         item.setFont(font)
-        missing = name in self._missing and not value.strip()
-        item.setBackground(QBrush(QColor("#f8d7da")) if missing else QBrush())
-        item.setToolTip("missing: type a value" if missing else "")
+        script = self._script.get(name)
+        missing = name in self._missing and not value.strip() and script is None
+        failed = script is not None and not script.ok and not value.strip()
+        shade = "#f8d7da" if missing else "#fbe3c7" if failed else None
+        item.setBackground(QBrush(QColor(shade)) if shade else QBrush())
+        if missing:
+            item.setToolTip("missing: type a value")
+        elif script is not None and value.strip():
+            item.setToolTip(
+                f"Yours, used over the script's value ({value_line(script)}); "
+                "clear it to use the script's value again"
+            )
+        elif script is not None:
+            item.setToolTip(value_details(script))
+        else:
+            item.setToolTip("")
 
     def _on_edit(self, item: QTableWidgetItem) -> None:
         if item.column() != _VALUE:

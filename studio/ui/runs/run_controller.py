@@ -40,6 +40,7 @@ from studio.core.runs.staleness import lineage_signatures
 from studio.ui.kernel.messages import deliver
 from studio.ui.kernel.session import KernelSession, KernelState, Reply
 from studio.ui.project.graph_controller import GraphController
+from studio.ui.runs.script_values_client import ScriptValuesClient
 
 _STATES = {
     NodeStatus.COMPUTED: NodeState.DONE,
@@ -87,6 +88,8 @@ class RunController(QObject):
         session.ready.connect(lambda _info: self.runs.forget_results())
         session.ready.connect(lambda _info: self.cluster_changed.emit(None))
         workspace.project.executor_changed.connect(self._on_executor_changed)
+        self.script_values = ScriptValuesClient(session, workspace, graph, self)
+        workspace.script_values.changed.connect(self.refresh_staleness)
 
     @property
     def running(self) -> bool:
@@ -122,7 +125,7 @@ class RunController(QObject):
         if mode is RunMode.ALL:
             names = run_targets(snapshot, names, mode)
         expressions = self.workspace.project.input_expressions()
-        self._signatures = lineage_signatures(snapshot, expressions)
+        self._signatures = lineage_signatures(snapshot, self.signed_inputs())
         self._versions = {n.name: n.version for n in snapshot.nodes}
         record = RunRecord(len(self.runs.records) + 1, names, mode.value, recompute)
         executor = self.workspace.project.executor
@@ -181,14 +184,24 @@ class RunController(QObject):
         elif not names:
             return None
         if signatures is None:
-            signatures = lineage_signatures(snapshot, self.workspace.project.input_expressions())
+            signatures = lineage_signatures(snapshot, self.signed_inputs())
         valid = self.runs.state.valid_results(signatures)
         versions = {n.name: n.version for n in snapshot.nodes if n.version}
         on_disk = cached_code_versions(self.workspace.project.cache_dir, versions)
         return forecast(snapshot, names, mode, valid, self.runs.durations, on_disk)
 
+    def signed_inputs(self) -> dict[str, str]:
+        """Each input as a run signs it: the user's expression, else the script's value."""
+        project = self.workspace.project
+        script = self.workspace.script_values.input_tokens(project.dataflow)
+        return {**script, **project.input_expressions()}
+
     def stop(self) -> bool:
-        """Interrupt the running node; False when nothing runs."""
+        """Interrupt the running node, or the evaluation of the script's values; False when
+        neither goes on."""
+        if not self.running and self.workspace.script_values.evaluating:
+            self.session.interrupt()
+            return True
         if not self.running:
             return False
         if self._deferred is not None:
@@ -208,7 +221,7 @@ class RunController(QObject):
         snapshot = self.workspace.graph.snapshot
         if snapshot is None:
             return
-        inputs = self.workspace.project.input_expressions()
+        inputs = self.signed_inputs()
         if self._signed is not None and self._signed[0] is snapshot and self._signed[1] == inputs:
             return  # only the drawing changed (collapse, focus)
         self._signed = (snapshot, inputs)
@@ -222,7 +235,7 @@ class RunController(QObject):
             return
         completed = snapshot.with_versions(versions)
         self._versions = {n.name: n.version for n in completed.nodes}
-        self._signatures = lineage_signatures(completed, self.workspace.project.input_expressions())
+        self._signatures = lineage_signatures(completed, self.signed_inputs())
 
     # -- kernel -------------------------------------------------------------
 

@@ -12,8 +12,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 
+from studio.core.discovery.project import ValueKind
 from studio.core.graph.snapshot import GraphSnapshot, NodeRole
 from studio.core.model import Workspace
+from studio.core.model.script_values_model import value_details, value_line
 from studio.core.protocol import RunStatus
 from studio.ui.panels.banner import BannerKind
 from studio.ui.project.graph_controller import GraphController
@@ -41,6 +43,7 @@ class PanelSync(QObject):
         workspace.project.opened.connect(lambda _root: self.project_opened())
         workspace.selection.changed.connect(self.selection_changed)
         workspace.project.dataflows_changed.connect(self.dataflows_changed)
+        workspace.script_values.changed.connect(self.script_values_changed)
         workspace.runs.running_changed.connect(self.running_changed)
         workspace.runs.record_added.connect(self.run_added)
         workspace.runs.record_updated.connect(panels.run_log.update_run)
@@ -81,9 +84,32 @@ class PanelSync(QObject):
             combo.setCurrentText(project.dataflow)
         combo.blockSignals(False)
         panels.dataflows.set_visible(len(names) > 1)
+        self.refresh_config()
+
+    def script_values_changed(self) -> None:
+        self.refresh_config()
+        snapshot = self.workspace.graph.snapshot
+        if snapshot is not None:
+            self.refresh_inputs(snapshot)
+
+    def refresh_config(self) -> None:
+        """The config editor: the script's config, the user's over it, and the values the
+        script computes as the kernel evaluated them."""
+        project = self.workspace.project
         flow = project.current()
-        if flow is not None:
-            panels.config_editor.set_config(flow.config, project.overrides, flow.config_hints)
+        if flow is None:
+            return
+        hints = dict(flow.config_hints)
+        details: dict[str, str] = {}
+        for key, info in self.workspace.script_values.of(ValueKind.CONFIG, flow.name).items():
+            hints[key] = value_line(info)
+            details[key] = value_details(info)
+            if key in project.overrides:
+                details[key] = (
+                    f"Yours, used over the script's value ({value_line(info)}); "
+                    "Remove goes back to the script's value"
+                )
+        self.panels.config_editor.set_config(flow.config, project.overrides, hints, details)
 
     def refresh_results(self) -> None:
         names = self.workspace.selection.names()
@@ -113,7 +139,10 @@ class PanelSync(QObject):
         flow = project.current()
         inputs = [(n.name, n.type) for n in snapshot.nodes if n.role is NodeRole.INPUT]
         hints = flow.input_hints if flow else {}
-        self.panels.inputs.set_inputs(inputs, project.input_defaults(), project.inputs, hints)
+        script = self.workspace.script_values.of(ValueKind.INPUT, project.dataflow)
+        self.panels.inputs.set_inputs(
+            inputs, project.input_defaults(), project.inputs, hints, script
+        )
 
     def inputs_changed(self) -> None:
         self.workspace.project.set_inputs(self.panels.inputs.user_values())

@@ -109,9 +109,9 @@ class WindowCommands:
             self.status.message("Interrupting the load…", 3000)
 
     def escape(self) -> None:
-        """Esc on the canvas: stop a run, else interrupt a load, else leave the focus or
-        clear the selection."""
-        if self.runs.running:
+        """Esc on the canvas: stop a run (or the evaluation of the script's values), else
+        interrupt a load, else leave the focus or clear the selection."""
+        if self.runs.running or self.workspace.script_values.evaluating:
             self.stop_run()
         elif self.load_watch.interrupt():
             self.status.message("Interrupting the load…", 3000)

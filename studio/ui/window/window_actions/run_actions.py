@@ -79,7 +79,7 @@ def _enabled_by_the_model(
     actions: ActionRegistry, workspace: Workspace, services: Services
 ) -> None:
     """Run commands are on in a trusted folder with a kernel and no run going; Stop while
-    a run goes."""
+    a run goes, or the driver script's values are evaluated."""
     project, runs, session = workspace.project, workspace.runs, services.session
 
     def can_run() -> bool:
@@ -88,7 +88,12 @@ def _enabled_by_the_model(
     events = (session.state_changed, project.trusted_changed, runs.running_changed)
     for action_id in RUNS:
         bind_enabled(actions[action_id], events, can_run)
-    bind_enabled(actions["stop"], runs.running_changed, lambda: runs.running)
+    evaluating = workspace.script_values
+    bind_enabled(
+        actions["stop"],
+        (runs.running_changed, evaluating.evaluating_changed),
+        lambda: runs.running or evaluating.evaluating,
+    )
 
 
 def _show_plans_on_hover(actions: ActionRegistry, workspace: Workspace, services: Services) -> None:
