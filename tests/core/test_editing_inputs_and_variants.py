@@ -4,7 +4,7 @@ from pathlib import Path
 
 from test_editing import FEATURES, RUN, editor, hamilton_edges, snapshot
 
-DATA = '''import pandas as pd
+DATA = """import pandas as pd
 
 
 def raw(path: str, since: pd.Timestamp) -> pd.DataFrame:
@@ -13,7 +13,7 @@ def raw(path: str, since: pd.Timestamp) -> pd.DataFrame:
 
 def cleaned(raw: pd.DataFrame, since: pd.Timestamp) -> pd.DataFrame:
     return raw.dropna()
-'''
+"""
 
 
 def project(tmp_path: Path) -> Path:
