@@ -83,10 +83,10 @@ def main(argv: Sequence[str]) -> int:
             return _fail(f"{root.name} did not exist at {options.against}")
         values = []
         for side, folder in ((options.against, old_root), ("the working tree", root)):
-            value, problem = _compute(folder, options, scratch / f"{len(values)}.pkl")
+            value, problem, status = _compute(folder, options, scratch / f"{len(values)}.pkl")
             if problem is not None:
-                print(f"studio: {options.node} at {side}: {problem}", file=sys.stderr)
-                return EXIT_NODE_FAILED
+                print(f"studio diff: {options.node} at {side}: {problem}", file=sys.stderr)
+                return EXIT_NOT_STARTED if status == EXIT_NOT_STARTED else EXIT_NODE_FAILED
             values.append(value)
     finally:
         _git(toplevel, "worktree", "remove", "--force", str(worktree))
@@ -104,8 +104,12 @@ def main(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
-def _compute(folder: Path, options: argparse.Namespace, output: Path) -> tuple[object, str | None]:
-    """The node's value computed by `studio run` in `folder`, or why it could not be."""
+def _compute(
+    folder: Path, options: argparse.Namespace, output: Path
+) -> tuple[object, str | None, int]:
+    """The node's value computed by `studio run` in `folder`, or why it could not be
+    (without `studio run`'s own prefix), and its exit status: 2, nothing ran (a missing
+    input, a load error), is the diff's too."""
     from studio.cli.run_command import run_arguments
 
     command = [
@@ -121,13 +125,22 @@ def _compute(folder: Path, options: argparse.Namespace, output: Path) -> tuple[o
     }
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
-        lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
-        return None, "\n".join(lines[-12:]) or f"exit status {done.returncode}"
+        lines = [_unprefixed(line) for line in done.stderr.strip().splitlines() if line.strip()]
+        return None, "\n".join(lines[-12:]) or f"exit status {done.returncode}", done.returncode
     try:
         with output.open("rb") as stream:
-            return pickle.load(stream), None
+            return pickle.load(stream), None, EXIT_OK
     except Exception as error:
-        return None, f"its value cannot be read back here ({type(error).__name__}: {error})"
+        problem = f"its value cannot be read back here ({type(error).__name__}: {error})"
+        return None, problem, EXIT_NODE_FAILED
+
+
+def _unprefixed(line: str) -> str:
+    """A line of `studio run` without its `studio:` prefix: the diff says its own once."""
+    for prefix in ("studio run: ", "studio: "):
+        if line.startswith(prefix):
+            return line.removeprefix(prefix)
+    return line
 
 
 def _stop(signum: int, _frame: object) -> None:

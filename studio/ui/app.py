@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from studio.core.interpreters.environments import environment_to_run
 from studio.core.resources import example_path, resources_root
 from studio.ui import heap
 from studio.ui.app_settings import AppSettings
@@ -95,11 +96,13 @@ def _early_kernel(
 ) -> KernelSession | None:
     """A kernel started in the folder before the window is built (most of the window's
     modules are not even imported yet), when it will run in the studio's own Python;
-    a project with its own interpreter has it checked first, by the window."""
+    a project with its own interpreter (chosen, or an environment of its own) has it
+    checked first, by the window."""
     folder = (path or example_path("spaceflights")).resolve()
     if interpreter is not None or not folder.is_dir() or not settings.is_trusted(folder):
         return None
-    if settings.project_state(folder).get("interpreter"):
+    saved = settings.project_state(folder).get("interpreter")
+    if saved or (saved is None and environment_to_run(folder) is not None):
         return None
     from studio.ui.kernel.session import KernelSession
 

@@ -66,3 +66,17 @@ def test_diff_outside_git_says_why(tmp_path):
     (tmp_path / "steps.py").write_text(MODULE)
     done = studio_diff(tmp_path, "summary")
     assert done.returncode == 2 and "not in a git repository" in done.stderr
+
+
+def test_a_missing_input_is_said_once_and_exits_as_studio_run_does(tmp_path):
+    (tmp_path / "steps.py").write_text(
+        MODULE + "\n\ndef scaled(prices: pd.DataFrame, k: float) -> float:\n    return 1.0\n"
+    )
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "v1")
+    done = studio_diff(tmp_path, "scaled")
+    assert done.returncode == 2, done.stderr
+    (line,) = [line for line in done.stderr.splitlines() if "missing inputs" in line]
+    assert line.startswith("studio diff: scaled at HEAD: missing inputs: k")
+    assert line.count("studio") == 1

@@ -63,6 +63,18 @@ def test_document_keeps_the_last_good_graph_and_accumulates_changes():
     assert document.snapshot is None and document.changed == set()
 
 
+def test_a_node_whose_code_is_back_to_what_was_first_shown_loses_its_mark():
+    document = GraphDocument()
+    document.accept(snapshot(node("a"), node("b", ["a"])))
+    document.accept(snapshot(node("a", version="v2"), node("b", ["a"])))
+    assert document.changed == {"a"}
+    document.accept(snapshot(node("a"), node("b", ["a"])))  # undo: the file byte for byte
+    assert document.changed == set()
+    document.accept(snapshot(node("a", version="v3"), node("b", ["a"], version=None)))
+    document.take_versions({"b": "v2"})  # versions that follow mark nothing
+    assert document.changed == {"a"}
+
+
 def test_lineage_walks_both_ways_with_depth():
     index = GraphIndex(
         snapshot(node("a"), node("b", ["a"]), node("c", ["b"]), node("d", ["c", "a"]), node("x"))

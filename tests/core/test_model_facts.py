@@ -32,6 +32,16 @@ def test_saved_interpreters_of_every_form_still_load_and_save_the_same(tmp_path)
     assert project.state()["interpreter"] is None
 
 
+def test_the_projects_own_environment_runs_unsaved_and_never_over_a_choice(tmp_path):
+    found = str(tmp_path / ".venv" / "bin" / "python")
+    project = ProjectModel()
+    project.open(tmp_path, {"interpreter": None, "environment": found})
+    assert project.interpreter == Path(found) and not project.interpreter_chosen
+    assert project.state()["interpreter"] is None  # found anew at each opening
+    project.open(tmp_path, {"interpreter": "", "environment": found})
+    assert project.interpreter is None and project.interpreter_chosen
+
+
 def test_choosing_an_interpreter_announces_it_once():
     project = ProjectModel()
     seen = _announced(project.interpreter_changed)

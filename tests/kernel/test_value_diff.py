@@ -85,3 +85,12 @@ def test_values_of_unknown_size_count_by_their_pickle(tmp_path):
         previous.keep(f"d{index}", {"rows": list(range(4000))})
     assert len(list((tmp_path / "previous").iterdir())) == 1
     assert previous.get("d0") == {"rows": list(range(4000))}
+
+
+def test_an_unnamed_series_is_compared_under_the_column_the_table_shows():
+    from studio.kernel.results.tables import as_frame
+
+    report = compare(pd.Series([1.0, 2.0]), pd.Series([1.0, 3.0]))
+    (changed,) = report["changed"]
+    assert changed["column"] == "value" == as_frame(pd.Series([1.0]).rename(None)).columns[0]
+    assert "column 0" not in describe_diff(report, "before", "after")

@@ -67,12 +67,65 @@ def test_a_broken_interpreter_is_explained_and_the_app_falls_back(tmp_path):
     assert "-m pip install" in done.stderr or "uv pip install" in done.stderr
 
 
-def test_the_window_offers_the_projects_environment(project_venv, open_window, qtbot):
-    window = open_window(project_venv, wait=False)
-    qtbot.waitUntil(lambda: "No module named 'shapes'" in window.banner.text(), timeout=60_000)
-    assert "Use .venv" in window.banner._action.text()
-    with qtbot.waitSignal(window.controller.graph_shown, timeout=60_000):
-        window.banner._action.click()
-    assert window.workspace.project.interpreter == project_environments(project_venv)[0].python
+def test_a_trusted_projects_environment_runs_without_asking(project_venv, open_window, qtbot):
+    python = project_environments(project_venv)[0].python
+    window = open_window(project_venv)
+    assert window.workspace.project.interpreter == python
+    assert not window.workspace.project.interpreter_chosen  # found, not saved
     assert window.session.info.executable.startswith(str(project_venv / ".venv"))
-    assert "floor_area" in window.scene.nodes
+    assert "floor_area" in window.scene.nodes and not window.banner.isVisible()
+    qtbot.waitUntil(lambda: "Kernel idle" in window.status.kernel_label.text(), timeout=10_000)
+    assert "the project's .venv/bin/python" in window.status.kernel_label.text()
+    assert window.workspace.project.state()["interpreter"] is None
+
+    with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):
+        window.use_interpreter(None)  # the user's explicit choice of the studio's Python
+    assert window.workspace.project.interpreter is None
+    window.project.save()
+    assert window.settings.project_state(project_venv.resolve())["interpreter"] == ""
+    with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):
+        window.open_folder(project_venv)  # opened again: the choice is kept
+    assert window.workspace.project.interpreter is None
+    qtbot.waitUntil(lambda: "(the studio's)" in window.status.kernel_label.text(), timeout=10_000)
+    assert "No module named 'shapes'" in window.banner.text()
+    assert "Use .venv" in window.banner._action.text()  # still offered for a missing module
+
+
+def _spy_python(folder, bare, marker):
+    """A `.venv` whose python leaves `marker` when it runs, then is the bare `bare`."""
+    venv_dir = folder / ".venv"
+    (venv_dir / "bin").mkdir(parents=True)
+    (venv_dir / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    python = venv_dir / "bin" / "python"
+    python.write_text(f'#!/bin/sh\ntouch {marker}\nexec {bare / "bin" / "python"} "$@"\n')
+    python.chmod(0o755)
+    return python
+
+
+def test_an_untrusted_folders_python_never_runs_and_a_broken_one_falls_back(
+    open_window, qtbot, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    refused = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: refused.append(text))
+    folder = tmp_path / "strange"
+    folder.mkdir()
+    (folder / "flow.py").write_text("def base() -> int:\n    return 2\n")
+    venv.create(tmp_path / "bare", with_pip=False)
+    marker = tmp_path / "ran"
+    python = _spy_python(folder, tmp_path / "bare", marker)
+    window = open_window(folder, trust=False)
+    assert window.workspace.project.interpreter is None and window.session.pid is None
+    window.commands.choose_interpreter()  # Kernel > Project Interpreter...: refused, no dialog
+    assert not window.project.use_interpreter(python)
+    assert len(refused) == 2 and "not trusted" in refused[0]
+    assert not marker.exists() and window.workspace.project.interpreter is None
+
+    with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):
+        window.project.trust(folder.resolve())
+    assert marker.exists()  # trusted: checked, and it lacks what the kernel needs
+    assert window.workspace.project.interpreter is None  # the studio's Python runs instead
+    assert "cannot run strange's code (its .venv): it lacks ipykernel" in window.banner.text()
+    assert "pip install" in window.banner.text()
+    assert "base" in window.scene.nodes

@@ -48,3 +48,16 @@ def test_a_selected_row_is_readable_in_both_themes(qapp):
         )
         assert (light + 0.05) / (dark + 0.05) >= 4.5, theme.name
     apply_to_application(qapp, LIGHT)
+
+
+def test_a_scalars_header_has_no_empty_part():
+    import numpy as np
+
+    from studio.kernel.results.summaries import summarize
+
+    summary = ValueSummary.from_wire(summarize(np.float64(1.5)))
+    line = summary_line("total", summary, NodeRun(), None)
+    assert line == "<b>total</b> · numpy.float64 · 8 B"
+    assert summary_line("t", ValueSummary("numpy.float64", shape=[], bytes=8), NodeRun(), None) == (
+        "<b>t</b> · numpy.float64 · 8 B"
+    )

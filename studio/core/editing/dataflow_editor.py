@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 import libcst as cst
@@ -66,9 +66,15 @@ class DataflowEditor:
         """A typed stub function `name` taking `uses`."""
         return _planned(lambda: plan_add(self.functions(), name, uses, module, returns))
 
-    def remove(self, name: str) -> EditPlan:
-        """`name`'s function removed; the notes say what depended on it."""
-        return _planned(lambda: plan_remove(self.functions(), name, self.flow.outputs))
+    def remove(self, name: str, variants: Collection[str] | None = None) -> EditPlan:
+        """`name`'s function removed; the notes say what depended on it. Of `@config.when`
+        variants, those in `variants` (function names), else the one the dataflow's config
+        chooses."""
+        return _planned(
+            lambda: plan_remove(
+                self.functions(), name, self.flow.outputs, variants, self.flow.config
+            )
+        )
 
 
 def _planned(make: Callable[[], EditPlan]) -> EditPlan:

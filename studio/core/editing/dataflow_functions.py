@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import ast
 import keyword
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from studio.core.discovery.module_reader import decode_source, import_bindings
 from studio.core.discovery.project import Dataflow
@@ -26,6 +28,12 @@ KEEPS_THE_SIGNATURE = frozenset(
 """Decorators that leave a function's name and parameters meaning what they say."""
 
 CONFIG_VARIANTS = frozenset({"when", "when_not", "when_in", "when_not_in"})
+_CONFIG_TESTS: dict[str, Callable[[Any, Any], bool]] = {
+    "when": lambda value, given: value == given,
+    "when_not": lambda value, given: value != given,
+    "when_in": lambda value, given: given in value,
+    "when_not_in": lambda value, given: given not in value,
+}
 SUBDAGS = frozenset({"subdag", "parameterized_subdag"})
 """Decorators that build nodes from other modules, whose parameters may name our nodes."""
 
@@ -46,6 +54,26 @@ class FunctionSite:
     """Each decorator's last name (`extract_columns`, `when`…)."""
     strings: frozenset[str] = frozenset()
     """String constants in its decorators: names of nodes it may make."""
+    annotations: tuple[str | None, ...] = ()
+    """Each parameter's annotation as written (None: none), in `parameters`' order."""
+    conditions: tuple[tuple[str, str, Any], ...] | None = ()
+    """Its `@config.when*` tests as (decorator, key, literal value); None when one is
+    not a literal."""
+
+    def chosen_under(self, config: Mapping[str, Any]) -> bool | None:
+        """Whether Hamilton takes this function under `config` (its `@config.when*` tests,
+        a missing key being None as for Hamilton); None when a test cannot be read."""
+        if self.conditions is None:
+            return None
+        return all(
+            _CONFIG_TESTS[kind](value, config.get(key)) for kind, key, value in self.conditions
+        )
+
+    def annotation_of(self, parameter: str) -> str | None:
+        """How this function annotates `parameter` (None: it does not, or has no such one)."""
+        if parameter not in self.parameters or not self.annotations:
+            return None
+        return self.annotations[self.parameters.index(parameter)]
 
     @property
     def plain(self) -> bool:
@@ -154,6 +182,23 @@ class DataflowFunctions:
         """Functions that take `node` as a parameter."""
         return [site for site in self.sites if node in site.parameters]
 
+    def is_input(self, name: str) -> bool:
+        """Whether `name` is an external input: a parameter no function makes."""
+        return (
+            not self.sites_of(name) and name not in self.decorator_strings and any(self.users(name))
+        )
+
+    def input_type(self, name: str) -> tuple[str | None, FunctionSite | None]:
+        """The type the functions taking input `name` give it (the most common annotation,
+        the first user's on a tie), and a function that writes it so; (None, None) when
+        none annotates it."""
+        annotated = [(s.annotation_of(name), s) for s in self.users(name) if s.annotation_of(name)]
+        if not annotated:
+            return None, None
+        counts = Counter(annotation for annotation, _ in annotated)
+        best = max(counts, key=lambda a: (counts[a], -[x for x, _ in annotated].index(a)))
+        return best, next(site for annotation, site in annotated if annotation == best)
+
     def upstream(self, node: str) -> set[str]:
         """Every node `node` depends on, directly or not (through decorator-made nodes too:
         a column `@extract_columns` makes depends on what its function takes)."""
@@ -233,8 +278,11 @@ def read_sites(
         }
         strings |= made
         arguments = statement.args
-        parameters = tuple(
-            a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+        every = (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+        parameters = tuple(a.arg for a in every)
+        annotations = tuple(
+            ast.get_source_segment(text, a.annotation) if a.annotation and text else None
+            for a in every
         )
         returns = (
             ast.get_source_segment(text, statement.returns) if statement.returns and text else None
@@ -254,9 +302,31 @@ def read_sites(
                 returns,
                 decorators,
                 frozenset(made),
+                annotations,
+                _config_conditions(statement.decorator_list),
             )
         )
     return sites, strings
+
+
+def _config_conditions(decorators: list[ast.expr]) -> tuple[tuple[str, str, Any], ...] | None:
+    """The `@config.when*` tests of a function as literals; None when one is not literal."""
+    found = []
+    for decorator in decorators:
+        kind = _decorator_name(decorator)
+        if kind not in CONFIG_VARIANTS or not isinstance(decorator, ast.Call):
+            continue
+        for keyword_ in decorator.keywords:
+            if keyword_.arg == "name":
+                continue
+            try:
+                value = ast.literal_eval(keyword_.value)
+            except ValueError:
+                return None
+            if keyword_.arg is None:
+                return None
+            found.append((kind, keyword_.arg, value))
+    return tuple(found)
 
 
 def module_file(root: Path, flow: Dataflow, module: str) -> Path | None:

@@ -31,8 +31,10 @@ from studio.core.editing.signatures import add_parameter, remove_parameter
 
 
 def plan_connect(functions: DataflowFunctions, source: str, target: str) -> EditPlan:
-    """`target` taking `source` as a parameter typed as `source` returns, or a refusal."""
-    origin = _editable(functions, source, "connect")[0]
+    """`target` taking `source` as a parameter typed as `source` returns, or a refusal.
+
+    An external input has no function: its type is the one the functions taking it
+    already give it."""
     targets = _editable(functions, target, "connect")
     if source == target:
         raise EditRefusedError(f"`{source}` cannot depend on itself")
@@ -43,8 +45,17 @@ def plan_connect(functions: DataflowFunctions, source: str, target: str) -> Edit
             f"cannot connect `{source}` to `{target}`: `{source}` already depends on "
             f"`{target}`, so the graph would have a cycle"
         )
-    annotation, imports = annotation_for(origin, targets[0].path)
-    notes = () if annotation == origin.returns else (f"annotated `{annotation}`",)
+    if functions.is_input(source):
+        written, user = functions.input_type(source)
+        annotation, imports = annotation_for(user, targets[0].path, written) if user else (None, [])
+        notes: tuple[str, ...] = (f"`{source}` is an input of the dataflow",)
+    else:
+        origin = _editable(functions, source, "connect")[0]
+        written = origin.returns
+        annotation, imports = annotation_for(origin, targets[0].path)
+        notes = ()
+    if annotation != written:
+        notes += (f"annotated `{annotation}`",)
     change = rewrite_functions(
         targets[0].path,
         {site.function for site in targets},
@@ -81,16 +92,20 @@ def plan_disconnect(
     return EditPlan(f"Disconnect {source} from {target}", (change,))
 
 
-def annotation_for(origin: FunctionSite, into: Path) -> tuple[str | None, list[str]]:
-    """How to write `origin`'s type in the module at `into`, and the imports it needs there."""
-    if origin.returns is None:
+def annotation_for(
+    origin: FunctionSite, into: Path, written: str | None = None
+) -> tuple[str | None, list[str]]:
+    """How to write a type `origin` writes (its return type unless `written`) in the module
+    at `into`, and the imports it needs there."""
+    written = written if written is not None else origin.returns
+    if written is None:
         return None, []
     source_code = source_text(origin.path)
     target_code = source_text(into) if into.exists() else ""
     package = origin.module.rpartition(".")[0]
-    imports = imports_for(origin.returns, source_code, target_code, package)
+    imports = imports_for(written, source_code, target_code, package)
     if imports is not None:
-        return origin.returns, imports
+        return written, imports
     return "typing.Any", imports_for("typing.Any", "import typing", target_code) or []
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection, Mapping
+from typing import Any
 
 import libcst as cst
 
@@ -64,9 +66,20 @@ def plan_add(
     return EditPlan(f"Add node {name}", (FileChange(path, before, after.bytes),))
 
 
-def plan_remove(functions: DataflowFunctions, name: str, outputs: tuple[str, ...] = ()) -> EditPlan:
-    """Remove the function(s) that make `name`; the notes say what depended on it."""
-    sites = functions.editable(name, "remove")
+def plan_remove(
+    functions: DataflowFunctions,
+    name: str,
+    outputs: tuple[str, ...] = (),
+    variants: Collection[str] | None = None,
+    config: Mapping[str, Any] | None = None,
+) -> EditPlan:
+    """Remove the function that makes `name`; the notes say what depended on it.
+
+    Of `@config.when` variants only one goes: the function named in `variants` (the one
+    the loaded graph took), else the one `config` chooses; when neither tells, every
+    variant goes, and the notes name each."""
+    every = functions.editable(name, "remove")
+    sites = _variants_to_remove(every, variants, config)
     changes = []
     for path in sorted({site.path for site in sites}):
         before = read_bytes(path)
@@ -82,8 +95,43 @@ def plan_remove(functions: DataflowFunctions, name: str, outputs: tuple[str, ...
                 "change those lines first"
             )
         changes.append(FileChange(path, before, _without(tree, doomed).bytes))
-    notes = dependents_notes(functions, name, outputs)
-    return EditPlan(f"Remove node {name}", tuple(changes), notes)
+    notes = _variant_notes(every, sites) + dependents_notes(functions, name, outputs)
+    if len(sites) < len(every):
+        summary = f"Remove {sites[0].function}, the variant of {name} the config chooses"
+    else:
+        summary = f"Remove node {name}"
+    return EditPlan(summary, tuple(changes), notes)
+
+
+def _variants_to_remove(
+    sites: list[FunctionSite], variants: Collection[str] | None, config: Mapping[str, Any] | None
+) -> list[FunctionSite]:
+    if len(sites) < 2:
+        return sites
+    if variants:
+        named = [site for site in sites if site.function in variants]
+        if named:
+            return named
+    if config is not None:
+        chosen = [site for site in sites if site.chosen_under(config) is True]
+        if len(chosen) == 1:
+            return chosen
+    return sites
+
+
+def _variant_notes(every: list[FunctionSite], going: list[FunctionSite]) -> tuple[str, ...]:
+    """Which `@config.when` variants go and which stay, by function and line."""
+    if len(every) < 2:
+        return ()
+
+    def named(sites: list[FunctionSite]) -> str:
+        return ", ".join(f"`{s.function}` ({s.path.name}:{s.line})" for s in sites)
+
+    if len(going) == len(every):
+        return (f"every variant goes: {named(going)}",)
+    staying = [site for site in every if site not in going]
+    verb = "stays" if len(staying) == 1 else "stay"
+    return (f"only the variant {named(going)} goes; {named(staying)} {verb}",)
 
 
 def _uses_by_name(code: str, functions: set[str]) -> list[int]:

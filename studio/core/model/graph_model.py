@@ -94,7 +94,7 @@ class GraphModel:
 
     @property
     def changed(self) -> set[str]:
-        """Nodes whose code changed since the graph was first shown."""
+        """Nodes whose code differs from what it was when the graph was first shown."""
         return self.document.changed
 
     @property
@@ -148,11 +148,7 @@ class GraphModel:
     def take_versions(self, versions: Mapping[str, str | None]) -> GraphSnapshot | None:
         """The code versions that follow a big first load: the same graph, so nothing is
         announced (versions are not drawn; who needs them reads the snapshot)."""
-        snapshot = self.document.snapshot
-        if snapshot is None:
-            return None
-        self.document.snapshot = snapshot.fill_versions(versions)
-        return self.document.snapshot
+        return self.document.take_versions(versions)
 
     def _follow_modules(self, snapshot: GraphSnapshot) -> None:
         """Modules seen for the first time start collapsed when the graph is big; gone

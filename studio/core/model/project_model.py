@@ -22,8 +22,9 @@ class ProjectModel:
     interpreter = Evented[Path | None]()
     """The Python the project's kernel runs in; None: the studio's own."""
     interpreter_chosen = Evented[bool]()
-    """Whether the user chose the interpreter (the studio's included): a project's own
-    environment is offered only while this is False."""
+    """Whether the user chose the interpreter (the studio's included). While this is False,
+    a trusted project runs in its own environment when it has one, found anew at each
+    opening and never saved."""
     trusted = Evented[bool]()
     """Whether the folder's code may run; if not, its graph is read from the source."""
     executor = Evented[ExecutorChoice]()
@@ -103,10 +104,15 @@ class ProjectModel:
         self.opened.emit(root)
 
     def restore(self, state: dict[str, Any]) -> None:
+        """The saved choices; "environment" (not saved) is the project's own Python, found
+        and checked at the opening, which runs unless the user chose another."""
         self._dataflow = state.get("dataflow")
         self._config_overrides = dict(state.get("config", {}))
         self._input_values = dict(state.get("inputs", {}))
         self.set_interpreter_state(state.get("interpreter"))
+        environment = state.get("environment")
+        if environment and not self.interpreter_chosen:
+            self.interpreter = Path(environment)
         try:
             self.executor = ExecutorChoice.parse(state.get("executor"))
         except ExecutorError:
@@ -133,7 +139,9 @@ class ProjectModel:
             "dataflow": self._dataflow,
             "config": self._config_overrides,
             "inputs": self._input_values,
-            "interpreter": str(interpreter) if interpreter else self._unchosen(),
+            "interpreter": str(interpreter)
+            if interpreter and self.interpreter_chosen
+            else self._unchosen(),
             "executor": self.executor.text,
         }
 

@@ -7,12 +7,13 @@ from typing import Any
 
 
 def summarize(value: Any) -> dict[str, Any]:
+    """Type, shape or length, size; a scalar's empty shape (numpy's `()`) is none."""
     kind = type(value)
     summary: dict[str, Any] = {
         "type": f"{kind.__module__}.{kind.__qualname__}".removeprefix("builtins.")
     }
     shape = getattr(value, "shape", None)
-    if isinstance(shape, tuple) and all(isinstance(s, int) for s in shape):
+    if isinstance(shape, tuple) and shape and all(isinstance(s, int) for s in shape):
         summary["shape"] = list(shape)
     elif isinstance(value, list | tuple | dict | set | str | bytes):
         summary["length"] = len(value)

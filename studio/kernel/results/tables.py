@@ -21,6 +21,7 @@ import pandas as pd
 from studio.core.atomic_write import replacing
 from studio.kernel.results.cell_text import format_column, format_values
 from studio.kernel.results.column_stats import describe_columns
+from studio.kernel.results.value_diff import UNNAMED_COLUMN, series_frame
 
 MAX_VIEWS = 6
 SAMPLE_ROWS = 100_000
@@ -36,11 +37,11 @@ def as_frame(value: Any) -> pd.DataFrame | None:
     if isinstance(value, pd.DataFrame):
         return value
     if isinstance(value, pd.Series):
-        return value.to_frame(name=value.name if value.name is not None else "value")
+        return series_frame(value)
     if isinstance(value, pd.Index):
-        return pd.DataFrame({value.name or "value": value})
+        return pd.DataFrame({value.name or UNNAMED_COLUMN: value})
     if isinstance(value, np.ndarray) and value.ndim in (1, 2):
-        return pd.DataFrame(value if value.ndim == 2 else {"value": value})
+        return pd.DataFrame(value if value.ndim == 2 else {UNNAMED_COLUMN: value})
     return None
 
 

@@ -18,6 +18,15 @@ EXAMPLES = 3
 _SHORT = reprlib.Repr(maxstring=60, maxother=60, maxlist=6, maxdict=6)
 
 
+UNNAMED_COLUMN = "value"
+"""The column of an unnamed Series, in the results table and in a comparison alike."""
+
+
+def series_frame(series: Any) -> Any:
+    """A Series as the one-column frame the results table shows (its name, else "value")."""
+    return series.to_frame(name=series.name if series.name is not None else UNNAMED_COLUMN)
+
+
 def compare(before: Any, after: Any) -> dict[str, Any]:
     """How `after` differs from `before`, as plain data with a `kind` and an `equal` flag."""
     report: dict[str, Any] = {
@@ -27,7 +36,7 @@ def compare(before: Any, after: Any) -> dict[str, Any]:
     pd = _pandas()
     np = _numpy()
     if pd is not None and isinstance(before, pd.Series) and isinstance(after, pd.Series):
-        report.update(_frames(before.to_frame(), after.to_frame(), pd), kind="series")
+        report.update(_frames(series_frame(before), series_frame(after), pd), kind="series")
     elif pd is not None and isinstance(before, pd.DataFrame) and isinstance(after, pd.DataFrame):
         report.update(_frames(before, after, pd), kind="frame")
     elif np is not None and isinstance(before, np.ndarray) and isinstance(after, np.ndarray):

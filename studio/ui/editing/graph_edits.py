@@ -66,7 +66,8 @@ class GraphEdits(QObject):
             self._apply(dialog.plan, select=dialog.name)
 
     def ask_remove(self, name: str) -> None:
-        plan = self._plan(lambda editor: editor.remove(name))
+        shown = self._shown_function(name)
+        plan = self._plan(lambda editor: editor.remove(name, [shown] if shown else None))
         if plan is None:
             return
         files = ", ".join(path.name for path in plan.files())
@@ -74,11 +75,21 @@ class GraphEdits(QObject):
         answer = QMessageBox.question(
             self.window,
             "Remove Node",
-            f"Remove `{name}`? Its function is deleted from {files} (Ctrl+Z restores it)."
+            f"{plan.summary}? Deleted from {files} (Ctrl+Z restores it)."
             + (f"\n\n{detail}" if detail else ""),
         )
         if answer == QMessageBox.StandardButton.Yes:
             self._apply(plan)
+
+    def _shown_function(self, name: str) -> str | None:
+        """The function behind `name` in the graph shown (of `@config.when` variants, the
+        one the config chose)."""
+        snapshot = self.workspace.graph.snapshot
+        try:
+            origin = snapshot.node(name).origin if snapshot is not None else None
+        except KeyError:
+            return None
+        return origin.rpartition(".")[2] if origin else None
 
     # -- commands without dialogs -----------------------------------------------------------
 

@@ -4,10 +4,13 @@ A folder's choices (dataflow, config, inputs, interpreter) are restored
 from the app settings when it opens and saved when another opens or the
 window closes. A project may run in its own Python: a chosen interpreter
 is checked (off the GUI thread) before the kernel starts there, and a
-`.venv` in the folder is offered the first time. The project model owns
-the interpreter and the trust: the kernel session starts in the model's
-interpreter, so a saved one that fails its check leaves the model at None
-(the studio's Python), which is what runs.
+trusted folder with an environment of its own (a `.venv`, or the
+interpreter its settings name) runs there unless the user chose another,
+as the headless commands do. Nothing of an untrusted folder runs, its
+interpreter included. The project model owns the interpreter and the
+trust: the kernel session starts in the model's interpreter, so one that
+fails its check leaves the model at None (the studio's Python), which is
+what runs.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from PySide6.QtCore import QObject, Signal
 
 from studio.core.cache.cache_paths import private_project_cache
 from studio.core.interpreters.check import InterpreterCheck
-from studio.core.interpreters.environments import project_environments
+from studio.core.interpreters.environments import environment_to_run, project_environments
 from studio.core.model import Workspace
 from studio.core.notices import Notice, NoticeKind
 from studio.ui import heap
@@ -60,8 +63,9 @@ class ProjectSession(QObject):
         self.checker = InterpreterChecker(self)
         self.checker.checked.connect(self._on_checked)
         self.last_check: InterpreterCheck | None = None
-        self._pending: tuple[Path, Path | None] | None = None
-        """(interpreter being checked, folder to open once it is: None when switching)."""
+        self._pending: tuple[Path, Path | None, str] | None = None
+        """(interpreter being checked, folder to open once it is: None when switching,
+        and the environment's label when the project's own was found by looking)."""
 
     @property
     def root(self) -> Path | None:
@@ -91,15 +95,20 @@ class ProjectSession(QObject):
             )
             return
         interpreter = state.get("interpreter")
+        found = environment_to_run(root) if interpreter is None else None
         if interpreter:
-            # The project runs in its own Python: check it before the kernel starts there.
-            self.status.emit(f"Checking {interpreter}…", 0)
-            self._pending = (Path(interpreter), root)
-            self._state_to_open = state
-            self.checker.check(Path(interpreter))
-            return
-        self._start(root, state)
-        self._offer_environment(root)
+            self._check_then_start(root, state, Path(interpreter), "")
+        elif found is not None:
+            self._check_then_start(root, state, found.python, found.label)
+        else:
+            self._start(root, state)
+
+    def _check_then_start(self, root: Path, state: dict, python: Path, found: str) -> None:
+        """The project runs in its own Python: check it before the kernel starts there."""
+        self.status.emit(f"Checking {python}…", 0)
+        self._pending = (python, root, found)
+        self._state_to_open = state
+        self.checker.check(python)
 
     def trust(self, root: Path) -> None:
         """The user trusts the folder: remembered, and opened again to run its code."""
@@ -113,20 +122,6 @@ class ProjectSession(QObject):
         then the kernel starts in the model's interpreter."""
         self.controller.open_project(root, state)
 
-    def _offer_environment(self, root: Path) -> None:
-        environments = project_environments(root)
-        if not environments or self.project.interpreter_chosen:
-            return
-        environment = environments[0]
-        self.notice.emit(
-            Notice(
-                NoticeKind.INFO,
-                f"This project has its own Python environment ({environment.label}). Run its "
-                "code there, with its libraries?",
-            ),
-            (f"Use {environment.label}", lambda: self.use_interpreter(environment.python)),
-        )
-
     def environment_offer(self) -> Offer | None:
         """A button that runs the project in its own environment, when it has one."""
         if self.project.interpreter is not None or self.root is None:
@@ -137,35 +132,57 @@ class ProjectSession(QObject):
         environment = environments[0]
         return (f"Use {environment.label}", lambda: self.use_interpreter(environment.python))
 
-    def use_interpreter(self, python: Path | None) -> None:
-        """Switch the kernel to `python` (None: the studio's own) once it checks out."""
+    def may_choose_interpreter(self) -> bool:
+        """Whether the open folder may get another Python; if not, `interpreter_refused`
+        says why (a folder not trusted runs nothing, its interpreter included)."""
+        if self.root is None or self.project.trusted:
+            return True
+        self.interpreter_refused.emit(
+            f"{self.root.name} is not trusted: nothing of it runs, its Python included. "
+            "Trust the folder first, then choose its interpreter."
+        )
+        return False
+
+    def use_interpreter(self, python: Path | None) -> bool:
+        """Switch the kernel to `python` (None: the studio's own) once it checks out.
+
+        Refused in a folder not trusted: checking an interpreter runs it, and one inside
+        the folder is the folder's code. Returns whether the switch goes ahead."""
+        if not self.may_choose_interpreter():
+            return False
         if python is None:
             self.project.choose_interpreter(None)
             self.status.emit("Restarting the kernel in the studio's Python…", 4000)
             self.session.restart()
-            return
+            return True
         self.status.emit(f"Checking {python}…", 0)
-        self._pending = (python, None)
+        self._pending = (python, None, "")
         self.checker.check(python)
+        return True
 
     def _on_checked(self, check: InterpreterCheck) -> None:
         self.last_check = check
         pending, self._pending = self._pending, None
         if pending is None or pending[0] != check.python:
             return
-        python, opening = pending
+        python, opening, found = pending
         self.status.emit("", 0)
         if opening is not None:
             state = self._state_to_open
-            if check.ok:
+            if check.ok and found:
+                self._start(opening, {**state, "environment": str(python)})
+                self.status.emit(f"Running {opening.name} in its {found}: {check.describe()}", 8000)
+            elif check.ok:
                 self._start(opening, state)
             else:
                 # The failed choice is dropped: the model holds what runs (None).
                 self._start(opening, {**state, "interpreter": None})
+                purpose = f"{opening.name}'s code (its {found})" if found else "the studio's kernel"
                 self.notice.emit(
                     Notice(
                         NoticeKind.ERROR,
-                        f"{check.describe()}\nThe studio's own Python runs the project meanwhile.",
+                        f"{check.describe(purpose)}\nThe studio's own Python runs the project "
+                        "meanwhile.",
                     ),
                     None,
                 )

@@ -47,7 +47,7 @@ def summary_line(
     name: str, summary: ValueSummary | None, run: NodeRun, finished: datetime.datetime | None
 ) -> str:
     parts = [f"<b>{name}</b>", summary.type if summary is not None else "?"]
-    if summary is not None and summary.shape is not None:
+    if summary is not None and summary.shape:
         parts.append(" × ".join(f"{n:,}" for n in summary.shape))
     elif summary is not None and summary.length is not None:
         parts.append(f"{summary.length:,} items")
@@ -59,7 +59,7 @@ def summary_line(
     if run.seconds is not None:
         verb = "reused in" if run.state is NodeState.REUSED else "took"
         parts.append(f"{verb} {format_seconds(run.seconds)}")
-    return " · ".join(parts)
+    return " · ".join(part for part in parts if part)
 
 
 class ResultsPanel(QWidget):

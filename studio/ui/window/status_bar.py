@@ -74,11 +74,20 @@ class StudioStatusBar:
         info = self.session.info
         details = ""
         if info is not None and state in (KernelState.IDLE, KernelState.BUSY):
-            python = self.workspace.project.interpreter
-            where = f" ({python})" if python else ""
-            details = f" · Python {info.python}{where} · Hamilton {info.hamilton}"
+            details = f" · Python {info.python} ({self._which_python()}) · Hamilton {info.hamilton}"
         self.kernel_label.setText(f"<span style='color:{colour}'>●</span> Kernel {state}{details}")
         self.kernel_label.setToolTip(f"kernel process {info.pid}" if info is not None else "")
+
+    def _which_python(self) -> str:
+        """Which Python runs the project: the studio's, or the project's (inside its
+        folder, named from there)."""
+        python = self.workspace.project.interpreter
+        if python is None:
+            return "the studio's"
+        root = self.workspace.project.root
+        if root is not None and python.is_relative_to(root):
+            return f"the project's {python.relative_to(root)}"
+        return str(python)
 
     def _on_busy(self, busy: bool, what: str) -> None:
         self.progress.setVisible(busy)

@@ -73,7 +73,7 @@ class WindowCommands:
 
     def choose_interpreter(self) -> None:
         root = self.workspace.project.root
-        if root is None:
+        if root is None or not self.project.may_choose_interpreter():
             return
         dialog = InterpreterDialog(
             project_environments(root), self.workspace.project.interpreter, self.parent
