@@ -150,6 +150,16 @@ class ProjectSession(QObject):
         the folder is the folder's code. Returns whether the switch goes ahead."""
         if not self.may_choose_interpreter():
             return False
+        opening = self._pending[1] if self._pending is not None else None
+        if opening is not None:  # chosen while the folder's own environment is checked
+            self._state_to_open = {**self._state_to_open, "interpreter": str(python or "")}
+            if python is None:
+                self._pending = None
+                self._start(opening, self._state_to_open)
+                return True
+            self._pending = (python, opening, "")
+            self.checker.check(python)
+            return True
         if python is None:
             self.project.choose_interpreter(None)
             self.status.emit("Restarting the kernel in the studio's Python…", 4000)
@@ -162,9 +172,10 @@ class ProjectSession(QObject):
 
     def _on_checked(self, check: InterpreterCheck) -> None:
         self.last_check = check
-        pending, self._pending = self._pending, None
+        pending = self._pending
         if pending is None or pending[0] != check.python:
-            return
+            return  # an earlier check, overtaken by another choice
+        self._pending = None
         python, opening, found = pending
         self.status.emit("", 0)
         if opening is not None:
