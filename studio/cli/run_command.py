@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Compute nodes of a Hamilton project and print their results.",
     )
     parser.add_argument("path", help="project folder")
-    parser.add_argument("nodes", nargs="+", metavar="NODE", help="nodes to compute")
+    parser.add_argument("nodes", nargs="*", metavar="NODE", help="nodes to compute")
     parser.add_argument("--dataflow", help="dataflow name (a driver script's stem, e.g. run)")
     parser.add_argument(
         "--config", action="append", default=[], metavar="KEY=VALUE", help="config value"
@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
         "-o",
         type=Path,
         help=f"write the one requested result to a file ({', '.join(OUTPUT_FORMATS)})",
+    )
+    parser.add_argument(
+        "--materialize",
+        action="store_true",
+        help="also run the driver script's materializers (they write their files)",
     )
     parser.add_argument(
         "--plan",
@@ -100,6 +105,8 @@ def main(argv: Sequence[str]) -> int:
         executor = ExecutorChoice.parse(options.executor)
     except ValueError as error:
         parser.error(str(error))
+    if not options.nodes and not options.materialize:
+        parser.error("name the nodes to compute, or give --materialize")
     if options.output is not None:
         if len(options.nodes) != 1:
             parser.error("--output writes one result: name exactly one node")
@@ -150,13 +157,19 @@ def _run_here(
         expressions = {name: repr(value) for name, value in flow.inputs.items()}
         expressions.update(typed_inputs)
         book = DurationBook(durations_file(load.project.root))
+        names, writers = list(options.nodes), []
+        if options.materialize:
+            writers, problem = _materializers(flow, loaded.snapshot)
+            if problem:
+                return _fail(problem, EXIT_NOT_STARTED)
+            names += [name for name in [*writers, *flow.outputs] if name not in names]
         if options.plan:
-            print(_plan_text(loaded.snapshot, list(options.nodes), expressions, book), file=stdout)
+            print(_plan_text(loaded.snapshot, names, expressions, book), file=stdout)
             return EXIT_OK
         try:
             outcome = runner.run(
                 loaded,
-                list(options.nodes),
+                names,
                 RunMode.UPSTREAM,
                 expressions,
                 listener=NodeTeller(),
@@ -192,10 +205,32 @@ def _run_here(
             return _fail(f"cannot write {options.output}: {error}", EXIT_NODE_FAILED)
         print(f"wrote {options.nodes[0]} to {options.output}", file=sys.stderr)
         return EXIT_OK
-    for name in options.nodes:
+    for name in dict.fromkeys([*options.nodes, *writers]):
         print(f"== {name} ==")
         print(format_result(runner.results[name]))
     return EXIT_OK
+
+
+def _materializers(flow: Any, snapshot: GraphSnapshot) -> tuple[list[str], str]:
+    """The driver's materializers that can run here, or why none can (each one that
+    cannot is said on stderr)."""
+    from studio.kernel.loading.materializer_nodes import cannot_run
+
+    known = {info.name for info in snapshot.nodes}
+    writers = []
+    for spec in flow.materializers:
+        reason = cannot_run(flow, [spec.id])
+        if reason is None and spec.id not in known:
+            reason = f"materializer {spec.id!r} is not in the graph (see the warnings above)"
+        if reason is None:
+            writers.append(spec.id)
+        else:
+            print(f"studio: warning: {reason}", file=sys.stderr)
+    if writers:
+        return writers, ""
+    if not flow.materializers:
+        return [], f"{flow.driver or flow.name} gives its driver no materializers"
+    return [], "none of the driver's materializers can run"
 
 
 def _plan_text(
@@ -229,6 +264,8 @@ def _child_arguments(options: argparse.Namespace) -> list[str]:
     arguments = run_arguments(Path(options.path), options.nodes, options, options.output)
     if options.plan:
         arguments.append("--plan")
+    if options.materialize:
+        arguments.append("--materialize")
     if options.executor != "local":
         arguments += ["--executor", options.executor]
     return arguments + load_deadline.child_arguments(options.load_timeout)

@@ -58,7 +58,9 @@ def test_with_materializers_in_a_builder_chain_and_a_list_built_in_steps(tmp_pat
         import load_mock, prep
 
         savers = [materialization.to.parquet(id="save_raw", dependencies=["raw"], path="r.pq")]
-        savers.append(materialization.to.pickle(id="save_total", dependencies=["total"], path="t.pkl"))
+        savers.append(
+            materialization.to.pickle(id="save_total", dependencies=["total"], path="t.pkl")
+        )
         dr = driver.Builder().with_modules(load_mock, prep).with_materializers(*savers).build()
         dr.execute(["save_total", "signups"])
         """,
