@@ -69,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
         ".pkl writes a dict of name -> value when no node or several are named",
     )
     parser.add_argument(
+        "--materialize",
+        action="store_true",
+        help="also run the driver script's materializers (they write their files)",
+    )
+    parser.add_argument(
         "--plan",
         action="store_true",
         help="print what the run would compute and how long it took before, without running",
@@ -176,14 +181,20 @@ def _run_here(
         expressions = {name: repr(value) for name, value in flow.inputs.items()}
         expressions.update(typed_inputs)
         book = DurationBook(durations_file(load.project.root))
+        writers: list[str] = []
+        if options.materialize:
+            writers, problem = _materializers(flow, loaded.snapshot)
+            if problem:
+                return _fail(problem, EXIT_NOT_STARTED)
+        names = list(dict.fromkeys([*nodes, *writers]))
         if options.plan:
-            print(_plan_text(loaded.snapshot, nodes, expressions, book), file=stdout)
+            print(_plan_text(loaded.snapshot, names, expressions, book), file=stdout)
             return EXIT_OK
         script_values.evaluate(load.project, flow, [ValueKind.INPUT])
         try:
             outcome = runner.run(
                 loaded,
-                nodes,
+                names,
                 RunMode.UPSTREAM,
                 expressions,
                 listener=NodeTeller(),
@@ -222,10 +233,32 @@ def _run_here(
             return _fail(f"cannot write {options.output}: {error}", EXIT_NODE_FAILED)
         print(f"wrote {', '.join(nodes)} to {options.output}", file=sys.stderr)
         return EXIT_OK
-    for name in nodes:
+    for name in names:
         print(f"== {name} ==")
         print(format_result(runner.results[name]))
     return EXIT_OK
+
+
+def _materializers(flow: Any, snapshot: GraphSnapshot) -> tuple[list[str], str]:
+    """The driver's materializers that can run here, or why none can (each one that
+    cannot is said on stderr)."""
+    from studio.kernel.loading.materializer_nodes import cannot_run
+
+    known = {info.name for info in snapshot.nodes}
+    writers = []
+    for spec in flow.materializers:
+        reason = cannot_run(flow, [spec.id])
+        if reason is None and spec.id not in known:
+            reason = f"materializer {spec.id!r} is not in the graph (see the warnings above)"
+        if reason is None:
+            writers.append(spec.id)
+        else:
+            print(f"studio: warning: {reason}", file=sys.stderr)
+    if writers:
+        return writers, ""
+    if not flow.materializers:
+        return [], f"{flow.driver or flow.name} gives its driver no materializers"
+    return [], "none of the driver's materializers can run"
 
 
 def _plan_text(
@@ -259,6 +292,8 @@ def _child_arguments(options: argparse.Namespace) -> list[str]:
     arguments = run_arguments(Path(options.path), options.nodes, options, options.output)
     if options.plan:
         arguments.append("--plan")
+    if options.materialize:
+        arguments.append("--materialize")
     if options.executor != "local":
         arguments += ["--executor", options.executor]
     return arguments + load_deadline.child_arguments(options.load_timeout)

@@ -16,6 +16,8 @@ class KindStyle:
     accent: QColor
     fill: QColor
     dashed: bool = False
+    folded: bool = False
+    """A folded corner, as on a sheet of paper: the node writes a file."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ LIGHT = Theme(
         NodeKind.CONFIG: KindStyle(_c("#c98a0b"), _c("#fff8e6"), dashed=True),
         NodeKind.CONFIG_DEPENDENT: KindStyle(_c("#8256d0"), _c("#faf7ff")),
         NodeKind.GENERATED: KindStyle(_c("#1f9d80"), _c("#f4fbf9")),
+        NodeKind.MATERIALIZER: KindStyle(_c("#b8326f"), _c("#fdf3f8"), folded=True),
     },
     states={
         NodeState.QUEUED: _c("#9aa5b4"),
@@ -121,6 +124,7 @@ DARK = Theme(
         NodeKind.CONFIG: KindStyle(_c("#e0a526"), _c("#2f2a1e"), dashed=True),
         NodeKind.CONFIG_DEPENDENT: KindStyle(_c("#a682f0"), _c("#2b2637")),
         NodeKind.GENERATED: KindStyle(_c("#35c29f"), _c("#1f2e2b")),
+        NodeKind.MATERIALIZER: KindStyle(_c("#e0669f"), _c("#33232c"), folded=True),
     },
     states={
         NodeState.QUEUED: _c("#7c8796"),
@@ -144,6 +148,7 @@ KIND_LABELS = {
     NodeKind.CONFIG: "config value",
     NodeKind.CONFIG_DEPENDENT: "chosen by config",
     NodeKind.GENERATED: "made by a decorator",
+    NodeKind.MATERIALIZER: "materializer (writes a file)",
 }
 
 

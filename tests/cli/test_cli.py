@@ -199,3 +199,34 @@ def test_project_code_that_ends_the_process_is_named(tmp_path):
     assert done.returncode == 1
     assert "node 'killer' ended the process: it was killed by SIGKILL" in done.stderr.decode()
     assert studio_cli("run", str(kills), "a").returncode == 0
+
+
+def test_run_materialize_writes_the_files_and_without_it_nothing_is_written(tmp_path):
+    (tmp_path / "mat_cli.py").write_text(
+        "import pandas as pd\n\n"
+        "def table() -> pd.DataFrame:\n"
+        '    return pd.DataFrame({"a": [1, 2]})\n\n'
+        "def rows(table: pd.DataFrame) -> int:\n"
+        "    return len(table)\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "run.py").write_text(
+        "from hamilton import driver\n"
+        "from hamilton.io.materialization import to\n"
+        "import mat_cli\n\n"
+        "dr = driver.Builder().with_modules(mat_cli).build()\n"
+        'dr.materialize(to.csv(id="save_table", dependencies=["table"], path="table.csv"),\n'
+        '               additional_vars=["rows"])\n',
+        encoding="utf-8",
+    )
+    plain = studio_cli("run", str(tmp_path), "rows")
+    assert plain.returncode == 0, plain.stderr
+    assert not (tmp_path / "table.csv").exists()
+
+    done = studio_cli("run", str(tmp_path), "--materialize")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "table.csv").read_text().splitlines() == ["a", "1", "2"]
+    assert "== save_table ==" in done.stdout.decode()
+
+    nothing = studio_cli("run", str(tmp_path))
+    assert nothing.returncode == 2 and b"--materialize" in nothing.stderr

@@ -252,6 +252,7 @@ def _driver_dataflows(
             config_hints=_config_hints(source.path, driver),
             input_hints=driver.input_hints,
             outputs=tuple(driver.outputs),
+            materializers=tuple(driver.materializers),
             adapters=tuple(driver.adapters),
             is_async=driver.is_async,
             line=driver.line or None,

@@ -81,6 +81,54 @@ class ScriptValueSource:
 
 
 @dataclass(frozen=True, slots=True)
+class MaterializerSpec:
+    """A materializer a driver script gives its driver (`to.csv(id="save_x",
+    dependencies=["x"], path="x.csv")`), read from the script's text: the kernel makes it
+    again with Hamilton's own `to` from these arguments, so Hamilton adds its nodes."""
+
+    id: str
+    factory: str
+    """The attribute of Hamilton's `to`: `csv`, `parquet`, `json`, `pickle`..."""
+    dependencies: tuple[str, ...]
+    """The nodes it saves, by name (a function given as such is named by the function)."""
+    arguments: dict[str, Any] = field(default_factory=dict)
+    """The literal keyword arguments of its data saver (`path`, `sep`...)."""
+    combine: str | None = None
+    """The dotted class of a Hamilton result builder joining several dependencies (made
+    without arguments), when the script gives one."""
+    computed: tuple[str, ...] = ()
+    """Arguments the script computes when it runs: the materializer is shown but cannot
+    run until they can be evaluated."""
+    line: int = 0
+    """Where the script makes it."""
+
+    @property
+    def runnable(self) -> bool:
+        return not self.computed
+
+    def call_text(self) -> str:
+        """How the script writes it, in short: `to.csv(path='x.csv')`."""
+        given = [f"{key}={value!r}" for key, value in self.arguments.items()]
+        if self.combine:
+            given.append(f"combine={self.combine.rsplit('.', 1)[-1]}()")
+        given += [f"{key}=…" for key in self.computed]
+        return f"to.{self.factory}({', '.join(given)})"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["dependencies"] = list(self.dependencies)
+        data["computed"] = list(self.computed)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MaterializerSpec:
+        values = dict(data)
+        values["dependencies"] = tuple(values.get("dependencies", ()))
+        values["computed"] = tuple(values.get("computed", ()))
+        return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
 class Dataflow:
     """A set of modules and a configuration that together make one Hamilton graph.
 
@@ -105,7 +153,10 @@ class Dataflow:
     input_hints: dict[str, str] = field(default_factory=dict)
     """Inputs the driver script computes: its expression, shown as a hint."""
     outputs: tuple[str, ...] = ()
-    """What the driver script asks `execute` for."""
+    """What the driver script asks `execute` for (for a materializer: what it saves)."""
+    materializers: tuple[MaterializerSpec, ...] = ()
+    """The materializers the driver script gives the driver (`materialize`,
+    `with_materializers`): they write files, so they run only when asked."""
     adapters: tuple[str, ...] = ()
     """Adapters the driver script passes (dotted class names when imported)."""
     is_async: bool = False
@@ -133,6 +184,9 @@ class Dataflow:
                 lines.append(f"named, not run here: {', '.join(own)}")
         if self.outputs:
             lines.append(f"the script asks for: {', '.join(self.outputs)}")
+        if self.materializers:
+            saved = ", ".join(f"{m.id} ({m.call_text()})" for m in self.materializers)
+            lines.append(f"materializers (run only when asked): {saved}")
         lines += list(self.notes)
         return "\n".join(lines)
 
@@ -143,6 +197,7 @@ class Dataflow:
         data["script_values"] = [
             {**asdict(v), "kind": str(v.kind), "span": list(v.span)} for v in self.script_values
         ]
+        data["materializers"] = [m.to_dict() for m in self.materializers]
         return data
 
     @classmethod
@@ -152,6 +207,9 @@ class Dataflow:
             values[key] = tuple(values.get(key, ()))
         values["script_values"] = tuple(
             ScriptValueSource.from_dict(v) for v in values.get("script_values", ())
+        )
+        values["materializers"] = tuple(
+            MaterializerSpec.from_dict(m) for m in values.get("materializers", ())
         )
         return cls(**values)
 

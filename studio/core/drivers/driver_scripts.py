@@ -23,7 +23,9 @@ from studio.core.discovery.module_reader import (
     is_main_guard,
     qualified_name,
 )
+from studio.core.discovery.project import MaterializerSpec
 from studio.core.drivers.driver_names import name_drivers
+from studio.core.drivers.materializers import MaterializerReader, settle_outputs
 from studio.core.drivers.run_calls import attach_run_calls, keyword_value
 from studio.core.drivers.script_modules import ModuleChoice, ModuleLists
 from studio.core.drivers.script_scopes import Binding, ScriptScopes, calls_in
@@ -77,6 +79,8 @@ class DriverFacts:
     """Inputs the script computes: the expression it uses."""
     outputs: list[str] = field(default_factory=list)
     """What the script's `execute` calls ask for."""
+    materializers: list[MaterializerSpec] = field(default_factory=list)
+    """`to.<format>(...)` given to `materialize` or `with_materializers`."""
     adapters: list[str] = field(default_factory=list)
     """Adapters and validators, by dotted class name when imported, else as written."""
     allow_module_overrides: bool = False
@@ -117,6 +121,7 @@ class _Reader:
         self.scopes = ScriptScopes(facts.syntax_tree())
         self.values = ScriptValues(self.scopes, facts.bindings, self_module)
         self.modules = ModuleLists(self.values)
+        self.materializers = MaterializerReader(self.scopes, self.values, facts.bindings)
 
     def read(self) -> list[DriverFacts]:
         by_node: dict[ast.Call, list[DriverFacts]] = {}
@@ -124,9 +129,16 @@ class _Reader:
             base = reading(node)
             self._place(base, node)
             by_node[node] = self._variants(base)
-        attach_run_calls(self.facts.syntax_tree(), self.scopes, self.values, by_node)
+        attach_run_calls(
+            self.facts.syntax_tree(),
+            self.scopes,
+            self.values,
+            by_node,
+            self.materializers.read_materialize,
+        )
         drivers = [driver for variants in by_node.values() for driver in variants]
         for driver in drivers:
+            settle_outputs(driver)
             if driver.computed_inputs:
                 lines = ", ".join(str(n) for n in dict.fromkeys(driver.computed_inputs))
                 driver.notes.append(
@@ -271,6 +283,8 @@ class _Reader:
                 driver.dynamic_execution = True
             elif method in ("with_adapters", "with_adapter"):
                 self._add_adapters(driver, list(call.args))
+            elif method == "with_materializers":
+                self.materializers.add(driver, list(call.args))
         return driver
 
     def _merge_config(self, driver: DriverFacts, expr: ast.expr) -> None:
@@ -393,6 +407,7 @@ class _Reader:
                 whole_inputs=list(driver.whole_inputs),
                 whole_config=list(driver.whole_config),
                 outputs=list(driver.outputs),
+                materializers=list(driver.materializers),
                 adapters=list(driver.adapters),
                 computed_inputs=list(driver.computed_inputs),
                 notes=[*driver.notes, *notes],
@@ -424,6 +439,8 @@ def read_driver_script(facts: ModuleFacts, self_module: str) -> list[DriverFacts
         kept = unique.setdefault(driver.identity(), driver)
         if kept is not driver:
             kept.outputs.extend(o for o in driver.outputs if o not in kept.outputs)
+            known = {m.id for m in kept.materializers}
+            kept.materializers.extend(m for m in driver.materializers if m.id not in known)
             for key, value in driver.inputs.items():
                 kept.inputs.setdefault(key, value)
             for key, hint in driver.input_hints.items():

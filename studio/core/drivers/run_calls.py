@@ -8,6 +8,7 @@ script with one driver, every such call is that driver's.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Collection, Iterator
 from typing import TYPE_CHECKING
 
 from studio.core.drivers.script_scopes import Binding, ScriptScopes, calls_in
@@ -26,12 +27,28 @@ def attach_run_calls(
     scopes: ScriptScopes,
     values: ScriptValues,
     by_node: dict[ast.Call, list[DriverFacts]],
+    materialize: Callable[[DriverFacts, ast.Call], None],
 ) -> None:
-    """Add to each driver the outputs and inputs the script's run calls give it."""
+    """Add to each driver the outputs and inputs the script's run calls give it, in the
+    script's order; `materialize` reads the materializers of a `materialize` call."""
+    for call, driver in driver_calls(tree, scopes, by_node, RUN_METHODS):
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "materialize":
+            materialize(driver, call)
+        _read_run_call(values, driver, call)
+
+
+def driver_calls(
+    tree: ast.Module,
+    scopes: ScriptScopes,
+    by_node: dict[ast.Call, list[DriverFacts]],
+    methods: Collection[str],
+) -> Iterator[tuple[ast.Call, DriverFacts]]:
+    """Each call of one of `methods` made on a driver, with the driver (once per driver
+    it may be made on)."""
     for call in calls_in(tree):
-        if isinstance(call.func, ast.Attribute) and call.func.attr in RUN_METHODS:
+        if isinstance(call.func, ast.Attribute) and call.func.attr in methods:
             for driver in _run_targets(scopes, call.func.value, by_node):
-                _read_run_call(values, driver, call)
+                yield call, driver
 
 
 def _run_targets(
@@ -59,14 +76,9 @@ def _read_run_call(values: ScriptValues, driver: DriverFacts, call: ast.Call) ->
     method = call.func.attr
     if method in ("execute", "raw_execute"):
         wanted = call.args[0] if call.args else keyword_value(call, "final_vars")
-        _add_outputs(driver, _output_names(values, wanted))
+        _add_outputs(driver, output_names(values, wanted))
     elif method == "materialize":
-        for materializer in call.args:
-            if isinstance(materializer, ast.Call):
-                _add_outputs(
-                    driver, _output_names(values, keyword_value(materializer, "dependencies"))
-                )
-        _add_outputs(driver, _output_names(values, keyword_value(call, "additional_vars")))
+        _add_outputs(driver, output_names(values, keyword_value(call, "additional_vars")))
     inputs = keyword_value(call, "inputs")
     if inputs is None:
         return
@@ -88,7 +100,7 @@ def _add_outputs(driver: DriverFacts, names: list[str]) -> None:
             driver.outputs.append(name)
 
 
-def _output_names(values: ScriptValues, wanted: ast.expr | None) -> list[str]:
+def output_names(values: ScriptValues, wanted: ast.expr | None) -> list[str]:
     """Requested outputs as Hamilton takes them: names, or the functions themselves
     (`[loaders.spend, total]`, named by the function)."""
     if wanted is None:

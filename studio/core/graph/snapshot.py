@@ -25,6 +25,9 @@ class NodeRole(enum.StrEnum):
     """Yields `Parallelizable` items."""
     COLLECT = "collect"
     """Gathers `Collect` items."""
+    MATERIALIZER = "materializer"
+    """Made by a materializer the driver script gives (`to.csv(...)`): it writes a file,
+    so it runs only when asked by name."""
 
 
 class NodeKind(enum.StrEnum):
@@ -35,6 +38,7 @@ class NodeKind(enum.StrEnum):
     CONFIG = "config"
     CONFIG_DEPENDENT = "config-dependent"
     GENERATED = "generated"
+    MATERIALIZER = "materializer"
 
 
 class ErrorKind(enum.StrEnum):
@@ -96,6 +100,8 @@ class NodeInfo:
             return NodeKind.INPUT
         if self.role is NodeRole.CONFIG:
             return NodeKind.CONFIG
+        if self.role is NodeRole.MATERIALIZER:
+            return NodeKind.MATERIALIZER
         if self.is_config_dependent:
             return NodeKind.CONFIG_DEPENDENT
         if self.is_generated:

@@ -46,6 +46,7 @@ _STYLES = {
     NodeKind.CONFIG_DEPENDENT: {"fillcolor": "#efe6ff", "color": "#7b5cc4"},
     NodeKind.GENERATED: {"fillcolor": "#e3f4ef", "color": "#2e8b73"},
     NodeKind.FUNCTION: {"fillcolor": "#e6f0fb", "color": "#3a78c2"},
+    NodeKind.MATERIALIZER: {"fillcolor": "#fbe9f1", "color": "#b8326f", "shape": "note"},
 }
 
 

@@ -15,21 +15,25 @@ class RunMode(enum.StrEnum):
     DOWNSTREAM = "downstream"
     """The requested nodes, everything that depends on them, and what those need."""
     ALL = "all"
-    """What the driver script asks for when the requested nodes name it, else every sink."""
+    """What the driver script asks for when the requested nodes name it, else every sink.
+    Materializers write files: they run only when named (not as sinks, not downstream)."""
 
 
 def run_targets(snapshot: GraphSnapshot, names: Iterable[str], mode: RunMode) -> list[str]:
     """The final variables to ask Hamilton for, in graph order."""
     index = GraphIndex(snapshot)
     computable = {n.name for n in snapshot.nodes if not n.is_external_input}
+    writers = {n.name for n in snapshot.nodes if n.role is NodeRole.MATERIALIZER}
     if mode is RunMode.ALL:
         wanted = {name for name in names if name in computable} or {
-            name for name in computable if not index.children[name]
+            name
+            for name in computable - writers
+            if all(child in writers for child in index.children[name])
         }
     else:
         wanted = {name for name in names if name in computable}
         if mode is RunMode.DOWNSTREAM:
-            wanted |= index.downstream(wanted) & computable
+            wanted |= index.downstream(wanted) & computable - writers
     return [n.name for n in snapshot.nodes if n.name in wanted]
 
 

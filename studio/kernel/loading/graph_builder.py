@@ -15,7 +15,7 @@ import os
 import re
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -23,6 +23,7 @@ from typing import Any
 from studio.core.discovery.project import Dataflow
 from studio.core.discovery.type_names import short_type_name
 from studio.core.graph.snapshot import ErrorKind, GraphSnapshot, LoadError, NodeInfo, NodeRole
+from studio.kernel.loading import materializer_nodes
 from studio.kernel.loading.code_versions import CodeVersions
 from studio.kernel.loading.fresh_import import import_fresh
 from studio.kernel.loading.graph_cycles import cycle_error
@@ -79,7 +80,11 @@ def load_dataflow(
         named_by=dataflow.driver,
         reuse=reuse,
     )
-    warnings = (*_environment_warnings(), *type_rules(dataflow.adapters)[1])
+    warnings = (
+        *_environment_warnings(),
+        *type_rules(dataflow.adapters)[1],
+        *materializer_nodes.make_materializers(dataflow)[1],
+    )
     if imported.errors:
         return LoadedDataflow(
             GraphSnapshot(
@@ -107,14 +112,33 @@ def load_dataflow(
         with NODE_REUSE.building():  # remembered even when not reused: for the next
             driver = build_driver(imported.modules, dataflow, full_config, adapters)
     except Exception as error:
-        return refused(_graph_error(root, imported.modules, error))
+        if not dataflow.materializers:
+            return refused(_graph_error(root, imported.modules, error))
+        try:  # the graph without the materializers Hamilton refuses, each said
+            with NODE_REUSE.building():
+                bare = replace(dataflow, materializers=())
+                driver = build_driver(imported.modules, bare, full_config, adapters)
+                kept, problems = materializer_nodes.sort_out(dataflow, driver.graph)
+                dataflow = replace(dataflow, materializers=kept)
+                if any(spec.runnable for spec in kept):
+                    driver = build_driver(imported.modules, dataflow, full_config, adapters)
+        except Exception as bare_error:
+            return refused(_graph_error(root, imported.modules, bare_error))
+        warnings += tuple(problems)
     cycle = cycle_error(root, driver.graph.nodes)
     if cycle is not None:
         return refused(cycle)
     defer = defer_versions and len(driver.graph.nodes) > DEFER_VERSIONS_ABOVE
+    nodes = [
+        materializer_nodes.describe(info, dataflow, spec)
+        if (spec := materializer_nodes.materializer_of(dataflow, info.name)) is not None
+        else info
+        for info in describe_nodes(driver, root, imported.modules, full_config, not defer)
+    ]
+    nodes += materializer_nodes.unmade_nodes(dataflow, [info.name for info in nodes])
     snapshot = GraphSnapshot(
         dataflow.name,
-        nodes=tuple(describe_nodes(driver, root, imported.modules, full_config, not defer)),
+        nodes=tuple(nodes),
         modules=dataflow.modules,
         config=full_config,
         warnings=warnings,
@@ -139,7 +163,11 @@ def complete_versions(
     graph_nodes = loaded.driver.graph.nodes
     found = loaded.versions_found
     for count, info in enumerate(loaded.snapshot.nodes):
-        if info.name in found or info.role is NodeRole.INPUT or info.name not in graph_nodes:
+        if (
+            info.name in found
+            or info.role in (NodeRole.INPUT, NodeRole.MATERIALIZER)
+            or info.name not in graph_nodes
+        ):
             continue
         if count % 100 == 0 and stop():
             return None
@@ -164,13 +192,15 @@ def build_driver(
     """A Hamilton driver for the modules, with Hamilton's chatter kept off the console.
 
     The type rules of the adapters the driver script names come along (see
-    `studio.kernel.loading.script_adapters`), so the graph is the one the script builds.
+    `studio.kernel.loading.script_adapters`), and so do its materializers (see
+    `studio.kernel.loading.materializer_nodes`), so the graph is the one the script builds.
     With `tasks` (a Hamilton task executor), every node runs as a task on it.
     """
     from hamilton import driver, node
     from hamilton.execution.grouping import GroupNodesIndividually
 
     rules, _ = type_rules(dataflow.adapters)
+    materializers, _ = materializer_nodes.make_materializers(dataflow)
 
     def builder(dynamic: bool, blocks: bool = False) -> Any:
         b = driver.Builder().with_modules(*modules).with_config(config)
@@ -184,6 +214,8 @@ def build_driver(
                 b = b.with_grouping_strategy(GroupNodesIndividually())
         if adapters or rules:
             b = b.with_adapters(*adapters, *rules)
+        if materializers:
+            b = b.with_materializers(*materializers)
         return b
 
     with quiet_hamilton():

@@ -100,10 +100,10 @@ def load_flow(
     With `defer`, what the first picture does not need is left for later: the code
     versions of a big graph (`graph_builder.complete_versions`), and Hamilton's
     extensions when the project's own code does not import Hamilton (its decorators
-    need them) and builds without them.
+    need them, and so do the driver script's materializers) and builds without them.
     """
     packages = imported_packages(project)
-    if not defer or "hamilton" in imported_packages(project, _SCRIPTS):
+    if not defer or flow.materializers or "hamilton" in imported_packages(project, _SCRIPTS):
         load_extensions_for(packages)
     loaded = load_dataflow(project.root, flow, config or {}, adapters, reuse, defer)
     if _maybe_for_want_of_extensions(loaded.snapshot) and extensions_missing(packages):

@@ -29,6 +29,7 @@ from studio.kernel.executors.clusters import ClusterError
 from studio.kernel.executors.task_driver import TaskDrivers
 from studio.kernel.executors.task_progress import TaskProgress
 from studio.kernel.loading.graph_builder import LoadedDataflow, build_driver, quiet_hamilton
+from studio.kernel.loading.materializer_nodes import cannot_run
 from studio.kernel.results.namespace import Results
 from studio.kernel.results.previous_results import PreviousResults
 from studio.kernel.running import fingerprints
@@ -118,10 +119,15 @@ class Runner:
         """Values replaced by a run whose lineage had changed: for "Compare with previous"."""
 
     def adapters(self, recompute: bool = False) -> tuple[ObservedCache | None, ProgressHook]:
-        """The lifecycle adapters a driver needs to report progress and use the cache."""
+        """The lifecycle adapters a driver needs to report progress and use the cache (a
+        saver asked to run writes its file, even when its data is in the cache)."""
         cache = None
         if self.cache_path is not None:
-            cache = ObservedCache(path=str(self.cache_path), recompute=True if recompute else None)
+            cache = ObservedCache(
+                path=str(self.cache_path),
+                recompute=True if recompute else None,
+                default_saver_behavior="recompute",
+            )
         return cache, ProgressHook(cache=cache)
 
     def clear(self) -> None:
@@ -164,6 +170,10 @@ class Runner:
                 RunStatus.FAILED,
                 "nothing to run: pick a computed node",
             )
+            return outcome
+        refused = cannot_run(loaded.dataflow, targets)
+        if refused is not None:
+            outcome.status, outcome.message = RunStatus.FAILED, refused
             return outcome
         signed = {**script_signatures(script), **expressions}
         signatures = lineage_signatures(snapshot, signed, loaded.config or {})
@@ -272,8 +282,10 @@ class Runner:
     def _reusable(
         self, snapshot: GraphSnapshot, targets: list[str], signatures: Mapping[str, str]
     ) -> dict[str, Any]:
-        """Valid results at the edge of what must be computed: Hamilton stops there."""
-        valid = self.valid_results(signatures)
+        """Valid results at the edge of what must be computed: Hamilton stops there (not a
+        materializer's: asked again, it writes its file again)."""
+        writers = {n.name for n in snapshot.nodes if n.role is NodeRole.MATERIALIZER}
+        valid = self.valid_results(signatures) - writers
         needed = needed_nodes(snapshot, targets)
         index = GraphIndex(snapshot)
         frontier = {

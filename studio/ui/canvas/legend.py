@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QEnterEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
 from studio.core.runs.run_state import NodeState
-from studio.ui.canvas.items.node_item import paint_state_badge
+from studio.ui.canvas.items.node_item import paint_folded_corner, paint_state_badge
 from studio.ui.theme import KIND_LABELS, Theme
 
 STATE_LABELS = {
@@ -87,6 +87,10 @@ class Legend(QWidget):
             painter.setPen(pen)
             painter.setBrush(style.fill if style.dashed else style.accent)
             painter.drawRoundedRect(swatch, 3, 3)
+            if style.folded:
+                painter.setBrush(style.fill)
+                painter.drawRoundedRect(swatch, 3, 3)
+                paint_folded_corner(painter, swatch, style.accent, 6)
             painter.setPen(theme.node_text)
             painter.drawText(
                 QRectF(_PAD * 2 + _SWATCH, y, self.width(), _ROW),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from studio.core.graph.emphasis import Emphasis
@@ -23,6 +23,7 @@ _TYPE_WIDTH_CAP = 110.0
 _PAD_X = 14.0
 _ACCENT = 5.0
 _RADIUS = 7.0
+_FOLD = 11.0
 _LOW_DETAIL = 0.22
 _FULL_TEXT = 0.8
 """Below this zoom the type line is unreadable: the card shows its name alone, larger."""
@@ -238,6 +239,8 @@ class NodeItem(CardItem):
             painter.setBrush(style.accent)
             painter.drawRoundedRect(accent, _RADIUS, _RADIUS)
             painter.restore()
+        if style.folded:
+            paint_folded_corner(painter, rect, style.accent, _FOLD)
         if self.search_hit and self.emphasis is not Emphasis.NORMAL:
             painter.setPen(QPen(theme.search, 2.0))
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -302,6 +305,25 @@ class NodeItem(CardItem):
         """A badge at the card's right edge: queued, running, done, reused, failed, stale."""
         centre = QPointF(rect.right() - _BADGE / 2 - 3, rect.center().y())
         paint_state_badge(painter, centre, self.run.state, self.theme, self.spin)
+
+
+def paint_folded_corner(painter: QPainter, rect: QRectF, colour: QColor, size: float) -> None:
+    """The bottom-right corner folded over, as on a sheet of paper: a node that writes a
+    file (a materializer), on its card and in the legend."""
+    painter.save()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    right, bottom = rect.right(), rect.bottom()
+    painter.drawPolygon(
+        QPolygonF(
+            [
+                QPointF(right - size, bottom),
+                QPointF(right, bottom - size),
+                QPointF(right - size, bottom - size),
+            ]
+        )
+    )
+    painter.restore()
 
 
 def paint_state_badge(
