@@ -43,6 +43,7 @@ from pathlib import Path
 
 from bench.compat_cases import CASES, SKIPPED, Case
 from bench.compat_studio import StudioResult, run_studio
+from bench.doc_sections import other_sections
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".bench-cache"
@@ -409,7 +410,8 @@ import with pandas 3.
     lines = [intro.rstrip("\n"), "", *table(outcomes), "", summary(outcomes), ""]
     lines += ["## Skipped examples", ""]
     lines += [f"- `{s.example}` ({s.driver or 'no driver'}): {s.reason}" for s in SKIPPED]
-    DOC.write_text("\n".join(lines) + "\n")
+    kept = other_sections(DOC.read_text(), {"## Skipped examples"}) if DOC.exists() else ""
+    DOC.write_text("\n".join(lines) + "\n" + (f"\n{kept}" if kept else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
