@@ -463,3 +463,29 @@ def test_outputs_given_as_functions_and_materialized_are_what_the_script_asks(tm
     )
     flow = flows(tmp_path)["run"]
     assert flow.outputs == ("signups", "total", "raw")
+
+
+def test_inputs_of_a_driver_made_by_a_function_of_the_script(tmp_path):
+    write(tmp_path, LOADERS)
+    write(
+        tmp_path,
+        {
+            "run.py": """
+                from hamilton import driver
+                import load_csv, prep
+
+                def _create_driver():
+                    return driver.Driver({}, load_csv, prep)
+
+                def _inputs():
+                    return {"db_path": "data.csv"}
+
+                def main():
+                    dr = _create_driver()
+                    dr.execute(["total"], inputs=_inputs())
+            """,
+        },
+    )
+    flow = flows(tmp_path)["run"]
+    assert flow.outputs == ("total",)
+    assert flow.inputs == {"db_path": "data.csv"}  # followed through the function

@@ -58,7 +58,8 @@ def _run_targets(
 
     A call on a value the script builds otherwise (`conn.cursor().execute(...)`, a
     variable holding such a call) is no driver's; one on a value that cannot be
-    followed (a parameter, an attribute) is the driver's when the script has one.
+    followed (a parameter, an attribute, what a function of the script returns) is
+    the driver's when the script has one.
     """
     value: ast.expr | None = receiver
     if isinstance(receiver, ast.Name):
@@ -66,9 +67,20 @@ def _run_targets(
         value = found.value if isinstance(found, Binding) else None
     if isinstance(value, ast.Await):
         value = value.value
-    if isinstance(value, ast.Call):
-        return by_node.get(value, [])
+    if isinstance(value, ast.Call) and value in by_node:
+        return by_node[value]
+    if isinstance(value, ast.Call) and not _made_by_a_function_of_the_script(scopes, value):
+        return []
     return next(iter(by_node.values())) if len(by_node) == 1 else []
+
+
+def _made_by_a_function_of_the_script(scopes: ScriptScopes, call: ast.Call) -> bool:
+    """`_create_driver()`: a call of a function the script defines or imports (which may
+    build the driver), unlike a method of another object (`conn.cursor()`)."""
+    if not isinstance(call.func, ast.Name):
+        return False
+    found, _ = scopes.lookup(call.func.id, call)
+    return found is None
 
 
 def _read_run_call(values: ScriptValues, driver: DriverFacts, call: ast.Call) -> None:
