@@ -168,9 +168,8 @@ def _run_here(
         unknown = [n for n in options.nodes if n not in known]
         if unknown:
             return _fail(f"no node named {', '.join(unknown)} in {flow.name}", EXIT_NOT_STARTED)
-        nodes = list(options.nodes) or run_targets(
-            loaded.snapshot, [o for o in flow.outputs if o in known], RunMode.ALL
-        )
+        asked = [o for o in flow.outputs if o in known]
+        nodes = list(options.nodes) or asked or run_targets(loaded.snapshot, [], RunMode.ALL)
         as_dict = options.output is not None and (len(nodes) > 1 or not options.nodes)
         if as_dict and options.output.suffix != ".pkl":
             return _fail(

@@ -42,3 +42,14 @@ def test_a_failing_script_value_fails_only_the_run_that_needs_it(tmp_path):
     typed = studio_cli("run", str(folder), "broken_total", "--input", "broken=41")
     assert typed.returncode == 0, typed.stderr
     assert "42" in typed.stdout.decode()
+
+
+def test_an_input_the_script_asks_for_is_returned_with_its_value(tmp_path):
+    """`dr.execute(["spend", ...])`: Hamilton returns the input's value; so does the run."""
+    folder = script_values_project(tmp_path / "hello")
+    target = tmp_path / "out.pkl"
+    done = studio_cli("run", str(folder), "spend", "total_spend", "-o", str(target))
+    assert done.returncode == 0, done.stderr
+    outputs = pickle.loads(target.read_bytes())
+    assert list(outputs["spend"]) == [10, 10, 20, 40, 40, 50]
+    assert outputs["total_spend"] == 170.0

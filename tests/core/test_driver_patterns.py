@@ -453,7 +453,8 @@ def test_outputs_given_as_functions_and_materialized_are_what_the_script_asks(tm
                 cur.execute("DROP TABLE IF EXISTS test;")
                 conn.cursor().execute("CREATE TABLE test (x int);")
                 dr = driver.Driver({}, load_mock, prep)
-                dr.execute([prep.signups, total])
+                wanted = [prep.signups, total]
+                dr.execute(wanted)
                 dr.materialize(
                     to.csv(id="save_raw", dependencies=["raw"], path="raw.csv"),
                     additional_vars=["total"],

@@ -120,6 +120,10 @@ def output_names(values: ScriptValues, wanted: ast.expr | None) -> list[str]:
     names = values.strings(wanted)
     if names is not None:
         return names
+    if isinstance(wanted, ast.Name):  # `output_columns = [loaders.spend, ...]`
+        found, changes = values.scopes.lookup(wanted.id, wanted)
+        if isinstance(found, Binding) and not changes:
+            wanted = found.value
     if not isinstance(wanted, ast.List | ast.Tuple):
         return []
     found: list[str] = []

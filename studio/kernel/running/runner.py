@@ -178,8 +178,12 @@ class Runner:
         signed = {**script_signatures(script), **expressions}
         signatures = lineage_signatures(snapshot, signed, loaded.config or {})
         overrides = {} if recompute else self._reusable(snapshot, targets, signatures)
-        inputs_needed = _inputs_needed(snapshot, targets, overrides)
+        inputs = {n.name for n in snapshot.nodes if n.is_external_input}
+        asked_inputs = {name for name in names if name in inputs}
+        """Inputs asked for by name: their values are results too, as Hamilton returns them."""
+        inputs_needed = _inputs_needed(snapshot, targets, overrides) | asked_inputs
         missing = missing_inputs(snapshot, targets, [*expressions, *script], overrides)
+        missing += [n for n in asked_inputs - {*expressions, *script} if n not in missing]
         if missing:
             outcome.status, outcome.missing = RunStatus.MISSING_INPUTS, missing
             outcome.message = "missing inputs: " + ", ".join(
@@ -238,6 +242,7 @@ class Runner:
             for name in targets:
                 if name in overrides:
                     hook.results[name] = returned[name]
+            hook.results.update({name: values[name] for name in asked_inputs if name in values})
         finally:
             hook.listener = None
         return self._finish(outcome, recorder, hook, signatures, overrides, started)
