@@ -4,8 +4,9 @@ Without nodes, what the driver script asks `execute` for (every sink when it
 names none), with the inputs and config the script computes evaluated as
 the window evaluates them (`kernel/running/script_inputs.py`).
 
-Exit status: 0 when every node computed, 1 when a node failed, 2 when the
-run could not start (graph errors, missing or bad inputs, bad options).
+Exit status: 0 when every node computed, 1 when a node failed or was
+interrupted (named, with how long it ran), 2 when the run could not start
+(graph errors, missing or bad inputs, bad options).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from studio.core.protocol import NodeStatus, RunStatus
 from studio.core.runs.executors import LOCAL, ExecutorChoice
 from studio.core.runs.run_forecast import DurationBook, forecast
 from studio.core.runs.run_plan import RunMode, missing_inputs, run_targets
+from studio.core.time_text import format_seconds
 from studio.core.values import parse_assignments
 
 EXIT_OK = 0
@@ -219,6 +221,8 @@ def _run_here(
     if outcome.status in (RunStatus.MISSING_INPUTS, RunStatus.BAD_INPUTS):
         hint = " (give them with --input NAME=EXPR)" if outcome.missing else ""
         return _fail(outcome.message + hint, EXIT_NOT_STARTED)
+    if outcome.status is RunStatus.INTERRUPTED:
+        return _fail(_interrupted_text(outcome), EXIT_NODE_FAILED)
     if outcome.status is not RunStatus.DONE:
         node = f"node {outcome.failed_node!r} failed: " if outcome.failed_node else ""
         return _fail(node + outcome.message, EXIT_NODE_FAILED)
@@ -279,6 +283,14 @@ def _record_durations(book: DurationBook, snapshot: GraphSnapshot, nodes: list[A
             book.record(node.name, versions[node.name], node.seconds)
     if nodes:
         book.save()
+
+
+def _interrupted_text(outcome: Any) -> str:
+    """Which node a stop (Ctrl+C) ended, and how long it had run."""
+    node = next((n for n in outcome.nodes if n.name == outcome.failed_node), None)
+    if node is None:
+        return "interrupted"
+    return f"interrupted: node {node.name!r} had run {format_seconds(node.seconds)}"
 
 
 def _fail(message: str, code: int) -> int:

@@ -2,8 +2,10 @@
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -233,3 +235,35 @@ def test_run_materialize_writes_the_files_and_without_it_nothing_is_written(tmp_
     assert as_the_script.returncode == 0, as_the_script.stderr
     assert b"== rows ==" in as_the_script.stdout and b"== table ==" in as_the_script.stdout
     assert not (tmp_path / "table.csv").exists()
+
+
+def test_ctrl_c_names_the_interrupted_node_and_how_long_it_ran(tmp_path):
+    marker = tmp_path / "running"
+    (tmp_path / "slow.py").write_text(
+        "import pathlib\nimport time\n\n\n"
+        "def sleepy() -> int:\n"
+        f"    pathlib.Path({str(marker)!r}).touch()\n"
+        "    for _ in range(600):\n        time.sleep(0.1)\n    return 1\n"
+    )
+    env = {**os.environ, "HAMILTON_TELEMETRY_ENABLED": "false"}
+    process = subprocess.Popen(
+        [*STUDIO, "run", str(tmp_path), "sleepy"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        end = time.monotonic() + 60
+        while not marker.exists() and time.monotonic() < end:
+            time.sleep(0.05)
+        time.sleep(1.5)
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl+C in a terminal: the whole group
+        _, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 1
+    text = err.decode()
+    assert "studio: interrupted: node 'sleepy' had run " in text, text
+    took = text.split("had run ")[1].split()[0]
+    assert float(took) >= 1.4 and "Traceback" not in text

@@ -159,6 +159,7 @@ def test_stop_ends_the_node_running_on_a_worker_and_the_next_run_works(
         end = time.monotonic() + 120
         while not marker.exists() and time.monotonic() < end:
             time.sleep(0.05)
+        time.sleep(0.5)
         _thread.interrupt_main()  # what the window's Stop does to the kernel
 
     threading.Thread(target=stop_when_running, daemon=True).start()
@@ -169,6 +170,8 @@ def test_stop_ends_the_node_running_on_a_worker_and_the_next_run_works(
     assert outcome.status is RunStatus.INTERRUPTED
     assert outcome.failed_node == "slow"
     assert events.finished["slow"] is NodeStatus.INTERRUPTED
+    [slow] = [n for n in outcome.nodes if n.name == "slow"]
+    assert slow.seconds >= 0.5, "the time it ran until the stop"
     assert time.monotonic() - started < 45, "the run waited for the node to finish"
     outcome, _ = run(runner, project, ["label"], executor, recompute=True)
     assert outcome.status is RunStatus.DONE, outcome.message

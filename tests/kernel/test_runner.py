@@ -136,6 +136,8 @@ def test_an_endless_loop_is_interrupted_and_the_next_run_works(trouble, tmp_path
         timer.cancel()
     assert outcome.status == "interrupted"
     assert outcome.failed_node == "forever"
+    [node] = [n for n in outcome.nodes if n.name == "forever"]
+    assert node.status == "interrupted" and 0.2 < node.seconds < 10, "the time it ran"
     assert runner.run(loaded, ["r2_score"], input_expressions=INPUTS).status == "done"
 
 

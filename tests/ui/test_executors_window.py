@@ -99,7 +99,8 @@ def test_a_run_on_the_dask_picked_in_the_toolbar_matches_local_and_the_cluster_e
         qtbot.keyClick(window.view, Qt.Key.Key_Escape)
     stopped = window.workspace.runs.records[-1]
     assert stopped.status == "interrupted"
-    assert stopped.nodes["slow"].status == "interrupted"
+    assert stopped.nodes["slow"].status == "interrupted" and stopped.nodes["slow"].seconds > 0
+    assert window.workspace.runs.state.state("slow") is NodeState.INTERRUPTED
     again = finish_run(qtbot, window, lambda: window.runs.run(["left"], recompute=True))
     assert again.status == "done", again.message
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtTest import QTest
 
 from studio.core.runs.run_state import NodeState
+from studio.core.time_text import format_seconds
 from tests.helpers import finish_run, kernel_value
 
 pytestmark = pytest.mark.timeout(150)
@@ -182,8 +183,60 @@ def test_escape_stops_an_endless_loop_and_the_next_run_works(troubled, qtbot):
     record = window.workspace.runs.records[-1]
     assert record.status == "interrupted"
     assert record.nodes["forever"].status == "interrupted"
-    assert window.workspace.runs.state.state("forever") is NodeState.NOT_COMPUTED
+    assert window.workspace.runs.state.state("forever") is NodeState.INTERRUPTED
     assert finish_run(qtbot, window, lambda: window.runs.run(["r2_score"])).status == "done"
+
+
+SLEEPY_MODULE = """
+import time
+
+
+def data_dir() -> str:
+    return "data"
+
+
+def sleepy(data_dir: str) -> int:
+    for _ in range(300):
+        time.sleep(0.1)
+    return 1
+
+
+def after(sleepy: int) -> int:
+    return sleepy + 1
+"""
+
+
+def test_an_interrupted_node_shows_how_long_it_ran_and_an_interrupted_badge(
+    open_window, qtbot, tmp_path
+):
+    folder = tmp_path / "sleepy"
+    folder.mkdir()
+    (folder / "slow.py").write_text(SLEEPY_MODULE)
+    window = open_window(folder)
+    window.runs.run(["after"])
+    runs = window.workspace.runs
+    qtbot.waitUntil(lambda: runs.state.state("sleepy") is NodeState.RUNNING, timeout=30_000)
+    qtbot.wait(2_000)
+    with qtbot.waitSignal(runs.running_changed, timeout=5_000):
+        press(window, Qt.Key.Key_Escape)
+    record = runs.records[-1]
+    assert record.status == "interrupted" and record.failed_node == "sleepy"
+    assert 1.8 < record.nodes["sleepy"].seconds < 10
+    run = runs.state.get("sleepy")
+    assert run.state is NodeState.INTERRUPTED and 1.8 < run.seconds < 10
+    card = window.scene.nodes["sleepy"]
+    assert card.run.state is NodeState.INTERRUPTED
+    shown = format_seconds(run.seconds)
+    assert shown.endswith(" s") and f"interrupted after {shown}" in card.toolTip()
+    assert runs.state.state("after") is NodeState.NOT_COMPUTED, "not failed: it never ran"
+    qtbot.waitUntil(
+        lambda: f"interrupted in sleepy after {shown}" in window.run_log.row_text(record.number),
+        timeout=5_000,
+    )
+    window.workspace.selection.select_nodes(["sleepy"])
+    qtbot.waitUntil(
+        lambda: f"interrupted after {shown}" in window.results_panel.message.text(), timeout=5_000
+    )
 
 
 def test_a_failing_node_is_red_with_a_traceback_that_opens_the_code(troubled, qtbot):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from studio.core.cache.cache_paths import DEFAULT_CACHE_LIMIT
 from studio.core.model.events import Event, Evented
+from studio.core.protocol import RunStatus
 from studio.core.runs.run_forecast import DurationBook
 from studio.core.runs.run_records import RunRecord
 from studio.core.runs.run_state import NodeRun, NodeState, RunState
@@ -111,7 +112,11 @@ class RunsModel:
         """The current run ended (its record already holds the outcome)."""
         record, self._current = self._current, None
         changed = self.state.run_ended()
-        if record is not None and record.failed_node is not None:
+        if (
+            record is not None
+            and record.failed_node is not None
+            and record.status is not RunStatus.INTERRUPTED
+        ):
             error = self.state.get(record.failed_node).error or record.message
             changed |= self.state.blocked(record.targets, record.failed_node, error)
         self._changed(changed)

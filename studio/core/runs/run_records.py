@@ -8,6 +8,7 @@ from pathlib import Path
 
 from studio.core.protocol import NodeStatus, RunStatus
 from studio.core.protocol.requests import RunResult, TracebackFrame
+from studio.core.time_text import format_seconds
 
 
 @dataclass(slots=True)
@@ -120,6 +121,9 @@ class RunRecord:
             parts.append(
                 f"done{took}: {len(self.computed())} computed, {len(self.reused())} reused"
             )
+        elif self.status is RunStatus.INTERRUPTED and self.failed_node in self.nodes:
+            took = format_seconds(self.nodes[self.failed_node].seconds)
+            parts.append(f"interrupted in {self.failed_node} after {took}")
         else:
             status = self.status.replace("_", " ")
             said = self.message.startswith(f"{status}:")  # "missing inputs: spend (Series)"

@@ -19,6 +19,8 @@ class NodeState(enum.StrEnum):
     DONE = "done"
     REUSED = "reused"
     FAILED = "failed"
+    INTERRUPTED = "interrupted"
+    """Stopped by the user while it ran: no result, the time it ran until then."""
     STALE = "stale"
 
 
@@ -69,9 +71,8 @@ class RunState:
         signature: str | None,
         error: str = "",
     ) -> None:
-        self.nodes[name] = NodeRun(
-            state, seconds, signature if state is not NodeState.FAILED else None, error
-        )
+        has_result = state not in (NodeState.FAILED, NodeState.INTERRUPTED)
+        self.nodes[name] = NodeRun(state, seconds, signature if has_result else None, error)
 
     def run_ended(self) -> set[str]:
         """Queued or running nodes the run never finished go back to what they were."""

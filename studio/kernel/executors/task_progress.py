@@ -81,11 +81,13 @@ class TaskProgress(GraphExecutionHook, TaskSubmissionHook, TaskReturnHook):
                 self.listener.node_finished(node.name, status, seconds, error, None)
 
     def interrupted(self) -> list[str]:
-        """The nodes a stop left running; the canvas marks them interrupted."""
+        """The nodes a stop left running, reported with the time each ran until then; the
+        canvas marks them interrupted."""
         stopped = list(self.in_flight)
-        for name in stopped:
+        now = self.clock()
+        for name, started in self.in_flight.items():
             if self.listener is not None:
-                self.listener.node_finished(name, NodeStatus.INTERRUPTED, 0.0, None, None)
+                self.listener.node_finished(name, NodeStatus.INTERRUPTED, now - started, None, None)
         self.in_flight.clear()
         return stopped
 

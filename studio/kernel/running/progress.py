@@ -209,12 +209,11 @@ class ProgressHook(NodeExecutionHook, GraphExecutionHook):
         run_id: str,
         **future_kwargs: Any,
     ) -> None:
-        seconds = self.clock() - self._started.pop(node_name, self.clock())
         if isinstance(sys.exc_info()[1], KeyboardInterrupt):
             # Hamilton calls post-node hooks from a `finally`, as if the node succeeded.
-            if self.listener is not None:
-                self.listener.node_finished(node_name, NodeStatus.INTERRUPTED, seconds, None, None)
+            self.interrupted()
             return
+        seconds = self.clock() - self._started.pop(node_name, self.clock())
         self.running = None
         if success:
             self.results[node_name] = result
@@ -225,3 +224,17 @@ class ProgressHook(NodeExecutionHook, GraphExecutionHook):
             status = NodeStatus.FAILED
         if self.listener is not None:
             self.listener.node_finished(node_name, status, seconds, error, result)
+
+    def interrupted(self) -> list[str]:
+        """The node a stop ended (reported once, with the time it ran until then).
+
+        Hamilton's cache adapter raises in its own post-node hook when a node is
+        interrupted, before this hook's turn: the runner asks here instead.
+        """
+        if self.running is None:
+            return []
+        started = self._started.pop(self.running, None)
+        if started is not None and self.listener is not None:
+            seconds = self.clock() - started
+            self.listener.node_finished(self.running, NodeStatus.INTERRUPTED, seconds, None, None)
+        return [self.running]

@@ -272,17 +272,13 @@ class Runner:
 
     @staticmethod
     def _interrupted(outcome: RunOutcome, recorder: _Recorder, hook: Any) -> None:
+        """The nodes a stop ended are reported by the hook (with how long they ran)."""
         outcome.status, outcome.message = RunStatus.INTERRUPTED, "interrupted by the user"
         outcome.frames, outcome.traceback = [], ""
-        if isinstance(hook, TaskProgress):
-            stopped = hook.interrupted()
-            for name in stopped:
-                recorder.nodes[name] = NodeOutcome(name, NodeStatus.INTERRUPTED)
-            outcome.failed_node = stopped[0] if stopped else None
-            return
-        if hook.running is not None:
-            recorder.nodes[hook.running] = NodeOutcome(hook.running, NodeStatus.INTERRUPTED)
-            outcome.failed_node = hook.running
+        stopped = hook.interrupted()
+        for name in stopped:
+            recorder.nodes.setdefault(name, NodeOutcome(name, NodeStatus.INTERRUPTED))
+        outcome.failed_node = stopped[0] if stopped else None
 
     def _reusable(
         self, snapshot: GraphSnapshot, targets: list[str], signatures: Mapping[str, str]

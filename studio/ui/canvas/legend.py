@@ -20,6 +20,7 @@ STATE_LABELS = {
     NodeState.DONE: "computed",
     NodeState.REUSED: "reused",
     NodeState.FAILED: "failed",
+    NodeState.INTERRUPTED: "interrupted",
     NodeState.STALE: "stale",
 }
 

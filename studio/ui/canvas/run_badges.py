@@ -1,9 +1,9 @@
 """Run badges on the canvas follow the runs model by themselves.
 
 When a node's run state changes (queued, running, computed, reused,
-failed, stale), its card's badge is repainted, the collapsed module that
-holds it recounts its members' states, and a spinner turns while a node
-runs.
+failed, interrupted, stale), its card's badge is repainted, the collapsed
+module that holds it recounts its members' states, and a spinner turns
+while a node runs.
 """
 
 from __future__ import annotations

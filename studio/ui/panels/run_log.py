@@ -26,7 +26,7 @@ _COLOURS = {
     "computed": "#2fa84f",
     "reused": "#3f8f5a",
     "failed": "#d62d2d",
-    "interrupted": "#d9960b",
+    "interrupted": "#e8590c",
     "done": "#2fa84f",
     "missing_inputs": "#d9960b",
     "bad_inputs": "#d9960b",

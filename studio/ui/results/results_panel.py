@@ -176,11 +176,7 @@ class ResultsPanel(QWidget):
             return
         if run.state not in (NodeState.DONE, NodeState.REUSED, NodeState.STALE):
             self.table.close_view()
-            self.show_message(
-                f"{name} has no result yet: double-click it (or press Ctrl+Enter) to run it."
-                if run.state is not NodeState.RUNNING
-                else f"{name} is running…"
-            )
+            self.show_message(_no_result(name, run))
             return
         self._reset_comparison(False)
         self.header.setText(f"<b>{name}</b> · loading…")
@@ -285,3 +281,13 @@ def _tree_item(node: TreeNode, label: str | None = None) -> QTreeWidgetItem:
     if node.more:
         item.addChild(QTreeWidgetItem([f"… {node.more:,} more", "", ""]))
     return item
+
+
+def _no_result(name: str, run: NodeRun) -> str:
+    """Why a node shows no value: it runs, a stop ended it, or it never ran."""
+    if run.state is NodeState.RUNNING:
+        return f"{name} is running…"
+    if run.state is NodeState.INTERRUPTED:
+        took = f" after {format_seconds(run.seconds)}" if run.seconds is not None else ""
+        return f"{name} was interrupted{took}: it has no result. Run it again to compute it."
+    return f"{name} has no result yet: double-click it (or press Ctrl+Enter) to run it."

@@ -46,6 +46,7 @@ _STATES = {
     NodeStatus.COMPUTED: NodeState.DONE,
     NodeStatus.REUSED: NodeState.REUSED,
     NodeStatus.FAILED: NodeState.FAILED,
+    NodeStatus.INTERRUPTED: NodeState.INTERRUPTED,
 }
 
 

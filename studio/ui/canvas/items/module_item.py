@@ -22,7 +22,13 @@ _HEIGHT = 64.0
 _MIN_WIDTH = 170.0
 _PAD = 14.0
 _RADIUS = 10.0
-_SHOWN_STATES = (NodeState.FAILED, NodeState.RUNNING, NodeState.DONE, NodeState.STALE)
+_SHOWN_STATES = (
+    NodeState.FAILED,
+    NodeState.RUNNING,
+    NodeState.DONE,
+    NodeState.STALE,
+    NodeState.INTERRUPTED,
+)
 
 
 def title_font() -> QFont:

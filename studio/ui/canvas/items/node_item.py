@@ -15,7 +15,7 @@ from studio.ui.theme import Theme
 
 NODE_HEIGHT = 44.0
 _BADGE = 18.0
-_TIMED = (NodeState.DONE, NodeState.REUSED, NodeState.STALE)
+_TIMED = (NodeState.DONE, NodeState.REUSED, NodeState.STALE, NodeState.INTERRUPTED)
 _DURATION = 46.0
 _MIN_WIDTH = 96.0
 _TYPE_WIDTH_CAP = 110.0
@@ -73,6 +73,8 @@ def run_phrase(run: NodeRun) -> str:
         return "stale: its code or an input changed since it was computed"
     if run.state is NodeState.FAILED:
         return f"failed after {took}" if took else "failed"
+    if run.state is NodeState.INTERRUPTED:
+        return f"interrupted after {took}: no result" if took else "interrupted: no result"
     return run.state.value
 
 
@@ -302,7 +304,8 @@ class NodeItem(CardItem):
         )
 
     def _paint_state(self, painter: QPainter, rect: QRectF) -> None:
-        """A badge at the card's right edge: queued, running, done, reused, failed, stale."""
+        """A badge at the card's right edge: queued, running, done, reused, failed,
+        interrupted, stale."""
         centre = QPointF(rect.right() - _BADGE / 2 - 3, rect.center().y())
         paint_state_badge(painter, centre, self.run.state, self.theme, self.spin)
 
@@ -365,4 +368,8 @@ def paint_state_badge(
             painter.drawPoint(QPointF(x, y + 3))
         elif state is NodeState.STALE:
             painter.drawLine(QPointF(x - 3, y), QPointF(x + 3, y))
+        elif state is NodeState.INTERRUPTED:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#ffffff"))
+            painter.drawRect(QRectF(x - 2.6, y - 2.6, 5.2, 5.2))
     painter.restore()
