@@ -265,7 +265,9 @@ class Agent:
     def _script_inputs(self, params: req.RunParams, loaded: LoadedDataflow) -> dict[str, Any]:
         if not params.script_inputs or loaded.dataflow is None or self.project is None:
             return {}
-        self.script_values.evaluate(self.project, loaded.dataflow, [ValueKind.INPUT])
+        self.script_values.evaluate(
+            self.project, loaded.dataflow, [ValueKind.INPUT], retry_interrupted=False
+        )
         return dict(self.script_values.held(loaded.dataflow, ValueKind.INPUT))
 
     def _handle_script_values(self, params: req.ScriptValuesParams) -> req.ScriptValuesResult:

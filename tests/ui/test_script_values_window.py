@@ -2,6 +2,8 @@
 evaluated in the kernel once the folder is trusted, shown with their origin, used by
 Run All with nothing typed; a typed value wins; a failing one blocks only its runs."""
 
+import time
+
 from studio.core.discovery.project import ValueKind
 from studio.core.protocol import RunStatus
 from tests.helpers import script_values_project
@@ -66,3 +68,74 @@ def test_an_untrusted_folder_evaluates_nothing(open_window, qtbot, tmp_path):
     qtbot.wait(300)
     assert window.workspace.script_values.of(ValueKind.INPUT, "run") == {}
     assert "the script computes: spend" in window.inputs_panel.shown("spend")[1]
+
+
+SLOW_MODULE = """\
+def doubled(x: int) -> int:
+    return 2 * x
+
+
+def constant() -> int:
+    return 7
+"""
+
+SLOW_DRIVER = """\
+import time
+from pathlib import Path
+
+from hamilton import driver
+
+import functions
+
+
+def slow():
+    Path("slow_started.txt").touch()
+    time.sleep(60)
+    return 1
+
+
+if __name__ == "__main__":
+    dr = driver.Builder().with_modules(functions).build()
+    print(dr.execute(["doubled", "constant"], inputs={"x": slow()}))
+"""
+
+
+def test_esc_interrupts_a_slow_script_value_and_a_save_evaluates_it_again(
+    open_window, qtbot, tmp_path
+):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from studio.ui.runs.script_values_client import BUSY_TEXT
+
+    folder = tmp_path / "slow"
+    folder.mkdir()
+    (folder / "functions.py").write_text(SLOW_MODULE)
+    (folder / "run.py").write_text(SLOW_DRIVER)
+    window = open_window(folder)
+    model = window.workspace.script_values
+    qtbot.waitUntil(lambda: (folder / "slow_started.txt").exists(), timeout=30_000)
+    assert model.evaluating and window.statusBar().currentMessage() == BUSY_TEXT
+    window.activateWindow()
+    window.view.setFocus()
+    QTest.keyClick(window.windowHandle(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not model.evaluating, timeout=10_000)
+    assert window.statusBar().currentMessage() != BUSY_TEXT
+    qtbot.waitUntil(lambda: "interrupted" in window.inputs_panel.shown("x")[1], timeout=5_000)
+    assert window.inputs_panel.shown("x")[1].startswith("run.py:")
+
+    started = time.monotonic()
+    record = _run(window, qtbot, lambda: window.runs.run(["constant"]))
+    assert record.status is RunStatus.DONE, record.message
+    assert time.monotonic() - started < 20, "the run did not evaluate the slow value again"
+    needing = _run(window, qtbot, lambda: window.runs.run(["doubled"]))
+    assert needing.status is RunStatus.BAD_INPUTS and "interrupted" in needing.message
+
+    script = folder / "run.py"
+    script.write_text(script.read_text().replace("time.sleep(60)", "time.sleep(0.1)"))
+    qtbot.waitUntil(lambda: model.evaluating, timeout=30_000)
+    qtbot.waitUntil(
+        lambda: not model.evaluating and window.inputs_panel.shown("x")[1].startswith("from "),
+        timeout=30_000,
+    )
+    assert _run(window, qtbot, lambda: window.runs.run(["doubled"])).status is RunStatus.DONE

@@ -59,6 +59,8 @@ class ScriptValuesModel:
 
 def value_line(info: ScriptValueInfo) -> str:
     """One line for a panel's cell: where the value comes from and what it is."""
+    if info.interrupted:
+        return f"{info.origin} interrupted: a save or reload evaluates it again"
     if not info.ok:
         return f"{info.origin} failed: {info.error}"
     shape = f" {tuple(info.shape)}" if info.shape is not None else ""
@@ -72,6 +74,8 @@ def value_details(info: ScriptValueInfo) -> str:
     head = f"{info.origin}: `{info.expression}`" if info.expression else info.origin
     if info.ok:
         return f"{head}\n{value_line(info)}\n{info.repr}"
+    if info.interrupted:
+        return f"{head}\n{info.error}"
     frames = [
         f"  {frame.file}, line {frame.line}, in {frame.function}\n    {frame.text}"
         for frame in info.frames

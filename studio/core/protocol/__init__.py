@@ -80,10 +80,12 @@ Methods (params -> result):
         build), each with only the part of the script it needs, in the script's
         folder; the values stay in the kernel and runs take them for inputs
         given no expression. Unchanged values are not evaluated again. An
-        interrupt marks the rest "interrupted".
+        interrupt marks the value it stopped and the rest "interrupted" (with
+        an error): they are held so, and evaluated again by the next load or
+        `script_values`, never by a run.
         SCRIPT_VALUE = {"key", "kind": "input" | "config", "origin": "run.py:21",
         "expression", "token", "type", "shape", "length", "bytes", "repr",
-        "error", "frames": [FRAME], "traceback"}
+        "error", "frames": [FRAME], "traceback", "interrupted": bool}
 
     clear_results {}                             -> {"cache_removed": bool}
         Forgets results in memory and removes the cache folder.

@@ -156,6 +156,8 @@ class ScriptValueInfo(Record):
     error: str = ""
     frames: list[TracebackFrame] = dataclasses.field(default_factory=list)
     traceback: str = ""
+    interrupted: bool = False
+    """Stop/Esc ended its evaluation: not a failure of the script."""
 
     @property
     def ok(self) -> bool:

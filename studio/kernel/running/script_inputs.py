@@ -28,6 +28,7 @@ from studio.kernel.results.summaries import summarize
 from studio.kernel.running.tracebacks import describe, frames
 
 _REPR_LIMIT = 200
+INTERRUPTED = "interrupted (Stop/Esc) while evaluated; a save or reload evaluates it again"
 
 
 @dataclass(slots=True)
@@ -44,6 +45,8 @@ class ScriptValue:
     error: str = ""
     frames: list[TracebackFrame] = field(default_factory=list)
     traceback: str = ""
+    interrupted: bool = False
+    """Stopped (Stop/Esc) while it was evaluated: held as such until evaluated again."""
 
     @property
     def ok(self) -> bool:
@@ -69,6 +72,7 @@ class ScriptValue:
             error=self.error,
             frames=self.frames,
             traceback=self.traceback,
+            interrupted=self.interrupted,
         )
 
 
@@ -79,10 +83,16 @@ class ScriptValues:
         self._held: dict[tuple[str, ScriptValueSource], list[ScriptValue]] = {}
 
     def evaluate(
-        self, project: Project, flow: Dataflow, kinds: Iterable[ValueKind] = tuple(ValueKind)
+        self,
+        project: Project,
+        flow: Dataflow,
+        kinds: Iterable[ValueKind] = tuple(ValueKind),
+        retry_interrupted: bool = True,
     ) -> list[ScriptValue]:
         """Evaluate the flow's values of these kinds (those unchanged are kept); an
-        interrupt leaves the rest marked interrupted and unkept."""
+        interrupt leaves the rest held as interrupted. Those are evaluated again by the
+        next load or `script_values` request, not by a run (`retry_interrupted` False):
+        a run must not wait again for what the user stopped."""
         wanted = set(kinds)
         sources = [s for s in flow.script_values if s.kind in wanted]
         if not sources or not flow.driver:
@@ -96,13 +106,13 @@ class ScriptValues:
         interrupted = False
         for source in sources:
             if interrupted:
-                found += self._failed(flow, source, "interrupted", keep=False)
+                found += self._interrupted(flow, source)
                 continue
             try:
-                found += self._evaluate(project, flow, tree, script, source)
+                found += self._evaluate(project, flow, tree, script, source, retry_interrupted)
             except KeyboardInterrupt:
                 interrupted = True
-                found += self._failed(flow, source, "interrupted", keep=False)
+                found += self._interrupted(flow, source)
         return found
 
     def held(self, flow: Dataflow, kind: ValueKind) -> dict[str, ScriptValue]:
@@ -118,15 +128,22 @@ class ScriptValues:
         """The computed config values that evaluated."""
         return {k: v.value for k, v in self.held(flow, ValueKind.CONFIG).items() if v.ok}
 
-    def _failed(
-        self, flow: Dataflow, source: ScriptValueSource, message: str, keep: bool = True
-    ) -> list[ScriptValue]:
+    def _failed(self, flow: Dataflow, source: ScriptValueSource, message: str) -> list[ScriptValue]:
         failed = [ScriptValue(source, source.key or "", _origin(flow, source), error=message)]
-        if keep:
-            self._held[(flow.name, source)] = failed
-        else:
-            self._held.pop((flow.name, source), None)
+        self._held[(flow.name, source)] = failed
         return failed
+
+    def _interrupted(self, flow: Dataflow, source: ScriptValueSource) -> list[ScriptValue]:
+        """Held, so the window says so and a run needing it says why it cannot start."""
+        stopped = ScriptValue(
+            source,
+            source.key or "",
+            _origin(flow, source),
+            error=INTERRUPTED,
+            interrupted=True,
+        )
+        self._held[(flow.name, source)] = [stopped]
+        return [stopped]
 
     def _evaluate(
         self,
@@ -135,14 +152,17 @@ class ScriptValues:
         tree: ast.Module,
         script: Path,
         source: ScriptValueSource,
+        retry_interrupted: bool = True,
     ) -> list[ScriptValue]:
+        kept = self._held.get((flow.name, source))
+        if kept and kept[0].interrupted and not retry_interrupted:
+            return kept
         try:
             cut = slice_value(tree, source.span)
         except SliceError as error:
             return self._failed(flow, source, f"cannot evaluate `{source.text}`: {error}")
         token = _token(project, script, cut)
-        kept = self._held.get((flow.name, source))
-        if kept and kept[0].token == token:
+        if kept and kept[0].token == token and not kept[0].interrupted:
             return kept
         origin = _origin(flow, source)
         try:
