@@ -142,7 +142,7 @@ def main() -> int:
             window.inputs_panel.set_value("rows", str(options.rows))
             started = time.perf_counter()
             window.workspace.runs.running_changed.connect(lambda running: running or ran(started))
-            window.runs.run(["big_frame"])
+            window.run_controller.run(["big_frame"])
 
     def ran(started: float) -> None:
         figures["node run (generate the frame)"] = time.perf_counter() - started

@@ -71,7 +71,7 @@ def main() -> int:
     wait_until(lambda: graph.snapshot is not None and bool(scene.nodes))
     wait_until(lambda: not scene.animating)
     window.inputs_panel.set_value("rows", "100")
-    warm = window.runs.run(["m0_agg_0"])
+    warm = window.run_controller.run(["m0_agg_0"])
     wait_until(lambda: warm is not None and warm.finished)
     settle(1.5)  # the kernel's collection after the first loads
     kernel = window.session.pid
@@ -98,7 +98,7 @@ def main() -> int:
         saves_done = time.perf_counter()
         for run in range(options.runs):
             window.inputs_panel.set_value("rows", str(100 + run % 7))
-            record = window.runs.run(["m0_agg_0"])
+            record = window.run_controller.run(["m0_agg_0"])
             wait_until(lambda record=record: record is not None and record.finished, timeout=60)
             if record.status != "done":
                 raise SystemExit(f"run {run} ended {record.status}: {record.message}")

@@ -195,7 +195,7 @@ def measure_window(folder: Path, result: SizeResult):
     window.inputs_panel.set_value("rows", "1000")
     with meter.phase("run"):
         start = time.perf_counter()
-        record = window.runs.run(["m0_agg_0"])
+        record = window.run_controller.run(["m0_agg_0"])
         wait_until(lambda: record is not None and record.finished)
         result.run_seconds = time.perf_counter() - start
         settle(0.2)
@@ -354,7 +354,7 @@ def measure_overhead(repeats: int = 5) -> Overhead:
     times = []
     for _ in range(repeats + 1):
         start = time.perf_counter()
-        record = window.runs.run([], RunMode.ALL, recompute=True)
+        record = window.run_controller.run([], RunMode.ALL, recompute=True)
         wait_until(lambda record=record: record is not None and record.finished)
         times.append(time.perf_counter() - start)
         settle(0.1)

@@ -46,7 +46,7 @@ def main() -> int:
 
     def run() -> None:
         window.workspace.runs.running_changed.connect(lambda running: running or capture())
-        window.runs.run([options.run])
+        window.run_controller.run([options.run])
 
     def capture() -> None:
         if options.dark:

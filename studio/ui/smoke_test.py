@@ -90,7 +90,7 @@ def _run(path: Path | None, node: str | None, timeout: float, interpreter: Path 
             finish(1, f"no node named {target!r} in the graph")
             return
         window.workspace.runs.running_changed.connect(lambda running: running or ran(target))
-        window.runs.run([target])
+        window.run_controller.run([target])
 
     def ran(target: str) -> None:
         record = window.workspace.runs.records[-1]

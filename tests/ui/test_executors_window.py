@@ -68,14 +68,14 @@ def test_a_run_on_the_dask_picked_in_the_toolbar_matches_local_and_the_cluster_e
     open_window, parallel, qtbot
 ):
     window = open_window(parallel)
-    local = finish_run(qtbot, window, lambda: window.runs.run(["total"]))
+    local = finish_run(qtbot, window, lambda: window.run_controller.run(["total"]))
     assert local.status == "done"
     expected = kernel_value(window, "results['total']")
 
     pick(window, "Dask")
     assert window.workspace.project.executor == ExecutorChoice.parse("dask")
     assert "starts with the first run" in window.executor.label.text()
-    record = finish_run(qtbot, window, lambda: window.runs.run(["total"], recompute=True))
+    record = finish_run(qtbot, window, lambda: window.run_controller.run(["total"], recompute=True))
     assert record.status == "done", record.message
     assert record.executor == "Dask (local cluster)"
     assert "on Dask (local cluster)" in record.summary()
@@ -90,7 +90,7 @@ def test_a_run_on_the_dask_picked_in_the_toolbar_matches_local_and_the_cluster_e
 
     # Stop interrupts the kernel's process group, the cluster's processes included:
     # the running node ends, the cluster lives on for the next run.
-    window.runs.run(["slow"])
+    window.run_controller.run(["slow"])
     qtbot.waitUntil(
         lambda: window.workspace.runs.state.state("slow") is NodeState.RUNNING, timeout=60_000
     )
@@ -101,10 +101,10 @@ def test_a_run_on_the_dask_picked_in_the_toolbar_matches_local_and_the_cluster_e
     assert stopped.status == "interrupted"
     assert stopped.nodes["slow"].status == "interrupted" and stopped.nodes["slow"].seconds > 0
     assert window.workspace.runs.state.state("slow") is NodeState.INTERRUPTED
-    again = finish_run(qtbot, window, lambda: window.runs.run(["left"], recompute=True))
+    again = finish_run(qtbot, window, lambda: window.run_controller.run(["left"], recompute=True))
     assert again.status == "done", again.message
 
-    window.project.save()
+    window.project_session.save()
     assert AppSettings().project_state(parallel.resolve())["executor"] == "dask"
     workers = cluster_processes(window)
     pick(window, "Local")  # runs no longer go to the cluster: it is stopped
@@ -130,7 +130,7 @@ def test_a_run_on_an_engine_the_kernel_lacks_says_how_to_install_it(open_window,
     window = open_window(parallel)
     kernel_value(window, "__import__('sys').modules.__setitem__('ray', None)")
     pick(window, "Ray")
-    record = finish_run(qtbot, window, lambda: window.runs.run(["total"]))
+    record = finish_run(qtbot, window, lambda: window.run_controller.run(["total"]))
     assert record.status == "failed"
     assert window.banner.isVisible()
     assert 'pip install "dataflow-studio[ray]"' in window.banner.text()
@@ -143,7 +143,7 @@ def test_choosing_an_engine_the_projects_python_lacks_offers_its_install_command
 
     python = project_venv / ".venv" / "bin" / "python"
     window = open_window(project_venv, wait=False)  # it imports `shapes`: its own Python
-    window.project.use_interpreter(python)
+    window.project_session.use_interpreter(python)
     qtbot.waitUntil(
         lambda: window.session.info is not None and window.session.info.executable == str(python),
         timeout=60_000,

@@ -176,7 +176,7 @@ def test_opening_folders_clears_the_last_one_and_a_failing_one_says_so(
     window = open_window(other)
     window.settings.trust(broken.resolve())
     window.settings.trust(project.resolve())
-    finish_run(qtbot, window, lambda: window.runs.run(["beta"]))
+    finish_run(qtbot, window, lambda: window.run_controller.run(["beta"]))
     window.workspace.selection.select_nodes(["beta"])
     with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):
         window.open_folder(broken)
@@ -187,7 +187,7 @@ def test_opening_folders_clears_the_last_one_and_a_failing_one_says_so(
     assert window.canvas_message.isVisible()
     assert window.banner.isVisible()
     assert "loading" not in window.status.graph_label.text()
-    assert window.runs.run(["beta"]) is None
+    assert window.run_controller.run(["beta"]) is None
     window.open_folder(project)
     assert window.canvas_message.isVisible()
     title = window.canvas_message.title.text()
@@ -221,7 +221,7 @@ def test_a_failure_upstream_marks_the_requested_node_and_the_status_bar(
     (folder / "pipeline.py").write_text(BOOM)
     window = open_window(folder)
     window.workspace.selection.select_nodes(["report"])
-    record = finish_run(qtbot, window, lambda: window.runs.run(["report"]))
+    record = finish_run(qtbot, window, lambda: window.run_controller.run(["report"]))
     assert record.failed_node == "data"
     report = window.workspace.runs.node("report")
     assert report.state is NodeState.FAILED

@@ -81,7 +81,7 @@ def test_a_trusted_projects_environment_runs_without_asking(project_venv, open_w
     with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):
         window.use_interpreter(None)  # the user's explicit choice of the studio's Python
     assert window.workspace.project.interpreter is None
-    window.project.save()
+    window.project_session.save()
     assert window.settings.project_state(project_venv.resolve())["interpreter"] == ""
     with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):
         window.open_folder(project_venv)  # opened again: the choice is kept
@@ -118,12 +118,12 @@ def test_an_untrusted_folders_python_never_runs_and_a_broken_one_falls_back(
     window = open_window(folder, trust=False)
     assert window.workspace.project.interpreter is None and window.session.pid is None
     window.commands.choose_interpreter()  # Kernel > Project Interpreter...: refused, no dialog
-    assert not window.project.use_interpreter(python)
+    assert not window.project_session.use_interpreter(python)
     assert len(refused) == 2 and "not trusted" in refused[0]
     assert not marker.exists() and window.workspace.project.interpreter is None
 
     with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):
-        window.project.trust(folder.resolve())
+        window.project_session.trust(folder.resolve())
     assert marker.exists()  # trusted: checked, and it lacks what the kernel needs
     assert window.workspace.project.interpreter is None  # the studio's Python runs instead
     assert "cannot run strange's code (its .venv): it lacks ipykernel" in window.banner.text()

@@ -174,12 +174,12 @@ def test_with_its_folder_gone_a_dead_kernel_is_not_restarted_and_comes_back_with
     os.kill(window.session.pid, signal.SIGKILL)
     qtbot.waitUntil(lambda: "No kernel is running" in window.banner.text(), timeout=15_000)
     assert window.session.state.value == "stopped"
-    assert window.runs.run(["max_error"]) is None
+    assert window.run_controller.run(["max_error"]) is None
     away.rename(folder)
     with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):
         pass
     assert window.session.state.value in ("idle", "busy") and not window.banner.isVisible()
-    record = window.runs.run(["max_error"])
+    record = window.run_controller.run(["max_error"])
     qtbot.waitUntil(lambda: record.finished, timeout=60_000)
     assert record.status == "done"
 
@@ -275,13 +275,13 @@ def test_a_run_asked_for_before_the_code_versions_came_leaves_fresh_results(
     def run_at_once(ok: bool) -> None:
         if ok and not asked:
             asked.append(any(n.version for n in graph.snapshot.nodes))
-            window.runs.run(["n3"])
+            window.run_controller.run(["n3"])
 
     window.controller.load_finished.connect(run_at_once)
-    qtbot.waitUntil(lambda: bool(asked) and not window.runs.running, timeout=60_000)
+    qtbot.waitUntil(lambda: bool(asked) and not window.run_controller.running, timeout=60_000)
     assert asked == [False], "the run was to start before the versions came"
     qtbot.waitUntil(lambda: all(n.version for n in graph.snapshot.nodes), timeout=15_000)
     assert runs.state.state("n3") is NodeState.DONE
     signatures = lineage_signatures(graph.snapshot, window.workspace.project.input_expressions())
     assert "n3" in runs.state.valid_results(signatures)
-    assert "reuses 1" in window.runs.forecast(["n3"]).headline()
+    assert "reuses 1" in window.run_controller.forecast(["n3"]).headline()

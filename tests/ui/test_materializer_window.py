@@ -48,11 +48,11 @@ def test_materializer_nodes_are_drawn_apart_and_run_only_when_asked(open_window,
         qtbot.wait(200)
         window.grab().save(shot)
 
-    record = finish_run(qtbot, window, window.runs.run_all)
+    record = finish_run(qtbot, window, window.run_controller.run_all)
     assert record.status == "done", record.message
     assert "save_table" not in record.nodes and "total" in record.nodes
     assert not (tmp_path / "table.csv").exists()
 
-    record = finish_run(qtbot, window, lambda: window.runs.run(["save_table"]))
+    record = finish_run(qtbot, window, lambda: window.run_controller.run(["save_table"]))
     assert record.status == "done", record.message
     assert (tmp_path / "table.csv").read_text().splitlines()[0] == "a"

@@ -21,7 +21,7 @@ def test_a_saved_interpreter_that_fails_leaves_the_model_at_what_runs(
     assert "The studio's own Python runs the project meanwhile" in window.banner.text()
     assert window.workspace.project.interpreter is None  # what the kernel was started with
     assert window.session.info.executable == sys.executable
-    window.project.save()
+    window.project_session.save()
     assert window.settings.project_state(folder)["interpreter"] is None
 
 

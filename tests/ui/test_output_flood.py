@@ -26,7 +26,7 @@ def test_a_flood_of_output_is_cut_for_the_window_and_kept_whole_in_a_file(
     window.docks.show("console")
     window.docks.show("run-log")
     qtbot.waitUntil(lambda: window.docks["run-log"].height() > low + 100, timeout=5_000)
-    record = window.runs.run(["loud"])
+    record = window.run_controller.run(["loud"])
     qtbot.waitUntil(lambda: record.finished, timeout=60_000)  # minutes before the fix
     assert record.status == "done"
     held = "".join(record.output)

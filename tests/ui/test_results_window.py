@@ -17,7 +17,7 @@ def computed(example_copy, open_window, qtbot):
     """Spaceflights with every sink computed, and model_input_table selected."""
     folder = example_copy("spaceflights")
     window = open_window(folder)
-    finish_run(qtbot, window, lambda: window.runs.run([], RunMode.ALL))  # every sink
+    finish_run(qtbot, window, lambda: window.run_controller.run([], RunMode.ALL))  # every sink
     window.workspace.selection.select_nodes(["model_input_table"])
     table = window.results_panel.table
     qtbot.waitUntil(

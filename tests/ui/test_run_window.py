@@ -103,7 +103,7 @@ def test_double_click_runs_the_upstream_subgraph_like_hamilton(spaceflights, qtb
 
 def test_after_an_edit_only_that_node_and_its_downstream_recompute(spaceflights, qtbot):
     folder, window = spaceflights
-    finish_run(qtbot, window, lambda: window.runs.run(["evaluation_metrics"]))
+    finish_run(qtbot, window, lambda: window.run_controller.run(["evaluation_metrics"]))
     module = folder / "reporting.py"
     module.write_text(
         module.read_text().replace(
@@ -118,7 +118,7 @@ def test_after_an_edit_only_that_node_and_its_downstream_recompute(spaceflights,
     assert window.workspace.runs.state.state("r2_score") is NodeState.DONE
     window.workspace.selection.select_nodes(["evaluation_metrics"])
     assert window.workspace.runs.durations.path.exists()
-    plan = window.runs.forecast(["evaluation_metrics"])
+    plan = window.run_controller.forecast(["evaluation_metrics"])
     assert plan.computed == ["max_error", "evaluation_metrics"]
     assert {"y_test", "y_pred", "r2_score", "mean_absolute_error"} == set(plan.reused)
     assert plan.untimed == ["max_error"] and plan.maybe_cached == ["evaluation_metrics"]
@@ -156,11 +156,11 @@ def test_after_an_edit_only_that_node_and_its_downstream_recompute(spaceflights,
 
 def test_results_are_reused_after_a_kernel_restart(spaceflights, qtbot):
     _, window = spaceflights
-    finish_run(qtbot, window, lambda: window.runs.run(["evaluation_metrics"]))
+    finish_run(qtbot, window, lambda: window.run_controller.run(["evaluation_metrics"]))
     with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):
         window.restart_kernel()
     assert all(state is NodeState.NOT_COMPUTED for state in states(window).values())
-    record = finish_run(qtbot, window, lambda: window.runs.run(["evaluation_metrics"]))
+    record = finish_run(qtbot, window, lambda: window.run_controller.run(["evaluation_metrics"]))
     assert record.status == "done"
     assert record.computed() == []
     assert set(record.reused()) == UPSTREAM_OF_METRICS
@@ -174,7 +174,7 @@ def troubled(troubled_spaceflights, open_window):
 
 def test_escape_stops_an_endless_loop_and_the_next_run_works(troubled, qtbot):
     _, window = troubled
-    window.runs.run(["forever"])
+    window.run_controller.run(["forever"])
     qtbot.waitUntil(
         lambda: window.workspace.runs.state.state("forever") is NodeState.RUNNING, timeout=30_000
     )
@@ -184,7 +184,9 @@ def test_escape_stops_an_endless_loop_and_the_next_run_works(troubled, qtbot):
     assert record.status == "interrupted"
     assert record.nodes["forever"].status == "interrupted"
     assert window.workspace.runs.state.state("forever") is NodeState.INTERRUPTED
-    assert finish_run(qtbot, window, lambda: window.runs.run(["r2_score"])).status == "done"
+    assert (
+        finish_run(qtbot, window, lambda: window.run_controller.run(["r2_score"])).status == "done"
+    )
 
 
 SLEEPY_MODULE = """
@@ -213,7 +215,7 @@ def test_an_interrupted_node_shows_how_long_it_ran_and_an_interrupted_badge(
     folder.mkdir()
     (folder / "slow.py").write_text(SLEEPY_MODULE)
     window = open_window(folder)
-    window.runs.run(["after"])
+    window.run_controller.run(["after"])
     runs = window.workspace.runs
     qtbot.waitUntil(lambda: runs.state.state("sleepy") is NodeState.RUNNING, timeout=30_000)
     qtbot.wait(2_000)
@@ -241,7 +243,7 @@ def test_an_interrupted_node_shows_how_long_it_ran_and_an_interrupted_badge(
 
 def test_a_failing_node_is_red_with_a_traceback_that_opens_the_code(troubled, qtbot):
     _, window = troubled
-    record = finish_run(qtbot, window, lambda: window.runs.run(["boom"]))
+    record = finish_run(qtbot, window, lambda: window.run_controller.run(["boom"]))
     assert record.status == "failed"
     assert record.failed_node == "boom"
     assert window.workspace.runs.state.state("boom") is NodeState.FAILED
@@ -255,7 +257,7 @@ def test_a_failing_node_is_red_with_a_traceback_that_opens_the_code(troubled, qt
 def test_a_missing_input_is_named_without_a_traceback(spaceflights, qtbot):
     _, window = spaceflights
     window.inputs_panel.set_value("data_dir", "")
-    record = finish_run(qtbot, window, lambda: window.runs.run(["shuttles"]))
+    record = finish_run(qtbot, window, lambda: window.run_controller.run(["shuttles"]))
     assert record.status == "missing_inputs"
     assert record.missing == ["data_dir"]
     assert record.traceback == ""
@@ -263,26 +265,30 @@ def test_a_missing_input_is_named_without_a_traceback(spaceflights, qtbot):
     assert window.inputs_dock.isVisible()
     window.inputs_panel.set_value("data_dir", '"data"')
     assert not window.banner.isVisible()  # its cause is gone
-    assert finish_run(qtbot, window, lambda: window.runs.run(["shuttles"])).status == "done"
+    assert (
+        finish_run(qtbot, window, lambda: window.run_controller.run(["shuttles"])).status == "done"
+    )
     assert not window.banner.isVisible()
 
 
 def test_a_node_that_kills_its_process_fails_the_run_and_a_new_kernel_starts(troubled, qtbot):
     _, window = troubled
     old_pid = window.session.pid
-    record = finish_run(qtbot, window, lambda: window.runs.run(["die"]))
+    record = finish_run(qtbot, window, lambda: window.run_controller.run(["die"]))
     assert record.status == "failed"
     assert "kernel died" in record.message and "exit code 7" in record.message
     assert "while running die" in record.message and record.failed_node == "die"
     assert "The kernel died while running die" in window.banner.text()
     qtbot.waitUntil(lambda: window.session.pid not in (None, old_pid), timeout=30_000)
-    assert finish_run(qtbot, window, lambda: window.runs.run(["r2_score"])).status == "done"
+    assert (
+        finish_run(qtbot, window, lambda: window.run_controller.run(["r2_score"])).status == "done"
+    )
     assert not window.banner.isVisible()  # the next run made the message out of date
 
 
 def test_what_a_node_prints_appears_in_the_run_log(troubled, qtbot):
     _, window = troubled
-    record = finish_run(qtbot, window, lambda: window.runs.run(["chatty"]))
+    record = finish_run(qtbot, window, lambda: window.run_controller.run(["chatty"]))
     assert "hello from a node" in "".join(record.output)
     assert "hello from a node" in window.run_log.detail_text()
     qtbot.waitUntil(lambda: "hello from a node" in window.console.text(), timeout=10_000)
@@ -314,12 +320,14 @@ def test_the_result_cache_is_private_bounded_and_its_size_shown(spaceflights, qt
 
     _, window = spaceflights
     clear = window.actions["clear-results"]
-    assert finish_run(qtbot, window, lambda: window.runs.run(["model_input_table"])).status == (
-        "done"
-    )
+    assert finish_run(
+        qtbot, window, lambda: window.run_controller.run(["model_input_table"])
+    ).status == ("done")
     assert clear.text().startswith("Clear Results (") and "KB on disk" in clear.text()
     results = [p for p in window.workspace.project.cache_dir.iterdir() if p.is_file()]
     assert results and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in results)
     window.workspace.runs.cache_limit = 1  # as Run ▸ Result Cache Limit… would set it (in bytes)
-    assert finish_run(qtbot, window, lambda: window.runs.run(["r2_score"])).status == "done"
+    assert (
+        finish_run(qtbot, window, lambda: window.run_controller.run(["r2_score"])).status == "done"
+    )
     assert clear.text() == "Clear Results (0 B on disk)"

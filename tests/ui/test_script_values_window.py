@@ -36,24 +36,24 @@ def test_run_all_uses_the_scripts_values_and_a_typed_value_wins(open_window, qtb
     grey, tip = window.config_editor.hint("data_dir")
     assert grey.startswith("from run.py:25: str")
 
-    record = _run(window, qtbot, window.runs.run_all)
+    record = _run(window, qtbot, window.run_controller.run_all)
     assert record.status is RunStatus.DONE, record.message
     assert set(record.targets) == {"spend_per_signup", "total_spend", "label"}
     assert not (folder / "top_level_ran.txt").exists()
     assert not (folder / "after_execute_ran.txt").exists()
 
-    blocked = _run(window, qtbot, lambda: window.runs.run(["broken_total"]))
+    blocked = _run(window, qtbot, lambda: window.run_controller.run(["broken_total"]))
     assert blocked.status is RunStatus.BAD_INPUTS
     assert "input 'broken' (run.py:34" in blocked.message and "ZeroDivisionError" in blocked.message
 
     window.inputs_panel.set_value("broken", "41")
     assert window.workspace.project.inputs == {"broken": "41"}
     assert "Yours" in window.inputs_panel.shown("broken")[2]
-    fixed = _run(window, qtbot, lambda: window.runs.run(["broken_total"]))
+    fixed = _run(window, qtbot, lambda: window.run_controller.run(["broken_total"]))
     assert fixed.status is RunStatus.DONE, fixed.message
 
     window.inputs_panel.set_value("spend", "pd.Series([1.0, 1.0, 1.0, 1.0, 1.0, 1.0])")
-    again = _run(window, qtbot, lambda: window.runs.run(["total_spend"]))
+    again = _run(window, qtbot, lambda: window.run_controller.run(["total_spend"]))
     assert again.status is RunStatus.DONE, again.message
     assert "total_spend" in again.nodes  # computed again: the input changed
 
@@ -125,10 +125,10 @@ def test_esc_interrupts_a_slow_script_value_and_a_save_evaluates_it_again(
     assert window.inputs_panel.shown("x")[1].startswith("run.py:")
 
     started = time.monotonic()
-    record = _run(window, qtbot, lambda: window.runs.run(["constant"]))
+    record = _run(window, qtbot, lambda: window.run_controller.run(["constant"]))
     assert record.status is RunStatus.DONE, record.message
     assert time.monotonic() - started < 20, "the run did not evaluate the slow value again"
-    needing = _run(window, qtbot, lambda: window.runs.run(["doubled"]))
+    needing = _run(window, qtbot, lambda: window.run_controller.run(["doubled"]))
     assert needing.status is RunStatus.BAD_INPUTS and "interrupted" in needing.message
 
     script = folder / "run.py"
@@ -138,4 +138,6 @@ def test_esc_interrupts_a_slow_script_value_and_a_save_evaluates_it_again(
         lambda: not model.evaluating and window.inputs_panel.shown("x")[1].startswith("from "),
         timeout=30_000,
     )
-    assert _run(window, qtbot, lambda: window.runs.run(["doubled"])).status is RunStatus.DONE
+    assert (
+        _run(window, qtbot, lambda: window.run_controller.run(["doubled"])).status is RunStatus.DONE
+    )

@@ -160,7 +160,7 @@ def test_panel_shortcuts_act_inside_their_panel(open_window, qtbot, qtlog):
     window.actions["run"].triggered.connect(lambda: ran.append(True))
     qtbot.keyClick(window.config_editor._table, Qt.Key.Key_Return, ctrl)
     assert len(applied) == 1 and ran == [True]  # the run action took the key, the panel acted
-    assert not window.runs.running
+    assert not window.run_controller.running
 
     zoom = window.view.transform().m11()
     _focus(qtbot, window.view)

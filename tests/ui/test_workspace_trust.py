@@ -30,17 +30,17 @@ def test_an_untrusted_folder_is_drawn_from_its_source_and_runs_only_once_trusted
     assert not (folder / "imported.log").exists()
     assert window.session.pid is None  # no kernel: nothing can run the code
     assert "Nothing of strange has run" in window.banner.text()
-    assert window.runs.run(["doubled"]) is None
+    assert window.run_controller.run(["doubled"]) is None
     assert not window.actions["run"].isEnabled() and not window.actions["run-all"].isEnabled()
     assert not window.settings.is_trusted(folder)
 
     with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):
-        window.project.trust(folder.resolve())
+        window.project_session.trust(folder.resolve())
     assert window.settings.is_trusted(folder)
     assert (folder / "imported.log").read_text() == "the module ran"
     assert window.session.pid is not None and not window.banner.isVisible()
     assert window.actions["run"].isEnabled()
-    record = window.runs.run(["doubled"])
+    record = window.run_controller.run(["doubled"])
     qtbot.waitUntil(lambda: record.finished, timeout=60_000)
     assert record.status == "done"
 

@@ -94,8 +94,10 @@ class MainWindow(QMainWindow):
         self.controller = GraphController(
             self.session, self.workspace, self.scene, self._anchor, frame=self.view.free_frame
         )
-        self.runs = RunController(self.session, self.workspace, self.controller, self)
-        self.project = ProjectSession(settings, self.workspace, self.session, self.controller)
+        self.run_controller = RunController(self.session, self.workspace, self.controller, self)
+        self.project_session = ProjectSession(
+            settings, self.workspace, self.session, self.controller
+        )
         self._later = SlicedWork(self)
         """Follow-up work after a redraw, in turns of its own."""
         self._shut_down = False
@@ -110,14 +112,14 @@ class MainWindow(QMainWindow):
             theme,
             self,
         )
-        self.executor = ExecutorPicker(self.workspace, self.session, self.runs, self)
+        self.executor = ExecutorPicker(self.workspace, self.session, self.run_controller, self)
         self.status = StudioStatusBar(
-            self.statusBar(), self.session, self.workspace, self.controller, self.runs
+            self.statusBar(), self.session, self.workspace, self.controller, self.run_controller
         )
         self.load_watch = LoadWatch(self.controller, self.session)
         self.graph_edits = GraphEdits(self.workspace, self.status, self)
         self.commands = WindowCommands(
-            self, settings, self.workspace, self.session, self.project, self.runs,
+            self, settings, self.workspace, self.session, self.project_session, self.run_controller,
             self.load_watch, self.status, self.panels, self.navigation,
         )  # fmt: skip
         self.looks = ViewCommands(
@@ -127,11 +129,11 @@ class MainWindow(QMainWindow):
              self.console, self.navigation],
         )  # fmt: skip
         self.actions = ActionRegistry(self.view, self)
-        self.cache_limit = CacheLimit(self, settings, self.runs, self.actions)
+        self.cache_limit = CacheLimit(self, settings, self.run_controller, self.actions)
         services = Services(
             self, self.commands, self.looks, self.view, self.navigation, self.controller,
-            self.runs, self.session, self.project, self.graph_edits, self.executor,
-            self.cache_limit, self.status, self.panels,
+            self.run_controller, self.session, self.project_session, self.graph_edits,
+            self.executor, self.cache_limit, self.status, self.panels,
         )  # fmt: skip
         window_actions.declare(self.actions, self.workspace, services)
         for menu in window_actions.menus(self.actions, services):
@@ -185,7 +187,9 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         commands, menus, status = self.commands, self.context_menus, self.status
-        self.panel_sync = PanelSync(self.workspace, self.panels, self.controller, self.runs, self)
+        self.panel_sync = PanelSync(
+            self.workspace, self.panels, self.controller, self.run_controller, self
+        )
         self.workspace.project.opened.connect(self._on_project_opened)
         self.workspace.project.opened.connect(lambda _root: self._show_title())
         self.workspace.project.dataflows_changed.connect(self._show_title)
@@ -196,10 +200,12 @@ class MainWindow(QMainWindow):
         self.controller.notice.connect(self._on_notice)
         self.load_watch.notice.connect(self._on_notice)
         self.controller.notice_cleared.connect(self.banner.hide)
-        self.project.notice.connect(lambda notice, offer: self.banner.show_notice(notice, offer))
+        self.project_session.notice.connect(
+            lambda notice, offer: self.banner.show_notice(notice, offer)
+        )
         self.executor.notice.connect(lambda notice, offer: self.banner.show_notice(notice, offer))
-        self.project.status.connect(status.message)
-        self.project.interpreter_refused.connect(
+        self.project_session.status.connect(status.message)
+        self.project_session.interpreter_refused.connect(
             lambda text: QMessageBox.warning(self, "Project Interpreter", text)
         )
         self.inspector.node_link_activated.connect(commands.go_to_node)
@@ -223,11 +229,11 @@ class MainWindow(QMainWindow):
         )
         self.navigation.message.connect(lambda text: status.message(text, 4000))
         self.navigation.went_to_node.connect(lambda _name: self.panel_sync.refresh_inspector())
-        self.scene.node_activated.connect(lambda name: self.runs.run([name]))
-        self.runs.problem.connect(
+        self.scene.node_activated.connect(lambda name: self.run_controller.run([name]))
+        self.run_controller.problem.connect(
             lambda text: self.banner.show_message(BannerKind.ERROR, text, cause=RUN_PROBLEM)
         )
-        self.runs.output_outside_run.connect(self.run_log.add_kernel_output)
+        self.run_controller.output_outside_run.connect(self.run_log.add_kernel_output)
         self.run_log.location_requested.connect(commands.show_location)
         self.results_panel.content_shown.connect(lambda _kind: self.docks.grow_bottom())
         self.results_panel.status.connect(lambda text: status.message(text, 5000))
@@ -276,7 +282,7 @@ class MainWindow(QMainWindow):
 
     @property
     def last_interpreter_check(self) -> Any:
-        return self.project.last_check
+        return self.project_session.last_check
 
     # -- commands kept on the window ----------------------------------------------------
 
@@ -284,10 +290,10 @@ class MainWindow(QMainWindow):
         return self.commands.open_folder(folder)
 
     def use_interpreter(self, python: Path | None) -> None:
-        self.project.use_interpreter(python)
+        self.project_session.use_interpreter(python)
 
     def restart_kernel(self) -> None:
-        self.project.restart_kernel()
+        self.project_session.restart_kernel()
 
     def go_to_node(self, name: str) -> None:
         self.commands.go_to_node(name)
@@ -325,14 +331,16 @@ class MainWindow(QMainWindow):
             self.scene.graph_rect()
         ):
             self.view.fit_all()  # a view the user never moved keeps showing the whole graph
-        self._later.add(self.runs.refresh_staleness)  # a turn of its own: 30 ms at 5,000 nodes
+        self._later.add(
+            self.run_controller.refresh_staleness
+        )  # a turn of its own: 30 ms at 5,000 nodes
 
     def _on_notice(self, notice: Notice) -> None:
         offer: Offer | None = None
         if notice.cause is Cause.SLOW_LOAD:
             offer = ("Interrupt", self.commands.interrupt_load)
         if notice.cause is Cause.MISSING_PACKAGE:
-            offer = self.project.environment_offer()
+            offer = self.project_session.environment_offer()
             if offer is not None:
                 notice = replace(
                     notice,
@@ -375,7 +383,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.save_window(self.saveGeometry(), self.saveState())
         self.settings.set("legend", "1" if self.actions["legend"].isChecked() else "0")
-        self.project.save()
+        self.project_session.save()
         self.settings.sync()
         self.shutdown()
         super().closeEvent(event)

@@ -33,13 +33,13 @@ class PanelSync(QObject):
         workspace: Workspace,
         panels: WindowPanels,
         controller: GraphController,
-        runs: RunController,
+        run_controller: RunController,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.panels = panels
-        self.runs = runs
+        self.run_controller = run_controller
         workspace.project.opened.connect(lambda _root: self.project_opened())
         workspace.selection.changed.connect(self.selection_changed)
         workspace.project.dataflows_changed.connect(self.dataflows_changed)
@@ -48,7 +48,7 @@ class PanelSync(QObject):
         workspace.runs.record_added.connect(self.run_added)
         workspace.runs.record_updated.connect(panels.run_log.update_run)
         workspace.runs.cleared.connect(panels.run_log.clear)
-        runs.missing_inputs.connect(self.missing_inputs)
+        run_controller.missing_inputs.connect(self.missing_inputs)
         panels.inputs.changed.connect(self.inputs_changed)
         controller.graph_shown.connect(self.graph_shown)
 
@@ -148,7 +148,7 @@ class PanelSync(QObject):
         self.workspace.project.set_inputs(self.panels.inputs.user_values())
         if not self.panels.inputs.missing():
             self.panels.banner.clear(MISSING_INPUTS)
-        self.runs.refresh_staleness()
+        self.run_controller.refresh_staleness()
 
     def running_changed(self, running: bool) -> None:
         if running:  # the last run's message is about the last run

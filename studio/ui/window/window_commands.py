@@ -34,8 +34,8 @@ class WindowCommands:
         settings: AppSettings,
         workspace: Workspace,
         session: KernelSession,
-        project: ProjectSession,
-        runs: RunController,
+        project_session: ProjectSession,
+        run_controller: RunController,
         load_watch: LoadWatch,
         status: StudioStatusBar,
         panels: WindowPanels,
@@ -45,8 +45,8 @@ class WindowCommands:
         self.settings = settings
         self.workspace = workspace
         self.session = session
-        self.project = project
-        self.runs = runs
+        self.project_session = project_session
+        self.run_controller = run_controller
         self.load_watch = load_watch
         self.status = status
         self.panels = panels
@@ -61,7 +61,7 @@ class WindowCommands:
                 self.parent, "Open Folder", f"{folder} is not a folder that exists."
             )
             return False
-        self.project.open(folder)
+        self.project_session.open(folder)
         return True
 
     def choose_folder(self) -> None:
@@ -73,13 +73,13 @@ class WindowCommands:
 
     def choose_interpreter(self) -> None:
         root = self.workspace.project.root
-        if root is None or not self.project.may_choose_interpreter():
+        if root is None or not self.project_session.may_choose_interpreter():
             return
         dialog = InterpreterDialog(
             project_environments(root), self.workspace.project.interpreter, self.parent
         )
         if dialog.exec() == InterpreterDialog.DialogCode.Accepted:
-            self.project.use_interpreter(dialog.chosen())
+            self.project_session.use_interpreter(dialog.chosen())
 
     def fill_recent_menu(self, menu: QMenu) -> None:
         folders = self.settings.recent_folders()
@@ -94,14 +94,14 @@ class WindowCommands:
     # -- runs -----------------------------------------------------------------------
 
     def run_selected(self, mode: RunMode, recompute: bool = False) -> None:
-        self.runs.run(self.workspace.selection.names(), mode, recompute)
+        self.run_controller.run(self.workspace.selection.names(), mode, recompute)
 
     def stop_run(self) -> None:
-        if self.runs.stop():
+        if self.run_controller.stop():
             self.status.message("Stopping the run…", 3000)
 
     def clear_results(self) -> None:
-        self.runs.clear_results()
+        self.run_controller.clear_results()
         self.status.message("Results cleared (memory and on-disk cache)", 4000)
 
     def interrupt_load(self) -> None:
@@ -111,7 +111,7 @@ class WindowCommands:
     def escape(self) -> None:
         """Esc on the canvas: stop a run (or the evaluation of the script's values), else
         interrupt a load, else leave the focus or clear the selection."""
-        if self.runs.running or self.workspace.script_values.evaluating:
+        if self.run_controller.running or self.workspace.script_values.evaluating:
             self.stop_run()
         elif self.load_watch.interrupt():
             self.status.message("Interrupting the load…", 3000)

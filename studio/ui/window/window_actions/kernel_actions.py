@@ -27,7 +27,7 @@ def declare(actions: ActionRegistry, services: Services) -> None:
     add(
         "restart-kernel",
         "&Restart Kernel",
-        services.project.restart_kernel,
+        services.project_session.restart_kernel,
         "Ctrl+Shift+R",
         help="restart the kernel",
     )

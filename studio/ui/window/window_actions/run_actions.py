@@ -15,7 +15,7 @@ MENU: list[MenuEntry] = [
 
 
 def declare(actions: ActionRegistry, workspace: Workspace, services: Services) -> None:
-    commands, runs = services.commands, services.runs
+    commands, runs = services.commands, services.run_controller
     add = actions.add
     add(
         "run",
@@ -104,7 +104,7 @@ def _show_plans_on_hover(actions: ActionRegistry, workspace: Workspace, services
 
         def show(action=action, tip=tip, mode=mode) -> None:  # type: ignore[no-untyped-def]
             names = [] if mode is RunMode.ALL else workspace.selection.names()
-            plan = services.runs.forecast(names, mode)
+            plan = services.run_controller.forecast(names, mode)
             if plan is None:
                 action.setToolTip(tip)
                 return

@@ -31,9 +31,9 @@ class Services:
     view: GraphView
     navigation: CanvasNavigation
     graph: GraphController
-    runs: RunController
+    run_controller: RunController
     session: KernelSession
-    project: ProjectSession
+    project_session: ProjectSession
     edits: GraphEdits
     executor: ExecutorPicker
     cache_limit: CacheLimit
