@@ -179,3 +179,64 @@ def script_values_project(folder: Path) -> Path:
     (folder / "functions.py").write_text(SCRIPT_VALUES_MODULE)
     (folder / "run.py").write_text(SCRIPT_VALUES_DRIVER)
     return folder
+
+
+CALLER_MODULE = """\
+import pandas as pd
+
+
+def taxed(income: pd.Series, rate: float) -> pd.Series:
+    return income * (1 - rate)
+
+
+def total_tax(income: pd.Series, taxed: pd.Series) -> float:
+    return float((income - taxed).sum())
+"""
+
+CALLER_WRAPPER = """\
+from hamilton import driver
+
+import functions
+
+dr = driver.Builder().with_modules(functions).build()
+
+
+class TaxCalculator:
+    \"\"\"Wraps the driver, as Hamilton's split-apply-combine example does.\"\"\"
+
+    @staticmethod
+    def calculate(income, rate):
+        return dr.execute(["taxed", "total_tax"], inputs={"income": income, "rate": rate})
+"""
+
+CALLER_SCRIPT = """\
+from pathlib import Path
+
+import pandas as pd
+from wrapper import TaxCalculator
+
+Path("caller_top_level_ran.txt").write_text("the caller's top level ran")
+
+
+def read_incomes(name):
+    return pd.read_csv(name)["income"]
+
+
+income = read_incomes("incomes.csv")
+RATE = 0.25
+result = TaxCalculator.calculate(income, rate=RATE)
+Path("after_call_ran.txt").write_text(str(result))
+"""
+
+
+def caller_project(folder: Path) -> Path:
+    """A driver built in a wrapper whose static method runs it with its arguments
+    (`wrapper.py`), and a script that builds them at top level, reading a CSV of its
+    folder, and calls it (`script.py`); the script's other top-level code and what
+    follows the call write marker files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "functions.py").write_text(CALLER_MODULE)
+    (folder / "wrapper.py").write_text(CALLER_WRAPPER)
+    (folder / "script.py").write_text(CALLER_SCRIPT)
+    (folder / "incomes.csv").write_text("income\n100.0\n300.0\n")
+    return folder

@@ -4,7 +4,7 @@ config the script computes."""
 import pickle
 
 from tests.cli.test_cli import studio_cli
-from tests.helpers import script_values_project
+from tests.helpers import caller_project, script_values_project
 
 
 def test_run_without_nodes_computes_the_scripts_outputs_with_its_values(tmp_path):
@@ -53,3 +53,17 @@ def test_an_input_the_script_asks_for_is_returned_with_its_value(tmp_path):
     outputs = pickle.loads(target.read_bytes())
     assert list(outputs["spend"]) == [10, 10, 20, 40, 40, 50]
     assert outputs["total_spend"] == 170.0
+
+
+def test_run_takes_the_inputs_a_caller_in_another_file_gives_the_driver(tmp_path):
+    """A wrapper's static method runs the driver with its arguments; a script builds
+    them at top level and calls it: `studio run` computes what that script would."""
+    folder = caller_project(tmp_path / "taxes")
+    target = tmp_path / "out.pkl"
+    done = studio_cli("run", str(folder), "-o", str(target))
+    assert done.returncode == 0, done.stderr
+    outputs = pickle.loads(target.read_bytes())
+    assert list(outputs["taxed"]) == [75.0, 225.0]
+    assert outputs["total_tax"] == 100.0
+    assert not (folder / "caller_top_level_ran.txt").exists()
+    assert not (folder / "after_call_ran.txt").exists()

@@ -13,7 +13,7 @@ from studio.core.discovery.project import ValueKind
 from studio.core.protocol import Method, RunStatus
 from studio.kernel.agent import Agent
 from studio.kernel.running.script_inputs import ScriptValues
-from tests.helpers import script_values_project
+from tests.helpers import caller_project, script_values_project
 
 
 @pytest.fixture
@@ -97,3 +97,35 @@ def test_a_value_that_uses_an_argument_of_its_function_says_so(tmp_path):
     span = (3, 11, 3, 12)
     with pytest.raises(SliceError, match="argument of main"):
         slice_value(tree, span)
+
+
+def test_an_argument_the_caller_gives_is_evaluated_with_the_callers_slice(tmp_path):
+    before = Path.cwd()
+    folder = caller_project(tmp_path / "taxes")
+    agent = Agent({})
+    try:
+        ask(agent, Method.LOAD, root=str(folder))
+        described = ask(agent, Method.SCRIPT_VALUES, dataflow="wrapper")
+        by_key = {v["key"]: v for v in described["values"]}
+        assert by_key["income"]["origin"] == "script.py:15", by_key["income"]
+        assert by_key["income"]["type"] == "pandas.Series" and not by_key["income"]["error"]
+        assert by_key["rate"]["repr"] == "0.25"
+        ran = ask(agent, Method.RUN, nodes=["total_tax"])
+        assert ran["status"] == RunStatus.DONE, ran
+        assert agent.user_namespace["results"]["total_tax"] == 100.0
+    finally:
+        os.chdir(before)
+    assert not (folder / "caller_top_level_ran.txt").exists()
+    assert not (folder / "after_call_ran.txt").exists()
+
+
+def test_the_callers_slice_runs_in_the_callers_folder(tmp_path):
+    folder = caller_project(tmp_path / "taxes")
+    (folder / "scripts").mkdir()
+    for name in ("script.py", "incomes.csv"):
+        (folder / name).rename(folder / "scripts" / name)
+    found = discover(folder)
+    values = {v.key: v for v in ScriptValues().evaluate(found, found.dataflow())}
+    assert list(values["income"].value) == [100.0, 300.0], values["income"].error
+    assert values["income"].origin == "scripts/script.py:15"
+    assert not (folder / "scripts" / "caller_top_level_ran.txt").exists()

@@ -10,6 +10,11 @@ those read in turn. Never the `execute` call or anything after it, never
 a statement the value does not need. Statements keep the script's line
 numbers, so a failure's traceback points into the script. Pure syntax: the
 slice is made here and run by the kernel (`kernel/running/script_inputs.py`).
+
+A value that reads an argument of its function (`TaxCalculator.calculate(input,
+...)` running the driver with `inputs={"input": input}`) takes it from the one
+call of that function in the project (`script_callers.py`): the argument there
+is sliced in the caller's file, in turn, and given to this slice by name.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from __future__ import annotations
 import ast
 import copy
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from studio.core.discovery.module_reader import is_main_guard
+from studio.core.drivers.script_callers import CallSite, ProjectCallers
 from studio.core.drivers.script_scopes import (
     Binding,
     Parameter,
@@ -29,6 +36,9 @@ from studio.core.drivers.script_scopes import (
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _MAX_STATEMENTS = 2_000
+_MAX_CALLERS = 4
+ARGUMENTS = "__studio_arguments__"
+"""The name under which the kernel gives a slice the arguments its callers' slices gave."""
 
 
 class SliceError(Exception):
@@ -43,6 +53,17 @@ class ScriptSlice:
     expression: ast.expr
     lines: tuple[int, ...] = field(default=())
     """The first line of every statement kept (nested ones included), in order."""
+    given: tuple[GivenArgument, ...] = ()
+    """Arguments of the value's function taken from its caller, evaluated first."""
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        """Where the values of its arguments come from (`my_script.py:68`), the outermost
+        caller's; none when the slice takes nothing from a caller."""
+        found: list[str] = []
+        for argument in self.given:
+            found += argument.value.origins or (argument.origin,)
+        return tuple(dict.fromkeys(found))
 
     def module(self) -> ast.Module:
         return ast.Module(body=list(self.statements), type_ignores=[])
@@ -52,6 +73,18 @@ class ScriptSlice:
         """The slice as code, the value last (for people and tests)."""
         body = ast.unparse(self.module())
         return f"{body}\n{ast.unparse(self.expression)}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class GivenArgument:
+    """A parameter of the value's function, given by its one call in the project: the
+    argument's own slice, in the caller's file, run in the caller's folder."""
+
+    name: str
+    value: ScriptSlice
+    script: Path
+    origin: str
+    """The call: `my_script.py:68`."""
 
 
 def find_expression(tree: ast.Module, span: tuple[int, int, int, int]) -> ast.expr | None:
@@ -67,21 +100,28 @@ def find_expression(tree: ast.Module, span: tuple[int, int, int, int]) -> ast.ex
     return None
 
 
-def slice_value(tree: ast.Module, span: tuple[int, int, int, int]) -> ScriptSlice:
-    """The slice of `tree` the expression at `span` needs; SliceError when there is none."""
+def slice_value(
+    tree: ast.Module, span: tuple[int, int, int, int], callers: ProjectCallers | None = None
+) -> ScriptSlice:
+    """The slice of `tree` the expression at `span` needs; SliceError when there is none.
+    With `callers`, an argument of the value's function is taken from its call."""
     expression = find_expression(tree, span)
     if expression is None:
         raise SliceError("the expression is no longer in the script (it changed since)")
-    return _Slicer(tree).slice(expression)
+    return _Slicer(tree, callers).slice(expression)
 
 
 class _Slicer:
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, callers: ProjectCallers | None, depth: int = 0) -> None:
         self.tree = tree
         self.scopes = ScriptScopes(tree)
+        self.callers = callers
+        self.depth = depth
         self.needed: set[ast.stmt] = set()
         self.arguments: dict[str, ast.Assign] = {}
-        """Parameters of the value's function taken at their defaults, as assignments."""
+        """Parameters of the value's function taken at their defaults or from its caller,
+        as assignments."""
+        self.given: dict[str, GivenArgument] = {}
 
     def slice(self, expression: ast.expr) -> ScriptSlice:
         self.use = self.scopes.statement_of(expression)
@@ -99,7 +139,7 @@ class _Slicer:
         lines = tuple(
             sorted({n.lineno for s in statements for n in ast.walk(s) if isinstance(n, ast.stmt)})
         )
-        return ScriptSlice(statements, expression, lines)
+        return ScriptSlice(statements, expression, lines, tuple(self.given.values()))
 
     # -- what is needed ----------------------------------------------------------
 
@@ -114,24 +154,55 @@ class _Slicer:
             for change in changes:
                 self._need_statement(change.statement)
         elif isinstance(found, Parameter):
-            self._need_argument(name, found)
+            self._need_argument(name, found, at)
         else:
             definition = self._definition(name, at)
             if definition is not None:
                 self._need_statement(definition)
 
-    def _need_argument(self, name: str, parameter: Parameter) -> None:
-        if parameter.default is None:
-            raise SliceError(
-                f"it uses `{name}`, an argument of {parameter.function}(), known only when "
-                "the script runs"
-            )
+    def _need_argument(self, name: str, parameter: Parameter, at: ast.AST) -> None:
         if name in self.arguments:
+            return
+        if parameter.default is None:
+            self._need_caller(name, parameter, at)
             return
         assignment = ast.Assign(targets=[ast.Name(name, ast.Store())], value=parameter.default)
         ast.copy_location(assignment, parameter.default)
         self.arguments[name] = assignment
         self._need_names(parameter.default)
+
+    def _need_caller(self, name: str, parameter: Parameter, at: ast.AST) -> None:
+        """The argument the function's one call in the project gives, sliced there."""
+        what = f"it uses `{name}`, an argument of {parameter.function}()"
+        function = self.scopes.scope_of(at)
+        sites: list[CallSite] = []
+        if (
+            self.callers is not None
+            and self.depth < _MAX_CALLERS
+            and isinstance(function, _FUNCTIONS)
+        ):
+            sites = self.callers.calls_of(self.tree, function, name)
+        if not sites:
+            raise SliceError(f"{what}, known only when the script runs")
+        if len(sites) > 1:
+            places = ", ".join(site.origin for site in sites)
+            raise SliceError(
+                f"{what}, called from several places ({places}): give it in the Inputs panel"
+            )
+        site = sites[0]
+        if site.argument is None or self.callers is None:
+            raise SliceError(f"{what}, given at {site.origin} in a way I cannot follow")
+        search = self.callers.elsewhere(site.path, site.tree)
+        try:
+            value = _Slicer(site.tree, search, self.depth + 1).slice(site.argument)
+        except SliceError as error:
+            raise SliceError(f"{what}, given at {site.origin}: {error}") from error
+        placeholder = ast.Subscript(ast.Name(ARGUMENTS, ast.Load()), ast.Constant(name), ast.Load())
+        assignment = ast.Assign(targets=[ast.Name(name, ast.Store())], value=placeholder)
+        ast.copy_location(assignment, _parameter_node(function, name) or function)
+        self.arguments[name] = assignment
+        script = self.callers.root / site.path
+        self.given[name] = GivenArgument(name, value, script, site.origin)
 
     def _need_statement(self, statement: ast.AST) -> None:
         if not isinstance(statement, ast.stmt) or statement in self.needed:
@@ -242,6 +313,11 @@ class _Slicer:
                 handlers.append(copied)
             trimmed.handlers = handlers  # type: ignore[attr-defined]
         return trimmed
+
+
+def _parameter_node(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> ast.arg | None:
+    found = (a for a in ast.walk(function.args) if isinstance(a, ast.arg) and a.arg == name)
+    return next(found, None)
 
 
 def _names_read(node: ast.AST) -> list[ast.Name]:

@@ -5,7 +5,9 @@ slice, `core/drivers/script_slices.py`), in a fresh namespace, with the
 script's folder as the working directory (restored after) and the script
 alone on `sys.argv`. The values stay here: runs take the inputs the user
 did not type, loads the config values. A value is evaluated again only
-when its slice or a project module it imports changed.
+when its slice or a project module it imports changed. An argument of the
+driver's function that the slice takes from its caller in another file is
+evaluated first, with the caller's slice, in the caller's folder.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.discovery.project import Dataflow, Project, ScriptValueSource, ValueKind
-from studio.core.drivers.script_slices import ScriptSlice, SliceError, slice_value
+from studio.core.drivers.script_callers import ProjectCallers
+from studio.core.drivers.script_slices import ARGUMENTS, ScriptSlice, SliceError, slice_value
 from studio.core.protocol.requests import ScriptValueInfo, TracebackFrame
 from studio.kernel.results.summaries import summarize
 from studio.kernel.running.tracebacks import describe, frames
@@ -157,14 +160,16 @@ class ScriptValues:
         kept = self._held.get((flow.name, source))
         if kept and kept[0].interrupted and not retry_interrupted:
             return kept
+        modules = {file.path: file.module for file in project.files}
+        callers = ProjectCallers(project.root, modules, flow.driver or "")
         try:
-            cut = slice_value(tree, source.span)
+            cut = slice_value(tree, source.span, callers)
         except SliceError as error:
             return self._failed(flow, source, f"cannot evaluate `{source.text}`: {error}")
         token = _token(project, script, cut)
         if kept and kept[0].token == token and not kept[0].interrupted:
             return kept
-        origin = _origin(flow, source)
+        origin = ", ".join(cut.origins) or _origin(flow, source)
         try:
             value = run_slice(cut, script)
         except KeyboardInterrupt:
@@ -186,8 +191,10 @@ def script_signatures(values: Mapping[str, ScriptValue]) -> dict[str, str]:
 
 
 def run_slice(cut: ScriptSlice, script: Path) -> Any:
-    """The value of the slice, run in a fresh namespace in the script's folder."""
-    namespace: dict[str, Any] = {"__name__": "__main__", "__file__": str(script)}
+    """The value of the slice, run in a fresh namespace in the script's folder (after
+    the arguments its callers give, each in its caller's folder)."""
+    given = {argument.name: run_slice(argument.value, argument.script) for argument in cut.given}
+    namespace: dict[str, Any] = {"__name__": "__main__", "__file__": str(script), ARGUMENTS: given}
     module = ast.fix_missing_locations(cut.module())
     expression = ast.fix_missing_locations(ast.Expression(body=cut.expression))
     with _as_the_script(script):
@@ -229,11 +236,18 @@ def _origin(flow: Dataflow, source: ScriptValueSource) -> str:
 
 
 def _token(project: Project, script: Path, cut: ScriptSlice) -> str:
-    """The slice's code and the state of the project modules it imports."""
-    digest = hashlib.sha256(str(script).encode())
-    digest.update(ast.dump(cut.module()).encode())
-    digest.update(ast.dump(cut.expression).encode())
-    imported = _imported(cut)
+    """The slice's code (its callers' slices included) and the state of the project
+    modules they import."""
+    digest = hashlib.sha256()
+    imported: set[str] = set()
+    pending = [(script, cut)]
+    while pending:
+        file, part = pending.pop(0)
+        digest.update(str(file).encode())
+        digest.update(ast.dump(part.module()).encode())
+        digest.update(ast.dump(part.expression).encode())
+        imported |= _imported(part)
+        pending += [(argument.script, argument.value) for argument in part.given]
     for file in project.files:
         if file.module in imported or file.module.split(".")[0] in imported:
             with contextlib.suppress(OSError):
