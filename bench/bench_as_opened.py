@@ -79,8 +79,8 @@ CASES: list[Case] = [
     Case("pandas/split-apply-combine", "my_script.py", "my_wrapper",
          "inputs: a frame parsed from a text table, dicts of rates; driver in a wrapper class",
          note="the driver (my_wrapper.py) takes its inputs as arguments of "
-         "TaxCalculator.calculate(), which my_script.py calls: the studio evaluates values "
-         "within the driver's own file, not through callers in other files"),
+         "TaxCalculator.calculate(): the studio takes them from its one call, in "
+         "my_script.py (line 67), with only the part of my_script.py they need"),
     Case("data_quality/simple", "run.py", "run",
          "literal config (a CSV location); @check_output validators; a frame of features"),
     Case("data_quality/simple", "run_dask.py", "run_dask",
