@@ -105,6 +105,8 @@ class ScriptValues:
             tree = ast.parse(script.read_bytes(), str(script))
         except (OSError, SyntaxError, ValueError) as error:
             return [self._failed(flow, s, f"cannot read {flow.driver}: {error}") for s in sources]
+        modules = {file.path: file.module for file in project.files}
+        callers = ProjectCallers(project.root, modules, flow.driver)
         found: list[ScriptValue] = []
         interrupted = False
         for source in sources:
@@ -112,7 +114,9 @@ class ScriptValues:
                 found += self._interrupted(flow, source)
                 continue
             try:
-                found += self._evaluate(project, flow, tree, script, source, retry_interrupted)
+                found += self._evaluate(
+                    project, flow, tree, script, source, callers, retry_interrupted
+                )
             except KeyboardInterrupt:
                 interrupted = True
                 found += self._interrupted(flow, source)
@@ -155,13 +159,12 @@ class ScriptValues:
         tree: ast.Module,
         script: Path,
         source: ScriptValueSource,
+        callers: ProjectCallers,
         retry_interrupted: bool = True,
     ) -> list[ScriptValue]:
         kept = self._held.get((flow.name, source))
         if kept and kept[0].interrupted and not retry_interrupted:
             return kept
-        modules = {file.path: file.module for file in project.files}
-        callers = ProjectCallers(project.root, modules, flow.driver or "")
         try:
             cut = slice_value(tree, source.span, callers)
         except SliceError as error:
