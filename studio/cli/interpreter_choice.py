@@ -1,9 +1,10 @@
 """Which Python runs a headless command's project code, and running it there.
 
 As in the window, a project runs in its own environment when it has one:
-`--interpreter PYTHON` first, then `interpreter` in the project's settings,
-then a `.venv` (or `venv`, `.env`, `env`) in the project folder, else the
-studio's own Python. Another Python gets the studio's Qt-free source on its
+`--interpreter PYTHON` first, then what `environments_to_run` finds
+(`interpreter` in the project's settings, a `.venv` or another environment
+folder in the project, an environment its uv, Poetry or conda files name),
+else the studio's own Python. Another Python gets the studio's Qt-free source on its
 path (`studio.core.interpreters.agent_source`) and runs the same command there, so the
 results are those of the window's kernel in that environment.
 """
@@ -15,7 +16,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from studio.core.discovery.settings import load_settings
 from studio.core.interpreters.agent_source import agent_source_dir
 from studio.core.interpreters.check import (
     HEADLESS_PACKAGES,
@@ -23,7 +23,7 @@ from studio.core.interpreters.check import (
     foreign_environment,
     is_this_environment,
 )
-from studio.core.interpreters.environments import project_environments
+from studio.core.interpreters.environments import environments_to_run
 
 _BOOTSTRAP = (
     "import sys; sys.path.insert(0, {agent!r}); "
@@ -36,7 +36,7 @@ class InterpreterChoice:
     python: Path | None
     """None: this process runs the project's code."""
     origin: str = ""
-    """Why this one: "--interpreter", the settings file, or the environment folder."""
+    """Why this one: "--interpreter", the settings file, or the environment's label."""
 
 
 class InterpreterError(Exception):
@@ -51,21 +51,18 @@ def choose_interpreter(root: Path, explicit: Path | None) -> InterpreterChoice:
             return InterpreterChoice(None)
         _require(python, "--interpreter")
         return InterpreterChoice(python, "--interpreter")
-    settings, _ = load_settings(root) if root.is_dir() else (None, [])
-    if settings is not None and settings.interpreter:
-        python = (root / settings.interpreter).expanduser().absolute()
-        if is_this_environment(python):
-            return InterpreterChoice(None)
-        _require(python, f"`interpreter` in {settings.source}")
-        return InterpreterChoice(python, settings.source or "settings")
-    for environment in project_environments(root) if root.is_dir() else []:
+    for environment in environments_to_run(root):
         if is_this_environment(environment.python):
             return InterpreterChoice(None)
+        if environment.named_by:
+            _require(environment.python, environment.label)
+            return InterpreterChoice(environment.python, environment.named_by)
         check = check_interpreter(environment.python, HEADLESS_PACKAGES)
+        where = environment.of("the project's")
         if check.ok:
-            return InterpreterChoice(environment.python, f"the project's {environment.label}")
+            return InterpreterChoice(environment.python, where)
         print(
-            f"studio: not using the project's {environment.label}: {check.problem}"
+            f"studio: not using {where}: {check.problem}"
             + (f" (install with: {check.install_command})" if check.install_command else "")
             + "; running in the studio's own Python",
             file=sys.stderr,

@@ -13,8 +13,8 @@ from studio.core.interpreters.environments import project_environments
 pytestmark = pytest.mark.timeout(240)
 
 
-def studio(*args, cwd=None):
-    env = {**os.environ, "HAMILTON_TELEMETRY_ENABLED": "false"}
+def studio(*args, cwd=None, **environ):
+    env = {**os.environ, "HAMILTON_TELEMETRY_ENABLED": "false", **environ}
     return subprocess.run(
         [sys.executable, "-m", "studio", *map(str, args)],
         capture_output=True,
@@ -86,3 +86,25 @@ def test_a_missing_package_names_the_line_and_the_command_for_that_environment(
         done.stderr
     )
     assert done.stderr.count("No module named 'sklearn'") == 1
+
+
+def test_graph_runs_in_the_conda_environment_the_project_names(tmp_path):
+    """The conda environment is the studio's own (a link to it), under another name."""
+    home = tmp_path / "home"
+    envs = home / "miniconda3" / "envs"
+    envs.mkdir(parents=True)
+    (envs / "studio-env").symlink_to(sys.prefix, target_is_directory=True)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "a.py").write_text("def a() -> int:\n    return 1\n")
+    (project / "environment.yml").write_text("name: studio-env\ndependencies:\n  - python\n")
+    python = envs / "studio-env" / "bin" / "python"
+    assert python.exists()
+    unset = {name: "" for name in os.environ if name.startswith(("CONDA_", "UV_", "POETRY_"))}
+    done = studio("graph", project, HOME=str(home), **unset)
+    assert done.returncode == 0, done.stderr
+    assert (
+        f"running the project in conda environment 'studio-env' (environment.yml) ({python})"
+        in done.stderr
+    )
+    assert {n["name"] for n in json.loads(done.stdout)["nodes"]} == {"a"}

@@ -4,8 +4,9 @@ A folder's choices (dataflow, config, inputs, interpreter) are restored
 from the app settings when it opens and saved when another opens or the
 window closes. A project may run in its own Python: a chosen interpreter
 is checked (off the GUI thread) before the kernel starts there, and a
-trusted folder with an environment of its own (a `.venv`, or the
-interpreter its settings name) runs there unless the user chose another,
+trusted folder with an environment of its own (the interpreter its settings
+name, a `.venv`, or one its uv, Poetry or conda files name) runs there unless
+the user chose another,
 as the headless commands do. Nothing of an untrusted folder runs, its
 interpreter included. The project model owns the interpreter and the
 trust: the kernel session starts in the model's interpreter, so one that
@@ -23,7 +24,7 @@ from PySide6.QtCore import QObject, Signal
 
 from studio.core.cache.cache_paths import private_project_cache
 from studio.core.interpreters.check import InterpreterCheck
-from studio.core.interpreters.environments import environment_to_run, project_environments
+from studio.core.interpreters.environments import environment_to_run, found_environments
 from studio.core.model import Workspace
 from studio.core.notices import Notice, NoticeKind
 from studio.ui import heap
@@ -65,7 +66,7 @@ class ProjectSession(QObject):
         self.last_check: InterpreterCheck | None = None
         self._pending: tuple[Path, Path | None, str] | None = None
         """(interpreter being checked, folder to open once it is: None when switching,
-        and the environment's label when the project's own was found by looking)."""
+        and, when the project's own was found by looking, what it is: "its .venv")."""
 
     @property
     def root(self) -> Path | None:
@@ -99,7 +100,7 @@ class ProjectSession(QObject):
         if interpreter:
             self._check_then_start(root, state, Path(interpreter), "")
         elif found is not None:
-            self._check_then_start(root, state, found.python, found.label)
+            self._check_then_start(root, state, found.python, found.of("its"))
         else:
             self._start(root, state)
 
@@ -126,7 +127,7 @@ class ProjectSession(QObject):
         """A button that runs the project in its own environment, when it has one."""
         if self.project.interpreter is not None or self.root is None:
             return None
-        environments = project_environments(self.root)
+        environments = found_environments(self.root)
         if not environments:
             return None
         environment = environments[0]
@@ -182,13 +183,13 @@ class ProjectSession(QObject):
             state = self._state_to_open
             if check.ok and found:
                 self._start(opening, {**state, "environment": str(python)})
-                self.status.emit(f"Running {opening.name} in its {found}: {check.describe()}", 8000)
+                self.status.emit(f"Running {opening.name} in {found}: {check.describe()}", 8000)
             elif check.ok:
                 self._start(opening, state)
             else:
                 # The failed choice is dropped: the model holds what runs (None).
                 self._start(opening, {**state, "interpreter": None})
-                purpose = f"{opening.name}'s code (its {found})" if found else "the studio's kernel"
+                purpose = f"{opening.name}'s code ({found})" if found else "the studio's kernel"
                 self.notice.emit(
                     Notice(
                         NoticeKind.ERROR,
