@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from studio.core.interpreters.environments import project_environments
+from studio.core.interpreters.environments import found_environments
 from studio.core.model import Workspace
 from studio.core.runs.run_plan import RunMode
 from studio.ui.app_settings import AppSettings
@@ -76,7 +76,7 @@ class WindowCommands:
         if root is None or not self.project_session.may_choose_interpreter():
             return
         dialog = InterpreterDialog(
-            project_environments(root), self.workspace.project.interpreter, self.parent
+            found_environments(root), self.workspace.project.interpreter, self.parent
         )
         if dialog.exec() == InterpreterDialog.DialogCode.Accepted:
             self.project_session.use_interpreter(dialog.chosen())
