@@ -267,3 +267,14 @@ def test_ctrl_c_names_the_interrupted_node_and_how_long_it_ran(tmp_path):
     assert "studio: interrupted: node 'sleepy' had run " in text, text
     took = text.split("had run ")[1].split()[0]
     assert float(took) >= 1.4 and "Traceback" not in text
+
+
+def test_a_node_calling_sys_exit_fails_with_exit_1_and_says_so(tmp_path):
+    (tmp_path / "flow.py").write_text(
+        "import sys\n\n\ndef a() -> int:\n    return 1\n\n\n"
+        "def quits(a: int) -> int:\n    sys.exit(0)\n",
+        encoding="utf-8",
+    )
+    done = studio_cli("run", str(tmp_path), "quits")
+    assert done.returncode == 1
+    assert b"node 'quits' failed: SystemExit: the node called sys.exit(0)" in done.stderr

@@ -177,3 +177,26 @@ def test_decorators_example_runs_every_sink(example_copy, monkeypatch, tmp_path)
     assert list(runner.results["revenue_by_region"]["region"]) == ["west", "east", "north", "south"]
     assert "revenue_scaled" in runner.results
     assert json.loads(json.dumps(runner.results["revenue_summary"]))["total"] > 0
+
+
+def test_a_node_calling_sys_exit_fails_as_itself_and_the_process_goes_on(tmp_path, monkeypatch):
+    """Issue 31: the command line printed nothing and exited 0; the window said
+    AssertionError (Hamilton's cache adapter asserts while the exit unwinds)."""
+    folder = tmp_path / "exits"
+    folder.mkdir()
+    (folder / "flow.py").write_text(
+        "import sys\n\n\ndef a() -> int:\n    return 1\n\n\n"
+        "def quits(a: int) -> int:\n    sys.exit(3)\n\n\n"
+        "def fine(a: int) -> int:\n    return a + 1\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(folder))
+    monkeypatch.chdir(folder)
+    runner = Runner(cache_path=tmp_path / "cache")
+    loaded = load(folder, runner)
+    outcome = runner.run(loaded, ["quits"], root=folder)
+    assert outcome.status == "failed" and outcome.failed_node == "quits"
+    assert outcome.message.startswith("SystemExit: the node called sys.exit(3)")
+    assert "quits" not in runner.results
+    assert runner.run(loaded, ["fine"], root=folder).status == "done"
+    assert runner.results["fine"] == 2

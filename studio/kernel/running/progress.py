@@ -209,10 +209,13 @@ class ProgressHook(NodeExecutionHook, GraphExecutionHook):
         run_id: str,
         **future_kwargs: Any,
     ) -> None:
-        if isinstance(sys.exc_info()[1], KeyboardInterrupt):
+        unwinding = sys.exc_info()[1]
+        if isinstance(unwinding, KeyboardInterrupt):
             # Hamilton calls post-node hooks from a `finally`, as if the node succeeded.
             self.interrupted()
             return
+        if isinstance(unwinding, SystemExit):  # the node called sys.exit(): it failed
+            success, error, result = False, unwinding, None  # type: ignore[assignment]
         seconds = self.clock() - self._started.pop(node_name, self.clock())
         self.running = None
         if success:

@@ -229,10 +229,11 @@ class Runner:
                 returned = driver.execute(targets, inputs=values, overrides=overrides)
         except KeyboardInterrupt:
             self._interrupted(outcome, recorder, hook)
-        except Exception as error:
+        except (Exception, SystemExit) as error:
             if _caused_by_interrupt(error):
                 self._interrupted(outcome, recorder, hook)
             else:
+                error = _exit_within(error) or error
                 outcome.status, outcome.message = RunStatus.FAILED, describe(error)
                 failed = [n for n in recorder.nodes.values() if n.status is NodeStatus.FAILED]
                 outcome.failed_node = failed[-1].name if failed else hook.running
@@ -332,6 +333,18 @@ def _inputs_needed(
 ) -> set[str]:
     visited = needed_nodes(snapshot, targets, overrides)
     return {name for name in visited if snapshot.node(name).role is NodeRole.INPUT}
+
+
+def _exit_within(error: BaseException) -> SystemExit | None:
+    """A node's `sys.exit()`, also when a library's `finally` turned it into another
+    error (Hamilton's cache adapter asserts then): the run fails with it, the process
+    goes on."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, SystemExit):
+            return seen
+        seen = seen.__context__
+    return None
 
 
 def _caused_by_interrupt(error: BaseException) -> bool:

@@ -50,5 +50,7 @@ def innermost_project_frame(root: Path, error: BaseException) -> tuple[str | Non
 
 def describe(error: BaseException) -> str:
     """`Type: message`, the one line a user reads first."""
+    if isinstance(error, SystemExit):
+        return f"SystemExit: the node called sys.exit({error.code!r}), which a node must not"
     text = str(error).strip()
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
