@@ -315,3 +315,16 @@ def test_what_the_text_shows_absent_is_not_searched_for_and_nothing_is_missed(so
     assert quick.bindings == thorough.bindings
     assert quick.driver_calls == thorough.driver_calls
     assert quick.public_functions == thorough.public_functions
+
+
+@pytest.mark.parametrize(
+    "blob", [bytes(range(256)) * 4, b"def a() -> int:\n    return 1\n\x00\x00\x00"]
+)
+def test_a_binary_py_file_is_skipped_with_a_warning_naming_it(tmp_path, blob):
+    """Issue 31, case 15: one binary `.py` sank the whole project, naming no file."""
+    (tmp_path / "good.py").write_text("def a() -> int:\n    return 1\n", encoding="utf-8")
+    (tmp_path / "blob.py").write_bytes(blob)
+    project = discover(tmp_path)
+    flow = project.dataflow()
+    assert flow.modules == ("good",)
+    assert any(p.path == "blob.py" and p.message.endswith(": skipped") for p in project.problems)

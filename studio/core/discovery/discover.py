@@ -201,6 +201,9 @@ def _keep_reading(kept: FileCache, rel: str, digest: bytes, reading: _Reading) -
 
 def _read_source(relative: Path, rel: str, raw: bytes) -> _Reading:
     name = module_name(relative)
+    if b"\x00" in raw:  # not source at all (a binary file): skipped, not a broken module
+        skipped = FileProblem(rel, None, "is not text (it holds null bytes): skipped")
+        return SourceFile(rel, name, FileKind.OTHER, skipped.message), None, skipped
     text, problem = decode_source(raw, rel)
     tree = None
     if text is not None:
