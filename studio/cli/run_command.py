@@ -328,7 +328,16 @@ def run_arguments(
 
 
 def format_result(value: Any) -> str:
-    """Frames as text tables (long ones cut in the middle, as pandas does); the rest readable."""
+    """Frames as text tables (long ones cut in the middle, as pandas does); the rest readable.
+    A value that cannot show itself (its `__repr__` raises) is named by its type."""
+    try:
+        return _formatted(value)
+    except Exception as error:
+        kind = f"{type(value).__module__}.{type(value).__qualname__}"
+        return f"<a {kind} that cannot be shown: its repr raised {type(error).__name__}: {error}>"
+
+
+def _formatted(value: Any) -> str:
     to_string = getattr(value, "to_string", None)
     if callable(to_string) and hasattr(value, "shape"):
         if getattr(value, "ndim", 1) == 2:

@@ -278,3 +278,15 @@ def test_a_node_calling_sys_exit_fails_with_exit_1_and_says_so(tmp_path):
     done = studio_cli("run", str(tmp_path), "quits")
     assert done.returncode == 1
     assert b"node 'quits' failed: SystemExit: the node called sys.exit(0)" in done.stderr
+
+
+def test_a_result_whose_repr_raises_is_named_not_a_traceback(tmp_path):
+    (tmp_path / "flow.py").write_text(
+        "class Shy:\n    def __repr__(self):\n        raise RuntimeError('no')\n\n\n"
+        "def shy() -> Shy:\n    return Shy()\n",
+        encoding="utf-8",
+    )
+    done = studio_cli("run", str(tmp_path), "shy")
+    assert done.returncode == 0, done.stderr
+    assert b"<a flow.Shy that cannot be shown: its repr raised RuntimeError: no>" in done.stdout
+    assert b"Traceback" not in done.stderr
