@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.cli.interpreter_choice import InterpreterError, choose_interpreter
+from studio.core.processes import process_alive
 
 EXIT_OK = 0
 EXIT_NODE_FAILED = 1
@@ -53,6 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str]) -> int:
+    """Ctrl+C stops the diff with a line, not a traceback (its worktree is removed)."""
+    try:
+        return _diff(argv)
+    except KeyboardInterrupt:
+        print("studio diff: interrupted", file=sys.stderr)
+        return 130
+
+
+def _diff(argv: Sequence[str]) -> int:
     options = build_parser().parse_args(argv)
     root = Path(options.path).expanduser().resolve()
     top = _git(root, "rev-parse", "--show-toplevel")
@@ -67,8 +77,9 @@ def main(argv: Sequence[str]) -> int:
         options.interpreter = choose_interpreter(root, options.interpreter).python
     except InterpreterError as error:
         return _fail(str(error))
-    _git(toplevel, "worktree", "prune")  # a diff killed earlier left its worktree behind
-    scratch = Path(tempfile.mkdtemp(prefix="studio-diff-"))
+    _remove_abandoned_worktrees(toplevel)
+    scratch = Path(tempfile.mkdtemp(prefix=_SCRATCH_PREFIX))
+    (scratch / _OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
     worktree = scratch / "revision"
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGHUP, _stop)
@@ -141,6 +152,32 @@ def _unprefixed(line: str) -> str:
         if line.startswith(prefix):
             return line.removeprefix(prefix)
     return line
+
+
+_SCRATCH_PREFIX = "studio-diff-"
+_OWNER_FILE = "owner.pid"
+
+
+def _remove_abandoned_worktrees(toplevel: Path) -> None:
+    """Worktrees of diffs killed outright (kill -9: no `finally` ran) are removed, with
+    their folders; git's own prune cannot, since their folders are still there."""
+    listed = _git(toplevel, "worktree", "list", "--porcelain")
+    for line in listed.stdout.splitlines():
+        if not line.startswith("worktree "):
+            continue
+        folder = Path(line.removeprefix("worktree "))
+        scratch = folder.parent
+        if folder.name != "revision" or not scratch.name.startswith(_SCRATCH_PREFIX):
+            continue
+        try:
+            owner = int((scratch / _OWNER_FILE).read_text(encoding="utf-8").strip() or 0)
+        except (OSError, ValueError):
+            owner = 0
+        if owner and process_alive(owner):
+            continue  # another diff, still running
+        _git(toplevel, "worktree", "remove", "--force", str(folder))
+        shutil.rmtree(scratch, ignore_errors=True)
+    _git(toplevel, "worktree", "prune")
 
 
 def _stop(signum: int, _frame: object) -> None:

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 MODULE = """import pandas as pd
 
@@ -80,3 +81,56 @@ def test_a_missing_input_is_said_once_and_exits_as_studio_run_does(tmp_path):
     (line,) = [line for line in done.stderr.splitlines() if "missing inputs" in line]
     assert line.startswith("studio diff: scaled at HEAD: missing inputs: k")
     assert line.count("studio") == 1
+
+
+def _repo_with(tmp_path, module: str):
+    project = tmp_path / "repo" / "flow"
+    project.mkdir(parents=True)
+    (project / "steps.py").write_text(module)
+    git(tmp_path / "repo", "init", "-q")
+    git(tmp_path / "repo", "add", "-A")
+    git(tmp_path / "repo", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "v1")
+    return project
+
+
+def test_a_worktree_left_by_a_killed_diff_is_removed_by_the_next(tmp_path):
+    """Issue 31, case 13: kill -9 of `studio diff` left its worktree registered for good."""
+    import tempfile
+
+    project = _repo_with(tmp_path, MODULE)
+    scratch = Path(tempfile.mkdtemp(prefix="studio-diff-"))
+    git(tmp_path / "repo", "worktree", "add", "--detach", f"{scratch}/revision", "HEAD")
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    (scratch / "owner.pid").write_text(str(gone.pid))  # its diff was killed: nobody removes it
+    assert len(git(tmp_path / "repo", "worktree", "list").stdout.splitlines()) == 2
+
+    done = studio_diff(project, "prices")
+    assert done.returncode == 0, done.stderr
+    assert len(git(tmp_path / "repo", "worktree", "list").stdout.splitlines()) == 1
+    assert not scratch.exists()
+
+
+def test_ctrl_c_stops_a_diff_with_a_line_and_removes_its_worktree(tmp_path):
+    import signal
+    import time
+
+    slow = MODULE.replace("def prices()", "def prices()").replace(
+        "    return pd.DataFrame", "    import time\n    time.sleep(60)\n    return pd.DataFrame"
+    )
+    project = _repo_with(tmp_path, slow)
+    env = {**os.environ, "HAMILTON_TELEMETRY_ENABLED": "false"}
+    diff = subprocess.Popen(
+        [sys.executable, "-m", "studio", "diff", str(project), "prices"],
+        stderr=subprocess.PIPE, text=True, env=env, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while len(git(tmp_path / "repo", "worktree", "list").stdout.splitlines()) < 2:
+        assert time.monotonic() < deadline and diff.poll() is None
+        time.sleep(0.2)
+    time.sleep(3)  # the revision's run is under way
+    os.killpg(diff.pid, signal.SIGINT)  # what a terminal's Ctrl+C does
+    _, err = diff.communicate(timeout=60)
+    assert diff.returncode == 130, err
+    assert "studio diff: interrupted" in err and "Traceback" not in err
+    assert len(git(tmp_path / "repo", "worktree", "list").stdout.splitlines()) == 1
