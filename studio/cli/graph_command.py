@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--interpreter",
         type=Path,
         metavar="PYTHON",
-        help="load in this Python (default: the project's .venv or venv when it has one)",
+        help="load in this Python (default: the project's own: settings, .venv/venv, or the uv, "
+        "Poetry or conda environment it names)",
     )
     load_deadline.add_option(parser)
     return parser

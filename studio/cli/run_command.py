@@ -84,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--interpreter",
         type=Path,
         metavar="PYTHON",
-        help="run in this Python (default: the project's .venv or venv when it has one)",
+        help="run in this Python (default: the project's own: settings, .venv/venv, or the uv, "
+        "Poetry or conda environment it names)",
     )
     parser.add_argument(
         "--executor",
@@ -189,7 +190,9 @@ def _run_here(
                 return _fail(problem, EXIT_NOT_STARTED)
         names = list(dict.fromkeys([*nodes, *writers]))
         if options.plan:
-            print(_plan_text(loaded.snapshot, names, expressions, book), file=stdout)
+            computed = [v.key for v in flow.script_values if v.kind is ValueKind.INPUT and v.key]
+            given = {**dict.fromkeys(computed, "the script's"), **expressions}
+            print(_plan_text(loaded.snapshot, names, given, book), file=stdout)
             return EXIT_OK
         script_values.evaluate(load.project, flow, [ValueKind.INPUT])
         try:

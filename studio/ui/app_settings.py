@@ -14,15 +14,10 @@ from typing import Any
 import platformdirs
 from PySide6.QtCore import QByteArray, QSettings
 
-from studio.core.cache.cache_paths import hamilton_cache_dir, project_key
+from studio.core.cache.cache_paths import project_key
 from studio.core.resources import resources_root
 
 MAX_RECENT = 10
-
-
-def cache_dir_for(root: Path) -> Path:
-    """Where Hamilton's result cache for a project lives (never inside the project)."""
-    return hamilton_cache_dir(root)
 
 
 def config_dir() -> Path:

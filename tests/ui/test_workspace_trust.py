@@ -50,3 +50,29 @@ def test_the_bundled_examples_are_trusted(studio_config):
     from studio.ui.app_settings import AppSettings
 
     assert AppSettings().is_trusted(example_path("spaceflights"))
+
+
+def test_an_untrusted_folder_gets_no_kernel_when_it_comes_back_or_on_restart(
+    open_window, example_copy, qtbot, tmp_path
+):
+    """Found in review: a folder moved away and back started a kernel in it, and Restart
+    Kernel in an untrusted folder started one in the folder opened before."""
+    trusted = open_window(example_copy("spaceflights"))
+    folder = tmp_path / "strange"
+    folder.mkdir()
+    (folder / "flow.py").write_text(MODULE)
+    with qtbot.waitSignal(trusted.controller.graph_shown, timeout=60_000):
+        trusted.open_folder(folder)
+    window = trusted
+    assert window.session.pid is None
+    window.actions["restart-kernel"].trigger()
+    assert "strange is not trusted: no kernel runs its code" in window.banner.text()
+    assert window.session.pid is None
+    away = folder.with_name("away")
+    folder.rename(away)
+    qtbot.waitUntil(lambda: "deleted or moved" in window.banner.text(), timeout=15_000)
+    away.rename(folder)
+    qtbot.waitUntil(lambda: not window.controller._folder_missing, timeout=15_000)
+    qtbot.wait(2000)
+    assert window.session.pid is None
+    assert not (folder / "imported.log").exists()

@@ -234,6 +234,9 @@ def _parameter(function: FunctionNode, name: str) -> Parameter | None:
     for argument, kw_default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
         if argument.arg == name:
             return Parameter(function.name, kw_default)
+    for packed in (arguments.vararg, arguments.kwarg):  # `*args`, `**kwargs`: no default
+        if packed is not None and packed.arg == name:
+            return Parameter(function.name, None)
     return None
 
 

@@ -35,7 +35,9 @@ class ProjectModel:
         self._dataflows: list[Dataflow] = []
         self._dataflow: str | None = None
         self._config_overrides: dict[str, dict[str, Any]] = {}
+        """Per dataflow: config values the user set over the driver script's."""
         self._input_values: dict[str, dict[str, str]] = {}
+        """Per dataflow: input expressions the user typed."""
         self._problems: list[str] = []
         self.opened = Event()
         """(root): another folder is open."""
@@ -73,16 +75,6 @@ class ProjectModel:
     def dataflow(self) -> str | None:
         """The chosen dataflow's name (None: the first one discovery finds)."""
         return self._dataflow
-
-    @property
-    def config_overrides(self) -> dict[str, dict[str, Any]]:
-        """Per dataflow: config values the user set over the driver script's."""
-        return self._config_overrides
-
-    @property
-    def input_values(self) -> dict[str, dict[str, str]]:
-        """Per dataflow: input expressions the user typed."""
-        return self._input_values
 
     @property
     def problems(self) -> list[str]:

@@ -139,11 +139,13 @@ class RunsModel:
 
     def clear(self, durations: Path | None = None) -> None:
         """Another project (its durations kept in `durations`): no results, no run log."""
-        self._current = None
+        was_running, self._current = self._current is not None, None
         self._records = []
         self._durations = DurationBook(durations)
         self.cleared.emit()
         self.forget_results()
+        if was_running:
+            self.running_changed.emit(False)
 
     def _changed(self, names: Iterable[str]) -> None:
         names = set(names)

@@ -59,7 +59,10 @@ class ScriptValue:
         """What the window shows of it (never the value itself)."""
         described: dict[str, Any] = {}
         if self.ok:
-            described = summarize(self.value)
+            try:
+                described = summarize(self.value)
+            except Exception:  # a property of the user's object raised: its type will do
+                described = {"type": f"{type(self.value).__module__}.{type(self.value).__name__}"}
             described["repr"] = _short_repr(self.value)
         return ScriptValueInfo(
             key=self.key,

@@ -271,7 +271,9 @@ class KernelSession(QObject):
             self._manager.interrupt_kernel()
 
     def shutdown(self) -> None:
-        """Stop the kernel and remove its connection folder; safe to call twice."""
+        """Stop the kernel and remove its connection folder; safe to call twice. A restart
+        after it starts nothing (no folder is remembered: the next may not be trusted)."""
+        self._cwd = None
         self._alive_timer.stop()
         self._hello_timer.stop()
         self._fail_pending(ErrorCode.KERNEL_SHUT_DOWN, "the kernel was shut down")

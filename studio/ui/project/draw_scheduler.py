@@ -79,8 +79,10 @@ class DrawScheduler(QObject):
         self.layouts.failed.connect(self._on_layout_failed)
 
     def forget(self) -> None:
-        """Another folder: a drawing asked for in the last one is not made."""
+        """Another folder: a drawing asked for in the last one is not made, nor one whose
+        layout is still on its way."""
         self._update = None
+        self._job = None
 
     def change_started(self) -> None:
         """A file changed: the time to its drawing is measured (`save_to_canvas`)."""

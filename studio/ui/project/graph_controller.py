@@ -262,7 +262,8 @@ class GraphController(QObject):
     def _on_folder_back(self, _root: str) -> None:
         self._folder_missing = False
         self._clear_error()
-        if self.session.state in (KernelState.STOPPED, KernelState.DEAD) and self.root:
+        stopped = self.session.state in (KernelState.STOPPED, KernelState.DEAD)
+        if stopped and self.root and self.project.trusted:  # never in an untrusted folder
             self.session.start(self.root)  # its `ready` reloads the graph
             return
         self.reload()

@@ -207,6 +207,18 @@ class ProjectSession(QObject):
         self.session.restart()
 
     def restart_kernel(self) -> None:
+        """Refused in a folder not trusted: a kernel starts in the folder, which runs its
+        code (and the one before it is not the open folder's)."""
+        root = self.root
+        if root is not None and not self.project.trusted:
+            self.notice.emit(
+                Notice(
+                    NoticeKind.INFO,
+                    f"{root.name} is not trusted: no kernel runs its code until you trust it.",
+                ),
+                ("Trust Folder", lambda: self.trust(root)),
+            )
+            return
         self.status.emit("Restarting the kernel…", 3000)
         self.session.restart()
 

@@ -83,6 +83,7 @@ class RunController(QObject):
         self._finished = 0
         self._deferred: tuple[RunRecord, RunParams] | None = None
         graph.load_requested.connect(self._send_deferred)
+        workspace.project.opened.connect(self._forget_deferred)
         session.start_failed.connect(self._on_no_kernel)
         session.listen(self)
         session.output.connect(self._on_output)
@@ -160,6 +161,10 @@ class RunController(QObject):
             record, _ = self._deferred
             self._deferred = None
             self._on_reply(record, Reply(False, message=f"no kernel: {reason}"))
+
+    def _forget_deferred(self, _root: object) -> None:
+        """Another folder: a run waiting for the last one's load never goes to its kernel."""
+        self._deferred = None
 
     def _send_deferred(self) -> None:
         if self._deferred is not None:

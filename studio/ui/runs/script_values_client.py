@@ -32,6 +32,8 @@ class ScriptValuesClient(QObject):
         self.project = workspace.project
         self.model = workspace.script_values
         self.graph = graph
+        self._asked = 0
+        """Requests sent: only the newest one's reply ends the evaluation."""
         graph.load_finished.connect(lambda _ok: self.evaluate())
 
     def evaluate(self) -> None:
@@ -43,9 +45,15 @@ class ScriptValuesClient(QObject):
             return
         self.model.evaluating = True
         self.graph.busy_changed.emit(True, BUSY_TEXT)
-        self.session.request(ScriptValuesParams(dataflow=flow.name), self._on_reply)
+        self._asked += 1
+        asked = self._asked
+        self.session.request(
+            ScriptValuesParams(dataflow=flow.name), lambda reply: self._on_reply(reply, asked)
+        )
 
-    def _on_reply(self, reply: Reply) -> None:
+    def _on_reply(self, reply: Reply, asked: int) -> None:
+        if asked != self._asked:
+            return  # a newer evaluation is under way: it says what holds
         self.model.evaluating = False
         self.graph.busy_changed.emit(False, "")
         if reply.ok:
