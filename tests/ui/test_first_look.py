@@ -277,7 +277,9 @@ dr = driver.Builder().with_modules(flow).build()
 """
 
 
-def test_a_namespace_is_named_once_on_its_region_not_on_every_card(tmp_path, open_window):
+def test_a_namespace_is_named_once_on_its_region_not_on_every_card(
+    tmp_path, open_window, qtbot
+):
     folder = tmp_path / "subdags"
     folder.mkdir()
     (folder / "steps.py").write_text(STEPS)
@@ -285,6 +287,10 @@ def test_a_namespace_is_named_once_on_its_region_not_on_every_card(tmp_path, ope
     (folder / "run.py").write_text(SUBDAG_RUN)
     window = open_window(folder)
     scene = window.scene
+    assert scene.nodes["twice"].folded == 4 and "twice.scaled" not in scene.nodes
+    with qtbot.waitSignal(window.controller.graph_shown, timeout=20_000):
+        window.workspace.graph.function_view = False  # Hamilton's nodes, one by one
+    qtbot.waitUntil(lambda: not scene.animating, timeout=5_000)
     assert scene.nodes["twice.scaled"].shown == "scaled"
     assert scene.nodes["thrice.cleaned"].shown == "cleaned"
     assert scene.nodes["twice"].shown == "twice"

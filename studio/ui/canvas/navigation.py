@@ -100,6 +100,39 @@ class CanvasNavigation(QObject):
             return
         self.graph.set_collapsed(self.graph.collapsed | {m for m in modules if m}, anchor=keys[0])
 
+    # -- function cards ---------------------------------------------------------
+
+    def toggle_selected_functions(self) -> None:
+        """Show the selected function cards node by node, or fold the selected nodes back
+        into their function's card."""
+        graph = self.graph
+        display = graph.display
+        keys = list(self.selection.keys)
+        if display is None or not keys:
+            self.message.emit("Select a function card, or a node of an expanded function.")
+            return
+        cards = [display.cards[k] for k in keys if k in display.cards]
+        if cards:
+            if not graph.function_view:
+                graph.function_view = True
+            graph.set_expanded(graph.expanded | {c.origin for c in cards}, anchor=cards[0].key)
+            return
+        folding = {c.origin for c in (graph.card_of(k) for k in keys) if c is not None}
+        if not folding:
+            self.message.emit(f"{keys[0]} is the only node of its function.")
+            return
+        if not graph.function_view:
+            graph.set_expanded(set(graph.cards) - folding)
+            graph.function_view = True
+        else:
+            graph.set_expanded(graph.expanded - folding)
+        card = graph.cards[next(iter(folding))]
+        self.selection.select_nodes([card.key])
+
+    def toggle_function_view(self) -> None:
+        """Function cards (one per function) or Hamilton's nodes one by one."""
+        self.graph.function_view = not self.graph.function_view
+
     def expand_module(self, module: str) -> None:
         """Open a module box; its region is then shown whole (zoomed out if need be)."""
         self._pending_region = module

@@ -170,7 +170,8 @@ class GraphScene(QGraphicsScene):
         for info in display.nodes:
             item = self.nodes.get(info.name)
             if item is not None:
-                item.set_info(info, item.size, self.sizes.shown_name(info))
+                sizes = self.sizes
+                item.set_info(info, item.size, sizes.shown_name(info), sizes.subtitle(info))
         for module in display.modules:
             box = self.modules.get(module.module)
             if box is not None:
@@ -300,7 +301,25 @@ class GraphScene(QGraphicsScene):
     def set_changed(self, names: Iterable[str]) -> None:
         changed = set(names)
         for name, item in self.nodes.items():
-            item.set_changed(name in changed)
+            item.set_changed(self.any_changed(name, changed))
+
+    def members(self, key: str) -> tuple[str, ...]:
+        """The graph nodes a drawn key stands for (a function card's: all its nodes)."""
+        return self.drawn.members(key) if self.drawn is not None else (key,)
+
+    def any_changed(self, key: str, changed: set[str] | frozenset[str]) -> bool:
+        """Whether the code of the node, or of any node of its function card, changed."""
+        card = self.drawn.cards.get(key) if self.drawn is not None else None
+        if card is None:
+            return key in changed
+        return any(m in changed for m in card.members)
+
+    def any_hit(self, key: str, hits: frozenset[str]) -> bool:
+        """Whether the search found the node, or any node of its function card."""
+        card = self.drawn.cards.get(key) if self.drawn is not None else None
+        if card is None:
+            return key in hits
+        return any(m in hits for m in card.members)
 
     # -- geometry ---------------------------------------------------------------------
 

@@ -229,7 +229,9 @@ class MainWindow(QMainWindow):
         )
         self.navigation.message.connect(lambda text: status.message(text, 4000))
         self.navigation.went_to_node.connect(lambda _name: self.panel_sync.refresh_inspector())
-        self.scene.node_activated.connect(lambda name: self.run_controller.run([name]))
+        self.scene.node_activated.connect(
+            lambda key: self.run_controller.run(list(self.scene.members(key)))
+        )
         self.run_controller.problem.connect(
             lambda text: self.banner.show_message(BannerKind.ERROR, text, cause=RUN_PROBLEM)
         )

@@ -58,6 +58,7 @@ class StudioStatusBar:
         session.ready.connect(lambda _info: self.show_kernel_state(session.state))
         controller.busy_changed.connect(self._on_busy)
         controller.graph_shown.connect(self._on_graph_shown)
+        workspace.graph.function_view_changed.connect(self._on_function_view)
         runs.progress.connect(self._on_run_progress)
         workspace.runs.running_changed.connect(self._on_running)
         workspace.project.opened.connect(lambda _root: self.graph_label.setText("loading…"))
@@ -101,13 +102,23 @@ class StudioStatusBar:
             self.graph_label.setText("no graph: the folder did not load")
             self.timing_label.setText("")
 
+    def _on_function_view(self, _on: bool) -> None:
+        snapshot = self.workspace.graph.snapshot
+        if snapshot is not None:
+            self._on_graph_shown(snapshot, False)
+
     def _on_graph_shown(self, snapshot: GraphSnapshot, _first: bool) -> None:
         edges = len(snapshot.edges())
         modules = len({n.group for n in snapshot.nodes if n.group})
         collapsed = len(self.workspace.graph.collapsed)
         folded = f" ({collapsed} collapsed)" if collapsed else ""
+        graph = self.workspace.graph
+        cards = graph.cards.values()
+        made = sum(1 for n in snapshot.nodes if n.origin is not None)
+        functions = made - sum(len(c.members) for c in cards) + len(cards)
+        counted = f"{functions:,} functions · " if graph.function_view else ""
         self.graph_label.setText(
-            f"{len(snapshot.nodes):,} nodes · {edges:,} edges · {modules} modules{folded}"
+            f"{counted}{len(snapshot.nodes):,} nodes · {edges:,} edges · {modules} modules{folded}"
         )
         timings = self.controller.timings
         parts = []
