@@ -91,3 +91,11 @@ def test_searching_a_folded_node_finds_its_card(decorated, qtbot):
     decorated.search_field.setText("nested.middle")
     qtbot.waitUntil(lambda: decorated.scene.nodes["nested"].search_hit, timeout=5_000)
     assert not decorated.scene.nodes["frame"].search_hit
+
+
+def test_a_selected_card_shows_its_function_and_its_nodes_in_the_inspector(decorated, qtbot):
+    decorated.workspace.selection.set_keys(["p_twice"])
+    inspector = decorated.inspector
+    qtbot.waitUntil(lambda: "twice makes 2 nodes" in inspector.details_text(), timeout=5_000)
+    assert "q_twice" in inspector.details_text()
+    qtbot.waitUntil(lambda: "def twice(" in inspector.source_text(), timeout=5_000)

@@ -53,7 +53,8 @@ class SelectionModel:
         self.set_search_hits(())
 
     def names(self) -> list[str]:
-        """Graph nodes the selection stands for (a collapsed module: all its members)."""
+        """Graph nodes the selection stands for (a function card or a collapsed module: all
+        its members)."""
         display = self.graph.display
         if display is None:
             return list(self.keys)
@@ -61,6 +62,18 @@ class SelectionModel:
         for key in self.keys:
             found.extend(display.members(key))
         return found
+
+    def lead(self) -> str | None:
+        """The one graph node the panels show: the one selected node, or the node a
+        selected function card is named after (None for several, or a module box)."""
+        display = self.graph.display
+        if len(self.keys) != 1:
+            return None
+        key = self.keys[0]
+        if display is not None and key in display.cards:
+            return display.cards[key].key
+        names = self.names()
+        return names[0] if len(names) == 1 else None
 
     def set_search_hits(self, names: Iterable[str]) -> None:
         display = self.graph.display

@@ -108,9 +108,11 @@ class KeyLabels(QGraphicsItem):
             (lineage, None),
             (list(self.sinks), None),
         ]
+        drawn = self.scene().drawn  # type: ignore[attr-defined]  # the graph scene's
+        owner = drawn.owner if drawn is not None else {}
         seen: set[str] = set()
         for names, colour in groups:
-            for name in names:
+            for name in (owner.get(n, n) for n in names):  # a folded node: its card
                 if name not in seen and (name in self.nodes or name in self.modules):
                     seen.add(name)
                     yield name, colour
@@ -156,6 +158,8 @@ class KeyLabels(QGraphicsItem):
             centre = self.scene().key_centre(key)  # type: ignore[attr-defined]  # where it ends
             if centre is None:
                 continue
+            if node is not None and node.folded:
+                name = node.shown  # a function card's function name
             width = metrics.horizontalAdvance(name) + 2 * pad
             height = metrics.height() + pad
             box = QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height)
