@@ -277,9 +277,7 @@ dr = driver.Builder().with_modules(flow).build()
 """
 
 
-def test_a_namespace_is_named_once_on_its_region_not_on_every_card(
-    tmp_path, open_window, qtbot
-):
+def test_a_namespace_is_named_once_on_its_region_not_on_every_card(tmp_path, open_window, qtbot):
     folder = tmp_path / "subdags"
     folder.mkdir()
     (folder / "steps.py").write_text(STEPS)
