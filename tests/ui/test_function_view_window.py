@@ -99,3 +99,16 @@ def test_a_selected_card_shows_its_function_and_its_nodes_in_the_inspector(decor
     qtbot.waitUntil(lambda: "twice makes 2 nodes" in inspector.details_text(), timeout=5_000)
     assert "q_twice" in inspector.details_text()
     qtbot.waitUntil(lambda: "def twice(" in inspector.source_text(), timeout=5_000)
+
+
+def test_clicking_a_cards_node_count_shows_its_nodes_in_place(decorated, qtbot):
+    scene, view = decorated.scene, decorated.view
+    view.centre_on_node("nested", animate=False)
+    view.set_zoom(1.0)
+    view.centre_on_node("nested", animate=False)
+    card = scene.nodes["nested"]
+    pill = card.mapToScene(card.count_rect().center())
+    with qtbot.waitSignal(decorated.controller.graph_shown, timeout=20_000):
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(pill))
+    settled(decorated, qtbot)
+    assert {"nested.start", "nested.middle", "nested.finish"} <= set(scene.nodes)

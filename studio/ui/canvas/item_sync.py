@@ -102,7 +102,7 @@ class ItemSync:
     def _set_card(self, item: NodeItem) -> None:
         drawn = self.scene.drawn
         card = drawn.cards.get(item.name) if drawn is not None else None
-        item.set_card(len(card.members), card.validators) if card else item.set_card(0, 0)
+        item.set_card(card.members, card.validators) if card else item.set_card((), 0)
 
     def _place_edge(self, edge: EdgeItem, layout: LayoutResult, animate: bool) -> None:
         scene = self.scene

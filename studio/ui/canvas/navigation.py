@@ -64,6 +64,7 @@ class CanvasNavigation(QObject):
         self.graph.display_changed.connect(lambda _update: self._update_focus_bar())
         self.graph.cleared.connect(self._update_focus_bar)
         self.scene.module_activated.connect(self.expand_module)
+        self.scene.function_expand_requested.connect(self.expand_function)
         self.scene.filled.connect(self.minimap.refresh)
         self.search_field.textChanged.connect(self._on_search_text)
         self.search_field.returnPressed.connect(self.next_match)
@@ -128,6 +129,13 @@ class CanvasNavigation(QObject):
             graph.set_expanded(graph.expanded - folding)
         card = graph.cards[next(iter(folding))]
         self.selection.select_nodes([card.key])
+
+    def expand_function(self, key: str) -> None:
+        """Show the nodes of the function card drawn as `key`, in place."""
+        display = self.graph.display
+        card = display.cards.get(key) if display is not None else None
+        if card is not None:
+            self.graph.set_expanded(self.graph.expanded | {card.origin}, anchor=key)
 
     def toggle_function_view(self) -> None:
         """Function cards (one per function) or Hamilton's nodes one by one."""

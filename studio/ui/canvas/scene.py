@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 
-from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from studio.core.graph.display_graph import DisplayGraph, module_of_key
@@ -28,7 +28,7 @@ from studio.ui.canvas.item_layers import ItemLayers
 from studio.ui.canvas.item_sync import ItemSync
 from studio.ui.canvas.items.edge_item import EdgeItem
 from studio.ui.canvas.items.module_item import ModuleItem
-from studio.ui.canvas.items.node_item import NodeItem
+from studio.ui.canvas.items.node_item import FULL_TEXT_ZOOM, NodeItem
 from studio.ui.canvas.items.region_item import RegionItem
 from studio.ui.canvas.key_labels import KeyLabels
 from studio.ui.canvas.overview import OverviewItem
@@ -50,6 +50,8 @@ _AT_ONCE = 150
 
 class GraphScene(QGraphicsScene):
     node_activated = Signal(str)
+    function_expand_requested = Signal(str)
+    """A function card's node count was clicked (it asks to show the card's nodes)."""
     """A node was double-clicked."""
     module_activated = Signal(str)
     """A collapsed module was double-clicked (it asks to be expanded)."""
@@ -349,6 +351,25 @@ class GraphScene(QGraphicsScene):
         return None
 
     # -- input ------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if event.button() is Qt.MouseButton.LeftButton and self._on_count(event.scenePos()):
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def _on_count(self, point: QPointF) -> bool:
+        """A click on a function card's node count (drawn when its text is): show its nodes."""
+        if self.overview.view_scale < FULL_TEXT_ZOOM:
+            return False
+        for item in self.items(point):
+            if isinstance(item, NodeItem):
+                pill = item.count_rect()
+                if pill is None or not pill.contains(item.mapFromScene(point)):
+                    return False
+                self.function_expand_requested.emit(item.name)
+                return True
+        return False
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         for item in self.items(event.scenePos()):

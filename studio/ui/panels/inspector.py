@@ -240,8 +240,9 @@ class InspectorPanel(QWidget):
             )
         if snapshot is not None:
             index = GraphIndex(snapshot)
-            parents = index.parents.get(info.name, [])
-            children = index.children.get(info.name, [])
+            own = card.members if card is not None else (info.name,)
+            parents = _outside(own, index.parents)
+            children = _outside(own, index.children)
             if parents:
                 rows.append(("Depends on", _links(parents)))
             if children:
@@ -288,6 +289,12 @@ class InspectorPanel(QWidget):
     def _on_link(self, url: QUrl) -> None:
         if url.scheme() == "node":
             self.node_link_activated.emit(url.path())
+
+
+def _outside(own: tuple[str, ...], neighbours: dict[str, list[str]]) -> list[str]:
+    """The neighbours of a node, or of a function card's nodes, that are not its own."""
+    found = dict.fromkeys(n for name in own for n in neighbours.get(name, ()))
+    return [n for n in found if n not in own]
 
 
 def _links(names: list[str]) -> str:

@@ -25,7 +25,7 @@ _ACCENT = 5.0
 _RADIUS = 7.0
 _FOLD = 11.0
 _LOW_DETAIL = 0.22
-_FULL_TEXT = 0.8
+FULL_TEXT_ZOOM = 0.8
 """Below this zoom the type line is unreadable: the card shows its name alone, larger."""
 _COMPACT_PAD = 4.0
 _STACK = 3.0
@@ -129,8 +129,8 @@ class NodeItem(CardItem):
         self.size = size
         self._card = QRectF(-size.width() / 2, -size.height() / 2, size.width(), size.height())
         self._bounds = self._card.adjusted(-4, -8, 2 * _STACK + 4, 2 * _STACK + 4)
-        self.folded = 0
-        """How many nodes a function card stands for (0: a node of its own)."""
+        self.members: tuple[str, ...] = ()
+        """The nodes a function card stands for (none: a node drawn on its own)."""
         self.checks = 0
         """How many `@check_output` validators the function card holds."""
         self.theme = theme
@@ -170,12 +170,31 @@ class NodeItem(CardItem):
         self._update_tooltip()
         self.update()
 
-    def set_card(self, folded: int, checks: int) -> None:
-        """Drawn as a function card of `folded` nodes (a stack of cards), `checks` of them
-        validators (a check badge); 0, 0 for a node drawn on its own."""
-        if (folded, checks) != (self.folded, self.checks):
-            self.folded, self.checks = folded, checks
+    @property
+    def folded(self) -> int:
+        """How many nodes a function card stands for (0: a node drawn on its own)."""
+        return len(self.members)
+
+    def set_card(self, members: tuple[str, ...], checks: int) -> None:
+        """Drawn as a function card of `members` (a stack of cards), `checks` of them
+        validators (a check badge); (), 0 for a node drawn on its own."""
+        if (members, checks) != (self.members, self.checks):
+            self.members, self.checks = members, checks
+            self._update_tooltip()
             self.update()
+
+    def count_rect(self) -> QRectF | None:
+        """Where a function card's node count is drawn (clicking it shows the nodes),
+        in item coordinates; None for a node drawn on its own."""
+        if not self.folded:
+            return None
+        rect = self.card_rect()
+        left = rect.left() + _ACCENT + _PAD_X - 6
+        width = _type_metrics().horizontalAdvance(self._count_text()) + 6
+        return QRectF(left, rect.top() + 24, width, 14)
+
+    def _count_text(self) -> str:
+        return f"{self.folded} nodes"
 
     def set_changed(self, changed: bool) -> None:
         if changed != self.changed:
@@ -201,6 +220,10 @@ class NodeItem(CardItem):
         parts = [f"<b>{self.shown}</b>: {self.subtitle}"]
         if self.info.doc:
             parts.append(self.info.doc.replace("\n", "<br>"))
+        if self.members:
+            shown = ", ".join(self.members[:8]) + (", …" if len(self.members) > 8 else "")
+            parts.append(f"<i>{self.shown} makes {self.folded} nodes: {shown}</i>")
+            parts.append("<i>Click the node count, or press E, to show them.</i>")
         if self.changed:
             parts.append("<i>code changed since the graph was opened</i>")
         run = getattr(self, "run", None)
@@ -271,7 +294,7 @@ class NodeItem(CardItem):
             painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), _RADIUS + 2, _RADIUS + 2)
         if self.checks:
             paint_check_badge(painter, QPointF(rect.left() + 2, rect.top() + 1), theme)
-        if lod < _FULL_TEXT:
+        if lod < FULL_TEXT_ZOOM:
             self._paint_compact(painter, rect)
             return
         self._paint_state(painter, rect)
@@ -285,6 +308,13 @@ class NodeItem(CardItem):
         painter.setPen(theme.node_subtext)
         painter.setFont(self._type_font)
         type_rect = QRectF(text_left, rect.top() + 23, text_rect.width(), 16)
+        pill = self.count_rect()
+        if pill is not None:  # the node count, a button that shows the nodes
+            painter.save()
+            painter.setPen(QPen(theme.node_border, 1.0))
+            painter.setBrush(theme.kind(NodeKind.FUNCTION).fill)
+            painter.drawRoundedRect(pill, 4, 4)
+            painter.restore()
         timed = self.run.seconds is not None and self.run.state in _TIMED
         type_text = _type_metrics().elidedText(
             self.subtitle,
