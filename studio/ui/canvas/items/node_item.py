@@ -364,13 +364,20 @@ class NodeItem(CardItem):
         paint_state_badge(painter, centre, self.run.state, self.theme, self.spin)
 
 
-def paint_stack(painter: QPainter, rect: QRectF, fill: QColor, border: QColor) -> None:
+def paint_stack(
+    painter: QPainter,
+    rect: QRectF,
+    fill: QColor,
+    border: QColor,
+    offset: float = _STACK,
+    radius: float = _RADIUS,
+) -> None:
     """Two cards peeking out behind a function card: it stands for several nodes."""
     painter.save()
     painter.setPen(QPen(border, 1.0))
     painter.setBrush(QBrush(fill))
     for step in (2, 1):
-        painter.drawRoundedRect(rect.translated(step * _STACK, step * _STACK), _RADIUS, _RADIUS)
+        painter.drawRoundedRect(rect.translated(step * offset, step * offset), radius, radius)
     painter.restore()
 
 
