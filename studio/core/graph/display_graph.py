@@ -76,7 +76,8 @@ class DisplayGraph:
     edge_counts: dict[tuple[str, str], int] = field(default_factory=dict)
     """Edges between display keys, with how many graph edges each stands for."""
     owner: dict[str, str] = field(default_factory=dict)
-    """Every shown graph node -> the display key it is drawn under (itself or its module)."""
+    """Every shown graph node -> the display key it is drawn under (itself, its function
+    card or its module)."""
     hidden: int = 0
     """Graph nodes left out by the focus."""
     cards: dict[str, FunctionCard] = field(default_factory=dict)
