@@ -41,6 +41,7 @@ from studio.kernel.loading import fresh_import
 from studio.kernel.loading.graph_builder import LoadedDataflow
 from studio.kernel.loading.load_finish import LoadFinisher, SentGraph
 from studio.kernel.loading.project_load import load_project
+from studio.kernel.results.bounded_display import BoundedDisplay
 from studio.kernel.results.namespace import Results
 from studio.kernel.results.tables import TableError, TableViews
 from studio.kernel.results.value_diff import compare
@@ -71,6 +72,7 @@ class Agent:
         self.runner = Runner(Results(), task_drivers=TaskDrivers(self.clusters))
         self.user_namespace["results"] = self.runner.results
         self.tables = TableViews()
+        self.display = BoundedDisplay()
         self.script_values = ScriptValues()
         """The inputs and config the driver scripts compute, evaluated (see `script_inputs`)."""
         self._run_ids = 0
@@ -300,6 +302,7 @@ class Agent:
     def _handle_clear_results(self, _params: req.ClearResultsParams) -> req.ClearResultsResult:
         """Forget results in memory and on disk (Hamilton's cache folder)."""
         self.runner.clear()
+        self.display.forget()
         removed = False
         path = self.runner.cache_path
         if path is not None and path.exists():
@@ -326,10 +329,15 @@ class Agent:
         if name not in self.runner.results:
             return data.ResultInfoResult(name, available=False)
         value = self.runner.results[name]
-        info = describe_result(value)
+
+        def describe() -> dict[str, Any]:
+            info = describe_result(value)
+            if info["kind"] == data.ResultKind.TABLE:
+                info["table"] = self.tables.open(name, value, first_rows=params.rows)
+            return info
+
+        info = self.display.describe(value, describe)  # a repr that hangs is given up
         info["has_previous"] = name in self.runner.previous
-        if info["kind"] == data.ResultKind.TABLE:
-            info["table"] = self.tables.open(name, value, first_rows=params.rows)
         return data.ResultInfoResult.from_wire({"name": name, "available": True, **info})
 
     def _handle_compare(self, params: data.CompareParams) -> data.CompareResult:
