@@ -48,6 +48,7 @@ from studio.kernel.results.value_diff import compare
 from studio.kernel.results.viewers import describe_result
 from studio.kernel.running import cache_trim
 from studio.kernel.running.event_batches import EventBatches
+from studio.kernel.running.run_interrupt import RunInterrupt
 from studio.kernel.running.runner import Runner
 from studio.kernel.running.running_marker import RunningMarker, kernel_folder
 from studio.kernel.running.script_inputs import ScriptValues
@@ -73,6 +74,7 @@ class Agent:
         self.user_namespace["results"] = self.runner.results
         self.tables = TableViews()
         self.display = BoundedDisplay()
+        self.run_interrupt = RunInterrupt()
         self.script_values = ScriptValues()
         """The inputs and config the driver scripts compute, evaluated (see `script_inputs`)."""
         self._run_ids = 0
@@ -231,7 +233,8 @@ class Agent:
         listener = _EventListener(self, self._run_ids)
         before = self.clusters.state()
         try:
-            outcome = self._run(params, loaded, listener, executor)
+            with self.run_interrupt.running():
+                outcome = self._run(params, loaded, listener, executor)
         finally:
             listener.batches.flush()
             after = self.clusters.state()
@@ -375,6 +378,9 @@ class Agent:
     def _handle_table_close(self, params: data.TableCloseParams) -> req.Empty:
         self.tables.close(params.view)
         return req.Empty()
+
+    def _handle_stop_run(self, _params: data.StopRunParams) -> data.StopRunResult:
+        return data.StopRunResult(sent=self.run_interrupt.interrupt())
 
 
 class _EventListener:
