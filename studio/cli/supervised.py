@@ -40,7 +40,7 @@ LOAD_GRACE_S = 2.0
 _DONE = "done"
 _LOADING = "loading"
 _POLL_S = 0.1
-_ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+_ENDING_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
 _channel: list[int] = []
 _keep_open: list[int] = []
 """The write end of the guard's pipe: open as long as this process lives."""

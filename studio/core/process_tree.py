@@ -43,9 +43,9 @@ def become_subreaper() -> bool:
     return _prctl(_PR_SET_CHILD_SUBREAPER, 1)
 
 
-def die_with_parent(signum: int = signal.SIGKILL) -> bool:
-    """The kernel sends `signum` to this process when its parent ends (Linux; kept across
-    exec). Whether that was set."""
+def die_with_parent(signum: int = 9) -> bool:
+    """The kernel sends `signum` (SIGKILL unless told) to this process when its parent
+    ends (Linux; kept across exec). Whether that was set."""
     return _prctl(_PR_SET_PDEATHSIG, int(signum))
 
 
@@ -92,25 +92,23 @@ def descendants(root: int, *, zombies: bool = False) -> list[int]:
     return [p for p in found if zombies or table[p][0] not in "ZX"]
 
 
-def end_tree(root: int, *, include_root: bool = False, spare: tuple[int, ...] = ()) -> int:
-    """End every process below `root` (and `root` itself when asked), but `spare`; how
-    many were ended.
+def end_tree(root: int, *, include_root: bool = False) -> int:
+    """End every process below `root` (and `root` itself when asked); how many were ended
+    (none where `/proc` is not).
 
     The tree is frozen first (SIGSTOP, read again until nothing new appears), so that no
     process forks or re-parents while it is being ended, then killed (SIGKILL). Children
     of this process among them are reaped.
     """
+    if not supported():
+        return 0
     me = os.getpid()
     frozen: list[int] = []
     targets = [root] if include_root and root != me else []
     if root != me:
         _signal(root, signal.SIGSTOP)
     for _ in range(_SETTLE_ROUNDS):
-        fresh = [
-            p
-            for p in [*targets, *descendants(root)]
-            if p not in frozen and p != me and p not in spare
-        ]
+        fresh = [p for p in [*targets, *descendants(root)] if p not in frozen and p != me]
         if not fresh:
             break
         for pid in fresh:
