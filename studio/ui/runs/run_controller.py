@@ -358,6 +358,11 @@ class RunController(QObject):
         else:
             record.fail(reply.message)
         self._stop_timer.stop()
+        if self._stop_step == 2 and record.status is RunStatus.INTERRUPTED:
+            self.problem.emit(
+                "The node did not stop on the interrupt (it may ignore Ctrl+C): Stop raised "
+                "it inside the node, which stopped it."
+            )
         self._stop_step = 0
         self.runs.durations.save()
         self.runs.end()
