@@ -12,7 +12,7 @@ from studio.core.graph.namespaces import shared_namespaces, split_namespace
 from studio.core.graph.snapshot import NodeInfo
 from studio.core.layout import Direction, LayoutNode, LayoutRequest
 from studio.ui.canvas.items.module_item import module_size, title_font
-from studio.ui.canvas.items.node_item import name_font, node_size, type_font
+from studio.ui.canvas.items.node_item import card_subtitle, name_font, node_size, type_font
 from studio.ui.canvas.items.region_item import LABEL_HEIGHT
 from studio.ui.canvas.sliced_work import SlicedWork
 
@@ -44,11 +44,11 @@ class BoxSizes(QObject):
 
     def node(self, info: NodeInfo) -> QSizeF:
         shown = self.shown_name(info)
-        key = (shown, info.type)
+        key = (shown, card_subtitle(info))
         size = self._sizes.get(key)
         if size is None:
             size = self._sizes[key] = node_size(
-                shown, info.type, self._name_metrics, self._type_metrics
+                shown, key[1], self._name_metrics, self._type_metrics
             )
         return size
 
@@ -104,7 +104,11 @@ class BoxSizes(QObject):
     def measure_later(self, infos: Sequence[NodeInfo]) -> None:
         """Size the cards not shown yet (in collapsed modules) between frames."""
         self._measuring.cancel()
-        missing = [info for info in infos if (self.shown_name(info), info.type) not in self._sizes]
+        missing = [
+            info
+            for info in infos
+            if (self.shown_name(info), card_subtitle(info)) not in self._sizes
+        ]
         for start in range(0, len(missing), _PER_SLICE):
             part = missing[start : start + _PER_SLICE]
             self._measuring.add(lambda part=part: [self.node(info) for info in part])

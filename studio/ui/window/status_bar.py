@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
+from studio.core.discovery.static_graph import describe_static, is_static
 from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.model import Workspace
 from studio.core.protocol import RunStatus
@@ -106,9 +107,10 @@ class StudioStatusBar:
         modules = len({n.group for n in snapshot.nodes if n.group})
         collapsed = len(self.workspace.graph.collapsed)
         folded = f" ({collapsed} collapsed)" if collapsed else ""
-        self.graph_label.setText(
-            f"{len(snapshot.nodes):,} nodes · {edges:,} edges · {modules} modules{folded}"
-        )
+        nodes = f"{len(snapshot.nodes):,} nodes"
+        if is_static(snapshot):  # not Hamilton's count: say what it is
+            nodes = describe_static(snapshot)
+        self.graph_label.setText(f"{nodes} · {edges:,} edges · {modules} modules{folded}")
         timings = self.controller.timings
         parts = []
         if "load" in timings:

@@ -52,6 +52,15 @@ def _type_metrics() -> QFontMetricsF:
     return _METRICS[0]
 
 
+NOT_EXPANDED = "expands when trusted"
+
+
+def card_subtitle(info: NodeInfo) -> str:
+    """The card's second line: the type, or for a function of the graph read from
+    source whose decorators were not applied, that they will be."""
+    return info.type if info.expanded else NOT_EXPANDED
+
+
 def node_size(
     shown: str, type_name: str, name_metrics: QFontMetricsF, type_metrics: QFontMetricsF
 ) -> QSizeF:
@@ -181,6 +190,11 @@ class NodeItem(CardItem):
         parts = [f"<b>{self.info.name}</b>: {self.info.type}"]
         if self.info.doc:
             parts.append(self.info.doc.replace("\n", "<br>"))
+        if not self.info.expanded:
+            parts.append(
+                "<i>read from source: its decorators make its nodes when the folder is "
+                "trusted and Hamilton builds the graph</i>"
+            )
         if self.changed:
             parts.append("<i>code changed since the graph was opened</i>")
         run = getattr(self, "run", None)
@@ -263,7 +277,7 @@ class NodeItem(CardItem):
         type_rect = QRectF(text_left, rect.top() + 23, text_rect.width(), 16)
         timed = self.run.seconds is not None and self.run.state in _TIMED
         type_text = _type_metrics().elidedText(
-            self.info.type,
+            card_subtitle(self.info),
             Qt.TextElideMode.ElideRight,
             type_rect.width() - (_DURATION if timed else 0),
         )
