@@ -200,6 +200,14 @@ def test_check_output_tag_and_schema_name_their_nodes_and_tags_as_hamilton(tmp_p
     def table2(scores: pd.Series) -> pd.DataFrame:
         return pd.DataFrame()
 
+    @check_output(data_type=float, range=(0.0, 1.0), importance="warn")
+    def ratio(scores: pd.Series) -> float:
+        return 0.5
+
+    @extract_fields(dict(low_mark=int, high_mark=float))
+    def marks(ratio: float) -> dict:
+        return {}
+
     @schema.output(("x", "int"), ("y", "str"))
     def described(scores: pd.Series) -> pd.DataFrame:
         return pd.DataFrame()
@@ -208,6 +216,7 @@ def test_check_output_tag_and_schema_name_their_nodes_and_tags_as_hamilton(tmp_p
     read = assert_as_hamilton(tmp_path)
     assert read.node("scores_range_validator").dependencies == ("scores_raw",)
     assert read.node("p").tags["owner"] == "data"
+    assert read.node("ratio_data_type_validator").type == "ValidationResult"  # `float` named it
 
 
 def test_a_subdag_of_a_project_module_is_namespaced_with_its_inputs_and_config(tmp_path):

@@ -96,7 +96,9 @@ CHECK_ARGUMENTS = {
     "allow_none",
     "contains",
     "does_not_contain",
+    "schema",
 }
+VALIDATOR_NAMES = {"schema": "pandera_schema_validator"}
 VALIDATOR_TAG = "hamilton.data_quality.contains_dq_results"
 VALIDATED_TAG = "hamilton.data_quality.source_node"
 SCHEMA_TAG = "hamilton.internal.schema_output"
@@ -115,6 +117,8 @@ def read_decorators(function: FunctionSyntax, literals: Literals) -> list[Decora
             raise NotExpandedError(f"@{kind} is not read from source")
         if kind == "extract_fields" and call is not None:
             positional, keywords = _field_arguments(call, literals)
+        elif kind == "check_output" and call is not None:
+            positional, keywords = _check_arguments(call, literals)
         else:
             try:
                 positional, keywords = literals.arguments(call) if call else ([], {})
@@ -133,12 +137,39 @@ def _kind(callee: ast.expr, literals: Literals) -> str | None:
     return two if two.startswith(_TWO_PART) else parts[-1]
 
 
+def _check_arguments(call: ast.Call, literals: Literals) -> tuple[list[Any], dict[str, Any]]:
+    """`@check_output` names its validators after its arguments' names: their values
+    (types, schemas) need not be literal, only `target_` must."""
+    if call.args or any(k.arg is None for k in call.keywords):
+        raise NotExpandedError("@check_output with arguments not read from source")
+    keywords: dict[str, Any] = {}
+    for keyword in call.keywords:
+        assert keyword.arg is not None
+        try:
+            keywords[keyword.arg] = literals.evaluate(keyword.value)
+        except NotLiteralError as error:
+            if keyword.arg == "target_":
+                raise NotExpandedError(f"@check_output: {error} is computed") from None
+            keywords[keyword.arg] = None  # its value does not name anything
+    return [], keywords
+
+
 def _field_arguments(call: ast.Call, literals: Literals) -> tuple[list[Any], dict[str, Any]]:
     """`@extract_fields` names types, which are not literals: kept as their text."""
     if call.keywords and any(k.arg != "fill_with" for k in call.keywords):
         raise NotExpandedError("@extract_fields has arguments not read from source")
     positional: list[Any] = []
     for arg in call.args:
+        if (
+            isinstance(arg, ast.Call)
+            and isinstance(arg.func, ast.Name)
+            and arg.func.id == "dict"
+            and not arg.args
+            and all(k.arg is not None for k in arg.keywords)
+        ):
+            arg = ast.Dict(
+                [ast.Constant(k.arg) for k in arg.keywords], [k.value for k in arg.keywords]
+            )
         if isinstance(arg, ast.Dict) and all(isinstance(k, ast.Constant) for k in arg.keys):
             positional.append(
                 {
@@ -432,7 +463,7 @@ def _check_output(draft: Draft, keywords: dict[str, Any]) -> list[Draft]:
     raw = draft.copy(name=f"{draft.name}_raw")
     validators = [
         Draft(
-            f"{draft.name}_{argument}_validator",
+            f"{draft.name}_{VALIDATOR_NAMES.get(argument, f'{argument}_validator')}",
             "ValidationResult",
             {raw.name: draft.type},
             tags={**draft.tags, VALIDATOR_TAG: True, VALIDATED_TAG: draft.name},
