@@ -92,7 +92,7 @@ try:
         result = {"graph": {n.name: sorted(n.input_types) for n in graph.nodes.values()}}
         last = {n.name: (n.originating_functions or (None,))[-1] for n in graph.nodes.values()}
         result["origins"] = {
-            name: getattr(f, "__original_name__", f.__name__) if f is not None else None
+            name: [f.__name__, getattr(f, "__original_name__", f.__name__)] if f else []
             for name, f in last.items()
         }
 except BaseException as error:
@@ -265,8 +265,9 @@ def run_reference(case: Case, folder: Path) -> tuple[dict[str, list[str]] | None
 
 def run_reference_with_origins(
     case: Case, folder: Path
-) -> tuple[dict[str, list[str]] | None, dict[str, str | None], str, float]:
-    """`run_reference`, with each node's decorated function (by its name in the source)."""
+) -> tuple[dict[str, list[str]] | None, dict[str, list[str]], str, float]:
+    """`run_reference`, with each node's decorated function (its names: as Hamilton
+    leaves it, and in the source)."""
     spec = {
         "folder": str(folder),
         "modules": list(case.modules),

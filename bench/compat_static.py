@@ -33,14 +33,14 @@ class StaticOutcome:
 
 def classify(
     reference: dict[str, list[str]],
-    origins: dict[str, str | None],
+    origins: dict[str, list[str]],
     studio: dict[str, set[str]],
     unexpanded: set[str],
 ) -> tuple[str, str]:
     """(`equal` | `confined` | `other`, the differences not confined, in a line)."""
 
     def from_unexpanded(name: str) -> bool:
-        return name in unexpanded or origins.get(name) in unexpanded
+        return name in unexpanded or any(o in unexpanded for o in origins.get(name) or ())
 
     missing = sorted(reference.keys() - studio.keys())
     extra = sorted(studio.keys() - reference.keys())
@@ -111,7 +111,11 @@ decorators only running could expand is drawn as one node marked not
 expanded. Compared with the same reference as above (plain Hamilton, the
 script's config): **equal** (same nodes, same dependencies), **confined**
 (every difference belongs to a function not expanded: its card, the nodes
-Hamilton makes from it, or dependencies on those), or **other**. Measured on
+Hamilton makes from it, or dependencies on those), or **other**. Not read
+from source, so drawn as one card: `@load_from…`/`@dataloader`, `@save_to`,
+`@with_columns`, `@mutate` (and the functions it changes), `@pipe_output`,
+`@resolve`, `@unpack_fields`, `@check_output_custom`, decorators of other
+libraries, and arguments computed at import. Measured on
 {today}:
 
 ```sh

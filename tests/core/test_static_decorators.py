@@ -380,3 +380,35 @@ def test_expanded_crosses_the_wire_only_when_false(expanded):
     assert node.to_dict()["expanded"] is expanded
     assert ("expanded" in node.to_wire()) is (not expanded)
     assert NodeInfo.from_dict(node.to_wire()).expanded is expanded
+
+
+def test_a_variant_the_config_leaves_out_is_not_drawn_even_when_not_expandable(tmp_path):
+    project(
+        tmp_path,
+        HEADER
+        + """
+    import functools
+
+    @config.when(engine="pandas")
+    @functools.lru_cache
+    def loaded__pandas(path: str) -> pd.DataFrame:
+        return pd.DataFrame()
+
+    @config.when(engine="spark")
+    @functools.lru_cache
+    def loaded__spark(path: str, session: int) -> pd.DataFrame:
+        return pd.DataFrame()
+
+    @tag(owner="me")
+    @functools.lru_cache
+    def other(loaded: pd.DataFrame) -> int:
+        return 1
+    """,
+        {"engine": "pandas"},
+    )
+    read = static(tmp_path)
+    names = {n.name: n for n in read.nodes}
+    assert names["loaded"].expanded is False  # named as Hamilton names the chosen variant
+    assert names["loaded"].origin.endswith(".loaded")
+    assert "loaded__spark" not in names and "session" not in names
+    assert names["other"].dependencies == ("loaded",)

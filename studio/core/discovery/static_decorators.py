@@ -39,6 +39,11 @@ from studio.core.discovery.type_names import short_type_name
 class NotExpandedError(Exception):
     """The function's nodes are known only when Hamilton builds them; says why."""
 
+    def __init__(self, reason: str, name: str | None = None) -> None:
+        super().__init__(reason)
+        self.name = name
+        """The node's name when the config chose the function (`__suffix` stripped)."""
+
 
 @dataclass(slots=True)
 class Context:
@@ -106,26 +111,35 @@ PLACEHOLDER = "__<function_name>"
 
 
 def read_decorators(function: FunctionSyntax, literals: Literals) -> list[Decorator]:
-    """The function's decorators in the order they apply (the nearest first)."""
+    """The function's decorators in the order they apply (the nearest first); one
+    that cannot be read is kept as kind `?`, its reason as its only argument, so
+    that the config can still leave the function out."""
     found: list[Decorator] = []
     for syntax in reversed(function.decorator_list):
-        call = syntax if isinstance(syntax, ast.Call) else None
-        kind = _kind(call.func if call else syntax, literals)
-        if kind is None:
-            raise NotExpandedError(f"@{ast.unparse(syntax)} is not Hamilton's")
-        if kind not in KNOWN:
-            raise NotExpandedError(f"@{kind} is not read from source")
-        if kind == "extract_fields" and call is not None:
-            positional, keywords = _field_arguments(call, literals)
-        elif kind == "check_output" and call is not None:
-            positional, keywords = _check_arguments(call, literals)
-        else:
-            try:
-                positional, keywords = literals.arguments(call) if call else ([], {})
-            except NotLiteralError as error:
-                raise NotExpandedError(f"@{kind}: {error} is computed at import") from None
-        found.append(Decorator(kind, positional, keywords, syntax))
+        try:
+            found.append(_read(syntax, literals))
+        except NotExpandedError as error:
+            found.append(Decorator("?", [str(error)], {}, syntax))
     return found
+
+
+def _read(syntax: ast.expr, literals: Literals) -> Decorator:
+    call = syntax if isinstance(syntax, ast.Call) else None
+    kind = _kind(call.func if call else syntax, literals)
+    if kind is None:
+        raise NotExpandedError(f"@{ast.unparse(syntax)} is not Hamilton's")
+    if kind not in KNOWN:
+        raise NotExpandedError(f"@{kind} is not read from source")
+    if kind == "extract_fields" and call is not None:
+        positional, keywords = _field_arguments(call, literals)
+    elif kind == "check_output" and call is not None:
+        positional, keywords = _check_arguments(call, literals)
+    else:
+        try:
+            positional, keywords = literals.arguments(call) if call else ([], {})
+        except NotLiteralError as error:
+            raise NotExpandedError(f"@{kind}: {error} is computed at import") from None
+    return Decorator(kind, positional, keywords, syntax)
 
 
 def _kind(callee: ast.expr, literals: Literals) -> str | None:
@@ -199,6 +213,9 @@ def expand(function: FunctionSyntax, context: Context) -> list[Draft]:
             config_used = used
             target = decorator.keywords.get("name")
             name = target if isinstance(target, str) else _strip_suffix(function.name)
+    unread = [d for d in decorators if d.kind == "?"]
+    if unread:
+        raise NotExpandedError(unread[0].positional[0], name)
     creators = [d for d in decorators if d.kind in CREATORS]
     if len(creators) > 1:
         raise NotExpandedError("more than one node creator")

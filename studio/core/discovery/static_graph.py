@@ -47,12 +47,15 @@ def static_snapshot(project: Project, flow: Dataflow) -> GraphSnapshot:
     reader = _Reader(project, flow)
     drafts: dict[str, tuple[Draft, str]] = {}
     unexpanded: dict[str, Unexpanded] = {}
+    mutated = _mutated(reader, flow.modules)
     for module in flow.modules:
         for found in reader.functions(module) or ():
             try:
+                if found.syntax.name in mutated:
+                    raise NotExpandedError(f"@mutate in {mutated[found.syntax.name]} changes it")
                 made = expand(found.syntax, found.context)
             except NotExpandedError as why:
-                node = _unexpanded_node(found)
+                node = _unexpanded_node(found, why.name)
                 if node.name not in unexpanded and node.name not in drafts:
                     unexpanded[node.name] = Unexpanded(node, str(why))
                 continue
@@ -105,6 +108,24 @@ def static_snapshot(project: Project, flow: Dataflow) -> GraphSnapshot:
         config=dict(flow.config),
         warnings=(note(len(unexpanded)),),
     )
+
+
+def _mutated(reader: _Reader, modules: tuple[str, ...]) -> dict[str, str]:
+    """Functions another one's `@mutate(...)` adds steps to -> that one's name: their
+    nodes are known when Hamilton builds them."""
+    found: dict[str, str] = {}
+    for module in modules:
+        for function in reader.functions(module) or ():
+            for decorator in function.syntax.decorator_list:
+                if not isinstance(decorator, ast.Call):
+                    continue
+                dotted = function.context.literals.dotted(decorator.func) or ""
+                if dotted.startswith("hamilton.") and dotted.endswith(".mutate"):
+                    for target in decorator.args:
+                        if isinstance(target, ast.Name | ast.Attribute):
+                            name = target.id if isinstance(target, ast.Name) else target.attr
+                            found.setdefault(name, function.syntax.name)
+    return found
 
 
 def note(unexpanded: int) -> str:
@@ -243,11 +264,13 @@ def _node(draft: Draft, group: str) -> NodeInfo:
     )
 
 
-def _unexpanded_node(found: ProjectFunction) -> NodeInfo:
-    """The function as one node, named as the source names it."""
+def _unexpanded_node(found: ProjectFunction, name: str | None) -> NodeInfo:
+    """The function as one node, named as Hamilton would name it when its
+    config chose it, else as the source names it."""
     syntax, where = found.syntax, found.where
+    name = name or syntax.name
     return NodeInfo(
-        name=syntax.name,
+        name=name,
         type=return_type(syntax),
         role=NodeRole.FUNCTION,
         module=where.module,
@@ -258,7 +281,7 @@ def _unexpanded_node(found: ProjectFunction) -> NodeInfo:
         dependencies=tuple(name for name, _ in parameters(syntax)),
         optional_dependencies=(),
         version=None,
-        origin=f"{where.module}.{syntax.name}",
+        origin=f"{where.module}.{name}",
         decorators=where.decorators,
         group=where.module,
         expanded=False,
