@@ -13,7 +13,7 @@ from studio.core.graph.namespaces import shared_namespaces, split_namespace
 from studio.core.graph.snapshot import NodeInfo
 from studio.core.layout import Direction, LayoutNode, LayoutRequest
 from studio.ui.canvas.items.module_item import module_size, title_font
-from studio.ui.canvas.items.node_item import name_font, node_size, type_font
+from studio.ui.canvas.items.node_item import card_subtitle, name_font, node_size, type_font
 from studio.ui.canvas.items.region_item import LABEL_HEIGHT
 from studio.ui.canvas.sliced_work import SlicedWork
 
@@ -52,7 +52,8 @@ class BoxSizes(QObject):
     def subtitle(self, info: NodeInfo) -> str:
         """The card's second line: the type, after a function card's node count."""
         card = self.cards.get(info.name)
-        return info.type if card is None else card.subtitle(info.type)
+        own = card_subtitle(info)
+        return own if card is None else card.subtitle(own)
 
     def node(self, info: NodeInfo) -> QSizeF:
         shown = self.shown_name(info)

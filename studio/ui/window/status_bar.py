@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
+from studio.core.discovery.static_graph import describe_static, is_static
 from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.model import Workspace
 from studio.core.protocol import RunStatus
@@ -117,9 +118,10 @@ class StudioStatusBar:
         made = sum(1 for n in snapshot.nodes if n.origin is not None)
         functions = made - sum(len(c.members) for c in cards) + len(cards)
         counted = f"{functions:,} functions · " if graph.function_view else ""
-        self.graph_label.setText(
-            f"{counted}{len(snapshot.nodes):,} nodes · {edges:,} edges · {modules} modules{folded}"
-        )
+        nodes = f"{len(snapshot.nodes):,} nodes"
+        if is_static(snapshot):  # not Hamilton's count: say what it is
+            nodes = describe_static(snapshot)
+        self.graph_label.setText(f"{counted}{nodes} · {edges:,} edges · {modules} modules{folded}")
         timings = self.controller.timings
         parts = []
         if "load" in timings:

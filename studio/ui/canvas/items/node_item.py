@@ -54,6 +54,15 @@ def _type_metrics() -> QFontMetricsF:
     return _METRICS[0]
 
 
+NOT_EXPANDED = "expands when trusted"
+
+
+def card_subtitle(info: NodeInfo) -> str:
+    """The card's second line: the type, or for a function of the graph read from
+    source whose decorators were not applied, that they will be."""
+    return info.type if info.expanded else NOT_EXPANDED
+
+
 def node_size(
     shown: str, type_name: str, name_metrics: QFontMetricsF, type_metrics: QFontMetricsF
 ) -> QSizeF:
@@ -124,7 +133,7 @@ class NodeItem(CardItem):
         self.shown = shown or info.name
         """The name on the card (without a namespace its region already names; a
         function card's function name)."""
-        self.subtitle = subtitle or info.type
+        self.subtitle = subtitle or card_subtitle(info)
         """The second line: the type (after a function card's node count)."""
         self.size = size
         self._card = QRectF(-size.width() / 2, -size.height() / 2, size.width(), size.height())
@@ -156,7 +165,7 @@ class NodeItem(CardItem):
         self, info: NodeInfo, size: QSizeF, shown: str | None = None, subtitle: str | None = None
     ) -> None:
         shown = shown or info.name
-        subtitle = subtitle or info.type
+        subtitle = subtitle or card_subtitle(info)
         if (info, size, shown, subtitle) == (self.info, self.size, self.shown, self.subtitle):
             return
         self.shown, self.subtitle = shown, subtitle
@@ -224,6 +233,11 @@ class NodeItem(CardItem):
             shown = ", ".join(self.members[:8]) + (", …" if len(self.members) > 8 else "")
             parts.append(f"<i>{self.shown} makes {self.folded} nodes: {shown}</i>")
             parts.append("<i>Click the node count, or press E, to show them.</i>")
+        if not self.info.expanded:
+            parts.append(
+                "<i>read from source: its decorators make its nodes when the folder is "
+                "trusted and Hamilton builds the graph</i>"
+            )
         if self.changed:
             parts.append("<i>code changed since the graph was opened</i>")
         run = getattr(self, "run", None)
