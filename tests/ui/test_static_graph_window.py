@@ -34,10 +34,14 @@ def test_untrusted_folder_expands_literal_decorators_and_marks_the_rest(open_win
     folder.mkdir()
     (folder / "flow.py").write_text(MODULE)
     window = open_window(folder, trust=False)
-    assert set(window.scene.nodes) == {"raw", "table", "a", "b", "summary"}  # no `hidden`
+    # one card per function: the extracted columns fold into `table`'s; no `hidden` input
+    assert set(window.scene.nodes) == {"raw", "table", "summary"}
+    assert set(window.scene.nodes["table"].members) == {"table", "a", "b"}
     assert not (folder / "imported.log").exists()
     label = window.status.graph_label.text()
-    assert label.startswith("5 nodes read from source, 1 function expands when trusted · ")
+    assert label.startswith(
+        "3 functions · 5 nodes read from source, 1 function expands when trusted · "
+    )
     summary = window.scene.nodes["summary"]
     assert "decorators make its nodes when the folder is trusted" in summary.toolTip()
-    assert "decorators make" not in window.scene.nodes["a"].toolTip()
+    assert "decorators make" not in window.scene.nodes["table"].toolTip()
