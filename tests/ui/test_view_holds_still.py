@@ -4,9 +4,11 @@ whatever order its layouts finish in on a busy machine."""
 import time
 
 import pytest
+from PySide6.QtCore import QPoint
 
 from studio.ui.canvas import layout_runner
 from studio.ui.canvas.layout_runner import LayoutRunner
+from studio.ui.panels.banner import BannerKind
 from tests.ui.test_source_preview import plain
 
 
@@ -52,3 +54,27 @@ def test_the_kernels_graph_replacing_a_source_graph_still_being_laid_out_is_fitt
     middle = view.viewport().rect().center()
     assert abs(centre.x() - middle.x()) <= 2, "the graph is off-centre"
     assert window.actions["direction"].text() != "Auto direction", "Auto's choice not shown"
+
+
+def test_a_banner_coming_or_going_never_moves_the_graph_under_the_pointer(
+    open_window, tmp_path, qtbot
+):
+    """A banner took a band of the window: opening or closing one moved the graph by
+    about 18 px, so the next double-click ran the wrong node."""
+    window = open_window(plain(tmp_path))
+    view, item = window.view, window.scene.nodes["doubled"]
+
+    def on_screen():
+        return view.viewport().mapToGlobal(view.mapFromScene(item.sceneBoundingRect().center()))
+
+    qtbot.wait(200)  # the window settles (docks take their first sizes, the view is fitted)
+    before = on_screen()
+    window.banner.show_message(BannerKind.ERROR, "Could not load the project: " + "why " * 60)
+    qtbot.wait(50)
+    assert window.banner.isVisible() and window.banner.height() > 18
+    assert window.banner.mapTo(window, QPoint(0, 0)) == view.mapTo(window, QPoint(0, 0))
+    assert window.banner.width() == view.width(), "the banner does not span the canvas"
+    assert on_screen() == before, "the banner moved the graph"
+    window.banner.hide()
+    qtbot.wait(50)
+    assert on_screen() == before, "closing the banner moved the graph"
