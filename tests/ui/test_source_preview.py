@@ -100,3 +100,5 @@ def test_an_import_error_when_the_folder_is_trusted_keeps_the_graph_read_so_far(
     assert window.banner.isVisible()
     assert window.workspace.graph.snapshot is not None, "the graph was thrown away"
     assert {"raw", "doubled", "total"} <= set(window.scene.nodes), "the canvas went blank"
+    assert "as the source reads" in window.status.graph_label.text()
+    assert window.run_controller.run(["total"]) is None  # nothing built to run

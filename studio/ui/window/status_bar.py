@@ -97,18 +97,25 @@ class StudioStatusBar:
             self.bar.clearMessage()
 
     def _on_load_finished(self, ok: bool) -> None:
-        if not ok and self.workspace.graph.snapshot is None:
+        snapshot = self.workspace.graph.snapshot
+        if not ok and snapshot is None:
             self.graph_label.setText("no graph: the folder did not load")
             self.timing_label.setText("")
+        elif not ok and self.controller.loads.showing_preview:
+            self.graph_label.setText(f"{self._counts(snapshot)}, as the source reads: no load")
+            self.timing_label.setText("")
 
-    def _on_graph_shown(self, snapshot: GraphSnapshot, _first: bool) -> None:
+    def _counts(self, snapshot: GraphSnapshot | None) -> str:
+        if snapshot is None:
+            return "no graph"
         edges = len(snapshot.edges())
         modules = len({n.group for n in snapshot.nodes if n.group})
         collapsed = len(self.workspace.graph.collapsed)
         folded = f" ({collapsed} collapsed)" if collapsed else ""
-        self.graph_label.setText(
-            f"{len(snapshot.nodes):,} nodes · {edges:,} edges · {modules} modules{folded}"
-        )
+        return f"{len(snapshot.nodes):,} nodes · {edges:,} edges · {modules} modules{folded}"
+
+    def _on_graph_shown(self, snapshot: GraphSnapshot, _first: bool) -> None:
+        self.graph_label.setText(self._counts(snapshot))
         timings = self.controller.timings
         parts = []
         if "load" in timings:
