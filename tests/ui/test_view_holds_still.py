@@ -54,6 +54,7 @@ def test_the_kernels_graph_replacing_a_source_graph_still_being_laid_out_is_fitt
     middle = view.viewport().rect().center()
     assert abs(centre.x() - middle.x()) <= 2, "the graph is off-centre"
     assert window.actions["direction"].text() != "Auto direction", "Auto's choice not shown"
+    assert not window.navigation.minimap.isVisible(), "the minimap is up over a fitted graph"
 
 
 def test_a_banner_coming_or_going_never_moves_the_graph_under_the_pointer(
