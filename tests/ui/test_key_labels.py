@@ -2,8 +2,10 @@
 the canvas, and a click or double-click on one acts on its card as on the card."""
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.layout import compute_layout
@@ -87,6 +89,17 @@ def test_a_click_on_a_label_selects_its_card_and_a_double_click_runs_it(far, qtb
     with qtbot.waitSignal(scene.node_activated, timeout=1_000) as ran:
         QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
     assert ran.args == [key]
+
+
+def test_a_right_click_on_a_label_opens_its_cards_menu(far, qtbot):
+    _workspace, scene, view = far
+    key, point = _off_card_point(scene, scene.key_labels.placed())
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, view.mapFromScene(point), view.mapToGlobal(QPoint())
+    )
+    with qtbot.waitSignal(view.node_menu_requested, timeout=1_000) as menu:
+        QApplication.sendEvent(view.viewport(), event)
+    assert menu.args[0] == key
 
 
 def test_a_click_beside_the_labels_still_clears_the_selection(far):

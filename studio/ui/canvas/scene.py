@@ -325,7 +325,11 @@ class GraphScene(QGraphicsScene):
         return item.pos() if item is not None else None
 
     def key_at(self, point: QPointF) -> str | None:
-        """The node or collapsed module drawn at `point`, if any."""
+        """The node or collapsed module drawn at `point`, if any (or whose far-out label
+        is written there: a label stands for its card)."""
+        labelled = self.key_labels.label_at(point.x(), point.y())
+        if labelled is not None:
+            return labelled
         for item in self.items(point):
             if isinstance(item, NodeItem):
                 return item.name
@@ -356,7 +360,7 @@ class GraphScene(QGraphicsScene):
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         at = event.scenePos()
-        labelled = self.key_labels.label_at(at.x(), at.y())  # drawn over every card
+        labelled = self.key_labels.label_at(at.x(), at.y())  # written over every card
         if labelled is not None:
             self._on_label_activated(labelled)
             event.accept()
