@@ -68,7 +68,9 @@ class ItemSync:
         for key in keys:
             edge = scene.edges.get(key)
             if edge is None:
-                edge = EdgeItem(*key, scene.theme, counts[key], scene.layers.edges)
+                edge = EdgeItem(
+                    *key, scene.theme, counts[key], scene.layers.edges, scene.layers.counts
+                )
                 edge.set_emphasis(scene.emphasis.current.of_edge(key))
                 scene.edges[key] = edge
             else:
@@ -133,12 +135,14 @@ class ItemSync:
             for name in stale_nodes:
                 scene.removeItem(scene.nodes.pop(name))
             for key in stale_edges:
-                scene.removeItem(scene.edges.pop(key))
+                edge = scene.edges.pop(key)
+                edge.drop_label()
+                scene.removeItem(edge)
             return
         for name in stale_nodes:
             del scene.nodes[name]
         for key in stale_edges:
-            del scene.edges[key]
+            scene.edges.pop(key).drop_label()
         scene.layers.retire(scene.nodes.values(), scene.edges.values())
 
     def sync_modules(self, display: DisplayGraph, layout: LayoutResult, animate: bool) -> None:

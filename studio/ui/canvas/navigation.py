@@ -9,7 +9,7 @@ keeps the focus bar, the minimap and the search field in step.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from studio.core.graph.display_graph import Focus, FocusDirection, module_key, module_of_key
 from studio.core.graph.search import match_names
@@ -57,6 +57,8 @@ class CanvasNavigation(QObject):
         self._pending_go_to: str | None = None
         self._pending_region: str | None = None
         self.actions: ActionRegistry | None = None
+        self.above_focus_bar: QWidget | None = None
+        """An overlay along the top of the canvas (the message bar) the focus bar goes under."""
         self.focus_bar.direction_chosen.connect(self.focus_direction)
         self.focus_bar.depth_chosen.connect(self.set_depth)
         self.focus_bar.cleared.connect(self.show_whole_graph)
@@ -286,8 +288,10 @@ class CanvasNavigation(QObject):
     def place_overlays(self) -> None:
         viewport = self.view.viewport()
         if self.focus_bar.isVisible():
+            above = self.above_focus_bar
+            top = above.geometry().bottom() + 1 if above and above.isVisible() else 0
             self.focus_bar.adjustSize()
-            self.focus_bar.move((viewport.width() - self.focus_bar.width()) // 2, 10)
+            self.focus_bar.move((viewport.width() - self.focus_bar.width()) // 2, top + 10)
         self.minimap.refresh()
 
     def set_theme(self, theme: Theme) -> None:

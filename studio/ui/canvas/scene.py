@@ -79,7 +79,7 @@ class GraphScene(QGraphicsScene):
         self.addItem(overview)
         overview.node_clicked.connect(self._on_overview_click)
         overview.node_double_clicked.connect(self.node_activated)
-        self.overview = OverviewMode(overview, self.layers.both, self)
+        self.overview = OverviewMode(overview, self.layers.every, self)
         self.overview.set_style_source(self._restyle_overview)
         self._work = SlicedWork(self)
         self._work.finished.connect(self._on_filled)
@@ -89,6 +89,7 @@ class GraphScene(QGraphicsScene):
             self.item_for_key, sync.set_region, sync.route_moving, sync.set_route, self
         )
         self.key_labels = KeyLabels(self.nodes, self.modules, workspace)
+        self.key_labels.pressed = self._on_label_pressed
         self.addItem(self.key_labels)
         self.badges = RunBadges(self, workspace.runs, self.overview.schedule_restyle)
         self.emphasis = SelectionPainter(self, workspace)
@@ -237,6 +238,10 @@ class GraphScene(QGraphicsScene):
         self.overview.view_scale = scale
         self.overview.update(self.filling)
 
+    def view_moved(self) -> None:
+        """The view panned or zoomed: far-out labels are placed for what it shows."""
+        self.key_labels.view_moved()
+
     def _place_geometry(self) -> None:
         self._measure_geometry()
         self.overview.geometry_pending = False
@@ -247,6 +252,7 @@ class GraphScene(QGraphicsScene):
             return
         self.geometry.measure(self.drawn, self.sizes, self.theme, with_lines=self.overview.big)
         self.overview.set_geometry(self.drawn, self.geometry, self.theme)
+        self.key_labels.geometry_changed()
 
     def _restyle_overview(self) -> None:
         self.overview.restyle(
@@ -340,7 +346,11 @@ class GraphScene(QGraphicsScene):
         return item.pos() if item is not None else None
 
     def key_at(self, point: QPointF) -> str | None:
-        """The node or collapsed module drawn at `point`, if any."""
+        """The node or collapsed module drawn at `point`, if any (or whose far-out label
+        is written there: a label stands for its card)."""
+        labelled = self.key_labels.label_at(point.x(), point.y())
+        if labelled is not None:
+            return labelled
         for item in self.items(point):
             if isinstance(item, NodeItem):
                 return item.name
@@ -371,7 +381,30 @@ class GraphScene(QGraphicsScene):
                 return True
         return False
 
+    def _on_label_pressed(self, key: str, additive: bool) -> None:
+        """A click on a far-out label: its card is selected, as by a click on the card."""
+        selection = self.workspace.selection
+        keys = list(selection.keys)
+        if additive:
+            selection.set_keys([k for k in keys if k != key] if key in keys else [*keys, key])
+        else:
+            selection.set_keys([key])
+
+    def _on_label_activated(self, key: str) -> None:
+        """A double-click on a label: the card's own double-click (run, or open a module)."""
+        module = module_of_key(key)
+        if module is not None:
+            self.module_activated.emit(module)
+        else:
+            self.node_activated.emit(key)
+
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        at = event.scenePos()
+        labelled = self.key_labels.label_at(at.x(), at.y())  # written over every card
+        if labelled is not None:
+            self._on_label_activated(labelled)
+            event.accept()
+            return
         for item in self.items(event.scenePos()):
             if isinstance(item, NodeItem):
                 self.node_activated.emit(item.name)

@@ -72,6 +72,7 @@ class GraphView(QGraphicsView):
         self._centre_to = QPointF()
         self._centre_timeline.valueChanged.connect(self._centre_step)
         self.zoom_changed.connect(scene.set_view_scale)
+        self.viewport_moved.connect(scene.view_moved)
         self.zoom_changed.connect(self.viewport_moved)
         self.horizontalScrollBar().valueChanged.connect(self.viewport_moved)
         self.verticalScrollBar().valueChanged.connect(self.viewport_moved)

@@ -127,6 +127,12 @@ class RunController(QObject):
         if snapshot is None:
             self.problem.emit("There is no graph to run yet.")
             return None
+        if self.graph.loads.showing_preview and self.workspace.graph.errors:
+            self.problem.emit(
+                "Hamilton could not build this graph (the banner says why): what is shown "
+                "is read from the source. Fix the error and save, and it loads."
+            )
+            return None
         if self.running:
             self.problem.emit("A run is in progress: stop it (Esc) or wait for it to end.")
             return None

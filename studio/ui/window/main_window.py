@@ -147,6 +147,8 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
         self.context_menus = ContextMenus(self.actions, self.workspace, services)
         self.navigation.bind(self.actions)
+        self.navigation.above_focus_bar = self.banner
+        self.banner.placed.connect(self.navigation.place_overlays)
         self.panels.dataflows.set_visible(False)
         self.loading = LoadingState(
             self.canvas_message, self.workspace, self.session, self.controller
@@ -162,8 +164,9 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.banner)
         layout.addWidget(self.view, 1)
+        self.banner.float_over(self.view)
+        self.view.add_overlay(self.banner, Qt.Edge.TopEdge)
         self.setCentralWidget(central)
 
     def _build_panels(self) -> WindowPanels:

@@ -99,16 +99,22 @@ class StudioStatusBar:
             self.bar.clearMessage()
 
     def _on_load_finished(self, ok: bool) -> None:
-        if not ok and self.workspace.graph.snapshot is None:
+        snapshot = self.workspace.graph.snapshot
+        if not ok and snapshot is None:
             self.graph_label.setText("no graph: the folder did not load")
+            self.timing_label.setText("")
+        elif not ok and self.controller.loads.showing_preview:
+            self.graph_label.setText(f"{self._counts(snapshot)}, as the source reads: no load")
             self.timing_label.setText("")
 
     def _on_function_view(self, _on: bool) -> None:
         snapshot = self.workspace.graph.snapshot
         if snapshot is not None:
-            self._on_graph_shown(snapshot, False)
+            self.graph_label.setText(self._counts(snapshot))
 
-    def _on_graph_shown(self, snapshot: GraphSnapshot, _first: bool) -> None:
+    def _counts(self, snapshot: GraphSnapshot | None) -> str:
+        if snapshot is None:
+            return "no graph"
         edges = len(snapshot.edges())
         modules = len({n.group for n in snapshot.nodes if n.group})
         collapsed = len(self.workspace.graph.collapsed)
@@ -121,7 +127,10 @@ class StudioStatusBar:
         nodes = f"{len(snapshot.nodes):,} nodes"
         if is_static(snapshot):  # not Hamilton's count: say what it is
             nodes = describe_static(snapshot)
-        self.graph_label.setText(f"{counted}{nodes} · {edges:,} edges · {modules} modules{folded}")
+        return f"{counted}{nodes} · {edges:,} edges · {modules} modules{folded}"
+
+    def _on_graph_shown(self, snapshot: GraphSnapshot, _first: bool) -> None:
+        self.graph_label.setText(self._counts(snapshot))
         timings = self.controller.timings
         parts = []
         if "load" in timings:
