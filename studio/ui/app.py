@@ -78,6 +78,9 @@ def run(path: Path | None = None, interpreter: Path | None = None) -> int:
     wake.timeout.connect(lambda: None)
     code = app.exec()
     window.shutdown()
+    from studio.ui.kernel.session import wait_for_endings
+
+    wait_for_endings()  # the kernels of windows closed before the last one
     return code
 
 

@@ -163,7 +163,7 @@ class KernelSession(QObject):
         if prestarted == (Path(cwd), interpreter) and self._manager is not None:
             self.state_changed.emit(self._state)  # for whoever connected since
             return
-        self.shutdown()
+        self._stop(wait=False)
         self._cwd = Path(cwd)
         if not self._cwd.is_dir():  # it would fail with a FileNotFoundError, and hang
             self.start_failed.emit(f"the folder {self._cwd} does not exist")
@@ -270,9 +270,16 @@ class KernelSession(QObject):
         if self._manager is not None and self._manager.has_kernel:
             self._manager.interrupt_kernel()
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait: bool = True) -> None:
         """Stop the kernel and remove its connection folder; safe to call twice. A restart
-        after it starts nothing (no folder is remembered: the next may not be trusted)."""
+        after it starts nothing (no folder is remembered: the next may not be trusted).
+        Without `wait` the kernel is ended on a thread (`wait_for_endings`)."""
+        self._stop(wait)
+
+    def _stop(self, wait: bool) -> None:
+        """Stop the kernel; without `wait` (a restart), its channels' threads are joined
+        and its process ended on a thread (a third of a second and more, which would
+        freeze the window), what it sends meanwhile going nowhere."""
         self._cwd = None
         self._alive_timer.stop()
         self._hello_timer.stop()
@@ -283,24 +290,19 @@ class KernelSession(QObject):
         self._data_ready = False
         self._data_outbox = []
         self._generation += 1
-        if self._client is not None:
-            self._client.stop_channels()
-            self._client = None
-        if self._manager is not None:
-            group = self.pid
-            process = self._process()
-            if process is not None and process.poll() is None:  # not reaped: its pid holds
-                process_tree.end_tree(process.pid)  # what nodes started, in any session
-            if self._manager.has_kernel:
-                self._manager.shutdown_kernel(now=True)
-            self._manager.cleanup_resources()
-            self._manager = None
-            if group is not None:  # what its nodes started goes too (same process group)
-                with contextlib.suppress(OSError):
-                    os.killpg(group, signal.SIGKILL)
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = None
+        client, self._client = self._client, None
+        manager, self._manager = self._manager, None
+        folder, self._folder = self._folder, None
+        if client is not None:
+            with contextlib.suppress(RuntimeError, TypeError):
+                client.iopub_channel.message_received.disconnect(self._on_iopub)
+        if client is not None or manager is not None or folder is not None:
+            ending = _Ending(client, manager, folder)
+            if wait:
+                ending.run()
+            else:
+                _endings.append(ending)
+                ending.start()
         self._info = None
         self._busy_with.clear()
         self._set_state(KernelState.STOPPED)
@@ -410,6 +412,51 @@ class KernelSession(QObject):
         if state is not self._state:
             self._state = state
             self.state_changed.emit(state)
+
+
+class _Ending(threading.Thread):
+    """The end of one kernel: its channels stopped, its process and what its nodes
+    started ended, its connection folder removed."""
+
+    def __init__(self, client: Any, manager: Any, folder: Path | None) -> None:
+        super().__init__(name="studio-kernel-end", daemon=False)
+        self.client, self.manager, self.folder = client, manager, folder
+
+    def run(self) -> None:
+        try:
+            if self.client is not None:
+                self.client.stop_channels()
+            if self.manager is not None:
+                _end_kernel(self.manager)
+        finally:
+            if self.folder is not None:
+                shutil.rmtree(self.folder, ignore_errors=True)
+            with contextlib.suppress(ValueError):
+                _endings.remove(self)
+
+
+_endings: list[_Ending] = []
+"""Kernels being ended on a thread (not daemons: the process waits for them at exit)."""
+
+
+def wait_for_endings(timeout: float = 10.0) -> None:
+    """Wait until every kernel a restart replaced has ended."""
+    for ending in list(_endings):
+        ending.join(timeout)
+
+
+def _end_kernel(manager: Any) -> None:
+    provisioner = manager.provisioner
+    process = getattr(provisioner, "process", None) if provisioner is not None else None
+    group = process.pid if process is not None else None
+    if process is not None and process.poll() is None:  # not reaped: its pid holds
+        process_tree.end_tree(process.pid)  # what nodes started, in any session
+    if manager.has_kernel:
+        manager.shutdown_kernel(now=True)
+    manager.cleanup_resources()
+    if group is not None:  # what its nodes started goes too (same process group)
+        with contextlib.suppress(OSError):
+            os.killpg(group, signal.SIGKILL)
 
 
 def _exit_reason(code: int) -> str:

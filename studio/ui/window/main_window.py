@@ -415,18 +415,19 @@ class MainWindow(QMainWindow):
         self.settings.set("legend", "1" if self.actions["legend"].isChecked() else "0")
         self.project_session.save()
         self.settings.sync()
-        self.shutdown()
+        self.shutdown(wait=False)
         super().closeEvent(event)
 
-    def shutdown(self) -> None:
-        """Stop the kernel and the watcher; safe to call more than once."""
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop the kernel and the watcher; safe to call more than once. Without `wait`
+        (a window closing) the kernel ends on a thread, the window goes at once."""
         if self._shut_down:
             return
         self._shut_down = True
         self.workspace.selection.changed.disconnect(self.panel_sync.selection_changed)
         self.console.detach()
         self.controller.shutdown()
-        self.session.shutdown()
+        self.session.shutdown(wait)
 
 
 def _dropped_folder(event: QDragEnterEvent | QDropEvent) -> Path | None:
