@@ -317,3 +317,13 @@ def decorated_project(folder: Path, limit: int = 1000) -> Path:
         "    print(dr.execute(['report'], inputs={'rows': 4}))\n"
     )
     return folder
+
+
+def plan_of(qtbot, window, names, mode=None):
+    """The run plan the window works out (on a thread) for running `names`."""
+    from studio.core.runs.run_plan import RunMode
+
+    plans = []
+    window.run_controller.forecast(names, mode or RunMode.UPSTREAM, plans.append)
+    qtbot.waitUntil(lambda: bool(plans), timeout=15_000)
+    return plans[0]

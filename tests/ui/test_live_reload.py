@@ -10,6 +10,7 @@ import signal
 import pytest
 
 from studio.ui.panels.banner import BannerKind
+from tests.helpers import plan_of
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -284,4 +285,4 @@ def test_a_run_asked_for_before_the_code_versions_came_leaves_fresh_results(
     assert runs.state.state("n3") is NodeState.DONE
     signatures = lineage_signatures(graph.snapshot, window.workspace.project.input_expressions())
     assert "n3" in runs.state.valid_results(signatures)
-    assert "reuses 1" in window.run_controller.forecast(["n3"]).headline()
+    assert "reuses 1" in plan_of(qtbot, window, ["n3"]).headline()

@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 
 from studio.core.runs.run_state import NodeState
 from studio.core.time_text import format_seconds
-from tests.helpers import finish_run, kernel_value
+from tests.helpers import finish_run, kernel_value, plan_of
 
 pytestmark = pytest.mark.timeout(150)
 
@@ -118,13 +118,17 @@ def test_after_an_edit_only_that_node_and_its_downstream_recompute(spaceflights,
     assert window.workspace.runs.state.state("r2_score") is NodeState.DONE
     window.workspace.selection.select_nodes(["evaluation_metrics"])
     assert window.workspace.runs.durations.path.exists()
-    plan = window.run_controller.forecast(["evaluation_metrics"])
+    plan = plan_of(qtbot, window, ["evaluation_metrics"])
     assert plan.computed == ["max_error", "evaluation_metrics"]
     assert {"y_test", "y_pred", "r2_score", "mean_absolute_error"} == set(plan.reused)
     assert plan.untimed == ["max_error"] and plan.maybe_cached == ["evaluation_metrics"]
     window.actions["run"].hover()
-    assert "Computes 2 nodes, reuses 4, 1 maybe from the disk cache; about " in (
-        window.actions["run"].toolTip()
+    qtbot.waitUntil(
+        lambda: (
+            "Computes 2 nodes, reuses 4, 1 maybe from the disk cache; about "
+            in window.actions["run"].toolTip()
+        ),
+        timeout=15_000,
     )
     record = finish_run(
         qtbot,

@@ -82,6 +82,11 @@ class RunsModel:
         self.record_added.emit(record)
         self.running_changed.emit(True)
 
+    def forecast_known(self, record: RunRecord, headline: str) -> None:
+        """The plan of `record`'s run was worked out (after it started: it takes a while)."""
+        record.forecast = headline
+        self.record_updated.emit(record)
+
     def planned(self, names: list[str]) -> None:
         assert self.current is not None
         self.current.planned = list(names)

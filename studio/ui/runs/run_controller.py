@@ -12,7 +12,7 @@ past its signal handling; after as long again a new kernel.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -36,7 +36,7 @@ from studio.core.protocol.requests import (
     RunResult,
 )
 from studio.core.runs.executors import ExecutorChoice
-from studio.core.runs.run_forecast import RunForecast, cached_code_versions, forecast
+from studio.core.runs.run_forecast import RunForecast
 from studio.core.runs.run_plan import RunMode, run_targets
 from studio.core.runs.run_records import RunRecord
 from studio.core.runs.run_state import NodeState
@@ -45,6 +45,7 @@ from studio.core.runs.staleness import lineage_signatures
 from studio.ui.kernel.messages import deliver
 from studio.ui.kernel.session import KernelSession, KernelState, Reply
 from studio.ui.project.graph_controller import GraphController
+from studio.ui.runs.run_forecaster import RunForecaster
 from studio.ui.runs.script_values_client import ScriptValuesClient
 
 STOP_STEP_MS = 3000
@@ -102,6 +103,7 @@ class RunController(QObject):
         """Stop's escalation: 1 after the interrupt, 2 after raising it inside the node."""
         self._stop_timer = QTimer(self, singleShot=True, interval=STOP_STEP_MS)
         self._stop_timer.timeout.connect(self._escalate_stop)
+        self._forecaster = RunForecaster(self)
         self.script_values = ScriptValuesClient(session, workspace, graph, self)
         workspace.script_values.changed.connect(self.refresh_staleness)
 
@@ -153,8 +155,14 @@ class RunController(QObject):
         root = self.workspace.project.root
         if root is not None:
             record.output_file = new_run_output_file(root, record.number)
-        plan = None if recompute else self.forecast(names, mode, self._signatures)
-        record.forecast = plan.headline() if plan is not None else ""
+        if not recompute:
+            self.forecast(
+                names,
+                mode,
+                lambda plan: self.runs.forecast_known(record, plan.headline() if plan else ""),
+                self._signatures,
+                topic="run",
+            )
         self._finished = 0
         self.runs.start(record)
         params = RunParams(
@@ -193,26 +201,29 @@ class RunController(QObject):
     def forecast(
         self,
         names: Iterable[str],
-        mode: RunMode = RunMode.UPSTREAM,
+        mode: RunMode,
+        answer: Callable[[RunForecast | None], None],
         signatures: dict[str, str] | None = None,
-    ) -> RunForecast | None:
-        """What running `names` would compute and reuse now, and how long it may take."""
+        topic: str = "hover",
+    ) -> None:
+        """What running `names` would compute and reuse now, and how long it may take:
+        worked out on a thread, `answer` gets it (None without a graph or names)."""
         snapshot = self.workspace.graph.snapshot
-        if snapshot is None:
-            return None
         names = list(names)
-        if mode is RunMode.ALL and not names:
+        if snapshot is not None and mode is RunMode.ALL and not names:
             flow = self.workspace.project.current()
             known = {n.name for n in snapshot.nodes}
             names = [name for name in (flow.outputs if flow else ()) if name in known]
-        elif not names:
-            return None
+        if snapshot is None or not names:
+            answer(None)
+            return
         if signatures is None:
             signatures = lineage_signatures(snapshot, self.signed_inputs())
         valid = self.runs.state.valid_results(signatures)
-        versions = {n.name: n.version for n in snapshot.nodes if n.version}
-        on_disk = cached_code_versions(self.workspace.project.cache_dir, versions)
-        return forecast(snapshot, names, mode, valid, self.runs.durations, on_disk)
+        cache_dir = self.workspace.project.cache_dir
+        self._forecaster.request(
+            snapshot, names, mode, valid, self.runs.durations, cache_dir, answer, topic
+        )
 
     def signed_inputs(self) -> dict[str, str]:
         """Each input as a run signs it: the user's expression, else the script's value."""

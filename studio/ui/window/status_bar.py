@@ -8,6 +8,7 @@ from studio.core.discovery.static_graph import describe_static, is_static
 from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.model import Workspace
 from studio.core.protocol import RunStatus
+from studio.core.runs.run_records import RunRecord
 from studio.ui.kernel.session import KernelSession, KernelState
 from studio.ui.project.graph_controller import GraphController
 from studio.ui.runs.run_controller import RunController
@@ -62,6 +63,9 @@ class StudioStatusBar:
         workspace.graph.function_view_changed.connect(self._on_function_view)
         runs.progress.connect(self._on_run_progress)
         workspace.runs.running_changed.connect(self._on_running)
+        workspace.runs.record_updated.connect(self._on_record_updated)
+        self._forecast_shown = 0
+        """The number of the run whose plan the bar shows (it arrives after the run starts)."""
         workspace.project.opened.connect(lambda _root: self.graph_label.setText("loading…"))
         controller.load_finished.connect(self._on_load_finished)
 
@@ -141,13 +145,25 @@ class StudioStatusBar:
             )
         self.timing_label.setText(" · ".join(parts))
 
+    def _on_record_updated(self, record: RunRecord) -> None:
+        if (
+            record is self.workspace.runs.current
+            and record.forecast
+            and record.number != self._forecast_shown
+        ):
+            self._show_forecast(record)
+
+    def _show_forecast(self, record: RunRecord) -> None:
+        self._forecast_shown = record.number
+        self.bar.showMessage(f"Run {record.number} {record.forecast}")
+
     def _on_running(self, running: bool) -> None:
         self.run_progress.setVisible(running)
         if running:
             self.run_progress.setRange(0, 0)
             record = self.workspace.runs.current
             if record is not None and record.forecast:
-                self.bar.showMessage(f"Run {record.number} {record.forecast}")
+                self._show_forecast(record)
             else:
                 self.bar.clearMessage()
             return

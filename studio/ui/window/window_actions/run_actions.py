@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from studio.core.model import Workspace
+from studio.core.runs.run_forecast import RunForecast
 from studio.core.runs.run_plan import RunMode
 from studio.ui.actions import SEPARATOR, ActionRegistry, MenuEntry, bind_enabled
 from studio.ui.kernel.session import KernelState
@@ -104,12 +105,15 @@ def _show_plans_on_hover(actions: ActionRegistry, workspace: Workspace, services
 
         def show(action=action, tip=tip, mode=mode) -> None:  # type: ignore[no-untyped-def]
             names = [] if mode is RunMode.ALL else workspace.selection.names()
-            plan = services.run_controller.forecast(names, mode)
-            if plan is None:
-                action.setToolTip(tip)
-                return
-            headline = plan.headline()
-            action.setToolTip(f"{tip}\n{headline[:1].upper()}{headline[1:]}")
-            services.status.message(f"{action.text().strip('▶ ')} {headline}", 5000)
+
+            def answer(plan: RunForecast | None) -> None:
+                if plan is None:
+                    action.setToolTip(tip)
+                    return
+                headline = plan.headline()
+                action.setToolTip(f"{tip}\n{headline[:1].upper()}{headline[1:]}")
+                services.status.message(f"{action.text().strip('▶ ')} {headline}", 5000)
+
+            services.run_controller.forecast(names, mode, answer)
 
         action.hovered.connect(show)
