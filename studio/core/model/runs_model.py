@@ -116,6 +116,8 @@ class RunsModel:
     def end(self) -> RunRecord | None:
         """The current run ended (its record already holds the outcome)."""
         record, self._current = self._current, None
+        if record is not None:
+            record.close_output()
         changed = self.state.run_ended()
         if (
             record is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from studio.core.protocol import NodeStatus, RunStatus
 from studio.core.protocol.requests import RunResult, TracebackFrame
@@ -52,16 +53,22 @@ class RunRecord:
     """What to know of a run that went well (a result kept in memory only)."""
     executor: str = ""
     """Where it ran when not in the kernel itself: `Threads`, `Dask (local cluster)`…"""
+    _output_stream: TextIO | None = field(default=None, repr=False, compare=False)
 
     def add_output(self, text: str) -> None:
-        """Keep the newest `OUTPUT_KEPT` characters; append all of it to `output_file`.
-        A node that prints megabytes costs the window the same as one that prints a page."""
+        """Keep the newest `OUTPUT_KEPT` characters; append all of it to `output_file`
+        (opened once per run). A node that prints megabytes costs the window the same
+        as one that prints a page."""
         if self.output_file is not None:
             try:
-                with self.output_file.open("a", encoding="utf-8", errors="replace") as file:
-                    file.write(text)
+                if self._output_stream is None:
+                    self._output_stream = self.output_file.open(
+                        "a", encoding="utf-8", errors="replace"
+                    )
+                self._output_stream.write(text)
             except OSError:
                 self.output_file = None
+                self.close_output()
         if len(text) > OUTPUT_KEPT:
             self.output_left_out += len(text) - OUTPUT_KEPT
             text = text[-OUTPUT_KEPT:]
@@ -71,6 +78,15 @@ class RunRecord:
             dropped = self.output.pop(0)
             held -= len(dropped)
             self.output_left_out += len(dropped)
+
+    def close_output(self) -> None:
+        """The run ended: what it printed is all in `output_file`."""
+        stream, self._output_stream = self._output_stream, None
+        if stream is not None:
+            try:
+                stream.close()
+            except OSError:
+                self.output_file = None
 
     @property
     def finished(self) -> bool:
