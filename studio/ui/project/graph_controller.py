@@ -23,9 +23,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.core.discovery.discover import ProjectFolderError, discover
 from studio.core.discovery.project import Project
-from studio.core.discovery.static_graph import static_snapshot
 from studio.core.graph.snapshot import GraphSnapshot, LoadError
 from studio.core.layout import Direction
 from studio.core.model import Workspace
@@ -38,6 +36,7 @@ from studio.ui.project.draw_scheduler import DrawScheduler
 from studio.ui.project.file_watcher import FolderWatcher
 from studio.ui.project.load_client import LoadClient
 from studio.ui.project.source_preview import SourcePreview
+from studio.ui.project.source_reader import SourceReader, SourceReading
 
 
 class GraphController(QObject):
@@ -74,6 +73,8 @@ class GraphController(QObject):
         self.timings: dict[str, float] = {}
         self.watcher = FolderWatcher(self)
         self.loads = LoadClient(session, workspace, self.reload, self.timings, self)
+        self.source = SourceReader(self)
+        self.source.read_done.connect(self._on_source_read)
         self.drawing = DrawScheduler(self.graph, scene, anchor, self.timings, frame, self)
         self._folder_missing = False
         self._error_shown = False
@@ -138,20 +139,24 @@ class GraphController(QObject):
         self.loads.take_preview(found, snapshot)
 
     def _load_static(self) -> None:
-        """The graph as the source reads, nothing run (an untrusted folder)."""
-        root = self.project.root
-        assert root is not None
-        try:
-            found = discover(root)
-            flow = found.dataflow(self.project.dataflow)
-        except (ProjectFolderError, LookupError) as error:
-            self._show_error(f"Could not read the project: {str(error).strip(chr(39))}")
+        """The graph as the source reads, nothing run (an untrusted folder): read on a
+        thread, shown in `_on_source_read`."""
+        assert self.project.root is not None
+        self.source.read(self.project.root, self.project.dataflow)
+
+    def _on_source_read(self, reading: SourceReading) -> None:
+        if reading.root != self.project.root or self.project.trusted:
+            return
+        if reading.project is None or reading.flow is None or reading.snapshot is None:
+            self._show_error(f"Could not read the project: {reading.error}")
             self.load_finished.emit(False)
             return
         self.project.set_discovered(
-            list(found.dataflows), flow.name, [str(p) for p in found.problems]
+            list(reading.project.dataflows),
+            reading.flow.name,
+            [str(p) for p in reading.project.problems],
         )
-        self.graph.accept(static_snapshot(found, flow))
+        self.graph.accept(reading.snapshot)
         self.load_finished.emit(True)
 
     def choose_dataflow(self, name: str) -> None:
