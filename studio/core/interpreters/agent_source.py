@@ -30,9 +30,9 @@ def agent_source_dir() -> Path:
         return bundled
     files = sorted(_source_files())
     digest = hashlib.sha1()
-    for path in files:
-        digest.update(str(path.relative_to(_PACKAGE)).encode())
-        digest.update(path.read_bytes())
+    for path in files:  # by size and time: every kernel start asks, reading all is slow
+        stat = path.stat()
+        digest.update(f"{path.relative_to(_PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     base = Path(
         os.environ.get("STUDIO_CACHE_DIR") or platformdirs.user_cache_dir("dataflow-studio")
     )

@@ -5,11 +5,13 @@ The check itself is `studio.core.interpreters.check.check_interpreter`.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from studio.core.interpreters.agent_source import agent_source_dir
 from studio.core.interpreters.check import InterpreterCheck, check_interpreter
 
 __all__ = ["InterpreterCheck", "InterpreterChecker"]
@@ -22,7 +24,12 @@ class InterpreterChecker(QObject):
 
     def check(self, python: Path) -> None:
         threading.Thread(
-            target=lambda: self.checked.emit(check_interpreter(python)),
-            name="studio-interpreter-check",
-            daemon=True,
+            target=self._check, args=(python,), name="studio-interpreter-check", daemon=True
         ).start()
+
+    def _check(self, python: Path) -> None:
+        found = check_interpreter(python)
+        if found.ok:
+            with contextlib.suppress(OSError):
+                agent_source_dir()  # the kernel about to start there needs it: copied here
+        self.checked.emit(found)

@@ -102,6 +102,7 @@ class KernelSession(QObject):
         self._hello_timer.setInterval(_HELLO_RETRY_MS)
         self._hello_timer.timeout.connect(self._say_hello)
         self._subshell_decided.connect(self._on_subshell_decided)
+        _find_provisioners_soon()
 
     # -- public API ----------------------------------------------------------
 
@@ -457,6 +458,24 @@ def _end_kernel(manager: Any) -> None:
     if group is not None:  # what its nodes started goes too (same process group)
         with contextlib.suppress(OSError):
             os.killpg(group, signal.SIGKILL)
+
+
+_finding_provisioners: list[threading.Thread] = []
+
+
+def _find_provisioners_soon() -> None:
+    """jupyter_client lists the installed kernel provisioners (every package's entry
+    points: 0.2-1 s) on the first kernel start of a process; done on a thread once per
+    process, so a kernel started after the window shows does not hold it."""
+    if _finding_provisioners:
+        return
+    from jupyter_client.provisioning.factory import KernelProvisionerFactory
+
+    thread = threading.Thread(
+        target=KernelProvisionerFactory.instance, name="studio-provisioners", daemon=True
+    )
+    _finding_provisioners.append(thread)
+    thread.start()
 
 
 def _exit_reason(code: int) -> str:
