@@ -8,11 +8,24 @@ moment, with every relevant path of the burst.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 from studio.core.discovery.watch_rules import is_relevant_change
 
@@ -24,6 +37,18 @@ into place): the save is complete, only its sibling events are waited for."""
 MAX_WAIT_MS = 400
 """Never wait longer than this after the first event of a burst."""
 _EXISTENCE_CHECK_MS = 1000
+_EVENTS = [
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileClosedEvent,
+    FileDeletedEvent,
+    FileMovedEvent,
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+]
+"""What is watched for: no reads (a kernel importing from a `.venv` in the project
+opens thousands of files, each an event for watchdog's thread to handle)."""
 
 
 class _Handler(FileSystemEventHandler):
@@ -33,11 +58,30 @@ class _Handler(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        root = self.watcher.root
+        if root is None:
+            return
         settled = event.event_type in ("closed", "moved")
         paths = [event.src_path, getattr(event, "dest_path", "")]
         for path in paths:
-            if path:
+            # Filtered here, on watchdog's thread: a project's .venv being written (a
+            # kernel compiling its modules) makes thousands of events the GUI never sees.
+            if path and _worth_reporting(root, Path(str(path))):
                 self.watcher._raw_event.emit(str(path), settled)
+
+
+_LIFECYCLE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="studio-watch")
+"""Starts and stops observers in the order asked, off the GUI thread."""
+
+
+def _stop(observer: BaseObserver) -> None:
+    if observer.is_alive():
+        observer.stop()
+        observer.join(timeout=2)
+
+
+def _worth_reporting(root: Path, path: Path) -> bool:
+    return path == root or is_relevant_change(root, path)
 
 
 class FolderWatcher(QObject):
@@ -47,6 +91,8 @@ class FolderWatcher(QObject):
     """The watched folder was deleted or moved away."""
     folder_back = Signal(str)
     """The folder exists again (restored, or moved back)."""
+    watch_failed = Signal(str)
+    """The folder cannot be watched (why): saves will not reload the graph."""
     _raw_event = Signal(str, bool)
 
     def __init__(self, parent: QObject | None = None, quiet_ms: int = QUIET_MS) -> None:
@@ -84,18 +130,25 @@ class FolderWatcher(QObject):
         self.root = None
 
     def _start_observer(self) -> None:
+        """Started on a thread: a recursive watch lists the whole folder first (a
+        `.venv` in it is thousands of folders, over half a second)."""
         assert self.root is not None
         observer = Observer()
-        observer.schedule(_Handler(self), str(self.root), recursive=True)
+        observer.schedule(_Handler(self), str(self.root), recursive=True, event_filter=_EVENTS)
         observer.daemon = True
-        observer.start()
         self._observer = observer
+        _LIFECYCLE.submit(self._start, observer)
+
+    def _start(self, observer: BaseObserver) -> None:
+        try:
+            observer.start()
+        except OSError as error:  # the system's limit of watches, a folder gone meanwhile
+            self.watch_failed.emit(str(error))
 
     def _stop_observer(self) -> None:
-        if self._observer is not None:
-            self._observer.stop()
-            self._observer.join(timeout=2)
-            self._observer = None
+        observer, self._observer = self._observer, None
+        if observer is not None:
+            _LIFECYCLE.submit(_stop, observer)
 
     def _on_raw(self, path: str, settled: bool) -> None:
         root = self.root
@@ -106,7 +159,7 @@ class FolderWatcher(QObject):
             self._check_exists()
             return
         if not is_relevant_change(root, candidate):
-            return
+            return  # of an earlier root
         self._pending.add(candidate.relative_to(root).as_posix())
         self._quiet.start(min(SETTLED_MS, self._quiet_ms) if settled else self._quiet_ms)
         if not self._deadline.isActive():

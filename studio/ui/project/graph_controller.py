@@ -97,6 +97,15 @@ class GraphController(QObject):
         self.watcher.changed.connect(self._on_files_changed)
         self.watcher.folder_missing.connect(self._on_folder_missing)
         self.watcher.folder_back.connect(self._on_folder_back)
+        self.watcher.watch_failed.connect(
+            lambda why: self.notice.emit(
+                Notice(
+                    NoticeKind.INFO,
+                    f"The folder cannot be watched ({why}): saves do not reload the graph. "
+                    "Reload it with F5.",
+                )
+            )
+        )
 
     @property
     def layouts(self) -> LayoutRunner:
