@@ -23,6 +23,7 @@ keeps the screenshots.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -189,21 +190,30 @@ def window_id(display: str, timeout: float = 60) -> str:
     raise TimeoutError("the window did not show")
 
 
-def wait_for_graph(display: str, wid: str, timeout: float = 120) -> None:
-    """The title names the dataflow once it loaded; the drawing follows it."""
+def wait_for_graph(display: str, wid: str, timeout: float = 180) -> None:
+    """The title names the dataflow once it is found; the graph is shown once the
+    window stops changing for `SETTLE_SECONDS` (a kernel still starting counts its
+    seconds on the canvas, a layout moves the cards)."""
+    env = {**os.environ, "DISPLAY": display}
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         title = subprocess.run(
-            ["xdotool", "getwindowname", wid],
-            capture_output=True,
-            text=True,
-            env={**os.environ, "DISPLAY": display},
-            check=False,
+            ["xdotool", "getwindowname", wid], capture_output=True, text=True, env=env, check=False
         ).stdout
         if " · " in title:
-            time.sleep(SETTLE_SECONDS)
-            return
+            break
         time.sleep(0.2)
+    last, since = b"", time.monotonic()
+    while time.monotonic() < deadline:
+        pixels = subprocess.run(
+            ["import", "-window", wid, "rgb:-"], capture_output=True, env=env, check=False
+        ).stdout
+        digest = hashlib.sha256(pixels).digest()
+        if digest != last:
+            last, since = digest, time.monotonic()
+        elif time.monotonic() - since >= SETTLE_SECONDS:
+            return
+        time.sleep(0.5)
     raise TimeoutError("no graph within the time limit")
 
 
