@@ -9,8 +9,10 @@ says, per node, whether it executed the function or took a stored result.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import sys
+import threading
 import time
 import weakref
 from collections.abc import Callable, Collection
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from hamilton.caching.adapter import CachingEventType, HamiltonCacheAdapter
+from hamilton.caching.stores.base import ResultRetrievalError
 from hamilton.caching.stores.file import FileResultStore
 from hamilton.caching.stores.sqlite import SQLiteMetadataStore
 from hamilton.lifecycle import GraphExecutionHook, NodeExecutionHook
@@ -65,16 +68,27 @@ class QuickCommitStore(SQLiteMetadataStore):
 
 
 class LenientResultStore(FileResultStore):
-    """Hamilton's file result store, which leaves out what pickle cannot write.
+    """Hamilton's file result store, which leaves out what pickle cannot write, writes
+    each result whole or not at all, and drops a result it cannot read.
 
     Clients, connections, sockets and lambdas are common results in Hamilton
     projects; Hamilton's store fails the node on them. Here the value stays
     in the kernel's memory only, and the refusal is noted for the user.
+
+    Hamilton writes a result straight to its final name, so a process killed
+    during a big write left a truncated pickle that failed its node in every
+    later run ("pickle data was truncated"). Here a result is written beside
+    its final name and renamed over it once whole; one that cannot be read all
+    the same (written by an older studio, or a class that no longer exists) is
+    deleted and its node computed again (Hamilton recomputes on
+    `ResultRetrievalError`), with a note.
     """
 
     def __init__(self, path: str) -> None:
         super().__init__(path)
         self.refused: list[str] = []
+        self.dropped: list[str] = []
+        """Why each unreadable stored result was dropped (in the order met)."""
 
     def set(
         self,
@@ -89,9 +103,32 @@ class LenientResultStore(FileResultStore):
             if saver_cls is not None or not _refused_by_pickle(error):
                 raise
             self.refused.append(f"{type(error).__name__}: {error}")
-            return
-        with contextlib.suppress(OSError):  # the user's data: theirs alone
-            self._path_from_data_version(data_version).chmod(0o600)
+
+    @staticmethod
+    def _write_result(file_path: Path, stored_result: Any) -> None:
+        """Whole or not at all: a partial file never has the result's name. The user's
+        data: readable by its owner only (0600) from the start."""
+        data = stored_result.save()
+        partial = file_path.with_name(
+            f".{file_path.name}.{os.getpid()}.{threading.get_ident()}.partial"
+        )
+        try:
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(data)
+            partial.replace(file_path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            raise
+
+    def get(self, data_version: str) -> Any | None:
+        try:
+            return super().get(data_version)
+        except Exception as error:
+            self.delete(data_version)
+            self.dropped.append(f"{type(error).__name__}: {error}")
+            raise ResultRetrievalError(str(error)) from error
 
 
 def _refused_by_pickle(error: BaseException) -> bool:
@@ -121,6 +158,18 @@ class ObservedCache(HamiltonCacheAdapter):
         self.outcomes: dict[tuple[str, str], NodeStatus] = {}
         self.not_kept: dict[str, str] = {}
         """Nodes whose results the store could not write, and why (until read)."""
+        self.dropped: dict[str, str] = {}
+        """Nodes whose stored results could not be read and were computed again, and why
+        (until read)."""
+
+    def do_node_execute(self, *, run_id: str, node_: Any, **kwargs: Any) -> Any:
+        store = self.result_store
+        dropped = len(store.dropped) if isinstance(store, LenientResultStore) else 0
+        try:
+            return super().do_node_execute(run_id=run_id, node_=node_, **kwargs)
+        finally:
+            if isinstance(store, LenientResultStore) and len(store.dropped) > dropped:
+                self.dropped[node_.name] = store.dropped[-1]
 
     def post_node_execute(self, *, run_id: str, node_: Any, **kwargs: Any) -> None:
         store = self.result_store

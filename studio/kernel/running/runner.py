@@ -266,6 +266,12 @@ class Runner:
                 for name, reason in hook.cache.not_kept.items()
             ]
             hook.cache.not_kept.clear()
+            outcome.notes += [
+                f"{name}: its result in the disk cache could not be read ({reason}), so it "
+                "was dropped and computed again"
+                for name, reason in hook.cache.dropped.items()
+            ]
+            hook.cache.dropped.clear()
         outcome.reused_from_memory = list(overrides)
         outcome.nodes = list(recorder.nodes.values())
         outcome.seconds = time.perf_counter() - started
