@@ -55,6 +55,22 @@ class QuickCommitStore(SQLiteMetadataStore):
     which only means those nodes are computed again: the store stays whole.
     """
 
+    failed: str | None = None
+    """Why a write of the store failed (a full or read-only disk): those nodes are only
+    not reused later."""
+
+    def initialize(self, run_id: Any) -> None:
+        try:
+            super().initialize(run_id)
+        except sqlite3.Error as error:
+            self.failed = str(error)
+
+    def set(self, *args: Any, **kwargs: Any) -> None:
+        try:
+            super().set(*args, **kwargs)
+        except sqlite3.Error as error:
+            self.failed = str(error)
+
     def _get_connection(self) -> sqlite3.Connection:
         fresh = not hasattr(self._thread_local, "connection")
         connection = super()._get_connection()
@@ -87,6 +103,7 @@ class LenientResultStore(FileResultStore):
     def __init__(self, path: str) -> None:
         super().__init__(path)
         self.refused: list[str] = []
+        """Why each result not kept was refused (in the order met)."""
         self.dropped: list[str] = []
         """Why each unreadable stored result was dropped (in the order met)."""
 
@@ -99,10 +116,14 @@ class LenientResultStore(FileResultStore):
     ) -> None:
         try:
             super().set(data_version, result, saver_cls, loader_cls)
+        except OSError as error:  # a full or read-only disk
+            self.refused.append(f"the disk cache cannot be written ({error.strerror or error})")
         except Exception as error:
             if saver_cls is not None or not _refused_by_pickle(error):
                 raise
-            self.refused.append(f"{type(error).__name__}: {error}")
+            self.refused.append(
+                f"the disk cache cannot pickle it ({type(error).__name__}: {error})"
+            )
 
     @staticmethod
     def _write_result(file_path: Path, stored_result: Any) -> None:

@@ -11,6 +11,7 @@ Two layers of reuse, both Hamilton's own:
 
 from __future__ import annotations
 
+import sqlite3
 import time
 import traceback
 from collections.abc import Collection, Mapping
@@ -18,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studio.core.cache.cache_paths import cache_problem
 from studio.core.graph.lineage import GraphIndex
 from studio.core.graph.snapshot import GraphSnapshot, NodeRole
 from studio.core.protocol import NodeStatus, RunStatus
@@ -116,18 +118,27 @@ class Runner:
         self.signatures: dict[str, str] = {}
         self.durations: dict[str, float] = {}
         self.previous = PreviousResults()
+        self.cache_problem: str | None = None
+        """Why the disk cache cannot keep results (a full or read-only disk): runs go on
+        without it."""
         """Values replaced by a run whose lineage had changed: for "Compare with previous"."""
 
     def adapters(self, recompute: bool = False) -> tuple[ObservedCache | None, ProgressHook]:
         """The lifecycle adapters a driver needs to report progress and use the cache (a
         saver asked to run writes its file, even when its data is in the cache)."""
         cache = None
+        self.cache_problem = None
         if self.cache_path is not None:
-            cache = ObservedCache(
-                path=str(self.cache_path),
-                recompute=True if recompute else None,
-                default_saver_behavior="recompute",
-            )
+            self.cache_problem = cache_problem(self.cache_path)
+        if self.cache_path is not None and self.cache_problem is None:
+            try:
+                cache = ObservedCache(
+                    path=str(self.cache_path),
+                    recompute=True if recompute else None,
+                    default_saver_behavior="recompute",
+                )
+            except (OSError, sqlite3.Error) as error:
+                self.cache_problem = str(error)
         return cache, ProgressHook(cache=cache)
 
     def clear(self) -> None:
@@ -261,8 +272,7 @@ class Runner:
         self._keep(hook.results, signatures, recorder)
         if hook.cache is not None:
             outcome.notes += [
-                f"{name} is kept in memory only, not across restarts: the disk cache cannot "
-                f"pickle it ({reason})"
+                f"{name} is kept in memory only, not across restarts: {reason}"
                 for name, reason in hook.cache.not_kept.items()
             ]
             hook.cache.not_kept.clear()
@@ -272,6 +282,11 @@ class Runner:
                 for name, reason in hook.cache.dropped.items()
             ]
             hook.cache.dropped.clear()
+        if self.cache_problem is not None:
+            outcome.notes.append(
+                "results are not kept across restarts: the cache folder cannot be written "
+                f"({self.cache_problem})"
+            )
         outcome.reused_from_memory = list(overrides)
         outcome.nodes = list(recorder.nodes.values())
         outcome.seconds = time.perf_counter() - started
@@ -312,7 +327,8 @@ class Runner:
         root: Path | None = None,
     ) -> tuple[Any, Any]:
         if not executor.is_local:
-            return self.task_drivers.driver_for(loaded, executor, self.cache_path, root, recompute)
+            usable = self.cache_path if self.cache_problem is None else None
+            return self.task_drivers.driver_for(loaded, executor, usable, root, recompute)
         if not recompute and loaded.hook is not None:
             return loaded.driver, loaded.hook
         cache, hook = self.adapters(recompute=recompute)

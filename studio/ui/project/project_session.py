@@ -22,7 +22,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.core.cache.cache_paths import private_project_cache
+from studio.core.cache.cache_paths import (
+    cache_problem,
+    private_project_cache,
+    project_cache_dir,
+)
 from studio.core.interpreters.check import InterpreterCheck
 from studio.core.interpreters.environments import environment_to_run, found_environments
 from studio.core.model import Workspace
@@ -95,6 +99,7 @@ class ProjectSession(QObject):
                 ("Trust Folder", lambda: self.trust(root)),
             )
             return
+        self._warn_if_cache_unwritable(root)
         interpreter = state.get("interpreter")
         found = environment_to_run(root) if interpreter is None else None
         if interpreter:
@@ -103,6 +108,22 @@ class ProjectSession(QObject):
             self._check_then_start(root, state, found.python, found.of("its"))
         else:
             self._start(root, state)
+
+    def _warn_if_cache_unwritable(self, root: Path) -> None:
+        """A full or read-only cache folder: the project loads and runs all the same (the
+        kernel goes without its disk cache), and the user knows results are not kept."""
+        folder = project_cache_dir(root)
+        problem = cache_problem(folder)
+        if problem is not None:
+            self.notice.emit(
+                Notice(
+                    NoticeKind.INFO,
+                    f"Results of {root.name} are not kept: the cache folder {folder} cannot "
+                    f"be written ({problem}). The project loads and runs; what it computes "
+                    "lasts until the kernel restarts.",
+                ),
+                None,
+            )
 
     def _check_then_start(self, root: Path, state: dict, python: Path, found: str) -> None:
         """The project runs in its own Python: check it before the kernel starts there."""
