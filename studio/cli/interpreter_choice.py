@@ -83,7 +83,15 @@ def run_there(
     assert choice.python is not None
     print(f"studio: running the project in {choice.origin} ({choice.python})", file=sys.stderr)
     bootstrap = _BOOTSTRAP.format(agent=str(agent_source_dir()))
-    command = [str(choice.python), "-c", bootstrap, *argv, "--interpreter", str(choice.python)]
+    command = [
+        str(choice.python),
+        "-P",
+        "-c",
+        bootstrap,
+        *argv,
+        "--interpreter",
+        str(choice.python),
+    ]
     return subprocess.run(
         command,
         stdout=subprocess.PIPE if capture_stdout else None,
