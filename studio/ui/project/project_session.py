@@ -8,7 +8,8 @@ trusted folder with an environment of its own (the interpreter its settings
 name, a `.venv`, or one its uv, Poetry or conda files name) runs there unless
 the user chose another,
 as the headless commands do. Nothing of an untrusted folder runs, its
-interpreter included. The project model owns the interpreter and the
+interpreter included: one chosen there is kept, and checked once the folder
+is trusted. The project model owns the interpreter and the
 trust: the kernel session starts in the model's interpreter, so one that
 fails its check leaves the model at None (the studio's Python), which is
 what runs.
@@ -154,23 +155,23 @@ class ProjectSession(QObject):
         environment = environments[0]
         return (f"Use {environment.label}", lambda: self.use_interpreter(environment.python))
 
-    def may_choose_interpreter(self) -> bool:
-        """Whether the open folder may get another Python; if not, `interpreter_refused`
-        says why (a folder not trusted runs nothing, its interpreter included)."""
-        if self.root is None or self.project.trusted:
-            return True
-        self.interpreter_refused.emit(
-            f"{self.root.name} is not trusted: nothing of it runs, its Python included. "
-            "Trust the folder first, then choose its interpreter."
-        )
-        return False
-
     def use_interpreter(self, python: Path | None) -> bool:
         """Switch the kernel to `python` (None: the studio's own) once it checks out.
 
-        Refused in a folder not trusted: checking an interpreter runs it, and one inside
-        the folder is the folder's code. Returns whether the switch goes ahead."""
-        if not self.may_choose_interpreter():
+        In a folder not trusted the choice is only kept: checking an interpreter runs
+        it, and one inside the folder is the folder's code. Trusting the folder opens it
+        again, which checks the kept choice and starts the kernel there. Returns whether
+        the switch goes ahead now."""
+        root = self.root
+        if root is not None and not self.project.trusted:
+            self.project.choose_interpreter(python)
+            self.save()
+            which = str(python) if python is not None else "The studio's own Python"
+            self.status.emit(
+                f"{which} is kept for {root.name}: it is checked and runs once you trust "
+                "the folder",
+                10_000,
+            )
             return False
         opening = self._pending[1] if self._pending is not None else None
         if opening is not None:  # chosen while the folder's own environment is checked
