@@ -20,13 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from hamilton.caching.adapter import CachingEventType, HamiltonCacheAdapter
+from hamilton.caching.adapter import CachingBehavior, CachingEventType, HamiltonCacheAdapter
 from hamilton.caching.stores.base import ResultRetrievalError
 from hamilton.caching.stores.file import FileResultStore
 from hamilton.caching.stores.sqlite import SQLiteMetadataStore
 from hamilton.lifecycle import GraphExecutionHook, NodeExecutionHook
 
 from studio.core.protocol import NodeStatus
+from studio.core.runs.file_reads import FileStamp, changed_files
+from studio.kernel.running import file_audit, read_store
 
 
 class RunListener(Protocol):
@@ -182,6 +184,47 @@ class ObservedCache(HamiltonCacheAdapter):
         self.dropped: dict[str, str] = {}
         """Nodes whose stored results could not be read and were computed again, and why
         (until read)."""
+        self.reads: dict[str, list[FileStamp]] = {}
+        """The files each node of the last runs read (computed, or reused from the disk
+        cache), until read."""
+        self.files_changed: dict[str, list[str]] = {}
+        """Nodes whose stored result was not reused because files they read changed."""
+
+    def pre_node_execute(self, *, run_id: str, node_: Any, **kwargs: Any) -> None:
+        """Hamilton's cache key, then: a stored result whose node read files that changed
+        since is not reused (the node is computed again)."""
+        super().pre_node_execute(run_id=run_id, node_=node_, **kwargs)
+        name = node_.name
+        if self.behaviors[run_id][name] is not CachingBehavior.DEFAULT:
+            return
+        key = self.get_cache_key(run_id=run_id, node_name=name, task_id=kwargs.get("task_id"))
+        stamps = read_store.load(self.metadata_store.connection, key)
+        if not stamps:
+            return
+        changed = changed_files(stamps)
+        if changed:  # Hamilton keeps a key's first data version: it goes, then the node runs
+            with contextlib.suppress(sqlite3.Error):
+                self.metadata_store.delete(cache_key=key)
+            self.behaviors[run_id][name] = CachingBehavior.RECOMPUTE
+            self.files_changed[name] = changed
+        else:
+            self.reads[name] = stamps  # reused: it stands for these files as they are
+
+    def _execute_node(
+        self,
+        run_id: str,
+        node_name: str,
+        node_callable: Any,
+        node_kwargs: dict[str, Any],
+        task_id: str | None = None,
+    ) -> Any:
+        """The node's function, recording the files it reads (see `file_audit`)."""
+        with file_audit.recording(ignore=[str(self._path)]) as read:
+            result = super()._execute_node(run_id, node_name, node_callable, node_kwargs, task_id)
+        self.reads[node_name] = read.stamps
+        key = self.get_cache_key(run_id=run_id, node_name=node_name, task_id=task_id)
+        read_store.save(self.metadata_store.connection, key, read.stamps)
+        return result
 
     def do_node_execute(self, *, run_id: str, node_: Any, **kwargs: Any) -> Any:
         store = self.result_store
@@ -224,6 +267,19 @@ class ObservedCache(HamiltonCacheAdapter):
 
     def outcome(self, run_id: str, node_name: str) -> str | None:
         return self.outcomes.pop((run_id, node_name), None)
+
+    def reads_stored_in(self, run_id: str, node_name: str) -> list[FileStamp] | None:
+        """The files a node computed in that run by another process read (a worker of
+        the processes, Dask or Ray executor keeps them with its result)."""
+        try:
+            row = self.metadata_store.connection.execute(
+                "SELECT cache_key FROM history JOIN cache_metadata USING (cache_key) "
+                "WHERE history.run_id = ? AND cache_metadata.node_name = ? LIMIT 1",
+                (run_id, node_name),
+            ).fetchone()
+        except (AttributeError, sqlite3.Error):
+            return None
+        return read_store.load(self.metadata_store.connection, row[0]) if row else None
 
     def stored_in(self, run_id: str, node_name: str) -> bool:
         """Whether the node was computed (and stored) in that run, by any process.

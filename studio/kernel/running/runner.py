@@ -14,6 +14,7 @@ from __future__ import annotations
 import sqlite3
 import time
 import traceback
+import uuid
 from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from studio.core.graph.snapshot import GraphSnapshot, NodeRole
 from studio.core.protocol import NodeStatus, RunStatus
 from studio.core.protocol.requests import TracebackFrame
 from studio.core.runs.executors import LOCAL, ExecutorChoice
+from studio.core.runs.file_reads import FileStamp, file_salts
 from studio.core.runs.run_plan import RunMode, missing_inputs, needed_nodes, run_targets
 from studio.core.runs.staleness import lineage_signatures
 from studio.kernel.executors.clusters import ClusterError
@@ -65,6 +67,8 @@ class RunOutcome:
     """What the user should know of a run that went well (a result not kept on disk)."""
     install_hint: str = ""
     """The command that installs a missing engine (a run on Dask or Ray)."""
+    reads: dict[str, list[FileStamp]] = field(default_factory=dict)
+    """The files each node of the run read (computed, or reused from the disk cache)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -119,6 +123,8 @@ class Runner:
         self.durations: dict[str, float] = {}
         self.previous = PreviousResults()
         self.cache_problem: str | None = None
+        self.reads: dict[str, list[FileStamp]] = {}
+        """The files each kept result was computed from: a change makes it stale."""
         """Why the disk cache cannot keep results (a full or read-only disk): runs go on
         without it."""
         """Values replaced by a run whose lineage had changed: for "Compare with previous"."""
@@ -146,6 +152,7 @@ class Runner:
         self.signatures.clear()
         self.durations.clear()
         self.previous.clear()
+        self.reads.clear()
 
     def valid_results(self, signatures: Mapping[str, str]) -> set[str]:
         return {
@@ -187,7 +194,8 @@ class Runner:
             outcome.status, outcome.message = RunStatus.FAILED, refused
             return outcome
         signed = {**script_signatures(script), **expressions}
-        signatures = lineage_signatures(snapshot, signed, loaded.config or {})
+        salts, _reasons = file_salts({n: s for n, s in self.reads.items() if n in self.results})
+        signatures = lineage_signatures(snapshot, signed, loaded.config or {}, salts)
         overrides = {} if recompute else self._reusable(snapshot, targets, signatures)
         inputs = {n.name for n in snapshot.nodes if n.is_external_input}
         asked_inputs = {name for name in names if name in inputs}
@@ -257,19 +265,33 @@ class Runner:
             hook.results.update({name: values[name] for name in asked_inputs if name in values})
         finally:
             hook.listener = None
-        return self._finish(outcome, recorder, hook, signatures, overrides, started)
+        return self._finish(
+            outcome, recorder, hook, (snapshot, signed, loaded.config or {}), overrides, started
+        )
 
     def _finish(
         self,
         outcome: RunOutcome,
         recorder: _Recorder,
         hook: Any,
-        signatures: Mapping[str, str],
+        signing: tuple[GraphSnapshot, Mapping[str, str], Mapping[str, Any]],
         overrides: Mapping[str, Any],
         started: float,
     ) -> RunOutcome:
         hook.listener = None
-        self._keep(hook.results, signatures, recorder)
+        if hook.cache is not None:
+            read = {n: s for n, s in hook.cache.reads.items() if n in hook.results}
+            if isinstance(hook, TaskProgress):  # computed elsewhere: kept with the results
+                run_id = hook.cache.last_run_id
+                for name in set(recorder.nodes) - set(read) - set(overrides):
+                    stamps = hook.cache.reads_stored_in(run_id, name)
+                    if stamps is not None:
+                        read[name] = stamps
+            self.reads.update(read)
+            outcome.reads = read
+            hook.cache.reads.clear()
+            hook.cache.files_changed.clear()
+        self._keep(hook.results, self._signatures_after(signing, hook.results), recorder)
         if hook.cache is not None:
             outcome.notes += [
                 f"{name} is kept in memory only, not across restarts: {reason}"
@@ -336,6 +358,20 @@ class Runner:
         assert loaded.dataflow is not None
         driver = build_driver(loaded.modules, loaded.dataflow, loaded.config or {}, adapters)
         return driver, hook
+
+    def _signatures_after(
+        self,
+        signing: tuple[GraphSnapshot, Mapping[str, str], Mapping[str, Any]],
+        results: Mapping[str, Any],
+    ) -> dict[str, str]:
+        """The signatures the run's results are kept under: with the files they read as
+        they are now. A file that changed while its node ran makes a salt never seen
+        again: the node and what was computed from it are stale at once."""
+        kept = {n: s for n, s in self.reads.items() if n in self.results or n in results}
+        salts, _reasons = file_salts(kept)
+        salts = {name: uuid.uuid4().hex if name in results else s for name, s in salts.items()}
+        snapshot, signed, config = signing
+        return lineage_signatures(snapshot, signed, config, salts)
 
     def _keep(
         self, results: dict[str, Any], signatures: Mapping[str, str], recorder: _Recorder
