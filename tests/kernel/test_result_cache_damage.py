@@ -107,3 +107,16 @@ def test_a_write_killed_half_way_leaves_no_result_under_its_final_name(folder):
     outcome = runner.run(loaded, ["size"])
     assert outcome.status == "done" and runner.results["size"] == 1_024_000
     assert not any("could not be read" in note for note in outcome.notes)
+
+
+def test_what_a_killed_write_left_is_removed_by_the_next_trim(folder):
+    from studio.kernel.running.cache_trim import trim
+
+    cache = folder.parent / "cache"
+    cache.mkdir()
+    left = cache / ".abc.999999999.1.partial"  # no such process
+    left.write_bytes(b"half")
+    ours = cache / f".def.{os.getpid()}.1.partial"  # a write going on
+    ours.write_bytes(b"half")
+    trim(cache, 10**9)
+    assert not left.exists() and ours.exists()

@@ -222,8 +222,9 @@ class ObservedCache(HamiltonCacheAdapter):
         with file_audit.recording(ignore=[str(self._path)]) as read:
             result = super()._execute_node(run_id, node_name, node_callable, node_kwargs, task_id)
         self.reads[node_name] = read.stamps
-        key = self.get_cache_key(run_id=run_id, node_name=node_name, task_id=task_id)
-        read_store.save(self.metadata_store.connection, key, read.stamps)
+        if read.stamps or node_name in self.files_changed:  # most read none: no write
+            key = self.get_cache_key(run_id=run_id, node_name=node_name, task_id=task_id)
+            read_store.save(self.metadata_store.connection, key, read.stamps)
         return result
 
     def do_node_execute(self, *, run_id: str, node_: Any, **kwargs: Any) -> Any:
