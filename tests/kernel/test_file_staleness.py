@@ -131,3 +131,33 @@ def test_files_read_by_worker_processes_are_recorded_with_their_results(folder):
     _edit(folder / "data.csv", "x\n9\n")
     runner.run(loaded, ["total"], executor=processes)
     assert runner.results["total"] == 9
+
+
+OWN_FILES = """
+import tempfile
+from pathlib import Path
+
+
+def scratch() -> int:
+    with tempfile.TemporaryDirectory() as folder:  # written, read back, removed
+        path = Path(folder) / "part.txt"
+        path.write_text("5")
+        return int(path.read_text())
+
+
+def report(scratch: int) -> int:
+    out = Path(__file__).parent / "report.txt"
+    out.write_text(str(scratch))  # its output, read back: not its input
+    Path("/etc/hostname").exists() and Path("/etc/hostname").read_text()
+    return int(out.read_text())
+"""
+
+
+def test_a_nodes_own_files_and_the_systems_are_not_its_inputs(folder):
+    (folder / "own.py").write_text(OWN_FILES)
+    (folder / "flow.py").unlink()
+    runner, loaded = _kernel(folder, folder.parent / "cache")
+    outcome = runner.run(loaded, ["report"])
+    assert outcome.status == "done", outcome.message
+    assert outcome.reads == {"scratch": [], "report": []}
+    assert runner.run(loaded, ["report"]).reused_from_memory == ["report"]

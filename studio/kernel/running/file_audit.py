@@ -11,11 +11,14 @@ adapter, and what it records goes to the disk cache's table
 (`running/read_store.py`), where the kernel reads it after the run.
 
 Recorded: files opened for reading, stamped when first opened
-(`studio.core.runs.file_reads.FileStamp`). Left out: Python's own files
-and installed libraries (the interpreter's prefixes, `site-packages`),
-modules and compiled code (`.py`, `.pyc`, `.so`: code changes are tracked
-by code versions), `/proc`, `/dev`, `/sys`, the studio's cache folder, and
-anything that is not a regular file.
+(`studio.core.runs.file_reads.FileStamp`), wherever they are (a data file
+outside the project counts as much as one inside). Left out: Python's own
+files and installed libraries (the interpreter's prefixes,
+`site-packages`), modules and compiled code (`.py`, `.pyc`, `.so`: code
+changes are tracked by code versions), the system's files (`/proc`, `/dev`,
+`/sys`, `/etc`, `/usr`), the studio's cache folder, files the node itself
+wrote or removed (its own temporary files), and anything that is not a
+regular file.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ _state = threading.local()
 _installed = False
 _install_lock = threading.Lock()
 _CODE_SUFFIXES = (".py", ".pyc", ".pyo", ".pyd", ".so", ".pth")
-_SYSTEM = ("/proc/", "/dev/", "/sys/")
+_SYSTEM = ("/proc/", "/dev/", "/sys/", "/etc/", "/usr/")
+"""The system's files (time zones, certificates, name resolution): never a node's data."""
 
 
 def install() -> None:
@@ -56,14 +60,16 @@ def _hook(event: str, args: tuple) -> None:
     path, mode, flags = args
     if isinstance(path, int) or path is None:
         return  # an open descriptor: its file was opened (and seen) before
-    if mode is None:  # os.open
-        if flags & os.O_ACCMODE == os.O_WRONLY:
-            return
-    elif "r" not in mode and "+" not in mode:
-        return
     try:
         name = os.path.abspath(os.fsdecode(path))  # noqa: PTH100
     except (TypeError, ValueError):
+        return
+    if mode is None:  # os.open
+        writing = flags & os.O_ACCMODE != os.O_RDONLY
+    else:
+        writing = any(letter in mode for letter in "wax+")
+    if writing:  # the node's own output (a temporary file it reads back): not its input
+        reads[name] = None
         return
     if name in reads or name.endswith(_CODE_SUFFIXES) or name.startswith(_SYSTEM):
         return
@@ -88,7 +94,7 @@ def recording(ignore: Sequence[str] = ()) -> Iterator[Recording]:
     (the cache) whose files are not the node's data."""
     install()
     outer = getattr(_state, "reads", None)
-    reads: dict[str, FileStamp] = {}
+    reads: dict[str, FileStamp | None] = {}
     _state.reads = reads
     done = Recording()
     try:
@@ -100,27 +106,31 @@ def recording(ignore: Sequence[str] = ()) -> Iterator[Recording]:
             outer.update({s.path: s for s in done.stamps})
 
 
-def _kept(reads: dict[str, FileStamp], ignore: Sequence[str]) -> list[FileStamp]:
+def _kept(reads: dict[str, FileStamp | None], ignore: Sequence[str]) -> list[FileStamp]:
+    """The files read, stamped; not those the node wrote or removed (its own)."""
     skipped = tuple(
         os.path.join(os.path.abspath(p), "")  # noqa: PTH118, PTH100
         for p in (*ignore, sys.prefix, sys.base_prefix, sys.exec_prefix)
     )
     kept = []
     for path, opened in sorted(reads.items()):
-        if path.startswith(skipped) or "site-packages" in path:
+        if opened is None or path.startswith(skipped) or "site-packages" in path:
             continue
-        kept.append(_with_digest(opened))
+        stamped = _with_digest(opened)
+        if stamped is not None:
+            kept.append(stamped)
     return kept
 
 
-def _with_digest(opened: FileStamp) -> FileStamp:
+def _with_digest(opened: FileStamp) -> FileStamp | None:
     """A small file's digest, when it is still as it was opened (else none: a file
-    changed while the node ran is seen as changed at the next check)."""
-    if opened.size > SMALL_FILE:
-        return opened
+    changed while the node ran is seen as changed at the next check); None for a file
+    gone by the end of the node (a temporary one)."""
     try:
         status = Path(opened.path).stat()
     except OSError:
+        return None
+    if opened.size > SMALL_FILE:
         return opened
     if (status.st_size, status.st_mtime_ns) != (opened.size, opened.mtime_ns):
         return opened
