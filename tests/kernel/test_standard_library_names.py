@@ -76,3 +76,16 @@ def test_the_project_folder_goes_after_the_standard_library_before_installed_one
         assert installed and at < installed[0]
     finally:
         sys.path[:] = saved
+
+
+def test_a_helper_named_like_a_standard_module_is_named_when_it_breaks_an_import(folder):
+    folder.mkdir()
+    (folder / "logging.py").write_text("def setup() -> None:\n    pass\n")
+    (folder / "flow.py").write_text(
+        "from logging import setup\n\n\ndef base() -> int:\n    setup()\n    return 1\n"
+    )
+    errors = {e.file: e for e in load_project(folder).snapshot.errors}
+    assert set(errors) == {"flow.py", "logging.py"}  # both the project's modules
+    assert "cannot import name 'setup' from 'logging'" in errors["flow.py"].message
+    hint = errors["flow.py"].hint
+    assert "logging.py has the name of the standard library's module `logging`" in hint

@@ -254,7 +254,22 @@ def import_fresh(
             if isinstance(error, GeneratorExit):
                 raise
             errors.append(_import_error(root, name, error))
+    errors = [_with_clash_hint(root, search_path, error) for error in errors]
     return ImportResult(tuple(modules), tuple(_one_per_missing_package(errors)))
+
+
+def _with_clash_hint(root: Path, search_path: Path, error: LoadError) -> LoadError:
+    """An import that failed on a standard module the project shadows (its `logging.py`,
+    imported by a dataflow module as its own, is not what `import logging` gives): the
+    hint names the file."""
+    if error.hint:
+        return error
+    text = f"{error.message}\n{error.detail}"
+    for name in re.findall(r"(?:module|from) '([A-Za-z_][\w]*)'", text):
+        clash = standard_library_clash(root, search_path, name)
+        if clash is not None:
+            return replace(error, hint=f"{clash.message}: {clash.hint}")
+    return error
 
 
 def unchanged_modules(root: Path) -> frozenset[str]:
