@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from studio.cli.supervised import run_elsewhere
 from studio.core.interpreters.agent_source import agent_source_dir
 from studio.core.interpreters.check import (
     HEADLESS_PACKAGES,
@@ -92,9 +93,4 @@ def run_there(
         "--interpreter",
         str(choice.python),
     ]
-    return subprocess.run(
-        command,
-        stdout=subprocess.PIPE if capture_stdout else None,
-        env=foreign_environment(),
-        check=False,
-    )
+    return run_elsewhere(command, capture_stdout, foreign_environment())

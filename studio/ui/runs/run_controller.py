@@ -6,6 +6,10 @@ hooks while the run goes on; the controller only updates the runs model
 never waits. Stale marks follow every new graph and every input change,
 and the files results were computed from (checked every two seconds: a
 few `stat` calls), naming the file that changed.
+
+Stop escalates when a run goes on (issue 31, case 10): the kernel's interrupt
+(SIGINT); after `STOP_STEP_MS` a KeyboardInterrupt raised inside the node,
+past its signal handling; after as long again a new kernel.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from studio.core.cache.cache_paths import new_run_output_file
 from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.model import Workspace
 from studio.core.protocol import ErrorCode, NodeStatus, RunStatus
+from studio.core.protocol.data_requests import StopRunParams
 from studio.core.protocol.events import (
     ClusterChanged,
     NodeFinished,
@@ -48,6 +53,9 @@ from studio.ui.runs.script_values_client import ScriptValuesClient
 
 FILE_CHECK_MS = 2000
 """How often the files results came from are checked for changes."""
+
+STOP_STEP_MS = 3000
+"""How long Stop waits for a run to end before its next step."""
 
 _STATES = {
     NodeStatus.COMPUTED: NodeState.DONE,
@@ -97,6 +105,10 @@ class RunController(QObject):
         session.ready.connect(lambda _info: self.runs.forget_results())
         session.ready.connect(lambda _info: self.cluster_changed.emit(None))
         workspace.project.executor_changed.connect(self._on_executor_changed)
+        self._stop_step = 0
+        """Stop's escalation: 1 after the interrupt, 2 after raising it inside the node."""
+        self._stop_timer = QTimer(self, singleShot=True, interval=STOP_STEP_MS)
+        self._stop_timer.timeout.connect(self._escalate_stop)
         self.script_values = ScriptValuesClient(session, workspace, graph, self)
         workspace.script_values.changed.connect(self.refresh_staleness)
         self._file_check = QTimer(self)
@@ -125,6 +137,12 @@ class RunController(QObject):
         names = list(names)
         if snapshot is None:
             self.problem.emit("There is no graph to run yet.")
+            return None
+        if self.graph.loads.showing_preview and self.workspace.graph.errors:
+            self.problem.emit(
+                "Hamilton could not build this graph (the banner says why): what is shown "
+                "is read from the source. Fix the error and save, and it loads."
+            )
             return None
         if self.running:
             self.problem.emit("A run is in progress: stop it (Esc) or wait for it to end.")
@@ -231,7 +249,32 @@ class RunController(QObject):
             self._on_reply(record, Reply(False, message="stopped before it started"))
             return True
         self.session.interrupt()
+        if not self._stop_timer.isActive():
+            self._stop_step = 1
+            self._stop_timer.start()
         return True
+
+    def _escalate_stop(self) -> None:
+        """The run goes on after Stop: the node ignores or holds off the interrupt. Next
+        an interrupt raised inside it; then a new kernel. The banner says which."""
+        if not self.running:
+            return
+        if self._stop_step == 1:
+            self._stop_step = 2
+            self.session.request(StopRunParams(), lambda _reply: None)
+            self.problem.emit(
+                "The node did not stop on the interrupt (it may ignore Ctrl+C): Stop raised "
+                f"it inside the node. If it still runs in {STOP_STEP_MS // 1000} s, the "
+                "kernel is restarted."
+            )
+            self._stop_timer.start()
+            return
+        self._stop_step = 0
+        self.problem.emit(
+            "The node did not stop: the kernel was restarted. Results in memory are gone; "
+            "the on-disk cache keeps what was computed before."
+        )
+        self.session.restart()
 
     def clear_results(self) -> None:
         self.runs.forget_results()
@@ -371,6 +414,13 @@ class RunController(QObject):
             )
         else:
             record.fail(reply.message)
+        self._stop_timer.stop()
+        if self._stop_step == 2 and record.status is RunStatus.INTERRUPTED:
+            self.problem.emit(
+                "The node did not stop on the interrupt (it may ignore Ctrl+C): Stop raised "
+                "it inside the node, which stopped it."
+            )
+        self._stop_step = 0
         self.runs.durations.save()
         self.runs.end()
         self.refresh_staleness()
