@@ -356,15 +356,21 @@ class ProgressHook(NodeExecutionHook, GraphExecutionHook):
             self.listener.node_finished(node_name, status, seconds, error, result)
 
     def interrupted(self) -> list[str]:
-        """The node a stop ended (reported once, with the time it ran until then).
+        """The node a stop ended (reported once, with the time it ran until then)."""
+        return self.unfinished(NodeStatus.INTERRUPTED)
+
+    def unfinished(self, status: NodeStatus, error: BaseException | None = None) -> list[str]:
+        """The node the run ended in whose end this hook never saw, reported once as
+        `status` with the time it ran until then.
 
         Hamilton's cache adapter raises in its own post-node hook when a node is
-        interrupted, before this hook's turn: the runner asks here instead.
+        interrupted or calls `sys.exit()`, before this hook's turn: the runner asks
+        here instead.
         """
         if self.running is None:
             return []
         started = self._started.pop(self.running, None)
         if started is not None and self.listener is not None:
             seconds = self.clock() - started
-            self.listener.node_finished(self.running, NodeStatus.INTERRUPTED, seconds, None, None)
+            self.listener.node_finished(self.running, status, seconds, error, None)
         return [self.running]

@@ -253,6 +253,8 @@ class Runner:
                 self._interrupted(outcome, recorder, hook)
             else:
                 error = _exit_within(error) or error
+                if isinstance(error, SystemExit):  # the node's own end went unreported
+                    hook.unfinished(NodeStatus.FAILED, error)
                 outcome.status, outcome.message = RunStatus.FAILED, describe(error)
                 failed = [n for n in recorder.nodes.values() if n.status is NodeStatus.FAILED]
                 outcome.failed_node = failed[-1].name if failed else hook.running
