@@ -245,6 +245,9 @@ def _run_here(
             return _fail(f"cannot write {options.output}: {error}", EXIT_NODE_FAILED)
         except pickle.PicklingError as error:
             return _fail(f"cannot write {options.output}: {error}", EXIT_NODE_FAILED)
+        except Exception as error:  # the value's own code (its __str__, its to_json) raised
+            why = f"writing the value raised {type(error).__name__}: {error}"
+            return _fail(f"cannot write {options.output}: {why}", EXIT_NODE_FAILED)
         print(f"wrote {', '.join(nodes)} to {options.output}", file=sys.stderr)
         return EXIT_OK
     for name in names:
