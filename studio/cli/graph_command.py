@@ -20,7 +20,7 @@ from typing import Any
 from studio.cli import load_deadline
 from studio.cli.interpreter_choice import InterpreterError, choose_interpreter, run_there
 from studio.cli.supervised import run_supervised
-from studio.core.atomic_write import MissingFolderError, check_folder, reason, replacing
+from studio.core.atomic_write import check_folder, reason, replacing
 from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.load_timeout import LoadTimeout
 from studio.core.values import parse_assignments
@@ -74,8 +74,8 @@ def main(argv: Sequence[str]) -> int:
     if options.output is not None:
         try:
             check_folder(options.output)
-        except MissingFolderError as error:  # said before the load, not after it
-            print(f"studio: cannot write {options.output}: {error}", file=sys.stderr)
+        except OSError as error:  # said before the load, not after it
+            print(f"studio: cannot write {options.output}: {reason(error)}", file=sys.stderr)
             return EXIT_NOT_LOADED
     root = Path(options.path).expanduser()
     if options.static:

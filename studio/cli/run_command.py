@@ -125,8 +125,8 @@ def main(argv: Sequence[str]) -> int:
             parser.error(f"--output must end in one of {', '.join(OUTPUT_FORMATS)}")
         try:
             check_folder(options.output)
-        except MissingFolderError as error:  # said before the run, not after it
-            return _fail(f"cannot write {options.output}: {error}", EXIT_NOT_STARTED)
+        except OSError as error:  # said before the run, not after it
+            return _fail(f"cannot write {options.output}: {reason(error)}", EXIT_NOT_STARTED)
     root = Path(options.path).expanduser()
     try:
         choice = choose_interpreter(root, options.interpreter)

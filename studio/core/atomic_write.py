@@ -39,13 +39,21 @@ class MissingFolderError(FileNotFoundError):
 
 
 def target_of(path: Path) -> Path:
-    """The file a write to `path` replaces: a link's target (a chain of links followed)."""
-    return path.resolve() if path.is_symlink() else path
+    """The file a write to `path` replaces: a link's target (a chain of links followed).
+    Raises OSError for links that lead back to themselves."""
+    if not path.is_symlink():
+        return path
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as error:  # Python 3.12 says RuntimeError, 3.13 OSError
+        raise OSError(
+            errno.ELOOP, "its symbolic links lead back to themselves", str(path)
+        ) from error
 
 
 def check_folder(path: Path) -> None:
-    """Raise MissingFolderError when the file's folder does not exist (to say so before
-    work whose result would go there)."""
+    """Raise MissingFolderError when the file's folder does not exist, OSError when the
+    file is a loop of links (to say so before work whose result would go there)."""
     folder = target_of(path).parent
     if not folder.is_dir():
         raise MissingFolderError(path, folder)

@@ -158,3 +158,15 @@ def test_run_onto_a_full_disk_keeps_the_old_file_whole_and_says_why(tmp_path):
         assert [p.name for p in disk.iterdir()] == ["big.csv"]
     finally:
         subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_an_output_that_is_a_loop_of_links_is_refused_in_one_line(tmp_path):
+    project, mark = _marking_project(tmp_path)
+    loop = tmp_path / "loop.json"
+    loop.symlink_to(loop.name)
+    for done in (run_to(project, loop, "total"), graph_to(loop)):
+        assert done.returncode == 2
+        assert done.stderr.strip() == (
+            f"studio: cannot write {loop}: its symbolic links lead back to themselves"
+        )
+    assert not mark.exists()
