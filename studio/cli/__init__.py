@@ -22,6 +22,7 @@ import studio
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    leave_the_working_folder_off_the_path()
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["--kernel"]:
         # Before anything imports Qt: this process is to become a Jupyter kernel.
@@ -89,3 +90,15 @@ def _open_app(args: list[str]) -> int:
     from studio.ui.app import run
 
     return run(path, interpreter)
+
+
+def leave_the_working_folder_off_the_path(absolute: bool = False) -> None:
+    """`python -c` (a kernel or a command in another Python) puts the working folder first
+    on `sys.path` as "", and `python -m studio` as its absolute path: a project's
+    `numbers.py` or `logging.py` there would stand in for the standard module the kernel
+    and Hamilton import. A project's folders go on the path when it loads, after the
+    standard library (`studio.kernel.loading.fresh_import.use_search_path`). The absolute
+    path goes only when this process is the studio's alone (`absolute`): a test runner
+    calling `main` keeps its own."""
+    here = {"", "."} | ({str(Path.cwd())} if absolute else set())
+    sys.path[:] = [entry for entry in sys.path if entry not in here]

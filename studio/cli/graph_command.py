@@ -20,7 +20,7 @@ from typing import Any
 from studio.cli import load_deadline
 from studio.cli.interpreter_choice import InterpreterError, choose_interpreter, run_there
 from studio.cli.supervised import run_supervised
-from studio.core.atomic_write import replacing
+from studio.core.atomic_write import check_folder, reason, replacing
 from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.load_timeout import LoadTimeout
 from studio.core.values import parse_assignments
@@ -71,6 +71,12 @@ def main(argv: Sequence[str]) -> int:
         config = parse_assignments(options.config, "--config")
     except ValueError as error:
         parser.error(str(error))
+    if options.output is not None:
+        try:
+            check_folder(options.output)
+        except OSError as error:  # said before the load, not after it
+            print(f"studio: cannot write {options.output}: {reason(error)}", file=sys.stderr)
+            return EXIT_NOT_LOADED
     root = Path(options.path).expanduser()
     if options.static:
         return _graph_static(options, root, config)
@@ -135,7 +141,7 @@ def _print(
         try:
             _write(payload, options.output)
         except OSError as error:
-            print(f"studio: cannot write {options.output}: {_why(error)}", file=sys.stderr)
+            print(f"studio: cannot write {options.output}: {reason(error)}", file=sys.stderr)
             return EXIT_NOT_LOADED
     return EXIT_OK if snapshot.ok else EXIT_NOT_LOADED
 
@@ -213,13 +219,6 @@ def describe(snapshot: GraphSnapshot, dataflows: list[str]) -> str:
         lines.append(f"  {info.name:<{width}}  {kind}{info.type}{uses}")
     lines.append(f"{len(snapshot.nodes)} nodes, {len(snapshot.edges())} edges")
     return "\n".join(lines) + "\n"
-
-
-def _why(error: OSError) -> str:
-    folder = Path(error.filename).parent if error.filename else None
-    if folder is not None and not folder.is_dir():
-        return f"the folder {folder} does not exist"
-    return error.strerror or str(error)
 
 
 def _write(payload: bytes, output: Path | None) -> None:

@@ -84,5 +84,13 @@ def run_there(
     assert choice.python is not None
     print(f"studio: running the project in {choice.origin} ({choice.python})", file=sys.stderr)
     bootstrap = _BOOTSTRAP.format(agent=str(agent_source_dir()))
-    command = [str(choice.python), "-c", bootstrap, *argv, "--interpreter", str(choice.python)]
+    command = [
+        str(choice.python),
+        "-P",
+        "-c",
+        bootstrap,
+        *argv,
+        "--interpreter",
+        str(choice.python),
+    ]
     return run_elsewhere(command, capture_stdout, foreign_environment())

@@ -23,7 +23,7 @@ from typing import Any
 from studio.cli import load_deadline
 from studio.cli.interpreter_choice import InterpreterError, choose_interpreter, run_there
 from studio.cli.supervised import NodeTeller, run_supervised
-from studio.core.atomic_write import replacing
+from studio.core.atomic_write import MissingFolderError, check_folder, reason, replacing
 from studio.core.cache.cache_paths import durations_file
 from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.load_timeout import LoadTimeout
@@ -123,6 +123,10 @@ def main(argv: Sequence[str]) -> int:
             parser.error("--output writes one result: name exactly one node (or use .pkl)")
         if options.output.suffix not in OUTPUT_FORMATS:
             parser.error(f"--output must end in one of {', '.join(OUTPUT_FORMATS)}")
+        try:
+            check_folder(options.output)
+        except OSError as error:  # said before the run, not after it
+            return _fail(f"cannot write {options.output}: {reason(error)}", EXIT_NOT_STARTED)
     root = Path(options.path).expanduser()
     try:
         choice = choose_interpreter(root, options.interpreter)
@@ -233,10 +237,17 @@ def _run_here(
         value = {n: runner.results[n] for n in nodes} if as_dict else runner.results[nodes[0]]
         try:
             write_result(value, options.output)
-        except (TypeError, ValueError, OSError, ImportError, AttributeError) as error:
+        except MissingFolderError as error:  # removed during the run
+            return _fail(f"cannot write {options.output}: {error}", EXIT_NOT_STARTED)
+        except OSError as error:
+            return _fail(f"cannot write {options.output}: {reason(error)}", EXIT_NODE_FAILED)
+        except (TypeError, ValueError, ImportError, AttributeError) as error:
             return _fail(f"cannot write {options.output}: {error}", EXIT_NODE_FAILED)
         except pickle.PicklingError as error:
             return _fail(f"cannot write {options.output}: {error}", EXIT_NODE_FAILED)
+        except Exception as error:  # the value's own code (its __str__, its to_json) raised
+            why = f"writing the value raised {type(error).__name__}: {error}"
+            return _fail(f"cannot write {options.output}: {why}", EXIT_NODE_FAILED)
         print(f"wrote {', '.join(nodes)} to {options.output}", file=sys.stderr)
         return EXIT_OK
     for name in names:

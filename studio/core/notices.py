@@ -72,3 +72,27 @@ def load_failed(errors: Sequence[LoadError], graph_kept: bool, from_source: bool
         details,
         Cause.MISSING_PACKAGE if missing else Cause.NONE,
     )
+
+
+SKIPPED = ": skipped"
+"""How discovery ends the words for a file it left out."""
+
+
+def skipped_files(problems: Sequence[str]) -> tuple[str, ...]:
+    """The files among discovery's problems that the load left out (unreadable, binary,
+    not text): `latin.py:2: is not UTF-8 text (…)`. Its other notes (a driver naming no
+    module, clashing modules) are not about files left out."""
+    return tuple(p.removesuffix(SKIPPED) for p in problems if p.endswith(SKIPPED))
+
+
+def files_skipped(skipped: Sequence[str]) -> Notice:
+    """The notice for files the load left out (see `skipped_files`): the rest loaded."""
+    if len(skipped) == 1:
+        return Notice(NoticeKind.INFO, f"Skipped {skipped[0]}. The rest of the project loaded.")
+    more = len(skipped) - 1
+    return Notice(
+        NoticeKind.INFO,
+        f"Skipped {skipped[0]}, and {more} more file{'s' if more > 1 else ''}: see Details."
+        " The rest of the project loaded.",
+        details=tuple(skipped),
+    )

@@ -19,6 +19,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 
@@ -59,6 +60,10 @@ class _RoutingLookupFilter(logging.Filter):
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HAMILTON_TELEMETRY_ENABLED", "false")
+    # The kernel starts in the project folder: that folder must not come before the
+    # standard library on the path (a project's `numbers.py` killed every kernel).
+    here = {"", ".", str(Path.cwd())}
+    sys.path[:] = [entry for entry in sys.path if entry not in here]
     if getattr(sys, "frozen", False):
         # Subprocesses of user code must see the system's libraries, not the bundle's.
         original = os.environ.pop("LD_LIBRARY_PATH_ORIG", None)

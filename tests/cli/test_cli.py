@@ -290,3 +290,12 @@ def test_a_result_whose_repr_raises_is_named_not_a_traceback(tmp_path):
     assert done.returncode == 0, done.stderr
     assert b"<a flow.Shy that cannot be shown: its repr raised RuntimeError: no>" in done.stdout
     assert b"Traceback" not in done.stderr
+    # Written to JSON (whose fallback is the value's str, hence its repr): one line, exit 1.
+    output = tmp_path / "out" / "shy.json"
+    output.parent.mkdir()
+    written = studio_cli("run", str(tmp_path), "shy", "-o", str(output))
+    assert written.returncode == 1
+    assert written.stderr.decode().strip() == (
+        f"studio: cannot write {output}: writing the value raised RuntimeError: no"
+    )
+    assert list(output.parent.iterdir()) == []

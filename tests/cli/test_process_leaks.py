@@ -114,20 +114,66 @@ def _project(tmp_path: Path, pids: Path, sleep: float) -> Path:
     return project
 
 
-@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def _name(how: signal.Signals) -> str:
+    return how.name
+
+
+@pytest.fixture(scope="module")
+def other_python(tmp_path_factory) -> Path:
+    """Another Python than the studio's (a virtual environment borrowing the studio's
+    packages), for `--interpreter`."""
+    import sysconfig
+    import venv
+
+    folder = tmp_path_factory.mktemp("other-python")
+    venv.create(folder, with_pip=False)
+    site = next((folder / "lib").glob("python3*/site-packages"))
+    borrowed = sysconfig.get_paths()["purelib"]
+    (site / "borrowed.pth").write_text(f"import site; site.addsitedir({borrowed!r})\n")
+    return folder / "bin" / "python"
+
+
+def _kill_a_run(command: subprocess.Popen, pids: Path, how: signal.Signals) -> tuple[int, str]:
+    """Send `how` once the node has started everything; the command's exit code and
+    what it said on stderr."""
+    try:
+        _wait_for(lambda: {"worker", "forked", "new-session", "setsid"} <= set(_pids(pids)))
+        below = process_tree.descendants(command.pid)  # the studio in another Python too
+        command.send_signal(how)
+        code = command.wait(timeout=10)
+        everything = [*_pids(pids).values(), *below]
+        _wait_for(lambda: not any(_alive(p) for p in everything), seconds=5)
+    finally:
+        command.kill()
+        _, stderr = command.communicate()
+    return code, stderr.decode()
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGHUP, signal.SIGKILL], ids=_name)
 def test_a_killed_run_ends_its_worker_and_all_it_started_and_writes_nothing(tmp_path, pids, how):
     output = tmp_path / "out.pkl"
     command = _start("run", str(_project(tmp_path, pids, sleep=1.5)), "starts", "-o", str(output))
-    try:
-        _wait_for(lambda: {"worker", "forked", "new-session", "setsid"} <= set(_pids(pids)))
-        command.send_signal(how)
-        code = command.wait(timeout=10)
-        _wait_for(lambda: not any(_alive(p) for p in _pids(pids).values()), seconds=5)
-    finally:
-        command.kill()
-        command.communicate()
-    assert code == (143 if how == signal.SIGTERM else -signal.SIGKILL)
+    code, _ = _kill_a_run(command, pids, how)
+    assert code == (-signal.SIGKILL if how == signal.SIGKILL else 128 + how)
     time.sleep(2)  # the node would have returned by now, and the worker written `-o`
+    assert not output.exists()
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGHUP, signal.SIGKILL], ids=_name)
+def test_a_killed_run_in_another_python_ends_it_and_all_it_started(
+    tmp_path, pids, other_python, how
+):
+    """`studio run --interpreter PY`: the studio in that Python, its worker and what the
+    node started all end with the command."""
+    output = tmp_path / "out.pkl"
+    project = str(_project(tmp_path, pids, sleep=1.5))
+    command = _start(
+        "run", project, "starts", "-o", str(output), "--interpreter", str(other_python)
+    )
+    code, stderr = _kill_a_run(command, pids, how)
+    assert code == (-signal.SIGKILL if how == signal.SIGKILL else 128 + how)
+    assert f"running the project in --interpreter ({other_python})" in stderr
+    time.sleep(2)
     assert not output.exists()
 
 

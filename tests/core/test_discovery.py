@@ -194,9 +194,12 @@ def test_broken_files_are_reported_not_fatal(tmp_path):
     assert "syntax error" in problems["broken.py"].message
     assert "UTF-8" in problems["latin.py"].message
     assert "declared.py" not in problems
-    assert kinds(project)["latin.py"] is FileKind.INVALID
-    # Unreadable files stay in a driverless dataflow, so that loading it says what is wrong.
-    assert project.dataflow().modules == ("broken", "declared", "features", "latin")
+    # A syntax error stays in a driverless dataflow, so that loading it says what is wrong;
+    # bytes that are not text at all are skipped (issue 31, case 15), saying so.
+    assert kinds(project)["broken.py"] is FileKind.INVALID
+    assert kinds(project)["latin.py"] is FileKind.OTHER
+    assert problems["latin.py"].message.endswith(": skipped")
+    assert project.dataflow().modules == ("broken", "declared", "features")
 
 
 def test_virtual_environments_hidden_folders_and_tests_are_skipped(tmp_path):
@@ -318,7 +321,15 @@ def test_what_the_text_shows_absent_is_not_searched_for_and_nothing_is_missed(so
 
 
 @pytest.mark.parametrize(
-    "blob", [bytes(range(256)) * 4, b"def a() -> int:\n    return 1\n\x00\x00\x00"]
+    "blob",
+    [
+        bytes(range(256)) * 4,
+        b"def a() -> int:\n    return 1\n\x00\x00\x00",
+        b"\xff\xfe\x80abc = \x81\x82\n",  # not UTF-8 from its first byte
+        b'def b() -> str:\n    return "\xe9t\xe9"\n',  # Latin-1 without a coding line
+        b'# -*- coding: ascii -*-\ndef c() -> str:\n    return "\xe9"\n',
+        b"# -*- coding: klingon -*-\ndef d() -> int:\n    return 1\n",
+    ],
 )
 def test_a_binary_py_file_is_skipped_with_a_warning_naming_it(tmp_path, blob):
     """Issue 31, case 15: one binary `.py` sank the whole project, naming no file."""
@@ -328,3 +339,19 @@ def test_a_binary_py_file_is_skipped_with_a_warning_naming_it(tmp_path, blob):
     flow = project.dataflow()
     assert flow.modules == ("good",)
     assert any(p.path == "blob.py" and p.message.endswith(": skipped") for p in project.problems)
+
+
+def test_an_undecodable_file_is_named_with_its_line_and_byte_and_a_declared_one_loads(tmp_path):
+    """Issue 31, case 15: a file that is not UTF-8 (and declares no other encoding) was
+    kept and failed the whole load; it is skipped, saying where. One that declares its
+    encoding is read in it."""
+    (tmp_path / "good.py").write_text("def a() -> int:\n    return 1\n", encoding="utf-8")
+    (tmp_path / "latin.py").write_bytes(b'def b() -> str:\n    return "\xe9t\xe9"\n')
+    (tmp_path / "declared.py").write_bytes(
+        b'# -*- coding: latin-1 -*-\ndef c() -> str:\n    return "\xe9t\xe9"\n'
+    )
+    project = discover(tmp_path)
+    assert set(project.dataflow().modules) == {"good", "declared"}
+    assert [str(p) for p in project.problems] == [
+        "latin.py:2: is not UTF-8 text (byte 0xe9 cannot be read as UTF-8): skipped"
+    ]

@@ -12,6 +12,7 @@ from studio.core.protocol import data_requests as data
 from studio.core.protocol import requests as req
 from studio.core.protocol.methods import PARAMS
 from studio.core.protocol.wire import Record, WireError
+from studio.core.runs.file_reads import FileStamp
 from studio.core.runs.run_plan import RunMode
 
 PAGE = data.TablePage(3, 0, [["1", "2"], ["a", "b"]], ["0", "1"], [0, 1])
@@ -50,7 +51,9 @@ SAMPLES: list[Record] = [
         ["kept in memory"],
         "",
         2048,
+        {"a": [FileStamp("/p/data.csv", 12, 1_700_000_000_123_456_789, "ab12")]},
     ),
+    FileStamp("/data/big.parquet", 2**40, 1),
     req.RunNode("a", NodeStatus.REUSED),
     req.TracebackFrame("/venv/hamilton/driver.py", None, "execute"),
     req.ScriptValuesParams("run"),

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from studio.core.discovery.discover import discover
+from studio.core.protocol import NodeStatus
 from studio.core.runs.run_plan import RunMode
 from studio.kernel.loading.project_load import load_flow
 from studio.kernel.running.runner import Runner
@@ -197,6 +198,10 @@ def test_a_node_calling_sys_exit_fails_as_itself_and_the_process_goes_on(tmp_pat
     outcome = runner.run(loaded, ["quits"], root=folder)
     assert outcome.status == "failed" and outcome.failed_node == "quits"
     assert outcome.message.startswith("SystemExit: the node called sys.exit(3)")
+    # The node itself is reported failed (the canvas marks it), not left unfinished.
+    quits = next(n for n in outcome.nodes if n.name == "quits")
+    assert quits.status is NodeStatus.FAILED
+    assert quits.error.startswith("SystemExit: the node called sys.exit(3)")
     assert "quits" not in runner.results
     assert runner.run(loaded, ["fine"], root=folder).status == "done"
     assert runner.results["fine"] == 2

@@ -105,7 +105,11 @@ def _spy_python(folder, bare, marker):
 def test_an_untrusted_folders_python_never_runs_and_a_broken_one_falls_back(
     open_window, qtbot, tmp_path, monkeypatch
 ):
+    """Issue 31, case 1: Kernel > Project Interpreter... in an untrusted folder lists its
+    `.venv` and says nothing runs before trust; choosing it keeps the choice, unrun."""
     from PySide6.QtWidgets import QMessageBox
+
+    from studio.ui.kernel.interpreter_dialog import InterpreterDialog
 
     refused = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: refused.append(text))
@@ -117,15 +121,27 @@ def test_an_untrusted_folders_python_never_runs_and_a_broken_one_falls_back(
     python = _spy_python(folder, tmp_path / "bare", marker)
     window = open_window(folder, trust=False)
     assert window.workspace.project.interpreter is None and window.session.pid is None
-    window.commands.choose_interpreter()  # Kernel > Project Interpreter...: refused, no dialog
-    assert not window.project_session.use_interpreter(python)
-    assert len(refused) == 2 and "not trusted" in refused[0]
-    assert not marker.exists() and window.workspace.project.interpreter is None
+    shown = []
+
+    def choose_the_venv(dialog: InterpreterDialog) -> int:  # the user picks the .venv
+        shown.append(dialog.trust_note.text() if dialog.trust_note else "")
+        buttons = [b for b in dialog._group.buttons() if str(python) in b.text()]
+        assert len(buttons) == 1, [b.text() for b in dialog._group.buttons()]
+        buttons[0].setChecked(True)
+        return InterpreterDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(InterpreterDialog, "exec", choose_the_venv)
+    window.commands.choose_interpreter()  # Kernel > Project Interpreter...
+    assert "strange is not trusted" in shown[0] and "checked only once you trust" in shown[0]
+    qtbot.wait(1500)
+    assert not marker.exists() and window.session.pid is None and not refused
+    assert window.workspace.project.interpreter == python  # kept, to be checked at trust
+    assert window.settings.project_state(folder.resolve())["interpreter"] == str(python)
 
     with qtbot.waitSignal(window.controller.load_finished, timeout=60_000):
         window.project_session.trust(folder.resolve())
     assert marker.exists()  # trusted: checked, and it lacks what the kernel needs
     assert window.workspace.project.interpreter is None  # the studio's Python runs instead
-    assert "cannot run strange's code (its .venv): it lacks ipykernel" in window.banner.text()
+    assert "it lacks ipykernel" in window.banner.text(), window.banner.text()
     assert "pip install" in window.banner.text()
     assert "base" in window.scene.nodes

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -64,6 +65,22 @@ def new_run_output_file(root: Path, number: int) -> Path | None:
     except OSError:
         return None
     return target
+
+
+def cache_problem(folder: Path) -> str | None:
+    """Why results cannot be kept in `folder` (a read-only or full disk), or None when they
+    can: the folder is made if missing, and a small file written in it and removed."""
+    probe = folder / f".probe-{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with probe.open("wb") as stream:
+            stream.write(bytes(64 * 1024))
+    except OSError as error:
+        return error.strerror or str(error)
+    finally:
+        with contextlib.suppress(OSError):
+            probe.unlink()
+    return None
 
 
 def project_key(root: Path) -> str:

@@ -205,9 +205,11 @@ def _read_source(relative: Path, rel: str, raw: bytes) -> _Reading:
         skipped = FileProblem(rel, None, "is not text (it holds null bytes): skipped")
         return SourceFile(rel, name, FileKind.OTHER, skipped.message), None, skipped
     text, problem = decode_source(raw, rel)
-    tree = None
-    if text is not None:
-        tree, problem = parse(text, rel)
+    if text is None:  # bytes Python cannot read as text: skipped like a binary file
+        assert problem is not None
+        skipped = replace(problem, message=f"{problem.message}: skipped")
+        return SourceFile(rel, name, FileKind.OTHER, skipped.message), None, skipped
+    tree, problem = parse(text, rel)
     if tree is None:
         reason = problem.message if problem else "unreadable"
         return SourceFile(rel, name, FileKind.INVALID, reason), None, problem

@@ -50,12 +50,28 @@ class ModuleFacts:
 
 
 def decode_source(raw: bytes, relative: str) -> tuple[str | None, FileProblem | None]:
+    """The file's text in its declared encoding (UTF-8 unless it says otherwise), or
+    what keeps it from being text: the first byte that cannot be read, on its line."""
+    declared: Exception | None = None
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
-        return raw.decode(encoding), None
-    except (SyntaxError, UnicodeDecodeError, LookupError) as error:
-        line = _line_of_offset(raw, getattr(error, "start", None))
-        return None, FileProblem(relative, line, f"is not valid UTF-8 text ({error})")
+    except (SyntaxError, LookupError) as error:  # first lines not UTF-8, or a bad declaration
+        encoding, declared = "utf-8", error
+    try:
+        text = raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as error:
+        if not isinstance(error, UnicodeDecodeError):
+            return None, FileProblem(relative, None, f"is not text ({error})")
+        line = _line_of_offset(raw, error.start)
+        name = "UTF-8" if encoding.removesuffix("-sig") == "utf-8" else encoding
+        byte = error.object[error.start]
+        message = f"is not {name} text (byte 0x{byte:02x} cannot be read as {name})"
+        return None, FileProblem(relative, line, message)
+    if declared is not None:
+        return None, FileProblem(
+            relative, getattr(declared, "lineno", None), f"is not text ({declared})"
+        )
+    return text, None
 
 
 def _line_of_offset(raw: bytes, offset: int | None) -> int | None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from studio.core.atomic_write import write_bytes
 
 
 class EditRefusedError(Exception):
@@ -100,25 +100,6 @@ def read_bytes(path: Path) -> bytes | None:
         return path.read_bytes()
     except FileNotFoundError:
         return None
-
-
-def write_bytes(path: Path, data: bytes) -> None:
-    """Replace the file in one step (a crash leaves the old or the new file, never half).
-
-    A symbolic link stays a link: the file it points to is the one replaced.
-    """
-    path = path.resolve()
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        if mode is not None:
-            Path(temporary).chmod(mode)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _lines(data: bytes) -> list[str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from studio.core.cache.cache_paths import DEFAULT_CACHE_LIMIT
 from studio.core.model.events import Event, Evented
 from studio.core.protocol import RunStatus
+from studio.core.runs.file_reads import FileStamp
 from studio.core.runs.run_forecast import DurationBook
 from studio.core.runs.run_records import RunRecord
 from studio.core.runs.run_state import NodeRun, NodeState, RunState
@@ -31,6 +32,8 @@ class RunsModel:
         self._current: RunRecord | None = None
         self._finished_at: dict[str, datetime.datetime] = {}
         self._durations = DurationBook()
+        self.file_reads: dict[str, list[FileStamp]] = {}
+        """The files each result in the kernel was computed from (a change makes it stale)."""
         self.cache_limit_changed = Event()
         """(int)"""
         self.cache_limit = DEFAULT_CACHE_LIMIT
@@ -138,11 +141,15 @@ class RunsModel:
         """No result is in the kernel any more (cleared, or a new kernel)."""
         self.state.reset()
         self.finished_at.clear()
+        self.file_reads.clear()
         self.states_changed.emit(None)
 
-    def apply_signatures(self, signatures: Mapping[str, str]) -> None:
-        """Results whose lineage changed since they were computed become stale."""
-        self._changed(self.state.apply_signatures(signatures))
+    def apply_signatures(
+        self, signatures: Mapping[str, str], reasons: Mapping[str, str] | None = None
+    ) -> None:
+        """Results whose lineage changed since they were computed become stale (`reasons`:
+        why, for those whose files changed)."""
+        self._changed(self.state.apply_signatures(signatures, reasons))
 
     def clear(self, durations: Path | None = None) -> None:
         """Another project (its durations kept in `durations`): no results, no run log."""

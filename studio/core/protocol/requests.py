@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from studio.core.discovery.project import ValueKind
 from studio.core.protocol import Method, NodeStatus, RunStatus
 from studio.core.protocol.wire import Record
+from studio.core.runs.file_reads import FileStamp
 from studio.core.runs.run_plan import RunMode
 
 
@@ -119,6 +120,9 @@ class RunResult(Record):
     install_hint: str = ""
     """The command that installs a missing engine (a run on Dask or Ray)."""
     cache_bytes: int | None = None
+    reads: dict[str, list[FileStamp]] = dataclasses.field(default_factory=dict)
+    """The files each node of the run read while computed (or when its stored result
+    was), with their size, time and digest: a change makes its result stale."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,11 +49,14 @@ class DurationBook:
         """Write the file (in one step); a cache folder that cannot be written is not an error."""
         if self.path is None:
             return
-        with contextlib.suppress(OSError):
+        temporary = self.path.with_suffix(".tmp")
+        try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            temporary = self.path.with_suffix(".tmp")
             temporary.write_text(json.dumps(self._seconds, sort_keys=True), encoding="utf-8")
             temporary.replace(self.path)
+        except OSError:  # a full disk: no half-written file stays behind
+            with contextlib.suppress(OSError):
+                temporary.unlink()
 
 
 @dataclass

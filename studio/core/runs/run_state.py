@@ -33,6 +33,9 @@ class NodeRun:
     error: str = ""
     failed_upstream: str | None = None
     """The node whose failure kept this one from running (its error is in `error`)."""
+    stale_reason: str = ""
+    """Why a stale result is stale, when a file it came from changed (`data.csv changed`);
+    empty: its code or an input changed."""
 
 
 class RunState:
@@ -74,6 +77,14 @@ class RunState:
         has_result = state not in (NodeState.FAILED, NodeState.INTERRUPTED)
         self.nodes[name] = NodeRun(state, seconds, signature if has_result else None, error)
 
+    def sign_again(self, signatures: Mapping[str, str], names: Iterable[str]) -> None:
+        """The results of `names` are kept under these signatures (the files a run read,
+        known once it ended, are part of them)."""
+        for name in names:
+            run = self.nodes.get(name)
+            if run is not None and run.signature is not None and name in signatures:
+                run.signature = signatures[name]
+
     def run_ended(self) -> set[str]:
         """Queued or running nodes the run never finished go back to what they were."""
         changed = set()
@@ -99,9 +110,13 @@ class RunState:
             changed.add(name)
         return changed
 
-    def apply_signatures(self, signatures: Mapping[str, str]) -> set[str]:
-        """Mark results whose lineage changed as stale (and un-stale those that match again)."""
+    def apply_signatures(
+        self, signatures: Mapping[str, str], reasons: Mapping[str, str] | None = None
+    ) -> set[str]:
+        """Mark results whose lineage changed as stale (and un-stale those that match again);
+        `reasons`: why, for those whose files changed."""
         changed = set()
+        reasons = reasons or {}
         for name, run in list(self.nodes.items()):
             if name not in signatures:
                 del self.nodes[name]
@@ -109,11 +124,13 @@ class RunState:
                 continue
             if run.signature is None or run.state in (NodeState.QUEUED, NodeState.RUNNING):
                 continue
-            if run.signature != signatures[name] and run.state is not NodeState.STALE:
-                run.state = NodeState.STALE
-                changed.add(name)
-            elif run.signature == signatures[name] and run.state is NodeState.STALE:
-                run.state = NodeState.DONE
+            if run.signature != signatures[name]:
+                reason = reasons.get(name, "")
+                if run.state is not NodeState.STALE or run.stale_reason != reason:
+                    run.state, run.stale_reason = NodeState.STALE, reason
+                    changed.add(name)
+            elif run.state is NodeState.STALE:
+                run.state, run.stale_reason = NodeState.DONE, ""
                 changed.add(name)
         return changed
 

@@ -2,8 +2,10 @@
 
 A node's signature hashes its own code version with the signatures of
 everything it depends on, down to the input values and config it was
-computed with. A result computed under one signature is stale as soon as
-the node's signature changes: its code, or something upstream, changed.
+computed with, and a salt for the files it read that changed since
+(`studio.core.runs.file_reads`). A result computed under one signature is
+stale as soon as the node's signature changes: its code, a file it read, or
+something upstream, changed.
 """
 
 from __future__ import annotations
@@ -20,25 +22,31 @@ def lineage_signatures(
     snapshot: GraphSnapshot,
     inputs: Mapping[str, str],
     config: Mapping[str, Any] | None = None,
+    salts: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """Signature of every node; `inputs` are the input expressions as typed."""
+    """Signature of every node; `inputs` are the input expressions as typed, `salts` what
+    changed of the files a node read (none: nothing)."""
     config = dict(snapshot.config if config is None else config)
-    key = (repr(sorted(inputs.items())), repr(sorted(config.items())))
+    salts = dict(salts or {})
+    key = (repr(sorted(inputs.items())), repr(sorted(config.items())), repr(sorted(salts.items())))
     last = _LAST.get(id(snapshot))
     if last is not None and last[0] is snapshot and last[1] == key:
         return dict(last[2])
-    signatures = _signatures(snapshot, inputs, config)
+    signatures = _signatures(snapshot, inputs, config, salts)
     _LAST.clear()
     _LAST[id(snapshot)] = (snapshot, key, signatures)
     return dict(signatures)
 
 
-_LAST: dict[int, tuple[GraphSnapshot, tuple[str, str], dict[str, str]]] = {}
+_LAST: dict[int, tuple[GraphSnapshot, tuple[str, str, str], dict[str, str]]] = {}
 """The last snapshot's signatures: asked for several times per run of a big graph."""
 
 
 def _signatures(
-    snapshot: GraphSnapshot, inputs: Mapping[str, str], config: dict[str, Any]
+    snapshot: GraphSnapshot,
+    inputs: Mapping[str, str],
+    config: dict[str, Any],
+    salts: Mapping[str, str],
 ) -> dict[str, str]:
     index = GraphIndex(snapshot)
     signatures: dict[str, str] = {}
@@ -57,9 +65,28 @@ def _signatures(
             own = f"config:{config.get(name)!r}"
         else:
             own = f"code:{info.version}"
+            if name in salts:
+                own += f"|{salts[name]}"
         parts = [own, *(f"{p}={signatures.get(p, '?')}" for p in sorted(index.parents[name]))]
         signatures[name] = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
     return signatures
+
+
+def stale_reasons(snapshot: GraphSnapshot, own: Mapping[str, str]) -> dict[str, str]:
+    """Why each node is stale from the files its lineage read: a node whose file changed
+    has its own reason (`data.csv changed`); what was computed from it, the same with
+    the node that read it (`data.csv changed, read by table`)."""
+    index = GraphIndex(snapshot)
+    reasons = dict(own)
+    for name in _topological(index):
+        if name in own:
+            continue
+        for parent in sorted(index.parents[name]):
+            if parent in reasons:
+                reason = reasons[parent]
+                reasons[name] = reason if parent not in own else f"{reason}, read by {parent}"
+                break
+    return reasons
 
 
 def _topological(index: GraphIndex) -> list[str]:

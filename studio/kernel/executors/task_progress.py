@@ -83,11 +83,15 @@ class TaskProgress(GraphExecutionHook, TaskSubmissionHook, TaskReturnHook):
     def interrupted(self) -> list[str]:
         """The nodes a stop left running, reported with the time each ran until then; the
         canvas marks them interrupted."""
+        return self.unfinished(NodeStatus.INTERRUPTED)
+
+    def unfinished(self, status: NodeStatus, error: BaseException | None = None) -> list[str]:
+        """The nodes the run ended in whose end no task reported, reported as `status`."""
         stopped = list(self.in_flight)
         now = self.clock()
         for name, started in self.in_flight.items():
             if self.listener is not None:
-                self.listener.node_finished(name, NodeStatus.INTERRUPTED, now - started, None, None)
+                self.listener.node_finished(name, status, now - started, error, None)
         self.in_flight.clear()
         return stopped
 

@@ -19,6 +19,7 @@ import linecache
 import marshal
 import re
 import sys
+import sysconfig
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -150,12 +151,55 @@ def _inside_project(root: Path, location: str) -> bool:
 
 
 def use_search_path(folders: Sequence[Path]) -> None:
-    """Put `folders` first on `sys.path`, dropping folders of earlier projects."""
+    """Put `folders` on `sys.path` right after the standard library, dropping folders of
+    earlier projects.
+
+    After the standard library, not first: a project's `numbers.py` or `random.py`
+    put first would stand in for the standard module everywhere in the process
+    (ipykernel, Hamilton and every library import those), and the kernel died at
+    once, again and again. Before the installed libraries, as plain Python has it:
+    a project's `utils.py` is its own, whatever is installed.
+    """
     for entry in [str(f) for f in _loaded_from] + [str(f) for f in folders]:
         while entry in sys.path:
             sys.path.remove(entry)
+    position = after_standard_library()
     for folder in reversed(folders):
-        sys.path.insert(0, str(folder))
+        sys.path.insert(position, str(folder))
+
+
+def after_standard_library() -> int:
+    """The place on `sys.path` just after the standard library's folders (its zip, its
+    source folder, its compiled modules), where a project's folders go."""
+    standard = {sysconfig.get_path("stdlib"), sysconfig.get_path("platstdlib")}
+    position = 0
+    for index, entry in enumerate(sys.path):
+        name = Path(entry).name
+        if entry in standard or name == "lib-dynload" or name.endswith(".zip"):
+            position = index + 1
+    return position
+
+
+def standard_library_clash(root: Path, search_path: Path, name: str) -> LoadError | None:
+    """A project module named like a module of the standard library (`numbers.py`,
+    `json/`): Python imports the standard one, which ipykernel, Hamilton and the
+    libraries need, so the project's cannot be loaded under that name."""
+    top = name.split(".")[0]
+    if top not in sys.stdlib_module_names:
+        return None
+    for folder in dict.fromkeys((search_path, root)):
+        for candidate in (folder / f"{top}.py", folder / top):
+            if candidate.exists():
+                file = relative_to_root(root, str(candidate))
+                return LoadError(
+                    ErrorKind.IMPORT,
+                    f"{file} has the name of the standard library's module `{top}`: Python "
+                    "imports the standard one (ipykernel, Hamilton and other libraries need "
+                    "it), so this file cannot be loaded as the project's",
+                    file=file,
+                    hint=f"rename {file} (for example to {top}_nodes) and the imports of it",
+                )
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +215,9 @@ def import_fresh(
     named_by: str | None = None,
     reuse: bool = False,
 ) -> ImportResult:
-    """Import `names` anew, with `search_path` (and the root) first on `sys.path`.
+    """Import `names` anew, with `search_path` (and the root) on `sys.path` (see
+    `use_search_path`); a name the standard library has is refused (see
+    `standard_library_clash`).
 
     With `reuse`, modules of `root` whose files did not change, and that name no
     module that did, are kept as they are (see `unchanged_modules`).
@@ -192,6 +238,10 @@ def import_fresh(
     modules: list[ModuleType] = []
     errors: list[LoadError] = []
     for name in names:
+        clash = standard_library_clash(root, search_path, name)
+        if clash is not None:
+            errors.append(clash)
+            continue
         for listener in IMPORTING:
             listener(name)
         try:
@@ -204,7 +254,22 @@ def import_fresh(
             if isinstance(error, GeneratorExit):
                 raise
             errors.append(_import_error(root, name, error))
+    errors = [_with_clash_hint(root, search_path, error) for error in errors]
     return ImportResult(tuple(modules), tuple(_one_per_missing_package(errors)))
+
+
+def _with_clash_hint(root: Path, search_path: Path, error: LoadError) -> LoadError:
+    """An import that failed on a standard module the project shadows (its `logging.py`,
+    imported by a dataflow module as its own, is not what `import logging` gives): the
+    hint names the file."""
+    if error.hint:
+        return error
+    text = f"{error.message}\n{error.detail}"
+    for name in re.findall(r"(?:module|from) '([A-Za-z_][\w]*)'", text):
+        clash = standard_library_clash(root, search_path, name)
+        if clash is not None:
+            return replace(error, hint=f"{clash.message}: {clash.hint}")
+    return error
 
 
 def unchanged_modules(root: Path) -> frozenset[str]:

@@ -64,8 +64,11 @@ class PreviousResults:
         if self.folder is None:
             return
         path = self.folder / f"{len(self._on_disk)}-{abs(hash(name))}.pickle"
-        with contextlib.suppress(Exception):
+        try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             with path.open("wb") as stream:
                 pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
             self._on_disk[name] = path
+        except Exception:  # a value pickle refuses, a full disk: not kept, nothing left
+            with contextlib.suppress(OSError):
+                path.unlink()

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from studio.core.cache.cache_paths import DEFAULT_CACHE_LIMIT
+from studio.core.processes import process_alive
 
 DEFAULT_LIMIT = DEFAULT_CACHE_LIMIT
 
@@ -29,6 +30,10 @@ def trim(cache_path: Path, limit: int) -> tuple[int, int]:
                 (".db", ".db-wal", ".db-shm", ".json", ".txt")
             ):
                 continue
+            if _left_by_a_dead_writer(entry.name):
+                with contextlib.suppress(OSError):
+                    Path(entry.path).unlink()
+                continue
             with contextlib.suppress(OSError):
                 stat = entry.stat(follow_symlinks=False)
                 entries.append((stat.st_mtime, stat.st_size, entry.path))
@@ -42,3 +47,16 @@ def trim(cache_path: Path, limit: int) -> tuple[int, int]:
                 Path(path).unlink()
                 removed += size
     return total - removed, removed
+
+
+def _left_by_a_dead_writer(name: str) -> bool:
+    """A result written in part by a process that is gone (killed during the write: see
+    `running/progress.py`, `.<result>.<pid>.<thread>.partial`)."""
+    if not (name.startswith(".") and name.endswith(".partial")):
+        return False
+    parts = name.split(".")
+    try:
+        pid = int(parts[-3])
+    except (IndexError, ValueError):
+        return False
+    return not process_alive(pid)

@@ -11,18 +11,22 @@ Two layers of reuse, both Hamilton's own:
 
 from __future__ import annotations
 
+import sqlite3
 import time
 import traceback
+import uuid
 from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studio.core.cache.cache_paths import cache_problem
 from studio.core.graph.lineage import GraphIndex
 from studio.core.graph.snapshot import GraphSnapshot, NodeRole
 from studio.core.protocol import NodeStatus, RunStatus
 from studio.core.protocol.requests import TracebackFrame
 from studio.core.runs.executors import LOCAL, ExecutorChoice
+from studio.core.runs.file_reads import FileStamp, file_salts
 from studio.core.runs.run_plan import RunMode, missing_inputs, needed_nodes, run_targets
 from studio.core.runs.staleness import lineage_signatures
 from studio.kernel.executors.clusters import ClusterError
@@ -63,6 +67,8 @@ class RunOutcome:
     """What the user should know of a run that went well (a result not kept on disk)."""
     install_hint: str = ""
     """The command that installs a missing engine (a run on Dask or Ray)."""
+    reads: dict[str, list[FileStamp]] = field(default_factory=dict)
+    """The files each node of the run read (computed, or reused from the disk cache)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -116,18 +122,29 @@ class Runner:
         self.signatures: dict[str, str] = {}
         self.durations: dict[str, float] = {}
         self.previous = PreviousResults()
+        self.cache_problem: str | None = None
+        self.reads: dict[str, list[FileStamp]] = {}
+        """The files each kept result was computed from: a change makes it stale."""
+        """Why the disk cache cannot keep results (a full or read-only disk): runs go on
+        without it."""
         """Values replaced by a run whose lineage had changed: for "Compare with previous"."""
 
     def adapters(self, recompute: bool = False) -> tuple[ObservedCache | None, ProgressHook]:
         """The lifecycle adapters a driver needs to report progress and use the cache (a
         saver asked to run writes its file, even when its data is in the cache)."""
         cache = None
+        self.cache_problem = None
         if self.cache_path is not None:
-            cache = ObservedCache(
-                path=str(self.cache_path),
-                recompute=True if recompute else None,
-                default_saver_behavior="recompute",
-            )
+            self.cache_problem = cache_problem(self.cache_path)
+        if self.cache_path is not None and self.cache_problem is None:
+            try:
+                cache = ObservedCache(
+                    path=str(self.cache_path),
+                    recompute=True if recompute else None,
+                    default_saver_behavior="recompute",
+                )
+            except (OSError, sqlite3.Error) as error:
+                self.cache_problem = str(error)
         return cache, ProgressHook(cache=cache)
 
     def clear(self) -> None:
@@ -135,6 +152,7 @@ class Runner:
         self.signatures.clear()
         self.durations.clear()
         self.previous.clear()
+        self.reads.clear()
 
     def valid_results(self, signatures: Mapping[str, str]) -> set[str]:
         return {
@@ -176,7 +194,8 @@ class Runner:
             outcome.status, outcome.message = RunStatus.FAILED, refused
             return outcome
         signed = {**script_signatures(script), **expressions}
-        signatures = lineage_signatures(snapshot, signed, loaded.config or {})
+        salts, _reasons = file_salts({n: s for n, s in self.reads.items() if n in self.results})
+        signatures = lineage_signatures(snapshot, signed, loaded.config or {}, salts)
         overrides = {} if recompute else self._reusable(snapshot, targets, signatures)
         inputs = {n.name for n in snapshot.nodes if n.is_external_input}
         asked_inputs = {name for name in names if name in inputs}
@@ -234,6 +253,8 @@ class Runner:
                 self._interrupted(outcome, recorder, hook)
             else:
                 error = _exit_within(error) or error
+                if isinstance(error, SystemExit):  # the node's own end went unreported
+                    hook.unfinished(NodeStatus.FAILED, error)
                 outcome.status, outcome.message = RunStatus.FAILED, describe(error)
                 failed = [n for n in recorder.nodes.values() if n.status is NodeStatus.FAILED]
                 outcome.failed_node = failed[-1].name if failed else hook.running
@@ -246,26 +267,50 @@ class Runner:
             hook.results.update({name: values[name] for name in asked_inputs if name in values})
         finally:
             hook.listener = None
-        return self._finish(outcome, recorder, hook, signatures, overrides, started)
+        return self._finish(
+            outcome, recorder, hook, (snapshot, signed, loaded.config or {}), overrides, started
+        )
 
     def _finish(
         self,
         outcome: RunOutcome,
         recorder: _Recorder,
         hook: Any,
-        signatures: Mapping[str, str],
+        signing: tuple[GraphSnapshot, Mapping[str, str], Mapping[str, Any]],
         overrides: Mapping[str, Any],
         started: float,
     ) -> RunOutcome:
         hook.listener = None
-        self._keep(hook.results, signatures, recorder)
+        if hook.cache is not None:
+            read = {n: s for n, s in hook.cache.reads.items() if n in hook.results}
+            if isinstance(hook, TaskProgress):  # computed elsewhere: kept with the results
+                run_id = hook.cache.last_run_id
+                for name in set(recorder.nodes) - set(read) - set(overrides):
+                    stamps = hook.cache.reads_stored_in(run_id, name)
+                    if stamps is not None:
+                        read[name] = stamps
+            self.reads.update(read)
+            outcome.reads = read
+            hook.cache.reads.clear()
+            hook.cache.files_changed.clear()
+        self._keep(hook.results, self._signatures_after(signing, hook.results), recorder)
         if hook.cache is not None:
             outcome.notes += [
-                f"{name} is kept in memory only, not across restarts: the disk cache cannot "
-                f"pickle it ({reason})"
+                f"{name} is kept in memory only, not across restarts: {reason}"
                 for name, reason in hook.cache.not_kept.items()
             ]
             hook.cache.not_kept.clear()
+            outcome.notes += [
+                f"{name}: its result in the disk cache could not be read ({reason}), so it "
+                "was dropped and computed again"
+                for name, reason in hook.cache.dropped.items()
+            ]
+            hook.cache.dropped.clear()
+        if self.cache_problem is not None:
+            outcome.notes.append(
+                "results are not kept across restarts: the cache folder cannot be written "
+                f"({self.cache_problem})"
+            )
         outcome.reused_from_memory = list(overrides)
         outcome.nodes = list(recorder.nodes.values())
         outcome.seconds = time.perf_counter() - started
@@ -306,7 +351,8 @@ class Runner:
         root: Path | None = None,
     ) -> tuple[Any, Any]:
         if not executor.is_local:
-            return self.task_drivers.driver_for(loaded, executor, self.cache_path, root, recompute)
+            usable = self.cache_path if self.cache_problem is None else None
+            return self.task_drivers.driver_for(loaded, executor, usable, root, recompute)
         if not recompute and loaded.hook is not None:
             return loaded.driver, loaded.hook
         cache, hook = self.adapters(recompute=recompute)
@@ -314,6 +360,20 @@ class Runner:
         assert loaded.dataflow is not None
         driver = build_driver(loaded.modules, loaded.dataflow, loaded.config or {}, adapters)
         return driver, hook
+
+    def _signatures_after(
+        self,
+        signing: tuple[GraphSnapshot, Mapping[str, str], Mapping[str, Any]],
+        results: Mapping[str, Any],
+    ) -> dict[str, str]:
+        """The signatures the run's results are kept under: with the files they read as
+        they are now. A file that changed while its node ran makes a salt never seen
+        again: the node and what was computed from it are stale at once."""
+        kept = {n: s for n, s in self.reads.items() if n in self.results or n in results}
+        salts, _reasons = file_salts(kept)
+        salts = {name: uuid.uuid4().hex if name in results else s for name, s in salts.items()}
+        snapshot, signed, config = signing
+        return lineage_signatures(snapshot, signed, config, salts)
 
     def _keep(
         self, results: dict[str, Any], signatures: Mapping[str, str], recorder: _Recorder

@@ -27,6 +27,7 @@ from studio.core.discovery.project import Dataflow, Project, ScriptValueSource, 
 from studio.core.drivers.script_callers import ProjectCallers
 from studio.core.drivers.script_slices import ARGUMENTS, ScriptSlice, SliceError, slice_value
 from studio.core.protocol.requests import ScriptValueInfo, TracebackFrame
+from studio.kernel.loading.fresh_import import after_standard_library
 from studio.kernel.results.summaries import summarize
 from studio.kernel.running.tracebacks import describe, frames
 
@@ -214,7 +215,7 @@ def _as_the_script(script: Path) -> Iterator[None]:
     previous, argv = Path.cwd(), sys.argv
     added = folder not in sys.path
     if added:
-        sys.path.insert(0, folder)
+        sys.path.insert(after_standard_library(), folder)
     sys.argv = [str(script)]
     os.chdir(folder)
     try:

@@ -28,7 +28,10 @@ class InterpreterDialog(QDialog):
         environments: list[ProjectEnvironment],
         current: Path | None,
         parent: QWidget | None = None,
+        untrusted: str | None = None,
     ) -> None:
+        """`untrusted`: the name of the open folder when it is not trusted; the dialog
+        then says that nothing chosen runs before the folder is trusted."""
         super().__init__(parent)
         self.setWindowTitle("Project Interpreter")
         self._group = QButtonGroup(self)
@@ -40,6 +43,16 @@ class InterpreterDialog(QDialog):
         intro.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        self.trust_note: QLabel | None = None
+        if untrusted is not None:
+            self.trust_note = QLabel(
+                f"<b>{untrusted} is not trusted:</b> nothing of it runs yet, its Python "
+                "included (checking a Python runs it, and one inside the folder is the "
+                "folder's code). Your choice is kept, and checked only once you trust the "
+                "folder."
+            )
+            self.trust_note.setWordWrap(True)
+            layout.addWidget(self.trust_note)
         own = "bundled with the app" if getattr(sys, "frozen", False) else sys.executable
         self._add(f"The studio's own Python {sys.version.split()[0]} ({own})", None, layout)
         for environment in environments:

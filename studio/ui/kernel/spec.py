@@ -28,13 +28,16 @@ _BOOTSTRAP = (
 
 
 def kernel_argv(interpreter: Path | None = None) -> list[str]:
+    """The kernel's command. `-P`: the kernel starts in the project folder, which must not
+    come first on `sys.path` (a project's `random.py` or `types.py` would stand in for the
+    standard module before any of the studio's code runs, and every kernel died)."""
     if interpreter is not None:
         bootstrap = _BOOTSTRAP.format(agent=str(agent_source_dir()))
-        command = [str(interpreter), "-c", bootstrap]
+        command = [str(interpreter), "-P", "-c", bootstrap]
     elif getattr(sys, "frozen", False):
         command = [sys.executable, "--kernel"]
     else:
-        command = [sys.executable, "-m", "studio", "--kernel"]
+        command = [sys.executable, "-P", "-m", "studio", "--kernel"]
     # An in-memory IPython history: kernels never contend for the user's history file.
     return [*command, "-f", "{connection_file}", "--HistoryManager.hist_file=:memory:"]
 

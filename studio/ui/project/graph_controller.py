@@ -27,7 +27,7 @@ from studio.core.discovery.project import Project
 from studio.core.graph.snapshot import GraphSnapshot, LoadError
 from studio.core.layout import Direction
 from studio.core.model import Workspace
-from studio.core.notices import Notice, NoticeKind, load_failed
+from studio.core.notices import Notice, NoticeKind, files_skipped, load_failed, skipped_files
 from studio.core.protocol.requests import HelloResult
 from studio.ui.canvas.layout_runner import LayoutRunner
 from studio.ui.canvas.scene import GraphScene
@@ -78,12 +78,14 @@ class GraphController(QObject):
         self.drawing = DrawScheduler(self.graph, scene, anchor, self.timings, frame, self)
         self._folder_missing = False
         self._error_shown = False
+        self._skipped: tuple[str, ...] = ()  # the files the last good load left out
+        self._skipped_said = False
         self.loads.preview.ready.connect(self._on_preview)
         self.loads.requested.connect(self.load_requested)
         self.loads.finished.connect(self.load_finished)
         self.loads.busy_changed.connect(self.busy_changed)
         self.loads.error.connect(self._show_error)
-        self.loads.succeeded.connect(self._clear_error)
+        self.loads.succeeded.connect(self._on_load_succeeded)
         self.loads.graph_shown.connect(self.graph_shown)
         self.loads.preview_shown.connect(self.preview_shown)
         self.drawing.drawn.connect(self.loads.drawn)
@@ -132,6 +134,7 @@ class GraphController(QObject):
         self.loads.open()
         self.drawing.forget()
         self._clear_error()
+        self._skipped, self._skipped_said = (), False
         self.watcher.watch(self.project.root)
         self.timings["opened"] = time.perf_counter()
         if trusted:
@@ -253,6 +256,20 @@ class GraphController(QObject):
         """An error notice that the next good load clears."""
         self._error_shown = True
         self.notice.emit(Notice(NoticeKind.ERROR, text))
+
+    def _on_load_succeeded(self) -> None:
+        """A good load clears the error; the files it left out are said, once: again
+        only when they change (not on every save, nor after the user closed it)."""
+        problems = skipped_files(self.project.problems)
+        if problems == self._skipped and not self._error_shown:
+            return
+        self._skipped = problems
+        if self._error_shown or self._skipped_said:
+            self._error_shown = self._skipped_said = False
+            self.notice_cleared.emit()
+        if problems:
+            self._skipped_said = True
+            self.notice.emit(files_skipped(problems))
 
     def _clear_error(self) -> None:
         if self._error_shown:

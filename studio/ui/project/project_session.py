@@ -8,7 +8,8 @@ trusted folder with an environment of its own (the interpreter its settings
 name, a `.venv`, or one its uv, Poetry or conda files name) runs there unless
 the user chose another,
 as the headless commands do. Nothing of an untrusted folder runs, its
-interpreter included. The project model owns the interpreter and the
+interpreter included: one chosen there is kept, and checked once the folder
+is trusted. The project model owns the interpreter and the
 trust: the kernel session starts in the model's interpreter, so one that
 fails its check leaves the model at None (the studio's Python), which is
 what runs.
@@ -22,7 +23,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.core.cache.cache_paths import private_project_cache
+from studio.core.cache.cache_paths import (
+    cache_problem,
+    private_project_cache,
+    project_cache_dir,
+)
 from studio.core.interpreters.check import InterpreterCheck
 from studio.core.interpreters.environments import environment_to_run, found_environments
 from studio.core.model import Workspace
@@ -95,6 +100,7 @@ class ProjectSession(QObject):
                 ("Trust Folder", lambda: self.trust(root)),
             )
             return
+        self._warn_if_cache_unwritable(root)
         interpreter = state.get("interpreter")
         found = environment_to_run(root) if interpreter is None else None
         if interpreter:
@@ -103,6 +109,22 @@ class ProjectSession(QObject):
             self._check_then_start(root, state, found.python, found.of("its"))
         else:
             self._start(root, state)
+
+    def _warn_if_cache_unwritable(self, root: Path) -> None:
+        """A full or read-only cache folder: the project loads and runs all the same (the
+        kernel goes without its disk cache), and the user knows results are not kept."""
+        folder = project_cache_dir(root)
+        problem = cache_problem(folder)
+        if problem is not None:
+            self.notice.emit(
+                Notice(
+                    NoticeKind.INFO,
+                    f"Results of {root.name} are not kept: the cache folder {folder} cannot "
+                    f"be written ({problem}). The project loads and runs; what it computes "
+                    "lasts until the kernel restarts.",
+                ),
+                None,
+            )
 
     def _check_then_start(self, root: Path, state: dict, python: Path, found: str) -> None:
         """The project runs in its own Python: check it before the kernel starts there."""
@@ -133,23 +155,23 @@ class ProjectSession(QObject):
         environment = environments[0]
         return (f"Use {environment.label}", lambda: self.use_interpreter(environment.python))
 
-    def may_choose_interpreter(self) -> bool:
-        """Whether the open folder may get another Python; if not, `interpreter_refused`
-        says why (a folder not trusted runs nothing, its interpreter included)."""
-        if self.root is None or self.project.trusted:
-            return True
-        self.interpreter_refused.emit(
-            f"{self.root.name} is not trusted: nothing of it runs, its Python included. "
-            "Trust the folder first, then choose its interpreter."
-        )
-        return False
-
     def use_interpreter(self, python: Path | None) -> bool:
         """Switch the kernel to `python` (None: the studio's own) once it checks out.
 
-        Refused in a folder not trusted: checking an interpreter runs it, and one inside
-        the folder is the folder's code. Returns whether the switch goes ahead."""
-        if not self.may_choose_interpreter():
+        In a folder not trusted the choice is only kept: checking an interpreter runs
+        it, and one inside the folder is the folder's code. Trusting the folder opens it
+        again, which checks the kept choice and starts the kernel there. Returns whether
+        the switch goes ahead now."""
+        root = self.root
+        if root is not None and not self.project.trusted:
+            self.project.choose_interpreter(python)
+            self.save()
+            which = str(python) if python is not None else "The studio's own Python"
+            self.status.emit(
+                f"{which} is kept for {root.name}: it is checked and runs once you trust "
+                "the folder",
+                10_000,
+            )
             return False
         opening = self._pending[1] if self._pending is not None else None
         if opening is not None:  # chosen while the folder's own environment is checked

@@ -203,7 +203,8 @@ class ResultsPanel(QWidget):
         self._reset_comparison(bool(info.has_previous))
         header = summary_line(name, info.summary, run, finished)
         if run.state is NodeState.STALE:
-            header += " · <span style='color:#d9960b'>stale: its code or an input changed</span>"
+            why = html.escape(run.stale_reason or "its code or an input changed")
+            header += f" · <span style='color:#d9960b'>stale: {why}</span>"
         self.header.setText(header)
         if kind is ResultKind.TABLE and info.table is not None:
             self.table.show_table(name, info.table)

@@ -72,11 +72,15 @@ class WindowCommands:
             self.open_folder(Path(folder))
 
     def choose_interpreter(self) -> None:
-        root = self.workspace.project.root
-        if root is None or not self.project_session.may_choose_interpreter():
+        project = self.workspace.project
+        root = project.root
+        if root is None:
             return
         dialog = InterpreterDialog(
-            found_environments(root), self.workspace.project.interpreter, self.parent
+            found_environments(root),
+            project.interpreter,
+            self.parent,
+            untrusted=None if project.trusted else root.name,
         )
         if dialog.exec() == InterpreterDialog.DialogCode.Accepted:
             self.project_session.use_interpreter(dialog.chosen())

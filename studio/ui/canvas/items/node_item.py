@@ -81,6 +81,8 @@ def run_phrase(run: NodeRun) -> str:
     if run.state is NodeState.REUSED:
         return f"reused a result ({took})" if took else "reused a result"
     if run.state is NodeState.STALE:
+        if run.stale_reason:
+            return f"stale: {run.stale_reason} since it was computed"
         return "stale: its code or an input changed since it was computed"
     if run.state is NodeState.FAILED:
         return f"failed after {took}" if took else "failed"
