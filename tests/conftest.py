@@ -215,3 +215,54 @@ def x_display():
     yield f":{number}"
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def qapp_cls():
+    """The tests' application times the events it delivers (tests/stall_guard.py)."""
+    from tests.stall_guard import StallGuardApplication
+
+    return StallGuardApplication
+
+
+@pytest.fixture(autouse=True)
+def _stall_guard(request):
+    """Window tests start with no stall counted (checked after the test, before teardown)."""
+    if "qtbot" in request.fixturenames:
+        request.getfixturevalue("qapp").reset()
+
+
+_STALLS: list[tuple[float, str, str]] = []
+"""Window tests whose longest event passed the limit: (seconds, test, event)."""
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """The longest event-loop callback of each window test (closing its windows
+    afterwards is not counted): over the limit it is listed at the end of the run,
+    and with STUDIO_STALL_GUARD=1 the test fails."""
+    result = yield
+    if "qtbot" not in item.fixturenames or item.get_closest_marker("stalls"):
+        return result
+    from tests.stall_guard import LIMIT_SECONDS, StallGuardApplication, describe
+
+    app = StallGuardApplication.instance()
+    if not isinstance(app, StallGuardApplication):
+        return result
+    if os.environ.get("STUDIO_STALL_REPORT"):
+        with Path(os.environ["STUDIO_STALL_REPORT"]).open("a", encoding="utf-8") as report:
+            report.write(f"{app.longest * 1000:.0f}\t{item.nodeid}\t{describe(app.longest_what)}\n")
+    if app.longest > LIMIT_SECONDS:
+        _STALLS.append((app.longest, item.nodeid, describe(app.longest_what)))
+        assert not os.environ.get("STUDIO_STALL_GUARD"), (
+            f"the GUI thread was held {app.longest * 1000:.0f} ms by one event "
+            f"({describe(app.longest_what)}); the limit is {LIMIT_SECONDS * 1000:.0f} ms"
+        )
+    return result
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _STALLS:
+        terminalreporter.section("GUI thread held over 250 ms (tests/stall_guard.py)")
+        for seconds, test, what in sorted(_STALLS, reverse=True):
+            terminalreporter.line(f"{seconds * 1000:5.0f} ms  {test}  ({what})")
