@@ -30,7 +30,7 @@ from studio.core.discovery.project import (
     SourceFile,
     ValueKind,
 )
-from studio.core.discovery.scan import iter_python_files, module_name
+from studio.core.discovery.scan import iter_python_files, module_name, root_package
 from studio.core.discovery.settings import DataflowSettings, ProjectSettings, load_settings
 from studio.core.drivers.driver_scripts import DriverFacts, read_driver_script
 
@@ -62,8 +62,9 @@ def discover(root: Path | str) -> Project:
         for p in unreadable
     ]
     kept = FileCache(root, "reading", _reading_version())
+    package = root_package(root)
     for path in paths:
-        source_file, facts, problem = _read_file(root, path, kept)
+        source_file, facts, problem = _read_file(root, path, kept, package)
         files.append(source_file)
         if problem is not None:
             problems.append(problem)
@@ -86,9 +87,13 @@ def discover(root: Path | str) -> Project:
     if not dataflows:
         # Unreadable files may be dataflow modules mid-edit: importing them reports why.
         modules = tuple(f.module for f in files if f.kind in (FileKind.DATAFLOW, FileKind.INVALID))
+        if package and package in modules:
+            modules = (package,)  # a contributed dataflow: `with_modules(package)`, its README says
         if modules or settings.defaults.modules:
             dataflows, conflicts = driverless_dataflows(root.name, modules, files, facts_of)
             problems.extend(conflicts)
+            if package:  # the folder is the package: imported from its parent, as `import` does
+                dataflows = [replace(flow, search_path="..") for flow in dataflows]
     return Project(
         root=root,
         files=tuple(files),
@@ -128,27 +133,29 @@ def module_facts(project: Project, module: str) -> tuple[SourceFile, ModuleFacts
     return None
 
 
-def _read_file(root: Path, path: Path, kept: FileCache) -> _Reading:
+def _read_file(root: Path, path: Path, kept: FileCache, package: str = "") -> _Reading:
     relative = path.relative_to(root)
     rel = relative.as_posix()
+    key = f"{package}:{rel}" if package else rel  # the module name depends on the package
     try:
         raw = path.read_bytes()
     except OSError as error:
         # Not taken for a module being edited (as an invalid file is): it is left out.
         problem = FileProblem(rel, None, f"cannot be read ({error.strerror}): skipped")
         return (
-            SourceFile(rel, module_name(relative), FileKind.OTHER, problem.message),
+            SourceFile(rel, module_name(relative, package), FileKind.OTHER, problem.message),
             None,
             problem,
         )
     digest = digest_of(raw)
     cached = _READ.get((root, rel))
-    if cached is not None and cached[0] == digest:
+    same_name = cached is not None and cached[1][0].module == module_name(relative, package)
+    if cached is not None and cached[0] == digest and same_name:
         return cached[1]
-    reading = _kept_reading(kept, rel, digest, raw)
+    reading = _kept_reading(kept, key, digest, raw)
     if reading is None:
-        reading = _read_source(relative, rel, raw)
-        _keep_reading(kept, rel, digest, reading)
+        reading = _read_source(relative, rel, raw, package)
+        _keep_reading(kept, key, digest, reading)
     _READ[(root, rel)] = (digest, reading)
     facts = reading[1]
     if facts is not None and facts.tree is not None:
@@ -199,8 +206,8 @@ def _keep_reading(kept: FileCache, rel: str, digest: bytes, reading: _Reading) -
     kept.put(rel, digest, pickle.dumps((source_file, light), pickle.HIGHEST_PROTOCOL))
 
 
-def _read_source(relative: Path, rel: str, raw: bytes) -> _Reading:
-    name = module_name(relative)
+def _read_source(relative: Path, rel: str, raw: bytes, package: str = "") -> _Reading:
+    name = module_name(relative, package)
     if b"\x00" in raw:  # not source at all (a binary file): skipped, not a broken module
         skipped = FileProblem(rel, None, "is not text (it holds null bytes): skipped")
         return SourceFile(rel, name, FileKind.OTHER, skipped.message), None, skipped

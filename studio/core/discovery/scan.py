@@ -93,9 +93,21 @@ def is_project_path(root: Path, path: Path) -> bool:
     return True
 
 
-def module_name(relative: Path) -> str:
-    """The import name of a root-relative `.py` path (`pkg/mod.py` -> `pkg.mod`)."""
+def module_name(relative: Path, package: str = "") -> str:
+    """The import name of a root-relative `.py` path (`pkg/mod.py` -> `pkg.mod`); in a
+    folder that is itself the package `package`, under its name (`__init__.py` ->
+    `package`, `mod.py` -> `package.mod`), as `import` names them from the parent folder."""
     parts = list(relative.with_suffix("").parts)
     if parts and parts[-1] == "__init__":
         parts.pop()
-    return ".".join(parts)
+    return ".".join([package, *parts] if package else parts)
+
+
+def root_package(root: Path) -> str:
+    """The package name the folder has when it is itself a package (an `__init__.py` and
+    a name `import` accepts), else ''."""
+    try:
+        is_package = (root / "__init__.py").is_file()
+    except OSError:
+        return ""
+    return root.name if is_package and root.name.isidentifier() else ""

@@ -149,9 +149,26 @@ def _inside_project(root: Path, location: str) -> bool:
     return location.startswith(str(root)) and is_project_path(root, Path(location))
 
 
+_searched: set[Path] = set()
+"""Folders outside a project put on `sys.path` for it (the parent of a package)."""
+
+
+def search_folders(root: Path, search_path: Path) -> list[Path]:
+    """What goes first on `sys.path` for a load: the dataflow's search path, then the
+    root; for a folder that is itself a package, imported from its parent, the parent
+    alone (the root on the path would let its modules shadow installed ones: a
+    package's `langchain.py` taken for the library)."""
+    if search_path == root:
+        return [root]
+    if search_path == root.parent and (root / "__init__.py").is_file():
+        return [search_path]
+    return [search_path, root]
+
+
 def use_search_path(folders: Sequence[Path]) -> None:
     """Put `folders` first on `sys.path`, dropping folders of earlier projects."""
-    for entry in [str(f) for f in _loaded_from] + [str(f) for f in folders]:
+    earlier = [str(f) for f in _loaded_from] + [str(f) for f in _searched]
+    for entry in earlier + [str(f) for f in folders]:
         while entry in sys.path:
             sys.path.remove(entry)
     for folder in reversed(folders):
@@ -183,10 +200,13 @@ def import_fresh(
     root = root.resolve()
     search_path = search_path.resolve()
     install_finder(root)
-    use_search_path([search_path, root] if search_path != root else [root])
+    use_search_path(search_folders(root, search_path))
     keep = unchanged_modules(root) if reuse else frozenset()
     purge_project_modules({root, *_loaded_from}, names, keep)
-    _loaded_from.update({root, search_path})
+    # The parent of a folder that is a package is on the path, never one of the projects:
+    # its other folders' modules are not the project's to forget.
+    _loaded_from.update({root, search_path} if search_path.is_relative_to(root) else {root})
+    _searched.add(search_path)
     importlib.invalidate_caches()
     linecache.checkcache()
     modules: list[ModuleType] = []
