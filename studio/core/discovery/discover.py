@@ -21,6 +21,8 @@ from studio.core.cache.file_cache import FileCache
 from studio.core.cache.parsed_files import digest_of, remember
 from studio.core.discovery.module_conflicts import driverless_dataflows
 from studio.core.discovery.module_reader import ModuleFacts, decode_source, parse, read_facts
+from studio.core.discovery.notebook_cells import notebook_reading
+from studio.core.discovery.notebook_dataflows import NotebookFlows, notebook_dataflows
 from studio.core.discovery.project import (
     Dataflow,
     FileKind,
@@ -52,7 +54,7 @@ def discover(root: Path | str) -> Project:
     facts_of: dict[str, ModuleFacts] = {}
     unreadable: list[Path] = []
     try:
-        paths = list(iter_python_files(root, settings.exclude, unreadable))
+        paths = list(iter_python_files(root, settings.exclude, unreadable, _SUFFIXES))
     except OSError as error:
         raise ProjectFolderError(f"{root} cannot be read: {error}") from error
     if root in unreadable:
@@ -63,7 +65,14 @@ def discover(root: Path | str) -> Project:
     ]
     kept = FileCache(root, "reading", _reading_version())
     package = root_package(root)
+    notebooks: list[NotebookFlows] = []
     for path in paths:
+        if path.suffix == ".ipynb":
+            source_file, flows, problem = _read_notebook(root, path, package)
+            files.append(source_file)
+            problems += [problem] if problem is not None else []
+            notebooks += [flows] if flows is not None else []
+            continue
         source_file, facts, problem = _read_file(root, path, kept, package)
         files.append(source_file)
         if problem is not None:
@@ -84,6 +93,7 @@ def discover(root: Path | str) -> Project:
                 )
             )
     dataflows = [flow for flow in dataflows if flow.modules]
+    dataflows += _notebook_dataflows(notebooks, {flow.name for flow in dataflows}, problems)
     if not dataflows:
         # Unreadable files may be dataflow modules mid-edit: importing them reports why.
         modules = tuple(f.module for f in files if f.kind in (FileKind.DATAFLOW, FileKind.INVALID))
@@ -116,6 +126,10 @@ def imported_packages(project: Project, skip: Iterable[FileKind] = ()) -> set[st
     for source in project.files:
         if source.kind in skipped:
             continue
+        if source.kind is FileKind.NOTEBOOK:
+            for facts in _notebook_facts(project.root, source.path).values():
+                packages |= {target.split(".")[0] for target in facts.bindings.values()}
+            continue
         cached = _READ.get((project.root, source.path))
         facts = cached[1][1] if cached is not None else None
         if facts is not None:
@@ -123,14 +137,77 @@ def imported_packages(project: Project, skip: Iterable[FileKind] = ()) -> set[st
     return packages
 
 
-def module_facts(project: Project, module: str) -> tuple[SourceFile, ModuleFacts] | None:
-    """What discovery read of one of the project's modules (nothing of it is run)."""
+def module_facts(
+    project: Project, module: str, notebook: str | None = None
+) -> tuple[SourceFile, ModuleFacts] | None:
+    """What discovery read of one of the project's modules (nothing of it is run); with
+    `notebook`, of the module that notebook's cells make."""
+    if notebook is not None:
+        facts = _notebook_facts(project.root, notebook).get(module)
+        if facts is not None:
+            return SourceFile(notebook, module, FileKind.DATAFLOW), facts
     for source in project.files:
         if source.module == module:
             cached = _READ.get((project.root, source.path))
             facts = cached[1][1] if cached is not None else None
             return (source, facts) if facts is not None else None
     return None
+
+
+_SUFFIXES = (".py", ".ipynb")
+_NOTEBOOKS: dict[tuple[Path, str], tuple[bytes, str, SourceFile, NotebookFlows | None]] = {}
+"""What each notebook was found to hold, by the digest of its bytes (and the package
+its folder is)."""
+
+
+def _notebook_facts(root: Path, path: str) -> dict[str, ModuleFacts]:
+    cached = _NOTEBOOKS.get((root, path))
+    return cached[3].module_facts if cached is not None and cached[3] is not None else {}
+
+
+def _read_notebook(
+    root: Path, path: Path, package: str
+) -> tuple[SourceFile, NotebookFlows | None, FileProblem | None]:
+    """A notebook's dataflows, read again only when its bytes changed."""
+    rel = path.relative_to(root).as_posix()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problem = FileProblem(rel, None, f"cannot be read ({error.strerror}): skipped")
+        return SourceFile(rel, "", FileKind.OTHER, problem.message), None, problem
+    digest = digest_of(raw)
+    cached = _NOTEBOOKS.get((root, rel))
+    if cached is not None and cached[:2] == (digest, package):
+        return cached[2], cached[3], None
+    try:
+        reading = notebook_reading(path, raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        problem = FileProblem(rel, None, f"{error}: skipped")
+        return SourceFile(rel, "", FileKind.OTHER, problem.message), None, problem
+    flows = notebook_dataflows(rel, reading, package)
+    count = len(reading.modules)
+    reason = f"a notebook: {count} module cell{'s' if count != 1 else ''}"
+    source_file = SourceFile(rel, "", FileKind.NOTEBOOK, reason)
+    _NOTEBOOKS[(root, rel)] = (digest, package, source_file, flows)
+    return source_file, flows, None
+
+
+def _notebook_dataflows(
+    notebooks: list[NotebookFlows], taken: set[str], problems: list[FileProblem]
+) -> list[Dataflow]:
+    """The notebooks' dataflows, named after the notebook (with its suffix when a driver
+    script's dataflow has its name)."""
+    found: list[Dataflow] = []
+    for flows in notebooks:
+        problems.extend(flows.problems)
+        for flow in flows.dataflows:
+            name = flow.name
+            if name in taken:
+                stem = Path(flow.driver or "").stem
+                name = name.replace(stem, Path(flow.driver or "").name, 1)
+            taken.add(name)
+            found.append(replace(flow, name=name))
+    return found
 
 
 def _read_file(root: Path, path: Path, kept: FileCache, package: str = "") -> _Reading:

@@ -26,6 +26,9 @@ class FileKind(enum.StrEnum):
     """Anything else: helpers, packages' `__init__`, constants."""
     INVALID = "invalid"
     """Cannot be read as Python (bad encoding or syntax)."""
+    NOTEBOOK = "notebook"
+    """A Jupyter notebook: its `%%cell_to_module` cells are modules, its driver cells
+    dataflows (`studio.core.discovery.notebook_dataflows`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +46,7 @@ class FileProblem:
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
-    """One `.py` file of the project, relative to the project root."""
+    """One `.py` file (or notebook) of the project, relative to the project root."""
 
     path: str
     module: str

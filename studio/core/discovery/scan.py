@@ -53,10 +53,13 @@ def matches_any(relative: str, patterns: Iterable[str]) -> bool:
 
 
 def iter_python_files(
-    root: Path, exclude: Iterable[str] = (), unreadable: list[Path] | None = None
+    root: Path,
+    exclude: Iterable[str] = (),
+    unreadable: list[Path] | None = None,
+    suffixes: tuple[str, ...] = (".py",),
 ) -> Iterator[Path]:
-    """The project's own `.py` files, in a stable order. Folders that cannot be listed
-    are left out, and added to `unreadable`."""
+    """The project's own `.py` files (and notebooks, with `.ipynb` in `suffixes`), in a
+    stable order. Folders that cannot be listed are left out, and added to `unreadable`."""
     patterns = tuple(exclude)
 
     def cannot_list(error: OSError) -> None:
@@ -72,7 +75,7 @@ def iter_python_files(
             and not matches_any((here / d).relative_to(root).as_posix(), patterns)
         )
         for name in sorted(filenames):
-            if not name.endswith(".py") or is_test_file(name):
+            if not name.endswith(suffixes) or (name.endswith(".py") and is_test_file(name)):
                 continue
             path = here / name
             if not matches_any(path.relative_to(root).as_posix(), patterns):

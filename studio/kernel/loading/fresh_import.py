@@ -32,6 +32,11 @@ from studio.core.graph.snapshot import ErrorKind, LoadError
 from studio.core.interpreters.check import install_command
 from studio.core.interpreters.package_names import distribution_for
 from studio.core.load_timeout import LoadTimeout
+from studio.kernel.loading.notebook_modules import (
+    NotebookModuleLoader,
+    find_notebook_spec,
+    notebook_specs,
+)
 from studio.kernel.running.tracebacks import innermost_project_frame, relative_to_root
 
 _COMPILED: dict[str, tuple[bytes, CodeType]] = {}
@@ -89,8 +94,13 @@ class ProjectFinder(importlib.abc.MetaPathFinder):
         self.root = root
         self._prefix = str(root)
         self.kept = FileCache(root, "code", _CODE_VERSION)
+        self.notebook: dict[str, NotebookModuleLoader] = {}
+        """The modules of the notebook whose dataflow loads: they come first, as the
+        magic's modules do in the notebook's namespace."""
 
     def find_spec(self, fullname, path, target=None):  # type: ignore[no-untyped-def]
+        if self.notebook and (found := find_notebook_spec(self.notebook, fullname)):
+            return found
         spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
         if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
             return None
@@ -187,11 +197,14 @@ def import_fresh(
     names: Sequence[str],
     named_by: str | None = None,
     reuse: bool = False,
+    notebook: str | None = None,
 ) -> ImportResult:
     """Import `names` anew, with `search_path` (and the root) first on `sys.path`.
 
     With `reuse`, modules of `root` whose files did not change, and that name no
-    module that did, are kept as they are (see `unchanged_modules`).
+    module that did, are kept as they are (see `unchanged_modules`). With `notebook`
+    (root-relative), the modules its `%%cell_to_module` cells make are imported from
+    their cells.
 
     Errors come back as `LoadError`s naming the project file and line at
     fault; nothing raised by the project's code escapes (an interrupt
@@ -199,7 +212,8 @@ def import_fresh(
     """
     root = root.resolve()
     search_path = search_path.resolve()
-    install_finder(root)
+    finder = install_finder(root)
+    finder.notebook = notebook_specs(root, notebook)
     use_search_path(search_folders(root, search_path))
     keep = unchanged_modules(root) if reuse else frozenset()
     purge_project_modules({root, *_loaded_from}, names, keep)

@@ -80,6 +80,7 @@ def load_dataflow(
         dataflow.modules,
         named_by=dataflow.driver,
         reuse=reuse,
+        notebook=dataflow.driver,
     )
     warnings = (
         *_environment_warnings(),

@@ -1,0 +1,134 @@
+"""The dataflows of a notebook: one per driver its cells build, else its module cells.
+
+A cell that builds a driver (`driver.Builder()...build()`, `driver.Driver(...)`) is
+read the way a driver script is (`studio.core.drivers`): the notebook's script is
+every code cell but the module cells, and the modules the magic makes are names the
+script can pass (`with_modules(my_functions)`). A builder given to the magic with
+`--builder NAME` takes the modules of the cells that name it. A notebook that builds
+no driver is one dataflow of its module cells with the config the magic gives them
+(modules defining the same functions are split as a folder's are).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from studio.core.discovery.magic_arguments import MagicCall
+from studio.core.discovery.module_conflicts import driverless_dataflows
+from studio.core.discovery.module_reader import ModuleFacts, parse, read_facts
+from studio.core.discovery.notebook_cells import NotebookReading
+from studio.core.discovery.project import Dataflow, FileKind, FileProblem, SourceFile
+from studio.core.drivers.driver_scripts import DriverFacts, read_driver_script
+
+
+@dataclass(slots=True)
+class NotebookFlows:
+    """What discovery takes from one notebook."""
+
+    dataflows: list[Dataflow] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
+    module_facts: dict[str, ModuleFacts] = field(default_factory=dict)
+    """The facts of each module cell (its imports, its functions), by module name."""
+
+
+def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -> NotebookFlows:
+    """The dataflows of the notebook at root-relative `path`."""
+    found = NotebookFlows()
+    for place, message in reading.problems:
+        found.problems.append(FileProblem(path, None, f"{place}: {message}" if place else message))
+    for name, module in reading.modules.items():
+        tree, problem = parse(module.source, f"{path} ({name})")
+        if tree is None:
+            where = module.place(problem.line if problem else None)
+            text = problem.message if problem else "cannot be parsed"
+            found.problems.append(FileProblem(path, None, f"{where or name}: {text}"))
+            continue
+        found.module_facts[name] = read_facts(tree, package, module.source)
+    drivers = _drivers(path, reading, package)
+    folder = PurePosixPath(path).parent
+    search_path = folder.as_posix() if folder.parts else "."
+    stem = PurePosixPath(path).stem
+    for driver in drivers:
+        modules = list(dict.fromkeys(driver.modules))
+        config = dict(driver.config)
+        notes = list(dict.fromkeys(driver.notes))
+        if not modules and driver.variable:  # a builder the magic's --builder names
+            for module in reading.modules.values():
+                if any(call.builder == driver.variable for call in module.calls):
+                    modules.append(module.name)
+                    config.update(_magic_config(module.calls, notes))
+        if not modules:
+            continue
+        where = reading.script_place(driver.line)
+        found.dataflows.append(
+            Dataflow(
+                name=f"{stem} · {driver.label}" if driver.label else stem,
+                modules=tuple(modules),
+                config=config,
+                inputs=driver.inputs,
+                allow_module_overrides=driver.allow_module_overrides,
+                dynamic_execution=driver.dynamic_execution,
+                driver=path,
+                search_path=search_path,
+                notes=tuple([*([f"the driver is built in {where}"] if where else []), *notes]),
+                config_hints={
+                    key: f"set when {path} runs (`{slot.text}`)"
+                    for key, slot in driver.run_time_config.items()
+                },
+                input_hints=driver.input_hints,
+                outputs=tuple(driver.outputs),
+                materializers=tuple(driver.materializers),
+                adapters=tuple(driver.adapters),
+                is_async=driver.is_async,
+            )
+        )
+    if found.dataflows or not found.module_facts:
+        return found
+    names = [n for n in reading.modules if n in found.module_facts]
+    files = [SourceFile(path, n, _kind_of(found.module_facts[n])) for n in names]
+    flows, conflicts = driverless_dataflows(stem, names, files, found.module_facts)
+    found.problems += conflicts
+    for flow in flows:
+        notes: list[str] = ["the notebook builds no driver: its module cells, as the magic runs"]
+        config: dict[str, Any] = {}
+        for name in flow.modules:
+            config.update(_magic_config(reading.modules[name].calls, notes))
+        found.dataflows.append(
+            Dataflow(
+                name=flow.name,
+                modules=flow.modules,
+                config=config,
+                driver=path,
+                search_path=search_path,
+                notes=tuple(dict.fromkeys(notes)),
+            )
+        )
+    return found
+
+
+def _kind_of(facts: ModuleFacts) -> FileKind:
+    return FileKind.DATAFLOW if facts.public_functions else FileKind.OTHER
+
+
+def _magic_config(calls: list[MagicCall], notes: list[str]) -> dict[str, Any]:
+    config: dict[str, Any] = {}
+    for call in calls:
+        if call.config:
+            config.update(call.config)
+        if call.config_variable:
+            notes.append(f"`--config {call.config_variable}` is a variable of the notebook")
+    return config
+
+
+def _drivers(path: str, reading: NotebookReading, package: str) -> list[DriverFacts]:
+    if "Builder" not in reading.script and "Driver" not in reading.script:
+        return []
+    tree, _ = parse(reading.script, path)
+    if tree is None:
+        return []
+    facts = read_facts(tree, package, reading.script)
+    for name in reading.modules:  # the magic puts each module in the namespace
+        facts.bindings.setdefault(name, name)
+    return read_driver_script(facts, self_module=Path(path).stem) if facts.driver_calls else []

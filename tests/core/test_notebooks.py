@@ -1,0 +1,108 @@
+"""Notebooks read as Hamilton's notebook extension runs them: module cells, driver cells."""
+
+from studio.core.discovery.discover import discover
+from studio.core.discovery.magic_arguments import magic_parser, parse_magic_line
+from studio.core.discovery.notebook_cells import CellPlace, notebook_reading
+from studio.core.discovery.project import FileKind
+from studio.core.discovery.watch_rules import is_relevant_change
+from tests.notebook_helpers import DRIVER, EXTRA, FUNCTIONS, write_notebook
+
+
+def test_a_notebook_with_a_driver_cell_is_a_dataflow_named_after_it(tmp_path):
+    write_notebook(tmp_path / "analysis.ipynb", "import logging", FUNCTIONS, EXTRA, DRIVER)
+    project = discover(tmp_path)
+    (flow,) = project.dataflows
+    assert flow.name == "analysis"
+    assert flow.driver == "analysis.ipynb"
+    assert flow.modules == ("my_functions",)
+    assert flow.outputs == ("doubled",)
+    assert "the driver is built in cell 5, line 3" in flow.notes
+    assert [f.kind for f in project.files] == [FileKind.NOTEBOOK]
+
+
+def test_without_a_driver_cell_the_module_cells_make_one_with_the_magics_config(tmp_path):
+    write_notebook(tmp_path / "nb.ipynb", FUNCTIONS, EXTRA)
+    (flow,) = discover(tmp_path).dataflows
+    assert flow.modules == ("my_functions", "extra")
+    assert flow.config == {"scale": 3}
+
+
+def test_module_cells_are_the_cell_bodies_and_a_later_cell_replaces_an_earlier(tmp_path):
+    later = FUNCTIONS.replace("* 2", "* 4")
+    path = write_notebook(tmp_path / "nb.ipynb", FUNCTIONS, later)
+    reading = notebook_reading(path)
+    module = reading.modules["my_functions"]
+    assert module.source == later.partition("\n")[2]
+    assert module.cells == [3]
+    assert module.place(1) == CellPlace(3, 2)
+
+
+def test_incremental_cells_join_in_the_order_of_their_ids(tmp_path):
+    first = "%%incr_cell_to_module inc 2\ndef b(a: int) -> int:\n    return a + 1\n"
+    second = "%%incr_cell_to_module inc 1\ndef a() -> int:\n    return 1\n"
+    path = write_notebook(tmp_path / "nb.ipynb", first, second)
+    module = notebook_reading(path).modules["inc"]
+    assert module.source.startswith("def a()")
+    assert "\n\ndef b(a: int)" in module.source
+    assert module.place(1) == CellPlace(3, 2)  # the cell with id 1 comes first
+
+
+def test_magic_lines_are_parsed_with_the_magics_own_arguments():
+    from hamilton.plugins import jupyter_magic
+
+    ours = magic_parser("cell_to_module")
+    theirs = jupyter_magic.HamiltonMagics.cell_to_module.parser
+    assert [(a.option_strings, a.dest, a.nargs, a.const) for a in ours._actions] == [
+        (a.option_strings, a.dest, a.nargs, a.const) for a in theirs._actions
+    ]
+    call = parse_magic_line("%%cell_to_module x --builder b --config a=1 -x out --display")
+    assert call is not None
+    assert (call.module, call.builder, call.config, call.execute) == ("x", "b", {"a": "1"}, "out")
+    assert parse_magic_line("%%cell_to_module -m named").module == "named"
+    assert parse_magic_line("%%cell_to_module x --config cfg").config_variable == "cfg"
+    assert parse_magic_line("%%capture") is None
+
+
+def test_a_builder_given_to_the_magic_takes_the_cells_that_name_it(tmp_path):
+    builder = "from hamilton import driver\nmy_builder = driver.Builder().with_config({'k': 1})\n"
+    cell = FUNCTIONS.replace("--display", "--builder my_builder --execute")
+    write_notebook(tmp_path / "nb.ipynb", builder, cell)
+    (flow,) = discover(tmp_path).dataflows
+    assert flow.modules == ("my_functions",)
+    assert flow.config == {"k": 1}
+
+
+def test_a_notebook_beside_a_driver_script_gives_a_second_dataflow(tmp_path):
+    (tmp_path / "functions.py").write_text("def a() -> int:\n    return 1\n")
+    (tmp_path / "run.py").write_text(
+        "from hamilton import driver\nimport functions\n"
+        "dr = driver.Builder().with_modules(functions).build()\n"
+    )
+    write_notebook(
+        tmp_path / "run.ipynb",
+        "from hamilton import driver\nimport functions\n"
+        "dr = driver.Builder().with_modules(functions).build()\n",
+    )
+    names = [flow.name for flow in discover(tmp_path).dataflows]
+    assert names == ["run", "run.ipynb"]
+
+
+def test_a_broken_notebook_is_a_problem_not_a_failure(tmp_path):
+    (tmp_path / "broken.ipynb").write_text("{not json")
+    (tmp_path / "flow.py").write_text("def a() -> int:\n    return 1\n")
+    project = discover(tmp_path)
+    assert [flow.modules for flow in project.dataflows] == [("flow",)]
+    assert any(p.path == "broken.ipynb" for p in project.problems)
+
+
+def test_a_syntax_error_in_a_module_cell_is_named_by_cell_and_line(tmp_path):
+    bad = FUNCTIONS.replace("def doubled(spend: pd.Series)", "def doubled(spend: pd.Series")
+    write_notebook(tmp_path / "nb.ipynb", "x = 1", bad)
+    problems = [str(p) for p in discover(tmp_path).problems]
+    assert any("nb.ipynb: cell 3, line 9" in p for p in problems), problems
+
+
+def test_a_save_from_jupyter_is_a_change_that_matters(tmp_path):
+    assert is_relevant_change(tmp_path, tmp_path / "analysis.ipynb")
+    assert not is_relevant_change(tmp_path, tmp_path / ".ipynb_checkpoints" / "a-checkpoint.ipynb")
+    assert not is_relevant_change(tmp_path, tmp_path / ".~analysis.ipynb")
