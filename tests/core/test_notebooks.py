@@ -16,7 +16,7 @@ def test_a_notebook_with_a_driver_cell_is_a_dataflow_named_after_it(tmp_path):
     assert flow.driver == "analysis.ipynb"
     assert flow.modules == ("my_functions",)
     assert flow.outputs == ("doubled",)
-    assert "the driver is built in cell 5, line 3" in flow.notes
+    assert not flow.notes  # nothing the reading left out
     assert [f.kind for f in project.files] == [FileKind.NOTEBOOK]
 
 
@@ -106,3 +106,12 @@ def test_a_save_from_jupyter_is_a_change_that_matters(tmp_path):
     assert is_relevant_change(tmp_path, tmp_path / "analysis.ipynb")
     assert not is_relevant_change(tmp_path, tmp_path / ".ipynb_checkpoints" / "a-checkpoint.ipynb")
     assert not is_relevant_change(tmp_path, tmp_path / ".~analysis.ipynb")
+
+
+def test_an_untrusted_notebook_is_drawn_from_its_cells(tmp_path):
+    from studio.core.discovery.static_graph import static_snapshot
+
+    write_notebook(tmp_path / "nb.ipynb", FUNCTIONS, DRIVER)
+    project = discover(tmp_path)
+    snapshot = static_snapshot(project, project.dataflow())
+    assert {n.name for n in snapshot.nodes} == {"spend", "doubled"}

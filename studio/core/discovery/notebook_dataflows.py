@@ -11,6 +11,7 @@ no driver is one dataflow of its module cells with the config the magic gives th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -53,7 +54,7 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
     for driver in drivers:
         modules = list(dict.fromkeys(driver.modules))
         config = dict(driver.config)
-        notes = list(dict.fromkeys(driver.notes))
+        notes = [_in_cells(note, reading) for note in dict.fromkeys(driver.notes)]
         if not modules and driver.variable:  # a builder the magic's --builder names
             for module in reading.modules.values():
                 if any(call.builder == driver.variable for call in module.calls):
@@ -61,7 +62,6 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
                     config.update(_magic_config(module.calls, notes))
         if not modules:
             continue
-        where = reading.script_place(driver.line)
         found.dataflows.append(
             Dataflow(
                 name=f"{stem} · {driver.label}" if driver.label else stem,
@@ -72,7 +72,7 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
                 dynamic_execution=driver.dynamic_execution,
                 driver=path,
                 search_path=search_path,
-                notes=tuple([*([f"the driver is built in {where}"] if where else []), *notes]),
+                notes=tuple(notes),
                 config_hints={
                     key: f"set when {path} runs (`{slot.text}`)"
                     for key, slot in driver.run_time_config.items()
@@ -91,7 +91,7 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
     flows, conflicts = driverless_dataflows(stem, names, files, found.module_facts)
     found.problems += conflicts
     for flow in flows:
-        notes: list[str] = ["the notebook builds no driver: its module cells, as the magic runs"]
+        notes: list[str] = []
         config: dict[str, Any] = {}
         for name in flow.modules:
             config.update(_magic_config(reading.modules[name].calls, notes))
@@ -110,6 +110,16 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
 
 def _kind_of(facts: ModuleFacts) -> FileKind:
     return FileKind.DATAFLOW if facts.public_functions else FileKind.OTHER
+
+
+_LINE = re.compile(r"^line (\d+)")
+
+
+def _in_cells(note: str, reading: NotebookReading) -> str:
+    """A note about a line of the script, about that line of its cell instead."""
+    found = _LINE.match(note)
+    place = reading.script_place(int(found.group(1))) if found else None
+    return _LINE.sub(str(place), note, count=1) if place else note
 
 
 def _magic_config(calls: list[MagicCall], notes: list[str]) -> dict[str, Any]:

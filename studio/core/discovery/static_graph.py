@@ -25,8 +25,9 @@ NOTE = "read from the source alone, nothing run: decorators are not applied"
 def static_snapshot(project: Project, flow: Dataflow) -> GraphSnapshot:
     functions: dict[str, NodeInfo] = {}
     wanted: dict[str, str] = {}
+    notebook = flow.driver if flow.driver and flow.driver.endswith(".ipynb") else None
     for module in flow.modules:
-        found = module_facts(project, module)
+        found = module_facts(project, module, notebook)
         if found is None:
             continue
         source, facts = found
