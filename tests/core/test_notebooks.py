@@ -115,3 +115,24 @@ def test_an_untrusted_notebook_is_drawn_from_its_cells(tmp_path):
     project = discover(tmp_path)
     snapshot = static_snapshot(project, project.dataflow())
     assert {n.name for n in snapshot.nodes} == {"spend", "doubled"}
+
+
+def test_jupyter_is_taken_from_the_project_environment_before_the_path(tmp_path):
+    from studio.core.editing.notebook_sources import jupyter_command
+
+    notebook = tmp_path / "nb.ipynb"
+    env = tmp_path / ".venv"
+    (env / "bin").mkdir(parents=True)
+    (env / "bin" / "jupyter-notebook").write_text("")
+    on_path = {"jupyter-lab": "/usr/bin/jupyter-lab"}
+    assert jupyter_command(notebook, [env], on_path.get) == [
+        str(env / "bin" / "jupyter-notebook"),
+        str(notebook),
+    ]
+    assert jupyter_command(notebook, [], on_path.get) == ["/usr/bin/jupyter-lab", str(notebook)]
+    assert jupyter_command(notebook, [], {"jupyter": "/x/jupyter"}.get) == [
+        "/x/jupyter",
+        "lab",
+        str(notebook),
+    ]
+    assert jupyter_command(notebook, [], {}.get) is None

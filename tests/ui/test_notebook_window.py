@@ -27,3 +27,33 @@ def test_a_notebook_is_drawn_run_and_reloaded_on_save(tmp_path, open_window, qtb
     write_notebook(path, "import logging", added, DRIVER)  # a save from Jupyter
     qtbot.waitUntil(lambda: "halved" in window.scene.nodes, timeout=15_000)
     assert ("spend", "halved") in window.scene.edges
+
+
+def test_a_notebook_node_shows_its_cell_and_opens_in_jupyter(
+    tmp_path, open_window, qtbot, monkeypatch
+):
+    folder = tmp_path / "nbproject"
+    notebook = write_notebook(folder / "analysis.ipynb", FUNCTIONS, DRIVER)
+    window = open_window(folder)
+    window.scene.nodes["doubled"].setSelected(True)
+    inspector = window.inspector
+    qtbot.waitUntil(lambda: inspector.source_text().startswith("def doubled("), timeout=5_000)
+    assert inspector.open_button.text() == "Open in Jupyter"
+    assert inspector.editor.isReadOnly()
+
+    empty = tmp_path / "no-jupyter"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    inspector.open_button.click()
+    assert "Jupyter is not installed" in inspector._source_title.text()
+
+    # A Jupyter on the PATH is started on the notebook, in its folder.
+    fake = tmp_path / "bin" / "jupyter-lab"
+    fake.parent.mkdir()
+    opened = tmp_path / "opened.txt"
+    fake.write_text(f'#!/bin/sh\necho "$@ $(pwd)" > {opened}\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(fake.parent))
+    inspector.open_button.click()
+    qtbot.waitUntil(opened.exists, timeout=5_000)
+    assert opened.read_text().split() == [str(notebook), str(folder)]

@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.core.editing.notebook_sources import NO_JUPYTER, notebook_of, read_module_text
 from studio.core.editing.source_code import SourceExcerpt, function_source
 from studio.core.graph.lineage import GraphIndex
 from studio.core.graph.snapshot import GraphSnapshot, NodeInfo
 from studio.ui.code.code_editor import CodeEditor
-from studio.ui.editing.open_in_editor import open_in_editor
+from studio.ui.editing.open_in_editor import open_in_editor, open_in_jupyter
 from studio.ui.theme import KIND_LABELS, Theme
 
 _PLACEHOLDER = "Select a node to see what it is and the code behind it."
@@ -169,7 +170,7 @@ class InspectorPanel(QWidget):
             try:
                 excerpt = function_source(path, info.line)
                 if self.whole_module.isChecked():
-                    text = path.read_text(encoding="utf-8", errors="replace")
+                    text = read_module_text(path)
                     excerpt = SourceExcerpt(path, 1, text, excerpt.focus_line)
             except OSError:
                 excerpt = None
@@ -180,8 +181,13 @@ class InspectorPanel(QWidget):
         self._reload_source()
 
     def _open_in_editor(self) -> None:
-        if self.excerpt is not None:
+        if self.excerpt is None:
+            return
+        notebook = notebook_of(self.excerpt.path)
+        if notebook is None:
             open_in_editor(self.excerpt.path, self.excerpt.focus_line)
+        elif not open_in_jupyter(notebook, self.root):
+            self._source_title.setText(NO_JUPYTER.format(name=notebook.name))
 
     def _tool(self, text: str, tip: str, *, checkable: bool = False) -> QToolButton:
         button = QToolButton()
@@ -250,6 +256,15 @@ class InspectorPanel(QWidget):
             self._source.show_code("")
             return
         self._source.show_code(excerpt.text, excerpt.first_line, excerpt.focus_line)
+        # A notebook's cells are edited in Jupyter: the code is shown, not written back.
+        in_notebook = notebook_of(excerpt.path) is not None
+        self._source.setReadOnly(in_notebook)
+        self.open_button.setText("Open in Jupyter" if in_notebook else "Open in Editor")
+        self.open_button.setToolTip(
+            "Open the notebook in JupyterLab (or Jupyter Notebook)"
+            if in_notebook
+            else "Open the file at this line in $EDITOR"
+        )
         self._update_title()
 
     def _update_title(self) -> None:
@@ -260,6 +275,8 @@ class InspectorPanel(QWidget):
         if excerpt is None:
             return
         name = excerpt.path.name if self.root is None else _relative(excerpt.path, self.root)
+        if (notebook := notebook_of(excerpt.path)) is not None:
+            name = f"{notebook.name}, module cell {excerpt.path.stem}"
         self._source_title.setText(
             f"{name}, line {excerpt.focus_line}{' • unsaved' if modified else ''}"
         )
