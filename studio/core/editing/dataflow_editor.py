@@ -28,10 +28,18 @@ class DataflowEditor:
 
     def functions(self) -> DataflowFunctions:
         """The functions of this dataflow and of every other one sharing a module with it:
-        a rename must reach them all, and their names are taken."""
+        a rename must reach them all, and their names are taken. A notebook's modules are
+        its cells, never the project's files of the same name."""
+        if _is_notebook(self.flow):
+            raise EditRefusedError(
+                f"graph edits are not written into {self.flow.driver}'s cells yet: "
+                "edit the notebook in Jupyter (the graph follows its saves)"
+            )
         mine = set(self.flow.modules)
         flows = [self.flow] + [
-            f for f in self.dataflows if f is not self.flow and mine & set(f.modules)
+            f
+            for f in self.dataflows
+            if f is not self.flow and mine & set(f.modules) and not _is_notebook(f)
         ]
         return DataflowFunctions.read_all(self.root, flows)
 
@@ -44,7 +52,7 @@ class DataflowEditor:
         paths = {
             self.root / flow.driver
             for flow in self.dataflows
-            if flow.driver and mine & set(flow.modules)
+            if flow.driver and mine & set(flow.modules) and not _is_notebook(flow)
         }
         return sorted(paths)
 
@@ -75,6 +83,10 @@ class DataflowEditor:
                 self.functions(), name, self.flow.outputs, variants, self.flow.config
             )
         )
+
+
+def _is_notebook(flow: Dataflow) -> bool:
+    return bool(flow.driver and flow.driver.endswith(".ipynb"))
 
 
 def _planned(make: Callable[[], EditPlan]) -> EditPlan:
