@@ -40,6 +40,8 @@ def test_a_notebook_node_shows_its_cell_and_opens_in_jupyter(
     qtbot.waitUntil(lambda: inspector.source_text().startswith("def doubled("), timeout=5_000)
     assert inspector.open_button.text() == "Open in Jupyter"
     assert inspector.editor.isReadOnly()
+    assert inspector._source_title.text().startswith("analysis.ipynb, cell 2, line 9")
+    assert "analysis.ipynb, cell 2, line 9" in inspector.details_text()
 
     empty = tmp_path / "no-jupyter"
     empty.mkdir()

@@ -35,6 +35,20 @@ def read_module_text(path: Path) -> str:
     return module.source
 
 
+def notebook_place(path: Path, line: int | None) -> str | None:
+    """`my_notebook.ipynb, cell 6, line 14` for a line of a notebook module (as the user
+    finds it in Jupyter), None for a real file or a line the cells do not hold."""
+    notebook = notebook_of(path)
+    if notebook is None:
+        return None
+    try:
+        module = notebook_reading(notebook).modules.get(path.stem)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    place = module.place(line) if module is not None else None
+    return f"{notebook.name}, {place}" if place is not None else f"{notebook.name}"
+
+
 JUPYTER_PROGRAMS = (("jupyter-lab", []), ("jupyter-notebook", []), ("jupyter", ["lab"]))
 """JupyterLab first, then the classic notebook, then `jupyter lab`."""
 

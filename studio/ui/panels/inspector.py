@@ -18,7 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core.editing.notebook_sources import NO_JUPYTER, notebook_of, read_module_text
+from studio.core.editing.notebook_sources import (
+    NO_JUPYTER,
+    notebook_of,
+    notebook_place,
+    read_module_text,
+)
 from studio.core.editing.source_code import SourceExcerpt, function_source
 from studio.core.graph.lineage import GraphIndex
 from studio.core.graph.snapshot import GraphSnapshot, NodeInfo
@@ -209,7 +214,10 @@ class InspectorPanel(QWidget):
         if info.module:
             rows.append(("Module", html.escape(info.module)))
         if info.file:
-            rows.append(("File", f"{html.escape(info.file)}:{info.line}"))
+            where = f"{info.file}:{info.line}"
+            if self.root is not None:  # a notebook's module: its cell and line
+                where = notebook_place(self.root / info.file, info.line) or where
+            rows.append(("File", html.escape(where)))
         if info.origin and info.is_generated:
             rows.append(("Made from", f"<code>{html.escape(info.origin)}</code>"))
         if info.decorators:
@@ -275,8 +283,10 @@ class InspectorPanel(QWidget):
         if excerpt is None:
             return
         name = excerpt.path.name if self.root is None else _relative(excerpt.path, self.root)
-        if (notebook := notebook_of(excerpt.path)) is not None:
-            name = f"{notebook.name}, module cell {excerpt.path.stem}"
+        if notebook_of(excerpt.path) is not None:
+            where = notebook_place(excerpt.path, excerpt.focus_line) or excerpt.path.parent.name
+            self._source_title.setText(f"{where} (module {excerpt.path.stem})")
+            return
         self._source_title.setText(
             f"{name}, line {excerpt.focus_line}{' • unsaved' if modified else ''}"
         )
