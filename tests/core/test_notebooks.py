@@ -153,3 +153,24 @@ def test_graph_edits_of_a_notebook_are_refused_and_never_touch_a_file_of_the_sam
     with pytest.raises(EditRefusedError, match="Jupyter"):
         editor.rename("spend", "outlay")
     assert "outlay" not in same_name.read_text()
+
+
+def test_drivers_told_apart_by_line_are_named_by_their_cell(tmp_path):
+    other = "dr = driver.Builder().with_modules(my_functions).with_config({'x': 1}).build()\n"
+    cells = (FUNCTIONS, DRIVER.replace("%time ", "# "), "from hamilton import driver\n" + other)
+    write_notebook(tmp_path / "nb.ipynb", *cells)
+    names = [flow.name for flow in discover(tmp_path).dataflows]
+    assert len(names) == 2 and all(name.startswith("nb · ") for name in names), names
+    assert not any("line" in name for name in names), names
+
+
+def test_a_python_without_nbformat_reads_the_notebook_as_its_json(tmp_path, monkeypatch):
+    import sys
+
+    from studio.core.discovery.notebook_cells import read_notebook_text
+
+    path = write_notebook(tmp_path / "nb.ipynb", FUNCTIONS, DRIVER)
+    monkeypatch.setitem(sys.modules, "nbformat", None)  # `import nbformat` raises
+    reading = read_notebook_text(path.read_text())
+    assert list(reading.modules) == ["my_functions"]
+    assert "def doubled" in reading.modules["my_functions"].source

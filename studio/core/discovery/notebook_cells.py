@@ -14,6 +14,7 @@ The notebook is read with `nbformat`, Jupyter's own reader.
 from __future__ import annotations
 
 import ast
+import json
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -81,14 +82,21 @@ class NotebookReading:
 
 def read_notebook_text(text: str) -> NotebookReading:
     """The notebook's modules and script. Raises `ValueError` when it is not a notebook."""
-    import nbformat  # 0.2 s: only folders with notebooks pay for it
-
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            notebook = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+        import nbformat  # 0.2 s: only folders with notebooks pay for it
+    except ImportError:  # a project's own Python without it: the format's JSON as it is
+        nbformat = None
+    try:
+        if nbformat is None:
+            notebook = json.loads(text)
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                notebook = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
     except Exception as error:  # nbformat raises JSON, validation and version errors
         raise ValueError(f"is not a notebook nbformat can read ({error})") from error
+    if not isinstance(notebook, dict):
+        raise ValueError("is not a notebook (not a JSON object)")
     reading = NotebookReading()
     increments: dict[str, dict[int, tuple[str, list[CellPlace], MagicCall]]] = {}
     script_lines: list[str] = []

@@ -51,6 +51,8 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
     folder = PurePosixPath(path).parent
     search_path = folder.as_posix() if folder.parts else "."
     stem = PurePosixPath(path).stem
+    places = [reading.script_place(driver.line) for driver in drivers]
+    cells = [place.cell for place in places if place is not None]
     for driver in drivers:
         modules = list(dict.fromkeys(driver.modules))
         config = dict(driver.config)
@@ -64,7 +66,9 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
             continue
         found.dataflows.append(
             Dataflow(
-                name=f"{stem} · {driver.label}" if driver.label else stem,
+                name=f"{stem} · {_cell_label(driver.label, reading, cells)}"
+                if driver.label
+                else stem,
                 modules=tuple(modules),
                 config=config,
                 inputs=driver.inputs,
@@ -120,6 +124,16 @@ def _in_cells(note: str, reading: NotebookReading) -> str:
     found = _LINE.match(note)
     place = reading.script_place(int(found.group(1))) if found else None
     return _LINE.sub(str(place), note, count=1) if place else note
+
+
+def _cell_label(label: str, reading: NotebookReading, cells: list[int]) -> str:
+    """Drivers told apart by their script line (`line 21`) are told apart by cell (and
+    line, when one cell builds several)."""
+    found = _LINE.fullmatch(label)
+    place = reading.script_place(int(found.group(1))) if found else None
+    if place is None:
+        return label
+    return f"cell {place.cell}" if cells.count(place.cell) == 1 else str(place)
 
 
 def _magic_config(calls: list[MagicCall], notes: list[str]) -> dict[str, Any]:
