@@ -138,23 +138,6 @@ def test_jupyter_is_taken_from_the_project_environment_before_the_path(tmp_path)
     assert jupyter_command(notebook, [], {}.get) is None
 
 
-def test_graph_edits_of_a_notebook_are_refused_and_never_touch_a_file_of_the_same_name(tmp_path):
-    import pytest
-
-    from studio.core.editing.dataflow_editor import DataflowEditor
-    from studio.core.editing.edit_plan import EditRefusedError
-
-    same_name = tmp_path / "my_functions.py"
-    same_name.write_text("def spend() -> int:\n    return 1\n")
-    write_notebook(tmp_path / "nb.ipynb", FUNCTIONS, DRIVER)
-    project = discover(tmp_path)
-    flow = next(f for f in project.dataflows if f.driver == "nb.ipynb")
-    editor = DataflowEditor(tmp_path, project.dataflows, flow)
-    with pytest.raises(EditRefusedError, match="Jupyter"):
-        editor.rename("spend", "outlay")
-    assert "outlay" not in same_name.read_text()
-
-
 def test_drivers_told_apart_by_line_are_named_by_their_cell(tmp_path):
     other = "dr = driver.Builder().with_modules(my_functions).with_config({'x': 1}).build()\n"
     cells = (FUNCTIONS, DRIVER.replace("%time ", "# "), "from hamilton import driver\n" + other)

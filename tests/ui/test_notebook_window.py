@@ -4,6 +4,7 @@ Real window, real kernel, real watchdog; the notebook is written with nbformat a
 Jupyter writes it.
 """
 
+import nbformat
 import pytest
 
 from tests.helpers import finish_run, kernel_value
@@ -39,7 +40,6 @@ def test_a_notebook_node_shows_its_cell_and_opens_in_jupyter(
     inspector = window.inspector
     qtbot.waitUntil(lambda: inspector.source_text().startswith("def doubled("), timeout=5_000)
     assert inspector.open_button.text() == "Open in Jupyter"
-    assert inspector.editor.isReadOnly()
     assert inspector._source_title.text().startswith("analysis.ipynb, cell 2, line 9")
     assert "analysis.ipynb, cell 2, line 9" in inspector.details_text()
 
@@ -59,3 +59,27 @@ def test_a_notebook_node_shows_its_cell_and_opens_in_jupyter(
     inspector.open_button.click()
     qtbot.waitUntil(opened.exists, timeout=5_000)
     assert opened.read_text().split() == [str(notebook), str(folder)]
+
+
+def test_a_function_saved_in_the_inspector_goes_into_its_cell_and_undo_restores_it(
+    tmp_path, open_window, qtbot
+):
+    folder = tmp_path / "nbproject"
+    notebook = write_notebook(folder / "analysis.ipynb", FUNCTIONS, DRIVER)
+    before = notebook.read_bytes()
+    window = open_window(folder)
+    window.scene.nodes["doubled"].setSelected(True)
+    inspector = window.inspector
+    qtbot.waitUntil(lambda: inspector.source_text().startswith("def doubled("), timeout=5_000)
+    inspector.replace_text(
+        inspector.source_text().replace("(spend: pd.Series)", "(spend: pd.Series, rate: float)")
+    )
+    inspector.save()
+    qtbot.waitUntil(lambda: "rate" in window.scene.nodes, timeout=15_000)
+    cell = nbformat.read(str(notebook), as_version=4).cells[1]
+    assert "def doubled(spend: pd.Series, rate: float)" in cell.source
+    assert cell.outputs[0]["text"] == "hello\n"
+
+    window.graph_edits.undo()
+    qtbot.waitUntil(lambda: "rate" not in window.scene.nodes, timeout=15_000)
+    assert notebook.read_bytes() == before

@@ -12,6 +12,7 @@ from studio.core.editing.dataflow_functions import DataflowFunctions
 from studio.core.editing.edge_edits import plan_connect, plan_disconnect
 from studio.core.editing.edit_plan import EditPlan, EditRefusedError
 from studio.core.editing.node_edits import plan_add, plan_remove
+from studio.core.editing.notebook_edits import in_notebooks
 from studio.core.editing.rename_edit import plan_rename
 
 
@@ -31,10 +32,7 @@ class DataflowEditor:
         a rename must reach them all, and their names are taken. A notebook's modules are
         its cells, never the project's files of the same name."""
         if _is_notebook(self.flow):
-            raise EditRefusedError(
-                f"graph edits are not written into {self.flow.driver}'s cells yet: "
-                "edit the notebook in Jupyter (the graph follows its saves)"
-            )
+            return DataflowFunctions.read_all(self.root, [self.flow])
         mine = set(self.flow.modules)
         flows = [self.flow] + [
             f
@@ -93,7 +91,7 @@ def _planned(make: Callable[[], EditPlan]) -> EditPlan:
     """The plan, or a refusal: a file that does not parse or an edit libcst rejects never
     ends in a traceback."""
     try:
-        return make()
+        return in_notebooks(make())  # a notebook module's change is its notebook's
     except EditRefusedError:
         raise
     except cst.ParserSyntaxError as error:

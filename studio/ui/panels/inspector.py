@@ -264,9 +264,7 @@ class InspectorPanel(QWidget):
             self._source.show_code("")
             return
         self._source.show_code(excerpt.text, excerpt.first_line, excerpt.focus_line)
-        # A notebook's cells are edited in Jupyter: the code is shown, not written back.
-        in_notebook = notebook_of(excerpt.path) is not None
-        self._source.setReadOnly(in_notebook)
+        in_notebook = notebook_of(excerpt.path) is not None  # saved into its cell
         self.open_button.setText("Open in Jupyter" if in_notebook else "Open in Editor")
         self.open_button.setToolTip(
             "Open the notebook in JupyterLab (or Jupyter Notebook)"
@@ -285,7 +283,9 @@ class InspectorPanel(QWidget):
         name = excerpt.path.name if self.root is None else _relative(excerpt.path, self.root)
         if notebook_of(excerpt.path) is not None:
             where = notebook_place(excerpt.path, excerpt.focus_line) or excerpt.path.parent.name
-            self._source_title.setText(f"{where} (module {excerpt.path.stem})")
+            unsaved = " • unsaved" if modified else ""
+            self._source_title.setText(f"{where} (module {excerpt.path.stem}){unsaved}")
+            self._source_title.setToolTip("Saved into the notebook's cell" if modified else "")
             return
         self._source_title.setText(
             f"{name}, line {excerpt.focus_line}{' • unsaved' if modified else ''}"
