@@ -113,3 +113,27 @@ def test_an_annotation_that_is_not_a_type_has_the_same_name_on_every_load(tmp_pa
     second = {n.name: n for n in load_project(tmp_path).snapshot.nodes}
     assert first["client"].type == "json.loads"
     assert second["client"].type == first["client"].type
+
+
+def test_a_contributed_dataflows_main_block_builds_the_package(tmp_path):
+    folder = contributed_dataflow(tmp_path / "my_flow")
+    with (folder / "__init__.py").open("a") as module:
+        module.write(
+            dedent(
+                """
+
+                if __name__ == "__main__":
+                    import __init__ as my_flow
+
+                    from hamilton import driver
+
+                    dr = driver.Driver({"default": "True"}, my_flow)
+                """
+            )
+        )
+    load = load_project(folder)
+    assert load.dataflow is not None
+    assert (load.dataflow.name, load.dataflow.modules) == ("my_flow", ("my_flow",))
+    assert load.dataflow.config == {"default": "True"}
+    assert not load.snapshot.errors, load.snapshot.errors
+    assert {"raw", "scaled"} <= {n.name for n in load.snapshot.nodes}

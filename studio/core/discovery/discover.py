@@ -93,6 +93,8 @@ def discover(root: Path | str) -> Project:
                 )
             )
     dataflows = [flow for flow in dataflows if flow.modules]
+    if package:
+        dataflows = [_as_package(flow, package) for flow in dataflows]
     dataflows += _notebook_dataflows(notebooks, {flow.name for flow in dataflows}, problems)
     if not dataflows:
         # Unreadable files may be dataflow modules mid-edit: importing them reports why.
@@ -347,6 +349,15 @@ def _driver_dataflows(
         )
         for driver in found
     ]
+
+
+def _as_package(flow: Dataflow, package: str) -> Dataflow:
+    """A contributed dataflow's `__main__` block (`import __init__ as flow`, run in its
+    folder) builds the package itself: it is loaded as the package, named after it."""
+    if flow.driver != "__init__.py" or set(flow.modules) != {"__init__"}:
+        return flow
+    name = package + flow.name.removeprefix("__init__")
+    return replace(flow, name=name, modules=(package,), search_path="..")
 
 
 def _script_values(driver: DriverFacts) -> tuple[ScriptValueSource, ...]:
