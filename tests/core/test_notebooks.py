@@ -157,3 +157,13 @@ def test_a_python_without_nbformat_reads_the_notebook_as_its_json(tmp_path, monk
     reading = read_notebook_text(path.read_text())
     assert list(reading.modules) == ["my_functions"]
     assert "def doubled" in reading.modules["my_functions"].source
+
+
+def test_the_magics_variables_give_config_inputs_and_outputs(tmp_path):
+    values = "settings = {'scale': 3}\nrun_inputs = {'rate': 0.5}\nwanted = ['doubled']\n"
+    cell = FUNCTIONS.replace("--display", "--config settings --inputs run_inputs --execute wanted")
+    write_notebook(tmp_path / "nb.ipynb", values, cell)
+    (flow,) = discover(tmp_path).dataflows
+    assert flow.config == {"scale": 3}
+    assert flow.inputs == {"rate": 0.5}
+    assert flow.outputs == ("doubled",)

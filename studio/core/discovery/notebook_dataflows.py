@@ -11,6 +11,7 @@ no driver is one dataflow of its module cells with the config the magic gives th
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -94,22 +95,57 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
     files = [SourceFile(path, n, _kind_of(found.module_facts[n])) for n in names]
     flows, conflicts = driverless_dataflows(stem, names, files, found.module_facts)
     found.problems += conflicts
+    values = _literal_values(reading)
     for flow in flows:
         notes: list[str] = []
         config: dict[str, Any] = {}
+        inputs: dict[str, Any] = {}
+        outputs: list[str] = []
         for name in flow.modules:
-            config.update(_magic_config(reading.modules[name].calls, notes))
+            calls = reading.modules[name].calls
+            config.update(_magic_config(calls, notes, values))
+            for call in calls:  # --inputs NAME, --execute NAME: variables of the notebook
+                given = values.get(call.inputs) if call.inputs else None
+                inputs.update(given if isinstance(given, dict) else {})
+                wanted = values.get(call.execute) if isinstance(call.execute, str) else None
+                outputs += [w for w in wanted or () if isinstance(w, str)]
+                if call.overrides:
+                    notes.append(f"`--overrides {call.overrides}` is not applied here")
         found.dataflows.append(
             Dataflow(
                 name=flow.name,
                 modules=flow.modules,
                 config=config,
+                inputs=inputs,
                 driver=path,
                 search_path=search_path,
                 notes=tuple(dict.fromkeys(notes)),
+                outputs=tuple(dict.fromkeys(outputs)),
             )
         )
     return found
+
+
+def _literal_values(reading: NotebookReading) -> dict[str, Any]:
+    """The notebook's top-level `NAME = <literal>` (the last of each name), for the
+    variables the magic's `--config`, `--inputs` and `--execute` name."""
+    if not any(
+        call.config_variable or call.inputs or isinstance(call.execute, str)
+        for module in reading.modules.values()
+        for call in module.calls
+    ):
+        return {}
+    tree, _ = parse(reading.script, "notebook")
+    values: dict[str, Any] = {}
+    for statement in tree.body if tree is not None else ():
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            if isinstance(target, ast.Name):
+                try:
+                    values[target.id] = ast.literal_eval(statement.value)
+                except (ValueError, TypeError, SyntaxError, RecursionError):
+                    values.pop(target.id, None)
+    return values
 
 
 def _kind_of(facts: ModuleFacts) -> FileKind:
@@ -136,13 +172,22 @@ def _cell_label(label: str, reading: NotebookReading, cells: list[int]) -> str:
     return f"cell {place.cell}" if cells.count(place.cell) == 1 else str(place)
 
 
-def _magic_config(calls: list[MagicCall], notes: list[str]) -> dict[str, Any]:
+def _magic_config(
+    calls: list[MagicCall], notes: list[str], values: dict[str, Any] | None = None
+) -> dict[str, Any]:
     config: dict[str, Any] = {}
     for call in calls:
         if call.config:
             config.update(call.config)
         if call.config_variable:
-            notes.append(f"`--config {call.config_variable}` is a variable of the notebook")
+            given = (values or {}).get(call.config_variable)
+            if isinstance(given, dict):
+                config.update(given)
+            else:
+                notes.append(
+                    f"`--config {call.config_variable}` is computed in the notebook: "
+                    "give its keys in the Config panel"
+                )
     return config
 
 
