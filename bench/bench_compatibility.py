@@ -20,11 +20,14 @@ packaging, ipykernel and every package the cases need. A package that does
 not install marks its cases, not the whole run.
 
     .venv/bin/python bench/bench_compatibility.py --examples PATH/TO/hamilton/examples \\
-        [--write] [--only NAME ...]
+        [--write] [--only NAME ...] [--static]
 
 `--write` puts the table into `docs/COMPATIBILITY.md`; `--only` runs the
-cases whose name (`example:driver`) or example folder is given. `--notebooks`
-measures Hamilton's example notebooks instead (`bench/compat_notebooks.py`).
+cases whose name (`example:driver`) or example folder is given. `--static`
+compares the graph read from source (`studio graph --static`) with the same
+reference instead (see `bench/compat_static.py`), into its own section.
+`--notebooks` measures Hamilton's example notebooks instead
+(`bench/compat_notebooks.py`).
 """
 
 from __future__ import annotations
@@ -89,6 +92,11 @@ try:
             builder = builder.enable_dynamic_execution(allow_experimental_mode=True)
         graph = builder.build().graph
         result = {"graph": {n.name: sorted(n.input_types) for n in graph.nodes.values()}}
+        last = {n.name: (n.originating_functions or (None,))[-1] for n in graph.nodes.values()}
+        result["origins"] = {
+            name: [f.__name__, getattr(f, "__original_name__", f.__name__)] if f else []
+            for name, f in last.items()
+        }
 except BaseException as error:
     traceback.print_exc()
     result = {"error": (f"{type(error).__name__}: {error}".strip().splitlines() or ["?"])[0]}
@@ -253,6 +261,15 @@ def subprocess_env() -> dict[str, str]:
 
 def run_reference(case: Case, folder: Path) -> tuple[dict[str, list[str]] | None, str, float]:
     """Plain Hamilton's graph of the case: (graph, error, seconds)."""
+    graph, _, error, seconds = run_reference_with_origins(case, folder)
+    return graph, error, seconds
+
+
+def run_reference_with_origins(
+    case: Case, folder: Path
+) -> tuple[dict[str, list[str]] | None, dict[str, list[str]], str, float]:
+    """`run_reference`, with each node's decorated function (its names: as Hamilton
+    leaves it, and in the source)."""
     spec = {
         "folder": str(folder),
         "modules": list(case.modules),
@@ -275,14 +292,15 @@ def run_reference(case: Case, folder: Path) -> tuple[dict[str, list[str]] | None
             check=False,
         )
     except subprocess.TimeoutExpired:
-        return None, f"timed out after {REFERENCE_TIMEOUT} s", time.perf_counter() - started
+        return None, {}, f"timed out after {REFERENCE_TIMEOUT} s", time.perf_counter() - started
     seconds = time.perf_counter() - started
     for line in reversed(done.stdout.splitlines()):
         if line.startswith(MARKER):
             result = json.loads(line[len(MARKER) :])
-            return result.get("graph"), result.get("error", ""), seconds
+            origins = result.get("origins", {})
+            return result.get("graph"), origins, result.get("error", ""), seconds
     last = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
-    return None, last[:200], seconds
+    return None, {}, last[:200], seconds
 
 
 def compare(reference: dict[str, list[str]], studio: dict[str, set[str]]) -> str:
@@ -412,6 +430,7 @@ import with pandas 3.
     lines += ["## Skipped examples", ""]
     lines += [f"- `{s.example}` ({s.driver or 'no driver'}): {s.reason}" for s in SKIPPED]
     kept = other_sections(DOC.read_text(), {"## Skipped examples"}) if DOC.exists() else ""
+    # (the static section, like the others, is kept as it is)
     DOC.write_text("\n".join(lines) + "\n" + (f"\n{kept}" if kept else ""))
 
 
@@ -422,6 +441,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--examples", type=Path, required=True, help="Hamilton's examples/")
     parser.add_argument("--write", action="store_true", help="write docs/COMPATIBILITY.md")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="cases to run")
+    parser.add_argument(
+        "--static",
+        action="store_true",
+        help="compare `studio graph --static` (read from source) instead",
+    )
     options = parser.parse_args(argv)
     examples = options.examples.resolve()
     if not examples.is_dir():
@@ -429,6 +453,10 @@ def main(argv: list[str] | None = None) -> int:
     cases = [c for c in CASES if not options.only or {c.name, c.example} & set(options.only)]
     if not cases:
         parser.error("no case has that name; names are " + ", ".join(c.name for c in CASES))
+    if options.static:
+        from bench.compat_static_run import main_static
+
+        return main_static(cases, examples, options.write)
     started = time.perf_counter()
     failed_packages, venv_seconds = ensure_venv()
     if venv_seconds:

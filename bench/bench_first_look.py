@@ -1,12 +1,14 @@
-"""The first look: how many node names a user can read when a real project opens.
+"""The first look: how many names a user can read when a real project opens.
 
 Opens real Hamilton examples in the app, as a new user would: a real X
 server (Xvfb), the window at its default size, fresh settings. Once the
 graph is shown it screenshots the window (ImageMagick `import`), upscales
 it 2x and reads it with `tesseract`, then counts how many of the graph's
-node names the OCR found. A name counts as read when its letters and
-digits appear in the OCR text in order (names of three characters or
-fewer must stand alone).
+names the OCR found: the function names in the function view (the
+default: one card per function), and the node names in Hamilton's node
+view (Shift+F, chosen in the settings before the window opens). A name
+counts as read when its letters and digits appear in the OCR text in
+order (names of three characters or fewer must stand alone).
 
     .venv/bin/python bench/bench_first_look.py --examples PATH/TO/hamilton/examples \\
         [--interpreter PYTHON] [--write] [--keep DIR]
@@ -32,6 +34,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.synthetic import generate
+
 ROOT = Path(__file__).resolve().parents[1]
 STUDIO = ROOT / ".venv" / "bin" / "studio"
 PERFORMANCE_PAGE = ROOT / "docs" / "PERFORMANCE.md"
@@ -51,14 +55,19 @@ EXAMPLES = (
     ("styling_visualization", None),
     ("feature_engineering/feature_engineering_multiple_contexts/scenario_1", "etl"),
     ("data_quality/simple", "run"),
+    ("decoupling_io", None),
 )
 """Examples (8 to 110 nodes), with the dataflow the window opens first when there are several."""
+LEVELS = ("functions", "nodes")
 
 
 @dataclass
 class Look:
     example: str
+    level: str = "nodes"
+    """What is counted: "functions" (function view) or "nodes" (node view)."""
     nodes: int = 0
+    """How many names there are to read (functions or nodes)."""
     read: int = 0
     missed: tuple[str, ...] = ()
     error: str = ""
@@ -116,9 +125,10 @@ def _read_wrapped(name: str, flat: str) -> bool:
 
 
 def graph_nodes(
-    folder: Path, dataflow: str | None, python: Path | None
+    folder: Path, dataflow: str | None, python: Path | None, level: str = "nodes"
 ) -> tuple[list[str], set[str]]:
-    """The graph's node names, and its sinks (computed nodes nothing depends on)."""
+    """The graph's node names (or function names), and its sinks (computed nodes, or
+    their functions, nothing depends on)."""
     command = [str(STUDIO), "graph", str(folder), "--format", "json"]
     if dataflow:
         command += ["--dataflow", dataflow]
@@ -131,7 +141,22 @@ def graph_nodes(
     nodes = data["nodes"]
     used = {dep for n in nodes for dep in (*n["dependencies"], *n["optional_dependencies"])}
     sinks = {n["name"] for n in nodes if n["name"] not in used and not n["is_external_input"]}
-    return [n["name"] for n in nodes], sinks
+    if level == "nodes":
+        return [n["name"] for n in nodes], sinks
+    return function_names(data, sinks)
+
+
+def function_names(data: dict, sinks: set[str]) -> tuple[list[str], set[str]]:
+    """The names the function view draws for the functions (card titles and the nodes
+    of functions that make one), and those of functions with a sink among their nodes."""
+    from studio.core.graph.function_cards import function_cards
+    from studio.core.graph.snapshot import GraphSnapshot
+
+    snapshot = GraphSnapshot.from_dict(data)
+    cards = function_cards(snapshot).values()
+    folded = {m: c.title for c in cards for m in c.members}
+    names = {folded.get(n.name, n.name) for n in snapshot.nodes if not n.is_external_input}
+    return sorted(names), {folded.get(n, n) for n in sinks}
 
 
 def start_display() -> tuple[subprocess.Popen[bytes], str]:
@@ -182,9 +207,16 @@ def wait_for_graph(display: str, wid: str, timeout: float = 120) -> None:
     raise TimeoutError("no graph within the time limit")
 
 
-def look(folder: Path, dataflow: str | None, python: Path | None, shots: Path) -> Look:
-    result = Look(str(folder.name if dataflow is None else f"{folder.name} ({dataflow})"))
-    names, sinks = graph_nodes(folder, dataflow, python)
+def look(
+    folder: Path, dataflow: str | None, python: Path | None, shots: Path, level: str = "nodes"
+) -> Look:
+    name = folder.name if dataflow is None else f"{folder.name} ({dataflow})"
+    result = Look(name, level)
+    try:
+        names, sinks = graph_nodes(folder, dataflow, python, level)
+    except RuntimeError as error:
+        result.error = f"does not load here: {error}"
+        return result
     result.nodes = len(names)
     result.sinks = len(sinks)
     server, display = start_display()
@@ -192,7 +224,8 @@ def look(folder: Path, dataflow: str | None, python: Path | None, shots: Path) -
     env = {**os.environ, "DISPLAY": display, "STUDIO_CONFIG_DIR": config}
     env.pop("QT_QPA_PLATFORM", None)
     trust = "from pathlib import Path; from studio.ui.app_settings import AppSettings; "
-    trust += f"AppSettings().trust(Path({str(folder.resolve())!r}))"
+    trust += f"AppSettings().trust(Path({str(folder.resolve())!r})); "
+    trust += f"AppSettings().set('function-view', {'1' if level == 'functions' else '0'!r})"
     subprocess.run([sys.executable, "-c", trust], env=env, check=True)  # as the user would
     command = [str(STUDIO), str(folder)]
     if python:
@@ -203,8 +236,8 @@ def look(folder: Path, dataflow: str | None, python: Path | None, shots: Path) -
         wait_for_graph(display, wid)
         if dataflow:
             _check_dataflow(display, wid, dataflow)
-        shot = shots / f"{_normalise(result.example)}.png"
-        big = shots / f"{_normalise(result.example)}-2x.png"
+        shot = shots / f"{_normalise(result.example)}-{level}.png"
+        big = shots / f"{_normalise(result.example)}-{level}-2x.png"
         subprocess.run(
             ["import", "-window", wid, str(shot)], env=env, check=True, capture_output=True
         )
@@ -242,8 +275,20 @@ def _check_dataflow(display: str, wid: str, dataflow: str) -> None:
 
 
 def table(looks: list[Look]) -> list[str]:
+    lines: list[str] = []
+    for level, heading in (
+        ("functions", "Function view (the default): function names read"),
+        ("nodes", "Node view (Shift+F): node names read"),
+    ):
+        shown = [item for item in looks if item.level == level]
+        if shown:
+            lines += ["", f"**{heading}**", "", *_level_table(shown, level)]
+    return lines[1:]
+
+
+def _level_table(looks: list[Look], level: str) -> list[str]:
     lines = [
-        "| example | nodes | names read | share | outputs read | not read |",
+        f"| example | {level} | names read | share | outputs read | not read |",
         "|---|---:|---:|---:|---:|---|",
     ]
     for item in looks:
@@ -256,10 +301,15 @@ def table(looks: list[Look]) -> list[str]:
             f"| {item.example} | {item.nodes} | {item.read} | {item.share:.0%} "
             f"| {item.sinks_read} of {item.sinks} | {missed}{more} |"
         )
-    small = [i for i in looks if not i.error and i.nodes <= 40]
+    reach = 150 if level == "functions" else 40
+    small = [i for i in looks if not i.error and i.nodes <= reach]
     if small:
         read, total = sum(i.read for i in small), sum(i.nodes for i in small)
-        lines.append(f"\nUp to 40 nodes: {read} of {total} names read ({read / total:.0%}).")
+        least = min(small, key=lambda i: i.share)
+        lines.append(
+            f"\nUp to {reach} {level}: {read} of {total} names read ({read / total:.0%}); "
+            f"the least, {least.share:.0%} ({least.example})."
+        )
     return lines
 
 
@@ -282,6 +332,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="record in docs/PERFORMANCE.md")
     parser.add_argument("--keep", type=Path, help="keep the screenshots here")
     parser.add_argument("--only", nargs="+", help="examples to look at")
+    parser.add_argument("--level", choices=(*LEVELS, "both"), default="both")
+    parser.add_argument(
+        "--synthetic",
+        nargs="*",
+        type=int,
+        default=[],
+        metavar="FUNCTIONS",
+        help="also synthetic feature-engineering projects of these many functions",
+    )
     options = parser.parse_args(argv)
     for tool in ("Xvfb", "import", "convert", "tesseract", "xdotool"):
         if shutil.which(tool) is None:
@@ -291,17 +350,26 @@ def main(argv: list[str] | None = None) -> int:
     shots = options.keep or Path(tempfile.mkdtemp(prefix="first-look-"))
     shots.mkdir(parents=True, exist_ok=True)
     looks = []
-    for example, dataflow in EXAMPLES:
-        if options.only and example not in options.only:
-            continue
-        folder = options.examples / example
-        item = look(folder, dataflow, options.interpreter, shots)
-        looks.append(item)
-        print(
-            f"{item.example}: {item.read} of {item.nodes} names read ({item.share:.0%})"
-            + (f" — {item.error}" if item.error else ""),
-            flush=True,
-        )
+    levels = LEVELS if options.level == "both" else (options.level,)
+    cases = [
+        (options.examples / example, dataflow)
+        for example, dataflow in EXAMPLES
+        if not options.only or example in options.only
+    ]
+    made = Path(tempfile.mkdtemp(prefix="first-look-synthetic-"))
+    for count in options.synthetic:
+        folder = made / f"synthetic_{count}"
+        generate(folder, count)
+        cases.append((folder, None))
+    for level in levels:
+        for folder, dataflow in cases:
+            item = look(folder, dataflow, options.interpreter, shots, level)
+            looks.append(item)
+            print(
+                f"{item.example} [{level}]: {item.read} of {item.nodes} names read "
+                f"({item.share:.0%})" + (f" — {item.error}" if item.error else ""),
+                flush=True,
+            )
     print("\n".join(table(looks)))
     print(f"screenshots in {shots}")
     if options.write:

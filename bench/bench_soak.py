@@ -8,7 +8,9 @@ the longest stall of the event loop during the whole soak.
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.bench_soak [--saves 1000] [--runs 200]
 
 Targets (issue 17): memory growth under 50 MB, no leaked file or process,
-no stall over 100 ms.
+no stall over 100 ms. Then the process-leak cases (`bench/process_leaks.py`,
+issue 31): no process a node started left running after `studio run` ends or
+is killed, or the kernel restarts or shuts down (`--leaks-only` runs just them).
 """
 
 from __future__ import annotations
@@ -58,7 +60,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument(
+        "--leak-rounds", type=int, default=10, help="rounds of each process-leak case"
+    )
+    parser.add_argument(
+        "--leaks-only", action="store_true", help="only the process-leak cases (a minute)"
+    )
     options = parser.parse_args()
+    if options.leaks_only:
+        return 0 if _process_leaks(options.leak_rounds) else 1
 
     from studio.ui.app import create_application, create_window
 
@@ -143,7 +153,16 @@ def main() -> int:
     ]
     for text, ok in checks:
         print(f"- {text}, {'met' if ok else 'missed'}")
+    print()
+    _process_leaks(options.leak_rounds)
     return 0
+
+
+def _process_leaks(rounds: int) -> bool:
+    from bench import process_leaks
+
+    print("Processes nodes started, left running once what started them ended:\n")
+    return process_leaks.print_table(process_leaks.measure(rounds))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The studio side of `bench_compatibility.py`: run `studio graph` and pick the dataflow.
 
-`studio graph FOLDER --format json --interpreter PYTHON [--dataflow NAME]`
+`studio graph FOLDER --format json --interpreter PYTHON [--dataflow NAME] [--static]`
 prints the dataflows it found ("dataflows", and "dataflow_details" with
 each one's modules), the one it loaded ("dataflow", "modules"), its nodes
 with their dependencies, and the errors. Without an explicit dataflow in
@@ -38,6 +38,8 @@ class StudioResult:
     runs: list[str] = field(default_factory=list)
     given: list[str] = field(default_factory=list)
     """Config keys given with --config because the script sets them when it runs."""
+    unexpanded: set[str] = field(default_factory=set)
+    """With --static: the functions drawn as one node, their decorators not applied."""
 
 
 class _StudioUnavailableError(Exception):
@@ -50,8 +52,11 @@ def _ask(
     env: dict[str, str],
     dataflow: str | None,
     config: dict[str, Any] | None = None,
+    static: bool = False,
 ) -> dict[str, Any]:
     command = [str(STUDIO), "graph", str(folder), "--format", "json", "--interpreter", str(python)]
+    if static:
+        command.append("--static")
     if dataflow:
         command += ["--dataflow", dataflow]
     for key, value in (config or {}).items():
@@ -195,6 +200,7 @@ def run_studio(
     python: Path,
     env: dict[str, str],
     matches: Any = lambda nodes: False,
+    static: bool = False,
 ) -> StudioResult:
     """The studio's graph for the case; run-time config is given only when it is needed
     for `matches` (the comparison with the reference)."""
@@ -203,7 +209,7 @@ def run_studio(
 
     def ask(name: str | None, config: dict[str, Any] | None = None) -> dict[str, Any]:
         result.runs.append(name or "(default)")
-        return _ask(folder, python, env, name, config)
+        return _ask(folder, python, env, name, config, static)
 
     try:
         payload = ask(case.studio_dataflow)
@@ -221,4 +227,7 @@ def run_studio(
     result.dataflow = str(payload.get("dataflow") or "")
     result.error = _first_problem(payload)
     result.nodes = _nodes(payload)
+    result.unexpanded = {
+        str(n["name"]) for n in payload.get("nodes") or [] if n.get("expanded") is False
+    }
     return result

@@ -240,3 +240,80 @@ def caller_project(folder: Path) -> Path:
     (folder / "script.py").write_text(CALLER_SCRIPT)
     (folder / "incomes.csv").write_text("income\n100.0\n300.0\n")
     return folder
+
+
+DECORATED_MODULE = """
+import pandas as pd
+from hamilton.function_modifiers import (
+    check_output, config, extract_columns, parameterize, pipe_input, source, step, subdag, value,
+)
+import steps
+
+
+def raw(rows: int) -> pd.DataFrame:
+    return pd.DataFrame({"p": range(rows), "q": range(rows)})
+
+
+@extract_columns("p", "q")
+def frame(raw: pd.DataFrame) -> pd.DataFrame:
+    return raw
+
+
+@parameterize(p_twice={"v": source("p")}, q_twice={"v": source("q")})
+def twice(v: pd.Series) -> pd.Series:
+    return v * 2
+
+
+@check_output(range=(0, LIMIT), importance="fail")
+def total(p_twice: pd.Series) -> int:
+    return int(p_twice.sum())
+
+
+@config.when(mode="fast")
+def label__fast(total: int) -> str:
+    return f"fast {total}"
+
+
+@subdag(steps, inputs={"start": source("total")})
+def nested(finish: int) -> int:
+    return finish
+
+
+def _add(v: int, k: int) -> int:
+    return v + k
+
+
+@pipe_input(step(_add, k=value(1)), step(_add, k=value(2)))
+def piped(total: int) -> int:
+    return total
+
+
+def report(label: str, nested: int, piped: int, q_twice: pd.Series) -> str:
+    return f"{label} {nested} {piped} {len(q_twice)}"
+"""
+
+STEPS_MODULE = """
+def middle(start: int) -> int:
+    return start + 1
+
+
+def finish(middle: int) -> int:
+    return middle * 2
+"""
+
+
+def decorated_project(folder: Path, limit: int = 1000) -> Path:
+    """A dataflow of 8 functions that decorators turn into 21 nodes: extracted columns,
+    parameterizations, a validated result (which fails above `limit`), a config variant,
+    a subdag of a helper module and a pipe."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "features.py").write_text(DECORATED_MODULE.replace("LIMIT", str(limit)))
+    (folder / "steps.py").write_text(STEPS_MODULE)
+    (folder / "run.py").write_text(
+        "from hamilton import driver\n"
+        "import features\n\n"
+        "if __name__ == '__main__':\n"
+        "    dr = driver.Builder().with_modules(features).with_config({'mode': 'fast'}).build()\n"
+        "    print(dr.execute(['report'], inputs={'rows': 4}))\n"
+    )
+    return folder

@@ -2,6 +2,9 @@
 
 Exit status 0 when the graph loaded, 2 when it did not (the errors are also
 written to stderr, one per line, with file and line and what to do).
+With `--static` the graph is read from the source alone: nothing of the
+project runs, its interpreter and packages are not needed, and a function
+whose decorators only running could expand is one node, `"expanded": false`.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="load in this Python (default: the project's own: settings, .venv/venv, or the uv, "
         "Poetry or conda environment it names)",
     )
+    parser.add_argument(
+        "--static",
+        action="store_true",
+        help="read the graph from the source alone: run nothing of the project (decorators "
+        "with literal arguments are applied; others are marked as expanding when run)",
+    )
     load_deadline.add_option(parser)
     return parser
 
@@ -62,6 +72,8 @@ def main(argv: Sequence[str]) -> int:
     except ValueError as error:
         parser.error(str(error))
     root = Path(options.path).expanduser()
+    if options.static:
+        return _graph_static(options, root, config)
     try:
         choice = choose_interpreter(root, options.interpreter)
     except InterpreterError as error:
@@ -88,6 +100,27 @@ def _graph_here(options: argparse.Namespace, root: Path, config: dict[str, Any])
         print(f"studio: loading {options.path} {stopped}", file=sys.stderr)
         return EXIT_NOT_LOADED
     _report(options.path, snapshot, warnings)
+    return _print(options, snapshot, details, warnings)
+
+
+def _graph_static(options: argparse.Namespace, root: Path, config: dict[str, Any]) -> int:
+    """The graph as the source reads, in this process, importing nothing of the project."""
+    from studio.core.discovery.discover import ProjectFolderError, discover
+    from studio.core.discovery.static_graph import static_snapshot
+
+    try:
+        project = discover(root)
+        flow = project.dataflow(options.dataflow)
+    except (ProjectFolderError, LookupError) as error:
+        print(f"studio: {str(error).strip(chr(39))}", file=sys.stderr)
+        return EXIT_NOT_LOADED
+    if config:
+        hints = {k: v for k, v in flow.config_hints.items() if k not in config}
+        flow = replace(flow, config={**flow.config, **config}, config_hints=hints)
+    snapshot = static_snapshot(project, flow)
+    warnings = [*(str(p) for p in project.problems), *snapshot.warnings]
+    _report(options.path, snapshot, warnings)
+    details = [d.to_dict() for d in project.dataflows]
     return _print(options, snapshot, details, warnings)
 
 
@@ -175,6 +208,8 @@ def describe(snapshot: GraphSnapshot, dataflows: list[str]) -> str:
     for info in snapshot.nodes:
         uses = f" <- {', '.join(info.dependencies)}" if info.dependencies else ""
         kind = f"[{info.role.value}] " if info.is_external_input else ""
+        if not info.expanded:
+            kind = "[expands when trusted] "
         lines.append(f"  {info.name:<{width}}  {kind}{info.type}{uses}")
     lines.append(f"{len(snapshot.nodes)} nodes, {len(snapshot.edges())} edges")
     return "\n".join(lines) + "\n"

@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from studio.cli.supervised import run_elsewhere
 from studio.core.interpreters.agent_source import agent_source_dir
 from studio.core.interpreters.check import (
     HEADLESS_PACKAGES,
@@ -84,9 +85,4 @@ def run_there(
     print(f"studio: running the project in {choice.origin} ({choice.python})", file=sys.stderr)
     bootstrap = _BOOTSTRAP.format(agent=str(agent_source_dir()))
     command = [str(choice.python), "-c", bootstrap, *argv, "--interpreter", str(choice.python)]
-    return subprocess.run(
-        command,
-        stdout=subprocess.PIPE if capture_stdout else None,
-        env=foreign_environment(),
-        check=False,
-    )
+    return run_elsewhere(command, capture_stdout, foreign_environment())

@@ -14,6 +14,7 @@ import signal
 from collections.abc import Iterator
 from types import FrameType
 
+from studio.cli.supervised import tell
 from studio.core.load_timeout import LoadTimeout
 
 
@@ -32,7 +33,10 @@ def child_arguments(seconds: float | None) -> list[str]:
 
 @contextlib.contextmanager
 def deadline(seconds: float | None) -> Iterator[None]:
-    """Interrupt whatever the load is doing after `seconds` (no limit when None)."""
+    """Interrupt whatever the load is doing after `seconds` (no limit when None).
+
+    The supervising parent is told the deadline: a load that ignores or blocks SIGALRM
+    is ended by it a little later (`supervised.LOAD_GRACE_S`)."""
     if not seconds or seconds <= 0:
         yield
         return
@@ -40,6 +44,7 @@ def deadline(seconds: float | None) -> Iterator[None]:
     def expire(_signum: int, _frame: FrameType | None) -> None:
         raise LoadTimeout(seconds)
 
+    tell(f"loading {seconds!r}")
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -47,3 +52,4 @@ def deadline(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        tell("loaded")

@@ -46,15 +46,18 @@ def describe_error(error: LoadError) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def load_failed(errors: Sequence[LoadError], graph_kept: bool) -> Notice:
-    """The notice for a load that failed: the first error, and all of them as details."""
+def load_failed(errors: Sequence[LoadError], graph_kept: bool, from_source: bool = False) -> Notice:
+    """The notice for a load that failed: the first error, and all of them as details.
+    `from_source`: the graph kept is the one read from the source (no load had worked)."""
     first = errors[0]
     text = describe_error(first)
     if first.hint:
         text += f" To fix: {first.hint.rstrip('.')}."
     if len(errors) > 1:
         text += f" {len(errors) - 1} more error{'s' if len(errors) > 2 else ''}: see Details."
-    if graph_kept:
+    if graph_kept and from_source:
+        text += " The graph as read from the source stays on screen."
+    elif graph_kept:
         text += " The last good graph stays on screen."
     details = (
         tuple(describe_error(e) + (f"\n    {e.hint}" if e.hint else "") for e in errors)

@@ -41,12 +41,14 @@ from studio.kernel.loading import fresh_import
 from studio.kernel.loading.graph_builder import LoadedDataflow
 from studio.kernel.loading.load_finish import LoadFinisher, SentGraph
 from studio.kernel.loading.project_load import load_project
+from studio.kernel.results.bounded_display import BoundedDisplay
 from studio.kernel.results.namespace import Results
 from studio.kernel.results.tables import TableError, TableViews
 from studio.kernel.results.value_diff import compare
 from studio.kernel.results.viewers import describe_result
 from studio.kernel.running import cache_trim
 from studio.kernel.running.event_batches import EventBatches
+from studio.kernel.running.run_interrupt import RunInterrupt
 from studio.kernel.running.runner import Runner
 from studio.kernel.running.running_marker import RunningMarker, kernel_folder
 from studio.kernel.running.script_inputs import ScriptValues
@@ -71,6 +73,8 @@ class Agent:
         self.runner = Runner(Results(), task_drivers=TaskDrivers(self.clusters))
         self.user_namespace["results"] = self.runner.results
         self.tables = TableViews()
+        self.display = BoundedDisplay()
+        self.run_interrupt = RunInterrupt()
         self.script_values = ScriptValues()
         """The inputs and config the driver scripts compute, evaluated (see `script_inputs`)."""
         self._run_ids = 0
@@ -229,7 +233,8 @@ class Agent:
         listener = _EventListener(self, self._run_ids)
         before = self.clusters.state()
         try:
-            outcome = self._run(params, loaded, listener, executor)
+            with self.run_interrupt.running():
+                outcome = self._run(params, loaded, listener, executor)
         finally:
             listener.batches.flush()
             after = self.clusters.state()
@@ -300,6 +305,7 @@ class Agent:
     def _handle_clear_results(self, _params: req.ClearResultsParams) -> req.ClearResultsResult:
         """Forget results in memory and on disk (Hamilton's cache folder)."""
         self.runner.clear()
+        self.display.forget()
         removed = False
         path = self.runner.cache_path
         if path is not None and path.exists():
@@ -326,10 +332,15 @@ class Agent:
         if name not in self.runner.results:
             return data.ResultInfoResult(name, available=False)
         value = self.runner.results[name]
-        info = describe_result(value)
+
+        def describe() -> dict[str, Any]:
+            info = describe_result(value)
+            if info["kind"] == data.ResultKind.TABLE:
+                info["table"] = self.tables.open(name, value, first_rows=params.rows)
+            return info
+
+        info = self.display.describe(value, describe)  # a repr that hangs is given up
         info["has_previous"] = name in self.runner.previous
-        if info["kind"] == data.ResultKind.TABLE:
-            info["table"] = self.tables.open(name, value, first_rows=params.rows)
         return data.ResultInfoResult.from_wire({"name": name, "available": True, **info})
 
     def _handle_compare(self, params: data.CompareParams) -> data.CompareResult:
@@ -367,6 +378,9 @@ class Agent:
     def _handle_table_close(self, params: data.TableCloseParams) -> req.Empty:
         self.tables.close(params.view)
         return req.Empty()
+
+    def _handle_stop_run(self, _params: data.StopRunParams) -> data.StopRunResult:
+        return data.StopRunResult(sent=self.run_interrupt.interrupt())
 
 
 class _EventListener:

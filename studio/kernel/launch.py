@@ -67,8 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             os.environ.pop("LD_LIBRARY_PATH", None)
     logging.getLogger("Comm").addFilter(_RoutingLookupFilter())
+    from studio.core.process_tree import become_subreaper
     from studio.kernel.agent import install
     from studio.kernel.orphan_guard import guard_against_orphans
+
+    become_subreaper()  # what nodes start stays below the kernel, even in a new session
 
     app = _kernel_app_class().instance()
     app.initialize(list(sys.argv[1:] if argv is None else argv))

@@ -1,10 +1,12 @@
 """Nothing a kernel started outlives the app.
 
 The kernel is the leader of its own process group, and processes its
-nodes start (a `sleep`, a server, a worker pool) join that group. When
-the app that started the kernel is gone (closed, or killed with
-`kill -9`), the whole group is ended: ipykernel alone would exit and leave
-those processes running, adopted by PID 1.
+nodes start (a `sleep`, a server, a worker pool) join that group; on Linux
+the kernel is also a child subreaper, so that processes in a session of
+their own (`start_new_session=True`, `setsid`) stay below it. When the app
+that started the kernel is gone (closed, or killed with `kill -9`), the
+kernel's whole tree and group are ended: ipykernel alone would exit and
+leave those processes running, adopted by PID 1.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import signal
 import threading
 import time
 
+from studio.core import process_tree
 from studio.core.processes import process_alive
 
 CHECK_EVERY = 0.5
@@ -43,6 +46,7 @@ def guard_against_orphans() -> None:
     def watch() -> None:
         while process_alive(parent) and os.getppid() == parent:
             time.sleep(CHECK_EVERY)
+        process_tree.end_tree(os.getpid())
         with contextlib.suppress(OSError):
             os.killpg(os.getpgrp(), signal.SIGKILL)
 

@@ -7,7 +7,7 @@ import pytest
 from bench.synthetic import generate
 from studio.core.discovery.discover import discover
 from studio.core.layout import Direction, LayoutNode, LayoutRequest, compute_layout
-from studio.core.layout.select import fit_zoom
+from studio.core.layout.fitting import fit_zoom
 from studio.core.resources import example_path
 from studio.kernel.loading.project_load import load_flow
 
@@ -191,3 +191,43 @@ def test_an_expanded_module_among_collapsed_ones_keeps_them_above_and_below_it(
         assert x <= bx <= x + width, f"{box} is beside the expanded module"
         upstream = box < f"module:{open_module}"
         assert (by < y) if upstream else (by > y + height), f"{box} is out of order"
+
+
+def fan_request(width: int, direction=Direction.LEFT_RIGHT, frame=(1300.0, 850.0)):
+    """One module: a table, `width` columns read from it, and a join of them all: the
+    shallow, wide shape of a feature-engineering dataflow."""
+    names = ["table", *(f"column_{i}" for i in range(width)), "joined"]
+    nodes = tuple(LayoutNode(name, 120, 44, "features") for name in names)
+    edges = tuple(
+        edge for i in range(width) for edge in (("table", f"column_{i}"), (f"column_{i}", "joined"))
+    )
+    return LayoutRequest(nodes, edges, direction, frame=frame)
+
+
+def test_wide_layers_wrap_to_the_frame_and_every_edge_still_points_forward():
+    from studio.core.layout.grouped_engine import layout_grouped, layout_grouped_to_fit
+    from studio.core.layout.layering import wrapped_layers
+
+    assert wrapped_layers([0, 1, 1, 1, 1, 2], [0, 0, 1, 2, 3, 0], 2) == [0, 1, 2, 1, 2, 3]
+    assert wrapped_layers([0, 1, 1, 2], [0, 0, 1, 0], 2) is None
+    request = fan_request(40)
+    column = layout_grouped(request)
+    wrapped = layout_grouped_to_fit(request)
+    frame = request.frame
+    assert fit_zoom(wrapped.width, wrapped.height, frame) > 1.5 * fit_zoom(
+        column.width, column.height, frame
+    )
+    x = {name: point[0] for name, point in wrapped.positions.items()}
+    assert all(x[u] < x[v] for u, v in request.edges)
+    assert len({round(x[f"column_{i}"]) for i in range(40)}) > 1  # the columns spread out
+
+
+def test_auto_draws_a_wide_dataflow_with_the_engine_that_shows_it_larger():
+    request = replace(fan_request(60), direction=Direction.AUTO)
+    result = compute_layout(request)
+    dot = compute_layout(replace(request, direction=result.direction), "dot")
+    frame = request.frame
+    assert fit_zoom(result.width, result.height, frame) >= fit_zoom(dot.width, dot.height, frame)
+    assert result.engine == "grouped"
+    small = compute_layout(replace(fan_request(8), direction=Direction.AUTO))
+    assert small.engine == "dot"  # a small graph keeps dot's drawing

@@ -110,6 +110,8 @@ SAMPLES: list[Record] = [
     data.TableExportParams(3, "/tmp/a.csv", "csv"),
     data.TableExportResult("/tmp/a.csv", 2),
     data.TableCloseParams(3),
+    data.StopRunParams(),
+    data.StopRunResult(sent=True),
     data.CompareParams("a"),
     data.CompareResult("a", {"kind": "number", "before": 1, "after": 2}, "1 → 2"),
     events.RunStarted(1, ["a", "b"]),

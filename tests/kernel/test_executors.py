@@ -6,6 +6,7 @@ would see in the window or on the command line.
 """
 
 import _thread
+import os
 import subprocess
 import sys
 import threading
@@ -176,6 +177,21 @@ def test_stop_ends_the_node_running_on_a_worker_and_the_next_run_works(
     outcome, _ = run(runner, project, ["label"], executor, recompute=True)
     assert outcome.status is RunStatus.DONE, outcome.message
     assert runner.results["label"] == "seed 3"
+
+
+@pytest.mark.parametrize("executor", ["dask", "ray"])
+def test_starting_a_cluster_leaves_the_kernels_environment_as_it_was(runner, project, executor):
+    """Ray sets RAY_AUTH_MODE, PYTHONBREAKPOINT (a later `breakpoint()` went to Ray's
+    debugger)... in the process that starts it; every process started later inherited
+    them (issue 31, case 17)."""
+    runner.task_drivers.clusters.stop()  # the cluster starts within the test
+    before = dict(os.environ)
+    outcome, _ = run(runner, project, ["label"], executor, recompute=True)
+    assert outcome.status is RunStatus.DONE, outcome.message
+    assert runner.task_drivers.clusters.current is not None, "the cluster runs on"
+    assert dict(os.environ) == before
+    shell = subprocess.run(["env"], capture_output=True, text=True, check=True).stdout
+    assert "RAY_AUTH_MODE" not in shell and "PYTHONBREAKPOINT=ray" not in shell
 
 
 @pytest.mark.parametrize("executor", ["dask", "ray"])

@@ -1,5 +1,6 @@
 """Nothing outlives the app: after `kill -9` of the app, its kernel and what the
-kernel started end, and the kernel's folder is removed at the next start (issue 17)."""
+kernel started end, and the kernel's folder is removed at the next start (issue 17);
+so do processes a node started in a session of their own (issue 31, case 8)."""
 
 import json
 import os
@@ -11,25 +12,62 @@ from pathlib import Path
 
 import pytest
 
+from studio.core import process_tree
 from tests.helpers import APP_WITH_KERNEL
 
 pytestmark = pytest.mark.timeout(120)
 
+START_CHILDREN = (
+    "import os, subprocess, time\n"
+    "p = subprocess.Popen(['sleep', '1000'])\n"
+    "open('child.pid', 'w').write(str(p.pid))\n"
+    "s = subprocess.Popen(['sleep', '1000'], start_new_session=True)\n"
+    "open('session.pid', 'w').write(str(s.pid))\n"
+    "subprocess.run(['setsid', '-f', 'sh', '-c', 'echo $$ > setsid.pid; exec sleep 1000'])\n"
+    "if os.fork() == 0:\n"  # a daemon's double fork: its parent is gone at once
+    "    os.setsid()\n"
+    "    if os.fork() == 0:\n"
+    "        open('daemon.pid', 'w').write(str(os.getpid())); time.sleep(1000)\n"
+    "    os._exit(0)\n"
+)
+"""A node's processes: a child, one in a new session, a `setsid -f` one, a double-forked
+daemon; each writes its pid into the kernel's folder."""
+CHILDREN = ("child", "session", "setsid", "daemon")
+
 APP = (
     APP_WITH_KERNEL
+    + f"""
+session.kernel_client.execute({START_CHILDREN!r})
+"""
     + r"""
-session.kernel_client.execute(
-    "import subprocess; p = subprocess.Popen(['sleep', '1000']); "
-    "open('child.pid', 'w').write(str(p.pid))"
-)
-marker = Path(sys.argv[1]) / "child.pid"
-while not marker.exists() or not marker.read_text():
+folder = Path(sys.argv[1])
+while not all((folder / f"{n}.pid").exists() for n in ("child", "session", "setsid", "daemon")):
     app.processEvents(); time.sleep(0.01)
+time.sleep(0.2)
 print(json.dumps({"kernel": session.pid, "folder": str(session.connection_folder)}), flush=True)
 while True:
     time.sleep(1)
 """
 )
+
+
+def children_started(folder: Path) -> dict[str, int]:
+    pids = {}
+    for name in CHILDREN:
+        text = (
+            (folder / f"{name}.pid").read_text().strip()
+            if (folder / f"{name}.pid").exists()
+            else ""
+        )
+        if text.isdigit():
+            pids[name] = int(text)
+    return pids
+
+
+def end_left_over(folder: Path) -> None:
+    for pid in children_started(folder).values():
+        if not gone(pid):
+            os.kill(pid, signal.SIGKILL)
 
 
 def gone(pid: int) -> bool:
@@ -58,17 +96,40 @@ def test_killing_the_app_ends_its_kernel_and_what_its_nodes_started(tmp_path):
     )
     try:
         started = json.loads(app.stdout.readline())
-        child = int((tmp_path / "child.pid").read_text())
-        assert not gone(child)
+        children = children_started(tmp_path)
+        assert not any(gone(pid) for pid in children.values())
         app.send_signal(signal.SIGKILL)
         app.wait(timeout=10)
         assert wait_gone(started["kernel"]), "the kernel outlived the app"
-        assert wait_gone(child), "a process a node started outlived the app"
+        for name, pid in children.items():
+            if name == "child" or process_tree.supported():  # new sessions: Linux only
+                assert wait_gone(pid), f"a process a node started ({name}) outlived the app"
         folder = Path(started["folder"])
         remove_stale_kernel_folders()  # as the next kernel start does (any app's)
         assert not folder.exists(), "the dead app's kernel folder stayed"
     finally:
         app.kill()
+        end_left_over(tmp_path)
+
+
+@pytest.mark.skipif(not process_tree.supported(), reason="Linux: the kernel is a subreaper")
+def test_quitting_ends_what_nodes_started_in_sessions_of_their_own(qtbot, tmp_path):
+    from studio.ui.kernel.session import KernelSession
+
+    session = KernelSession(restart_on_death=False)
+    try:
+        with qtbot.waitSignal(session.ready, timeout=60_000):
+            session.start(tmp_path)
+        session.kernel_client.execute(START_CHILDREN)
+        qtbot.waitUntil(lambda: len(children_started(tmp_path)) == len(CHILDREN), timeout=30_000)
+        children = children_started(tmp_path)
+        assert not any(gone(pid) for pid in children.values())
+        session.shutdown()  # what quitting the window does
+        for name, pid in children.items():
+            assert wait_gone(pid, 5), f"a process a node started ({name}) outlived the kernel"
+    finally:
+        session.shutdown()
+        end_left_over(tmp_path)
 
 
 def test_the_orphan_guard_alone_watches_the_app(open_window, example_copy):

@@ -167,3 +167,48 @@ def test_rows_keep_coming_while_the_console_is_busy(computed, qtbot):
     table.jump_last()
     qtbot.waitUntil(lambda: table.model.cell(363, 0) != PLACEHOLDER, timeout=3_000)
     assert window.session.state.value == "busy"
+
+
+HANGING_REPR = """
+import time
+
+
+class Hangs:
+    def __repr__(self) -> str:
+        while True:
+            time.sleep(0.05)
+
+
+def hangs() -> Hangs:
+    return Hangs()
+
+
+def fine() -> int:
+    return 42
+"""
+
+
+def test_a_value_whose_repr_hangs_is_given_up_and_other_nodes_still_show(
+    tmp_path, open_window, qtbot
+):
+    """It used to hold the results panel at "loading…" for every node (issue 31, case 9)."""
+    from studio.kernel.results.bounded_display import DISPLAY_LIMIT_S
+
+    folder = tmp_path / "hangs"
+    folder.mkdir()
+    (folder / "flow.py").write_text(HANGING_REPR)
+    window = open_window(folder)
+    finish_run(qtbot, window, lambda: window.run_controller.run([], RunMode.ALL))
+    panel = window.results_panel
+    window.workspace.selection.select_nodes(["hangs"])
+    message = f"could not display: __repr__ took longer than {DISPLAY_LIMIT_S:g} s"
+    qtbot.waitUntil(
+        lambda: panel.kind == "text" and message in panel.text.toPlainText(),
+        timeout=int(DISPLAY_LIMIT_S * 1000) + 10_000,
+    )
+    window.workspace.selection.select_nodes(["fine"])
+    qtbot.waitUntil(lambda: panel.text.toPlainText() == "42", timeout=5_000)
+    window.workspace.selection.select_nodes(["hangs"])  # not tried again: at once
+    qtbot.waitUntil(lambda: message in panel.text.toPlainText(), timeout=2_000)
+    threads = "[t.name for t in __import__('threading').enumerate()]"
+    qtbot.waitUntil(lambda: "studio-result-display" not in kernel_value(window, threads))

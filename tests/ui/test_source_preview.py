@@ -67,10 +67,38 @@ def test_a_project_whose_decorators_make_its_graph_gets_no_preview(open_window, 
     assert next(kind for kind, _ in shows) == "hamilton"
 
 
-def test_a_preview_hamilton_cannot_build_is_taken_down_with_the_error(open_window, tmp_path, qtbot):
+def test_a_preview_hamilton_cannot_build_stays_under_the_error(open_window, tmp_path, qtbot):
+    """Issue 29 (4f): the canvas went blank when the load failed; the graph read from
+    the source now stays under the error, and the fix replaces it with Hamilton's."""
     body = "import no_such_package_here\n" + PLAIN
-    window = open_window(plain(tmp_path, body), wait=False)
+    root = plain(tmp_path, body)
+    window = open_window(root, wait=False)
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=60_000)
     assert "no_such_package_here" in window.banner.text()
-    assert window.workspace.graph.snapshot is None
+    assert "read from the source stays on screen" in window.banner.text()
     assert "last good graph" not in window.banner.text()
+    assert window.workspace.graph.snapshot is not None
+    qtbot.waitUntil(lambda: {"raw", "doubled", "total"} <= set(window.scene.nodes), timeout=5_000)
+    with qtbot.waitSignal(window.controller.graph_shown, timeout=60_000):
+        (root / "flow.py").write_text(PLAIN)
+    qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=5_000)
+    assert window.workspace.graph.snapshot.node("doubled").type == "Series"  # Hamilton's word
+    qtbot.waitUntil(lambda: not window.scene.animating, timeout=5_000)
+    assert not [i for i in window.scene.nodes.values() if i.changed], "nodes marked changed"
+
+
+def test_an_import_error_when_the_folder_is_trusted_keeps_the_graph_read_so_far(
+    open_window, tmp_path, qtbot
+):
+    """Issue 29 (4f): trusting a folder whose module fails to import blanked the canvas."""
+    root = plain(tmp_path, "import no_such_package_here\n" + PLAIN)
+    window = open_window(root, trust=False)
+    assert {"raw", "doubled", "total"} <= set(window.scene.nodes)
+    window.project_session.trust(root)
+    qtbot.waitUntil(lambda: "no_such_package_here" in window.banner.text(), timeout=60_000)
+    qtbot.wait(200)
+    assert window.banner.isVisible()
+    assert window.workspace.graph.snapshot is not None, "the graph was thrown away"
+    assert {"raw", "doubled", "total"} <= set(window.scene.nodes), "the canvas went blank"
+    assert "as the source reads" in window.status.graph_label.text()
+    assert window.run_controller.run(["total"]) is None  # nothing built to run

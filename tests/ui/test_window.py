@@ -265,3 +265,19 @@ def test_dropping_a_folder_on_the_window_opens_it(open_window, qtbot):
         window.dropEvent(event)
     assert "revenue_scaled" in window.scene.nodes
     assert "decorators" in window.windowTitle()
+
+
+def test_a_first_window_takes_most_of_the_screen_centred(qtbot, studio_config):
+    from studio.ui.app_settings import AppSettings
+    from studio.ui.theme import LIGHT
+    from studio.ui.window.main_window import FIRST_SHARE, MainWindow
+
+    window = MainWindow(AppSettings(), LIGHT)
+    qtbot.addWidget(window)
+    room = window.screen().availableGeometry()
+    size = window.size()
+    assert size.width() <= room.width() and size.height() <= room.height()
+    assert size.width() >= min(round(room.width() * FIRST_SHARE), room.width()) - 1
+    assert size.height() >= min(round(room.height() * FIRST_SHARE), room.height()) - 1
+    centre = window.frameGeometry().center()
+    assert abs(centre.x() - room.center().x()) <= 2 and abs(centre.y() - room.center().y()) <= 2

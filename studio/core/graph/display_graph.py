@@ -1,9 +1,11 @@
-"""What the canvas draws of a graph: collapsed modules as single boxes, and focus.
+"""What the canvas draws of a graph: function cards, collapsed modules, and focus.
 
 The snapshot holds every node; the display graph is the part the user
-chose to see. A collapsed module becomes one box standing for its
-members, and the edges between its members and the rest become edges of
-the box (with a count when several fold into one). Focus keeps only the
+chose to see. The nodes one function makes fold into one card (drawn
+under its first member's name), a collapsed module becomes one box
+standing for its members, and the edges between members and the rest
+become edges of the card or box (with a count when several fold into
+one). Focus keeps only the
 upstream and/or downstream of some nodes, to a depth. Both are pure
 functions of the snapshot and the user's choices, so the canvas, the
 layout and the tests all agree on what is shown.
@@ -12,9 +14,10 @@ layout and the tests all agree on what is shown.
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
+from studio.core.graph.function_cards import FunctionCard
 from studio.core.graph.lineage import GraphIndex
 from studio.core.graph.snapshot import GraphSnapshot, NodeInfo
 
@@ -73,9 +76,12 @@ class DisplayGraph:
     edge_counts: dict[tuple[str, str], int] = field(default_factory=dict)
     """Edges between display keys, with how many graph edges each stands for."""
     owner: dict[str, str] = field(default_factory=dict)
-    """Every shown graph node -> the display key it is drawn under (itself or its module)."""
+    """Every shown graph node -> the display key it is drawn under (itself, its function
+    card or its module)."""
     hidden: int = 0
     """Graph nodes left out by the focus."""
+    cards: dict[str, FunctionCard] = field(default_factory=dict)
+    """Folded functions by display key (their first shown member's name)."""
     _drawing_key: tuple[object, ...] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -90,6 +96,18 @@ class DisplayGraph:
 
     def key_of(self, name: str) -> str | None:
         return self.owner.get(name)
+
+    def members(self, key: str) -> tuple[str, ...]:
+        """The graph nodes a display key stands for: a card's or a box's, or itself."""
+        card = self.cards.get(key)
+        if card is not None:
+            return card.members
+        if key.startswith(MODULE_KEY_PREFIX):
+            for module in self.modules:
+                if module.key == key:
+                    return module.members
+            return ()
+        return (key,)
 
 
 def drawing_key(display: DisplayGraph) -> tuple[object, ...]:
@@ -107,6 +125,7 @@ def _drawing_key(display: DisplayGraph) -> tuple[object, ...]:
             for n in display.nodes
         ),
         tuple((m.module, len(m.members)) for m in display.modules),
+        tuple((k, c.title, len(c.members), c.validators) for k, c in display.cards.items()),
         tuple(display.edge_counts.items()),
     )
 
@@ -150,8 +169,10 @@ def derive_display(
     collapsed: Collection[str] = (),
     focus: Focus | None = None,
     index: GraphIndex | None = None,
+    cards: Mapping[str, FunctionCard] | None = None,
 ) -> DisplayGraph:
-    """The display graph of `snapshot` with `collapsed` modules folded and `focus` applied.
+    """The display graph of `snapshot` with `cards` (by origin) and `collapsed` modules
+    folded and `focus` applied.
 
     A module holding a focus root stays open, so the nodes the user
     focused on are always drawn on their own.
@@ -167,15 +188,18 @@ def derive_display(
     nodes: list[NodeInfo] = []
     members: dict[str, list[str]] = {}
     owner: dict[str, str] = {}
+    card_of = _card_keys(snapshot, cards or {}, shown, folding)
     for info in snapshot.nodes:
         if shown is not None and info.name not in shown:
             continue
         if info.group in folding and not info.is_external_input:
             members.setdefault(info.group, []).append(info.name)
             owner[info.name] = module_key(info.group)
-        else:
+            continue
+        card = card_of.get(info.name)
+        if card is None or card[0] == info.name:
             nodes.append(info)
-            owner[info.name] = info.name
+        owner[info.name] = info.name if card is None else card[0]
     counts: dict[tuple[str, str], int] = {}
     for upstream, downstream in snapshot.edges():
         a, b = owner.get(upstream), owner.get(downstream)
@@ -184,4 +208,38 @@ def derive_display(
         counts[(a, b)] = counts.get((a, b), 0) + 1
     modules = tuple(CollapsedModule(m, tuple(names)) for m, names in members.items())
     hidden = 0 if shown is None else len(snapshot.nodes) - len(owner)
-    return DisplayGraph(tuple(nodes), modules, counts, owner, hidden)
+    drawn_cards = dict(card_of.values())
+    return DisplayGraph(tuple(nodes), modules, counts, owner, hidden, drawn_cards)
+
+
+def _card_keys(
+    snapshot: GraphSnapshot,
+    cards: Mapping[str, FunctionCard],
+    shown: set[str] | None,
+    folding: set[str],
+) -> dict[str, tuple[str, FunctionCard]]:
+    """Each node drawn under a card -> (the card's key, the card with its drawn members).
+
+    A card keeps the members the focus shows and no collapsed module took; one
+    left with a single member is drawn as that node.
+    """
+    if not cards:
+        return {}
+    groups = {n.name: n.group for n in snapshot.nodes}
+    found: dict[str, tuple[str, FunctionCard]] = {}
+    for card in cards.values():
+        kept = tuple(
+            m
+            for m in card.members
+            if (shown is None or m in shown) and groups.get(m, "") not in folding
+        )
+        if len(kept) < 2:
+            continue
+        drawn = (
+            card
+            if kept == card.members
+            else FunctionCard(card.origin, card.title, kept, card.validators)
+        )
+        for name in kept:
+            found[name] = (kept[0], drawn)
+    return found

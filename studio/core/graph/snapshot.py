@@ -73,6 +73,9 @@ class NodeInfo:
     group: str | None = None
     """The dataflow module that brings the node into the graph (for @subdag
     nodes that is the module of the decorated function, not the helper's)."""
+    expanded: bool = True
+    """False for a function of the graph read from source whose decorators could
+    not be applied without running it: drawn as one node until the folder is trusted."""
     kind: NodeKind = field(init=False, repr=False, compare=False)
     """How the node is drawn; worked out once, as drawing a big graph asks often."""
 
@@ -126,6 +129,7 @@ class NodeInfo:
             "origin": self.origin,
             "decorators": list(self.decorators),
             "group": self.group,
+            "expanded": self.expanded,
             "is_external_input": self.is_external_input,
             "is_config_dependent": self.is_config_dependent,
             "is_generated": self.is_generated,
@@ -150,6 +154,8 @@ class NodeInfo:
         ):
             if value:
                 data[key] = value
+        if not self.expanded:
+            data["expanded"] = False
         return data
 
     @classmethod
@@ -169,6 +175,7 @@ class NodeInfo:
             origin=data.get("origin"),
             decorators=tuple(data.get("decorators", ())),
             group=data.get("group"),
+            expanded=data.get("expanded", True),
         )
 
 

@@ -7,6 +7,9 @@ not change reuses its inner layout, so after a save only the edited
 module and the (small) graph of boxes are laid out again. Edges between
 modules follow the route of the edge between their boxes, so they run
 in bundles.
+
+Fitted to a frame (`layout_grouped_to_fit`), the wide layers inside the
+modules are wrapped (see `layering`) as far as that shows the graph larger.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from studio.core.layout.fitting import fit_zoom
 from studio.core.layout.layered_engine import REGION_PAD, route_between
 from studio.core.layout.layering import Placement, place_layers
 from studio.core.layout.model import (
@@ -29,6 +33,9 @@ from studio.core.layout.model import (
 
 _BLOCK_GAP = 40.0
 _CACHE_SIZE = 256
+_WRAP_FROM = 6
+"""Layers of fewer boxes than this are never wrapped."""
+_MOST_PARTS = 6
 
 
 @dataclass(slots=True)
@@ -65,7 +72,31 @@ class _InnerCache:
 INNER_LAYOUTS = _InnerCache()
 
 
+def layout_grouped_to_fit(request: LayoutRequest) -> LayoutResult:
+    """The grouped layout that fits `request.frame` largest: wide layers wrapped onto
+    2, 3, ... layers while each step shows the graph larger."""
+    started = time.perf_counter()
+    best, widest = _layout_grouped(request, None)
+    frame = request.frame
+    if frame is None or widest < _WRAP_FROM:
+        return best
+    best_zoom = fit_zoom(best.width, best.height, frame)
+    for parts in range(2, _MOST_PARTS + 1):
+        wrapped, _ = _layout_grouped(request, max(-(-widest // parts), 2))
+        zoom = fit_zoom(wrapped.width, wrapped.height, frame)
+        if zoom <= best_zoom:
+            break
+        best, best_zoom = wrapped, zoom
+    best.seconds = time.perf_counter() - started
+    return best
+
+
 def layout_grouped(request: LayoutRequest) -> LayoutResult:
+    return _layout_grouped(request, None)[0]
+
+
+def _layout_grouped(request: LayoutRequest, most_per_layer: int | None) -> tuple[LayoutResult, int]:
+    """The layout, and the most boxes in one layer of a module."""
     started = time.perf_counter()
     lr = request.direction is Direction.LEFT_RIGHT
     blocks, block_of = _blocks(request.nodes)
@@ -86,7 +117,7 @@ def layout_grouped(request: LayoutRequest) -> LayoutResult:
             node = block.members[0]
             block.width, block.height = node.width, node.height
             continue
-        block.inner, hit = _inner_placement(block, inner_edges[block.name], lr)
+        block.inner, hit = _inner_placement(block, inner_edges[block.name], lr, most_per_layer)
         reused += hit
         block.width = block.inner.width + 2 * REGION_PAD
         block.height = block.inner.height + 2 * REGION_PAD + label
@@ -127,7 +158,7 @@ def layout_grouped(request: LayoutRequest) -> LayoutResult:
             routes[(u, v)] = route_between(
                 positions[u], sizes[u], positions[v], sizes[v], bends, lr
             )
-    return LayoutResult(
+    result = LayoutResult(
         positions=positions,
         routes=routes,
         regions=regions,
@@ -138,6 +169,7 @@ def layout_grouped(request: LayoutRequest) -> LayoutResult:
         direction=request.direction,
         notes=[f"{reused} of {sum(b.group is not None for b in blocks)} module layouts reused"],
     )
+    return result, max((b.inner.widest for b in blocks if b.inner is not None), default=0)
 
 
 def _blocks(nodes: tuple[LayoutNode, ...]) -> tuple[list[_Block], dict[str, str]]:
@@ -155,11 +187,12 @@ def _blocks(nodes: tuple[LayoutNode, ...]) -> tuple[list[_Block], dict[str, str]
 
 
 def _inner_placement(
-    block: _Block, edges: list[tuple[str, str]], lr: bool
+    block: _Block, edges: list[tuple[str, str]], lr: bool, most_per_layer: int | None
 ) -> tuple[Placement, bool]:
     ordered = sorted(edges)
     digest = hashlib.blake2b(digest_size=16)
     digest.update(b"LR" if lr else b"TB")
+    digest.update(f"wrap {most_per_layer}".encode())
     for node in block.members:
         digest.update(f"{node.name}\0{node.width:.1f}\0{node.height:.1f}\n".encode())
     for u, v in ordered:
@@ -173,6 +206,7 @@ def _inner_placement(
         [(n.width, n.height) for n in block.members],
         [(index[u], index[v]) for u, v in ordered],
         lr,
+        most_per_layer,
     )
     INNER_LAYOUTS.put(key, placement)
     return placement, False

@@ -6,13 +6,18 @@ dummy the same slot, so a few long edges would spread a layer far apart;
 here each layer is packed instead: real boxes keep a gap between them,
 dummies only a thin one, and everything stays as close as the packing
 allows to where igraph wanted it, so edges stay mostly straight.
+
+A layer may be capped (`most_per_layer`): a wide layer is then wrapped
+onto several consecutive ones, its k-th box going to the k mod n-th, so
+a shallow, wide dataflow takes the shape of the view instead of a thin
+column (what Graphviz's `unflatten` does for leaves, for every box).
 """
 
 from __future__ import annotations
 
 import itertools
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import igraph
@@ -37,16 +42,27 @@ class Placement:
     width: float
     height: float
     seconds: float = 0.0
+    widest: int = 0
+    """The most boxes in one layer."""
 
 
 def place_layers(
-    sizes: list[tuple[float, float]], edges: list[tuple[int, int]], left_to_right: bool
+    sizes: list[tuple[float, float]],
+    edges: list[tuple[int, int]],
+    left_to_right: bool,
+    most_per_layer: int | None = None,
 ) -> Placement:
-    """Place boxes of `sizes` (width, height) so that every edge points along the flow."""
+    """Place boxes of `sizes` (width, height) so that every edge points along the flow,
+    with at most `most_per_layer` boxes in a layer when given."""
     started = time.perf_counter()
     if not sizes:
         return Placement([], [], 0.0, 0.0)
     coords, routing = _sugiyama(len(sizes), edges)
+    if most_per_layer is not None:
+        first = coords[: len(sizes)]
+        layers = wrapped_layers([round(c[1]) for c in first], [c[0] for c in first], most_per_layer)
+        if layers is not None:
+            coords, routing = _sugiyama(len(sizes), edges, layers)
     along_size = [w if left_to_right else h for w, h in sizes]
     across_size = [h if left_to_right else w for w, h in sizes]
 
@@ -119,11 +135,33 @@ def place_layers(
     ]
     breadth = high - low
     width, height = (along_extent, breadth) if left_to_right else (breadth, along_extent)
-    return Placement(positions, bends, width, height, time.perf_counter() - started)
+    widest = max(Counter(layer_of).values())
+    return Placement(positions, bends, width, height, time.perf_counter() - started, widest)
+
+
+def wrapped_layers(layer_of: list[int], order: list[float], most: int) -> list[int] | None:
+    """Layers with each one holding more than `most` boxes spread over as many
+    consecutive layers as it needs, neighbours in a layer (by `order`) going to
+    different ones (None when no layer is too wide). Edges keep pointing forward: a
+    layer's boxes all come after every box of the layers before it."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for box in sorted(range(len(layer_of)), key=lambda b: order[b]):
+        members[layer_of[box]].append(box)
+    if max(len(boxes) for boxes in members.values()) <= most:
+        return None
+    wrapped = [0] * len(layer_of)
+    start = 0
+    for layer in sorted(members):
+        boxes = members[layer]
+        parts = -(-len(boxes) // most)
+        for index, box in enumerate(boxes):
+            wrapped[box] = start + index % parts
+        start += parts
+    return wrapped
 
 
 def _sugiyama(
-    count: int, edges: list[tuple[int, int]]
+    count: int, edges: list[tuple[int, int]], layers: list[int] | None = None
 ) -> tuple[list[list[float]], list[list[list[float]]]]:
     """igraph's layer and in-layer coordinates of each box, and each edge's dummy points in order.
 
@@ -132,7 +170,7 @@ def _sugiyama(
     to break a cycle is walked from its target and turned round.
     """
     graph = igraph.Graph(n=count, edges=edges, directed=True)
-    layout, extended = graph.layout_sugiyama(maxiter=40, return_extended_graph=True)
+    layout, extended = graph.layout_sugiyama(layers=layers, maxiter=40, return_extended_graph=True)
     coords = layout.coords
     following: list[dict[int, int]] = [{} for _ in edges]
     for piece, original in zip(extended.get_edgelist(), extended.es["_original_eid"], strict=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from studio.core.layout.fitting import fit_zoom
 from studio.core.layout.model import Direction, LayoutRequest, LayoutResult
 
 DOT_NODE_LIMIT = 400
@@ -12,31 +13,20 @@ MIXED_DOT_LIMIT = 100
 """Above this many nodes, a drawing with an expanded module among collapsed ones is
 laid out by the grouped engine (see `_expanded_among_boxes`)."""
 
+COMPARE_ENGINES_ABOVE = 40
+"""Above this many boxes, `dot` draws a wide dataflow as a tall column that fits the view
+only at a zoom where no name can be read: AUTO also asks the grouped engine (a few
+milliseconds) and keeps whichever shows the graph larger."""
+GROUPED_MUST_WIN_BY = 1.15
+"""...`dot` unless the grouped drawing fits clearly larger: `dot` routes edges better."""
+
 ENGINES = ("auto", "dot", "grouped", "layered")
 
 AUTO_DIRECTION_LIMIT = 150
 """Up to this many boxes AUTO lays the graph out both ways (milliseconds each with
 `dot`); above it, where no zoom shows every name anyway, it keeps left to right."""
 
-FIT_MARGIN = 30.0
-"""Scene pixels kept around the drawing when it is fitted into a view."""
-SCREEN_MARGIN = 40.0
-"""Screen pixels kept around it too: far out, a label wider than its box stays in view."""
-
-MAX_FIT_ZOOM = 1.25
 _GAP = 20.0
-
-
-def fit_zoom(width: float, height: float, frame: tuple[float, float]) -> float:
-    """The zoom that shows a drawing of this size whole in the frame (capped)."""
-    frame_width, frame_height = frame
-    return min(
-        frame_width / (width + 2 * FIT_MARGIN),
-        frame_height / (height + 2 * FIT_MARGIN),
-        max(frame_width - 2 * SCREEN_MARGIN, 1.0) / max(width, 1.0),
-        max(frame_height - 2 * SCREEN_MARGIN, 1.0) / max(height, 1.0),
-        MAX_FIT_ZOOM,
-    )
 
 
 def compute_layout(request: LayoutRequest, engine: str = "auto") -> LayoutResult:
@@ -72,6 +62,21 @@ def _turned_size(request: LayoutRequest, across: LayoutResult) -> tuple[float, f
     return width, height + _GAP * (len(ranks) - 1)
 
 
+def _larger_of_dot_and_grouped(request: LayoutRequest) -> LayoutResult:
+    from studio.core.layout.dot_engine import layout_with_dot
+    from studio.core.layout.grouped_engine import layout_grouped_to_fit
+
+    assert request.frame is not None
+    grouped = layout_grouped_to_fit(request)
+    dot = layout_with_dot(request)
+    grouped_zoom = fit_zoom(grouped.width, grouped.height, request.frame)
+    if grouped_zoom > GROUPED_MUST_WIN_BY * fit_zoom(dot.width, dot.height, request.frame):
+        grouped.seconds += dot.seconds
+        return grouped
+    dot.seconds += grouped.seconds
+    return dot
+
+
 def _expanded_among_boxes(request: LayoutRequest) -> bool:
     """Whether an expanded module is drawn among collapsed ones. On a big module `dot`
     ranks each box beside the module's inner nodes and stair-steps the boxes down its
@@ -88,6 +93,8 @@ def _compute(request: LayoutRequest, engine: str) -> LayoutResult:
         count = len(request.nodes)
         mixed = count > MIXED_DOT_LIMIT and _expanded_among_boxes(request)
         engine = "dot" if count <= DOT_NODE_LIMIT and not mixed else "grouped"
+        if engine == "dot" and request.frame is not None and count > COMPARE_ENGINES_ABOVE:
+            return _larger_of_dot_and_grouped(request)
     if not request.nodes:
         return LayoutResult({}, {}, {}, 0.0, 0.0, engine, direction=request.direction)
     if engine == "dot":

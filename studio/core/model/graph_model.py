@@ -1,6 +1,7 @@
 """The graph on screen: the last good snapshot, what changed, and how it is displayed.
 
-The display choice (collapsed modules, focus, direction, layout engine)
+The display choice (function cards or nodes, expanded functions, collapsed
+modules, focus, direction, layout engine)
 belongs to the graph the user is looking at: a new folder, dataflow or
 config resets it; a save keeps it. The display graph itself is derived
 from the snapshot and the choice, on demand, and cached until either
@@ -20,6 +21,7 @@ from studio.core.graph.display_graph import (
     default_collapsed,
     derive_display,
 )
+from studio.core.graph.function_cards import FunctionCard, function_cards
 from studio.core.graph.graph_document import GraphDocument, Outcome, Update
 from studio.core.graph.lineage import GraphIndex
 from studio.core.graph.snapshot import GraphSnapshot, LoadError
@@ -53,11 +55,15 @@ class GraphModel:
     """Which way the graph is laid out; a change lays the same graph out again."""
     engine = Evented[str]()
     """The layout engine ("auto", "dot", ...); a change lays the same graph out again."""
+    function_view = Evented[bool]()
+    """One card per function (True, the default), or Hamilton's nodes one by one."""
 
     def __init__(self) -> None:
         self.document = GraphDocument()
         self._collapsed: frozenset[str] = frozenset()
         self._focus: Focus | None = None
+        self._expanded: frozenset[str] = frozenset()
+        self._cards: dict[str, FunctionCard] | None = None
         self._known_modules: set[str] = set()
         self._display: DisplayGraph | None = None
         self._index: GraphIndex | None = None
@@ -71,10 +77,14 @@ class GraphModel:
         """(Direction)"""
         self.engine_changed = Event()
         """(str)"""
+        self.function_view_changed = Event()
+        """(bool)"""
         self.direction = Direction.LEFT_RIGHT
         self.engine = "auto"
+        self.function_view = True
         self.direction_changed.connect(lambda _direction: self.relayout())
         self.engine_changed.connect(lambda _engine: self.relayout())
+        self.function_view_changed.connect(lambda _on: self._redraw(None))
 
     # -- reading ------------------------------------------------------------------
 
@@ -86,6 +96,26 @@ class GraphModel:
     def collapsed(self) -> frozenset[str]:
         """Module keys shown as one box (`set_collapsed`)."""
         return self._collapsed
+
+    @property
+    def expanded(self) -> frozenset[str]:
+        """Origins of the functions shown node by node in the function view."""
+        return self._expanded
+
+    @property
+    def cards(self) -> dict[str, FunctionCard]:
+        """The functions that make several nodes, by origin (folded or not)."""
+        if self._cards is None:
+            snapshot = self.snapshot
+            self._cards = function_cards(snapshot) if snapshot is not None else {}
+        return self._cards
+
+    def card_of(self, name: str) -> FunctionCard | None:
+        """The function card a node belongs to, if its function makes several."""
+        for card in self.cards.values():
+            if name in card.members:
+                return card
+        return None
 
     @property
     def focus(self) -> Focus | None:
@@ -104,7 +134,18 @@ class GraphModel:
     @property
     def display(self) -> DisplayGraph | None:
         if self._display is None and self.snapshot is not None:
-            self._display = derive_display(self.snapshot, self.collapsed, self.focus)
+            folded = (
+                {o: c for o, c in self.cards.items() if o not in self._expanded}
+                if self.function_view
+                else None
+            )
+            self._display = derive_display(
+                self.snapshot,
+                self.collapsed,
+                self.focus,
+                self.index if self.focus is not None else None,
+                folded,
+            )
         return self._display
 
     @property
@@ -126,6 +167,7 @@ class GraphModel:
         self.document.reset()
         self._collapsed = frozenset()
         self._focus = None
+        self._expanded = frozenset()
         self._known_modules = set()
         self._invalidate(index=True)
         self.cleared.emit()
@@ -139,7 +181,9 @@ class GraphModel:
             self.load_failed.emit(snapshot.errors, had_graph)
             return update
         self._index = None
+        self._cards = None
         self._follow_modules(snapshot)
+        self._expanded &= frozenset(self.cards)
         self._invalidate()
         first = update.outcome is Outcome.FIRST
         self._announce(DisplayUpdate(DisplayChange.FIRST if first else DisplayChange.REDRAW))
@@ -182,6 +226,13 @@ class GraphModel:
     def expand(self, module: str, anchor: str | None = None) -> None:
         self.set_collapsed(self.collapsed - {module}, anchor)
 
+    def set_expanded(self, origins: Iterable[str], anchor: str | None = None) -> None:
+        """Show exactly the functions `origins` node by node; `anchor` stays put."""
+        chosen = frozenset(origins) & set(self.cards)
+        if chosen != self._expanded:
+            self._expanded = chosen
+            self._redraw(anchor)
+
     def set_focus(self, focus: Focus | None, anchor: str | None = None) -> None:
         if focus is not None and not focus.roots:
             focus = None
@@ -202,10 +253,15 @@ class GraphModel:
 
     # -- internals ----------------------------------------------------------------------
 
+    def _redraw(self, anchor: str | None) -> None:
+        self._invalidate()
+        self._announce(DisplayUpdate(DisplayChange.REDRAW, anchor))
+
     def _invalidate(self, index: bool = False) -> None:
         self._display = None
         if index:
             self._index = None
+            self._cards = None
 
     def _announce(self, update: DisplayUpdate) -> None:
         if self.snapshot is not None:

@@ -2,7 +2,7 @@
 
 Selection is kept as display keys (a node's name, or a collapsed
 module's key), the things the user can click; `names` resolves them to
-graph nodes (a collapsed module stands for its members). Search hits are
+graph nodes (a function card or a collapsed module stands for its members). Search hits are
 graph node names.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from studio.core.graph.display_graph import module_of_key
 from studio.core.model.events import Event
 from studio.core.model.graph_model import GraphModel
 
@@ -54,16 +53,27 @@ class SelectionModel:
         self.set_search_hits(())
 
     def names(self) -> list[str]:
-        """Graph nodes the selection stands for (a collapsed module: all its members)."""
+        """Graph nodes the selection stands for (a function card or a collapsed module: all
+        its members)."""
         display = self.graph.display
-        members = {m.key: m.members for m in display.modules} if display is not None else {}
+        if display is None:
+            return list(self.keys)
         found: list[str] = []
         for key in self.keys:
-            if module_of_key(key) is not None:
-                found.extend(members.get(key, ()))
-            else:
-                found.append(key)
+            found.extend(display.members(key))
         return found
+
+    def lead(self) -> str | None:
+        """The one graph node the panels show: the one selected node, or the node a
+        selected function card is named after (None for several, or a module box)."""
+        display = self.graph.display
+        if len(self.keys) != 1:
+            return None
+        key = self.keys[0]
+        if display is not None and key in display.cards:
+            return display.cards[key].key
+        names = self.names()
+        return names[0] if len(names) == 1 else None
 
     def set_search_hits(self, names: Iterable[str]) -> None:
         display = self.graph.display

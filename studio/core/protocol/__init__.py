@@ -190,6 +190,7 @@ class Method(enum.StrEnum):
     COMPARE = "compare"
     CLUSTER = "cluster"
     SCRIPT_VALUES = "script_values"
+    STOP_RUN = "stop_run"
 
 
 DATA_METHODS = frozenset(
@@ -202,6 +203,7 @@ DATA_METHODS = frozenset(
         Method.TABLE_EXPORT,
         Method.TABLE_CLOSE,
         Method.COMPARE,
+        Method.STOP_RUN,
     }
 )
 """Served on the data comm (a subshell): answered while a run goes on."""

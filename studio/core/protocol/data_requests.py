@@ -220,6 +220,21 @@ class TableCloseParams(Params):
 
 
 @dataclass(frozen=True, slots=True)
+class StopRunResult(Record):
+    sent: bool
+    """Whether a run was going on, and the interrupt was raised into it."""
+
+
+@dataclass(frozen=True, slots=True)
+class StopRunParams(Params):
+    """Raise KeyboardInterrupt into the thread running the run, whatever the node did
+    with SIGINT (Stop's second step: a node that ignores the interrupt)."""
+
+    method = Method.STOP_RUN
+    result_type = StopRunResult
+
+
+@dataclass(frozen=True, slots=True)
 class CompareResult(Record):
     name: str
     report: dict[str, Any]

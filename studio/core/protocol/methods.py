@@ -6,6 +6,7 @@ from studio.core.protocol import Method
 from studio.core.protocol.data_requests import (
     CompareParams,
     ResultInfoParams,
+    StopRunParams,
     TableCloseParams,
     TableExportParams,
     TableFilterParams,
@@ -40,6 +41,7 @@ PARAMS: dict[Method, type[Params]] = {
         TableExportParams,
         TableCloseParams,
         CompareParams,
+        StopRunParams,
     )
 }
 """The params class of each method."""

@@ -124,3 +124,33 @@ class RunState:
             if run.state in (NodeState.DONE, NodeState.REUSED)
             and run.signature == signatures.get(name)
         }
+
+
+_CARD_PRECEDENCE = (
+    NodeState.FAILED,
+    NodeState.RUNNING,
+    NodeState.INTERRUPTED,
+    NodeState.QUEUED,
+    NodeState.STALE,
+    NodeState.DONE,
+    NodeState.REUSED,
+)
+"""What a function card shows when its nodes differ: the state that asks most attention."""
+
+
+def combined_run(named: Mapping[str, NodeRun]) -> NodeRun:
+    """One run for the nodes of a function card: the most pressing state, the time all
+    of them took, and the first failure's error named by its node."""
+    states = {run.state for run in named.values()}
+    state = next((s for s in _CARD_PRECEDENCE if s in states), NodeState.NOT_COMPUTED)
+    timed = [run.seconds for run in named.values() if run.seconds is not None]
+    failed = next(
+        ((name, run) for name, run in named.items() if run.state is NodeState.FAILED), None
+    )
+    error = f"{failed[0]}: {failed[1].error}" if failed is not None and failed[1].error else ""
+    return NodeRun(
+        state,
+        sum(timed) if timed else None,
+        error=error,
+        failed_upstream=failed[1].failed_upstream if failed is not None else None,
+    )

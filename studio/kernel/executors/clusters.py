@@ -165,12 +165,13 @@ def _start_ray(choice: ExecutorChoice, paths: list[str]) -> Cluster:
     options: dict[str, Any] = {"configure_logging": False, "log_to_driver": True}
     try:
         if choice.address is not None:
-            ray.init(address=choice.address, **options)
+            with environment_kept():
+                ray.init(address=choice.address, **options)
         else:
             # Workers import the studio's adapters and the project's helpers by name.
             studio_home = str(Path(studio.__file__).resolve().parent.parent)
             python_path = os.pathsep.join([*paths, studio_home, os.environ.get("PYTHONPATH", "")])
-            with interrupts_ignored_by_children():
+            with interrupts_ignored_by_children(), environment_kept():
                 ray.init(
                     num_cpus=default_workers(),
                     include_dashboard=False,
@@ -213,12 +214,25 @@ def _dask_worker_environment() -> Iterator[None]:
     """
     import dask
 
-    environ = dict(os.environ)
     wanted = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}) or {})
     wanted.pop("MALLOC_TRIM_THRESHOLD_", None)
+    with environment_kept(), dask.config.set({"distributed.nanny.pre-spawn-environ": wanted}):
+        yield
+
+
+@contextlib.contextmanager
+def environment_kept() -> Iterator[None]:
+    """The kernel's environment afterwards as it was before.
+
+    Starting a cluster sets variables in the starting process's own environment
+    (Dask's nanny its pre-spawn variables; `ray.init` `RAY_AUTH_MODE`,
+    `RAY_USAGE_STATS_ENABLED` and `PYTHONBREAKPOINT`, which sends a later
+    `breakpoint()` to Ray's debugger): every process the kernel started afterwards
+    would inherit them. The cluster's processes, started meanwhile, keep theirs.
+    """
+    environ = dict(os.environ)
     try:
-        with dask.config.set({"distributed.nanny.pre-spawn-environ": wanted}):
-            yield
+        yield
     finally:
         os.environ.clear()
         os.environ.update(environ)

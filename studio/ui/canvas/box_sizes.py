@@ -8,11 +8,12 @@ from PySide6.QtCore import QObject, QSizeF
 from PySide6.QtGui import QFontMetricsF
 
 from studio.core.graph.display_graph import CollapsedModule, DisplayGraph
+from studio.core.graph.function_cards import FunctionCard
 from studio.core.graph.namespaces import shared_namespaces, split_namespace
 from studio.core.graph.snapshot import NodeInfo
 from studio.core.layout import Direction, LayoutNode, LayoutRequest
 from studio.ui.canvas.items.module_item import module_size, title_font
-from studio.ui.canvas.items.node_item import name_font, node_size, type_font
+from studio.ui.canvas.items.node_item import card_subtitle, name_font, node_size, type_font
 from studio.ui.canvas.items.region_item import LABEL_HEIGHT
 from studio.ui.canvas.sliced_work import SlicedWork
 
@@ -31,24 +32,37 @@ class BoxSizes(QObject):
         self._measuring = SlicedWork(self)
         self.nested: frozenset[tuple[str, str]] = frozenset()
         """(module, namespace) pairs drawn in a region of their own."""
+        self.cards: dict[str, FunctionCard] = {}
+        """The drawing's function cards by key: their title and count are on the card."""
         self._boxes: dict[int, tuple[NodeInfo, LayoutNode]] = {}
         """The last request's box of each node, by the node's identity: a save keeps
         the nodes it did not change, and a 5,000-node request is built again in ~3 ms."""
 
     def shown_name(self, info: NodeInfo) -> str:
-        """The name on the card: without its namespace when the namespace has a region."""
+        """The name on the card: its function's for a function card; without its
+        namespace when the namespace has a region."""
+        card = self.cards.get(info.name)
+        if card is not None:
+            return card.title
         space, local = split_namespace(info.name)
         if space is not None and info.group is not None and (info.group, space) in self.nested:
             return local
         return info.name
 
+    def subtitle(self, info: NodeInfo) -> str:
+        """The card's second line: the type, after a function card's node count."""
+        card = self.cards.get(info.name)
+        own = card_subtitle(info)
+        return own if card is None else card.subtitle(own)
+
     def node(self, info: NodeInfo) -> QSizeF:
         shown = self.shown_name(info)
-        key = (shown, info.type)
+        subtitle = self.subtitle(info)
+        key = (shown, subtitle)
         size = self._sizes.get(key)
         if size is None:
             size = self._sizes[key] = node_size(
-                shown, info.type, self._name_metrics, self._type_metrics
+                shown, subtitle, self._name_metrics, self._type_metrics
             )
         return size
 
@@ -68,8 +82,8 @@ class BoxSizes(QObject):
         nested = (
             shared_namespaces((info.name, group) for info, group in placed) if nest else frozenset()
         )
-        if nested != self.nested:
-            self.nested, self._boxes = nested, {}
+        if nested != self.nested or display.cards != self.cards:
+            self.nested, self.cards, self._boxes = nested, dict(display.cards), {}
         last, self._boxes = self._boxes, {}
         nodes = []
         for info, group in placed:
@@ -104,7 +118,11 @@ class BoxSizes(QObject):
     def measure_later(self, infos: Sequence[NodeInfo]) -> None:
         """Size the cards not shown yet (in collapsed modules) between frames."""
         self._measuring.cancel()
-        missing = [info for info in infos if (self.shown_name(info), info.type) not in self._sizes]
+        missing = [
+            info
+            for info in infos
+            if (self.shown_name(info), self.subtitle(info)) not in self._sizes
+        ]
         for start in range(0, len(missing), _PER_SLICE):
             part = missing[start : start + _PER_SLICE]
             self._measuring.add(lambda part=part: [self.node(info) for info in part])

@@ -1,4 +1,8 @@
-"""The two parents of the canvas items (nodes above, edges below), swapped out in bulk.
+"""The parents of the canvas items: edges below, nodes above, edge counts on top.
+
+Nodes and edges are swapped out in bulk; the count labels of bundled edges
+(few: one per bundle between collapsed modules) stay in a layer of their own,
+above every box, where a bundle running under a module box still shows its count.
 
 Deleting thousands of items takes a few hundred milliseconds. When a
 redraw drops many at once, the items still shown move to fresh layers,
@@ -48,12 +52,16 @@ class ItemLayers(QObject):
         self.scene = scene
         self.nodes = Layer(10)
         self.edges = Layer(1)
+        self.counts = Layer(20)
+        """Above the nodes and the module boxes (z 10)."""
         scene.addItem(self.nodes)
         scene.addItem(self.edges)
+        scene.addItem(self.counts)
         self._freeing = SlicedWork(self)
 
-    def both(self) -> tuple[Layer, Layer]:
-        return self.nodes, self.edges
+    def every(self) -> tuple[Layer, Layer, Layer]:
+        """The layers hidden together while the overview draws the graph."""
+        return self.nodes, self.edges, self.counts
 
     def retire(
         self, kept_nodes: Iterable[QGraphicsItem], kept_edges: Iterable[QGraphicsItem]

@@ -50,8 +50,10 @@ class ItemSync:
             if item is None:
                 self._create_node(info, target, animate)
                 continue
-            item.set_info(info, scene.sizes.node(info), scene.sizes.shown_name(info))
-            item.set_changed(name in changed)
+            sizes = scene.sizes
+            item.set_info(info, sizes.node(info), sizes.shown_name(info), sizes.subtitle(info))
+            item.set_changed(scene.any_changed(name, changed))
+            self._set_card(item)
             if animate:
                 scene.transition.moves[name] = (item.pos(), target)
             else:
@@ -66,7 +68,9 @@ class ItemSync:
         for key in keys:
             edge = scene.edges.get(key)
             if edge is None:
-                edge = EdgeItem(*key, scene.theme, counts[key], scene.layers.edges)
+                edge = EdgeItem(
+                    *key, scene.theme, counts[key], scene.layers.edges, scene.layers.counts
+                )
                 edge.set_emphasis(scene.emphasis.current.of_edge(key))
                 scene.edges[key] = edge
             else:
@@ -77,12 +81,18 @@ class ItemSync:
         scene = self.scene
         sizes = scene.sizes
         item = NodeItem(
-            info, sizes.node(info), scene.theme, scene.layers.nodes, sizes.shown_name(info)
+            info,
+            sizes.node(info),
+            scene.theme,
+            scene.layers.nodes,
+            sizes.shown_name(info),
+            sizes.subtitle(info),
         )
         item.setPos(target)
-        item.set_run(scene.workspace.runs.node(info.name))
-        item.set_changed(info.name in scene.workspace.graph.changed)
-        item.set_search_hit(info.name in scene.workspace.selection.search_hits)
+        self._set_card(item)
+        item.set_run(scene.badges.run_of(info.name))
+        item.set_changed(scene.any_changed(info.name, scene.workspace.graph.changed))
+        item.set_search_hit(scene.any_hit(info.name, scene.workspace.selection.search_hits))
         item.set_emphasis(scene.emphasis.current.of_key(info.name))
         if info.name in scene.workspace.selection.keys:
             scene.emphasis.select_quietly(item)
@@ -90,6 +100,11 @@ class ItemSync:
         if animate:
             item.setOpacity(0.0)
             scene.transition.fading_in.append(item)
+
+    def _set_card(self, item: NodeItem) -> None:
+        drawn = self.scene.drawn
+        card = drawn.cards.get(item.name) if drawn is not None else None
+        item.set_card(card.members, card.validators) if card else item.set_card((), 0)
 
     def _place_edge(self, edge: EdgeItem, layout: LayoutResult, animate: bool) -> None:
         scene = self.scene
@@ -120,12 +135,14 @@ class ItemSync:
             for name in stale_nodes:
                 scene.removeItem(scene.nodes.pop(name))
             for key in stale_edges:
-                scene.removeItem(scene.edges.pop(key))
+                edge = scene.edges.pop(key)
+                edge.drop_label()
+                scene.removeItem(edge)
             return
         for name in stale_nodes:
             del scene.nodes[name]
         for key in stale_edges:
-            del scene.edges[key]
+            scene.edges.pop(key).drop_label()
         scene.layers.retire(scene.nodes.values(), scene.edges.values())
 
     def sync_modules(self, display: DisplayGraph, layout: LayoutResult, animate: bool) -> None:

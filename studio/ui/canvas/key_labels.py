@@ -4,17 +4,25 @@ Zoomed out on a big graph, cards are too small to carry text. Rather than
 blank shapes, this layer writes, at a fixed size on screen, the names of
 the nodes a user is looking for: failures first, then the selection,
 search hits, collapsed modules, the selection's lineage and the graph's
-sinks. A label that
-would cover one already written is left out, so what shows stays legible.
+sinks. A label never covers another label or another card, nor runs past
+the edge of the canvas: one that would is shortened to its card's width, or
+left out. A click or double-click on a label acts on its card, as on the card.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSceneMouseEvent,
+    QGraphicsView,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 from studio.core.graph.display_graph import DisplayGraph
 from studio.core.graph.emphasis import Emphasis
@@ -33,6 +41,13 @@ MOST_TRIED = 400
 _REPAINT_AFTER_MS = 120
 """Run states arrive node by node: their labels are repainted at most this often."""
 _PAD = 3.0
+_SHORTEST = 4
+"""Characters a shortened label keeps at least (with its ellipsis); shorter is left out."""
+_CELL = 600.0
+"""Side of the grid cells the cards are filed in, to find those a label would cover."""
+
+Placed = tuple[QRectF, str, str, QColor | None]
+"""A label: where, the key of its card, the text written (maybe shortened), its colour."""
 
 
 class KeyLabels(QGraphicsItem):
@@ -47,27 +62,38 @@ class KeyLabels(QGraphicsItem):
         self.modules = modules
         self.workspace = workspace
         self.sinks: tuple[str, ...] = ()
-        self._plan: tuple[float, list[tuple[QRectF, str, QColor | None]]] | None = None
-        """The labels placed at a zoom: repaints at that zoom only draw them."""
+        self._plan: tuple[float, QRectF, list[Placed]] | None = None
+        """The labels placed at a zoom and view: repaints of that view only draw them."""
+        self._cards: dict[tuple[int, int], list[tuple[str, QRectF]]] | None = None
+        """Every shown card's box, filed by grid cell (made when labels are placed)."""
+        self.pressed: Callable[[str, bool], None] | None = None
+        """A click on a label: (its card's key, added to the selection)."""
+        self._shown: list[Placed] = []
         self._rect = QRectF()
         self._font = QFont()
         self._font.setWeight(QFont.Weight.DemiBold)
         self.setZValue(40)
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)  # only on a label: see press
         self.showing = False
         """Labels were drawn last time: only then do the models' changes repaint them
         (the layer covers the whole drawing, so a repaint is a repaint of everything)."""
-        self._soon = QTimer()
-        self._soon.setSingleShot(True)
-        self._soon.setInterval(_REPAINT_AFTER_MS)
-        self._soon.timeout.connect(self.update)
+        self._soon: QTimer | None = None
+        """Made in the scene, and gone with it: it must not fire on a deleted item."""
         workspace.selection.changed.connect(self._changed)
         workspace.selection.search_changed.connect(self._changed)
         workspace.runs.states_changed.connect(lambda _names: self._changed())
 
     def _changed(self) -> None:
         self._plan = None
-        if self.showing and not self._soon.isActive():
+        scene = self.scene()
+        if not self.showing or scene is None:
+            return
+        if self._soon is None:
+            self._soon = QTimer(scene)
+            self._soon.setSingleShot(True)
+            self._soon.setInterval(_REPAINT_AFTER_MS)
+            self._soon.timeout.connect(self.update)
+        if not self._soon.isActive():
             self._soon.start()
 
     def set_drawing(self, rect: QRectF, display: DisplayGraph) -> None:
@@ -77,9 +103,21 @@ class KeyLabels(QGraphicsItem):
         elif self.showing:
             self.update()
         self._plan = None
+        self._cards = None
         fed = {source for source, _ in display.edge_counts}
         sinks = {n.name for n in display.nodes if not n.is_external_input} - fed
         self.sinks = tuple(sorted(sinks))
+
+    def geometry_changed(self) -> None:
+        """The cards' boxes were measured again: labels are placed anew."""
+        self._plan, self._cards = None, None
+        if self.showing:
+            self.update()
+
+    def view_moved(self) -> None:
+        """The view panned or zoomed: labels near its edges may now fit, or not."""
+        if self.showing:
+            self.update()
 
     def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-400, -80, 400, 80)
@@ -108,9 +146,11 @@ class KeyLabels(QGraphicsItem):
             (lineage, None),
             (list(self.sinks), None),
         ]
+        drawn = self.scene().drawn  # type: ignore[attr-defined]  # the graph scene's
+        owner = drawn.owner if drawn is not None else {}
         seen: set[str] = set()
         for names, colour in groups:
-            for name in names:
+            for name in (owner.get(n, n) for n in names):  # a folded node: its card
                 if name not in seen and (name in self.nodes or name in self.modules):
                     seen.add(name)
                     yield name, colour
@@ -124,41 +164,121 @@ class KeyLabels(QGraphicsItem):
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         self.showing = 0 < lod < SHOW_BELOW
         if not self.showing:
+            self._shown = []
             return
-        if self._plan is None or self._plan[0] != lod:
-            self._plan = (lod, self._place(lod))
+        seen = _seen(widget)
+        if self._plan is None or self._plan[0] != lod or self._plan[1] != seen:
+            self._plan = (lod, seen, self._place(lod, seen))
+        self._shown = self._plan[2]
         font = QFont(self._font)
         font.setPointSizeF(LABEL_PIXELS * 0.75 / lod)
         painter.setFont(font)
         theme = self._theme()
         exposed = option.exposedRect
-        for box, name, colour in self._plan[1]:
+        for box, _key, text, colour in self._plan[2]:
             if not box.intersects(exposed):
                 continue
             painter.setPen(QPen(colour or theme.node_border, 1.5 / lod))
             painter.setBrush(theme.base)
             painter.drawRoundedRect(box, 4 / lod, 4 / lod)
             painter.setPen(theme.node_text)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, name)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
-    def _place(self, lod: float) -> list[tuple[QRectF, str, QColor | None]]:
-        """Where each label goes at this zoom, most important first, none covering another."""
+    def placed(self) -> list[Placed]:
+        """The labels written at the last paint (none unless zoomed out that far): what
+        a click lands on, even when a change is about to place them anew."""
+        return list(self._shown)
+
+    def label_at(self, x: float, y: float) -> str | None:
+        """The key of the card whose label is drawn at scene point (x, y)."""
+        for box, key, _text, _colour in self.placed():
+            if box.contains(x, y):
+                return key
+        return None
+
+    def _place(self, lod: float, seen: QRectF) -> list[Placed]:
+        """Where each label goes at this zoom, most important first: none covering
+        another label or another card, none past the edge of the view (`seen`)."""
         font = QFont(self._font)
         font.setPointSizeF(LABEL_PIXELS * 0.75 / lod)
         metrics = QFontMetricsF(font)
         pad = _PAD / lod
-        placed: list[tuple[QRectF, str, QColor | None]] = []
+        height = metrics.height() + pad
+        room = self.boundingRect() if seen.isEmpty() else seen.intersected(self.boundingRect())
+        cards = self._filed_cards()
+        placed: list[Placed] = []
         for tried, (name, colour) in enumerate(self.important()):
             if len(placed) >= MOST_LABELS or tried >= MOST_TRIED:
                 break
             node = self.nodes.get(name)
             key = name if node is not None else self.modules[name].key
             centre = self.scene().key_centre(key)  # type: ignore[attr-defined]  # where it ends
-            if centre is None:
+            own = self._card(key)
+            if centre is None or own is None:
                 continue
-            width = metrics.horizontalAdvance(name) + 2 * pad
-            height = metrics.height() + pad
-            box = QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height)
-            if not any(box.intersects(other) for other, _, _ in placed):
-                placed.append((box, name, colour))
+            if node is not None and node.folded:
+                name = node.shown  # a function card's function name
+            short = metrics.elidedText(name, Qt.TextElideMode.ElideRight, own.width() - 2 * pad)
+            for text in (name, short):
+                if len(text) < _SHORTEST and text != name:
+                    break
+                width = metrics.horizontalAdvance(text) + 2 * pad
+                box = QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height)
+                if (
+                    room.contains(box)
+                    and not any(box.intersects(other) for other, _, _, _ in placed)
+                    and not _covers(box, key, cards)
+                ):
+                    placed.append((box, key, text, colour))
+                    break
         return placed
+
+    def _card(self, key: str) -> QRectF | None:
+        boxes = self.scene().geometry.boxes  # type: ignore[attr-defined]  # the graph scene's
+        found = boxes.get(key)
+        return found[0] if found is not None else None
+
+    def _filed_cards(self) -> dict[tuple[int, int], list[tuple[str, QRectF]]]:
+        if self._cards is None:
+            cards: dict[tuple[int, int], list[tuple[str, QRectF]]] = defaultdict(list)
+            boxes = self.scene().geometry.boxes  # type: ignore[attr-defined]  # the scene's
+            for key, (rect, _colour) in boxes.items():
+                for cell in _cells(rect):
+                    cards[cell].append((key, rect))
+            self._cards = dict(cards)
+        return self._cards
+
+    # -- input: a label stands for its card ------------------------------------------------
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        """A press on a label selects its card; elsewhere it goes to what lies below.
+        (A double-click on a label is the scene's: see `GraphScene.mouseDoubleClickEvent`.)"""
+        key = self.label_at(event.pos().x(), event.pos().y())
+        if key is None or self.pressed is None:
+            event.ignore()  # not on a label: to the card or canvas below
+            return
+        self.pressed(key, bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier))
+        event.accept()
+
+
+def _seen(widget: QWidget | None) -> QRectF:
+    """The part of the scene the view painting now shows (empty when not in a view)."""
+    view = widget.parentWidget() if widget is not None else None
+    if not isinstance(view, QGraphicsView):
+        return QRectF()
+    return view.mapToScene(widget.rect()).boundingRect()  # type: ignore[union-attr]
+
+
+def _cells(rect: QRectF) -> Iterator[tuple[int, int]]:
+    for x in range(int(rect.left() // _CELL), int(rect.right() // _CELL) + 1):
+        for y in range(int(rect.top() // _CELL), int(rect.bottom() // _CELL) + 1):
+            yield (x, y)
+
+
+def _covers(box: QRectF, own: str, cards: dict[tuple[int, int], list[tuple[str, QRectF]]]) -> bool:
+    """Whether a label at `box` would cover a card other than its own."""
+    return any(
+        key != own and rect.intersects(box)
+        for cell in _cells(box)
+        for key, rect in cards.get(cell, ())
+    )

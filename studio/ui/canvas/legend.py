@@ -10,9 +10,18 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QEnterEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
+from studio.core.graph.snapshot import NodeKind
 from studio.core.runs.run_state import NodeState
-from studio.ui.canvas.items.node_item import paint_folded_corner, paint_state_badge
+from studio.ui.canvas.items.node_item import (
+    paint_check_badge,
+    paint_folded_corner,
+    paint_stack,
+    paint_state_badge,
+)
 from studio.ui.theme import KIND_LABELS, Theme
+
+MARK_LABELS = ("code changed", "one function's nodes", "validated result")
+"""The marks after the kinds: the change dot, a function card's stack, its check badge."""
 
 STATE_LABELS = {
     NodeState.QUEUED: "queued",
@@ -35,8 +44,8 @@ class Legend(QWidget):
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.theme = theme
-        rows = len(KIND_LABELS) + 1
-        labels = [*KIND_LABELS.values(), *STATE_LABELS.values()]
+        rows = len(KIND_LABELS) + len(MARK_LABELS)
+        labels = [*KIND_LABELS.values(), *STATE_LABELS.values(), *MARK_LABELS]
         width = max(self.fontMetrics().horizontalAdvance(t) for t in labels)
         self._column = width + _SWATCH + 3 * _PAD
         self._full = QSize(2 * self._column + 4, rows * _ROW + 2 * _PAD)
@@ -102,12 +111,19 @@ class Legend(QWidget):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(theme.changed)
         painter.drawEllipse(QRectF(_PAD + 3.5, y + 5, 7, 7))
+        stack = QRectF(_PAD - 1, y + _ROW + 2, _SWATCH - 4, _SWATCH - 6)
+        paint_stack(painter, stack, theme.kind(NodeKind.FUNCTION).fill, theme.node_border, 2, 2)
+        painter.setPen(QPen(theme.node_border, 1.0))
+        painter.setBrush(theme.kind(NodeKind.FUNCTION).fill)
+        painter.drawRoundedRect(stack, 2, 2)
+        paint_check_badge(painter, QPointF(_PAD + _SWATCH / 2, y + 2 * _ROW + _ROW / 2), theme)
         painter.setPen(theme.node_text)
-        painter.drawText(
-            QRectF(_PAD * 2 + _SWATCH, y, self.width(), _ROW),
-            Qt.AlignmentFlag.AlignVCenter,
-            "code changed",
-        )
+        for row, label in enumerate(MARK_LABELS):
+            painter.drawText(
+                QRectF(_PAD * 2 + _SWATCH, y + row * _ROW, self.width(), _ROW),
+                Qt.AlignmentFlag.AlignVCenter,
+                label,
+            )
         y = _PAD
         for state, label in STATE_LABELS.items():
             centre = QPointF(self._column + _PAD + _SWATCH / 2, y + _ROW / 2)

@@ -9,7 +9,7 @@ keeps the focus bar, the minimap and the search field in step.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from studio.core.graph.display_graph import Focus, FocusDirection, module_key, module_of_key
 from studio.core.graph.search import match_names
@@ -57,6 +57,8 @@ class CanvasNavigation(QObject):
         self._pending_go_to: str | None = None
         self._pending_region: str | None = None
         self.actions: ActionRegistry | None = None
+        self.above_focus_bar: QWidget | None = None
+        """An overlay along the top of the canvas (the message bar) the focus bar goes under."""
         self.focus_bar.direction_chosen.connect(self.focus_direction)
         self.focus_bar.depth_chosen.connect(self.set_depth)
         self.focus_bar.cleared.connect(self.show_whole_graph)
@@ -64,6 +66,7 @@ class CanvasNavigation(QObject):
         self.graph.display_changed.connect(lambda _update: self._update_focus_bar())
         self.graph.cleared.connect(self._update_focus_bar)
         self.scene.module_activated.connect(self.expand_module)
+        self.scene.function_expand_requested.connect(self.expand_function)
         self.scene.filled.connect(self.minimap.refresh)
         self.search_field.textChanged.connect(self._on_search_text)
         self.search_field.returnPressed.connect(self.next_match)
@@ -99,6 +102,46 @@ class CanvasNavigation(QObject):
             self.message.emit("Select a node of the module to collapse, or a module box.")
             return
         self.graph.set_collapsed(self.graph.collapsed | {m for m in modules if m}, anchor=keys[0])
+
+    # -- function cards ---------------------------------------------------------
+
+    def toggle_selected_functions(self) -> None:
+        """Show the selected function cards node by node, or fold the selected nodes back
+        into their function's card."""
+        graph = self.graph
+        display = graph.display
+        keys = list(self.selection.keys)
+        if display is None or not keys:
+            self.message.emit("Select a function card, or a node of an expanded function.")
+            return
+        cards = [display.cards[k] for k in keys if k in display.cards]
+        if cards:
+            if not graph.function_view:
+                graph.function_view = True
+            graph.set_expanded(graph.expanded | {c.origin for c in cards}, anchor=cards[0].key)
+            return
+        folding = {c.origin for c in (graph.card_of(k) for k in keys) if c is not None}
+        if not folding:
+            self.message.emit(f"{keys[0]} is the only node of its function.")
+            return
+        if not graph.function_view:
+            graph.set_expanded(set(graph.cards) - folding)
+            graph.function_view = True
+        else:
+            graph.set_expanded(graph.expanded - folding)
+        card = graph.cards[next(iter(folding))]
+        self.selection.select_nodes([card.key])
+
+    def expand_function(self, key: str) -> None:
+        """Show the nodes of the function card drawn as `key`, in place."""
+        display = self.graph.display
+        card = display.cards.get(key) if display is not None else None
+        if card is not None:
+            self.graph.set_expanded(self.graph.expanded | {card.origin}, anchor=key)
+
+    def toggle_function_view(self) -> None:
+        """Function cards (one per function) or Hamilton's nodes one by one."""
+        self.graph.function_view = not self.graph.function_view
 
     def expand_module(self, module: str) -> None:
         """Open a module box; its region is then shown whole (zoomed out if need be)."""
@@ -245,8 +288,10 @@ class CanvasNavigation(QObject):
     def place_overlays(self) -> None:
         viewport = self.view.viewport()
         if self.focus_bar.isVisible():
+            above = self.above_focus_bar
+            top = above.geometry().bottom() + 1 if above and above.isVisible() else 0
             self.focus_bar.adjustSize()
-            self.focus_bar.move((viewport.width() - self.focus_bar.width()) // 2, 10)
+            self.focus_bar.move((viewport.width() - self.focus_bar.width()) // 2, top + 10)
         self.minimap.refresh()
 
     def set_theme(self, theme: Theme) -> None:

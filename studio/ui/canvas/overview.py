@@ -7,7 +7,7 @@ so below a zoom level the canvas hides the items and this one draws the
 graph instead: node boxes filled by kind, state and emphasis in a few
 batched calls, and the edges from a picture rendered once per layout (in
 slices, so rendering never blocks the window; until a new picture is
-ready the last one stays up). Zoomed in past that picture's resolution,
+ready the last one stays up, unless the geometry changed). Zoomed in past that picture's resolution,
 the edges in view are drawn as lines once they are indexed. Clicks land
 on the node under the pointer, found through a grid, as they would on
 the hidden items.
@@ -136,6 +136,12 @@ class OverviewItem(QGraphicsObject):
         for _ in range(0, len(edges), _EDGES_PER_SLICE):
             self._indexing.add(self._index_edges)
         self.edge_colour = QColor(edge_colour)
+        # Nothing of the last geometry is painted again: its boxes and edge picture lie
+        # where the new bounds may not reach, and would stay on screen as a ghost of the
+        # last layout (a repaint of the item covers its new bounds only). The boxes
+        # come back with the next `set_styles`, the edges as they are indexed and drawn.
+        self._groups, self._colours, self._marks, self._highlights = {}, {}, [], []
+        self._picture, self._scaled = None, None
         self._render_picture()
 
     def _lines_of(self, index: int) -> list[QLineF]:
@@ -290,6 +296,7 @@ class OverviewItem(QGraphicsObject):
     ) -> None:
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         exposed = option.exposedRect
+        painter.setClipRect(self._bounds)  # what lies outside is never erased
         if self.dim_edges:
             painter.setOpacity(0.25)
         sharp_enough = lod <= self._picture_scale * 1.5

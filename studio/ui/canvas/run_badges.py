@@ -1,9 +1,10 @@
 """Run badges on the canvas follow the runs model by themselves.
 
 When a node's run state changes (queued, running, computed, reused,
-failed, interrupted, stale), its card's badge is repainted, the collapsed
-module that holds it recounts its members' states, and a spinner turns
-while a node runs.
+failed, interrupted, stale), its card's badge is repainted (a function
+card shows the most pressing state of its nodes), the collapsed module
+that holds it recounts its members' states, and a spinner turns while a
+node runs.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from studio.core.graph.display_graph import module_of_key
 from studio.core.model import RunsModel
-from studio.core.runs.run_state import NodeState
+from studio.core.runs.run_state import NodeRun, NodeState, combined_run
 
 if TYPE_CHECKING:
     from studio.ui.canvas.scene import GraphScene
@@ -39,12 +40,16 @@ class RunBadges(QObject):
 
     def show(self, names: Iterable[str] | None = None) -> None:
         """Repaint the badges of `names` (every node when None)."""
-        scene, state = self.scene, self.runs.state
+        scene = self.scene
         nodes = scene.nodes
-        targets = list(nodes) if names is None else [n for n in names if n in nodes]
-        for name in targets:
-            nodes[name].set_run(state.get(name))
         owners = scene.drawn.owner if scene.drawn is not None else {}
+        targets = (
+            list(nodes)
+            if names is None
+            else {key for key in (owners.get(n, n) for n in names) if key in nodes}
+        )
+        for key in targets:
+            nodes[key].set_run(self.run_of(key))
         touched = (
             set(scene.modules)
             if names is None
@@ -61,6 +66,14 @@ class RunBadges(QObject):
             self._spinner.stop()
         self._repaint_overview()
 
+    def run_of(self, key: str) -> NodeRun:
+        """The run a drawn node or function card shows."""
+        drawn = self.scene.drawn
+        card = drawn.cards.get(key) if drawn is not None else None
+        if card is None:
+            return self.runs.state.get(key)
+        return combined_run({m: self.runs.state.get(m) for m in card.members})
+
     def module_states(self, members: Iterable[str]) -> Counter[NodeState]:
         states = Counter(self.runs.state.state(name) for name in members)
         del states[NodeState.NOT_COMPUTED]
@@ -68,6 +81,11 @@ class RunBadges(QObject):
 
     def _spin(self) -> None:
         nodes = self.scene.nodes
-        for name, run in self.runs.state.nodes.items():
-            if run.state is NodeState.RUNNING and name in nodes:
-                nodes[name].advance_spinner()
+        owners = self.scene.drawn.owner if self.scene.drawn is not None else {}
+        spinning = {
+            owners.get(name, name)
+            for name, run in self.runs.state.nodes.items()
+            if run.state is NodeState.RUNNING
+        }
+        for key in spinning & nodes.keys():
+            nodes[key].advance_spinner()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 
-from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from studio.core.graph.display_graph import DisplayGraph, module_of_key
@@ -28,7 +28,7 @@ from studio.ui.canvas.item_layers import ItemLayers
 from studio.ui.canvas.item_sync import ItemSync
 from studio.ui.canvas.items.edge_item import EdgeItem
 from studio.ui.canvas.items.module_item import ModuleItem
-from studio.ui.canvas.items.node_item import NodeItem
+from studio.ui.canvas.items.node_item import FULL_TEXT_ZOOM, NodeItem
 from studio.ui.canvas.items.region_item import RegionItem
 from studio.ui.canvas.key_labels import KeyLabels
 from studio.ui.canvas.overview import OverviewItem
@@ -50,6 +50,8 @@ _AT_ONCE = 150
 
 class GraphScene(QGraphicsScene):
     node_activated = Signal(str)
+    function_expand_requested = Signal(str)
+    """A function card's node count was clicked (it asks to show the card's nodes)."""
     """A node was double-clicked."""
     module_activated = Signal(str)
     """A collapsed module was double-clicked (it asks to be expanded)."""
@@ -77,7 +79,7 @@ class GraphScene(QGraphicsScene):
         self.addItem(overview)
         overview.node_clicked.connect(self._on_overview_click)
         overview.node_double_clicked.connect(self.node_activated)
-        self.overview = OverviewMode(overview, self.layers.both, self)
+        self.overview = OverviewMode(overview, self.layers.every, self)
         self.overview.set_style_source(self._restyle_overview)
         self._work = SlicedWork(self)
         self._work.finished.connect(self._on_filled)
@@ -87,6 +89,7 @@ class GraphScene(QGraphicsScene):
             self.item_for_key, sync.set_region, sync.route_moving, sync.set_route, self
         )
         self.key_labels = KeyLabels(self.nodes, self.modules, workspace)
+        self.key_labels.pressed = self._on_label_pressed
         self.addItem(self.key_labels)
         self.badges = RunBadges(self, workspace.runs, self.overview.schedule_restyle)
         self.emphasis = SelectionPainter(self, workspace)
@@ -170,7 +173,8 @@ class GraphScene(QGraphicsScene):
         for info in display.nodes:
             item = self.nodes.get(info.name)
             if item is not None:
-                item.set_info(info, item.size, self.sizes.shown_name(info))
+                sizes = self.sizes
+                item.set_info(info, item.size, sizes.shown_name(info), sizes.subtitle(info))
         for module in display.modules:
             box = self.modules.get(module.module)
             if box is not None:
@@ -234,6 +238,10 @@ class GraphScene(QGraphicsScene):
         self.overview.view_scale = scale
         self.overview.update(self.filling)
 
+    def view_moved(self) -> None:
+        """The view panned or zoomed: far-out labels are placed for what it shows."""
+        self.key_labels.view_moved()
+
     def _place_geometry(self) -> None:
         self._measure_geometry()
         self.overview.geometry_pending = False
@@ -244,6 +252,7 @@ class GraphScene(QGraphicsScene):
             return
         self.geometry.measure(self.drawn, self.sizes, self.theme, with_lines=self.overview.big)
         self.overview.set_geometry(self.drawn, self.geometry, self.theme)
+        self.key_labels.geometry_changed()
 
     def _restyle_overview(self) -> None:
         self.overview.restyle(
@@ -300,7 +309,25 @@ class GraphScene(QGraphicsScene):
     def set_changed(self, names: Iterable[str]) -> None:
         changed = set(names)
         for name, item in self.nodes.items():
-            item.set_changed(name in changed)
+            item.set_changed(self.any_changed(name, changed))
+
+    def members(self, key: str) -> tuple[str, ...]:
+        """The graph nodes a drawn key stands for (a function card's: all its nodes)."""
+        return self.drawn.members(key) if self.drawn is not None else (key,)
+
+    def any_changed(self, key: str, changed: set[str] | frozenset[str]) -> bool:
+        """Whether the code of the node, or of any node of its function card, changed."""
+        card = self.drawn.cards.get(key) if self.drawn is not None else None
+        if card is None:
+            return key in changed
+        return any(m in changed for m in card.members)
+
+    def any_hit(self, key: str, hits: frozenset[str]) -> bool:
+        """Whether the search found the node, or any node of its function card."""
+        card = self.drawn.cards.get(key) if self.drawn is not None else None
+        if card is None:
+            return key in hits
+        return any(m in hits for m in card.members)
 
     # -- geometry ---------------------------------------------------------------------
 
@@ -319,7 +346,11 @@ class GraphScene(QGraphicsScene):
         return item.pos() if item is not None else None
 
     def key_at(self, point: QPointF) -> str | None:
-        """The node or collapsed module drawn at `point`, if any."""
+        """The node or collapsed module drawn at `point`, if any (or whose far-out label
+        is written there: a label stands for its card)."""
+        labelled = self.key_labels.label_at(point.x(), point.y())
+        if labelled is not None:
+            return labelled
         for item in self.items(point):
             if isinstance(item, NodeItem):
                 return item.name
@@ -331,7 +362,49 @@ class GraphScene(QGraphicsScene):
 
     # -- input ------------------------------------------------------------------------
 
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if event.button() is Qt.MouseButton.LeftButton and self._on_count(event.scenePos()):
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def _on_count(self, point: QPointF) -> bool:
+        """A click on a function card's node count (drawn when its text is): show its nodes."""
+        if self.overview.view_scale < FULL_TEXT_ZOOM:
+            return False
+        for item in self.items(point):
+            if isinstance(item, NodeItem):
+                pill = item.count_rect()
+                if pill is None or not pill.contains(item.mapFromScene(point)):
+                    return False
+                self.function_expand_requested.emit(item.name)
+                return True
+        return False
+
+    def _on_label_pressed(self, key: str, additive: bool) -> None:
+        """A click on a far-out label: its card is selected, as by a click on the card."""
+        selection = self.workspace.selection
+        keys = list(selection.keys)
+        if additive:
+            selection.set_keys([k for k in keys if k != key] if key in keys else [*keys, key])
+        else:
+            selection.set_keys([key])
+
+    def _on_label_activated(self, key: str) -> None:
+        """A double-click on a label: the card's own double-click (run, or open a module)."""
+        module = module_of_key(key)
+        if module is not None:
+            self.module_activated.emit(module)
+        else:
+            self.node_activated.emit(key)
+
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        at = event.scenePos()
+        labelled = self.key_labels.label_at(at.x(), at.y())  # written over every card
+        if labelled is not None:
+            self._on_label_activated(labelled)
+            event.accept()
+            return
         for item in self.items(event.scenePos()):
             if isinstance(item, NodeItem):
                 self.node_activated.emit(item.name)

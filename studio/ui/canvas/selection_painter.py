@@ -88,10 +88,9 @@ class SelectionPainter(QObject):
     def compute(self) -> None:
         """The emphasis of the drawn keys for the current selection."""
         drawn = self.scene.drawn
-        members = {m.key: m.members for m in drawn.modules} if drawn else {}
         names: list[str] = []
         for key in self.selection.keys:
-            names.extend(members.get(key, ()) if module_of_key(key) else (key,))
+            names.extend(drawn.members(key) if drawn is not None else (key,))
         index = self.graph.index if names else None
         self.current = lineage_emphasis(drawn, index, self.selection.keys, names)
 
@@ -105,7 +104,7 @@ class SelectionPainter(QObject):
             hits = self.selection.search_hits
             for name, item in scene.nodes.items():
                 item.set_emphasis(emphasis.of_key(name))
-                item.set_search_hit(name in hits)
+                item.set_search_hit(scene.any_hit(name, hits))
             for module, box in scene.modules.items():
                 box.set_emphasis(emphasis.of_key(module_key(module)))
             for key, edge in scene.edges.items():
@@ -116,7 +115,7 @@ class SelectionPainter(QObject):
         scene = self.scene
         hits = self.selection.search_hits
         for name, item in scene.nodes.items():
-            item.set_search_hit(name in hits)
+            item.set_search_hit(scene.any_hit(name, hits))
         owners = scene.drawn.owner if scene.drawn else {}
         per_module = Counter(module_of_key(owners[n]) for n in hits if n in owners)
         for module, box in scene.modules.items():

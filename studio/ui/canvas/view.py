@@ -17,7 +17,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from studio.core.graph.display_graph import module_of_key
-from studio.core.layout.select import FIT_MARGIN, fit_zoom
+from studio.core.layout.fitting import FIT_MARGIN, fit_zoom
 from studio.ui.canvas.connect_drag import ConnectDrag
 from studio.ui.canvas.items.edge_item import EdgeItem
 from studio.ui.canvas.scene import GraphScene
@@ -72,6 +72,7 @@ class GraphView(QGraphicsView):
         self._centre_to = QPointF()
         self._centre_timeline.valueChanged.connect(self._centre_step)
         self.zoom_changed.connect(scene.set_view_scale)
+        self.viewport_moved.connect(scene.view_moved)
         self.zoom_changed.connect(self.viewport_moved)
         self.horizontalScrollBar().valueChanged.connect(self.viewport_moved)
         self.verticalScrollBar().valueChanged.connect(self.viewport_moved)

@@ -28,7 +28,7 @@ from jupyter_client import BlockingKernelClient
 from PySide6.QtCore import QObject, QTimer, Signal
 from qtconsole.manager import QtKernelManager
 
-from studio.core import protocol
+from studio.core import process_tree, protocol
 from studio.core.processes import process_alive
 from studio.core.protocol import ErrorCode
 from studio.core.protocol.events import EventPayload, decode_event
@@ -288,6 +288,9 @@ class KernelSession(QObject):
             self._client = None
         if self._manager is not None:
             group = self.pid
+            process = self._process()
+            if process is not None and process.poll() is None:  # not reaped: its pid holds
+                process_tree.end_tree(process.pid)  # what nodes started, in any session
             if self._manager.has_kernel:
                 self._manager.shutdown_kernel(now=True)
             self._manager.cleanup_resources()

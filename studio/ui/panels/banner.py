@@ -1,10 +1,16 @@
-"""A non-modal message bar above the canvas: load errors, kernel trouble, notices."""
+"""A non-modal message bar over the top of the canvas: load errors, kernel trouble, notices.
+
+It floats over the canvas rather than taking a band of the window: a banner
+coming or going must never move the graph under the pointer (a double-click
+meant for one node would run the one that slid under it).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from studio.core.notices import Notice, NoticeKind
@@ -16,10 +22,13 @@ BannerKind = NoticeKind
 class Banner(QFrame):
     location_requested = Signal(str, int)
     """The user asked to see where the error is: (file, line)."""
+    placed = Signal()
+    """Shown, hidden or resized over its host: overlays below it move."""
 
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.theme = theme
+        self._host: QWidget | None = None
         self.kind = BannerKind.INFO
         self._location: tuple[str, int] | None = None
         self._icon = QLabel()
@@ -44,6 +53,7 @@ class Banner(QFrame):
         self._details.setWordWrap(True)
         self._details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._toggle.toggled.connect(self._details.setVisible)
+        self._toggle.toggled.connect(lambda _checked: self._place())
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self._icon)
@@ -58,6 +68,37 @@ class Banner(QFrame):
         layout.addWidget(self._details)
         self.cause = ""
         self.hide()
+
+    def float_over(self, host: QWidget) -> None:
+        """Float over the top edge of `host` (the canvas), as wide as it."""
+        self.setParent(host)
+        self._host = host
+        host.installEventFilter(self)
+        self.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._host and event.type() == QEvent.Type.Resize:
+            self._place()
+        return False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._place()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.placed.emit()
+
+    def _place(self) -> None:
+        host = self._host
+        if host is None or not self.isVisible():
+            return
+        width = host.width()
+        layout = self.layout()
+        height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
+        self.setGeometry(0, 0, width, max(height, self.minimumSizeHint().height()))
+        self.raise_()
+        self.placed.emit()
 
     def text(self) -> str:
         return self._text.text()
@@ -102,6 +143,7 @@ class Banner(QFrame):
         self._show.setVisible(location is not None)
         self._restyle()
         self.show()
+        self._place()  # already shown: its new text may take another height
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme

@@ -12,10 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from studio.ui.kernel.session import KernelSession
+from studio.ui.panels.console_colours import (
+    DARK_ANSI,
+    DARK_SYNTAX_STYLE,
+    dark_style_sheet,
+    keep_readable,
+)
 from studio.ui.theme import Theme
 
 BANNER = (
@@ -83,14 +89,19 @@ class ConsolePanel(QWidget):
             return
         from qtconsole import styles
 
+        ansi = self.widget._ansi_processor  # qtconsole's: no public way to set its colours
         if theme.dark:
-            self.widget.style_sheet = styles.default_dark_style_sheet
-            self.widget.syntax_style = styles.default_dark_syntax_style
+            # Read by `set_background_color` when the syntax style is set (below).
+            ansi.darkbg_color_map = dict(DARK_ANSI)
+            self.widget.style_sheet = dark_style_sheet(theme)
+            self.widget.syntax_style = DARK_SYNTAX_STYLE
         else:
+            ansi.__dict__.pop("darkbg_color_map", None)
             self.widget.style_sheet = styles.default_light_style_sheet
             self.widget.syntax_style = styles.default_light_syntax_style
         self.widget._style_sheet_changed()
         self.widget._syntax_style_changed()
+        keep_readable(ansi, theme.base if theme.dark else QColor("#ffffff"))
 
 
 RUN_OUTPUT_SHOWN = 20_000

@@ -25,6 +25,7 @@ from studio.core.editing.notebook_sources import (
     read_module_text,
 )
 from studio.core.editing.source_code import SourceExcerpt, function_source
+from studio.core.graph.function_cards import FunctionCard
 from studio.core.graph.lineage import GraphIndex
 from studio.core.graph.snapshot import GraphSnapshot, NodeInfo
 from studio.ui.code.code_editor import CodeEditor
@@ -47,6 +48,7 @@ class InspectorPanel(QWidget):
         self.info: NodeInfo | None = None
         self.excerpt: SourceExcerpt | None = None
         self._snapshot: GraphSnapshot | None = None
+        self._card: FunctionCard | None = None
         self._details = QTextBrowser()
         self._details.setOpenLinks(False)
         self._details.anchorClicked.connect(self._on_link)
@@ -103,10 +105,17 @@ class InspectorPanel(QWidget):
         self.theme = theme
         self._source.set_style(theme.pygments_style)
         if self.info is not None:
-            self.show_node(self.info, self._snapshot)
+            self.show_node(self.info, self._snapshot, self._card)
 
-    def show_node(self, info: NodeInfo | None, snapshot: GraphSnapshot | None = None) -> None:
+    def show_node(
+        self,
+        info: NodeInfo | None,
+        snapshot: GraphSnapshot | None = None,
+        card: FunctionCard | None = None,
+    ) -> None:
+        """Show a node (with the other nodes of its function's `card`, if it has one)."""
         self.info = info
+        self._card = card
         self._snapshot = snapshot
         if info is None:
             self._details.setHtml(
@@ -114,7 +123,7 @@ class InspectorPanel(QWidget):
             )
             self._set_excerpt(None)
             return
-        self._details.setHtml(self._details_html(info, snapshot))
+        self._details.setHtml(self._details_html(info, snapshot, card))
         self._reload_source()
 
     def show_location(self, file: str, line: int | None) -> None:
@@ -207,7 +216,9 @@ class InspectorPanel(QWidget):
 
     # -- rendering -------------------------------------------------------------
 
-    def _details_html(self, info: NodeInfo, snapshot: GraphSnapshot | None) -> str:
+    def _details_html(
+        self, info: NodeInfo, snapshot: GraphSnapshot | None, card: FunctionCard | None = None
+    ) -> str:
         muted = self.theme.node_subtext.name()
         accent = self.theme.kind(info.kind).accent.name()
         rows = [("Type", html.escape(info.type))]
@@ -220,6 +231,15 @@ class InspectorPanel(QWidget):
             rows.append(("File", html.escape(where)))
         if info.origin and info.is_generated:
             rows.append(("Made from", f"<code>{html.escape(info.origin)}</code>"))
+        if card is not None:
+            checks = f", {card.validators} validating it" if card.validators else ""
+            rows.append(
+                (
+                    "Function",
+                    f"<code>{html.escape(card.title)}</code> makes {len(card.members)} "
+                    f"nodes{checks}: {_links(card.members)}",
+                )
+            )
         if info.decorators:
             rows.append(("Decorators", ", ".join(f"@{html.escape(d)}" for d in info.decorators)))
         tags = {k: v for k, v in info.tags.items() if k != "module"}
@@ -234,8 +254,9 @@ class InspectorPanel(QWidget):
             )
         if snapshot is not None:
             index = GraphIndex(snapshot)
-            parents = index.parents.get(info.name, [])
-            children = index.children.get(info.name, [])
+            own = card.members if card is not None else (info.name,)
+            parents = _outside(own, index.parents)
+            children = _outside(own, index.children)
             if parents:
                 rows.append(("Depends on", _links(parents)))
             if children:
@@ -295,6 +316,12 @@ class InspectorPanel(QWidget):
     def _on_link(self, url: QUrl) -> None:
         if url.scheme() == "node":
             self.node_link_activated.emit(url.path())
+
+
+def _outside(own: tuple[str, ...], neighbours: dict[str, list[str]]) -> list[str]:
+    """The neighbours of a node, or of a function card's nodes, that are not its own."""
+    found = dict.fromkeys(n for name in own for n in neighbours.get(name, ()))
+    return [n for n in found if n not in own]
 
 
 def _links(names: list[str]) -> str:

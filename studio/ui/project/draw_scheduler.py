@@ -26,13 +26,19 @@ _BUSY_LAYOUT_ABOVE = 300
 """Boxes above which the status bar says a layout is being made."""
 _LAYOUT_NOTE_AFTER_MS = 300
 """A layout is announced in the status bar only once it has taken this long."""
+_FITTED = (DisplayChange.FIRST, DisplayChange.RELAYOUT)
+"""Changes drawn as a first drawing: laid out afresh and fitted."""
 
 
 @dataclass(frozen=True, slots=True)
 class _LayoutJob:
     display: DisplayGraph
-    first: bool
+    change: DisplayChange
     anchor: str | None
+
+    @property
+    def first(self) -> bool:
+        return self.change in _FITTED
 
 
 class DrawScheduler(QObject):
@@ -95,8 +101,13 @@ class DrawScheduler(QObject):
     def _on_display_changed(self, update: DisplayUpdate) -> None:
         """Drawn in a turn of its own: taking a big reply in is a lot of work already."""
         pending = self._update
-        if pending is not None and pending.change in (DisplayChange.FIRST, DisplayChange.RELAYOUT):
+        if pending is not None and pending.change in _FITTED:
             update = DisplayUpdate(pending.change, update.anchor or pending.anchor)
+        elif self._job is not None and self._job.first and update.change not in _FITTED:
+            # A first drawing is still being laid out (the source's graph when the kernel's
+            # comes early, on a busy machine): its layout is dropped for this one, which is
+            # then the first shown, and the one fitted.
+            update = DisplayUpdate(self._job.change, update.anchor)
         self._update = update
         self._draw_soon.start()
 
@@ -105,7 +116,7 @@ class DrawScheduler(QObject):
         display, snapshot = self.graph.display, self.graph.snapshot
         if update is None or display is None or snapshot is None:
             return
-        first = update.change in (DisplayChange.FIRST, DisplayChange.RELAYOUT)
+        first = update.change in _FITTED
         drawn = self.scene.drawn
         if not first and drawn is not None and drawing_key(display) == drawing_key(drawn):
             self.scene.update_details(display)
@@ -125,7 +136,7 @@ class DrawScheduler(QObject):
         nest = engine == "dot" or (engine == "auto" and boxes <= DOT_NODE_LIMIT)
         request = self.scene.sizes.layout_request(display, direction, frame, nest)
         # Before the request: a layout found in the cache can be delivered at once.
-        self._job = _LayoutJob(display, first, update.anchor)
+        self._job = _LayoutJob(display, update.change, update.anchor)
         self.layouts.request(request, self.graph.engine)
 
     def _on_layout(self, _ticket: int, result: LayoutResult) -> None:

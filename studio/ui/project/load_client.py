@@ -79,6 +79,11 @@ class LoadClient(QObject):
         self.crashed_on_load = False
         self._preview, self._preview_drawn = None, False
 
+    @property
+    def showing_preview(self) -> bool:
+        """The graph on screen is the one read from the source (no load has worked yet)."""
+        return self._preview is not None and self.graph.snapshot is self._preview
+
     def take_preview(self, found: Project, snapshot: GraphSnapshot) -> None:
         """The source's graph, unless Hamilton's came first."""
         if self.graph.snapshot is not None or self.graph.errors:
@@ -156,9 +161,10 @@ class LoadClient(QObject):
         if snapshot.ok:
             self.succeeded.emit()
         if self._preview is not None:
-            self._preview = None
-            if not snapshot.ok:
-                self.graph.clear()  # the source's graph was never one Hamilton built
+            # A failed load leaves the source's graph on screen under its error (the
+            # canvas went blank); a good one replaces it, nothing marked changed.
+            if snapshot.ok:
+                self._preview = None
             self.graph.accept(snapshot, marks=False)
         else:
             self.graph.accept(snapshot)

@@ -4,18 +4,23 @@ One run at a time. Progress arrives as events from the kernel's Hamilton
 hooks while the run goes on; the controller only updates the runs model
 (the canvas badges, the run log and the status bar follow it), so it
 never waits. Stale marks follow every new graph and every input change.
+
+Stop escalates when a run goes on (issue 31, case 10): the kernel's interrupt
+(SIGINT); after `STOP_STEP_MS` a KeyboardInterrupt raised inside the node,
+past its signal handling; after as long again a new kernel.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core.cache.cache_paths import new_run_output_file
 from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.model import Workspace
 from studio.core.protocol import ErrorCode, NodeStatus, RunStatus
+from studio.core.protocol.data_requests import StopRunParams
 from studio.core.protocol.events import (
     ClusterChanged,
     NodeFinished,
@@ -41,6 +46,9 @@ from studio.ui.kernel.messages import deliver
 from studio.ui.kernel.session import KernelSession, KernelState, Reply
 from studio.ui.project.graph_controller import GraphController
 from studio.ui.runs.script_values_client import ScriptValuesClient
+
+STOP_STEP_MS = 3000
+"""How long Stop waits for a run to end before its next step."""
 
 _STATES = {
     NodeStatus.COMPUTED: NodeState.DONE,
@@ -90,6 +98,10 @@ class RunController(QObject):
         session.ready.connect(lambda _info: self.runs.forget_results())
         session.ready.connect(lambda _info: self.cluster_changed.emit(None))
         workspace.project.executor_changed.connect(self._on_executor_changed)
+        self._stop_step = 0
+        """Stop's escalation: 1 after the interrupt, 2 after raising it inside the node."""
+        self._stop_timer = QTimer(self, singleShot=True, interval=STOP_STEP_MS)
+        self._stop_timer.timeout.connect(self._escalate_stop)
         self.script_values = ScriptValuesClient(session, workspace, graph, self)
         workspace.script_values.changed.connect(self.refresh_staleness)
 
@@ -114,6 +126,12 @@ class RunController(QObject):
         names = list(names)
         if snapshot is None:
             self.problem.emit("There is no graph to run yet.")
+            return None
+        if self.graph.loads.showing_preview and self.workspace.graph.errors:
+            self.problem.emit(
+                "Hamilton could not build this graph (the banner says why): what is shown "
+                "is read from the source. Fix the error and save, and it loads."
+            )
             return None
         if self.running:
             self.problem.emit("A run is in progress: stop it (Esc) or wait for it to end.")
@@ -216,7 +234,32 @@ class RunController(QObject):
             self._on_reply(record, Reply(False, message="stopped before it started"))
             return True
         self.session.interrupt()
+        if not self._stop_timer.isActive():
+            self._stop_step = 1
+            self._stop_timer.start()
         return True
+
+    def _escalate_stop(self) -> None:
+        """The run goes on after Stop: the node ignores or holds off the interrupt. Next
+        an interrupt raised inside it; then a new kernel. The banner says which."""
+        if not self.running:
+            return
+        if self._stop_step == 1:
+            self._stop_step = 2
+            self.session.request(StopRunParams(), lambda _reply: None)
+            self.problem.emit(
+                "The node did not stop on the interrupt (it may ignore Ctrl+C): Stop raised "
+                f"it inside the node. If it still runs in {STOP_STEP_MS // 1000} s, the "
+                "kernel is restarted."
+            )
+            self._stop_timer.start()
+            return
+        self._stop_step = 0
+        self.problem.emit(
+            "The node did not stop: the kernel was restarted. Results in memory are gone; "
+            "the on-disk cache keeps what was computed before."
+        )
+        self.session.restart()
 
     def clear_results(self) -> None:
         self.runs.forget_results()
@@ -320,6 +363,13 @@ class RunController(QObject):
             )
         else:
             record.fail(reply.message)
+        self._stop_timer.stop()
+        if self._stop_step == 2 and record.status is RunStatus.INTERRUPTED:
+            self.problem.emit(
+                "The node did not stop on the interrupt (it may ignore Ctrl+C): Stop raised "
+                "it inside the node, which stopped it."
+            )
+        self._stop_step = 0
         self.runs.durations.save()
         self.runs.end()
         if record.status is RunStatus.MISSING_INPUTS:

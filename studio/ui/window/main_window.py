@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.layout import Direction
@@ -59,6 +59,11 @@ from studio.ui.window.window_actions.context_menus import ContextMenus
 from studio.ui.window.window_commands import WindowCommands
 from studio.ui.window.window_docks import WindowDocks
 from studio.ui.window.window_panels import WindowPanels
+
+FIRST_SHARE = 0.92
+"""The share of the screen's free area a first window takes (no size saved yet)."""
+FIRST_SIZE = (1400, 860)
+"""...at least this, where the screen has room for it."""
 
 
 class MainWindow(QMainWindow):
@@ -142,6 +147,8 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
         self.context_menus = ContextMenus(self.actions, self.workspace, services)
         self.navigation.bind(self.actions)
+        self.navigation.above_focus_bar = self.banner
+        self.banner.placed.connect(self.navigation.place_overlays)
         self.panels.dataflows.set_visible(False)
         self.loading = LoadingState(
             self.canvas_message, self.workspace, self.session, self.controller
@@ -157,8 +164,9 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.banner)
         layout.addWidget(self.view, 1)
+        self.banner.float_over(self.view)
+        self.view.add_overlay(self.banner, Qt.Edge.TopEdge)
         self.setCentralWidget(central)
 
     def _build_panels(self) -> WindowPanels:
@@ -229,7 +237,9 @@ class MainWindow(QMainWindow):
         )
         self.navigation.message.connect(lambda text: status.message(text, 4000))
         self.navigation.went_to_node.connect(lambda _name: self.panel_sync.refresh_inspector())
-        self.scene.node_activated.connect(lambda name: self.run_controller.run([name]))
+        self.scene.node_activated.connect(
+            lambda key: self.run_controller.run(list(self.scene.members(key)))
+        )
         self.run_controller.problem.connect(
             lambda text: self.banner.show_message(BannerKind.ERROR, text, cause=RUN_PROBLEM)
         )
@@ -239,12 +249,27 @@ class MainWindow(QMainWindow):
         self.results_panel.status.connect(lambda text: status.message(text, 5000))
         self.session.ready.connect(lambda _info: self.results_panel.clear())
 
+    def _first_geometry(self) -> None:
+        """A first window takes most of the screen, centred: the graph is what the user
+        came to see, and a 150-function graph needs the room to be read."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            self.resize(*FIRST_SIZE)
+            return
+        room = screen.availableGeometry()
+        width = min(max(round(room.width() * FIRST_SHARE), FIRST_SIZE[0]), room.width())
+        height = min(max(round(room.height() * FIRST_SHARE), FIRST_SIZE[1]), room.height())
+        self.resize(width, height)
+        frame = self.frameGeometry()
+        frame.moveCenter(room.center())
+        self.move(frame.topLeft())
+
     def _restore_window(self) -> None:
         geometry = self.settings.window_geometry()
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1400, 860)
+            self._first_geometry()
         state = self.settings.window_state()
         if state is not None:
             self.restoreState(state)
@@ -254,6 +279,11 @@ class MainWindow(QMainWindow):
             self.settings.get("direction", Direction.AUTO.value)
         )
         self.looks.show_direction(self.workspace.graph.direction)
+        graph = self.workspace.graph
+        graph.function_view = self.settings.get("function-view", "1") == "1"
+        graph.function_view_changed.connect(
+            lambda on: self.settings.set("function-view", "1" if on else "0")
+        )
         legend = self.settings.get("legend", "1") == "1"
         self.legend.setVisible(legend)
         self.actions["legend"].setChecked(legend)

@@ -112,26 +112,26 @@ class PanelSync(QObject):
         self.panels.config_editor.set_config(flow.config, project.overrides, hints, details)
 
     def refresh_results(self) -> None:
-        names = self.workspace.selection.names()
+        selection = self.workspace.selection
+        name = selection.lead()
         panel = self.panels.results
-        if len(names) != 1:
-            if not names:
+        if name is None:
+            if not selection.keys:
                 panel.clear()
             return
-        name = names[0]
         runs = self.workspace.runs
         panel.show_node(name, runs.node(name), runs.finished_at.get(name))
 
     def refresh_inspector(self) -> None:
-        names = self.workspace.selection.names()
-        snapshot = self.workspace.graph.snapshot
+        selection, graph = self.workspace.selection, self.workspace.graph
+        lead, snapshot = selection.lead(), graph.snapshot
         inspector = self.panels.inspector
-        if len(names) == 1 and snapshot is not None:
+        if lead is not None and snapshot is not None:
             try:
-                inspector.show_node(snapshot.node(names[0]), snapshot)
+                inspector.show_node(snapshot.node(lead), snapshot, graph.card_of(lead))
             except KeyError:
                 inspector.show_node(None)
-        elif not names:
+        elif not selection.keys:
             inspector.show_node(None)
 
     def refresh_inputs(self, snapshot: GraphSnapshot) -> None:
@@ -156,9 +156,9 @@ class PanelSync(QObject):
         if not running:
             records = self.workspace.runs.records
             record = records[-1] if records else None
-            selected = self.workspace.selection.names()
+            lead = self.workspace.selection.lead()
             ended = record is not None and record.status in (RunStatus.DONE, RunStatus.FAILED)
-            if ended and len(selected) == 1 and selected[0] in record.targets:
+            if ended and lead is not None and lead in record.targets:
                 self.panels.docks.show("results")
             self.refresh_results()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
+from studio.core.discovery.static_graph import describe_static, is_static
 from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.model import Workspace
 from studio.core.protocol import RunStatus
@@ -58,6 +59,7 @@ class StudioStatusBar:
         session.ready.connect(lambda _info: self.show_kernel_state(session.state))
         controller.busy_changed.connect(self._on_busy)
         controller.graph_shown.connect(self._on_graph_shown)
+        workspace.graph.function_view_changed.connect(self._on_function_view)
         runs.progress.connect(self._on_run_progress)
         workspace.runs.running_changed.connect(self._on_running)
         workspace.project.opened.connect(lambda _root: self.graph_label.setText("loading…"))
@@ -97,18 +99,38 @@ class StudioStatusBar:
             self.bar.clearMessage()
 
     def _on_load_finished(self, ok: bool) -> None:
-        if not ok and self.workspace.graph.snapshot is None:
+        snapshot = self.workspace.graph.snapshot
+        if not ok and snapshot is None:
             self.graph_label.setText("no graph: the folder did not load")
             self.timing_label.setText("")
+        elif not ok and self.controller.loads.showing_preview:
+            self.graph_label.setText(f"{self._counts(snapshot)}, as the source reads: no load")
+            self.timing_label.setText("")
 
-    def _on_graph_shown(self, snapshot: GraphSnapshot, _first: bool) -> None:
+    def _on_function_view(self, _on: bool) -> None:
+        snapshot = self.workspace.graph.snapshot
+        if snapshot is not None:
+            self.graph_label.setText(self._counts(snapshot))
+
+    def _counts(self, snapshot: GraphSnapshot | None) -> str:
+        if snapshot is None:
+            return "no graph"
         edges = len(snapshot.edges())
         modules = len({n.group for n in snapshot.nodes if n.group})
         collapsed = len(self.workspace.graph.collapsed)
         folded = f" ({collapsed} collapsed)" if collapsed else ""
-        self.graph_label.setText(
-            f"{len(snapshot.nodes):,} nodes · {edges:,} edges · {modules} modules{folded}"
-        )
+        graph = self.workspace.graph
+        cards = graph.cards.values()
+        made = sum(1 for n in snapshot.nodes if n.origin is not None)
+        functions = made - sum(len(c.members) for c in cards) + len(cards)
+        counted = f"{functions:,} functions · " if graph.function_view else ""
+        nodes = f"{len(snapshot.nodes):,} nodes"
+        if is_static(snapshot):  # not Hamilton's count: say what it is
+            nodes = describe_static(snapshot)
+        return f"{counted}{nodes} · {edges:,} edges · {modules} modules{folded}"
+
+    def _on_graph_shown(self, snapshot: GraphSnapshot, _first: bool) -> None:
+        self.graph_label.setText(self._counts(snapshot))
         timings = self.controller.timings
         parts = []
         if "load" in timings:

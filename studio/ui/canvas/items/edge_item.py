@@ -2,7 +2,8 @@
 
 Edges take no mouse input and have a cheap shape, so that thousands of
 them cost nothing in hit tests. An edge to or from a collapsed module
-may stand for several graph edges: it is drawn thicker, with the count.
+may stand for several graph edges: it is drawn thicker, with the count
+(a `CountLabel` in a layer above the boxes, which the edge keeps placed).
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFont, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from studio.core.graph.emphasis import Emphasis
 from studio.core.layout import EdgeRoute
+from studio.ui.canvas.items.count_label import CountLabel
 from studio.ui.theme import Theme
 
 _ARROW = 7.0
@@ -30,8 +32,12 @@ class EdgeItem(QGraphicsItem):
         theme: Theme,
         count: int = 1,
         parent: QGraphicsItem | None = None,
+        labels: QGraphicsItem | None = None,
     ) -> None:
         super().__init__(parent)
+        self._labels = labels
+        """The layer the count label goes in (above the boxes); else the edge itself."""
+        self.count_label: CountLabel | None = None
         self.source = source
         self.target = target
         self.theme = theme
@@ -40,7 +46,6 @@ class EdgeItem(QGraphicsItem):
         self._path = QPainterPath()
         self._arrow = QPolygonF()
         self._bounds = QRectF()
-        self._label = QRectF()
         self._placed: tuple[EdgeRoute, float, float] | None = None
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
@@ -56,6 +61,7 @@ class EdgeItem(QGraphicsItem):
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
+        self._restyle_label()
         self.update()
 
     def set_emphasis(self, emphasis: Emphasis) -> None:
@@ -66,6 +72,7 @@ class EdgeItem(QGraphicsItem):
                     emphasis, self._base_z()
                 )
             )
+            self._restyle_label()
             self.update()
 
     def near(self, point: QPointF, tolerance: float) -> bool:
@@ -79,6 +86,7 @@ class EdgeItem(QGraphicsItem):
         if count != self.count:
             self.count = count
             self._placed = None
+            self._restyle_label()
             if self.emphasis is Emphasis.NORMAL:
                 self.setZValue(self._base_z())
 
@@ -130,11 +138,32 @@ class EdgeItem(QGraphicsItem):
             .united(self._arrow.boundingRect())
             .adjusted(-_BOUNDS_PAD, -_BOUNDS_PAD, _BOUNDS_PAD, _BOUNDS_PAD)
         )
-        self._label = QRectF()
-        if self.count > 1:
-            middle = path.pointAtPercent(0.5)
-            self._label = QRectF(middle.x() - 30, middle.y() - 16, 60, 14)
-            self._bounds = self._bounds.united(self._label)
+        self._place_label()
+
+    def _place_label(self) -> None:
+        """The count over the middle of the edge (only a bundle has one)."""
+        if self.count <= 1 or self._path.isEmpty():
+            self.drop_label()
+            return
+        if self.count_label is None:
+            self.count_label = CountLabel(self.count, self.theme, self._labels or self)
+            self._restyle_label()
+        middle = self._path.pointAtPercent(0.5)
+        self.count_label.place(middle.x(), middle.y())
+
+    def _restyle_label(self) -> None:
+        if self.count_label is not None:
+            colour, _width = self._pen()
+            opacity = 0.18 if self.emphasis is Emphasis.DIMMED else 1.0
+            self.count_label.set_look(self.count, self.theme, colour, opacity)
+
+    def drop_label(self) -> None:
+        """The edge leaves the canvas, or stands for one graph edge: its count goes."""
+        label, self.count_label = self.count_label, None
+        if label is not None:
+            label.setParentItem(None)
+            if label.scene() is not None:
+                label.scene().removeItem(label)
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -147,14 +176,8 @@ class EdgeItem(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        theme = self.theme
-        extra = min(3.0, math.log2(self.count)) if self.count > 1 else 0.0
-        color, width = theme.edge, 1.2 + extra
-        if self.emphasis is Emphasis.UPSTREAM:
-            color, width = theme.upstream, 2.0 + extra
-        elif self.emphasis is Emphasis.DOWNSTREAM:
-            color, width = theme.downstream, 2.0 + extra
-        elif self.emphasis is Emphasis.DIMMED:
+        color, width = self._pen()
+        if self.emphasis is Emphasis.DIMMED:
             painter.setOpacity(0.18)
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         if lod > 0.3:
@@ -166,13 +189,16 @@ class EdgeItem(QGraphicsItem):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(color)
             painter.drawPolygon(self._arrow)
-        if self.count > 1 and lod > 0.35 and not self._label.isEmpty():
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(theme.canvas)  # lines that cross it do not cut the count
-            painter.drawRoundedRect(self._label.adjusted(14, 0, -14, 0), 5, 5)
-            painter.setPen(color)
-            painter.setFont(_count_font())
-            painter.drawText(self._label, Qt.AlignmentFlag.AlignCenter, f"×{self.count}")
+
+    def _pen(self) -> tuple[QColor, float]:
+        """The line's colour and width, by emphasis and by how many edges it bundles."""
+        theme = self.theme
+        extra = min(3.0, math.log2(self.count)) if self.count > 1 else 0.0
+        if self.emphasis is Emphasis.UPSTREAM:
+            return theme.upstream, 2.0 + extra
+        if self.emphasis is Emphasis.DOWNSTREAM:
+            return theme.downstream, 2.0 + extra
+        return theme.edge, 1.2 + extra
 
 
 def _before_end(points: list[QPointF]) -> QPointF:
@@ -182,15 +208,3 @@ def _before_end(points: list[QPointF]) -> QPointF:
         if (point - end).manhattanLength() > 0.5:
             return point
     return QPointF(end.x() - 1.0, end.y())
-
-
-_FONT: list[QFont] = []
-
-
-def _count_font() -> QFont:
-    if not _FONT:
-        font = QFont()
-        font.setPointSizeF(8.0)
-        font.setWeight(QFont.Weight.DemiBold)
-        _FONT.append(font)
-    return _FONT[0]

@@ -7,7 +7,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, 
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from studio.core.graph.emphasis import Emphasis
-from studio.core.graph.snapshot import NodeInfo
+from studio.core.graph.snapshot import NodeInfo, NodeKind
 from studio.core.runs.run_state import NodeRun, NodeState
 from studio.core.time_text import format_seconds
 from studio.ui.canvas.items.compact_name import CompactName, fit_name
@@ -25,9 +25,11 @@ _ACCENT = 5.0
 _RADIUS = 7.0
 _FOLD = 11.0
 _LOW_DETAIL = 0.22
-_FULL_TEXT = 0.8
+FULL_TEXT_ZOOM = 0.8
 """Below this zoom the type line is unreadable: the card shows its name alone, larger."""
 _COMPACT_PAD = 4.0
+_STACK = 3.0
+"""How far each card of a function card's stack peeks out."""
 
 
 def name_font() -> QFont:
@@ -50,6 +52,15 @@ def _type_metrics() -> QFontMetricsF:
     if not _METRICS:
         _METRICS.append(QFontMetricsF(type_font()))
     return _METRICS[0]
+
+
+NOT_EXPANDED = "expands when trusted"
+
+
+def card_subtitle(info: NodeInfo) -> str:
+    """The card's second line: the type, or for a function of the graph read from
+    source whose decorators were not applied, that they will be."""
+    return info.type if info.expanded else NOT_EXPANDED
 
 
 def node_size(
@@ -115,14 +126,22 @@ class NodeItem(CardItem):
         theme: Theme,
         parent: QGraphicsItem | None = None,
         shown: str | None = None,
+        subtitle: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.info = info
         self.shown = shown or info.name
-        """The name on the card (without a namespace its region already names)."""
+        """The name on the card (without a namespace its region already names; a
+        function card's function name)."""
+        self.subtitle = subtitle or card_subtitle(info)
+        """The second line: the type (after a function card's node count)."""
         self.size = size
         self._card = QRectF(-size.width() / 2, -size.height() / 2, size.width(), size.height())
-        self._bounds = self._card.adjusted(-4, -6, 6, 4)
+        self._bounds = self._card.adjusted(-4, -8, 2 * _STACK + 4, 2 * _STACK + 4)
+        self.members: tuple[str, ...] = ()
+        """The nodes a function card stands for (none: a node drawn on its own)."""
+        self.checks = 0
+        """How many `@check_output` validators the function card holds."""
         self.theme = theme
         self.emphasis = Emphasis.NORMAL
         self.changed = False
@@ -142,20 +161,49 @@ class NodeItem(CardItem):
     def name(self) -> str:
         return self.info.name
 
-    def set_info(self, info: NodeInfo, size: QSizeF, shown: str | None = None) -> None:
+    def set_info(
+        self, info: NodeInfo, size: QSizeF, shown: str | None = None, subtitle: str | None = None
+    ) -> None:
         shown = shown or info.name
-        if info == self.info and size == self.size and shown == self.shown:
+        subtitle = subtitle or card_subtitle(info)
+        if (info, size, shown, subtitle) == (self.info, self.size, self.shown, self.subtitle):
             return
-        self.shown = shown
+        self.shown, self.subtitle = shown, subtitle
         if size != self.size:
             self.prepareGeometryChange()
             self.size = size
             self._card = QRectF(-size.width() / 2, -size.height() / 2, *size.toTuple())
-            self._bounds = self._card.adjusted(-4, -6, 6, 4)
+            self._bounds = self._card.adjusted(-4, -8, 2 * _STACK + 4, 2 * _STACK + 4)
         self.info = info
         self._compact.clear()
         self._update_tooltip()
         self.update()
+
+    @property
+    def folded(self) -> int:
+        """How many nodes a function card stands for (0: a node drawn on its own)."""
+        return len(self.members)
+
+    def set_card(self, members: tuple[str, ...], checks: int) -> None:
+        """Drawn as a function card of `members` (a stack of cards), `checks` of them
+        validators (a check badge); (), 0 for a node drawn on its own."""
+        if (members, checks) != (self.members, self.checks):
+            self.members, self.checks = members, checks
+            self._update_tooltip()
+            self.update()
+
+    def count_rect(self) -> QRectF | None:
+        """Where a function card's node count is drawn (clicking it shows the nodes),
+        in item coordinates; None for a node drawn on its own."""
+        if not self.folded:
+            return None
+        rect = self.card_rect()
+        left = rect.left() + _ACCENT + _PAD_X - 6
+        width = _type_metrics().horizontalAdvance(self._count_text()) + 6
+        return QRectF(left, rect.top() + 24, width, 14)
+
+    def _count_text(self) -> str:
+        return f"{self.folded} nodes"
 
     def set_changed(self, changed: bool) -> None:
         if changed != self.changed:
@@ -178,9 +226,18 @@ class NodeItem(CardItem):
             self.update()
 
     def _update_tooltip(self) -> None:
-        parts = [f"<b>{self.info.name}</b>: {self.info.type}"]
+        parts = [f"<b>{self.shown}</b>: {self.subtitle}"]
         if self.info.doc:
             parts.append(self.info.doc.replace("\n", "<br>"))
+        if self.members:
+            shown = ", ".join(self.members[:8]) + (", …" if len(self.members) > 8 else "")
+            parts.append(f"<i>{self.shown} makes {self.folded} nodes: {shown}</i>")
+            parts.append("<i>Click the node count, or press E, to show them.</i>")
+        if not self.info.expanded:
+            parts.append(
+                "<i>read from source: its decorators make its nodes when the folder is "
+                "trusted and Hamilton builds the graph</i>"
+            )
         if self.changed:
             parts.append("<i>code changed since the graph was opened</i>")
         run = getattr(self, "run", None)
@@ -230,6 +287,8 @@ class NodeItem(CardItem):
         pen = QPen(border, width)
         if style.dashed and self.emphasis is Emphasis.NORMAL and not self.search_hit:
             pen = QPen(style.accent, 1.2, Qt.PenStyle.DashLine)
+        if self.folded:
+            paint_stack(painter, rect, style.fill, theme.node_border)
         painter.setPen(pen)
         painter.setBrush(QBrush(style.fill))
         painter.drawRoundedRect(rect, _RADIUS, _RADIUS)
@@ -247,7 +306,9 @@ class NodeItem(CardItem):
             painter.setPen(QPen(theme.search, 2.0))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), _RADIUS + 2, _RADIUS + 2)
-        if lod < _FULL_TEXT:
+        if self.checks:
+            paint_check_badge(painter, QPointF(rect.left() + 2, rect.top() + 1), theme)
+        if lod < FULL_TEXT_ZOOM:
             self._paint_compact(painter, rect)
             return
         self._paint_state(painter, rect)
@@ -261,9 +322,16 @@ class NodeItem(CardItem):
         painter.setPen(theme.node_subtext)
         painter.setFont(self._type_font)
         type_rect = QRectF(text_left, rect.top() + 23, text_rect.width(), 16)
+        pill = self.count_rect()
+        if pill is not None:  # the node count, a button that shows the nodes
+            painter.save()
+            painter.setPen(QPen(theme.node_border, 1.0))
+            painter.setBrush(theme.kind(NodeKind.FUNCTION).fill)
+            painter.drawRoundedRect(pill, 4, 4)
+            painter.restore()
         timed = self.run.seconds is not None and self.run.state in _TIMED
         type_text = _type_metrics().elidedText(
-            self.info.type,
+            self.subtitle,
             Qt.TextElideMode.ElideRight,
             type_rect.width() - (_DURATION if timed else 0),
         )
@@ -308,6 +376,37 @@ class NodeItem(CardItem):
         interrupted, stale."""
         centre = QPointF(rect.right() - _BADGE / 2 - 3, rect.center().y())
         paint_state_badge(painter, centre, self.run.state, self.theme, self.spin)
+
+
+def paint_stack(
+    painter: QPainter,
+    rect: QRectF,
+    fill: QColor,
+    border: QColor,
+    offset: float = _STACK,
+    radius: float = _RADIUS,
+) -> None:
+    """Two cards peeking out behind a function card: it stands for several nodes."""
+    painter.save()
+    painter.setPen(QPen(border, 1.0))
+    painter.setBrush(QBrush(fill))
+    for step in (2, 1):
+        painter.drawRoundedRect(rect.translated(step * offset, step * offset), radius, radius)
+    painter.restore()
+
+
+def paint_check_badge(painter: QPainter, centre: QPointF, theme: Theme) -> None:
+    """A small check mark: the function's result is validated (`@check_output`)."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(theme.node_subtext, 1.2))
+    painter.setBrush(theme.kind(NodeKind.FUNCTION).fill)
+    painter.drawEllipse(centre, 6.0, 6.0)
+    pen = QPen(theme.node_subtext, 1.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+    painter.setPen(pen)
+    x, y = centre.x(), centre.y()
+    painter.drawPolyline([QPointF(x - 3, y), QPointF(x - 0.8, y + 2.4), QPointF(x + 3.2, y - 2.6)])
+    painter.restore()
 
 
 def paint_folded_corner(painter: QPainter, rect: QRectF, colour: QColor, size: float) -> None:

@@ -35,7 +35,7 @@ def declare(actions: ActionRegistry, workspace: Workspace, services: Services) -
     view_actions.declare(actions, workspace, services)
     run_actions.declare(actions, workspace, services)
     kernel_actions.declare(actions, services)
-    graph_actions.declare(actions, services.navigation)
+    graph_actions.declare(actions, services.navigation, workspace.graph)
     panel_actions.declare(actions, services.panels)
 
 

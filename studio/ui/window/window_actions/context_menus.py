@@ -49,6 +49,16 @@ class ContextMenus:
         actions.fill_menu(menu, [SEPARATOR, *FOCUS])
         snapshot = self.workspace.graph.snapshot
         info = next((n for n in snapshot.nodes if n.name == name), None) if snapshot else None
+        card = self.workspace.graph.card_of(name)
+        display = self.workspace.graph.display
+        if card is not None and display is not None:
+            folded = name in display.cards
+            text = (
+                f"Show the {len(card.members)} Nodes of {card.title}"
+                if folded
+                else f"Fold into Function Card {card.title}"
+            )
+            menu.addAction(text, self.services.navigation.toggle_selected_functions)
         if info is not None and info.group and not info.is_external_input:
             menu.addAction(
                 f"Collapse Module {info.group}", self.services.navigation.toggle_selected_modules

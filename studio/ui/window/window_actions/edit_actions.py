@@ -70,10 +70,15 @@ def declare(actions: ActionRegistry, workspace: Workspace, services: Services) -
 
 
 def selected_nodes(workspace: Workspace) -> list[str]:
-    """The selected nodes that are functions of the project (not external inputs)."""
-    snapshot = workspace.graph.snapshot
+    """The selected nodes that are functions of the project (not external inputs); a
+    function card is edited as its function, through the node named like it."""
+    snapshot, display = workspace.graph.snapshot, workspace.graph.display
     known = {n.name for n in snapshot.nodes if not n.is_external_input} if snapshot else set()
-    return [name for name in workspace.selection.names() if name in known]
+    cards = display.cards if display is not None else {}
+    names: list[str] = []
+    for key in workspace.selection.keys:
+        names.extend((key,) if key in cards else display.members(key) if display else (key,))
+    return [name for name in names if name in known]
 
 
 def node_entries(workspace: Workspace, services: Services, menu: QMenu, name: str) -> None:

@@ -1,17 +1,45 @@
-"""Graph menu: collapse and expand modules, focus on a node's lineage, the minimap."""
+"""Graph menu: function cards, collapse and expand modules, focus on a node's lineage, the
+minimap."""
 
 from __future__ import annotations
 
 from studio.core.graph.display_graph import FocusDirection
-from studio.ui.actions import SEPARATOR, ActionRegistry, MenuEntry, Submenu, ids_menu
+from studio.core.model.graph_model import GraphModel
+from studio.ui.actions import (
+    SEPARATOR,
+    ActionRegistry,
+    MenuEntry,
+    Submenu,
+    bind_checked,
+    ids_menu,
+)
 from studio.ui.canvas.focus_bar import DEPTHS
 from studio.ui.canvas.navigation import CanvasNavigation
 
 FOCUS = ("focus-upstream", "focus-downstream", "focus-both")
 
 
-def declare(actions: ActionRegistry, nav: CanvasNavigation) -> None:
+def declare(actions: ActionRegistry, nav: CanvasNavigation, graph: GraphModel) -> None:
     add = actions.add
+    view = add(
+        "function-view",
+        "&Function Cards",
+        nav.toggle_function_view,
+        "Shift+F",
+        help="one card per function, or Hamilton's nodes one by one",
+        canvas=True,
+        checkable=True,
+        checked=graph.function_view,
+    )
+    bind_checked(view, graph.function_view_changed, lambda: graph.function_view)
+    add(
+        "toggle-function",
+        "Expand or Collapse F&unction",
+        nav.toggle_selected_functions,
+        "E",
+        help="show a function card's nodes / fold a node back into its function's card",
+        canvas=True,
+    )
     add(
         "toggle-module",
         "&Collapse or Expand Module",
@@ -84,6 +112,7 @@ def declare(actions: ActionRegistry, nav: CanvasNavigation) -> None:
 
 def menu(actions: ActionRegistry) -> list[MenuEntry]:
     return [
+        "function-view", "toggle-function", SEPARATOR,
         "toggle-module", "collapse-all", "expand-all", SEPARATOR, *FOCUS,
         Submenu("Focus &Depth", ids_menu(actions, [_depth_id(d) for d in DEPTHS])),
         "show-all", SEPARATOR, "minimap",
