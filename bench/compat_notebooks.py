@@ -143,13 +143,29 @@ def check_edit(folder: Path, notebook: str, flow_name: str, nodes: list[dict]) -
         if canonical == before and _jupyter_bytes(written) != after:
             return "differs from what Jupyter writes"
         old = nbformat.reads(before.decode(), as_version=nbformat.NO_CONVERT)
-        changed = [
-            i for i, (a, b) in enumerate(zip(old.cells, written.cells, strict=True)) if a != b
+        if old.metadata != written.metadata or len(old.cells) != len(written.cells):
+            return "the notebook's metadata or cell list changed"
+        pairs = list(zip(old.cells, written.cells, strict=True))
+        changed = [number for number, (a, b) in enumerate(pairs, start=1) if a != b]
+        beyond_source = [
+            n
+            for n in changed
+            if _without_source(pairs[n - 1][0]) != _without_source(pairs[n - 1][1])
         ]
-        if len(changed) != 1 or old.cells[changed[0]].outputs != written.cells[changed[0]].outputs:
-            return f"changed cells {changed} (outputs kept: no)"
-        return "exact" if canonical == before else "exact (own layout kept)"
+        if beyond_source:
+            return f"cells {beyond_source} changed beyond their source (outputs or metadata)"
+        not_modules = [n for n in changed if not pairs[n - 1][0].source.startswith("%%")]
+        if not changed or not_modules:
+            return f"changed cells {changed}, of which not module cells {not_modules}"
+        remarks = [] if canonical == before else ["own layout kept"]
+        if len(changed) > 1:
+            remarks.append(f"cells {changed}: the function's and its users'")
+        return "exact" + (f" ({'; '.join(remarks)})" if remarks else "")
     return f"every rename refused ({refused[:80]})" if refused else "no function to rename"
+
+
+def _without_source(cell: Any) -> dict:
+    return {key: value for key, value in cell.items() if key != "source"}
 
 
 def _jupyter_bytes(notebook: Any) -> bytes:
@@ -274,8 +290,11 @@ def run_notebook(path: str, work: Path) -> list[NotebookOutcome]:
     found = _studio(folder, None)
     flows = [d for d in found.get("dataflow_details", []) if d.get("driver") == name]
     if not flows:
-        errors = [e.get("message", "") for e in found.get("errors", [])]
-        why = "the studio finds no dataflow in it" + (f" ({errors[0]})" if errors else "")
+        said = [w for w in found.get("warnings", []) if w.startswith(f"{name}: ")]
+        said = said or [e.get("message", "") for e in found.get("errors", [])]
+        said = [text.replace(f"{folder}", example).removeprefix(f"{name}: ") for text in said]
+        more = f" (and {len(said) - 1} more)" if len(said) > 1 else ""
+        why = "the studio finds no dataflow in it" + (f": {said[0]}{more}" if said else "")
         return [NotebookOutcome(path, "—", why=why)]
     outcomes = []
     for flow in flows:
@@ -323,8 +342,9 @@ def summary(outcomes: list[NotebookOutcome], notebooks: int) -> str:
     return (
         f"**{matched} of {len(built)} dataflows match** (those whose reference built), from "
         f"{notebooks} notebooks; {fails} references fail (a package missing from the "
-        f"studio's environment, the network, a file the example lacks), {none} notebooks "
-        f"give no dataflow. A rename of a cell's function was written back exactly and "
+        f"studio's environment, the network, a file the example lacks), {none} "
+        f"notebook{'s' if none != 1 else ''} give{'s' if none == 1 else ''} no dataflow. "
+        f"A rename of a cell's function was written back exactly and "
         f"undone byte for byte in {exact} of the {tried} dataflows the studio loaded."
     )
 
@@ -348,8 +368,9 @@ modules and config come from the studio's reading of the driver cell, so a
 misread driver cell does not show here: the rows measure the module cells and
 the load. For each dataflow the studio loads, one function a module cell makes
 is renamed as the canvas renames it: the column says whether the notebook was
-then exactly what Jupyter writes for it with the edited cell (only that cell
-changed, its outputs kept) and whether Undo gave back its very bytes. The
+then exactly what Jupyter writes for it with the edited cells (only the sources
+of the module cells that define or use the function changed, every output and
+all metadata kept) and whether Undo gave back its very bytes. The
 reference builds no materializers, so the nodes of those a driver
 cell gives (`with_materializers`) are left out of the comparison. Both sides
 run in {where}; a reference that fails for a library missing there, the

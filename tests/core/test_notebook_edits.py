@@ -92,3 +92,35 @@ def test_a_module_of_several_incremental_cells_is_refused(tmp_path):
     editor = DataflowEditor(tmp_path, project.dataflows, project.dataflow())
     with pytest.raises(EditRefusedError, match="several cells"):
         editor.rename("a", "z")
+
+
+def test_a_rename_used_by_another_module_cell_changes_both_sources_and_keeps_all_outputs(
+    tmp_path,
+):
+    users = (
+        "%%cell_to_module report\nimport pandas as pd\n\n\n"
+        "def total(doubled: pd.Series) -> float:\n    return float(doubled.sum())\n"
+    )
+    path = write_notebook(tmp_path / "nb.ipynb", FUNCTIONS, users)
+    notebook = nbformat.read(str(path), as_version=4)
+    notebook.cells[2].outputs = [nbformat.v4.new_output("stream", name="stdout", text="60\n")]
+    notebook.cells[2].metadata["tags"] = ["keep-me"]
+    nbformat.write(notebook, str(path))
+    before = path.read_bytes()
+    project = discover(tmp_path)
+    (flow,) = project.dataflows
+    plan = DataflowEditor(tmp_path, project.dataflows, flow).rename("doubled", "twice")
+    plan.apply()
+    after = nbformat.read(str(path), as_version=4)
+    assert "def twice(spend" in after.cells[1].source
+    assert "def total(twice: pd.Series)" in after.cells[2].source
+    for old, new in zip(notebook.cells, after.cells, strict=True):  # only sources changed
+        assert {k: v for k, v in old.items() if k != "source"} == {
+            k: v for k, v in new.items() if k != "source"
+        }
+    for number in (1, 2):
+        notebook.cells[number].source = after.cells[number].source
+    expected = nbformat.writes(notebook)
+    assert path.read_bytes() == (expected if expected.endswith("\n") else expected + "\n").encode()
+    plan.undo()
+    assert path.read_bytes() == before

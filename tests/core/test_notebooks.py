@@ -1,5 +1,7 @@
 """Notebooks read as Hamilton's notebook extension runs them: module cells, driver cells."""
 
+import pytest
+
 from studio.core.discovery.discover import discover
 from studio.core.discovery.magic_arguments import magic_parser, parse_magic_line
 from studio.core.discovery.notebook_cells import CellPlace, notebook_reading
@@ -167,3 +169,24 @@ def test_the_magics_variables_give_config_inputs_and_outputs(tmp_path):
     assert flow.config == {"scale": 3}
     assert flow.inputs == {"rate": 0.5}
     assert flow.outputs == ("doubled",)
+
+
+def test_a_notebook_whose_modules_are_only_inserted_when_run_says_so(tmp_path):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "steps.py").write_text("def a() -> int:\n    return 1\n")
+    write_notebook(
+        tmp_path / "nb" / "interactive.ipynb",
+        "from hamilton import driver\n%load_ext hamilton.plugins.jupyter_magic",
+        "%insert_module ../src/steps.py",
+        "dr = driver.Builder().with_modules(steps).build()",
+    )
+    project = discover(tmp_path / "nb")
+    assert not project.dataflows
+    with pytest.raises(LookupError) as raised:
+        project.dataflow()
+    message = str(raised.value)
+    assert "interactive.ipynb: cell 3, line 1: `%insert_module ../src/steps.py`" in message
+    assert "only when run in Jupyter" in message
+    ran = FUNCTIONS.replace("my_functions --display", "steps")  # the cell it inserts, run
+    write_notebook(tmp_path / "nb" / "interactive.ipynb", "%insert_module ../src/steps.py", ran)
+    assert not discover(tmp_path / "nb").problems

@@ -27,6 +27,9 @@ _HELP = re.compile(r"[\w.]+\?\??")
 """`obj?`, IPython's help."""
 CODE_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
 """Cell magics whose body is ordinary Python run in the notebook."""
+_INSERT = re.compile(r"^%(?:insert_module|module_to_cell)\s+(\S.*?)\s*$", re.MULTILINE)
+"""Hamilton's `%insert_module PATH`: run in Jupyter, it adds a `%%cell_to_module STEM`
+cell holding the file's code; the saved notebook holds that cell only once it ran."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,7 @@ def read_notebook_text(text: str) -> NotebookReading:
     reading = NotebookReading()
     increments: dict[str, dict[int, tuple[str, list[CellPlace], MagicCall]]] = {}
     script_lines: list[str] = []
+    inserts: list[tuple[int, str]] = []
     for number, cell in enumerate(notebook.get("cells", ()), start=1):
         if cell.get("cell_type") != "code":
             continue
@@ -110,6 +114,7 @@ def read_notebook_text(text: str) -> NotebookReading:
         if call is not None:
             _module_cell(reading, increments, call, number, body if newline else "")
             continue
+        inserts += [(number, found.group(1)) for found in _INSERT.finditer(source)]
         lines = _python_lines(source)
         script_lines += lines
         reading.script_places += [CellPlace(number, i) for i in range(1, len(lines) + 1)]
@@ -127,6 +132,17 @@ def read_notebook_text(text: str) -> NotebookReading:
             [call for _, _, call in ordered],
         )
     reading.script = "".join(script_lines)
+    for number, path in inserts:
+        stem = path.strip("'\"").replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".py")
+        if stem not in reading.modules:
+            reading.problems.append(
+                (
+                    CellPlace(number, 1),
+                    f"`%insert_module {path}` makes the module cell {stem} only when run in "
+                    f"Jupyter, and the notebook holds no such cell: run it and save the "
+                    f"notebook, or open the folder of {path}",
+                )
+            )
     return reading
 
 

@@ -231,8 +231,9 @@ class Project:
 
     def dataflow(self, name: str | None = None) -> Dataflow:
         """The dataflow called `name`, or the first one when no name is given."""
-        if not self.dataflows:
-            raise LookupError(f"no dataflow modules found in {self.root}")
+        if not self.dataflows:  # what kept files from being dataflows says why there is none
+            why = "".join(f"; {problem}" for problem in self.problems[:3])
+            raise LookupError(f"no dataflow modules found in {self.root}{why}")
         if name is None:
             return self.dataflows[0]
         for flow in self.dataflows:
