@@ -83,3 +83,17 @@ def test_a_function_saved_in_the_inspector_goes_into_its_cell_and_undo_restores_
     window.graph_edits.undo()
     qtbot.waitUntil(lambda: "rate" not in window.scene.nodes, timeout=15_000)
     assert notebook.read_bytes() == before
+
+
+def test_a_save_with_a_syntax_error_names_the_notebook_cell_and_line(tmp_path, open_window, qtbot):
+    folder = tmp_path / "nbproject"
+    path = write_notebook(folder / "analysis.ipynb", "import logging", FUNCTIONS, DRIVER)
+    window = open_window(folder)
+    assert set(window.scene.nodes) == {"spend", "doubled"}
+
+    bad = FUNCTIONS.replace("def doubled(spend: pd.Series)", "def doubled(spend: pd.Series")
+    write_notebook(path, "import logging", bad, DRIVER)  # a save from Jupyter
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=20_000)
+    text = window.banner.text()
+    assert "analysis.ipynb" in text and "cell 3, line 9" in text, text
+    assert set(window.scene.nodes) == {"spend", "doubled"}  # the last good graph stays
