@@ -91,6 +91,40 @@ def test_dataflows_import_module_names_the_copied_package(tmp_path):
     load = load_project(tmp_path / "project")
     assert load.dataflow is not None and load.dataflow.modules == ("my_flow",)
     assert not load.snapshot.errors, load.snapshot.errors
+    (note,) = load.dataflow.notes  # says it takes the copy, not a download
+    assert "line 4: Hamilton's `dataflows.import_module` downloads my_flow" in note
+    assert "never downloads" in note and "dataflows.copy(my_flow" in note
+
+
+def test_a_main_block_of_a_package_beside_a_run_script_is_named_after_the_package(tmp_path):
+    folder = contributed_dataflow(tmp_path / "project" / "my_flow")
+    with (folder / "__init__.py").open("a") as module:
+        module.write(
+            "\n\nif __name__ == '__main__':\n    import __init__ as my_flow\n\n"
+            "    from hamilton import driver\n\n"
+            "    dr = driver.Driver({'default': 'True'}, my_flow)\n"
+        )
+    write(
+        tmp_path / "project" / "run.py",
+        """
+        from hamilton import driver
+
+        import my_flow
+
+        dr = driver.Builder().with_modules(my_flow).build()
+        """,
+    )
+    project = discover(tmp_path / "project")
+    assert [flow.name for flow in project.dataflows] == ["run", "my_flow"]
+    block = project.dataflow("my_flow")
+    assert (block.modules, block.search_path, block.config) == (
+        ("my_flow",),
+        ".",
+        {"default": "True"},
+    )
+    load = load_project(tmp_path / "project", "my_flow")
+    assert not load.snapshot.errors, load.snapshot.errors
+    assert load.loaded.driver.execute(["scaled"], inputs={"text": '{"n": 3}'})["scaled"] == 31
 
 
 def test_an_annotation_that_is_not_a_type_has_the_same_name_on_every_load(tmp_path):

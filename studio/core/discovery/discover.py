@@ -12,10 +12,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import pickle
+import posixpath
 import sys
 from collections.abc import Iterable
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from studio.core.cache.file_cache import FileCache
 from studio.core.cache.parsed_files import digest_of, remember
@@ -93,8 +94,8 @@ def discover(root: Path | str) -> Project:
                 )
             )
     dataflows = [flow for flow in dataflows if flow.modules]
-    if package:
-        dataflows = [_as_package(flow, package) for flow in dataflows]
+    modules_by_path = {source.path: source.module for source in files}
+    dataflows = [_as_package(flow, modules_by_path) for flow in dataflows]
     dataflows += _notebook_dataflows(notebooks, {flow.name for flow in dataflows}, problems)
     if not dataflows:
         # Unreadable files may be dataflow modules mid-edit: importing them reports why.
@@ -315,6 +316,13 @@ def _classify(facts: ModuleFacts) -> tuple[FileKind, str]:
     return FileKind.DATAFLOW, f"{len(facts.public_functions)} public functions"
 
 
+def _script_label(path: str) -> str:
+    """A driver script's name: its stem, or its package's name for a package's
+    `__init__.py` (a contributed dataflow's `__main__` block)."""
+    file = Path(path)
+    return file.parent.name if file.stem == "__init__" and file.parent.name else file.stem
+
+
 def _driver_dataflows(
     source: SourceFile, facts: ModuleFacts, drivers: list[tuple[SourceFile, ModuleFacts]]
 ) -> list[Dataflow]:
@@ -322,8 +330,9 @@ def _driver_dataflows(
     its drivers apart when it builds several)."""
     folder = Path(source.path).parent
     stem = Path(source.path).stem
-    same_stem = sum(1 for other, _ in drivers if Path(other.path).stem == stem)
-    name = stem if same_stem == 1 else Path(source.path).with_suffix("").as_posix()
+    label = _script_label(source.path)
+    same_stem = sum(1 for other, _ in drivers if _script_label(other.path) == label)
+    name = label if same_stem == 1 else Path(source.path).with_suffix("").as_posix()
     found = read_driver_script(facts, self_module=stem)
     if not found:
         found = [DriverFacts(line=0, notes=["builds a driver in a way I cannot follow"])]
@@ -351,13 +360,20 @@ def _driver_dataflows(
     ]
 
 
-def _as_package(flow: Dataflow, package: str) -> Dataflow:
+def _as_package(flow: Dataflow, modules_by_path: dict[str, str]) -> Dataflow:
     """A contributed dataflow's `__main__` block (`import __init__ as flow`, run in its
-    folder) builds the package itself: it is loaded as the package, named after it."""
-    if flow.driver != "__init__.py" or set(flow.modules) != {"__init__"}:
+    folder) builds the package itself: it is loaded as the package (the folder opened,
+    or a package inside it), named after it."""
+    driver = PurePosixPath(flow.driver or "")
+    module = modules_by_path.get(driver.as_posix())
+    if driver.name != "__init__.py" or set(flow.modules) != {"__init__"} or not module:
         return flow
-    name = package + flow.name.removeprefix("__init__")
-    return replace(flow, name=name, modules=(package,), search_path="..")
+    above = "/".join([".."] * len(module.split(".")))
+    search_path = posixpath.normpath(f"{driver.parent.as_posix()}/{above}")
+    name = flow.name  # named after the package (`_script_label`), but the root's
+    if name.startswith("__init__"):
+        name = module.rsplit(".", 1)[-1] + name.removeprefix("__init__")
+    return replace(flow, name=name, modules=(module,), search_path=search_path)
 
 
 def _script_values(driver: DriverFacts) -> tuple[ScriptValueSource, ...]:

@@ -51,6 +51,9 @@ ModuleItem = str | ModuleChoice
 class ModulesReading:
     items: list[ModuleItem] = field(default_factory=list)
     unknown: list[RunTime] = field(default_factory=list)
+    downloads: list[tuple[int, str]] = field(default_factory=list)
+    """`dataflows.import_module` calls (line, module): Hamilton downloads those when the
+    script runs; the studio takes the project's package of that name."""
 
 
 class ModuleLists:
@@ -97,6 +100,8 @@ class ModuleLists:
         if (name in _IMPORT_FUNCTIONS or plain == "__import__") and call.args:
             try:
                 reading.items.append(str(self.values.literal(call.args[0], depth + 1)))
+                if name == "hamilton.dataflows.import_module":
+                    reading.downloads.append((call.lineno, str(reading.items[-1])))
             except NotLiteralError:
                 reading.unknown.append(run_time(call))
         elif plain in {"list", "tuple"} and len(call.args) == 1:
