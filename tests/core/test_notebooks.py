@@ -190,3 +190,14 @@ def test_a_notebook_whose_modules_are_only_inserted_when_run_says_so(tmp_path):
     ran = FUNCTIONS.replace("my_functions --display", "steps")  # the cell it inserts, run
     write_notebook(tmp_path / "nb" / "interactive.ipynb", "%insert_module ../src/steps.py", ran)
     assert not discover(tmp_path / "nb").problems
+
+
+def test_the_magics_overrides_and_display_are_read_and_overrides_said_to_be_left_out(tmp_path):
+    call = parse_magic_line("%%cell_to_module x --display viz --overrides fixed -x")
+    assert call is not None
+    assert (call.display, call.overrides, call.execute) == ("viz", "fixed", True)
+    cell = FUNCTIONS.replace("--display", "--display --overrides fixed")
+    write_notebook(tmp_path / "nb.ipynb", "fixed = {'spend': 1}", cell)
+    (flow,) = discover(tmp_path).dataflows
+    assert flow.modules == ("my_functions",)
+    assert any("`--overrides fixed` is not applied" in note for note in flow.notes), flow.notes

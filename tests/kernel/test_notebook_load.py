@@ -50,3 +50,21 @@ def test_a_node_that_fails_points_into_the_notebook(tmp_path):
     load = load_project(tmp_path)
     node = {n.name: n for n in load.snapshot.nodes}["doubled"]
     assert node.file is not None and node.file.startswith("nb.ipynb")
+
+
+INCREMENT_ONE = "%%incr_cell_to_module steps 1\ndef base() -> int:\n    return 4\n"
+INCREMENT_TWO = "%%incr_cell_to_module steps 2 --display\ndef squared(base: int) -> int:\n"
+
+
+def test_incremental_cells_build_one_module_and_an_error_names_its_cell(tmp_path):
+    second = INCREMENT_TWO + "    return base**2\n"
+    path = write_notebook(tmp_path / "nb.ipynb", INCREMENT_ONE, "x = 1", second)
+    load = load_project(tmp_path)
+    assert not load.snapshot.errors, load.snapshot.errors
+    assert {n.name: n.module for n in load.snapshot.nodes} == {"base": "steps", "squared": "steps"}
+    assert load.loaded.driver.execute(["squared"])["squared"] == 16
+
+    write_notebook(path, INCREMENT_ONE, "x = 1", INCREMENT_TWO + "    return base **\n")
+    (error,) = load_project(tmp_path).snapshot.errors
+    assert error.kind is ErrorKind.SYNTAX
+    assert error.file == "nb.ipynb" and "cell 4, line 3" in error.message, error.message

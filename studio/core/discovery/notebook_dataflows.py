@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -89,12 +89,21 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
                 is_async=driver.is_async,
             )
         )
-    if found.dataflows or not found.module_facts:
+    if found.dataflows or not reading.modules:
         return found
     names = [n for n in reading.modules if n in found.module_facts]
     files = [SourceFile(path, n, _kind_of(found.module_facts[n])) for n in names]
     flows, conflicts = driverless_dataflows(stem, names, files, found.module_facts)
     found.problems += conflicts
+    # A cell that does not parse is mid-edit: it stays in the dataflow, whose load then
+    # names its syntax error where it is (notebook, cell, line), as a module file's does.
+    unparsed = [n for n in reading.modules if n not in found.module_facts]
+    flows = [
+        replace(
+            flow, modules=tuple(n for n in reading.modules if n in flow.modules or n in unparsed)
+        )
+        for flow in (flows if names else [Dataflow(name=stem, modules=())])
+    ]
     values = _literal_values(reading)
     for flow in flows:
         notes: list[str] = []
