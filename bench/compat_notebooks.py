@@ -85,6 +85,8 @@ try:
         sys.path[:0] = [out, spec["folder"]]
         modules = [importlib.import_module(name) for name in spec["modules"]]
         builder = driver.Builder().with_modules(*modules).with_config(spec["config"])
+        if spec.get("allow_module_overrides"):
+            builder = builder.allow_module_overrides()
         graph = builder.build().graph
         result = {"graph": {n.name: sorted(n.input_types) for n in graph.nodes.values()}}
 except BaseException as error:
@@ -240,9 +242,11 @@ def _studio(folder: Path, dataflow: str | None) -> dict:
         return {"errors": [{"message": tail[:200]}]}
 
 
-def _reference(notebook: Path, folder: Path, modules: list[str], config: dict) -> dict:
+def _reference(
+    notebook: Path, folder: Path, modules: list[str], config: dict, overrides: bool = False
+) -> dict:
     spec = {"notebook": str(notebook), "folder": str(folder), "modules": modules}
-    spec["config"] = config
+    spec.update(config=config, allow_module_overrides=overrides)
     try:
         done = subprocess.run(
             [str(PYTHON), "-c", REFERENCE, json.dumps(spec), MARKER],
@@ -301,7 +305,11 @@ def run_notebook(path: str, work: Path) -> list[NotebookOutcome]:
         started = time.perf_counter()
         outcome = NotebookOutcome(path, flow["name"])
         reference = _reference(
-            folder / name, folder, list(flow["modules"]), dict(flow.get("config", {}))
+            folder / name,
+            folder,
+            list(flow["modules"]),
+            dict(flow.get("config", {})),
+            bool(flow.get("allow_module_overrides")),
         )
         studio = _studio(folder, flow["name"])
         outcome.seconds = time.perf_counter() - started
@@ -361,7 +369,8 @@ def write_doc(outcomes: list[NotebookOutcome], notebooks: int, seconds: float) -
 Hamilton's example notebooks that build their dataflow with the notebook
 extension (`%%cell_to_module`): each row is one dataflow `studio graph` finds in
 one notebook (a cell that builds a driver, else the module cells). The reference
-is plain Hamilton building that dataflow's modules and config from modules
+is plain Hamilton building that dataflow's modules and config (and
+`allow_module_overrides()` when the driver cell calls it) from modules
 written out of the module cells exactly as the magic makes them (named by the
 magic's own argument parser); the studio loads the notebook as it is. The
 modules and config come from the studio's reading of the driver cell, so a
