@@ -26,6 +26,8 @@ not install marks its cases, not the whole run.
 cases whose name (`example:driver`) or example folder is given. `--static`
 compares the graph read from source (`studio graph --static`) with the same
 reference instead (see `bench/compat_static.py`), into its own section.
+`--notebooks` measures Hamilton's example notebooks instead
+(`bench/compat_notebooks.py`).
 """
 
 from __future__ import annotations
@@ -433,6 +435,8 @@ import with pandas 3.
 
 
 def main(argv: list[str] | None = None) -> int:
+    if "--notebooks" in (sys.argv[1:] if argv is None else argv):
+        return _notebooks(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=Path, required=True, help="Hamilton's examples/")
     parser.add_argument("--write", action="store_true", help="write docs/COMPATIBILITY.md")
@@ -480,6 +484,22 @@ def main(argv: list[str] | None = None) -> int:
         write_doc(outcomes, versions, seconds)
         print(f"bench: wrote {DOC.relative_to(ROOT)}")
     return 0
+
+
+# -- notebooks (issue 30): a bench of its own, bench/compat_notebooks.py ------------------------
+
+
+def _notebooks(argv: list[str]) -> int:
+    """`--notebooks [--venv] [--write] [--only NAME ...]`: Hamilton's example notebooks."""
+    from bench import compat_notebooks
+
+    parser = argparse.ArgumentParser(description=compat_notebooks.__doc__.splitlines()[0])
+    parser.add_argument("--notebooks", action="store_true", required=True)
+    parser.add_argument("--write", action="store_true", help="write docs/COMPATIBILITY.md")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="notebooks to run")
+    parser.add_argument("--venv", action="store_true", help="run in the notebook bench venv")
+    options = parser.parse_args(argv)
+    return compat_notebooks.main(options.write, options.only, options.venv)
 
 
 if __name__ == "__main__":

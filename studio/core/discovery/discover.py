@@ -12,15 +12,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import pickle
+import posixpath
 import sys
 from collections.abc import Iterable
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from studio.core.cache.file_cache import FileCache
 from studio.core.cache.parsed_files import digest_of, remember
 from studio.core.discovery.module_conflicts import driverless_dataflows
 from studio.core.discovery.module_reader import ModuleFacts, decode_source, parse, read_facts
+from studio.core.discovery.notebook_cells import notebook_reading
+from studio.core.discovery.notebook_dataflows import NotebookFlows, notebook_dataflows
 from studio.core.discovery.project import (
     Dataflow,
     FileKind,
@@ -30,7 +33,7 @@ from studio.core.discovery.project import (
     SourceFile,
     ValueKind,
 )
-from studio.core.discovery.scan import iter_python_files, module_name
+from studio.core.discovery.scan import iter_python_files, module_name, root_package
 from studio.core.discovery.settings import DataflowSettings, ProjectSettings, load_settings
 from studio.core.drivers.driver_scripts import DriverFacts, read_driver_script
 
@@ -52,7 +55,7 @@ def discover(root: Path | str) -> Project:
     facts_of: dict[str, ModuleFacts] = {}
     unreadable: list[Path] = []
     try:
-        paths = list(iter_python_files(root, settings.exclude, unreadable))
+        paths = list(iter_python_files(root, settings.exclude, unreadable, _SUFFIXES))
     except OSError as error:
         raise ProjectFolderError(f"{root} cannot be read: {error}") from error
     if root in unreadable:
@@ -62,8 +65,16 @@ def discover(root: Path | str) -> Project:
         for p in unreadable
     ]
     kept = FileCache(root, "reading", _reading_version())
+    package = root_package(root)
+    notebooks: list[NotebookFlows] = []
     for path in paths:
-        source_file, facts, problem = _read_file(root, path, kept)
+        if path.suffix == ".ipynb":
+            source_file, flows, problem = _read_notebook(root, path, package)
+            files.append(source_file)
+            problems += [problem] if problem is not None else []
+            notebooks += [flows] if flows is not None else []
+            continue
+        source_file, facts, problem = _read_file(root, path, kept, package)
         files.append(source_file)
         if problem is not None:
             problems.append(problem)
@@ -83,12 +94,19 @@ def discover(root: Path | str) -> Project:
                 )
             )
     dataflows = [flow for flow in dataflows if flow.modules]
+    modules_by_path = {source.path: source.module for source in files}
+    dataflows = [_as_package(flow, modules_by_path) for flow in dataflows]
+    dataflows += _notebook_dataflows(notebooks, {flow.name for flow in dataflows}, problems)
     if not dataflows:
         # Unreadable files may be dataflow modules mid-edit: importing them reports why.
         modules = tuple(f.module for f in files if f.kind in (FileKind.DATAFLOW, FileKind.INVALID))
+        if package and package in modules:
+            modules = (package,)  # a contributed dataflow: `with_modules(package)`, its README says
         if modules or settings.defaults.modules:
             dataflows, conflicts = driverless_dataflows(root.name, modules, files, facts_of)
             problems.extend(conflicts)
+            if package:  # the folder is the package: imported from its parent, as `import` does
+                dataflows = [replace(flow, search_path="..") for flow in dataflows]
     return Project(
         root=root,
         files=tuple(files),
@@ -111,6 +129,10 @@ def imported_packages(project: Project, skip: Iterable[FileKind] = ()) -> set[st
     for source in project.files:
         if source.kind in skipped:
             continue
+        if source.kind is FileKind.NOTEBOOK:
+            for facts in _notebook_facts(project.root, source.path).values():
+                packages |= {target.split(".")[0] for target in facts.bindings.values()}
+            continue
         cached = _READ.get((project.root, source.path))
         facts = cached[1][1] if cached is not None else None
         if facts is not None:
@@ -118,8 +140,15 @@ def imported_packages(project: Project, skip: Iterable[FileKind] = ()) -> set[st
     return packages
 
 
-def module_facts(project: Project, module: str) -> tuple[SourceFile, ModuleFacts] | None:
-    """What discovery read of one of the project's modules (nothing of it is run)."""
+def module_facts(
+    project: Project, module: str, notebook: str | None = None
+) -> tuple[SourceFile, ModuleFacts] | None:
+    """What discovery read of one of the project's modules (nothing of it is run); with
+    `notebook`, of the module that notebook's cells make."""
+    if notebook is not None:
+        facts = _notebook_facts(project.root, notebook).get(module)
+        if facts is not None:
+            return SourceFile(notebook, module, FileKind.DATAFLOW), facts
     for source in project.files:
         if source.module == module:
             cached = _READ.get((project.root, source.path))
@@ -128,27 +157,85 @@ def module_facts(project: Project, module: str) -> tuple[SourceFile, ModuleFacts
     return None
 
 
-def _read_file(root: Path, path: Path, kept: FileCache) -> _Reading:
+_SUFFIXES = (".py", ".ipynb")
+_NOTEBOOKS: dict[tuple[Path, str], tuple[bytes, str, SourceFile, NotebookFlows | None]] = {}
+"""What each notebook was found to hold, by the digest of its bytes (and the package
+its folder is)."""
+
+
+def _notebook_facts(root: Path, path: str) -> dict[str, ModuleFacts]:
+    cached = _NOTEBOOKS.get((root, path))
+    return cached[3].module_facts if cached is not None and cached[3] is not None else {}
+
+
+def _read_notebook(
+    root: Path, path: Path, package: str
+) -> tuple[SourceFile, NotebookFlows | None, FileProblem | None]:
+    """A notebook's dataflows, read again only when its bytes changed."""
+    rel = path.relative_to(root).as_posix()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problem = FileProblem(rel, None, f"cannot be read ({error.strerror}): skipped")
+        return SourceFile(rel, "", FileKind.OTHER, problem.message), None, problem
+    digest = digest_of(raw)
+    cached = _NOTEBOOKS.get((root, rel))
+    if cached is not None and cached[:2] == (digest, package):
+        return cached[2], cached[3], None
+    try:
+        reading = notebook_reading(path, raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        problem = FileProblem(rel, None, f"{error}: skipped")
+        return SourceFile(rel, "", FileKind.OTHER, problem.message), None, problem
+    flows = notebook_dataflows(rel, reading, package)
+    count = len(reading.modules)
+    reason = f"a notebook: {count} module cell{'s' if count != 1 else ''}"
+    source_file = SourceFile(rel, "", FileKind.NOTEBOOK, reason)
+    _NOTEBOOKS[(root, rel)] = (digest, package, source_file, flows)
+    return source_file, flows, None
+
+
+def _notebook_dataflows(
+    notebooks: list[NotebookFlows], taken: set[str], problems: list[FileProblem]
+) -> list[Dataflow]:
+    """The notebooks' dataflows, named after the notebook (with its suffix when a driver
+    script's dataflow has its name)."""
+    found: list[Dataflow] = []
+    for flows in notebooks:
+        problems.extend(flows.problems)
+        for flow in flows.dataflows:
+            name = flow.name
+            if name in taken:
+                stem = Path(flow.driver or "").stem
+                name = name.replace(stem, Path(flow.driver or "").name, 1)
+            taken.add(name)
+            found.append(replace(flow, name=name))
+    return found
+
+
+def _read_file(root: Path, path: Path, kept: FileCache, package: str = "") -> _Reading:
     relative = path.relative_to(root)
     rel = relative.as_posix()
+    key = f"{package}:{rel}" if package else rel  # the module name depends on the package
     try:
         raw = path.read_bytes()
     except OSError as error:
         # Not taken for a module being edited (as an invalid file is): it is left out.
         problem = FileProblem(rel, None, f"cannot be read ({error.strerror}): skipped")
         return (
-            SourceFile(rel, module_name(relative), FileKind.OTHER, problem.message),
+            SourceFile(rel, module_name(relative, package), FileKind.OTHER, problem.message),
             None,
             problem,
         )
     digest = digest_of(raw)
     cached = _READ.get((root, rel))
-    if cached is not None and cached[0] == digest:
+    same_name = cached is not None and cached[1][0].module == module_name(relative, package)
+    if cached is not None and cached[0] == digest and same_name:
         return cached[1]
-    reading = _kept_reading(kept, rel, digest, raw)
+    reading = _kept_reading(kept, key, digest, raw)
     if reading is None:
-        reading = _read_source(relative, rel, raw)
-        _keep_reading(kept, rel, digest, reading)
+        reading = _read_source(relative, rel, raw, package)
+        _keep_reading(kept, key, digest, reading)
     _READ[(root, rel)] = (digest, reading)
     facts = reading[1]
     if facts is not None and facts.tree is not None:
@@ -199,8 +286,8 @@ def _keep_reading(kept: FileCache, rel: str, digest: bytes, reading: _Reading) -
     kept.put(rel, digest, pickle.dumps((source_file, light), pickle.HIGHEST_PROTOCOL))
 
 
-def _read_source(relative: Path, rel: str, raw: bytes) -> _Reading:
-    name = module_name(relative)
+def _read_source(relative: Path, rel: str, raw: bytes, package: str = "") -> _Reading:
+    name = module_name(relative, package)
     if b"\x00" in raw:  # not source at all (a binary file): skipped, not a broken module
         skipped = FileProblem(rel, None, "is not text (it holds null bytes): skipped")
         return SourceFile(rel, name, FileKind.OTHER, skipped.message), None, skipped
@@ -231,6 +318,13 @@ def _classify(facts: ModuleFacts) -> tuple[FileKind, str]:
     return FileKind.DATAFLOW, f"{len(facts.public_functions)} public functions"
 
 
+def _script_label(path: str) -> str:
+    """A driver script's name: its stem, or its package's name for a package's
+    `__init__.py` (a contributed dataflow's `__main__` block)."""
+    file = Path(path)
+    return file.parent.name if file.stem == "__init__" and file.parent.name else file.stem
+
+
 def _driver_dataflows(
     source: SourceFile, facts: ModuleFacts, drivers: list[tuple[SourceFile, ModuleFacts]]
 ) -> list[Dataflow]:
@@ -238,8 +332,9 @@ def _driver_dataflows(
     its drivers apart when it builds several)."""
     folder = Path(source.path).parent
     stem = Path(source.path).stem
-    same_stem = sum(1 for other, _ in drivers if Path(other.path).stem == stem)
-    name = stem if same_stem == 1 else Path(source.path).with_suffix("").as_posix()
+    label = _script_label(source.path)
+    same_stem = sum(1 for other, _ in drivers if _script_label(other.path) == label)
+    name = label if same_stem == 1 else Path(source.path).with_suffix("").as_posix()
     found = read_driver_script(facts, self_module=stem)
     if not found:
         found = [DriverFacts(line=0, notes=["builds a driver in a way I cannot follow"])]
@@ -265,6 +360,22 @@ def _driver_dataflows(
         )
         for driver in found
     ]
+
+
+def _as_package(flow: Dataflow, modules_by_path: dict[str, str]) -> Dataflow:
+    """A contributed dataflow's `__main__` block (`import __init__ as flow`, run in its
+    folder) builds the package itself: it is loaded as the package (the folder opened,
+    or a package inside it), named after it."""
+    driver = PurePosixPath(flow.driver or "")
+    module = modules_by_path.get(driver.as_posix())
+    if driver.name != "__init__.py" or set(flow.modules) != {"__init__"} or not module:
+        return flow
+    above = "/".join([".."] * len(module.split(".")))
+    search_path = posixpath.normpath(f"{driver.parent.as_posix()}/{above}")
+    name = flow.name  # named after the package (`_script_label`), but the root's
+    if name.startswith("__init__"):
+        name = module.rsplit(".", 1)[-1] + name.removeprefix("__init__")
+    return replace(flow, name=name, modules=(module,), search_path=search_path)
 
 
 def _script_values(driver: DriverFacts) -> tuple[ScriptValueSource, ...]:

@@ -26,6 +26,9 @@ class FileKind(enum.StrEnum):
     """Anything else: helpers, packages' `__init__`, constants."""
     INVALID = "invalid"
     """Cannot be read as Python (bad encoding or syntax)."""
+    NOTEBOOK = "notebook"
+    """A Jupyter notebook: its `%%cell_to_module` cells are modules, its driver cells
+    dataflows (`studio.core.discovery.notebook_dataflows`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +46,7 @@ class FileProblem:
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
-    """One `.py` file of the project, relative to the project root."""
+    """One `.py` file (or notebook) of the project, relative to the project root."""
 
     path: str
     module: str
@@ -228,8 +231,9 @@ class Project:
 
     def dataflow(self, name: str | None = None) -> Dataflow:
         """The dataflow called `name`, or the first one when no name is given."""
-        if not self.dataflows:
-            raise LookupError(f"no dataflow modules found in {self.root}")
+        if not self.dataflows:  # what kept files from being dataflows says why there is none
+            why = "".join(f"; {problem}" for problem in self.problems[:3])
+            raise LookupError(f"no dataflow modules found in {self.root}{why}")
         if name is None:
             return self.dataflows[0]
         for flow in self.dataflows:

@@ -53,10 +53,13 @@ def matches_any(relative: str, patterns: Iterable[str]) -> bool:
 
 
 def iter_python_files(
-    root: Path, exclude: Iterable[str] = (), unreadable: list[Path] | None = None
+    root: Path,
+    exclude: Iterable[str] = (),
+    unreadable: list[Path] | None = None,
+    suffixes: tuple[str, ...] = (".py",),
 ) -> Iterator[Path]:
-    """The project's own `.py` files, in a stable order. Folders that cannot be listed
-    are left out, and added to `unreadable`."""
+    """The project's own `.py` files (and notebooks, with `.ipynb` in `suffixes`), in a
+    stable order. Folders that cannot be listed are left out, and added to `unreadable`."""
     patterns = tuple(exclude)
 
     def cannot_list(error: OSError) -> None:
@@ -72,7 +75,7 @@ def iter_python_files(
             and not matches_any((here / d).relative_to(root).as_posix(), patterns)
         )
         for name in sorted(filenames):
-            if not name.endswith(".py") or is_test_file(name):
+            if not name.endswith(suffixes) or (name.endswith(".py") and is_test_file(name)):
                 continue
             path = here / name
             if not matches_any(path.relative_to(root).as_posix(), patterns):
@@ -93,9 +96,21 @@ def is_project_path(root: Path, path: Path) -> bool:
     return True
 
 
-def module_name(relative: Path) -> str:
-    """The import name of a root-relative `.py` path (`pkg/mod.py` -> `pkg.mod`)."""
+def module_name(relative: Path, package: str = "") -> str:
+    """The import name of a root-relative `.py` path (`pkg/mod.py` -> `pkg.mod`); in a
+    folder that is itself the package `package`, under its name (`__init__.py` ->
+    `package`, `mod.py` -> `package.mod`), as `import` names them from the parent folder."""
     parts = list(relative.with_suffix("").parts)
     if parts and parts[-1] == "__init__":
         parts.pop()
-    return ".".join(parts)
+    return ".".join([package, *parts] if package else parts)
+
+
+def root_package(root: Path) -> str:
+    """The package name the folder has when it is itself a package (an `__init__.py` and
+    a name `import` accepts), else ''."""
+    try:
+        is_package = (root / "__init__.py").is_file()
+    except OSError:
+        return ""
+    return root.name if is_package and root.name.isidentifier() else ""

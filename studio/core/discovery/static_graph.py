@@ -166,7 +166,9 @@ class _Reader:
         return self._read[module]
 
     def _functions(self, module: str) -> list[ProjectFunction] | None:
-        found = module_facts(self.project, module)
+        driver = self.flow.driver
+        notebook = driver if driver and driver.endswith(".ipynb") else None
+        found = module_facts(self.project, module, notebook)
         if found is None and self.flow.search_path not in (".", ""):
             prefix = self.flow.search_path.strip("/").replace("/", ".")
             found = module_facts(self.project, f"{prefix}.{module}")

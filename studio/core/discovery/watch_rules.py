@@ -16,15 +16,16 @@ def is_editor_temp_file(name: str) -> bool:
         name.startswith((".#", "#", ".~"))
         or name.endswith(_TEMP_SUFFIXES)
         or name == "4913"  # vim's probe file
-        or (name.startswith(".") and name.endswith(".py"))
+        or (name.startswith(".") and name.endswith((".py", ".ipynb")))
     )
 
 
 def is_relevant_change(root: Path, path: Path) -> bool:
-    """A change to the project's own Python code or its studio settings."""
+    """A change to the project's own Python code, its notebooks (a save from Jupyter;
+    never a checkpoint, whose folder is hidden) or its studio settings."""
     name = path.name
     if is_editor_temp_file(name):
         return False
     if name in SETTINGS_FILES and path.parent == root:
         return True
-    return name.endswith(".py") and is_project_path(root, path)
+    return name.endswith((".py", ".ipynb")) and is_project_path(root, path)

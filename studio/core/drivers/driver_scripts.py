@@ -331,6 +331,12 @@ class _Reader:
                 f"line {unknown.line}: cannot tell which module `{unknown.text}` is without "
                 "running the script"
             )
+        for line, module in reading.downloads:
+            driver.notes.append(
+                f"line {line}: Hamilton's `dataflows.import_module` downloads {module} when the "
+                f"script runs; the studio never downloads code and takes the project's package "
+                f"{module} instead (`dataflows.copy({module}, destination_path=...)` puts it there)"
+            )
 
     def _add_adapters(self, driver: DriverFacts, exprs: list[ast.expr]) -> None:
         for expr in exprs:

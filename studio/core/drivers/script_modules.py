@@ -2,7 +2,8 @@
 
 Module lists come as names the script imports, `importlib.import_module`
 over literal names (also in comprehensions and `map`), lists built with
-`append` and `extend`, `__main__` (the script itself), a literal dict of
+`append` and `extend`, Hamilton's `dataflows.import_module` (the copied
+package of that name), `__main__` (the script itself), a literal dict of
 lists picked by a key known only at run time, or a function of the
 script returning one module or another: those last two are choices, one
 dataflow each.
@@ -24,7 +25,15 @@ from studio.core.drivers.script_values import (
 )
 
 _MAX_DEPTH = 12
-_IMPORT_FUNCTIONS = frozenset({"importlib.import_module", "importlib.__import__"})
+_IMPORT_FUNCTIONS = frozenset(
+    {
+        "importlib.import_module",
+        "importlib.__import__",
+        # A contributed dataflow by name: the package of that name the project holds
+        # (Hamilton's `dataflows.copy` writes it there), never a download.
+        "hamilton.dataflows.import_module",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +51,9 @@ ModuleItem = str | ModuleChoice
 class ModulesReading:
     items: list[ModuleItem] = field(default_factory=list)
     unknown: list[RunTime] = field(default_factory=list)
+    downloads: list[tuple[int, str]] = field(default_factory=list)
+    """`dataflows.import_module` calls (line, module): Hamilton downloads those when the
+    script runs; the studio takes the project's package of that name."""
 
 
 class ModuleLists:
@@ -88,6 +100,8 @@ class ModuleLists:
         if (name in _IMPORT_FUNCTIONS or plain == "__import__") and call.args:
             try:
                 reading.items.append(str(self.values.literal(call.args[0], depth + 1)))
+                if name == "hamilton.dataflows.import_module":
+                    reading.downloads.append((call.lineno, str(reading.items[-1])))
             except NotLiteralError:
                 reading.unknown.append(run_time(call))
         elif plain in {"list", "tuple"} and len(call.args) == 1:

@@ -12,6 +12,7 @@ from studio.core.editing.dataflow_functions import DataflowFunctions
 from studio.core.editing.edge_edits import plan_connect, plan_disconnect
 from studio.core.editing.edit_plan import EditPlan, EditRefusedError
 from studio.core.editing.node_edits import plan_add, plan_remove
+from studio.core.editing.notebook_edits import in_notebooks
 from studio.core.editing.rename_edit import plan_rename
 
 
@@ -28,10 +29,15 @@ class DataflowEditor:
 
     def functions(self) -> DataflowFunctions:
         """The functions of this dataflow and of every other one sharing a module with it:
-        a rename must reach them all, and their names are taken."""
+        a rename must reach them all, and their names are taken. A notebook's modules are
+        its cells, never the project's files of the same name."""
+        if _is_notebook(self.flow):
+            return DataflowFunctions.read_all(self.root, [self.flow])
         mine = set(self.flow.modules)
         flows = [self.flow] + [
-            f for f in self.dataflows if f is not self.flow and mine & set(f.modules)
+            f
+            for f in self.dataflows
+            if f is not self.flow and mine & set(f.modules) and not _is_notebook(f)
         ]
         return DataflowFunctions.read_all(self.root, flows)
 
@@ -44,7 +50,7 @@ class DataflowEditor:
         paths = {
             self.root / flow.driver
             for flow in self.dataflows
-            if flow.driver and mine & set(flow.modules)
+            if flow.driver and mine & set(flow.modules) and not _is_notebook(flow)
         }
         return sorted(paths)
 
@@ -77,11 +83,15 @@ class DataflowEditor:
         )
 
 
+def _is_notebook(flow: Dataflow) -> bool:
+    return bool(flow.driver and flow.driver.endswith(".ipynb"))
+
+
 def _planned(make: Callable[[], EditPlan]) -> EditPlan:
     """The plan, or a refusal: a file that does not parse or an edit libcst rejects never
     ends in a traceback."""
     try:
-        return make()
+        return in_notebooks(make())  # a notebook module's change is its notebook's
     except EditRefusedError:
         raise
     except cst.ParserSyntaxError as error:

@@ -20,7 +20,7 @@ from typing import Any
 
 from studio.core.discovery.module_reader import decode_source, import_bindings
 from studio.core.discovery.project import Dataflow
-from studio.core.editing.edit_plan import EditRefusedError
+from studio.core.editing.edit_plan import EditRefusedError, read_bytes
 
 KEEPS_THE_SIGNATURE = frozenset(
     {"tag", "tag_outputs", "check_output", "check_output_custom", "cache", "output", "schema"}
@@ -229,9 +229,11 @@ def _parse(path: Path) -> ast.Module | None:
 def source_text(path: Path) -> str:
     """A module's text, decoded as Python decodes it (coding cookie, BOM)."""
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path)  # a notebook module's: its cell's body
     except OSError as error:
         raise EditRefusedError(f"{path.name} cannot be read: {error.strerror}") from error
+    if raw is None:
+        raise EditRefusedError(f"{path.name} cannot be read: it is not there")
     text, problem = decode_source(raw, path.name)
     if text is None:
         raise EditRefusedError(f"{path.name} {problem.message if problem else 'cannot be decoded'}")
@@ -330,7 +332,12 @@ def _config_conditions(decorators: list[ast.expr]) -> tuple[tuple[str, str, Any]
 
 
 def module_file(root: Path, flow: Dataflow, module: str) -> Path | None:
-    """The file a dataflow module is imported from (the search path first, then the root)."""
+    """The file a dataflow module is imported from (the search path first, then the root);
+    for a module a notebook's cell makes, its stand-in `flow.ipynb/module.py`."""
+    if flow.driver and flow.driver.endswith(".ipynb"):
+        stand_in = root / flow.driver / f"{module}.py"
+        if read_bytes(stand_in) is not None:
+            return stand_in
     parts = module.split(".")
     for base in dict.fromkeys([root / flow.search_path, root]):
         for candidate in (base.joinpath(*parts).with_suffix(".py"), base.joinpath(*parts)):

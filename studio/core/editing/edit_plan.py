@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studio.core.atomic_write import write_bytes
+from studio.core.editing.notebook_sources import notebook_of, read_module_text
 
 
 class EditRefusedError(Exception):
@@ -96,6 +97,13 @@ def _put(path: Path, data: bytes | None) -> None:
 
 
 def read_bytes(path: Path) -> bytes | None:
+    """The file's bytes (None when it is not there); for a notebook module
+    (`flow.ipynb/my_functions.py`), its cell's body."""
+    if notebook_of(path) is not None:
+        try:
+            return read_module_text(path).encode("utf-8")
+        except OSError:
+            return None
     try:
         return path.read_bytes()
     except FileNotFoundError:

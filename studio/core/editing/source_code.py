@@ -6,6 +6,8 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
+from studio.core.editing.notebook_sources import read_module_text
+
 
 @dataclass(frozen=True, slots=True)
 class SourceExcerpt:
@@ -21,7 +23,7 @@ def function_source(path: Path, line: int) -> SourceExcerpt:
     `line` is where Python says the function starts: its first decorator,
     or its `def` when it has none.
     """
-    text = path.read_text(encoding="utf-8", errors="replace")
+    text = read_module_text(path)  # a notebook module's text is its cells'
     lines = text.splitlines()
     try:
         tree = ast.parse(text)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studio.core.editing.edit_plan import EditPlan, EditRefusedError, FileChange, read_bytes
+from studio.core.editing.notebook_edits import in_notebooks
 
 
 class SourceChangedError(EditRefusedError):
@@ -81,10 +82,11 @@ def plan_source_save(
     except UnicodeEncodeError as error:
         bad = error.object[error.start : error.end]
         raise EditRefusedError(f"{path.name} is {encoding}, which cannot hold {bad!r}") from error
-    return EditPlan(
+    plan = EditPlan(
         f"Edit {path.name} lines {block.start + 1}–{block.start + len(new_lines)}",
         (FileChange(path, before, data),),
     )
+    return in_notebooks(plan)  # a notebook module's lines are its cell's
 
 
 def _find(lines: list[str], wanted: list[str], near: int) -> _Block | None:

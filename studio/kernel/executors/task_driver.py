@@ -25,6 +25,7 @@ from studio.kernel.executors import task_parcel
 from studio.kernel.executors.clusters import Clusters
 from studio.kernel.executors.task_executors import task_executor
 from studio.kernel.executors.task_progress import TaskProgress
+from studio.kernel.loading.fresh_import import search_folders
 from studio.kernel.loading.graph_builder import LoadedDataflow, build_driver
 from studio.kernel.running.progress import ObservedCache
 
@@ -63,7 +64,7 @@ class TaskDrivers:
             return last.driver, last.hook
         assert loaded.dataflow is not None
         folder = root.resolve() if root is not None else Path.cwd()
-        paths = [folder / loaded.dataflow.search_path, folder]
+        paths = search_folders(folder, (folder / loaded.dataflow.search_path).resolve())
         cluster = self.clusters.ensure(choice, paths)
         if choice.kind in (ExecutorKind.DASK, ExecutorKind.RAY):
             pickler = task_parcel.pickler_for(choice.kind.value)

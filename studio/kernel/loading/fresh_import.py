@@ -33,6 +33,11 @@ from studio.core.graph.snapshot import ErrorKind, LoadError
 from studio.core.interpreters.check import install_command
 from studio.core.interpreters.package_names import distribution_for
 from studio.core.load_timeout import LoadTimeout
+from studio.kernel.loading.notebook_modules import (
+    NotebookModuleLoader,
+    find_notebook_spec,
+    notebook_specs,
+)
 from studio.kernel.running.tracebacks import innermost_project_frame, relative_to_root
 
 _COMPILED: dict[str, tuple[bytes, CodeType]] = {}
@@ -90,8 +95,13 @@ class ProjectFinder(importlib.abc.MetaPathFinder):
         self.root = root
         self._prefix = str(root)
         self.kept = FileCache(root, "code", _CODE_VERSION)
+        self.notebook: dict[str, NotebookModuleLoader] = {}
+        """The modules of the notebook whose dataflow loads: they come first, as the
+        magic's modules do in the notebook's namespace."""
 
     def find_spec(self, fullname, path, target=None):  # type: ignore[no-untyped-def]
+        if self.notebook and (found := find_notebook_spec(self.notebook, fullname)):
+            return found
         spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
         if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
             return None
@@ -150,6 +160,22 @@ def _inside_project(root: Path, location: str) -> bool:
     return location.startswith(str(root)) and is_project_path(root, Path(location))
 
 
+_searched: set[Path] = set()
+"""Folders outside a project put on `sys.path` for it (the parent of a package)."""
+
+
+def search_folders(root: Path, search_path: Path) -> list[Path]:
+    """What goes first on `sys.path` for a load: the dataflow's search path, then the
+    root; for a folder that is itself a package, imported from its parent, the parent
+    alone (the root on the path would let its modules shadow installed ones: a
+    package's `langchain.py` taken for the library)."""
+    if search_path == root:
+        return [root]
+    if search_path == root.parent and (root / "__init__.py").is_file():
+        return [search_path]
+    return [search_path, root]
+
+
 def use_search_path(folders: Sequence[Path]) -> None:
     """Put `folders` on `sys.path` right after the standard library, dropping folders of
     earlier projects.
@@ -160,7 +186,8 @@ def use_search_path(folders: Sequence[Path]) -> None:
     once, again and again. Before the installed libraries, as plain Python has it:
     a project's `utils.py` is its own, whatever is installed.
     """
-    for entry in [str(f) for f in _loaded_from] + [str(f) for f in folders]:
+    earlier = [str(f) for f in _loaded_from] + [str(f) for f in _searched]
+    for entry in earlier + [str(f) for f in folders]:
         while entry in sys.path:
             sys.path.remove(entry)
     position = after_standard_library()
@@ -214,13 +241,16 @@ def import_fresh(
     names: Sequence[str],
     named_by: str | None = None,
     reuse: bool = False,
+    notebook: str | None = None,
 ) -> ImportResult:
     """Import `names` anew, with `search_path` (and the root) on `sys.path` (see
     `use_search_path`); a name the standard library has is refused (see
     `standard_library_clash`).
 
     With `reuse`, modules of `root` whose files did not change, and that name no
-    module that did, are kept as they are (see `unchanged_modules`).
+    module that did, are kept as they are (see `unchanged_modules`). With `notebook`
+    (root-relative), the modules its `%%cell_to_module` cells make are imported from
+    their cells.
 
     Errors come back as `LoadError`s naming the project file and line at
     fault; nothing raised by the project's code escapes (an interrupt
@@ -228,11 +258,15 @@ def import_fresh(
     """
     root = root.resolve()
     search_path = search_path.resolve()
-    install_finder(root)
-    use_search_path([search_path, root] if search_path != root else [root])
+    finder = install_finder(root)
+    finder.notebook = notebook_specs(root, notebook)
+    use_search_path(search_folders(root, search_path))
     keep = unchanged_modules(root) if reuse else frozenset()
     purge_project_modules({root, *_loaded_from}, names, keep)
-    _loaded_from.update({root, search_path})
+    # The parent of a folder that is a package is on the path, never one of the projects:
+    # its other folders' modules are not the project's to forget.
+    _loaded_from.update({root, search_path} if search_path.is_relative_to(root) else {root})
+    _searched.add(search_path)
     importlib.invalidate_caches()
     linecache.checkcache()
     modules: list[ModuleType] = []

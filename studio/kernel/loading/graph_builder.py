@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import traceback
+import typing
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -79,6 +80,7 @@ def load_dataflow(
         dataflow.modules,
         named_by=dataflow.driver,
         reuse=reuse,
+        notebook=dataflow.driver,
     )
     warnings = (
         *_environment_warnings(),
@@ -373,10 +375,31 @@ def _plain_tags(tags: dict[str, Any]) -> dict[str, Any]:
 
 
 def readable_type(annotation: Any) -> str:
-    """A short, readable name for a type: `DataFrame`, `dict[str, float]`, `Any`."""
+    """A short, readable name for a type: `DataFrame`, `dict[str, float]`, `Any`.
+
+    An annotation that is not a type (`-> boto3.resource`, a function) is named by its
+    qualified name, never by its repr: `<function resource at 0x7f…>` changes on every
+    load (and would mark the node changed each time)."""
     if isinstance(annotation, type) and not getattr(annotation, "__args__", None):
         return annotation.__name__
-    return short_type_name(repr(annotation))
+    if _is_named_object(annotation):
+        return f"{annotation.__module__}.{annotation.__qualname__}"
+    return short_type_name(_ADDRESS.sub("", repr(annotation)))
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _is_named_object(annotation: Any) -> bool:
+    """A function, method or other named object that typing does not render itself."""
+    return (
+        callable(annotation)
+        and isinstance(getattr(annotation, "__qualname__", None), str)
+        and isinstance(getattr(annotation, "__module__", None), str)
+        and annotation.__module__ not in ("typing", "typing_extensions", "collections.abc")
+        and not hasattr(annotation, "__origin__")
+        and not isinstance(annotation, typing.NewType)
+    )
 
 
 def _graph_error(root: Path, modules: Sequence[ModuleType], error: Exception) -> LoadError:

@@ -61,7 +61,11 @@ class GraphEdits(QObject):
             return
         from studio.ui.editing.add_node_dialog import AddNodeDialog
 
-        dialog = AddNodeDialog(editor, uses, self.window)
+        try:
+            dialog = AddNodeDialog(editor, uses, self.window)
+        except EditRefusedError as error:  # a notebook's cells: edited in Jupyter
+            self._refuse("Cannot Edit", str(error))
+            return
         if dialog.exec() and dialog.plan is not None:
             self._apply(dialog.plan, select=dialog.name)
 

@@ -1,4 +1,5 @@
-"""Opening a file at a line in the user's editor, or with the desktop's default app."""
+"""Opening a file at a line in the user's editor, or with the desktop's default app; a
+notebook in Jupyter."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from PySide6.QtCore import QProcess, QUrl
 from PySide6.QtGui import QDesktopServices
 
 from studio.core.editing.editor_command import editor_command
+from studio.core.editing.notebook_sources import jupyter_command
+from studio.core.interpreters.environments import project_environments
 
 
 def open_in_editor(path: Path, line: int) -> bool:
@@ -19,3 +22,14 @@ def open_in_editor(path: Path, line: int) -> bool:
         if started:
             return True
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def open_in_jupyter(notebook: Path, root: Path | None) -> bool:
+    """Start JupyterLab (or Jupyter Notebook) on the notebook, detached, in its folder;
+    False when neither is installed in the project's environments or on the PATH."""
+    folders = [env.folder for env in project_environments(root)] if root is not None else []
+    command = jupyter_command(notebook, folders)
+    if command is None:
+        return False
+    started, _pid = QProcess.startDetached(command[0], command[1:], str(notebook.parent))
+    return bool(started)

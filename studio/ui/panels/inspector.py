@@ -18,12 +18,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.core.editing.notebook_sources import (
+    NO_JUPYTER,
+    notebook_of,
+    notebook_place,
+    read_module_text,
+)
 from studio.core.editing.source_code import SourceExcerpt, function_source
 from studio.core.graph.function_cards import FunctionCard
 from studio.core.graph.lineage import GraphIndex
 from studio.core.graph.snapshot import GraphSnapshot, NodeInfo
 from studio.ui.code.code_editor import CodeEditor
-from studio.ui.editing.open_in_editor import open_in_editor
+from studio.ui.editing.open_in_editor import open_in_editor, open_in_jupyter
 from studio.ui.theme import KIND_LABELS, Theme
 
 _PLACEHOLDER = "Select a node to see what it is and the code behind it."
@@ -178,7 +184,7 @@ class InspectorPanel(QWidget):
             try:
                 excerpt = function_source(path, info.line)
                 if self.whole_module.isChecked():
-                    text = path.read_text(encoding="utf-8", errors="replace")
+                    text = read_module_text(path)
                     excerpt = SourceExcerpt(path, 1, text, excerpt.focus_line)
             except OSError:
                 excerpt = None
@@ -189,8 +195,13 @@ class InspectorPanel(QWidget):
         self._reload_source()
 
     def _open_in_editor(self) -> None:
-        if self.excerpt is not None:
+        if self.excerpt is None:
+            return
+        notebook = notebook_of(self.excerpt.path)
+        if notebook is None:
             open_in_editor(self.excerpt.path, self.excerpt.focus_line)
+        elif not open_in_jupyter(notebook, self.root):
+            self._source_title.setText(NO_JUPYTER.format(name=notebook.name))
 
     def _tool(self, text: str, tip: str, *, checkable: bool = False) -> QToolButton:
         button = QToolButton()
@@ -214,7 +225,10 @@ class InspectorPanel(QWidget):
         if info.module:
             rows.append(("Module", html.escape(info.module)))
         if info.file:
-            rows.append(("File", f"{html.escape(info.file)}:{info.line}"))
+            where = f"{info.file}:{info.line}"
+            if self.root is not None:  # a notebook's module: its cell and line
+                where = notebook_place(self.root / info.file, info.line) or where
+            rows.append(("File", html.escape(where)))
         if info.origin and info.is_generated:
             rows.append(("Made from", f"<code>{html.escape(info.origin)}</code>"))
         if card is not None:
@@ -271,6 +285,13 @@ class InspectorPanel(QWidget):
             self._source.show_code("")
             return
         self._source.show_code(excerpt.text, excerpt.first_line, excerpt.focus_line)
+        in_notebook = notebook_of(excerpt.path) is not None  # saved into its cell
+        self.open_button.setText("Open in Jupyter" if in_notebook else "Open in Editor")
+        self.open_button.setToolTip(
+            "Open the notebook in JupyterLab (or Jupyter Notebook)"
+            if in_notebook
+            else "Open the file at this line in $EDITOR"
+        )
         self._update_title()
 
     def _update_title(self) -> None:
@@ -281,6 +302,12 @@ class InspectorPanel(QWidget):
         if excerpt is None:
             return
         name = excerpt.path.name if self.root is None else _relative(excerpt.path, self.root)
+        if notebook_of(excerpt.path) is not None:
+            where = notebook_place(excerpt.path, excerpt.focus_line) or excerpt.path.parent.name
+            unsaved = " • unsaved" if modified else ""
+            self._source_title.setText(f"{where} (module {excerpt.path.stem}){unsaved}")
+            self._source_title.setToolTip("Saved into the notebook's cell" if modified else "")
+            return
         self._source_title.setText(
             f"{name}, line {excerpt.focus_line}{' • unsaved' if modified else ''}"
         )
