@@ -63,6 +63,10 @@ class TableInfo(Record):
     index_name: str = ""
     index_dtype: str = ""
     first: TablePage | None = field(default=None, metadata=OMIT)
+    backend: str = "pandas"
+    """The frame's library (pandas, polars, pyarrow, modin, cudf...)."""
+    dialect: str = "pandas"
+    """The language of its filter conditions: pandas, polars or pyarrow."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,8 @@ import io
 import reprlib
 from typing import Any
 
+from studio.kernel.results.frame_kinds import is_tabular
 from studio.kernel.results.summaries import summarize
-from studio.kernel.results.tables import as_frame
 
 TEXT_LIMIT = 20_000
 TREE_CHILDREN = 200
@@ -24,7 +24,7 @@ def describe_result(value: Any) -> dict[str, Any]:
     info: dict[str, Any] = {"summary": summarize(value)}
     if value is None:
         info["kind"] = "none"
-    elif as_frame(value) is not None:
+    elif is_tabular(value):
         info["kind"] = "table"
     elif _is_figure(value):
         info["kind"] = "image"
