@@ -87,3 +87,22 @@ def test_polars_lazy_frames_and_svg_pictures_show_in_the_panel(window, qtbot, tm
     assert panel.image.save_image(str(tmp_path / "drawing.png"))
     assert (tmp_path / "drawing.png").read_bytes().startswith(b"\x89PNG")
     assert kernel_value(window, "type(results.people).__module__").startswith("polars")
+
+
+def test_a_picture_larger_than_the_panel_is_fitted_and_shown_whole(qtbot):
+    from PySide6.QtGui import QColor, QImage, QPixmap
+
+    from studio.ui.results.image_viewer import ImageViewer
+
+    viewer = ImageViewer()
+    qtbot.addWidget(viewer)
+    viewer.resize(400, 300)
+    viewer.show()
+    image = QImage(1200, 2400, QImage.Format.Format_RGB32)
+    image.fill(QColor("green"))
+    viewer._show("tall", QPixmap.fromImage(image), None)
+    qtbot.waitUntil(lambda: viewer.shown_size().height() <= viewer.scroll.viewport().height())
+    shown = viewer.shown_size()
+    assert shown.height() * 2 == pytest.approx(shown.width() * 4, abs=4)  # aspect kept
+    viewer.fit_button.setChecked(False)
+    assert viewer.shown_size().height() == 2400

@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QPainter, QPixmap, QResizeEvent
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QPainter, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -122,6 +122,12 @@ class ImageViewer(QWidget):
                 Qt.TransformationMode.SmoothTransformation,
             )
         )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Fitted again once on show: a hidden page's viewport has no true size yet."""
+        super().showEvent(event)
+        if self.fit_button.isChecked():
+            QTimer.singleShot(0, self._refresh)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
