@@ -64,9 +64,16 @@ def test_a_polars_lazy_frame_shows_schema_and_plan_and_computes_only_on_request(
 def test_a_dask_frame_shows_partitions_and_fetches_its_first_rows():
     dd = pytest.importorskip("dask.dataframe")
     source = pd.DataFrame({"n": range(100), "even": [i % 2 == 0 for i in range(100)]})
-    frame = dd.from_pandas(source, npartitions=4)
+    computed: list[int] = []
+
+    def record(part):
+        computed.append(len(part))
+        return part
+
+    frame = dd.from_pandas(source, npartitions=4).map_partitions(record, meta=source)
     info = describe_result(frame)
-    assert info["kind"] == "lazy"
+    assert computed == []  # neither its summary (size) nor its plan computed a partition
+    assert info["kind"] == "lazy" and info["summary"]["bytes"] is None
     assert info["lazy"]["partitions"] == 4 and info["lazy"]["backend"] == "dask"
     assert info["lazy"]["plan"].startswith("4 partitions")
     lazy = LazyResults(TableViews())

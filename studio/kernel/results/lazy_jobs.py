@@ -74,6 +74,9 @@ class LazyJobs:
             raise KeyError(f"no job {job_id} (finished long ago?)")
         return job
 
+    def known(self, job_id: int) -> bool:
+        return job_id in self._jobs
+
     def wait(self, job_id: int, timeout: float) -> Job:
         """The job once it ended, or as it is after `timeout` seconds."""
         deadline = time.monotonic() + timeout

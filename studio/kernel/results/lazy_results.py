@@ -39,6 +39,8 @@ class LazyResults:
         limit = max(0, min(rows, MAX_FETCH_ROWS))
         job = self.jobs.start("fetch", lambda: table.head(limit), table.cancel)
         self._fetches[job] = (name, first_rows)
+        for old in [j for j in self._opened if not self.jobs.known(j)]:
+            del self._opened[old]  # jobs forgotten: their replies too
         return self.state(job)
 
     def count(self, name: str, value: Any) -> dict[str, Any]:
