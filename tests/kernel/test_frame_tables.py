@@ -132,10 +132,12 @@ def test_series_of_other_libraries_are_tables():
 
 
 def test_the_table_works_without_polars_or_narwhals_plugins_installed():
-    """A kernel whose Python has no polars (hidden here) still shows pandas and arrow tables."""
+    """A kernel without polars, Dask, Ibis, altair or plotly (hidden here) still shows pandas and
+    Arrow tables, compares them, and draws figures."""
     script = """
 import sys
-sys.modules["polars"] = None  # an absent package: import polars raises ImportError
+for absent in ("polars", "dask", "ibis", "altair", "plotly", "vl_convert", "duckdb"):
+    sys.modules[absent] = None  # an absent package: importing it raises ImportError
 import pandas as pd, pyarrow as pa
 from studio.kernel.results.tables import TableViews
 from studio.kernel.results.viewers import describe_result
@@ -147,9 +149,42 @@ view = views.open("t", pa.table({"a": [3, 1, 2]}))["view"]
 views.sort(view, 0, True)
 assert views.rows(view, 0, 3)["rows"][0] == ["1", "2", "3"]
 assert describe_result(object())["kind"] == "text"
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+assert describe_result(plt.figure())["kind"] == "image"
+from studio.kernel.results.value_diff import compare
+assert compare(pa.table({"a": [1]}), pa.table({"a": [2]}))["changed"][0]["cells"] == 1
 print("ok")
 """
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
     )
     assert done.stdout.strip() == "ok", done.stderr
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars", "pyarrow"])
+def test_a_filter_on_a_sorted_table_keeps_the_sorts_stable_order(data, kind):
+    """Sorting first then filtering gives the rows the filter keeps, in the order a stable
+    sort of just those rows gives (the whole frame's order is reused, not sorted again)."""
+    frame = {"pandas": pd.DataFrame, "polars": pl.DataFrame, "pyarrow": pa.table}[kind](data)
+    condition = {
+        "pandas": "age > 22",
+        "polars": 'pl.col("age") > 22',
+        "pyarrow": 'pc.field("age") > 22',
+    }[kind]
+    views = TableViews()
+    view = views.open("t", frame)["view"]
+    kept = [i for i in range(800) if data["age"][i] > 22]
+    for ascending in (False, True):
+        views.filter(view, "")
+        views.sort(view, 1, ascending)
+        result = views.filter(view, condition)
+        assert result["rows"] == len(kept)
+        expected = sorted(kept, key=lambda i: data["age"][i], reverse=not ascending)
+        if not ascending:  # stable descending: ties keep their order
+            expected = sorted(kept, key=lambda i: -data["age"][i])
+        assert positions(views, view, len(kept)) == expected
+        views.filter(view, "")  # and back to every row, still sorted
+        every = sorted(range(800), key=lambda i: data["age"][i] * (1 if ascending else -1))
+        assert positions(views, view, 800) == every

@@ -46,6 +46,8 @@ class TableView:
     sort: tuple[int, bool] | None = None
     expression: str = ""
     columns: list[dict[str, str]] = field(default_factory=list)
+    full_order: tuple[tuple[int, bool], np.ndarray] | None = None
+    """The last sort of the whole frame: a filter on top of it keeps its order (no re-sort)."""
 
     @property
     def rows(self) -> int:
@@ -167,4 +169,17 @@ class TableViews:
             view.positions = base
             return
         column, ascending = view.sort
-        view.positions = view.table.argsort(column, ascending, base)
+        if view.full_order is not None and view.full_order[0] == view.sort:
+            order = view.full_order[1]
+            if base is None:
+                view.positions = order
+            else:  # the sorted order, filtered: the same stable order as sorting the matches
+                keep = np.zeros(len(view.table), dtype=bool)
+                keep[base] = True
+                view.positions = order[keep[order]]
+            return
+        if base is None:
+            view.positions = view.table.argsort(column, ascending, None)
+            view.full_order = (view.sort, view.positions)
+        else:
+            view.positions = view.table.argsort(column, ascending, base)
