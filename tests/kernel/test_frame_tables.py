@@ -188,3 +188,23 @@ def test_a_filter_on_a_sorted_table_keeps_the_sorts_stable_order(data, kind):
         views.filter(view, "")  # and back to every row, still sorted
         every = sorted(range(800), key=lambda i: data["age"][i] * (1 if ascending else -1))
         assert positions(views, view, 800) == every
+
+
+def test_a_polars_expression_that_is_no_condition_says_so(data):
+    views = TableViews()
+    view = views.open("t", pl.DataFrame(data))["view"]
+    with pytest.raises(TableError, match="is not a condition"):
+        views.filter(view, 'pl.col("age") + 1')
+    kept = views.filter(view, 'pl.col("price").is_null() | (pl.col("price") > 100)')
+    assert kept["rows"] == sum(1 for p in data["price"] if p is None or p > 100)
+
+
+def test_a_pyarrow_expression_that_is_no_condition_says_so(data):
+    views = TableViews()
+    view = views.open("t", pa.table(data))["view"]
+    with pytest.raises(TableError, match="is not a condition"):
+        views.filter(view, 'pc.field("age") + 1')
+    with pytest.raises(TableError, match="height"):
+        views.filter(view, 'pc.field("height") > 1')
+    kept = views.filter(view, 'pc.field("price").is_null() | (pc.field("price") > 100)')
+    assert kept["rows"] == sum(1 for p in data["price"] if p is None or p > 100)
