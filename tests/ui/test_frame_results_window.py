@@ -106,3 +106,30 @@ def test_a_picture_larger_than_the_panel_is_fitted_and_shown_whole(qtbot):
     assert shown.height() * 2 == pytest.approx(shown.width() * 4, abs=4)  # aspect kept
     viewer.fit_button.setChecked(False)
     assert viewer.shown_size().height() == 2400
+
+
+def test_compare_with_previous_on_a_polars_frame_and_a_lazy_frame(window, qtbot, tmp_path):
+    from studio.core.runs.run_state import NodeState
+
+    flow = tmp_path / "frames" / "flow.py"
+    flow.write_text(
+        FLOW.replace("[31, 22, 45, 22]", "[31, 23, 45, 22, 50]").replace(
+            '["Ann", "Bo", "Cy", "Di"]', '["Ann", "Bo", "Cy", "Di", "Ed"]'
+        )
+    )
+    qtbot.waitUntil(
+        lambda: window.workspace.runs.state.state("people") is NodeState.STALE, timeout=20_000
+    )
+    finish_run(qtbot, window, lambda: window.run_controller.run([], RunMode.ALL))
+    panel = window.results_panel
+    for node, expected in (
+        ("people", ["rows added: 1", "column age: 1 cell changed", "at 1: 22 → 23"]),
+        ("lazy_people", ["first 10,000 rows", "column older: 1 cell changed"]),
+    ):
+        window.workspace.selection.select_nodes([node])
+        qtbot.waitUntil(lambda: not panel.compare_button.isHidden(), timeout=10_000)
+        panel.compare_button.click()
+        qtbot.waitUntil(lambda: "→ now\n" in panel.comparison.toPlainText(), timeout=10_000)
+        text = panel.comparison.toPlainText()
+        assert all(part in text for part in expected), text
+        panel.compare_button.click()
