@@ -132,10 +132,11 @@ def test_a_failing_plan_reports_its_error_and_an_eager_value_is_refused():
 @pytest.mark.skipif(
     shutil.which("java") is None, reason="Spark needs Java, which is not on this machine"
 )
-def test_a_spark_frame_shows_its_plan_and_fetches_rows():
-    pyspark = pytest.importorskip(
-        "pyspark", reason="PySpark is not in the dev environment (a 400 MB wheel)"
-    )
+def test_a_spark_frame_shows_its_plan_and_fetches_rows(monkeypatch):
+    pyspark = pytest.importorskip("pyspark", reason="PySpark is not installed")
+    import sys
+
+    monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)  # workers on the driver's Python
     spark = pyspark.sql.SparkSession.builder.master("local[1]").getOrCreate()
     try:
         frame = spark.createDataFrame([(i, f"n{i}") for i in range(20)], ["id", "name"])
@@ -145,5 +146,9 @@ def test_a_spark_frame_shows_its_plan_and_fetches_rows():
         fetched = finished(lazy, lazy.fetch("s", frame, rows=3, first_rows=3)["job"])
         assert fetched["table"]["rows"] == 3
         assert finished(lazy, lazy.count("s", frame)["job"])["count"] == 20
+        from studio.kernel.results.value_diff import compare
+
+        report = compare(frame, frame.filter("id >= 6"))
+        assert report["rows_removed"] == 6 and report["changed"][0]["column"] == "id"
     finally:
         spark.stop()
