@@ -55,3 +55,22 @@ def test_lazy_frames_are_compared_on_their_first_rows_and_say_so():
         dd.from_pandas(pd.DataFrame(AFTER), npartitions=2),
     )
     check(dask_report)
+
+
+def test_studio_run_and_diff_work_in_a_python_without_narwhals():
+    """The headless commands run in a project's own Python, which may lack narwhals."""
+    import subprocess
+    import sys
+
+    script = """
+import sys
+sys.modules["narwhals"] = None
+import pandas as pd
+from studio.kernel.results.summaries import summarize
+from studio.kernel.results.value_diff import compare
+assert summarize(pd.DataFrame({"a": [1, 2]}))["shape"] == [2, 1]
+assert compare(pd.DataFrame({"a": [1]}), pd.DataFrame({"a": [2]}))["changed"]
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.strip() == "ok", done.stderr

@@ -57,7 +57,10 @@ def _other_frames(before: Any, after: Any) -> dict[str, Any] | None:
     """Frames of other libraries (or of two libraries), compared by narwhals; else None."""
     if type(before).__module__.split(".")[0] in ("builtins", "numpy"):
         return None
-    from studio.kernel.results.frame_diff import as_any_frame, compare_frames
+    try:
+        from studio.kernel.results.frame_diff import as_any_frame, compare_frames
+    except ImportError:  # `studio diff` in a Python without narwhals: compared as values
+        return None
 
     old, new = as_any_frame(before), as_any_frame(after)
     if old is None or new is None:
