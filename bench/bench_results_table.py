@@ -1,23 +1,32 @@
 """The results table on a 10,000,000 x 10 frame: first rows, last row, sort, GUI memory.
 
-Opens the real window offscreen on a generated project whose node returns a
-10M-row frame, runs it, then measures from the GUI:
+For each backend (pandas, polars, PyArrow: the same data, converted), opens
+the real window offscreen on a generated project whose node returns a
+10M-row frame of that library, runs it, then measures from the GUI:
 
 - first rows: from selecting the node to the table painting real values;
 - last row: from "jump to last" to the last row painted;
 - sort: from a header click to the first sorted rows painted, beside
-  pandas' own `sort_values` on the same frame in the same kernel;
-- filter: a pandas condition, beside pandas' `query`;
+  the library's own stable sort on the same frame in the same kernel
+  (pandas `sort_values(kind="stable")`, polars `sort(maintain_order=True)`,
+  PyArrow `sort_indices` + `take`);
+- filter: a condition in the library's dialect, beside its own filter
+  (pandas `query`, polars `filter`, PyArrow `Table.filter`);
 - GUI memory: growth of this process's resident memory from before the
   node is selected to after the table has been paged, sorted and filtered.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_results_table.py [--rows 10000000]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_results_table.py \
+        [--rows 10000000] [--backend all|pandas|polars|pyarrow]
+
+Each backend runs in a process of its own (`all` starts them one after the
+other), so each GUI memory figure is its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,24 +43,71 @@ from studio.ui.app import create_application, create_window
 from studio.ui.results.frame_model import PLACEHOLDER
 
 PROJECT = '''
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 
-def big_frame(rows: int) -> pd.DataFrame:
-    """{rows} rows: eight float columns, an integer and a category."""
+def big_frame(rows: int, backend: str) -> Any:
+    """{rows} rows: eight float columns, an integer and a category, as a {backend} frame."""
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.standard_normal((rows, 8)), columns=list("abcdefgh"))
     frame["n"] = rng.integers(0, 1_000_000, rows)
     frame["kind"] = pd.Categorical.from_codes(rng.integers(0, 5, rows), ["a", "b", "c", "d", "e"])
+    if backend == "polars":
+        import polars as pl
+
+        return pl.from_pandas(frame)
+    if backend == "pyarrow":
+        import pyarrow as pa
+
+        return pa.Table.from_pandas(frame, preserve_index=False)
     return frame
 '''
+
+BACKENDS = ("pandas", "polars", "pyarrow")
+FILTERS = {
+    "pandas": ["a > 1 and n < 500000", "b < 0 and n > 100000"],
+    "polars": [
+        '(pl.col("a") > 1) & (pl.col("n") < 500000)',
+        '(pl.col("b") < 0) & (pl.col("n") > 100000)',
+    ],
+    "pyarrow": [
+        '(pc.field("a") > 1) & (pc.field("n") < 500000)',
+        '(pc.field("b") < 0) & (pc.field("n") > 100000)',
+    ],
+}
+"""Two filters: the first pays the library's one-time start (pandas' numexpr, polars' pool)."""
+OWN_CALLS = {
+    "pandas": ("sort_values(kind='stable')", "query"),
+    "polars": ("sort(maintain_order=True)", "filter"),
+    "pyarrow": ("sort_indices + take", "Table.filter"),
+}
 
 KERNEL_REFERENCE = """
 import time as _t
 _f = results["big_frame"]
-_s = _t.perf_counter(); _f.sort_values("a", kind="stable"); _sort = _t.perf_counter() - _s
-_s = _t.perf_counter(); _f.query("a > 1 and n < 500000"); _query = _t.perf_counter() - _s
+_b = "{backend}"
+_s = _t.perf_counter()
+if _b == "pandas":
+    _f.sort_values("a", kind="stable")
+elif _b == "polars":
+    _f.sort("a", maintain_order=True)
+else:
+    import pyarrow.compute as pc
+    _f.take(pc.sort_indices(_f, sort_keys=[("a", "ascending")]))
+_sort = _t.perf_counter() - _s
+import polars as pl
+import pyarrow.compute as pc
+_query = []
+for _c in {filters}:
+    _s = _t.perf_counter()
+    if _b == "pandas":
+        _f.query(_c)
+    else:
+        _f.filter(eval(_c))
+    _query.append(_t.perf_counter() - _s)
 __studio_bench__ = (_sort, _query)
 """
 
@@ -69,7 +125,7 @@ class PaintWatch(QObject):
         return False
 
 
-def kernel_reference(window) -> tuple[float, float]:
+def kernel_reference(window, backend: str) -> tuple[float, list[float]]:
     from jupyter_client import BlockingKernelClient
 
     client = BlockingKernelClient(
@@ -79,7 +135,11 @@ def kernel_reference(window) -> tuple[float, float]:
     client.start_channels()
     try:
         msg_id = client.execute(
-            KERNEL_REFERENCE, silent=True, user_expressions={"v": "__studio_bench__"}
+            KERNEL_REFERENCE.replace("{backend}", backend).replace(
+                "{filters}", repr(FILTERS[backend])
+            ),
+            silent=True,
+            user_expressions={"v": "__studio_bench__"},
         )
         while True:
             reply = client.get_shell_msg(timeout=600)
@@ -93,7 +153,14 @@ def kernel_reference(window) -> tuple[float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--backend", choices=("all", *BACKENDS), default="all")
     options = parser.parse_args()
+    if options.backend == "all":
+        for backend in BACKENDS:
+            command = [sys.executable, __file__, "--rows", str(options.rows), "--backend", backend]
+            subprocess.run(command, check=True)
+        return 0
+    backend = options.backend
     folder = Path(tempfile.mkdtemp(prefix="studio-bench-big-")) / "bigdata"
     folder.mkdir()
     (folder / "frames.py").write_text(PROJECT.replace("{rows}", f"{options.rows:,}"))
@@ -140,6 +207,7 @@ def main() -> int:
     def shown(_snapshot, first: bool) -> None:
         if first:
             window.inputs_panel.set_value("rows", str(options.rows))
+            window.inputs_panel.set_value("backend", repr(backend))
             started = time.perf_counter()
             window.workspace.runs.running_changed.connect(lambda running: running or ran(started))
             window.run_controller.run(["big_frame"])
@@ -180,16 +248,16 @@ def main() -> int:
             "sort by a float column, first rows painted",
         )
 
-    def filter_() -> None:
+    def filter_(which: int = 0) -> None:
         started = time.perf_counter()
         reset = reset_seen()
-        table.filter_field.setText("a > 1 and n < 500000")
+        table.filter_field.setText(FILTERS[backend][which])
         table.apply_filter()
         wait_for(
             lambda: reset["seen"] and model.cell(0, 0) != PLACEHOLDER,
-            scroll,
+            scroll if which else lambda: filter_(1),
             started,
-            "filter (pandas condition), first rows painted",
+            f"filter {which + 1} ({backend} condition), first rows painted",
         )
 
     def scroll() -> None:
@@ -202,9 +270,11 @@ def main() -> int:
 
     def finish() -> None:
         figures["rss_after"] = process.memory_info().rss
-        sort_reference, query_reference = kernel_reference(window)
-        figures["pandas sort_values in the kernel"] = sort_reference
-        figures["pandas query in the kernel"] = query_reference
+        sort_reference, query_reference = kernel_reference(window, backend)
+        sort_call, filter_call = OWN_CALLS[backend]
+        figures[f"{backend} {sort_call} in the kernel"] = sort_reference
+        for which, seconds in enumerate(query_reference):
+            figures[f"{backend} {filter_call} {which + 1} in the kernel"] = seconds
         window.close()
         app.quit()
 
@@ -212,7 +282,7 @@ def main() -> int:
     QTimer.singleShot(1_800_000, app.quit)
     app.exec()
     growth = (figures.pop("rss_after", 0) - figures.pop("rss_before", 0)) / 2**20
-    print(f"results table on a {options.rows:,} x 10 frame (seconds)")
+    print(f"results table on a {options.rows:,} x 10 {backend} frame (seconds)")
     for key, value in figures.items():
         print(f"  {key:<48} {value:8.3f}")
     print(f"  {'GUI memory growth (MB)':<48} {growth:8.1f}")

@@ -175,7 +175,7 @@ def project_venv(tmp_path_factory):
     constraints.write_text("\n".join(line for line in frozen.splitlines() if "==" in line) + "\n")
     python = root / ".venv" / "bin" / "python"
     subprocess.run([uv, "venv", "-q", "--python", sys.executable, str(root / ".venv")], check=True)
-    packages = ["ipykernel", "apache-hamilton", "pandas", "packaging", str(library)]
+    packages = ["ipykernel", "apache-hamilton", "pandas", "packaging", "narwhals", str(library)]
     install = [uv, "pip", "install", "-q", "--python", str(python), "-c", str(constraints)]
     subprocess.run([*install, *packages], check=True)
     (root / "rooms.py").write_text(

@@ -24,6 +24,7 @@ from studio.core.discovery.discover import imported_packages
 from studio.core.discovery.project import Project, ValueKind
 from studio.core.protocol import data_requests as data
 from studio.core.protocol import events
+from studio.core.protocol import lazy_requests as lazy
 from studio.core.protocol import requests as req
 from studio.core.protocol.methods import PARAMS
 from studio.core.protocol.wire import Record, WireError
@@ -42,6 +43,7 @@ from studio.kernel.loading.graph_builder import LoadedDataflow
 from studio.kernel.loading.load_finish import LoadFinisher, SentGraph
 from studio.kernel.loading.project_load import load_project
 from studio.kernel.results.bounded_display import BoundedDisplay
+from studio.kernel.results.lazy_results import LazyResults
 from studio.kernel.results.namespace import Results
 from studio.kernel.results.tables import TableError, TableViews
 from studio.kernel.results.value_diff import compare
@@ -73,6 +75,7 @@ class Agent:
         self.runner = Runner(Results(), task_drivers=TaskDrivers(self.clusters))
         self.user_namespace["results"] = self.runner.results
         self.tables = TableViews()
+        self.lazy = LazyResults(self.tables)
         self.display = BoundedDisplay()
         self.run_interrupt = RunInterrupt()
         self.script_values = ScriptValues()
@@ -378,6 +381,28 @@ class Agent:
     def _handle_table_close(self, params: data.TableCloseParams) -> req.Empty:
         self.tables.close(params.view)
         return req.Empty()
+
+    def _handle_lazy_fetch(self, params: lazy.LazyFetchParams) -> lazy.LazyJob:
+        """Start computing a lazy result's first rows; the reply comes before they do."""
+        value = self._result(params.name)
+        started = self.lazy.fetch(params.name, value, params.rows, params.first_rows)
+        return lazy.LazyJob.from_wire(started)
+
+    def _handle_lazy_count(self, params: lazy.LazyCountParams) -> lazy.LazyJob:
+        return lazy.LazyJob.from_wire(self.lazy.count(params.name, self._result(params.name)))
+
+    def _handle_lazy_poll(self, params: lazy.LazyPollParams) -> lazy.LazyJob:
+        return lazy.LazyJob.from_wire(self.lazy.poll(params.job, params.wait))
+
+    def _handle_lazy_stop(self, params: lazy.LazyStopParams) -> lazy.LazyJob:
+        return lazy.LazyJob.from_wire(self.lazy.stop(params.job))
+
+    def _result(self, name: str) -> Any:
+        if name not in self.runner.results:
+            raise RequestError(
+                protocol.ErrorCode.FAILED, f"{name} is not in this kernel's memory: run it again"
+            )
+        return self.runner.results[name]
 
     def _handle_stop_run(self, _params: data.StopRunParams) -> data.StopRunResult:
         return data.StopRunResult(sent=self.run_interrupt.interrupt())

@@ -9,6 +9,7 @@ import pytest
 from studio.core.discovery.project import ValueKind
 from studio.core.protocol import EventName, Method, NodeStatus, RunStatus, events
 from studio.core.protocol import data_requests as data
+from studio.core.protocol import lazy_requests as lazy
 from studio.core.protocol import requests as req
 from studio.core.protocol.methods import PARAMS
 from studio.core.protocol.wire import Record, WireError
@@ -116,6 +117,24 @@ SAMPLES: list[Record] = [
     data.StopRunParams(),
     data.StopRunResult(sent=True),
     data.CompareParams("a"),
+    data.LazyInfo("polars", [data.Column("n", "Int64")], "FILTER ...", None),
+    data.ResultInfoResult(
+        "lf",
+        True,
+        data.ValueSummary("LazyFrame"),
+        data.ResultKind.LAZY,
+        lazy=data.LazyInfo("dask", [data.Column("n", "int64")], "4 partitions", 4),
+    ),
+    data.ResultInfoResult("fig", True, kind=data.ResultKind.TEXT, image_note="needs kaleido"),
+    data.ResultInfoResult("svg", True, kind=data.ResultKind.IMAGE, svg="<svg/>"),
+    lazy.LazyFetchParams("lf", 1000, 200),
+    lazy.LazyCountParams("lf"),
+    lazy.LazyPollParams(2, 0.5),
+    lazy.LazyStopParams(2),
+    lazy.LazyJob(2, lazy.LazyJobState.RUNNING, 1.5),
+    lazy.LazyJob(2, lazy.LazyJobState.DONE, 2.0, table=dataclasses.replace(TABLE, first=PAGE)),
+    lazy.LazyJob(3, lazy.LazyJobState.DONE, 2.0, count=12),
+    lazy.LazyJob(4, lazy.LazyJobState.FAILED, 0.1, "ColumnNotFoundError: x"),
     data.CompareResult("a", {"kind": "number", "before": 1, "after": 2}, "1 → 2"),
     events.RunStarted(1, ["a", "b"]),
     events.NodeStarted(1, "a"),
@@ -129,7 +148,7 @@ SAMPLES: list[Record] = [
 
 def _records() -> set[type]:
     found = set()
-    for module in (req, data, events):
+    for module in (req, data, lazy, events):
         for _, kind in inspect.getmembers(module, inspect.isclass):
             if issubclass(kind, Record) and dataclasses.is_dataclass(kind):
                 found.add(kind)

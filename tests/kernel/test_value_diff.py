@@ -88,9 +88,9 @@ def test_values_of_unknown_size_count_by_their_pickle(tmp_path):
 
 
 def test_an_unnamed_series_is_compared_under_the_column_the_table_shows():
-    from studio.kernel.results.tables import as_frame
+    from studio.kernel.results.tables import as_table
 
     report = compare(pd.Series([1.0, 2.0]), pd.Series([1.0, 3.0]))
     (changed,) = report["changed"]
-    assert changed["column"] == "value" == as_frame(pd.Series([1.0]).rename(None)).columns[0]
+    assert changed["column"] == "value" == as_table(pd.Series([1.0]).rename(None)).names[0]
     assert "column 0" not in describe_diff(report, "before", "after")

@@ -18,9 +18,17 @@ def test_a_size_python_cannot_tell_is_left_out_and_an_estimate_says_so():
 
 def test_the_filter_hint_uses_the_tables_own_columns():
     series = filter_hint([Column("price", "float64")])
-    assert "(price > 0)" in series and "and" not in series
+    assert "(price > 0)" in series and " and " not in series
     frame = filter_hint([Column("shuttle type", "object"), Column("n", "int64")])
     assert '(`shuttle type` == "…" and n > 0)' in frame
+
+
+def test_the_filter_hint_is_written_in_the_frames_own_dialect():
+    columns = [Column("city", "String"), Column("age", "Int64")]
+    polars = filter_hint(columns, "polars")
+    assert 'a polars expression ((pl.col("city") == "…") & (pl.col("age") > 0))' in polars
+    arrow = filter_hint([Column("age", "int64")], "pyarrow")
+    assert '(pc.field("age") > 0)' in arrow
 
 
 def _luminance(colour) -> float:

@@ -139,6 +139,7 @@ def test_dicts_show_as_a_tree_and_figures_as_an_image(computed, qtbot):
     qtbot.waitUntil(lambda: panel.kind == "image", timeout=10_000)
     pixmap = panel.image.pixmap()
     assert not pixmap.isNull() and pixmap.width() > 300
+    assert panel.image.fit_button.isChecked()
     window.workspace.selection.select_nodes(["r2_score"])
     qtbot.waitUntil(lambda: panel.kind == "text", timeout=10_000)
     assert panel.text.toPlainText().startswith("0.79")

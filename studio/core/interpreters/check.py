@@ -25,6 +25,8 @@ KERNEL_PACKAGES = {
     "ipykernel": "ipykernel",
     "hamilton": "apache-hamilton",
     "packaging": "packaging",
+    # The results table serves every frame library through narwhals (small, pure Python).
+    "narwhals": "narwhals",
 }
 """What a kernel needs (import name -> distribution)."""
 HEADLESS_PACKAGES = {"hamilton": "apache-hamilton", "packaging": "packaging"}

@@ -191,6 +191,10 @@ class Method(enum.StrEnum):
     CLUSTER = "cluster"
     SCRIPT_VALUES = "script_values"
     STOP_RUN = "stop_run"
+    LAZY_FETCH = "lazy_fetch"
+    LAZY_COUNT = "lazy_count"
+    LAZY_POLL = "lazy_poll"
+    LAZY_STOP = "lazy_stop"
 
 
 DATA_METHODS = frozenset(
@@ -204,6 +208,10 @@ DATA_METHODS = frozenset(
         Method.TABLE_CLOSE,
         Method.COMPARE,
         Method.STOP_RUN,
+        Method.LAZY_FETCH,
+        Method.LAZY_COUNT,
+        Method.LAZY_POLL,
+        Method.LAZY_STOP,
     }
 )
 """Served on the data comm (a subshell): answered while a run goes on."""

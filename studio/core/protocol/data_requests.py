@@ -23,6 +23,8 @@ class ResultKind(enum.StrEnum):
     TABLE = "table"
     TREE = "tree"
     IMAGE = "image"
+    LAZY = "lazy"
+    """A lazy or distributed frame: schema and plan; rows only on request."""
     TEXT = "text"
     NONE = "none"
 
@@ -63,6 +65,20 @@ class TableInfo(Record):
     index_name: str = ""
     index_dtype: str = ""
     first: TablePage | None = field(default=None, metadata=OMIT)
+    backend: str = "pandas"
+    """The frame's library (pandas, polars, pyarrow, modin, cudf...)."""
+    dialect: str = "pandas"
+    """The language of its filter conditions: pandas, polars or pyarrow."""
+
+
+@dataclass(frozen=True, slots=True)
+class LazyInfo(Record):
+    """What a lazy or distributed frame shows without computing a row."""
+
+    backend: str
+    columns: list[Column]
+    plan: str = ""
+    partitions: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +119,11 @@ class ResultInfoResult(Record):
     truncated: bool | None = field(default=None, metadata=OMIT)
     length: int | None = field(default=None, metadata=OMIT)
     has_previous: bool | None = field(default=None, metadata=OMIT)
+    lazy: LazyInfo | None = field(default=None, metadata=OMIT)
+    svg: str | None = field(default=None, metadata=OMIT)
+    """An image as SVG text (drawn by the GUI), when the value has no PNG."""
+    image_note: str | None = field(default=None, metadata=OMIT)
+    """Why a chart shows as text: its library's image export is missing here."""
 
 
 @dataclass(frozen=True, slots=True)

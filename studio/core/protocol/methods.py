@@ -14,6 +14,12 @@ from studio.core.protocol.data_requests import (
     TableSortParams,
     TableSummariesParams,
 )
+from studio.core.protocol.lazy_requests import (
+    LazyCountParams,
+    LazyFetchParams,
+    LazyPollParams,
+    LazyStopParams,
+)
 from studio.core.protocol.requests import (
     ClearResultsParams,
     ClusterParams,
@@ -42,6 +48,10 @@ PARAMS: dict[Method, type[Params]] = {
         TableCloseParams,
         CompareParams,
         StopRunParams,
+        LazyFetchParams,
+        LazyCountParams,
+        LazyPollParams,
+        LazyStopParams,
     )
 }
 """The params class of each method."""

@@ -11,6 +11,8 @@ def describe_diff(report: dict[str, Any], before: str = "before", after: str = "
     lines: list[str] = []
     if report.get("before_type") != report.get("after_type"):
         lines.append(f"type: {report['before_type']} → {report['after_type']}")
+    if report.get("note"):
+        lines.append(f"({report['note']})")
     if report.get("equal"):
         lines.append(f"No change: {before} and {after} are equal.")
         return "\n".join(lines)

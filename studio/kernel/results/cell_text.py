@@ -23,6 +23,11 @@ def format_values(values: np.ndarray) -> list[str]:
     return [_cell(v) for v in values.tolist()]
 
 
+def format_list(values: list[Any]) -> list[str]:
+    """Cells of a non-pandas column, from its Python values (None is missing)."""
+    return [_cell(v) for v in values]
+
+
 def _format_float(value: float) -> str:
     if math.isnan(value):
         return "NaN"

@@ -29,7 +29,20 @@ SAMPLE_ROWS = 10_000
 
 def size_of(value: Any) -> tuple[int | None, bool]:
     """Bytes the value holds, and whether that is measured (else estimated); None when
-    Python cannot tell (a shallow size of a container would mislead)."""
+    Python cannot tell (a shallow size of a container would mislead), and for a lazy
+    frame, whose size would have to be computed (Dask's `memory_usage` runs the graph)."""
+    try:
+        from studio.kernel.results.frame_kinds import lazy_frame
+    except ImportError:  # `studio run` in a Python without narwhals: no lazy frames told apart
+        lazy_frame = None
+    if lazy_frame is not None and lazy_frame(value) is not None:
+        return None, False
+    estimated_size = getattr(value, "estimated_size", None)  # polars
+    if callable(estimated_size) and type(value).__module__.startswith("polars"):
+        try:
+            return int(estimated_size()), False
+        except Exception:
+            return None, False
     memory_usage = getattr(value, "memory_usage", None)
     if callable(memory_usage):
         try:

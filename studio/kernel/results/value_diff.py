@@ -1,6 +1,7 @@
 """How a node's output changed: a report of two values, as plain data (JSON-able).
 
-Frames are matched by index: rows added and removed, changed cells per
+pandas frames are matched by index (frames of other libraries by position,
+see `frame_diff`): rows added and removed, changed cells per
 column with examples, schema changes, and summary-statistic deltas for
 numeric columns. Series are compared as one-column frames, arrays cell by
 cell when their shapes match, mappings key by key, sequences item by
@@ -39,6 +40,8 @@ def compare(before: Any, after: Any) -> dict[str, Any]:
         report.update(_frames(series_frame(before), series_frame(after), pd), kind="series")
     elif pd is not None and isinstance(before, pd.DataFrame) and isinstance(after, pd.DataFrame):
         report.update(_frames(before, after, pd), kind="frame")
+    elif (frames := _other_frames(before, after)) is not None:
+        report.update(frames)
     elif np is not None and isinstance(before, np.ndarray) and isinstance(after, np.ndarray):
         report.update(_arrays(before, after, np))
     elif isinstance(before, dict) and isinstance(after, dict):
@@ -47,6 +50,25 @@ def compare(before: Any, after: Any) -> dict[str, Any]:
         report.update(_sequences(before, after))
     else:
         report.update(_scalars(before, after))
+    return report
+
+
+def _other_frames(before: Any, after: Any) -> dict[str, Any] | None:
+    """Frames of other libraries (or of two libraries), compared by narwhals; else None."""
+    if type(before).__module__.split(".")[0] in ("builtins", "numpy"):
+        return None
+    try:
+        from studio.kernel.results.frame_diff import as_any_frame, compare_frames
+    except ImportError:  # `studio diff` in a Python without narwhals: compared as values
+        return None
+
+    old, new = as_any_frame(before), as_any_frame(after)
+    if old is None or new is None:
+        return None
+    report = compare_frames(old[0], new[0])
+    note = old[1] or new[1]
+    if note:
+        report["note"] = note
     return report
 
 

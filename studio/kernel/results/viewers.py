@@ -1,18 +1,20 @@
 """What the results panel shows for a value: a table, a tree, an image or text.
 
-Only what is shown crosses to the GUI: a summary, a bounded tree, a PNG,
-or text cut at a limit (tables are paged separately, see `tables.py`).
+Only what is shown crosses to the GUI: a summary, a bounded tree, a PNG
+or SVG picture, a lazy frame's schema and plan, or text cut at a limit
+(tables are paged separately, see `tables.py`; a lazy frame's rows are
+fetched on request, see `lazy_results.py`).
 """
 
 from __future__ import annotations
 
-import base64
-import io
 import reprlib
 from typing import Any
 
+from studio.kernel.results.frame_kinds import is_tabular, lazy_frame
+from studio.kernel.results.images import ImageUnavailableError, image_of
+from studio.kernel.results.lazy_table import LazyTable
 from studio.kernel.results.summaries import summarize
-from studio.kernel.results.tables import as_frame
 
 TEXT_LIMIT = 20_000
 TREE_CHILDREN = 200
@@ -24,14 +26,17 @@ def describe_result(value: Any) -> dict[str, Any]:
     info: dict[str, Any] = {"summary": summarize(value)}
     if value is None:
         info["kind"] = "none"
-    elif as_frame(value) is not None:
+    elif is_tabular(value):
         info["kind"] = "table"
-    elif _is_figure(value):
-        info["kind"] = "image"
-        info["png"] = _figure_png(value)
+    elif (lazy := lazy_frame(value)) is not None:
+        info["kind"] = "lazy"
+        info["lazy"] = LazyTable(lazy).describe()
     elif isinstance(value, dict | list | tuple | set | frozenset):
         info["kind"] = "tree"
         info["tree"] = tree(value)
+    elif (image := _image(value, info)) is not None:
+        info["kind"] = "image"
+        info.update(image)
     else:
         info["kind"] = "text"
         text = value if isinstance(value, str) else repr(value)
@@ -66,15 +71,10 @@ def _label(key: Any) -> str:
     return key if isinstance(key, str) else repr(key)
 
 
-def _is_figure(value: Any) -> bool:
-    module = type(value).__module__
-    return module.startswith("matplotlib") and (
-        hasattr(value, "savefig") or hasattr(getattr(value, "figure", None), "savefig")
-    )
-
-
-def _figure_png(value: Any) -> str:
-    figure = value if hasattr(value, "savefig") else value.figure
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+def _image(value: Any, info: dict[str, Any]) -> dict[str, str] | None:
+    """The value's picture, or None (with a note in `info` when its exporter is missing)."""
+    try:
+        return image_of(value)
+    except ImageUnavailableError as missing:
+        info["image_note"] = str(missing)
+        return None

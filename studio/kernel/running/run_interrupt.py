@@ -33,14 +33,15 @@ class RunInterrupt:
             with self._lock:
                 thread, self._thread = self._thread, None
                 if thread is not None:  # an interrupt sent as the run ended is dropped
-                    _raise_in(thread, None)
+                    raise_in(thread, None)
 
     def interrupt(self) -> bool:
         """Raise KeyboardInterrupt into the run; False when none runs."""
         with self._lock:
-            return self._thread is not None and _raise_in(self._thread, KeyboardInterrupt)
+            return self._thread is not None and raise_in(self._thread, KeyboardInterrupt)
 
 
-def _raise_in(thread: int, error: type[BaseException] | None) -> bool:
+def raise_in(thread: int, error: type[BaseException] | None) -> bool:
+    """Raise `error` in a thread when it next runs Python (None: take back a pending one)."""
     what = ctypes.py_object(error) if error is not None else None
     return ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), what) == 1

@@ -1,23 +1,22 @@
 """The results panel: the selected node's value, with a summary line above it.
 
-Tables (frames, series, arrays) are paged from the kernel; dicts and lists
-show as an expandable tree; matplotlib figures as an image; anything else
+Tables (frames of any library, series, arrays) are paged from the kernel;
+lazy frames show their schema and plan, rows on request; dicts and lists
+show as an expandable tree; plots and pictures as an image; anything else
 as text (its repr, cut with a note when long).
 """
 
 from __future__ import annotations
 
-import base64
 import datetime
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase, QPixmap
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QScrollArea,
     QStackedWidget,
     QToolButton,
     QTreeWidget,
@@ -40,6 +39,8 @@ from studio.core.size_text import format_bytes
 from studio.core.time_text import format_seconds
 from studio.ui.kernel.session import KernelSession, Reply
 from studio.ui.results.frame_model import BLOCK_ROWS
+from studio.ui.results.image_viewer import ImageViewer
+from studio.ui.results.lazy_viewer import LazyViewer
 from studio.ui.results.table_viewer import TableViewer
 
 
@@ -92,11 +93,10 @@ class ResultsPanel(QWidget):
         self.tree.setHeaderLabels(["Key", "Value", "Type"])
         self.tree.setColumnWidth(0, 220)
         self.tree.setColumnWidth(1, 320)
-        self.image = QLabel()
-        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.image_scroll = QScrollArea()
-        self.image_scroll.setWidget(self.image)
-        self.image_scroll.setWidgetResizable(True)
+        self.image = ImageViewer()
+        self.image.status.connect(self.status)
+        self.lazy = LazyViewer(session)
+        self.lazy.status.connect(self.status)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -118,7 +118,8 @@ class ResultsPanel(QWidget):
             self.message,
             self.table,
             self.tree,
-            self.image_scroll,
+            self.image,
+            self.lazy,
             self.text,
             self.comparison,
         ):
@@ -172,10 +173,12 @@ class ResultsPanel(QWidget):
         self.name = name
         if run.state is NodeState.FAILED:
             self.table.close_view()
+            self.lazy.leave()
             self.show_failure(name, run)
             return
         if run.state not in (NodeState.DONE, NodeState.REUSED, NodeState.STALE):
             self.table.close_view()
+            self.lazy.leave()
             self.show_message(_no_result(name, run))
             return
         self._reset_comparison(False)
@@ -206,6 +209,8 @@ class ResultsPanel(QWidget):
             why = html.escape(run.stale_reason or "its code or an input changed")
             header += f" · <span style='color:#d9960b'>stale: {why}</span>"
         self.header.setText(header)
+        if kind is not ResultKind.LAZY:
+            self.lazy.leave()
         if kind is ResultKind.TABLE and info.table is not None:
             self.table.show_table(name, info.table)
             self.stack.setCurrentWidget(self.table)
@@ -215,14 +220,21 @@ class ResultsPanel(QWidget):
             self.tree.topLevelItem(0).setExpanded(True)
             self.stack.setCurrentWidget(self.tree)
             self.table.close_view()
-        elif kind is ResultKind.IMAGE and info.png is not None:
-            pixmap = QPixmap()
-            pixmap.loadFromData(base64.b64decode(info.png), "PNG")
-            self.image.setPixmap(pixmap)
-            self.stack.setCurrentWidget(self.image_scroll)
+        elif kind is ResultKind.LAZY and info.lazy is not None:
+            self.table.close_view()
+            self.lazy.show_lazy(name, info.lazy)
+            self.stack.setCurrentWidget(self.lazy)
+        elif kind is ResultKind.IMAGE and (info.png is not None or info.svg is not None):
+            if info.png is not None:
+                self.image.show_png(name, info.png)
+            else:
+                self.image.show_svg(name, info.svg or "")
+            self.stack.setCurrentWidget(self.image)
             self.table.close_view()
         elif kind is ResultKind.TEXT:
             text = info.text or ""
+            if info.image_note:
+                text = f"(No picture: {info.image_note}.)\n\n{text}"
             if info.truncated:
                 text += f"\n\n… cut here: the full text has {info.length or 0:,} characters."
             self.text.setPlainText(text)
@@ -268,6 +280,7 @@ class ResultsPanel(QWidget):
         self._generation += 1
         self.name = None
         self.table.close_view()
+        self.lazy.leave()
         self.show_message("Select a computed node to see its value.")
 
 

@@ -127,7 +127,7 @@ class TableViewer(QWidget):
         self.summaries.clear()
         self._fitted = False
         self.model.adopt(name, table)
-        self.filter_field.setPlaceholderText(filter_hint(table.columns))
+        self.filter_field.setPlaceholderText(filter_hint(table.columns, table.dialect))
         self.table.scrollToTop()
         if self.summaries.isVisible():
             self.load_summaries()
@@ -286,15 +286,28 @@ class TableViewer(QWidget):
         ]
 
 
-def filter_hint(columns: list[Column]) -> str:
-    """The filter box's hint, written with the table's own columns."""
+def filter_hint(columns: list[Column], dialect: str = "pandas") -> str:
+    """The filter box's hint, written with the table's own columns in its library's dialect:
+    a pandas query, a polars expression or a PyArrow compute expression."""
+
+    def numeric(column: Column) -> bool:
+        return column.dtype.lower().startswith(("int", "uint", "float", "decimal", "double"))
 
     def condition(column: Column) -> str:
+        if dialect == "polars":
+            test = "> 0" if numeric(column) else '== "…"'
+            return f'(pl.col("{column.name}") {test})'
+        if dialect == "pyarrow":
+            test = "> 0" if numeric(column) else '== "…"'
+            return f'(pc.field("{column.name}") {test})'
         name = column.name if column.name.isidentifier() else f"`{column.name}`"
-        numeric = column.dtype.lower().startswith(("int", "uint", "float"))
-        return f"{name} > 0" if numeric else f'{name} == "…"'
+        return f"{name} > 0" if numeric(column) else f'{name} == "…"'
 
+    language = {"polars": "polars expression", "pyarrow": "pyarrow expression"}.get(
+        dialect, "pandas condition"
+    )
     if not columns:
-        return "Filter: a pandas condition or text to find; Enter"
-    example = " and ".join(condition(c) for c in columns[:2])
-    return f"Filter: a condition ({example}) or text to find; Enter"
+        return f"Filter: a {language} or text to find; Enter"
+    joiner = " & " if dialect in ("polars", "pyarrow") else " and "
+    example = joiner.join(condition(c) for c in columns[:2])
+    return f"Filter: a {language} ({example}) or text to find; Enter"

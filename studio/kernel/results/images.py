@@ -1,0 +1,116 @@
+"""Plots and pictures as images the results panel can show: PNG bytes, or SVG text.
+
+Each library draws its own picture with its own exporter, in the kernel:
+matplotlib (and seaborn's grids, which hold a matplotlib figure) with
+`savefig`, altair through vl-convert, plotly through kaleido, PIL images
+with `save`, and any object with IPython's `_repr_png_` or `_repr_svg_`.
+No browser engine is used. Where a library's exporter is not installed the
+value says so (`ImageUnavailableError`) and is shown as text.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+DPI = 110
+
+
+class ImageUnavailableError(Exception):
+    """A chart whose library's image export is missing here; the message says what to install."""
+
+
+def image_of(value: Any) -> dict[str, str] | None:
+    """{"png": base64} or {"svg": text} for a picture, None when the value is not one.
+
+    Raises ImageUnavailableError for a chart that cannot be drawn here.
+    """
+    module = type(value).__module__
+    root = module.split(".")[0]
+    if root in ("matplotlib", "seaborn"):
+        figure = _matplotlib_figure(value)
+        if figure is not None:
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
+            return _png(buffer.getvalue())
+    if root == "altair" and hasattr(value, "to_dict") and hasattr(value, "save"):
+        return _png(_altair_png(value))
+    if root == "plotly" and hasattr(value, "to_image"):
+        return _png(_plotly_png(value))
+    if root == "PIL" and hasattr(value, "save") and hasattr(value, "mode"):
+        buffer = io.BytesIO()
+        image = (
+            value if value.mode in ("RGB", "RGBA", "L", "LA", "P", "1") else value.convert("RGBA")
+        )
+        image.save(buffer, format="PNG")
+        return _png(buffer.getvalue())
+    return _repr_image(value)
+
+
+def _matplotlib_figure(value: Any) -> Any:
+    """The figure to save: the value itself, or the one an Axes or a seaborn grid draws in."""
+    if hasattr(value, "savefig") and hasattr(value, "get_axes"):
+        return value
+    figure = getattr(value, "figure", None) or getattr(value, "fig", None)
+    return figure if hasattr(figure, "savefig") else None
+
+
+def _altair_png(chart: Any) -> bytes:
+    try:
+        import vl_convert
+    except ImportError:
+        raise ImageUnavailableError(
+            "altair draws PNGs with vl-convert-python, which is not installed in the "
+            "project's environment (pip install vl-convert-python)"
+        ) from None
+    return bytes(vl_convert.vegalite_to_png(chart.to_dict(), scale=1.5))
+
+
+def _plotly_png(figure: Any) -> bytes:
+    try:
+        import kaleido  # noqa: F401
+    except ImportError:
+        raise ImageUnavailableError(
+            "plotly draws PNGs with kaleido, which is not installed in the project's "
+            "environment (pip install kaleido; kaleido 1.x also needs a Chrome it downloads)"
+        ) from None
+    try:
+        return bytes(figure.to_image(format="png", scale=1.5))
+    except Exception as error:
+        failure = f"{type(error).__name__}: {error}"
+        raise ImageUnavailableError(f"plotly's PNG export failed: {failure}") from None
+
+
+def _repr_image(value: Any) -> dict[str, str] | None:
+    if isinstance(value, type):
+        return None
+    png = _call(value, "_repr_png_")
+    if isinstance(png, tuple):
+        png = png[0]
+    if isinstance(png, bytes) and png:
+        return _png(png)
+    if isinstance(png, str) and png:
+        return {"png": png}  # IPython allows base64 text
+    svg = _call(value, "_repr_svg_")
+    if isinstance(svg, tuple):
+        svg = svg[0]
+    if isinstance(svg, bytes):
+        svg = svg.decode("utf-8", "replace")
+    if isinstance(svg, str) and "<svg" in svg:
+        return {"svg": svg}
+    return None
+
+
+def _call(value: Any, method: str) -> Any:
+    function = getattr(value, method, None)
+    if not callable(function):
+        return None
+    try:
+        return function()
+    except Exception:  # a repr that fails is no picture
+        return None
+
+
+def _png(data: bytes) -> dict[str, str]:
+    return {"png": base64.b64encode(data).decode("ascii")}
