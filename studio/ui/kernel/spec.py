@@ -11,7 +11,6 @@ installed anywhere and the user's Jupyter set-up is not consulted.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
@@ -19,6 +18,7 @@ from traitlets import Unicode
 
 from studio.core.interpreters.agent_source import agent_source_dir
 from studio.core.interpreters.check import foreign_environment, system_library_path
+from studio.core.platform.own_command import studio_command
 
 SPEC_NAME = "studio"
 _BOOTSTRAP = (
@@ -31,10 +31,8 @@ def kernel_argv(interpreter: Path | None = None) -> list[str]:
     if interpreter is not None:
         bootstrap = _BOOTSTRAP.format(agent=str(agent_source_dir()))
         command = [str(interpreter), "-c", bootstrap]
-    elif getattr(sys, "frozen", False):
-        command = [sys.executable, "--kernel"]
-    else:
-        command = [sys.executable, "-m", "studio", "--kernel"]
+    else:  # the frozen app is its own command; from source, `python -m studio`
+        command = [*studio_command(), "--kernel"]
     # An in-memory IPython history: kernels never contend for the user's history file.
     return [*command, "-f", "{connection_file}", "--HistoryManager.hist_file=:memory:"]
 
