@@ -5,7 +5,7 @@ VENV := .venv/bin
 TEST_WORKERS ?= 2
 export QT_API := pyside6
 
-.PHONY: run test format env lock screenshot bundle bundle-test clean
+.PHONY: run test typecheck format env lock screenshot bundle bundle-test clean
 
 run: env  ## open the app on the bundled spaceflights example
 	$(VENV)/studio $(ARGS)
@@ -14,6 +14,7 @@ test: env  ## everything CI runs: lint, format check, import contracts, tests
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
 	$(VENV)/lint-imports
+	$(MAKE) --no-print-directory typecheck
 	$(VENV)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 format: env
@@ -38,3 +39,7 @@ bundle-test: env  ## build the bundle and run its smoke test (CI does this too)
 
 clean:
 	rm -rf .venv .tools .pytest_cache .ruff_cache build dist
+
+typecheck: env  ## mypy over studio/ as on Windows and on macOS (see [tool.mypy] in pyproject.toml)
+	$(VENV)/mypy --platform win32
+	$(VENV)/mypy --platform darwin

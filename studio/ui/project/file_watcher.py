@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 from studio.core.discovery.watch_rules import is_relevant_change
 
@@ -52,7 +53,7 @@ class FolderWatcher(QObject):
     def __init__(self, parent: QObject | None = None, quiet_ms: int = QUIET_MS) -> None:
         super().__init__(parent)
         self.root: Path | None = None
-        self._observer: Observer | None = None
+        self._observer: BaseObserver | None = None
         self._pending: set[str] = set()
         self._missing = False
         self._quiet = QTimer(self)
