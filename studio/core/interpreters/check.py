@@ -114,7 +114,10 @@ def managed_by_uv(python: Path) -> bool:
     """Whether uv made the environment `python` belongs to (its `pyvenv.cfg` says so)."""
     config = Path(python).absolute().parent.parent / "pyvenv.cfg"
     try:
-        return any(line.split("=")[0].strip() == "uv" for line in config.read_text().splitlines())
+        return any(
+            line.split("=")[0].strip() == "uv"
+            for line in config.read_text(encoding="utf-8").splitlines()
+        )
     except OSError:
         return False
 
