@@ -41,3 +41,5 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if str(item.path).startswith(here):
             item.add_marker(pytest.mark.timeout(180, method="thread"))
+        if item.get_closest_marker("linux_only") and not sys.platform.startswith("linux"):
+            item.add_marker(pytest.mark.skip(reason="needs Linux"))

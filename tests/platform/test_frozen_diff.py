@@ -13,7 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from studio.cli import diff_command
+
+pytestmark = pytest.mark.linux_only  # the stand-in executable is a shell script
 
 REPO = Path(__file__).resolve().parents[2]
 MODULE = """def prices() -> list:

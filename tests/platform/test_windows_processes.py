@@ -14,6 +14,7 @@ import textwrap
 import time
 
 import psutil
+import pytest
 
 from studio.core.protocol import RunStatus
 from studio.core.runs.executors import ExecutorChoice
@@ -49,6 +50,7 @@ APP = textwrap.dedent(
 )
 
 
+@pytest.mark.linux_only
 def test_the_orphan_guard_ends_the_kernel_and_its_children_without_process_groups(tmp_path):
     out = tmp_path / "pids.txt"
     with out.open("w", encoding="utf-8") as sink:

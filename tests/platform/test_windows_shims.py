@@ -20,6 +20,7 @@ from studio.core.editing.editor_command import editor_command
 from studio.core.load_timeout import LoadTimeout
 from studio.core.platform.kernel_transport import kernel_transport
 from studio.core.platform.liveness import process_alive
+from studio.core.platform.own_command import studio_command
 from studio.core.platform.start_method import forks_tasks, task_start_method
 from studio.core.runs.running_node import read_running_node
 from studio.kernel import orphan_guard
@@ -107,6 +108,7 @@ def test_editor_commands_take_windows_paths_and_batch_wrappers(as_windows):
     assert editor_command(path, 7, {}, which=lambda _name: None) is None
 
 
+@pytest.mark.linux_only
 def test_editor_commands_on_posix_are_as_before():
     path = Path("/home/ana/flow/steps.py")
     assert editor_command(path, 4, {"EDITOR": "vim"}) == ["vim", "+4", str(path)]
@@ -117,6 +119,7 @@ def test_editor_commands_on_posix_are_as_before():
     ]
 
 
+@pytest.mark.linux_only
 def test_the_kernel_talks_over_loopback_tcp_on_windows_and_ipc_elsewhere(tmp_path, monkeypatch):
     assert kernel_transport(tmp_path).transport == "ipc"
     assert kernel_transport(tmp_path).ip == str(tmp_path / "kernel")
@@ -129,6 +132,7 @@ def test_the_kernel_talks_over_loopback_tcp_on_windows_and_ipc_elsewhere(tmp_pat
     )
 
 
+@pytest.mark.linux_only
 def test_task_workers_fork_on_linux_only(monkeypatch):
     assert task_start_method() == "fork" and forks_tasks()
     monkeypatch.setattr(sys, "platform", "darwin")
@@ -141,3 +145,17 @@ def test_the_orphan_guard_watches_the_parent_pid_not_jpy_parent_pid(as_windows, 
     monkeypatch.setenv("JPY_PARENT_PID", "1234")  # a handle there, not a pid
     assert orphan_guard._app_pid() == os.getppid()
     assert orphan_guard.guards() == (os.getppid() > 1)
+
+
+def test_the_studio_starts_itself_by_its_console_executable_when_frozen(as_windows, tmp_path):
+    windowed = tmp_path / "Dataflow Studio.exe"
+    console = tmp_path / "studio.exe"
+    for program in (windowed, console):
+        program.write_bytes(b"MZ")
+    as_windows.setattr(sys, "frozen", True, raising=False)
+    as_windows.setattr(sys, "executable", str(windowed))
+    assert studio_command() == [str(console)]  # the windowed one has no standard output
+    as_windows.setattr(sys, "executable", str(console))
+    assert studio_command() == [str(console)]
+    as_windows.delattr(sys, "frozen")
+    assert studio_command() == [str(console), "-m", "studio"]
