@@ -31,10 +31,10 @@ screenshot: env  ## render docs/images/main-window(-dark).png (offscreen, defaul
 lock:  ## re-resolve uv.lock after changing dependencies in pyproject.toml
 	@packaging/devenv.sh --lock
 
-bundle:  ## build the standalone desktop app into dist/ (see docs/PACKAGING.md)
-	packaging/build_bundle.sh
+bundle: env  ## build the standalone desktop app into dist/ (see docs/PACKAGING.md)
+	$(VENV)/python packaging/build.py
 
-bundle-test: env  ## build the bundle and run its smoke test (CI does this too)
+bundle-test: env  ## build the bundle and run every command of it (CI does this too)
 	STUDIO_TEST_BUNDLE=1 $(VENV)/pytest tests/packaging/test_bundle.py
 
 clean:
