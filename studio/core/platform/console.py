@@ -23,5 +23,6 @@ def tolerate_console_encoding() -> None:
 
 
 def utf8_environment(environment: Mapping[str, str]) -> dict[str, str]:
-    """`environment` for a child Python whose output this process reads as UTF-8."""
-    return {**environment, "PYTHONIOENCODING": "utf-8", "PYTHONUTF8": "1"}
+    """`environment` for a child Python whose output this process reads as UTF-8. Only
+    its standard streams: the project's own `open()` calls keep the system's default."""
+    return {**environment, "PYTHONIOENCODING": "utf-8"}
