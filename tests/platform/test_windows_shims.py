@@ -18,6 +18,7 @@ import pytest
 from studio.cli.load_deadline import deadline
 from studio.core.editing.editor_command import editor_command
 from studio.core.load_timeout import LoadTimeout
+from studio.core.platform.console import CREATE_NO_WINDOW, no_console_window
 from studio.core.platform.kernel_transport import kernel_transport
 from studio.core.platform.liveness import process_alive
 from studio.core.platform.own_command import studio_command
@@ -159,3 +160,11 @@ def test_the_studio_starts_itself_by_its_console_executable_when_frozen(as_windo
     assert studio_command() == [str(console)]
     as_windows.delattr(sys, "frozen")
     assert studio_command() == [str(console), "-m", "studio"]
+
+
+def test_console_programs_started_from_the_window_get_no_console_window_on_windows(
+    as_windows,
+):
+    assert no_console_window() == {"creationflags": CREATE_NO_WINDOW}
+    as_windows.setattr(sys, "platform", "linux")
+    assert no_console_window() == {}  # Popen refuses creationflags elsewhere
