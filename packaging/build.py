@@ -191,6 +191,8 @@ def smoke(program: Path) -> None:
                "HAMILTON_TELEMETRY_ENABLED": "false"}  # fmt: skip
         for name in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"):
             env.pop(name, None)
+        if not env.get("QT_QPA_PLATFORM"):  # empty: Qt's default, which --smoke-test picks
+            env.pop("QT_QPA_PLATFORM", None)
 
         def studio(*args: str | Path, cwd: Path = scratch) -> str:
             done = subprocess.run(
