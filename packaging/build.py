@@ -72,7 +72,9 @@ def pyinstaller() -> None:
         shutil.rmtree(cache, ignore_errors=True)
     run([
         sys.executable, "-m", "PyInstaller", REPO / "packaging" / "dataflow-studio.spec",
-        "--noconfirm", "--log-level", "WARN",
+        # --clean: PyInstaller's cache kept a module from an earlier build although its
+        # source had changed (seen: a bundle with a check.py two edits old).
+        "--noconfirm", "--clean", "--log-level", "WARN",
         "--distpath", DIST, "--workpath", REPO / "build" / "pyinstaller",
     ])  # fmt: skip
 
