@@ -29,6 +29,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from studio.kernel import launch
 
         return launch.main(args[1:])
+    from studio.core.platform.console import tolerate_console_encoding
+
+    tolerate_console_encoding()  # a cp1252 console or LANG=C: `?` for what it cannot show
     if args and args[0] == "graph":
         from studio.cli import graph_command
 

@@ -18,7 +18,6 @@ import math
 import os
 import pickle
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -27,7 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from studio.cli.interpreter_choice import InterpreterError, choose_interpreter
-from studio.core.processes import process_alive
+from studio.core.platform.console import utf8_environment
+from studio.core.platform.liveness import process_alive
+from studio.core.platform.own_command import studio_command
+from studio.core.platform.signals import on_ending_signals
 
 EXIT_OK = 0
 EXIT_NODE_FAILED = 1
@@ -81,8 +83,7 @@ def _diff(argv: Sequence[str]) -> int:
     scratch = Path(tempfile.mkdtemp(prefix=_SCRATCH_PREFIX))
     (scratch / _OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
     worktree = scratch / "revision"
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGHUP, _stop)
+    on_ending_signals(_stop)  # SIGTERM, and SIGHUP where there is one
     try:
         added = _git(
             toplevel, "worktree", "add", "--detach", str(worktree), revision.stdout.strip()
@@ -123,18 +124,18 @@ def _compute(
     input, a load error), is the diff's too."""
     from studio.cli.run_command import run_arguments
 
-    command = [
-        sys.executable, "-m", "studio", "run",
-        *run_arguments(folder, [options.node], options, output),
-    ]  # fmt: skip
+    # The studio's own command: in the frozen bundle the executable takes no `-m`.
+    command = [*studio_command(), "run", *run_arguments(folder, [options.node], options, output)]
     if options.interpreter is not None:
         command += ["--interpreter", str(options.interpreter)]
     env = {
-        **os.environ,
+        **utf8_environment(os.environ),
         "HAMILTON_TELEMETRY_ENABLED": "false",
         "STUDIO_CACHE_DIR": str(output.parent / "cache"),  # nothing of the diff outlives it
     }
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    done = subprocess.run(
+        command, capture_output=True, encoding="utf-8", errors="replace", env=env, check=False
+    )
     if done.returncode != 0:
         lines = [_unprefixed(line) for line in done.stderr.strip().splitlines() if line.strip()]
         return None, "\n".join(lines[-12:]) or f"exit status {done.returncode}", done.returncode

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import signal
 from collections.abc import Iterator
-from types import FrameType
 
 from studio.cli.supervised import tell
 from studio.core.load_timeout import LoadTimeout
+from studio.core.platform.deadline import interrupt_after
 
 
 def add_option(parser: argparse.ArgumentParser) -> None:
@@ -36,20 +35,15 @@ def deadline(seconds: float | None) -> Iterator[None]:
     """Interrupt whatever the load is doing after `seconds` (no limit when None).
 
     The supervising parent is told the deadline: a load that ignores or blocks SIGALRM
-    is ended by it a little later (`supervised.LOAD_GRACE_S`)."""
+    is ended by it a little later (`supervised.LOAD_GRACE_S`). Without SIGALRM (Windows)
+    a timer thread interrupts the main thread (`studio.core.platform.deadline`)."""
     if not seconds or seconds <= 0:
         yield
         return
-
-    def expire(_signum: int, _frame: FrameType | None) -> None:
-        raise LoadTimeout(seconds)
-
+    limit = seconds
     tell(f"loading {seconds!r}")
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        with interrupt_after(seconds, lambda: LoadTimeout(limit)):
+            yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
         tell("loaded")

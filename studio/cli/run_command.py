@@ -391,7 +391,7 @@ def _write(value: Any, path: Path, suffix: str) -> None:
         if frame is not None:
             frame.to_json(path, orient="records", date_format="iso", indent=2)
         else:
-            path.write_text(json.dumps(value, indent=2, default=str) + "\n")
+            path.write_text(json.dumps(value, indent=2, default=str) + "\n", encoding="utf-8")
 
 
 def _as_frame(value: Any, pd: Any) -> Any:

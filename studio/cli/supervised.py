@@ -32,6 +32,7 @@ from collections.abc import Callable
 from typing import Any
 
 from studio.core import process_tree
+from studio.core.platform.signals import ending_signals
 
 EXIT_NOT_LOADED = 2
 EXIT_NODE_FAILED = 1
@@ -40,7 +41,7 @@ LOAD_GRACE_S = 2.0
 _DONE = "done"
 _LOADING = "loading"
 _POLL_S = 0.1
-_ENDING_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+_ENDING_SIGNALS = ending_signals()
 _channel: list[int] = []
 _keep_open: list[int] = []
 """The write end of the guard's pipe: open as long as this process lives."""
@@ -76,7 +77,7 @@ class _EndRequested(BaseException):
 
 def run_supervised(work: Callable[[], int]) -> int:
     """`work()`'s exit code, from a worker process when the system can fork."""
-    if not hasattr(os, "fork"):
+    if sys.platform == "win32" or not hasattr(os, "fork"):
         return work()
     process_tree.become_subreaper()
     read, write = os.pipe()
@@ -154,7 +155,7 @@ def _work_in_child(work: Callable[[], int], write: int) -> None:
 def _start_guard(worker: int, *inherited: int) -> int | None:
     """A process that ends the worker's tree when this one is gone (SIGKILL included):
     it waits on a pipe only this process writes to, which closes when it ends."""
-    if not process_tree.supported():
+    if sys.platform == "win32" or not process_tree.supported():
         return None
     life_read, life_write = os.pipe()
     guard = os.fork()
@@ -181,7 +182,7 @@ def _start_guard(worker: int, *inherited: int) -> int | None:
 def _end_all(guard: int | None) -> int:
     """End the guard and every process left below this one; how many were left (the
     guard aside)."""
-    if guard is not None:
+    if guard is not None and sys.platform != "win32":
         with contextlib.suppress(OSError):
             os.kill(guard, signal.SIGKILL)
             os.waitpid(guard, 0)
@@ -220,6 +221,8 @@ def _watch(worker: int, read: int) -> tuple[int, str, float | None]:
     end it): its wait status, the last thing it said, and that deadline (None when the
     load kept it). It does not wait for the pipe to close: a process the project forked
     may hold it open."""
+    if sys.platform == "win32":
+        raise RuntimeError("a forked worker is watched only where there is fork")
     pending = b""
     last = ""
     ends_at: float | None = None

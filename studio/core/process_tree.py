@@ -57,7 +57,7 @@ def supported() -> bool:
 def _stat(pid: int) -> tuple[str, int] | None:
     """A process's state letter and parent pid."""
     try:
-        text = (_PROC / str(pid) / "stat").read_text()
+        text = (_PROC / str(pid) / "stat").read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
     fields = text[text.rfind(")") + 2 :].split()  # the name in () may hold anything
@@ -100,7 +100,7 @@ def end_tree(root: int, *, include_root: bool = False) -> int:
     process forks or re-parents while it is being ended, then killed (SIGKILL). Children
     of this process among them are reaped.
     """
-    if not supported():
+    if sys.platform == "win32" or not supported():
         return 0
     me = os.getpid()
     frozen: list[int] = []

@@ -5,8 +5,9 @@ source checkout or another interpreter, `python -m studio.kernel.launch -f
 ...`). The agent is registered before the kernel serves its first message,
 so the GUI's comm never races the kernel's start-up.
 
-The kernel opens no TCP port at all: its channels use the IPC transport
-chosen by the GUI, and ipykernel's loopback TCP pipe for output of forked
+On POSIX the kernel opens no TCP port at all: its channels use the IPC
+transport chosen by the GUI (on Windows, loopback TCP: see
+`studio.core.platform.kernel_transport`), and ipykernel's loopback TCP pipe for output of forked
 child processes is left out (that output still arrives, because the
 kernel captures its standard output at the file-descriptor level, which
 forked children share).

@@ -7,23 +7,29 @@ their own (`start_new_session=True`, `setsid`) stay below it. When the app
 that started the kernel is gone (closed, or killed with `kill -9`), the
 kernel's whole tree and group are ended: ipykernel alone would exit and
 leave those processes running, adopted by PID 1.
+
+Windows has no process groups, and `JPY_PARENT_PID` holds a handle there:
+the guard watches the parent's pid and ends the kernel's tree (psutil),
+see `studio.core.platform.process_ends`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import threading
 import time
 
-from studio.core import process_tree
-from studio.core.processes import process_alive
+from studio.core.platform import is_windows, process_ends
+from studio.core.platform.liveness import process_alive
 
 CHECK_EVERY = 0.5
 
 
 def _app_pid() -> int:
+    """The app's pid. On Windows `JPY_PARENT_PID` holds a process handle, not a pid: the
+    parent's pid is asked for instead."""
+    if is_windows():
+        return os.getppid()
     return int(os.environ.get("JPY_PARENT_PID") or os.getppid())
 
 
@@ -34,7 +40,9 @@ def guards() -> bool:
     the kernel with `os._exit` when the app is gone, and, were it first, the
     group (an owned Ray's agents, say) would outlive the kernel.
     """
-    return _app_pid() > 1 and os.getpgrp() == os.getpid()
+    if not process_ends.has_process_groups():  # Windows: the guard ends the tree instead
+        return _app_pid() > 1
+    return _app_pid() > 1 and process_ends.leads_own_group()
 
 
 def guard_against_orphans() -> None:
@@ -46,8 +54,7 @@ def guard_against_orphans() -> None:
     def watch() -> None:
         while process_alive(parent) and os.getppid() == parent:
             time.sleep(CHECK_EVERY)
-        process_tree.end_tree(os.getpid())
-        with contextlib.suppress(OSError):
-            os.killpg(os.getpgrp(), signal.SIGKILL)
+        process_ends.end_tree(os.getpid())
+        process_ends.end_own_group()
 
     threading.Thread(target=watch, name="studio-orphan-guard", daemon=True).start()

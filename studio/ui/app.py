@@ -12,7 +12,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from studio.core.interpreters.environments import environment_to_run
-from studio.core.resources import example_path, resources_root
+from studio.core.resources import example_to_open, resources_root
 from studio.ui import heap
 from studio.ui.app_settings import AppSettings
 from studio.ui.theme import THEMES, apply_to_application
@@ -52,7 +52,7 @@ def create_window(
     from studio.ui.window.main_window import MainWindow
 
     settings = settings or AppSettings()
-    folder = (path or example_path("spaceflights")).resolve()
+    folder = (path or example_to_open("spaceflights")).resolve()
     if trust:
         settings.trust(folder)
     if interpreter is not None:
@@ -90,7 +90,7 @@ def launch_window(
     """The window the `studio` command opens, its kernel started before it is built."""
     settings = AppSettings()
     if trust:
-        settings.trust((path or example_path("spaceflights")).resolve())
+        settings.trust((path or example_to_open("spaceflights")).resolve())
     return create_window(path, settings, interpreter, _early_kernel(path, settings, interpreter))
 
 
@@ -101,7 +101,7 @@ def _early_kernel(
     modules are not even imported yet), when it will run in the studio's own Python;
     a project with its own interpreter (chosen, or an environment of its own) has it
     checked first, by the window."""
-    folder = (path or example_path("spaceflights")).resolve()
+    folder = (path or example_to_open("spaceflights")).resolve()
     if interpreter is not None or not folder.is_dir() or not settings.is_trusted(folder):
         return None
     saved = settings.project_state(folder).get("interpreter")

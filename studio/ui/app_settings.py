@@ -62,7 +62,8 @@ class AppSettings:
         value = self._qsettings.value("recent/folders", [])
         if isinstance(value, str):
             value = [value]
-        return [str(v) for v in value or []]
+        values: Any = value or []  # a list, or None when nothing was kept
+        return [str(v) for v in values]
 
     def add_recent_folder(self, folder: Path) -> list[str]:
         path = str(folder)

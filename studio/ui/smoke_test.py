@@ -33,6 +33,7 @@ def run_smoke_test(
     scratch = Path(tempfile.mkdtemp(prefix="studio-smoke-"))
     os.environ["STUDIO_CONFIG_DIR"] = str(scratch / "config")
     os.environ["STUDIO_CACHE_DIR"] = str(scratch / "cache")
+    os.environ["STUDIO_DATA_DIR"] = str(scratch / "data")  # the examples copy
     try:
         return _run(path, node, timeout, interpreter)
     finally:

@@ -7,6 +7,7 @@ STUDIO_TEST_BUNDLE=1: `make bundle-test`, and in CI (.ci/run sets it).
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ def clean_environment() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def bundle():
-    subprocess.run([str(REPO / "packaging" / "build_bundle.sh")], check=True, cwd=REPO)
+    subprocess.run([sys.executable, str(REPO / "packaging" / "build.py")], check=True, cwd=REPO)
     assert EXECUTABLE.exists()
     return EXECUTABLE
 
@@ -104,6 +105,20 @@ def test_the_bundle_runs_a_project_in_its_own_environment(bundle, project_venv):
     )
     assert done.returncode == 0, done.stderr
     assert f"({python})" in done.stdout
+
+
+def test_every_command_of_the_bundle_works_on_a_copy_of_an_example(bundle):
+    """`build.py smoke`, as the release workflow runs it on each system: the window's
+    smoke test, graph, run, edit --dry-run and diff (in a git repository)."""
+    done = subprocess.run(
+        [sys.executable, str(REPO / "packaging" / "build.py"), "smoke"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    for command in ("--smoke-test", "graph", "run", "edit", "diff"):
+        assert f"smoke: studio {command}" in done.stdout
 
 
 def test_the_appdir_is_ready_for_appimagetool(bundle):

@@ -60,7 +60,7 @@ def new_run_output_file(root: Path, number: int) -> Path | None:
         for stale in older[: max(0, len(older) - RUN_OUTPUTS_KEPT + 1)]:
             stale.unlink(missing_ok=True)
         target = folder / f"run-{number}-{os.getpid()}.txt"
-        target.write_text("")
+        target.write_text("", encoding="utf-8")
         target.chmod(0o600)
     except OSError:
         return None

@@ -107,6 +107,6 @@ def _shared_functions(
 def _line_of(facts: ModuleFacts, function: str) -> int | None:
     for statement in facts.syntax_tree().body:
         is_function = isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef)
-        if is_function and statement.name == function:
+        if is_function and getattr(statement, "name", None) == function:
             return statement.lineno
     return None

@@ -377,7 +377,8 @@ class _Reader:
     def _variants(self, driver: DriverFacts) -> list[DriverFacts]:
         """One driver per choice the script makes at run time among literal alternatives:
         modules from a dict by key, or returned by a function; config returned by one."""
-        module_choices = [m for m in driver.modules if isinstance(m, ModuleChoice)]
+        listed: list[Any] = driver.modules  # choices among them until expanded here
+        module_choices = [m for m in listed if isinstance(m, ModuleChoice)]
         axes: list[list[tuple[str, Any]]] = [list(c.options.items()) for c in module_choices]
         axes += [list(c.options) for c in driver.config_choices]
         if not axes:

@@ -14,6 +14,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from studio.core.platform.console import no_console_window
+
 
 @dataclass(frozen=True, slots=True)
 class Merged:
@@ -38,8 +40,10 @@ def merge_texts(base: str, mine: str, theirs: str) -> Merged | None:
         done = subprocess.run(
             ["git", "merge-file", "-p", "-L", "yours", "-L", "opened", "-L", "on disk", *paths],
             capture_output=True,
-            text=True,
+            encoding="utf-8",
+            errors="replace",
             check=False,
+            **no_console_window(),
         )
     if done.returncode < 0 or done.returncode > 127:
         return None

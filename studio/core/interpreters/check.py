@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from studio.core.platform.console import no_console_window
+
 MIN_VERSION = (3, 11)
 KERNEL_PACKAGES = {
     "ipykernel": "ipykernel",
@@ -76,11 +78,13 @@ def check_interpreter(
         done = subprocess.run(
             [str(python), "-c", code],
             capture_output=True,
-            text=True,
+            encoding="utf-8",
+            errors="replace",
             timeout=timeout,
             check=False,
             cwd=tempfile.gettempdir(),  # so no folder here passes for a package
             env=foreign_environment(),
+            **no_console_window(),
         )
     except FileNotFoundError:
         return InterpreterCheck(python, False, problem="there is no such file")
@@ -116,7 +120,10 @@ def managed_by_uv(python: Path) -> bool:
     """Whether uv made the environment `python` belongs to (its `pyvenv.cfg` says so)."""
     config = Path(python).absolute().parent.parent / "pyvenv.cfg"
     try:
-        return any(line.split("=")[0].strip() == "uv" for line in config.read_text().splitlines())
+        return any(
+            line.split("=")[0].strip() == "uv"
+            for line in config.read_text(encoding="utf-8").splitlines()
+        )
     except OSError:
         return False
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import igraph
@@ -111,14 +112,15 @@ def place_layers(
     for sweep in range(_SWEEPS):
         downward = sweep % 2 == 0
         neighbours = ups if downward else downs
-        for members in layers if downward else reversed(layers):
+        order: Iterable[list[int]] = layers if downward else reversed(layers)
+        for row in order:
             wanted = [
                 sum(position[n] for n in neighbours[s]) / len(neighbours[s])
                 if neighbours[s]
                 else position[s]
-                for s in members
+                for s in row
             ]
-            _project(members, wanted, slot_size, slot_weight, position)
+            _project(row, wanted, slot_size, slot_weight, position)
     low = min(p - size / 2 for p, size in zip(position, slot_size, strict=True))
     high = max(p + size / 2 for p, size in zip(position, slot_size, strict=True))
 

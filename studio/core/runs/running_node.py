@@ -13,6 +13,6 @@ def read_running_node(folder: Path | None) -> str | None:
     if folder is None:
         return None
     try:
-        return (folder / FILE_NAME).read_text().strip() or None
+        return (folder / FILE_NAME).read_text(encoding="utf-8", errors="replace").strip() or None
     except OSError:
         return None

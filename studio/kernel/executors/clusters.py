@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import studio
+from studio.core.platform import process_ends
 from studio.core.runs.executors import ExecutorChoice, ExecutorKind, engine_installed
 
 _CONNECT_TIMEOUT_S = 10
@@ -114,7 +115,7 @@ class Cluster:
             processing = self.client.processing()
             for nanny in list(self._cluster.workers.values()):
                 if keys & set(processing.get(nanny.worker_address, ())):
-                    os.kill(nanny.process.process.pid, signal.SIGKILL)
+                    process_ends.kill(nanny.process.process.pid)
 
 
 def start_cluster(choice: ExecutorChoice, import_paths: Iterable[Path] = ()) -> Cluster:

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from studio.core.platform.start_method import forks_tasks
 from studio.core.runs.executors import ExecutorChoice, ExecutorKind
 from studio.kernel.executors import task_parcel
 from studio.kernel.executors.clusters import Clusters
@@ -66,7 +67,9 @@ class TaskDrivers:
         folder = root.resolve() if root is not None else Path.cwd()
         paths = search_folders(folder, (folder / loaded.dataflow.search_path).resolve())
         cluster = self.clusters.ensure(choice, paths)
-        if choice.kind in (ExecutorKind.DASK, ExecutorKind.RAY):
+        if choice.kind in (ExecutorKind.DASK, ExecutorKind.RAY) or (
+            choice.kind is ExecutorKind.PROCESSES and not forks_tasks()
+        ):
             pickler = task_parcel.pickler_for(choice.kind.value)
             task_parcel.send_by_value(pickler, project_modules(folder, loaded.modules))
         cache = None

@@ -25,6 +25,7 @@ from typing import Any
 
 from hamilton.execution import executors
 
+from studio.core.platform.start_method import forks_tasks, task_start_method
 from studio.core.runs.executors import ExecutorChoice, ExecutorKind
 from studio.kernel.executors import task_parcel
 from studio.kernel.executors.clusters import Cluster, default_workers
@@ -68,12 +69,28 @@ class ThreadTasks(executors.MultiThreadingExecutor):
 
 
 class ProcessTasks(executors.MultiProcessingExecutor):
+    """Linux forks the kernel: the workers have the modules as the kernel loaded them, at
+    no start-up cost. Elsewhere (`forkserver`, `spawn`) workers start empty, and each
+    task goes as a parcel with the project's code inside, as to a cluster."""
+
+    def __init__(self, max_tasks: int, folder: Path | None = None) -> None:
+        super().__init__(max_tasks=max_tasks)
+        self.forks = forks_tasks()
+        self.folder = str(folder) if folder is not None else None
+
     def create_pool(self) -> ProcessPoolExecutor:
-        # Forked: the workers have the modules as the kernel loaded them, at no start-up cost.
-        context = multiprocessing.get_context("fork")
-        return ProcessPoolExecutor(self.max_tasks, context, initializer=_plain_output)
+        context = multiprocessing.get_context(task_start_method())
+        if self.forks:
+            return ProcessPoolExecutor(self.max_tasks, context, initializer=_plain_output)
+        return ProcessPoolExecutor(self.max_tasks, context)
 
     def submit_task(self, task: Any) -> Any:
+        if not self.forks:
+            pickler = task_parcel.pickler_for("processes")
+            parcel = task_parcel.pack(pickler, task)
+            future = self.pool.submit(task_parcel.run_parcel, parcel, self.folder)
+            self.active_futures.append(future)
+            return _PatientFuture(future)
         with warnings.catch_warnings():  # forking the kernel, which has threads, is deliberate
             warnings.simplefilter("ignore", DeprecationWarning)
             return _PatientFuture(super().submit_task(task).future)
@@ -171,7 +188,7 @@ def task_executor(
     if choice.kind is ExecutorKind.THREADS:
         return ThreadTasks(max_tasks=default_workers())
     if choice.kind is ExecutorKind.PROCESSES:
-        return ProcessTasks(max_tasks=default_workers())
+        return ProcessTasks(default_workers(), folder)
     if cluster is None:
         raise ValueError(f"{choice.text} needs a running cluster")
     if choice.kind is ExecutorKind.DASK:

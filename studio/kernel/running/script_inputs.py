@@ -247,7 +247,7 @@ def _token(project: Project, script: Path, cut: ScriptSlice) -> str:
     modules they import."""
     digest = hashlib.sha256()
     imported: set[str] = set()
-    pending = [(script, cut)]
+    pending: list[tuple[Path, ScriptSlice]] = [(script, cut)]
     while pending:
         file, part = pending.pop(0)
         digest.update(str(file).encode())
@@ -255,11 +255,11 @@ def _token(project: Project, script: Path, cut: ScriptSlice) -> str:
         digest.update(ast.dump(part.expression).encode())
         imported |= _imported(part)
         pending += [(argument.script, argument.value) for argument in part.given]
-    for file in project.files:
-        if file.module in imported or file.module.split(".")[0] in imported:
+    for source in project.files:
+        if source.module in imported or source.module.split(".")[0] in imported:
             with contextlib.suppress(OSError):
-                stat = (project.root / file.path).stat()
-                digest.update(f"{file.path}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+                stat = (project.root / source.path).stat()
+                digest.update(f"{source.path}:{stat.st_mtime_ns}:{stat.st_size}".encode())
     return digest.hexdigest()[:16]
 
 

@@ -28,8 +28,11 @@ from jupyter_client import BlockingKernelClient
 from PySide6.QtCore import QObject, QTimer, Signal
 from qtconsole.manager import QtKernelManager
 
-from studio.core import process_tree, protocol
-from studio.core.processes import process_alive
+from studio.core import protocol
+from studio.core.platform import process_ends
+from studio.core.platform.kernel_transport import kernel_transport
+from studio.core.platform.liveness import process_alive
+from studio.core.platform.ownership import owned_by_me
 from studio.core.protocol import ErrorCode
 from studio.core.protocol.events import EventPayload, decode_event
 from studio.core.protocol.requests import HelloParams, HelloResult, Params
@@ -172,13 +175,14 @@ class KernelSession(QObject):
         remove_stale_kernel_folders()
         self._folder = Path(tempfile.mkdtemp(prefix=KERNEL_FOLDER_PREFIX))
         self._folder.chmod(0o700)
-        (self._folder / _OWNER_FILE).write_text(str(os.getpid()))
+        (self._folder / _OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
         spec_manager = StudioKernelSpecManager(interpreter=str(interpreter) if interpreter else "")
         manager = QtKernelManager(
             kernel_name="studio", kernel_spec_manager=spec_manager, autorestart=False
         )
-        manager.transport = "ipc"
-        manager.ip = str(self._folder / "kernel")
+        transport = kernel_transport(self._folder)
+        manager.transport = transport.transport
+        manager.ip = transport.ip
         manager.connection_file = str(self._folder / "connection.json")
         self._set_state(KernelState.STARTING)
         try:
@@ -451,13 +455,12 @@ def _end_kernel(manager: Any) -> None:
     process = getattr(provisioner, "process", None) if provisioner is not None else None
     group = process.pid if process is not None else None
     if process is not None and process.poll() is None:  # not reaped: its pid holds
-        process_tree.end_tree(process.pid)  # what nodes started, in any session
+        process_ends.end_tree(process.pid)  # what nodes started, in any session
     if manager.has_kernel:
         manager.shutdown_kernel(now=True)
     manager.cleanup_resources()
     if group is not None:  # what its nodes started goes too (same process group)
-        with contextlib.suppress(OSError):
-            os.killpg(group, signal.SIGKILL)
+        process_ends.end_group(group)
 
 
 _finding_provisioners: list[threading.Thread] = []
@@ -498,11 +501,11 @@ def remove_stale_kernel_folders() -> list[Path]:
     removed = []
     for folder in Path(tempfile.gettempdir()).glob(f"{KERNEL_FOLDER_PREFIX}*"):
         try:
-            if folder.stat().st_uid != os.getuid() or not folder.is_dir():
+            if not owned_by_me(folder) or not folder.is_dir():
                 continue
             owner = folder / _OWNER_FILE
             if owner.exists():
-                stale = not process_alive(int(owner.read_text().strip() or 0))
+                stale = not process_alive(int(owner.read_text(encoding="utf-8").strip() or 0))
             else:  # from an older version: by age
                 stale = time.time() - folder.stat().st_mtime > _STALE_WITHOUT_OWNER_S
         except (OSError, ValueError):

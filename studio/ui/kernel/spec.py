@@ -19,6 +19,7 @@ from traitlets import Unicode
 
 from studio.core.interpreters.agent_source import agent_source_dir
 from studio.core.interpreters.check import foreign_environment, system_library_path
+from studio.core.platform.own_command import studio_command
 
 SPEC_NAME = "studio"
 _BOOTSTRAP = (
@@ -34,8 +35,8 @@ def kernel_argv(interpreter: Path | None = None) -> list[str]:
     if interpreter is not None:
         bootstrap = _BOOTSTRAP.format(agent=str(agent_source_dir()))
         command = [str(interpreter), "-P", "-c", bootstrap]
-    elif getattr(sys, "frozen", False):
-        command = [sys.executable, "--kernel"]
+    elif getattr(sys, "frozen", False):  # the frozen app is its own command
+        command = [*studio_command(), "--kernel"]
     else:
         command = [sys.executable, "-P", "-m", "studio", "--kernel"]
     # An in-memory IPython history: kernels never contend for the user's history file.

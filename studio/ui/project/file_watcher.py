@@ -98,7 +98,7 @@ class FolderWatcher(QObject):
     def __init__(self, parent: QObject | None = None, quiet_ms: int = QUIET_MS) -> None:
         super().__init__(parent)
         self.root: Path | None = None
-        self._observer: Observer | None = None
+        self._observer: BaseObserver | None = None
         self._pending: set[str] = set()
         self._missing = False
         self._quiet = QTimer(self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from studio.core.resources import example_path
+from studio.core.resources import example_to_open
 from studio.ui.actions import SEPARATOR, ActionRegistry, MenuEntry, Submenu
 from studio.ui.window.window_actions.services import Services
 
@@ -32,7 +32,7 @@ def menu(services: Services) -> list[MenuEntry]:
 
     def examples(menu: QMenu) -> None:
         for name in EXAMPLES:
-            menu.addAction(name, lambda n=name: commands.open_folder(example_path(n)))
+            menu.addAction(name, lambda n=name: commands.open_folder(example_to_open(n)))
 
     return [
         "open",
