@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from studio.core.cache.cache_paths import DEFAULT_CACHE_LIMIT
-from studio.core.processes import process_alive
+from studio.core.platform.liveness import process_alive
 
 DEFAULT_LIMIT = DEFAULT_CACHE_LIMIT
 
