@@ -101,7 +101,7 @@ def test_a_picture_larger_than_the_panel_is_fitted_and_shown_whole(qtbot):
     image = QImage(1200, 2400, QImage.Format.Format_RGB32)
     image.fill(QColor("green"))
     viewer._show("tall", QPixmap.fromImage(image), None)
-    qtbot.waitUntil(lambda: viewer.shown_size().height() <= viewer.scroll.viewport().height())
+    qtbot.waitUntil(lambda: viewer.shown_size().height() <= viewer.scroll_area.viewport().height())
     shown = viewer.shown_size()
     assert shown.height() * 2 == pytest.approx(shown.width() * 4, abs=4)  # aspect kept
     viewer.fit_button.setChecked(False)

@@ -65,7 +65,7 @@ def _hook(event: str, args: tuple) -> None:
     except (TypeError, ValueError):
         return
     if mode is None:  # os.open
-        writing = flags & os.O_ACCMODE != os.O_RDONLY
+        writing = flags & getattr(os, "O_ACCMODE", 3) != os.O_RDONLY  # 3 on Windows
     else:
         writing = any(letter in mode for letter in "wax+")
     if writing:  # the node's own output (a temporary file it reads back): not its input

@@ -32,9 +32,9 @@ class ImageViewer(QWidget):
         self.name = "image"
         self.label = QLabel()
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(self.label)
-        self.scroll.setWidgetResizable(True)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidget(self.label)
+        self.scroll_area.setWidgetResizable(True)
         self.fit_button = QToolButton()
         self.fit_button.setText("Zoom to Fit")
         self.fit_button.setToolTip("Scale the picture to the panel (off: its actual size)")
@@ -55,7 +55,7 @@ class ImageViewer(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
 
     def show_png(self, name: str, png_base64: str) -> None:
         pixmap = QPixmap()
@@ -112,7 +112,7 @@ class ImageViewer(QWidget):
         if not self.fit_button.isChecked():
             self.label.setPixmap(self._source)
             return
-        room = self.scroll.viewport().size() - QSize(4, 4)
+        room = self.scroll_area.viewport().size() - QSize(4, 4)
         if room.width() < 16 or room.height() < 16:
             room = self._source.size()
         self.label.setPixmap(
