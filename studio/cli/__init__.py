@@ -102,6 +102,9 @@ def leave_the_working_folder_off_the_path(absolute: bool = False) -> None:
     and Hamilton import. A project's folders go on the path when it loads, after the
     standard library (`studio.kernel.loading.fresh_import.use_search_path`). The absolute
     path goes only when this process is the studio's alone (`absolute`): a test runner
-    calling `main` keeps its own."""
-    here = {"", "."} | ({str(Path.cwd())} if absolute else set())
-    sys.path[:] = [entry for entry in sys.path if entry not in here]
+    calling `main` keeps its own. Only the entry `-m` put first goes: the same folder
+    further down (an editable install's `.pth`) is where the studio itself comes from,
+    and the processes an executor spawns need it."""
+    if absolute and sys.path and sys.path[0] == str(Path.cwd()):
+        del sys.path[0]
+    sys.path[:] = [entry for entry in sys.path if entry not in ("", ".")]

@@ -148,10 +148,10 @@ def test_export_png_and_svg(open_window, tmp_path):
 
 def test_window_state_and_recent_folders_are_remembered(open_window, studio_config):
     window = open_window(example_path("spaceflights"))
-    window.resize(701, 502)  # within the offscreen screen, which restoreGeometry clamps to
+    window.resize(761, 502)  # within the offscreen screen, which restoreGeometry clamps to
     window.close()
     again = open_window(example_path("decorators"), size=None)
-    assert again.size().toTuple() == (701, 502)
+    assert again.size().toTuple() == (761, 502)
     recent = again.settings.recent_folders()
     assert recent[:2] == [str(example_path("decorators")), str(example_path("spaceflights"))]
 

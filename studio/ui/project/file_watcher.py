@@ -172,6 +172,10 @@ class FolderWatcher(QObject):
             paths, self._pending = sorted(self._pending), set()
             self.changed.emit(paths)
 
+    def check_exists(self) -> None:
+        """Say now whether the folder is gone or back (the timer says it within a second)."""
+        self._check_exists()
+
     def _check_exists(self) -> None:
         root = self.root
         if root is None:

@@ -279,6 +279,10 @@ class GraphController(QObject):
     # -- files ----------------------------------------------------------------------
 
     def _on_files_changed(self, _paths: list[str]) -> None:
+        root = self.project.root
+        if root is not None and not root.is_dir():  # deleted: its files' events came first
+            self.watcher.check_exists()
+            return
         self.drawing.change_started()
         self.loads.crashed_on_load = False
         self.reload()
