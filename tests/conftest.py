@@ -32,6 +32,15 @@ def _private_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "studio-cache"))
 
 
+@pytest.fixture(autouse=True)
+def _same_working_folder():
+    """A load in the test's process works in the project folder (as the kernel does):
+    the next test, and the processes it starts, begin where the suite began."""
+    before = Path.cwd()
+    yield
+    os.chdir(before)
+
+
 @pytest.fixture
 def example_copy(tmp_path: Path):
     """A function that copies a bundled example into a temporary folder."""
