@@ -4,18 +4,16 @@ It shares the kernel with the canvas: `results` holds the values of
 computed nodes and `dr` the current Hamilton driver. What nodes print
 during runs appears here too (runs are requests from the same session).
 
-qtconsole takes over a second to import and a fifth of one to build: it is
-imported on a thread while the window opens and built when it is first shown
-or used, so neither holds the GUI thread for long.
+qtconsole takes over a second to import and build, so the console is
+built when it is first shown or used, not while the window opens. (Imported
+on a thread, its Qt modules raced the window's own: a crash in the bundle's
+smoke test.)
 """
 
 from __future__ import annotations
 
-import importlib
-import threading
 from typing import Any
 
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -44,7 +42,6 @@ class ConsolePanel(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         session.ready.connect(self._attach)
-        _import_console_soon()
 
     @property
     def widget(self) -> Any:
@@ -63,16 +60,6 @@ class ConsolePanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self._build_once_imported()
-
-    def _build_once_imported(self) -> None:
-        """Build the console once the thread has imported qtconsole (importing it here
-        would hold the window for a second)."""
-        if self._widget is not None:
-            return
-        if any(thread.is_alive() for thread in _importing):
-            QTimer.singleShot(50, self._build_once_imported)
-            return
         _ = self.widget
 
     def _attach(self, _info: dict[str, Any]) -> None:
@@ -122,23 +109,6 @@ class ConsolePanel(QWidget):
 RUN_OUTPUT_SHOWN = 20_000
 """Characters of one run's output the console shows (the Run Log holds the rest): the
 console draws text line by line, and a run that prints megabytes would hold it for minutes."""
-
-
-_CONSOLE_MODULE = "qtconsole.rich_jupyter_widget"
-_importing: list[threading.Thread] = []
-
-
-def _import_console_soon() -> None:
-    """Import qtconsole on a thread (once per process): the first show only builds it."""
-    if not _importing:
-        thread = threading.Thread(
-            target=importlib.import_module,
-            args=(_CONSOLE_MODULE,),
-            name="studio-console-import",
-            daemon=True,
-        )
-        _importing.append(thread)
-        thread.start()
 
 
 def _console_class() -> type:
