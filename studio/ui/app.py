@@ -78,7 +78,7 @@ def run(path: Path | None = None, interpreter: Path | None = None) -> int:
     wake.timeout.connect(lambda: None)
     code = app.exec()
     window.shutdown()
-    from studio.ui.kernel.session import wait_for_endings
+    from studio.ui.kernel.kernel_ending import wait_for_endings
 
     wait_for_endings()  # the kernels of windows closed before the last one
     return code

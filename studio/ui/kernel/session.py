@@ -29,7 +29,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from qtconsole.manager import QtKernelManager
 
 from studio.core import protocol
-from studio.core.platform import process_ends
 from studio.core.platform.kernel_transport import kernel_transport
 from studio.core.platform.liveness import process_alive
 from studio.core.platform.ownership import owned_by_me
@@ -37,6 +36,7 @@ from studio.core.protocol import ErrorCode
 from studio.core.protocol.events import EventPayload, decode_event
 from studio.core.protocol.requests import HelloParams, HelloResult, Params
 from studio.core.protocol.wire import Record, WireError
+from studio.ui.kernel.kernel_ending import end_kernel, find_provisioners_soon
 from studio.ui.kernel.messages import Reply, ReplyCallback, decode_reply, deliver
 from studio.ui.kernel.spec import StudioKernelSpecManager, kernel_environment
 
@@ -105,7 +105,7 @@ class KernelSession(QObject):
         self._hello_timer.setInterval(_HELLO_RETRY_MS)
         self._hello_timer.timeout.connect(self._say_hello)
         self._subshell_decided.connect(self._on_subshell_decided)
-        _find_provisioners_soon()
+        find_provisioners_soon()
 
     # -- public API ----------------------------------------------------------
 
@@ -302,12 +302,7 @@ class KernelSession(QObject):
             with contextlib.suppress(RuntimeError, TypeError):
                 client.iopub_channel.message_received.disconnect(self._on_iopub)
         if client is not None or manager is not None or folder is not None:
-            ending = _Ending(client, manager, folder)
-            if wait:
-                ending.run()
-            else:
-                _endings.append(ending)
-                ending.start()
+            end_kernel(client, manager, folder, wait)
         self._info = None
         self._busy_with.clear()
         self._set_state(KernelState.STOPPED)
@@ -417,68 +412,6 @@ class KernelSession(QObject):
         if state is not self._state:
             self._state = state
             self.state_changed.emit(state)
-
-
-class _Ending(threading.Thread):
-    """The end of one kernel: its channels stopped, its process and what its nodes
-    started ended, its connection folder removed."""
-
-    def __init__(self, client: Any, manager: Any, folder: Path | None) -> None:
-        super().__init__(name="studio-kernel-end", daemon=False)
-        self.client, self.manager, self.folder = client, manager, folder
-
-    def run(self) -> None:
-        try:
-            if self.client is not None:
-                self.client.stop_channels()
-            if self.manager is not None:
-                _end_kernel(self.manager)
-        finally:
-            if self.folder is not None:
-                shutil.rmtree(self.folder, ignore_errors=True)
-            with contextlib.suppress(ValueError):
-                _endings.remove(self)
-
-
-_endings: list[_Ending] = []
-"""Kernels being ended on a thread (not daemons: the process waits for them at exit)."""
-
-
-def wait_for_endings(timeout: float = 10.0) -> None:
-    """Wait until every kernel a restart replaced has ended."""
-    for ending in list(_endings):
-        ending.join(timeout)
-
-
-def _end_kernel(manager: Any) -> None:
-    provisioner = manager.provisioner
-    process = getattr(provisioner, "process", None) if provisioner is not None else None
-    group = process.pid if process is not None else None
-    if process is not None and process.poll() is None:  # not reaped: its pid holds
-        process_ends.end_tree(process.pid)  # what nodes started, in any session
-    if manager.has_kernel:
-        manager.shutdown_kernel(now=True)
-    manager.cleanup_resources()
-    if group is not None:  # what its nodes started goes too (same process group)
-        process_ends.end_group(group)
-
-
-_finding_provisioners: list[threading.Thread] = []
-
-
-def _find_provisioners_soon() -> None:
-    """jupyter_client lists the installed kernel provisioners (every package's entry
-    points: 0.2-1 s) on the first kernel start of a process; done on a thread once per
-    process, so a kernel started after the window shows does not hold it."""
-    if _finding_provisioners:
-        return
-    from jupyter_client.provisioning.factory import KernelProvisionerFactory
-
-    thread = threading.Thread(
-        target=KernelProvisionerFactory.instance, name="studio-provisioners", daemon=True
-    )
-    _finding_provisioners.append(thread)
-    thread.start()
 
 
 def _exit_reason(code: int) -> str:
