@@ -1,6 +1,8 @@
 """Labels far out (issue 29, item 4d): never over another card, never past the edge of
 the canvas, and a click or double-click on one acts on its card as on the card."""
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QContextMenuEvent
@@ -120,3 +122,40 @@ def test_a_click_beside_the_labels_still_clears_the_selection(far):
     )
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(empty))
     assert workspace.selection.keys == ()
+
+
+def test_at_a_mid_size_graphs_fit_zoom_every_card_in_view_is_named(qtbot):
+    """Not only the outputs: each card's name, whole, where the cards leave room."""
+    from studio.ui.canvas.key_labels import SHOW_BELOW
+    from studio.ui.canvas.scene import GraphScene
+    from studio.ui.canvas.view import GraphView
+    from studio.ui.theme import LIGHT
+
+    names = [f"feature_{i:02d}" for i in range(24)]
+    snapshot = GraphSnapshot(
+        "flow",
+        nodes=(
+            make_node("source_table"),
+            *(make_node(name, ["source_table"]) for name in names),
+            make_node("summary", names),
+        ),
+    )
+    workspace = Workspace()
+    scene = GraphScene(LIGHT, workspace)
+    view = GraphView(scene)
+    qtbot.addWidget(view)
+    view.resize(700, 520)
+    view.show()
+    workspace.graph.accept(snapshot)
+    display = workspace.graph.display
+    request = scene.sizes.layout_request(display, workspace.graph.direction)
+    request = replace(request, frame=(700.0, 520.0))  # as the window asks: spread to fit
+    scene.show_graph(display, compute_layout(request, "grouped"), animate=False)
+    view.fit_all()
+    assert view.transform().m11() < SHOW_BELOW
+    view.grab()
+    placed = {key: text for _box, key, text, _colour in scene.key_labels.placed()}
+    assert set(placed) == {"source_table", "summary", *names}
+    assert all(placed[name] == name for name in names), "a name was shortened"
+    view.close()
+    scene.deleteLater()

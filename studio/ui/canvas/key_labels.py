@@ -4,9 +4,11 @@ Zoomed out on a big graph, cards are too small to carry text. Rather than
 blank shapes, this layer writes, at a fixed size on screen, the names of
 the nodes a user is looking for: failures first, then the selection,
 search hits, collapsed modules, the selection's lineage and the graph's
-sinks. A label never covers another label or another card, nor runs past
-the edge of the canvas: one that would is shortened to its card's width, or
-left out. A click or double-click on a label acts on its card, as on the card.
+sinks, then every other card in view, in reading order, while there is room
+(a mid-size graph at its fit zoom is then read name by name). A label never
+covers another label or another card, nor runs past the edge of the canvas:
+one that would is shortened to its card's width, or left out. A click or
+double-click on a label acts on its card, as on the card.
 """
 
 from __future__ import annotations
@@ -32,12 +34,16 @@ from studio.ui.canvas.items.module_item import ModuleItem
 from studio.ui.canvas.items.node_item import NodeItem
 from studio.ui.theme import Theme
 
-SHOW_BELOW = 0.45
-"""Zoom under which the card's own text is too small and the labels show."""
+SHOW_BELOW = 0.6
+"""Zoom under which the card's own text is too small to read at once (under 10 px on
+screen for a typical name) and the labels show."""
 LABEL_PIXELS = 12.0
-MOST_LABELS = 80
+MOST_LABELS = 400
 MOST_TRIED = 400
-"""Candidates looked at for a place; the rest would mostly be covered anyway."""
+"""Important candidates looked at for a place; the rest would mostly be covered anyway."""
+MOST_ORDINARY = 400
+"""Other cards are labelled only when the view shows at most this many: beyond, no
+zoom leaves room for them all, and the important ones must not wait behind them."""
 _REPAINT_AFTER_MS = 120
 """Run states arrive node by node: their labels are repainted at most this often."""
 _PAD = 3.0
@@ -207,8 +213,8 @@ class KeyLabels(QGraphicsItem):
         room = self.boundingRect() if seen.isEmpty() else seen.intersected(self.boundingRect())
         cards = self._filed_cards()
         placed: list[Placed] = []
-        for tried, (name, colour) in enumerate(self.important()):
-            if len(placed) >= MOST_LABELS or tried >= MOST_TRIED:
+        for name, colour in self._candidates(room, cards):
+            if len(placed) >= MOST_LABELS:
                 break
             node = self.nodes.get(name)
             key = name if node is not None else self.modules[name].key
@@ -222,7 +228,7 @@ class KeyLabels(QGraphicsItem):
             for text in (name, short):
                 if len(text) < _SHORTEST and text != name:
                     break
-                width = metrics.horizontalAdvance(text) + 2 * pad
+                width = max(metrics.horizontalAdvance(text) + 2 * pad, own.width() + 2 * pad)
                 box = QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height)
                 if (
                     room.contains(box)
@@ -232,6 +238,26 @@ class KeyLabels(QGraphicsItem):
                     placed.append((box, key, text, colour))
                     break
         return placed
+
+    def _candidates(
+        self, room: QRectF, cards: dict[tuple[int, int], list[tuple[str, QRectF]]]
+    ) -> Iterator[tuple[str, QColor | None]]:
+        """The important names first, then the other cards in `room`, top to bottom and
+        left to right within a row of cards."""
+        seen: set[str] = set()
+        for tried, (name, colour) in enumerate(self.important()):
+            if tried >= MOST_TRIED:
+                break
+            seen.add(name)
+            yield name, colour
+        rest: dict[str, QRectF] = {}
+        for cell in _cells(room):
+            for key, rect in cards.get(cell, ()):
+                if key in self.nodes and key not in seen and room.intersects(rect):
+                    rest[key] = rect
+        if len(rest) > MOST_ORDINARY:
+            return
+        yield from ((key, None) for key in sorted(rest, key=lambda k: _reading_order(rest[k])))
 
     def _card(self, key: str) -> QRectF | None:
         boxes = self.scene().geometry.boxes  # type: ignore[attr-defined]  # the graph scene's
@@ -267,6 +293,10 @@ def _seen(widget: QWidget | None) -> QRectF:
     if not isinstance(view, QGraphicsView):
         return QRectF()
     return view.mapToScene(widget.rect()).boundingRect()  # type: ignore[union-attr]
+
+
+def _reading_order(rect: QRectF) -> tuple[int, float]:
+    return (round(rect.top() / 8), rect.left())
 
 
 def _cells(rect: QRectF) -> Iterator[tuple[int, int]]:
