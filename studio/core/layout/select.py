@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from studio.core.layout.fitting import fit_zoom
 from studio.core.layout.model import Direction, LayoutRequest, LayoutResult
+from studio.core.layout.spreading import spread_to_frame
 
 DOT_NODE_LIMIT = 400
 """Above this many nodes `dot` takes seconds; the grouped engine takes milliseconds."""
@@ -30,6 +31,15 @@ _GAP = 20.0
 
 
 def compute_layout(request: LayoutRequest, engine: str = "auto") -> LayoutResult:
+    """The drawing of `request` by `engine` (chosen by size for "auto"), spread over the
+    frame it is shown in when one is given."""
+    result = _oriented(request, engine)
+    if request.frame is not None:
+        result = spread_to_frame(result, request.frame)
+    return result
+
+
+def _oriented(request: LayoutRequest, engine: str) -> LayoutResult:
     if request.direction is not Direction.AUTO:
         return _compute(request, engine)
     across = _compute(replace(request, direction=Direction.LEFT_RIGHT), engine)
