@@ -192,12 +192,19 @@ def test_a_notebook_whose_modules_are_only_inserted_when_run_says_so(tmp_path):
     assert not discover(tmp_path / "nb").problems
 
 
-def test_the_magics_overrides_and_display_are_read_and_overrides_said_to_be_left_out(tmp_path):
+def test_the_magics_overrides_are_the_dataflows_given_values(tmp_path):
     call = parse_magic_line("%%cell_to_module x --display viz --overrides fixed -x")
     assert call is not None
     assert (call.display, call.overrides, call.execute) == ("viz", "fixed", True)
-    cell = FUNCTIONS.replace("--display", "--display --overrides fixed")
-    write_notebook(tmp_path / "nb.ipynb", "fixed = {'spend': 1}", cell)
+    cell = FUNCTIONS.replace("--display", "--display --overrides fixed --inputs given")
+    values = "given = dict(rate=0.5)\nfixed = dict(spend=[1, 2])\n"  # as Hamilton's example
+    write_notebook(tmp_path / "nb.ipynb", values, cell)
     (flow,) = discover(tmp_path).dataflows
     assert flow.modules == ("my_functions",)
-    assert any("`--overrides fixed` is not applied" in note for note in flow.notes), flow.notes
+    assert flow.overrides == {"spend": [1, 2]}
+    assert flow.inputs == {"rate": 0.5}
+    assert "given, not computed: spend" in flow.describe()
+    write_notebook(tmp_path / "nb.ipynb", "fixed = make()", cell)
+    (flow,) = discover(tmp_path).dataflows
+    assert not flow.overrides
+    assert any("`--overrides fixed` is computed in the notebook" in n for n in flow.notes)

@@ -110,6 +110,7 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
         config: dict[str, Any] = {}
         inputs: dict[str, Any] = {}
         outputs: list[str] = []
+        overrides: dict[str, Any] = {}
         for name in flow.modules:
             calls = reading.modules[name].calls
             config.update(_magic_config(calls, notes, values))
@@ -118,8 +119,7 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
                 inputs.update(given if isinstance(given, dict) else {})
                 wanted = values.get(call.execute) if isinstance(call.execute, str) else None
                 outputs += [w for w in wanted or () if isinstance(w, str)]
-                if call.overrides:
-                    notes.append(f"`--overrides {call.overrides}` is not applied here")
+                overrides.update(_overrides(call, values, notes))
         found.dataflows.append(
             Dataflow(
                 name=flow.name,
@@ -130,16 +130,32 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
                 search_path=search_path,
                 notes=tuple(dict.fromkeys(notes)),
                 outputs=tuple(dict.fromkeys(outputs)),
+                overrides=overrides,
             )
         )
     return found
+
+
+def _overrides(call: MagicCall, values: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    """`--overrides NAME`: the notebook's dict of values the magic gives `execute` in
+    place of nodes; one computed when the notebook runs cannot be given here."""
+    if not call.overrides:
+        return {}
+    given = values.get(call.overrides)
+    if isinstance(given, dict) and all(isinstance(key, str) for key in given):
+        return given
+    notes.append(
+        f"`--overrides {call.overrides}` is computed in the notebook: its nodes are "
+        "computed here instead of given"
+    )
+    return {}
 
 
 def _literal_values(reading: NotebookReading) -> dict[str, Any]:
     """The notebook's top-level `NAME = <literal>` (the last of each name), for the
     variables the magic's `--config`, `--inputs` and `--execute` name."""
     if not any(
-        call.config_variable or call.inputs or isinstance(call.execute, str)
+        call.config_variable or call.inputs or call.overrides or isinstance(call.execute, str)
         for module in reading.modules.values()
         for call in module.calls
     ):
@@ -151,10 +167,26 @@ def _literal_values(reading: NotebookReading) -> dict[str, Any]:
             target = statement.targets[0]
             if isinstance(target, ast.Name):
                 try:
-                    values[target.id] = ast.literal_eval(statement.value)
+                    values[target.id] = _literal(statement.value)
                 except (ValueError, TypeError, SyntaxError, RecursionError):
                     values.pop(target.id, None)
     return values
+
+
+def _literal(expr: ast.expr) -> Any:
+    """A Python literal, or `dict(key=literal, ...)` (as Hamilton's magic example writes
+    its inputs and overrides). Raises `ValueError` for anything else."""
+    if (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Name)
+        and expr.func.id == "dict"
+        and len(expr.args) <= 1
+        and all(keyword.arg for keyword in expr.keywords)
+    ):
+        made = dict(_literal(expr.args[0])) if expr.args else {}
+        made.update({str(k.arg): _literal(k.value) for k in expr.keywords})
+        return made
+    return ast.literal_eval(expr)
 
 
 def _kind_of(facts: ModuleFacts) -> FileKind:
