@@ -6,6 +6,7 @@ from studio.core.discovery.discover import discover
 from studio.core.discovery.magic_arguments import magic_parser, parse_magic_line
 from studio.core.discovery.notebook_cells import CellPlace, notebook_reading
 from studio.core.discovery.project import FileKind
+from studio.core.discovery.static_graph import static_snapshot
 from studio.core.discovery.watch_rules import is_relevant_change
 from tests.notebook_helpers import DRIVER, EXTRA, FUNCTIONS, write_notebook
 
@@ -171,25 +172,40 @@ def test_the_magics_variables_give_config_inputs_and_outputs(tmp_path):
     assert flow.outputs == ("doubled",)
 
 
-def test_a_notebook_whose_modules_are_only_inserted_when_run_says_so(tmp_path):
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "steps.py").write_text("def a() -> int:\n    return 1\n")
+def test_an_inserted_module_is_the_file_the_line_names(tmp_path):
+    steps = tmp_path / "src" / "steps.py"
+    steps.parent.mkdir()
+    steps.write_text("def a() -> int:\n    return 1\n\n\ndef b(a: int) -> int:\n    return a + 1\n")
     write_notebook(
         tmp_path / "nb" / "interactive.ipynb",
         "from hamilton import driver\n%load_ext hamilton.plugins.jupyter_magic",
         "%insert_module ../src/steps.py",
         "dr = driver.Builder().with_modules(steps).build()",
     )
+    project = discover(tmp_path / "nb")  # the file is outside the folder opened
+    (flow,) = project.dataflows
+    assert flow.modules == ("steps",)
+    assert flow.module_files == {"steps": str(steps)}
+    assert any("cell 3, line 1: module steps is " in note for note in flow.notes), flow.notes
+    assert {n.name for n in static_snapshot(project, flow).nodes} == {"a", "b"}
+    project = discover(tmp_path)  # inside the folder: named from it
+    assert project.dataflows[0].module_files == {"steps": "src/steps.py"}
+    ran = FUNCTIONS.replace("my_functions --display", "steps")  # the cell it inserts, run
+    write_notebook(tmp_path / "nb" / "interactive.ipynb", "%insert_module ../src/steps.py", ran)
     project = discover(tmp_path / "nb")
+    assert not project.problems and not project.dataflows[0].module_files
+
+
+def test_an_inserted_module_whose_file_is_missing_is_a_problem(tmp_path):
+    write_notebook(tmp_path / "interactive.ipynb", "%insert_module ../src/gone.py")
+    project = discover(tmp_path)
     assert not project.dataflows
     with pytest.raises(LookupError) as raised:
         project.dataflow()
     message = str(raised.value)
-    assert "interactive.ipynb: cell 3, line 1: `%insert_module ../src/steps.py`" in message
-    assert "only when run in Jupyter" in message
-    ran = FUNCTIONS.replace("my_functions --display", "steps")  # the cell it inserts, run
-    write_notebook(tmp_path / "nb" / "interactive.ipynb", "%insert_module ../src/steps.py", ran)
-    assert not discover(tmp_path / "nb").problems
+    assert (
+        "interactive.ipynb: cell 2, line 1: `%insert_module ../src/gone.py` names a file" in message
+    )
 
 
 def test_the_magics_overrides_are_the_dataflows_given_values(tmp_path):

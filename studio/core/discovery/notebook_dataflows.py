@@ -6,7 +6,9 @@ every code cell but the module cells, and the modules the magic makes are names 
 script can pass (`with_modules(my_functions)`). A builder given to the magic with
 `--builder NAME` takes the modules of the cells that name it. A notebook that builds
 no driver is one dataflow of its module cells with the config the magic gives them
-(modules defining the same functions are split as a folder's are).
+(modules defining the same functions are split as a folder's are). An
+`%insert_module PATH` whose cell the notebook lacks makes its module from the file
+(`studio.core.discovery.module_files`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from studio.core.discovery.magic_arguments import MagicCall
 from studio.core.discovery.module_conflicts import driverless_dataflows
+from studio.core.discovery.module_files import Download, file_facts, inserted_file, stored_path
 from studio.core.discovery.module_reader import ModuleFacts, parse, read_facts
 from studio.core.discovery.notebook_cells import NotebookReading
 from studio.core.discovery.project import Dataflow, FileKind, FileProblem, SourceFile
@@ -33,10 +36,25 @@ class NotebookFlows:
     problems: list[FileProblem] = field(default_factory=list)
     module_facts: dict[str, ModuleFacts] = field(default_factory=dict)
     """The facts of each module cell (its imports, its functions), by module name."""
+    downloads: dict[str, list[Download]] = field(default_factory=dict)
+    """The `dataflows.import_module` calls of each dataflow's driver cell, by its name."""
 
 
-def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -> NotebookFlows:
-    """The dataflows of the notebook at root-relative `path`."""
+@dataclass(slots=True)
+class _Inserted:
+    """The modules `%insert_module` lines make from files: where each file is, its facts
+    and the note saying so."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    facts: dict[str, ModuleFacts] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+def notebook_dataflows(
+    path: str, reading: NotebookReading, package: str = "", root: Path | None = None
+) -> NotebookFlows:
+    """The dataflows of the notebook at root-relative `path` (in the folder `root`, where
+    the files `%insert_module` names are looked for)."""
     found = NotebookFlows()
     for place, message in reading.problems:
         found.problems.append(FileProblem(path, None, f"{place}: {message}" if place else message))
@@ -48,7 +66,8 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
             found.problems.append(FileProblem(path, None, f"{where or name}: {text}"))
             continue
         found.module_facts[name] = read_facts(tree, package, module.source)
-    drivers = _drivers(path, reading, package)
+    inserted = _inserted(path, reading, root, found)
+    drivers = _drivers(path, reading, package, inserted.files)
     folder = PurePosixPath(path).parent
     search_path = folder.as_posix() if folder.parts else "."
     stem = PurePosixPath(path).stem
@@ -58,6 +77,7 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
         modules = list(dict.fromkeys(driver.modules))
         config = dict(driver.config)
         notes = [_in_cells(note, reading) for note in dict.fromkeys(driver.notes)]
+        notes += [inserted.notes[m] for m in driver.modules if m in inserted.notes]
         if not modules and driver.variable:  # a builder the magic's --builder names
             for module in reading.modules.values():
                 if any(call.builder == driver.variable for call in module.calls):
@@ -65,11 +85,14 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
                     config.update(_magic_config(module.calls, notes))
         if not modules:
             continue
+        name = f"{stem} · {_cell_label(driver.label, reading, cells)}" if driver.label else stem
+        found.downloads[name] = [
+            Download(str(reading.script_place(line) or f"line {line}"), *call)
+            for line, *call in driver.downloads
+        ]
         found.dataflows.append(
             Dataflow(
-                name=f"{stem} · {_cell_label(driver.label, reading, cells)}"
-                if driver.label
-                else stem,
+                name=name,
                 modules=tuple(modules),
                 config=config,
                 inputs=driver.inputs,
@@ -87,21 +110,22 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
                 materializers=tuple(driver.materializers),
                 adapters=tuple(driver.adapters),
                 is_async=driver.is_async,
+                module_files={m: inserted.files[m] for m in modules if m in inserted.files},
             )
         )
-    if found.dataflows or not reading.modules:
+    if found.dataflows or not (reading.modules or inserted.files):
         return found
-    names = [n for n in reading.modules if n in found.module_facts]
-    files = [SourceFile(path, n, _kind_of(found.module_facts[n])) for n in names]
-    flows, conflicts = driverless_dataflows(stem, names, files, found.module_facts)
+    facts = {**inserted.facts, **found.module_facts}
+    names = [n for n in (*reading.modules, *inserted.files) if n in facts]
+    files = [SourceFile(inserted.files.get(n, path), n, _kind_of(facts[n])) for n in names]
+    flows, conflicts = driverless_dataflows(stem, names, files, facts)
     found.problems += conflicts
     # A cell that does not parse is mid-edit: it stays in the dataflow, whose load then
     # names its syntax error where it is (notebook, cell, line), as a module file's does.
-    unparsed = [n for n in reading.modules if n not in found.module_facts]
+    order = [*reading.modules, *inserted.files]
+    unparsed = [n for n in order if n not in facts]
     flows = [
-        replace(
-            flow, modules=tuple(n for n in reading.modules if n in flow.modules or n in unparsed)
-        )
+        replace(flow, modules=tuple(n for n in order if n in flow.modules or n in unparsed))
         for flow in (flows if names else [Dataflow(name=stem, modules=())])
     ]
     values = _literal_values(reading)
@@ -111,8 +135,9 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
         inputs: dict[str, Any] = {}
         outputs: list[str] = []
         overrides: dict[str, Any] = {}
+        notes += [inserted.notes[m] for m in flow.modules if m in inserted.notes]
         for name in flow.modules:
-            calls = reading.modules[name].calls
+            calls = reading.modules[name].calls if name in reading.modules else []
             config.update(_magic_config(calls, notes, values))
             for call in calls:  # --inputs NAME, --execute NAME: variables of the notebook
                 given = values.get(call.inputs) if call.inputs else None
@@ -131,9 +156,41 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
                 notes=tuple(dict.fromkeys(notes)),
                 outputs=tuple(dict.fromkeys(outputs)),
                 overrides=overrides,
+                module_files={m: inserted.files[m] for m in flow.modules if m in inserted.files},
             )
         )
     return found
+
+
+def _inserted(
+    path: str, reading: NotebookReading, root: Path | None, found: NotebookFlows
+) -> _Inserted:
+    """The module each `%insert_module PATH` without its cell makes from the file, as the
+    cell the line inserts would (its code under the file's stem); a file that is not
+    there is a problem."""
+    inserted = _Inserted()
+    for stem, insert in reading.inserts.items():
+        file = inserted_file(root, path, insert.path) if root is not None else None
+        if root is None or file is None:
+            found.problems.append(
+                FileProblem(
+                    path,
+                    None,
+                    f"{insert.place}: `%insert_module {insert.path}` names a file that is "
+                    f"not there (looked for from the notebook's folder): no module {stem}",
+                )
+            )
+            continue
+        stored = stored_path(root, file)
+        inserted.files[stem] = stored
+        read = file_facts(root, stored, stem)
+        if read is not None:  # else mid-edit: the load names its error
+            inserted.facts[stem] = read[1]
+        inserted.notes[stem] = (
+            f"{insert.place}: module {stem} is {stored}, whose code `%insert_module` puts in "
+            f"a new module cell when run in Jupyter"
+        )
+    return inserted
 
 
 def _overrides(call: MagicCall, values: dict[str, Any], notes: list[str]) -> dict[str, Any]:
@@ -232,13 +289,15 @@ def _magic_config(
     return config
 
 
-def _drivers(path: str, reading: NotebookReading, package: str) -> list[DriverFacts]:
+def _drivers(
+    path: str, reading: NotebookReading, package: str, inserted: dict[str, str]
+) -> list[DriverFacts]:
     if "Builder" not in reading.script and "Driver" not in reading.script:
         return []
     tree, _ = parse(reading.script, path)
     if tree is None:
         return []
     facts = read_facts(tree, package, reading.script)
-    for name in reading.modules:  # the magic puts each module in the namespace
+    for name in (*reading.modules, *inserted):  # the magic puts each in the namespace
         facts.bindings.setdefault(name, name)
     return read_driver_script(facts, self_module=Path(path).stem) if facts.driver_calls else []

@@ -167,6 +167,11 @@ class Dataflow:
     """Where in the driver script the driver is built."""
     script_values: tuple[ScriptValueSource, ...] = ()
     """The inputs and config the driver script computes (the hints' expressions)."""
+    module_files: dict[str, str] = field(default_factory=dict)
+    """Modules made from a file that is not where `import` would find it, by name: the
+    file (root-relative, or absolute outside the project) is imported under that name,
+    as Hamilton's `dataflows.import_module` imports a downloaded dataflow and as the
+    cell `%insert_module` makes holds the file's code."""
     overrides: dict[str, Any] = field(default_factory=dict)
     """Values given to `execute` in place of these nodes (the notebook magic's
     `--overrides`): a run takes them as they are, computing neither the node nor what
