@@ -224,3 +224,39 @@ def test_the_magics_overrides_are_the_dataflows_given_values(tmp_path):
     (flow,) = discover(tmp_path).dataflows
     assert not flow.overrides
     assert any("`--overrides fixed` is computed in the notebook" in n for n in flow.notes)
+
+
+def test_a_module_cell_writing_its_file_is_associated_with_that_file(tmp_path):
+    assert parse_magic_line("%%cell_to_module x -w").write_to_file is True
+    assert parse_magic_line("%%cell_to_module x --write_to_file a.py").write_to_file == "a.py"
+    cell = FUNCTIONS.replace("--display", "--display -w")
+    write_notebook(tmp_path / "nb.ipynb", "import pandas", cell)
+
+    def note() -> str:
+        (flow,) = discover(tmp_path).dataflows
+        assert flow.modules == ("my_functions",) and not flow.module_files  # the cell's
+        (found,) = [n for n in flow.notes if "--write_to_file" in n]
+        return found
+
+    assert note().startswith("cell 3: `--write_to_file` writes module my_functions to ")
+    assert "my_functions.py when the cell runs" in note() and "not written yet" in note()
+    body = cell.split("\n", 1)[1]
+    (tmp_path / "my_functions.py").write_text(body)  # what running the cell writes
+    assert "it holds the cell's code" in note()
+    (copy,) = [f for f in discover(tmp_path).files if f.path == "my_functions.py"]
+    assert "a copy nb.ipynb, cell 3 writes (`--write_to_file`)" in copy.reason
+    (tmp_path / "my_functions.py").write_text(body.replace("* 2", "* 3"))
+    assert "holds other code than the cell: run cell 3 to write it again" in note()
+
+
+def test_incremental_cells_write_their_joined_module_where_the_line_says(tmp_path):
+    first = "%%incr_cell_to_module steps 1 -w out/steps_copy.py\ndef a() -> int:\n    return 1\n"
+    second = "%%incr_cell_to_module steps 2\ndef b(a: int) -> int:\n    return a\n"
+    write_notebook(tmp_path / "nb.ipynb", first, second)
+    joined = notebook_reading(tmp_path / "nb.ipynb").modules["steps"].source
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "steps_copy.py").write_text(joined)
+    (flow,) = discover(tmp_path).dataflows
+    (found,) = [n for n in flow.notes if "--write_to_file" in n]
+    assert "cell 2: `--write_to_file` writes module steps to out/steps_copy.py" in found
+    assert "it holds the cell's code" in found

@@ -84,6 +84,13 @@ def discover(root: Path | str) -> Project:
         if facts is not None and source_file.kind is FileKind.DATAFLOW:
             facts_of[source_file.module] = facts
 
+    written = {path: cell for flows in notebooks for path, cell in flows.written.items()}
+    files = [
+        replace(f, reason=f"{f.reason}; a copy {written[f.path]} writes (`--write_to_file`)")
+        if f.path in written
+        else f
+        for f in files
+    ]
     paths = {source.path for source in files}
     dataflows = [
         flow
@@ -184,7 +191,8 @@ def _read_notebook(
         return SourceFile(rel, "", FileKind.OTHER, problem.message), None, problem
     digest = digest_of(raw)
     cached = _NOTEBOOKS.get((root, rel))
-    # A notebook whose `%insert_module` lines name files is read again: the files change.
+    # A notebook whose lines name files (`%insert_module`, `--write_to_file`) is read
+    # again: the files change.
     if cached is not None and cached[:2] == (digest, package) and not cached[4]:
         return cached[2], cached[3], None
     try:
@@ -196,7 +204,10 @@ def _read_notebook(
     count = len(reading.modules)
     reason = f"a notebook: {count} module cell{'s' if count != 1 else ''}"
     source_file = SourceFile(rel, "", FileKind.NOTEBOOK, reason)
-    _NOTEBOOKS[(root, rel)] = (digest, package, source_file, flows, bool(reading.inserts))
+    reads_files = bool(reading.inserts) or any(
+        call.write_to_file for module in reading.modules.values() for call in module.calls
+    )
+    _NOTEBOOKS[(root, rel)] = (digest, package, source_file, flows, reads_files)
     return source_file, flows, None
 
 

@@ -21,9 +21,10 @@ from typing import Any
 
 from studio.core.discovery.magic_arguments import MagicCall
 from studio.core.discovery.module_conflicts import driverless_dataflows
-from studio.core.discovery.module_files import Download, file_facts, inserted_file, stored_path
+from studio.core.discovery.module_files import Download
 from studio.core.discovery.module_reader import ModuleFacts, parse, read_facts
 from studio.core.discovery.notebook_cells import NotebookReading
+from studio.core.discovery.notebook_files import inserted_modules, written_files
 from studio.core.discovery.project import Dataflow, FileKind, FileProblem, SourceFile
 from studio.core.drivers.driver_scripts import DriverFacts, read_driver_script
 
@@ -38,16 +39,9 @@ class NotebookFlows:
     """The facts of each module cell (its imports, its functions), by module name."""
     downloads: dict[str, list[Download]] = field(default_factory=dict)
     """The `dataflows.import_module` calls of each dataflow's driver cell, by its name."""
-
-
-@dataclass(slots=True)
-class _Inserted:
-    """The modules `%insert_module` lines make from files: where each file is, its facts
-    and the note saying so."""
-
-    files: dict[str, str] = field(default_factory=dict)
-    facts: dict[str, ModuleFacts] = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)
+    written: dict[str, str] = field(default_factory=dict)
+    """Root-relative files the module cells write when run (`--write_to_file`), each
+    with the cell that writes it."""
 
 
 def notebook_dataflows(
@@ -66,7 +60,13 @@ def notebook_dataflows(
             found.problems.append(FileProblem(path, None, f"{where or name}: {text}"))
             continue
         found.module_facts[name] = read_facts(tree, package, module.source)
-    inserted = _inserted(path, reading, root, found)
+    inserted = inserted_modules(path, reading, root, found.problems)
+    written = written_files(path, reading, root)
+    found.written = written.writers
+    module_notes = {
+        m: [*inserted.notes.get(m, ()), *written.notes.get(m, ())]
+        for m in (*reading.modules, *inserted.files)
+    }
     drivers = _drivers(path, reading, package, inserted.files)
     folder = PurePosixPath(path).parent
     search_path = folder.as_posix() if folder.parts else "."
@@ -77,7 +77,7 @@ def notebook_dataflows(
         modules = list(dict.fromkeys(driver.modules))
         config = dict(driver.config)
         notes = [_in_cells(note, reading) for note in dict.fromkeys(driver.notes)]
-        notes += [inserted.notes[m] for m in driver.modules if m in inserted.notes]
+        notes += [note for m in driver.modules for note in module_notes.get(m, ())]
         if not modules and driver.variable:  # a builder the magic's --builder names
             for module in reading.modules.values():
                 if any(call.builder == driver.variable for call in module.calls):
@@ -135,7 +135,7 @@ def notebook_dataflows(
         inputs: dict[str, Any] = {}
         outputs: list[str] = []
         overrides: dict[str, Any] = {}
-        notes += [inserted.notes[m] for m in flow.modules if m in inserted.notes]
+        notes += [note for m in flow.modules for note in module_notes.get(m, ())]
         for name in flow.modules:
             calls = reading.modules[name].calls if name in reading.modules else []
             config.update(_magic_config(calls, notes, values))
@@ -160,37 +160,6 @@ def notebook_dataflows(
             )
         )
     return found
-
-
-def _inserted(
-    path: str, reading: NotebookReading, root: Path | None, found: NotebookFlows
-) -> _Inserted:
-    """The module each `%insert_module PATH` without its cell makes from the file, as the
-    cell the line inserts would (its code under the file's stem); a file that is not
-    there is a problem."""
-    inserted = _Inserted()
-    for stem, insert in reading.inserts.items():
-        file = inserted_file(root, path, insert.path) if root is not None else None
-        if root is None or file is None:
-            found.problems.append(
-                FileProblem(
-                    path,
-                    None,
-                    f"{insert.place}: `%insert_module {insert.path}` names a file that is "
-                    f"not there (looked for from the notebook's folder): no module {stem}",
-                )
-            )
-            continue
-        stored = stored_path(root, file)
-        inserted.files[stem] = stored
-        read = file_facts(root, stored, stem)
-        if read is not None:  # else mid-edit: the load names its error
-            inserted.facts[stem] = read[1]
-        inserted.notes[stem] = (
-            f"{insert.place}: module {stem} is {stored}, whose code `%insert_module` puts in "
-            f"a new module cell when run in Jupyter"
-        )
-    return inserted
 
 
 def _overrides(call: MagicCall, values: dict[str, Any], notes: list[str]) -> dict[str, Any]:
