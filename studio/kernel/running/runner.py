@@ -28,7 +28,7 @@ from studio.core.protocol.requests import TracebackFrame
 from studio.core.runs.executors import LOCAL, ExecutorChoice
 from studio.core.runs.file_reads import FileStamp, file_salts
 from studio.core.runs.run_plan import RunMode, missing_inputs, needed_nodes, run_targets
-from studio.core.runs.staleness import lineage_signatures
+from studio.core.runs.staleness import given_salts, lineage_signatures
 from studio.kernel.executors.clusters import ClusterError
 from studio.kernel.executors.task_driver import TaskDrivers
 from studio.kernel.executors.task_progress import TaskProgress
@@ -196,7 +196,7 @@ class Runner:
         signed = {**script_signatures(script), **expressions}
         given = given_values(loaded)
         salts, _reasons = file_salts({n: s for n, s in self.reads.items() if n in self.results})
-        salts.update(_given_salts(given))
+        salts.update(given_salts(given))
         signatures = lineage_signatures(snapshot, signed, loaded.config or {}, salts)
         reused = {} if recompute else self._reusable(snapshot, targets, signatures)
         overrides = {**{n: v for n, v in reused.items() if n not in given}, **given}
@@ -270,7 +270,7 @@ class Runner:
             hook.results.update({name: values[name] for name in asked_inputs if name in values})
         finally:
             hook.listener = None
-        signing = (snapshot, signed, loaded.config or {}, _given_salts(given))
+        signing = (snapshot, signed, loaded.config or {}, given_salts(given))
         self._finish(outcome, recorder, hook, signing, overrides, started)
         outcome.reused_from_memory = [n for n in outcome.reused_from_memory if n not in given]
         if given:
@@ -404,12 +404,6 @@ def given_values(loaded: LoadedDataflow) -> dict[str, Any]:
         return {}
     names = {n.name for n in loaded.snapshot.nodes}
     return {k: v for k, v in loaded.dataflow.overrides.items() if k in names}
-
-
-def _given_salts(given: Mapping[str, Any]) -> dict[str, str]:
-    """A given value signs its node (and what is computed from it) in place of the code:
-    results computed with another value, or with the node's own, are not reused."""
-    return {name: f"given {value!r}" for name, value in given.items()}
 
 
 def _inputs_needed(
