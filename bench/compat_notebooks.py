@@ -8,8 +8,9 @@ them, is built twice:
 - the REFERENCE: plain Hamilton, in a subprocess run from the example's folder,
   builds the driver from modules written out of the module cells exactly as the
   magic makes them (the cell's body as `<name>.py`, named by the magic's own parser,
-  `HamiltonMagics.cell_to_module.parser`; incremental cells joined by their ids),
-  with the dataflow's modules and config;
+  `HamiltonMagics.cell_to_module.parser`; incremental cells joined by their ids; an
+  `%insert_module PATH` line the module cell it inserts, `%%cell_to_module STEM` with
+  the file's text, as if run), with the dataflow's modules and config;
 - the STUDIO: `studio graph FOLDER --dataflow NAME --format json`.
 
 A row matches when both graphs have the same nodes and each node the same
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -51,7 +53,7 @@ TIMEOUT = 180
 MARKER = "@@notebook-graph@@"
 
 REFERENCE = """
-import contextlib, importlib, json, os, sys, tempfile, traceback
+import contextlib, importlib, json, os, re, sys, tempfile, traceback
 spec = json.loads(sys.argv[1])
 try:
     with contextlib.redirect_stdout(sys.stderr):
@@ -61,8 +63,16 @@ try:
         notebook = nbformat.read(spec["notebook"], as_version=4)
         out = tempfile.mkdtemp(prefix="nbref-")
         increments = {}
+        INSERT = r"^%(?:insert_module|module_to_cell) (.+)$"
         for cell in notebook.cells:
-            if cell.cell_type != "code" or not cell.source.startswith("%%"):
+            if cell.cell_type != "code":
+                continue
+            for found in re.finditer(INSERT, cell.source, re.M):
+                path = os.path.join(os.path.dirname(spec["notebook"]), found.group(1))
+                stem = os.path.basename(path)  # the cell it inserts: `%%cell_to_module STEM`
+                with open(path) as source, open(os.path.join(out, stem), "w") as module:
+                    module.write(source.read())
+            if not cell.source.startswith("%%"):
                 continue
             line, _, body = cell.source.partition("\\n")
             magic, _, arguments = line[2:].partition(" ")
@@ -288,6 +298,10 @@ def run_notebook(path: str, work: Path) -> list[NotebookOutcome]:
     """Each dataflow `studio graph` finds in the notebook at mirror path `path`."""
     example = str(Path(path).parent.relative_to("examples"))
     folder = work / example
+    up = _levels_up(path)  # the files its `%insert_module` lines name come with it
+    if up and not folder.exists():
+        above = Path(example).parents[up - 1]
+        extract_example(str(above), work / above)
     if not folder.exists():
         extract_example(example, folder)
     name = Path(path).name
@@ -325,6 +339,18 @@ def run_notebook(path: str, work: Path) -> list[NotebookOutcome]:
             outcome.edit = check_edit(folder, name, flow["name"], studio.get("nodes", []))
         outcomes.append(outcome)
     return outcomes
+
+
+def _levels_up(path: str) -> int:
+    """How far above the notebook's folder its `%insert_module ../..` lines reach."""
+    text = subprocess.run(
+        ["git", "-C", str(MIRROR), "show", f"HEAD:{path}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    named = re.findall(r'%(?:insert_module|module_to_cell) ([^"\\]+)', text)
+    return max((Path(n).parts.count("..") for n in named), default=0)
 
 
 def table(outcomes: list[NotebookOutcome]) -> list[str]:
@@ -372,7 +398,8 @@ one notebook (a cell that builds a driver, else the module cells). The reference
 is plain Hamilton building that dataflow's modules and config (and
 `allow_module_overrides()` when the driver cell calls it) from modules
 written out of the module cells exactly as the magic makes them (named by the
-magic's own argument parser); the studio loads the notebook as it is. The
+magic's own argument parser; an `%insert_module PATH` line makes the module
+the cell it inserts would, from the file); the studio loads the notebook as it is. The
 modules and config come from the studio's reading of the driver cell, so a
 misread driver cell does not show here: the rows measure the module cells and
 the load. For each dataflow the studio loads, one function a module cell makes

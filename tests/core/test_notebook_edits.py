@@ -124,3 +124,23 @@ def test_a_rename_used_by_another_module_cell_changes_both_sources_and_keeps_all
     assert path.read_bytes() == (expected if expected.endswith("\n") else expected + "\n").encode()
     plan.undo()
     assert path.read_bytes() == before
+
+
+def test_a_rename_in_a_module_an_insert_line_makes_is_written_to_its_file(tmp_path):
+    steps = tmp_path / "src" / "steps.py"
+    steps.parent.mkdir()
+    steps.write_text("def a() -> int:\n    return 1\n\n\ndef b(a: int) -> int:\n    return a + 1\n")
+    path = write_notebook(
+        tmp_path / "interactive.ipynb",
+        "%insert_module src/steps.py",
+        "from hamilton import driver\ndr = driver.Builder().with_modules(steps).build()",
+    )
+    before = path.read_bytes()
+    project = discover(tmp_path)
+    (flow,) = project.dataflows
+    plan = DataflowEditor(tmp_path, project.dataflows, flow).rename("a", "first")
+    assert plan.files() == [steps]
+    plan.apply()
+    assert "def first() -> int" in steps.read_text()
+    assert "def b(first: int)" in steps.read_text()
+    assert path.read_bytes() == before  # the notebook holds no code of it

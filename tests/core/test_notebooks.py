@@ -6,6 +6,7 @@ from studio.core.discovery.discover import discover
 from studio.core.discovery.magic_arguments import magic_parser, parse_magic_line
 from studio.core.discovery.notebook_cells import CellPlace, notebook_reading
 from studio.core.discovery.project import FileKind
+from studio.core.discovery.static_graph import static_snapshot
 from studio.core.discovery.watch_rules import is_relevant_change
 from tests.notebook_helpers import DRIVER, EXTRA, FUNCTIONS, write_notebook
 
@@ -171,33 +172,91 @@ def test_the_magics_variables_give_config_inputs_and_outputs(tmp_path):
     assert flow.outputs == ("doubled",)
 
 
-def test_a_notebook_whose_modules_are_only_inserted_when_run_says_so(tmp_path):
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "steps.py").write_text("def a() -> int:\n    return 1\n")
+def test_an_inserted_module_is_the_file_the_line_names(tmp_path):
+    steps = tmp_path / "src" / "steps.py"
+    steps.parent.mkdir()
+    steps.write_text("def a() -> int:\n    return 1\n\n\ndef b(a: int) -> int:\n    return a + 1\n")
     write_notebook(
         tmp_path / "nb" / "interactive.ipynb",
         "from hamilton import driver\n%load_ext hamilton.plugins.jupyter_magic",
         "%insert_module ../src/steps.py",
         "dr = driver.Builder().with_modules(steps).build()",
     )
+    project = discover(tmp_path / "nb")  # the file is outside the folder opened
+    (flow,) = project.dataflows
+    assert flow.modules == ("steps",)
+    assert flow.module_files == {"steps": str(steps)}
+    assert any("cell 3, line 1: module steps is " in note for note in flow.notes), flow.notes
+    assert {n.name for n in static_snapshot(project, flow).nodes} == {"a", "b"}
+    project = discover(tmp_path)  # inside the folder: named from it
+    assert project.dataflows[0].module_files == {"steps": "src/steps.py"}
+    ran = FUNCTIONS.replace("my_functions --display", "steps")  # the cell it inserts, run
+    write_notebook(tmp_path / "nb" / "interactive.ipynb", "%insert_module ../src/steps.py", ran)
     project = discover(tmp_path / "nb")
+    assert not project.problems and not project.dataflows[0].module_files
+
+
+def test_an_inserted_module_whose_file_is_missing_is_a_problem(tmp_path):
+    write_notebook(tmp_path / "interactive.ipynb", "%insert_module ../src/gone.py")
+    project = discover(tmp_path)
     assert not project.dataflows
     with pytest.raises(LookupError) as raised:
         project.dataflow()
     message = str(raised.value)
-    assert "interactive.ipynb: cell 3, line 1: `%insert_module ../src/steps.py`" in message
-    assert "only when run in Jupyter" in message
-    ran = FUNCTIONS.replace("my_functions --display", "steps")  # the cell it inserts, run
-    write_notebook(tmp_path / "nb" / "interactive.ipynb", "%insert_module ../src/steps.py", ran)
-    assert not discover(tmp_path / "nb").problems
+    assert (
+        "interactive.ipynb: cell 2, line 1: `%insert_module ../src/gone.py` names a file" in message
+    )
 
 
-def test_the_magics_overrides_and_display_are_read_and_overrides_said_to_be_left_out(tmp_path):
+def test_the_magics_overrides_are_the_dataflows_given_values(tmp_path):
     call = parse_magic_line("%%cell_to_module x --display viz --overrides fixed -x")
     assert call is not None
     assert (call.display, call.overrides, call.execute) == ("viz", "fixed", True)
-    cell = FUNCTIONS.replace("--display", "--display --overrides fixed")
-    write_notebook(tmp_path / "nb.ipynb", "fixed = {'spend': 1}", cell)
+    cell = FUNCTIONS.replace("--display", "--display --overrides fixed --inputs given")
+    values = "given = dict(rate=0.5)\nfixed = dict(spend=[1, 2])\n"  # as Hamilton's example
+    write_notebook(tmp_path / "nb.ipynb", values, cell)
     (flow,) = discover(tmp_path).dataflows
     assert flow.modules == ("my_functions",)
-    assert any("`--overrides fixed` is not applied" in note for note in flow.notes), flow.notes
+    assert flow.overrides == {"spend": [1, 2]}
+    assert flow.inputs == {"rate": 0.5}
+    assert "given, not computed: spend" in flow.describe()
+    write_notebook(tmp_path / "nb.ipynb", "fixed = make()", cell)
+    (flow,) = discover(tmp_path).dataflows
+    assert not flow.overrides
+    assert any("`--overrides fixed` is computed in the notebook" in n for n in flow.notes)
+
+
+def test_a_module_cell_writing_its_file_is_associated_with_that_file(tmp_path):
+    assert parse_magic_line("%%cell_to_module x -w").write_to_file is True
+    assert parse_magic_line("%%cell_to_module x --write_to_file a.py").write_to_file == "a.py"
+    cell = FUNCTIONS.replace("--display", "--display -w")
+    write_notebook(tmp_path / "nb.ipynb", "import pandas", cell)
+
+    def note() -> str:
+        (flow,) = discover(tmp_path).dataflows
+        assert flow.modules == ("my_functions",) and not flow.module_files  # the cell's
+        (found,) = [n for n in flow.notes if "--write_to_file" in n]
+        return found
+
+    assert note().startswith("cell 3: `--write_to_file` writes module my_functions to ")
+    assert "my_functions.py when the cell runs" in note() and "not written yet" in note()
+    body = cell.split("\n", 1)[1]
+    (tmp_path / "my_functions.py").write_text(body)  # what running the cell writes
+    assert "it holds the cell's code" in note()
+    (copy,) = [f for f in discover(tmp_path).files if f.path == "my_functions.py"]
+    assert "a copy nb.ipynb, cell 3 writes (`--write_to_file`)" in copy.reason
+    (tmp_path / "my_functions.py").write_text(body.replace("* 2", "* 3"))
+    assert "holds other code than the cell: run cell 3 to write it again" in note()
+
+
+def test_incremental_cells_write_their_joined_module_where_the_line_says(tmp_path):
+    first = "%%incr_cell_to_module steps 1 -w out/steps_copy.py\ndef a() -> int:\n    return 1\n"
+    second = "%%incr_cell_to_module steps 2\ndef b(a: int) -> int:\n    return a\n"
+    write_notebook(tmp_path / "nb.ipynb", first, second)
+    joined = notebook_reading(tmp_path / "nb.ipynb").modules["steps"].source
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "steps_copy.py").write_text(joined)
+    (flow,) = discover(tmp_path).dataflows
+    (found,) = [n for n in flow.notes if "--write_to_file" in n]
+    assert "cell 2: `--write_to_file` writes module steps to out/steps_copy.py" in found
+    assert "it holds the cell's code" in found

@@ -2,6 +2,7 @@
 
 from studio.core.graph.snapshot import ErrorKind
 from studio.kernel.loading.project_load import load_project
+from studio.kernel.running.runner import Runner
 from tests.notebook_helpers import DRIVER, EXTRA, FUNCTIONS, write_notebook
 
 
@@ -68,3 +69,25 @@ def test_incremental_cells_build_one_module_and_an_error_names_its_cell(tmp_path
     (error,) = load_project(tmp_path).snapshot.errors
     assert error.kind is ErrorKind.SYNTAX
     assert error.file == "nb.ipynb" and "cell 4, line 3" in error.message, error.message
+
+
+def test_the_magics_overrides_are_given_to_a_run_not_computed(tmp_path):
+    failing = FUNCTIONS.replace("--display", "--overrides fixed").replace(
+        "return pd.Series([10, 20, 30])", "raise RuntimeError('not given')"
+    )
+    write_notebook(tmp_path / "nb.ipynb", "fixed = {'spend': 7}", failing)
+    runner = Runner()
+    _cache, hook = runner.adapters()
+    load = load_project(tmp_path, adapters=[hook])
+    load.loaded.hook = hook
+    outcome = runner.run(load.loaded, ["doubled"])
+    assert outcome.status == "done", outcome.message
+    assert runner.results["doubled"] == 14
+    assert {n.name for n in outcome.nodes} == {"doubled"}  # spend was given, not run
+    assert outcome.reused_from_memory == []
+    assert any("not computed: spend" in note for note in outcome.notes)
+    write_notebook(tmp_path / "nb.ipynb", "fixed = {'spend': 8}", failing)
+    load = load_project(tmp_path, adapters=[hook])
+    load.loaded.hook = hook
+    assert runner.run(load.loaded, ["doubled"]).status == "done"
+    assert runner.results["doubled"] == 16  # another given value: computed again

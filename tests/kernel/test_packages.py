@@ -92,8 +92,9 @@ def test_dataflows_import_module_names_the_copied_package(tmp_path):
     assert load.dataflow is not None and load.dataflow.modules == ("my_flow",)
     assert not load.snapshot.errors, load.snapshot.errors
     (note,) = load.dataflow.notes  # says it takes the copy, not a download
-    assert "line 4: Hamilton's `dataflows.import_module` downloads my_flow" in note
-    assert "never downloads" in note and "dataflows.copy(my_flow" in note
+    assert "line 4: `dataflows.import_module('my_flow', 'someone')` downloads" in note
+    assert "never downloads code and takes the project's copy my_flow" in note
+    assert not load.dataflow.module_files
 
 
 def test_a_main_block_of_a_package_beside_a_run_script_is_named_after_the_package(tmp_path):

@@ -97,3 +97,23 @@ def test_a_save_with_a_syntax_error_names_the_notebook_cell_and_line(tmp_path, o
     text = window.banner.text()
     assert "analysis.ipynb" in text and "cell 3, line 9" in text, text
     assert set(window.scene.nodes) == {"spend", "doubled"}  # the last good graph stays
+
+
+def test_the_magics_overrides_are_given_and_a_new_value_makes_results_stale(
+    tmp_path, open_window, qtbot
+):
+    from studio.core.runs.run_state import NodeState
+
+    folder = tmp_path / "nbproject"
+    cell = FUNCTIONS.replace("--display", "--overrides fixed")
+    path = write_notebook(folder / "analysis.ipynb", "fixed = {'spend': 7}", cell)
+    window = open_window(folder)
+    record = finish_run(qtbot, window, lambda: window.run_controller.run(["doubled"]))
+    assert record.status == "done", record.message
+    assert "given by analysis.ipynb, not computed: spend" in record.notes
+    assert kernel_value(window, "results['doubled']") == 14
+    state = window.run_controller.runs.state
+    assert state.state("doubled") is NodeState.DONE
+
+    write_notebook(path, "fixed = {'spend': 8}", cell)  # a save from Jupyter
+    qtbot.waitUntil(lambda: state.state("doubled") is NodeState.STALE, timeout=15_000)

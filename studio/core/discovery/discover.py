@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from studio.core.cache.file_cache import FileCache
 from studio.core.cache.parsed_files import digest_of, remember
 from studio.core.discovery.module_conflicts import driverless_dataflows
+from studio.core.discovery.module_files import Download, with_downloads
 from studio.core.discovery.module_reader import ModuleFacts, decode_source, parse, read_facts
 from studio.core.discovery.notebook_cells import notebook_reading
 from studio.core.discovery.notebook_dataflows import NotebookFlows, notebook_dataflows
@@ -83,8 +84,18 @@ def discover(root: Path | str) -> Project:
         if facts is not None and source_file.kind is FileKind.DATAFLOW:
             facts_of[source_file.module] = facts
 
+    written = {path: cell for flows in notebooks for path, cell in flows.written.items()}
+    files = [
+        replace(f, reason=f"{f.reason}; a copy {written[f.path]} writes (`--write_to_file`)")
+        if f.path in written
+        else f
+        for f in files
+    ]
+    paths = {source.path for source in files}
     dataflows = [
-        flow for source, facts in drivers for flow in _driver_dataflows(source, facts, drivers)
+        flow
+        for source, facts in drivers
+        for flow in _driver_dataflows(source, facts, drivers, paths)
     ]
     for flow in dataflows:
         if not flow.modules:
@@ -96,7 +107,7 @@ def discover(root: Path | str) -> Project:
     dataflows = [flow for flow in dataflows if flow.modules]
     modules_by_path = {source.path: source.module for source in files}
     dataflows = [_as_package(flow, modules_by_path) for flow in dataflows]
-    dataflows += _notebook_dataflows(notebooks, {flow.name for flow in dataflows}, problems)
+    dataflows += _notebook_dataflows(notebooks, {flow.name for flow in dataflows}, problems, paths)
     if not dataflows:
         # Unreadable files may be dataflow modules mid-edit: importing them reports why.
         modules = tuple(f.module for f in files if f.kind in (FileKind.DATAFLOW, FileKind.INVALID))
@@ -158,7 +169,7 @@ def module_facts(
 
 
 _SUFFIXES = (".py", ".ipynb")
-_NOTEBOOKS: dict[tuple[Path, str], tuple[bytes, str, SourceFile, NotebookFlows | None]] = {}
+_NOTEBOOKS: dict[tuple[Path, str], tuple[bytes, str, SourceFile, NotebookFlows | None, bool]] = {}
 """What each notebook was found to hold, by the digest of its bytes (and the package
 its folder is)."""
 
@@ -180,23 +191,28 @@ def _read_notebook(
         return SourceFile(rel, "", FileKind.OTHER, problem.message), None, problem
     digest = digest_of(raw)
     cached = _NOTEBOOKS.get((root, rel))
-    if cached is not None and cached[:2] == (digest, package):
+    # A notebook whose lines name files (`%insert_module`, `--write_to_file`) is read
+    # again: the files change.
+    if cached is not None and cached[:2] == (digest, package) and not cached[4]:
         return cached[2], cached[3], None
     try:
         reading = notebook_reading(path, raw)
     except (ValueError, UnicodeDecodeError) as error:
         problem = FileProblem(rel, None, f"{error}: skipped")
         return SourceFile(rel, "", FileKind.OTHER, problem.message), None, problem
-    flows = notebook_dataflows(rel, reading, package)
+    flows = notebook_dataflows(rel, reading, package, root)
     count = len(reading.modules)
     reason = f"a notebook: {count} module cell{'s' if count != 1 else ''}"
     source_file = SourceFile(rel, "", FileKind.NOTEBOOK, reason)
-    _NOTEBOOKS[(root, rel)] = (digest, package, source_file, flows)
+    reads_files = bool(reading.inserts) or any(
+        call.write_to_file for module in reading.modules.values() for call in module.calls
+    )
+    _NOTEBOOKS[(root, rel)] = (digest, package, source_file, flows, reads_files)
     return source_file, flows, None
 
 
 def _notebook_dataflows(
-    notebooks: list[NotebookFlows], taken: set[str], problems: list[FileProblem]
+    notebooks: list[NotebookFlows], taken: set[str], problems: list[FileProblem], paths: set[str]
 ) -> list[Dataflow]:
     """The notebooks' dataflows, named after the notebook (with its suffix when a driver
     script's dataflow has its name)."""
@@ -204,6 +220,7 @@ def _notebook_dataflows(
     for flows in notebooks:
         problems.extend(flows.problems)
         for flow in flows.dataflows:
+            flow = with_downloads(flow, flows.downloads.get(flow.name, []), paths)
             name = flow.name
             if name in taken:
                 stem = Path(flow.driver or "").stem
@@ -326,10 +343,14 @@ def _script_label(path: str) -> str:
 
 
 def _driver_dataflows(
-    source: SourceFile, facts: ModuleFacts, drivers: list[tuple[SourceFile, ModuleFacts]]
+    source: SourceFile,
+    facts: ModuleFacts,
+    drivers: list[tuple[SourceFile, ModuleFacts]],
+    paths: set[str],
 ) -> list[Dataflow]:
     """One dataflow per driver the script builds, named after the script (and what tells
-    its drivers apart when it builds several)."""
+    its drivers apart when it builds several), with the copy each
+    `dataflows.import_module` takes (among the project's `paths`, or Hamilton's)."""
     folder = Path(source.path).parent
     stem = Path(source.path).stem
     label = _script_label(source.path)
@@ -339,27 +360,35 @@ def _driver_dataflows(
     if not found:
         found = [DriverFacts(line=0, notes=["builds a driver in a way I cannot follow"])]
     return [
-        Dataflow(
-            name=f"{name} · {driver.label}" if driver.label else name,
-            modules=tuple(dict.fromkeys(driver.modules)),
-            config=driver.config,
-            inputs=driver.inputs,
-            allow_module_overrides=driver.allow_module_overrides,
-            dynamic_execution=driver.dynamic_execution,
-            driver=source.path,
-            search_path=folder.as_posix() if folder.parts else ".",
-            notes=tuple(dict.fromkeys(driver.notes)),
-            config_hints=_config_hints(source.path, driver),
-            input_hints=driver.input_hints,
-            outputs=tuple(driver.outputs),
-            materializers=tuple(driver.materializers),
-            adapters=tuple(driver.adapters),
-            is_async=driver.is_async,
-            line=driver.line or None,
-            script_values=_script_values(driver),
+        with_downloads(
+            _driver_dataflow(source, driver, name, folder),
+            [Download(f"line {line}", *call) for line, *call in driver.downloads],
+            paths,
         )
         for driver in found
     ]
+
+
+def _driver_dataflow(source: SourceFile, driver: DriverFacts, name: str, folder: Path) -> Dataflow:
+    return Dataflow(
+        name=f"{name} · {driver.label}" if driver.label else name,
+        modules=tuple(dict.fromkeys(driver.modules)),
+        config=driver.config,
+        inputs=driver.inputs,
+        allow_module_overrides=driver.allow_module_overrides,
+        dynamic_execution=driver.dynamic_execution,
+        driver=source.path,
+        search_path=folder.as_posix() if folder.parts else ".",
+        notes=tuple(dict.fromkeys(driver.notes)),
+        config_hints=_config_hints(source.path, driver),
+        input_hints=driver.input_hints,
+        outputs=tuple(driver.outputs),
+        materializers=tuple(driver.materializers),
+        adapters=tuple(driver.adapters),
+        is_async=driver.is_async,
+        line=driver.line or None,
+        script_values=_script_values(driver),
+    )
 
 
 def _as_package(flow: Dataflow, modules_by_path: dict[str, str]) -> Dataflow:

@@ -43,6 +43,9 @@ class MagicCall:
     display: str | bool | None = None
     identifier: int | None = None
     """`%%incr_cell_to_module`'s place of this cell in its module."""
+    write_to_file: str | bool | None = None
+    """`-w/--write_to_file [PATH]`: run, the cell writes its module's code to PATH (True:
+    `MODULE.py`), from the notebook's folder."""
     problems: list[str] = field(default_factory=list)
     """Why the magic would refuse the line, as it would print it."""
 
@@ -84,6 +87,7 @@ def parse_magic_line(line: str) -> MagicCall | None:
         execute=values.get("execute"),
         display=values.get("display"),
         identifier=values.get("identifier"),
+        write_to_file=values.get("write_to_file"),
         problems=problems,
     )
 

@@ -44,6 +44,17 @@ class CellPlace:
         return f"cell {self.cell}, line {self.line}"
 
 
+@dataclass(frozen=True, slots=True)
+class Insert:
+    """An `%insert_module PATH` line whose module cell the notebook does not hold: the
+    module STEM is the file's code (`studio.core.discovery.module_files`)."""
+
+    place: CellPlace
+    path: str
+    """As the line writes it, relative to the notebook's folder."""
+    stem: str
+
+
 @dataclass(slots=True)
 class NotebookModule:
     """A module one or several `%%cell_to_module` cells make."""
@@ -76,6 +87,8 @@ class NotebookReading:
     """The other code cells, IPython syntax left out, as one Python text."""
     script_places: list[CellPlace] = field(default_factory=list)
     problems: list[tuple[CellPlace | None, str]] = field(default_factory=list)
+    inserts: dict[str, Insert] = field(default_factory=dict)
+    """`%insert_module` lines whose module cell is missing, by module name."""
 
     def script_place(self, line: int | None) -> CellPlace | None:
         if line is None or not 1 <= line <= len(self.script_places):
@@ -134,15 +147,8 @@ def read_notebook_text(text: str) -> NotebookReading:
     reading.script = "".join(script_lines)
     for number, path in inserts:
         stem = path.strip("'\"").replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".py")
-        if stem not in reading.modules:
-            reading.problems.append(
-                (
-                    CellPlace(number, 1),
-                    f"`%insert_module {path}` makes the module cell {stem} only when run in "
-                    f"Jupyter, and the notebook holds no such cell: run it and save the "
-                    f"notebook, or open the folder of {path}",
-                )
-            )
+        if stem not in reading.modules and stem.isidentifier():
+            reading.inserts.setdefault(stem, Insert(CellPlace(number, 1), path, stem))
     return reading
 
 

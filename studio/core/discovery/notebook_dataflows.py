@@ -6,7 +6,9 @@ every code cell but the module cells, and the modules the magic makes are names 
 script can pass (`with_modules(my_functions)`). A builder given to the magic with
 `--builder NAME` takes the modules of the cells that name it. A notebook that builds
 no driver is one dataflow of its module cells with the config the magic gives them
-(modules defining the same functions are split as a folder's are).
+(modules defining the same functions are split as a folder's are). An
+`%insert_module PATH` whose cell the notebook lacks makes its module from the file
+(`studio.core.discovery.module_files`).
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from typing import Any
 
 from studio.core.discovery.magic_arguments import MagicCall
 from studio.core.discovery.module_conflicts import driverless_dataflows
+from studio.core.discovery.module_files import Download
 from studio.core.discovery.module_reader import ModuleFacts, parse, read_facts
 from studio.core.discovery.notebook_cells import NotebookReading
+from studio.core.discovery.notebook_files import inserted_modules, written_files
 from studio.core.discovery.project import Dataflow, FileKind, FileProblem, SourceFile
 from studio.core.drivers.driver_scripts import DriverFacts, read_driver_script
 
@@ -33,10 +37,18 @@ class NotebookFlows:
     problems: list[FileProblem] = field(default_factory=list)
     module_facts: dict[str, ModuleFacts] = field(default_factory=dict)
     """The facts of each module cell (its imports, its functions), by module name."""
+    downloads: dict[str, list[Download]] = field(default_factory=dict)
+    """The `dataflows.import_module` calls of each dataflow's driver cell, by its name."""
+    written: dict[str, str] = field(default_factory=dict)
+    """Root-relative files the module cells write when run (`--write_to_file`), each
+    with the cell that writes it."""
 
 
-def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -> NotebookFlows:
-    """The dataflows of the notebook at root-relative `path`."""
+def notebook_dataflows(
+    path: str, reading: NotebookReading, package: str = "", root: Path | None = None
+) -> NotebookFlows:
+    """The dataflows of the notebook at root-relative `path` (in the folder `root`, where
+    the files `%insert_module` names are looked for)."""
     found = NotebookFlows()
     for place, message in reading.problems:
         found.problems.append(FileProblem(path, None, f"{place}: {message}" if place else message))
@@ -48,7 +60,14 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
             found.problems.append(FileProblem(path, None, f"{where or name}: {text}"))
             continue
         found.module_facts[name] = read_facts(tree, package, module.source)
-    drivers = _drivers(path, reading, package)
+    inserted = inserted_modules(path, reading, root, found.problems)
+    written = written_files(path, reading, root)
+    found.written = written.writers
+    module_notes = {
+        m: [*inserted.notes.get(m, ()), *written.notes.get(m, ())]
+        for m in (*reading.modules, *inserted.files)
+    }
+    drivers = _drivers(path, reading, package, inserted.files)
     folder = PurePosixPath(path).parent
     search_path = folder.as_posix() if folder.parts else "."
     stem = PurePosixPath(path).stem
@@ -58,6 +77,7 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
         modules = list(dict.fromkeys(driver.modules))
         config = dict(driver.config)
         notes = [_in_cells(note, reading) for note in dict.fromkeys(driver.notes)]
+        notes += [note for m in driver.modules for note in module_notes.get(m, ())]
         if not modules and driver.variable:  # a builder the magic's --builder names
             for module in reading.modules.values():
                 if any(call.builder == driver.variable for call in module.calls):
@@ -65,11 +85,14 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
                     config.update(_magic_config(module.calls, notes))
         if not modules:
             continue
+        name = f"{stem} · {_cell_label(driver.label, reading, cells)}" if driver.label else stem
+        found.downloads[name] = [
+            Download(str(reading.script_place(line) or f"line {line}"), *call)
+            for line, *call in driver.downloads
+        ]
         found.dataflows.append(
             Dataflow(
-                name=f"{stem} · {_cell_label(driver.label, reading, cells)}"
-                if driver.label
-                else stem,
+                name=name,
                 modules=tuple(modules),
                 config=config,
                 inputs=driver.inputs,
@@ -87,21 +110,22 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
                 materializers=tuple(driver.materializers),
                 adapters=tuple(driver.adapters),
                 is_async=driver.is_async,
+                module_files={m: inserted.files[m] for m in modules if m in inserted.files},
             )
         )
-    if found.dataflows or not reading.modules:
+    if found.dataflows or not (reading.modules or inserted.files):
         return found
-    names = [n for n in reading.modules if n in found.module_facts]
-    files = [SourceFile(path, n, _kind_of(found.module_facts[n])) for n in names]
-    flows, conflicts = driverless_dataflows(stem, names, files, found.module_facts)
+    facts = {**inserted.facts, **found.module_facts}
+    names = [n for n in (*reading.modules, *inserted.files) if n in facts]
+    files = [SourceFile(inserted.files.get(n, path), n, _kind_of(facts[n])) for n in names]
+    flows, conflicts = driverless_dataflows(stem, names, files, facts)
     found.problems += conflicts
     # A cell that does not parse is mid-edit: it stays in the dataflow, whose load then
     # names its syntax error where it is (notebook, cell, line), as a module file's does.
-    unparsed = [n for n in reading.modules if n not in found.module_facts]
+    order = [*reading.modules, *inserted.files]
+    unparsed = [n for n in order if n not in facts]
     flows = [
-        replace(
-            flow, modules=tuple(n for n in reading.modules if n in flow.modules or n in unparsed)
-        )
+        replace(flow, modules=tuple(n for n in order if n in flow.modules or n in unparsed))
         for flow in (flows if names else [Dataflow(name=stem, modules=())])
     ]
     values = _literal_values(reading)
@@ -110,16 +134,17 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
         config: dict[str, Any] = {}
         inputs: dict[str, Any] = {}
         outputs: list[str] = []
+        overrides: dict[str, Any] = {}
+        notes += [note for m in flow.modules for note in module_notes.get(m, ())]
         for name in flow.modules:
-            calls = reading.modules[name].calls
+            calls = reading.modules[name].calls if name in reading.modules else []
             config.update(_magic_config(calls, notes, values))
             for call in calls:  # --inputs NAME, --execute NAME: variables of the notebook
                 given = values.get(call.inputs) if call.inputs else None
                 inputs.update(given if isinstance(given, dict) else {})
                 wanted = values.get(call.execute) if isinstance(call.execute, str) else None
                 outputs += [w for w in wanted or () if isinstance(w, str)]
-                if call.overrides:
-                    notes.append(f"`--overrides {call.overrides}` is not applied here")
+                overrides.update(_overrides(call, values, notes))
         found.dataflows.append(
             Dataflow(
                 name=flow.name,
@@ -130,16 +155,33 @@ def notebook_dataflows(path: str, reading: NotebookReading, package: str = "") -
                 search_path=search_path,
                 notes=tuple(dict.fromkeys(notes)),
                 outputs=tuple(dict.fromkeys(outputs)),
+                overrides=overrides,
+                module_files={m: inserted.files[m] for m in flow.modules if m in inserted.files},
             )
         )
     return found
+
+
+def _overrides(call: MagicCall, values: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    """`--overrides NAME`: the notebook's dict of values the magic gives `execute` in
+    place of nodes; one computed when the notebook runs cannot be given here."""
+    if not call.overrides:
+        return {}
+    given = values.get(call.overrides)
+    if isinstance(given, dict) and all(isinstance(key, str) for key in given):
+        return given
+    notes.append(
+        f"`--overrides {call.overrides}` is computed in the notebook: its nodes are "
+        "computed here instead of given"
+    )
+    return {}
 
 
 def _literal_values(reading: NotebookReading) -> dict[str, Any]:
     """The notebook's top-level `NAME = <literal>` (the last of each name), for the
     variables the magic's `--config`, `--inputs` and `--execute` name."""
     if not any(
-        call.config_variable or call.inputs or isinstance(call.execute, str)
+        call.config_variable or call.inputs or call.overrides or isinstance(call.execute, str)
         for module in reading.modules.values()
         for call in module.calls
     ):
@@ -151,10 +193,26 @@ def _literal_values(reading: NotebookReading) -> dict[str, Any]:
             target = statement.targets[0]
             if isinstance(target, ast.Name):
                 try:
-                    values[target.id] = ast.literal_eval(statement.value)
+                    values[target.id] = _literal(statement.value)
                 except (ValueError, TypeError, SyntaxError, RecursionError):
                     values.pop(target.id, None)
     return values
+
+
+def _literal(expr: ast.expr) -> Any:
+    """A Python literal, or `dict(key=literal, ...)` (as Hamilton's magic example writes
+    its inputs and overrides). Raises `ValueError` for anything else."""
+    if (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Name)
+        and expr.func.id == "dict"
+        and len(expr.args) <= 1
+        and all(keyword.arg for keyword in expr.keywords)
+    ):
+        made = dict(_literal(expr.args[0])) if expr.args else {}
+        made.update({str(k.arg): _literal(k.value) for k in expr.keywords})
+        return made
+    return ast.literal_eval(expr)
 
 
 def _kind_of(facts: ModuleFacts) -> FileKind:
@@ -200,13 +258,15 @@ def _magic_config(
     return config
 
 
-def _drivers(path: str, reading: NotebookReading, package: str) -> list[DriverFacts]:
+def _drivers(
+    path: str, reading: NotebookReading, package: str, inserted: dict[str, str]
+) -> list[DriverFacts]:
     if "Builder" not in reading.script and "Driver" not in reading.script:
         return []
     tree, _ = parse(reading.script, path)
     if tree is None:
         return []
     facts = read_facts(tree, package, reading.script)
-    for name in reading.modules:  # the magic puts each module in the namespace
+    for name in (*reading.modules, *inserted):  # the magic puts each in the namespace
         facts.bindings.setdefault(name, name)
     return read_driver_script(facts, self_module=Path(path).stem) if facts.driver_calls else []

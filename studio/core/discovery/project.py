@@ -167,6 +167,15 @@ class Dataflow:
     """Where in the driver script the driver is built."""
     script_values: tuple[ScriptValueSource, ...] = ()
     """The inputs and config the driver script computes (the hints' expressions)."""
+    module_files: dict[str, str] = field(default_factory=dict)
+    """Modules made from a file that is not where `import` would find it, by name: the
+    file (root-relative, or absolute outside the project) is imported under that name,
+    as Hamilton's `dataflows.import_module` imports a downloaded dataflow and as the
+    cell `%insert_module` makes holds the file's code."""
+    overrides: dict[str, Any] = field(default_factory=dict)
+    """Values given to `execute` in place of these nodes (the notebook magic's
+    `--overrides`): a run takes them as they are, computing neither the node nor what
+    only it needs, as Hamilton does."""
 
     def describe(self) -> str:
         """Where the dataflow comes from and how it is built, a line per fact."""
@@ -187,6 +196,8 @@ class Dataflow:
                 lines.append(f"named, not run here: {', '.join(own)}")
         if self.outputs:
             lines.append(f"the script asks for: {', '.join(self.outputs)}")
+        if self.overrides:
+            lines.append(f"given, not computed: {', '.join(self.overrides)}")
         if self.materializers:
             saved = ", ".join(f"{m.id} ({m.call_text()})" for m in self.materializers)
             lines.append(f"materializers (run only when asked): {saved}")

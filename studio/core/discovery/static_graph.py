@@ -17,6 +17,7 @@ import ast
 from dataclasses import dataclass, replace
 
 from studio.core.discovery.discover import module_facts
+from studio.core.discovery.module_files import file_facts
 from studio.core.discovery.module_reader import import_bindings, is_excluded
 from studio.core.discovery.project import Dataflow, Project
 from studio.core.discovery.static_decorators import Context, NotExpandedError, expand
@@ -168,7 +169,11 @@ class _Reader:
     def _functions(self, module: str) -> list[ProjectFunction] | None:
         driver = self.flow.driver
         notebook = driver if driver and driver.endswith(".ipynb") else None
-        found = module_facts(self.project, module, notebook)
+        file = self.flow.module_files.get(module)
+        if file is not None:  # `%insert_module`'s file, or a downloaded dataflow
+            found = file_facts(self.project.root, file, module)
+        else:
+            found = module_facts(self.project, module, notebook)
         if found is None and self.flow.search_path not in (".", ""):
             prefix = self.flow.search_path.strip("/").replace("/", ".")
             found = module_facts(self.project, f"{prefix}.{module}")

@@ -87,6 +87,9 @@ class DriverFacts:
     dynamic_execution: bool = False
     is_async: bool = False
     notes: list[str] = field(default_factory=list)
+    downloads: list[tuple[int, str, str | None, str | None]] = field(default_factory=list)
+    """`dataflows.import_module` calls (line, module, user, version): discovery finds
+    the copy each takes (`studio.core.discovery.module_files`)."""
     function: str | None = None
     variable: str | None = None
     condition: str | None = None
@@ -331,12 +334,7 @@ class _Reader:
                 f"line {unknown.line}: cannot tell which module `{unknown.text}` is without "
                 "running the script"
             )
-        for line, module in reading.downloads:
-            driver.notes.append(
-                f"line {line}: Hamilton's `dataflows.import_module` downloads {module} when the "
-                f"script runs; the studio never downloads code and takes the project's package "
-                f"{module} instead (`dataflows.copy({module}, destination_path=...)` puts it there)"
-            )
+        driver.downloads += reading.downloads
 
     def _add_adapters(self, driver: DriverFacts, exprs: list[ast.expr]) -> None:
         for expr in exprs:

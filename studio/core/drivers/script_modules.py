@@ -51,9 +51,10 @@ ModuleItem = str | ModuleChoice
 class ModulesReading:
     items: list[ModuleItem] = field(default_factory=list)
     unknown: list[RunTime] = field(default_factory=list)
-    downloads: list[tuple[int, str]] = field(default_factory=list)
-    """`dataflows.import_module` calls (line, module): Hamilton downloads those when the
-    script runs; the studio takes the project's package of that name."""
+    downloads: list[tuple[int, str, str | None, str | None]] = field(default_factory=list)
+    """`dataflows.import_module` calls (line, module, user, version): Hamilton downloads
+    those when the script runs; discovery finds a copy (`studio.core.discovery.
+    module_files`)."""
 
 
 class ModuleLists:
@@ -101,7 +102,8 @@ class ModuleLists:
             try:
                 reading.items.append(str(self.values.literal(call.args[0], depth + 1)))
                 if name == "hamilton.dataflows.import_module":
-                    reading.downloads.append((call.lineno, str(reading.items[-1])))
+                    user, version = self._download_arguments(call, depth)
+                    reading.downloads.append((call.lineno, str(reading.items[-1]), user, version))
             except NotLiteralError:
                 reading.unknown.append(run_time(call))
         elif plain in {"list", "tuple"} and len(call.args) == 1:
@@ -116,6 +118,20 @@ class ModuleLists:
                 reading.items.extend(names)
         else:
             reading.unknown.append(run_time(call))
+
+    def _download_arguments(self, call: ast.Call, depth: int) -> tuple[str | None, str | None]:
+        """`user` and `version` of `dataflows.import_module(name, user, version)`, when
+        literal (else None: the official dataflow, the latest version)."""
+        given = dict(zip(("user", "version"), call.args[1:3], strict=False))
+        given.update({k.arg: k.value for k in call.keywords if k.arg in ("user", "version")})
+        found: list[str | None] = []
+        for key in ("user", "version"):
+            try:
+                value = self.values.literal(given[key], depth + 1) if key in given else None
+            except NotLiteralError:
+                value = None
+            found.append(value if isinstance(value, str) else None)
+        return found[0], found[1]
 
     def _modules_returned_by(
         self, function_name: str, call: ast.Call, reading: ModulesReading, depth: int

@@ -333,11 +333,14 @@ def _config_conditions(decorators: list[ast.expr]) -> tuple[tuple[str, str, Any]
 
 def module_file(root: Path, flow: Dataflow, module: str) -> Path | None:
     """The file a dataflow module is imported from (the search path first, then the root);
-    for a module a notebook's cell makes, its stand-in `flow.ipynb/module.py`."""
+    for a module a notebook's cell makes, its stand-in `flow.ipynb/module.py`; for one
+    made from a file of its own (`Dataflow.module_files`), that file."""
     if flow.driver and flow.driver.endswith(".ipynb"):
         stand_in = root / flow.driver / f"{module}.py"
         if read_bytes(stand_in) is not None:
             return stand_in
+    if module in flow.module_files:
+        return root / flow.module_files[module]
     parts = module.split(".")
     for base in dict.fromkeys([root / flow.search_path, root]):
         for candidate in (base.joinpath(*parts).with_suffix(".py"), base.joinpath(*parts)):

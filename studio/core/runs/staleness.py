@@ -72,6 +72,13 @@ def _signatures(
     return signatures
 
 
+def given_salts(given: Mapping[str, Any]) -> dict[str, str]:
+    """Salts for nodes a run is given values of (a notebook's `--overrides`): the value
+    signs its node (and what is computed from it) with its code, so that results computed
+    with another value, or with the node's own, are not taken for these."""
+    return {name: f"given {value!r}" for name, value in given.items()}
+
+
 def stale_reasons(snapshot: GraphSnapshot, own: Mapping[str, str]) -> dict[str, str]:
     """Why each node is stale from the files its lineage read: a node whose file changed
     has its own reason (`data.csv changed`); what was computed from it, the same with

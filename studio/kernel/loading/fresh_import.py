@@ -98,10 +98,14 @@ class ProjectFinder(importlib.abc.MetaPathFinder):
         self.notebook: dict[str, NotebookModuleLoader] = {}
         """The modules of the notebook whose dataflow loads: they come first, as the
         magic's modules do in the notebook's namespace."""
+        self.files: dict[str, Path] = {}
+        """Modules made from a given file under a given name (`Dataflow.module_files`)."""
 
     def find_spec(self, fullname, path, target=None):  # type: ignore[no-untyped-def]
         if self.notebook and (found := find_notebook_spec(self.notebook, fullname)):
             return found
+        if fullname in self.files:
+            return self._file_spec(fullname, self.files[fullname])
         spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
         if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
             return None
@@ -110,6 +114,17 @@ class ProjectFinder(importlib.abc.MetaPathFinder):
             return None
         spec.loader = _SourceOnlyLoader(fullname, origin, self.kept)
         return spec
+
+    def _file_spec(self, fullname: str, file: Path) -> importlib.machinery.ModuleSpec | None:
+        """The module `fullname` made from `file`, as `spec_from_file_location` makes it
+        (a package's `__init__.py` a package, so that its relative imports work)."""
+        package = [str(file.parent)] if file.name == "__init__.py" else None
+        return importlib.util.spec_from_file_location(
+            fullname,
+            file,
+            loader=_SourceOnlyLoader(fullname, str(file), self.kept),
+            submodule_search_locations=package,
+        )
 
 
 def install_finder(root: Path) -> ProjectFinder:
@@ -242,6 +257,7 @@ def import_fresh(
     named_by: str | None = None,
     reuse: bool = False,
     notebook: str | None = None,
+    files: dict[str, Path] | None = None,
 ) -> ImportResult:
     """Import `names` anew, with `search_path` (and the root) on `sys.path` (see
     `use_search_path`); a name the standard library has is refused (see
@@ -250,7 +266,7 @@ def import_fresh(
     With `reuse`, modules of `root` whose files did not change, and that name no
     module that did, are kept as they are (see `unchanged_modules`). With `notebook`
     (root-relative), the modules its `%%cell_to_module` cells make are imported from
-    their cells.
+    their cells. `files` names modules made from a given file (`Dataflow.module_files`).
 
     Errors come back as `LoadError`s naming the project file and line at
     fault; nothing raised by the project's code escapes (an interrupt
@@ -260,6 +276,7 @@ def import_fresh(
     search_path = search_path.resolve()
     finder = install_finder(root)
     finder.notebook = notebook_specs(root, notebook)
+    finder.files = dict(files or {})
     use_search_path(search_folders(root, search_path))
     keep = unchanged_modules(root) if reuse else frozenset()
     purge_project_modules({root, *_loaded_from}, names, keep)

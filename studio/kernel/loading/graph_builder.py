@@ -21,6 +21,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from studio.core.discovery.module_files import download_hint
 from studio.core.discovery.project import Dataflow
 from studio.core.discovery.type_names import short_type_name
 from studio.core.graph.snapshot import ErrorKind, GraphSnapshot, LoadError, NodeInfo, NodeRole
@@ -81,6 +82,7 @@ def load_dataflow(
         named_by=dataflow.driver,
         reuse=reuse,
         notebook=dataflow.driver,
+        files={name: root / file for name, file in dataflow.module_files.items()},
     )
     warnings = (
         *_environment_warnings(),
@@ -91,7 +93,12 @@ def load_dataflow(
         return LoadedDataflow(
             GraphSnapshot(
                 dataflow.name,
-                errors=imported.errors,
+                errors=tuple(
+                    error
+                    if error.hint or error.kind is not ErrorKind.IMPORT
+                    else replace(error, hint=download_hint(dataflow, error.message))
+                    for error in imported.errors
+                ),
                 modules=dataflow.modules,
                 config=full_config,
                 warnings=warnings,

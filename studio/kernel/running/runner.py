@@ -28,7 +28,7 @@ from studio.core.protocol.requests import TracebackFrame
 from studio.core.runs.executors import LOCAL, ExecutorChoice
 from studio.core.runs.file_reads import FileStamp, file_salts
 from studio.core.runs.run_plan import RunMode, missing_inputs, needed_nodes, run_targets
-from studio.core.runs.staleness import lineage_signatures
+from studio.core.runs.staleness import given_salts, lineage_signatures
 from studio.kernel.executors.clusters import ClusterError
 from studio.kernel.executors.task_driver import TaskDrivers
 from studio.kernel.executors.task_progress import TaskProgress
@@ -194,9 +194,12 @@ class Runner:
             outcome.status, outcome.message = RunStatus.FAILED, refused
             return outcome
         signed = {**script_signatures(script), **expressions}
+        given = given_values(loaded)
         salts, _reasons = file_salts({n: s for n, s in self.reads.items() if n in self.results})
+        salts.update(given_salts(given))
         signatures = lineage_signatures(snapshot, signed, loaded.config or {}, salts)
-        overrides = {} if recompute else self._reusable(snapshot, targets, signatures)
+        reused = {} if recompute else self._reusable(snapshot, targets, signatures)
+        overrides = {**{n: v for n, v in reused.items() if n not in given}, **given}
         inputs = {n.name for n in snapshot.nodes if n.is_external_input}
         asked_inputs = {name for name in names if name in inputs}
         """Inputs asked for by name: their values are results too, as Hamilton returns them."""
@@ -267,16 +270,22 @@ class Runner:
             hook.results.update({name: values[name] for name in asked_inputs if name in values})
         finally:
             hook.listener = None
-        return self._finish(
-            outcome, recorder, hook, (snapshot, signed, loaded.config or {}), overrides, started
-        )
+        signing = (snapshot, signed, loaded.config or {}, given_salts(given))
+        self._finish(outcome, recorder, hook, signing, overrides, started)
+        outcome.reused_from_memory = [n for n in outcome.reused_from_memory if n not in given]
+        if given:
+            outcome.notes.append(
+                f"given by {loaded.dataflow.driver if loaded.dataflow else 'the dataflow'}, "
+                f"not computed: {', '.join(given)}"
+            )
+        return outcome
 
     def _finish(
         self,
         outcome: RunOutcome,
         recorder: _Recorder,
         hook: Any,
-        signing: tuple[GraphSnapshot, Mapping[str, str], Mapping[str, Any]],
+        signing: tuple[GraphSnapshot, Mapping[str, str], Mapping[str, Any], Mapping[str, str]],
         overrides: Mapping[str, Any],
         started: float,
     ) -> RunOutcome:
@@ -363,7 +372,7 @@ class Runner:
 
     def _signatures_after(
         self,
-        signing: tuple[GraphSnapshot, Mapping[str, str], Mapping[str, Any]],
+        signing: tuple[GraphSnapshot, Mapping[str, str], Mapping[str, Any], Mapping[str, str]],
         results: Mapping[str, Any],
     ) -> dict[str, str]:
         """The signatures the run's results are kept under: with the files they read as
@@ -372,8 +381,8 @@ class Runner:
         kept = {n: s for n, s in self.reads.items() if n in self.results or n in results}
         salts, _reasons = file_salts(kept)
         salts = {name: uuid.uuid4().hex if name in results else s for name, s in salts.items()}
-        snapshot, signed, config = signing
-        return lineage_signatures(snapshot, signed, config, salts)
+        snapshot, signed, config, given = signing
+        return lineage_signatures(snapshot, signed, config, {**salts, **given})
 
     def _keep(
         self, results: dict[str, Any], signatures: Mapping[str, str], recorder: _Recorder
@@ -386,6 +395,15 @@ class Runner:
             self.signatures[name] = signatures.get(name, "")
             if name in recorder.nodes:
                 self.durations[name] = recorder.nodes[name].seconds
+
+
+def given_values(loaded: LoadedDataflow) -> dict[str, Any]:
+    """The values the dataflow gives in place of its nodes (a notebook's `--overrides`),
+    for the nodes its graph has."""
+    if loaded.dataflow is None or not loaded.dataflow.overrides:
+        return {}
+    names = {n.name for n in loaded.snapshot.nodes}
+    return {k: v for k, v in loaded.dataflow.overrides.items() if k in names}
 
 
 def _inputs_needed(

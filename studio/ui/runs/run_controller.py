@@ -45,7 +45,7 @@ from studio.core.runs.run_plan import RunMode, run_targets
 from studio.core.runs.run_records import RunRecord
 from studio.core.runs.run_state import NodeState
 from studio.core.runs.running_node import read_running_node
-from studio.core.runs.staleness import lineage_signatures, stale_reasons
+from studio.core.runs.staleness import given_salts, lineage_signatures, stale_reasons
 from studio.ui.kernel.messages import deliver
 from studio.ui.kernel.session import KernelSession, KernelState, Reply
 from studio.ui.project.graph_controller import GraphController
@@ -311,12 +311,16 @@ class RunController(QObject):
         )
 
     def _file_salts(self) -> tuple[dict[str, str], dict[str, str]]:
-        """What changed of the files the results in the kernel were computed from."""
+        """What changed of the files the results in the kernel were computed from, and the
+        values the dataflow gives in place of nodes (signed as the kernel signs them)."""
+        flow = self.workspace.project.current()
+        given = given_salts(flow.overrides if flow is not None else {})
         reads = self.runs.file_reads
         if not reads:
-            return {}, {}
+            return given, {}
         kept = {n: s for n, s in reads.items() if self.runs.state.get(n).signature is not None}
-        return file_salts(kept, self.workspace.project.root)
+        salts, reasons = file_salts(kept, self.workspace.project.root)
+        return {**salts, **given}, reasons
 
     def _check_files(self) -> None:
         if self.runs.file_reads and not self.running:
