@@ -29,6 +29,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from qtconsole.manager import QtKernelManager
 
 from studio.core import protocol
+from studio.core.platform.job_object import KillOnCloseJob
 from studio.core.platform.kernel_transport import kernel_transport
 from studio.core.platform.liveness import process_alive
 from studio.core.platform.ownership import owned_by_me
@@ -36,7 +37,7 @@ from studio.core.protocol import ErrorCode
 from studio.core.protocol.events import EventPayload, decode_event
 from studio.core.protocol.requests import HelloParams, HelloResult, Params
 from studio.core.protocol.wire import Record, WireError
-from studio.ui.kernel.kernel_ending import end_kernel, find_provisioners_soon
+from studio.ui.kernel.kernel_ending import contain_kernel, end_kernel, find_provisioners_soon
 from studio.ui.kernel.messages import Reply, ReplyCallback, decode_reply, deliver
 from studio.ui.kernel.spec import StudioKernelSpecManager, kernel_environment
 
@@ -82,6 +83,7 @@ class KernelSession(QObject):
         self._data_outbox: list[dict[str, Any]] = []
         self._generation = 0
         self._folder: Path | None = None
+        self._job: KillOnCloseJob | None = None
         self._cwd: Path | None = None
         self._interpreter: Callable[[], Path | None] = lambda: None
         """Which Python a start uses: the project model's (see `read_interpreter_from`)."""
@@ -193,6 +195,7 @@ class KernelSession(QObject):
             self._set_state(KernelState.STOPPED)
             self.start_failed.emit(f"the kernel could not start: {error}")
             return
+        self._job = contain_kernel(manager)  # Windows: it ends with the studio
         client = manager.client()
         client.start_channels(hb=False)
         client.iopub_channel.message_received.connect(self._on_iopub)
@@ -298,11 +301,12 @@ class KernelSession(QObject):
         client, self._client = self._client, None
         manager, self._manager = self._manager, None
         folder, self._folder = self._folder, None
+        job, self._job = self._job, None
         if client is not None:
             with contextlib.suppress(RuntimeError, TypeError):
                 client.iopub_channel.message_received.disconnect(self._on_iopub)
         if client is not None or manager is not None or folder is not None:
-            end_kernel(client, manager, folder, wait)
+            end_kernel(client, manager, folder, wait, job)
         self._info = None
         self._busy_with.clear()
         self._set_state(KernelState.STOPPED)
