@@ -30,7 +30,11 @@ from qtconsole.manager import QtKernelManager
 
 from studio.core import protocol
 from studio.core.platform.job_object import KillOnCloseJob
-from studio.core.platform.kernel_transport import kernel_transport
+from studio.core.platform.kernel_transport import (
+    kernel_transport,
+    private_folder_base,
+    private_folder_bases,
+)
 from studio.core.platform.liveness import process_alive
 from studio.core.platform.ownership import owned_by_me
 from studio.core.protocol import ErrorCode
@@ -175,7 +179,8 @@ class KernelSession(QObject):
             self.start_failed.emit(f"the folder {self._cwd} does not exist")
             return
         remove_stale_kernel_folders()
-        self._folder = Path(tempfile.mkdtemp(prefix=KERNEL_FOLDER_PREFIX))
+        base = private_folder_base(KERNEL_FOLDER_PREFIX)  # macOS: socket paths fit
+        self._folder = Path(tempfile.mkdtemp(prefix=KERNEL_FOLDER_PREFIX, dir=base))
         self._folder.chmod(0o700)
         (self._folder / _OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
         spec_manager = StudioKernelSpecManager(interpreter=str(interpreter) if interpreter else "")
@@ -436,7 +441,8 @@ def remove_stale_kernel_folders() -> list[Path]:
     """Remove the connection folders of kernels whose app is gone (killed, or crashed
     before it could clean up); what was removed."""
     removed = []
-    for folder in Path(tempfile.gettempdir()).glob(f"{KERNEL_FOLDER_PREFIX}*"):
+    found = (b.glob(f"{KERNEL_FOLDER_PREFIX}*") for b in private_folder_bases(KERNEL_FOLDER_PREFIX))
+    for folder in itertools.chain.from_iterable(found):
         try:
             if not owned_by_me(folder) or not folder.is_dir():
                 continue
