@@ -11,6 +11,7 @@ import pytest
 
 from studio.core.editing.editor_command import editor_command
 from studio.core.platform import login_environment
+from studio.core.platform.liveness import process_alive
 from studio.core.platform.login_environment import (
     LAUNCHD_PATH,
     LoginEnvironment,
@@ -66,11 +67,17 @@ def test_the_login_shells_path_and_editor_are_read_past_its_greeting(tmp_path):
     assert not any("Last login" in name for name in found)
 
 
-def test_a_shell_that_does_not_answer_is_given_up(tmp_path):
-    shell = _shell(tmp_path, "/usr/bin", sleep=30)
+def test_a_shell_that_does_not_answer_is_given_up_with_what_it_started(tmp_path):
+    pid_file = tmp_path / "sleeper.pid"
+    shell = _shell(tmp_path, "/usr/bin:/bin", f'sleep 60 & echo $! > "{pid_file}"', sleep=30)
     started = time.monotonic()
-    assert read_login_environment(str(shell), timeout=0.5) is None
-    assert time.monotonic() - started < 5
+    assert read_login_environment(str(shell), timeout=1.0) is None
+    assert time.monotonic() - started < 10
+    sleeper = int(pid_file.read_text(encoding="utf-8"))
+    deadline = time.monotonic() + 10
+    while process_alive(sleeper) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not process_alive(sleeper), "what the profile started outlived the shell"
 
 
 def test_only_macos_apps_without_the_shells_setup_read_it(as_macos, monkeypatch):

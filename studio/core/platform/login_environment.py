@@ -20,6 +20,7 @@ import sys
 import threading
 from collections.abc import Callable, Mapping
 
+from studio.core.platform import process_ends
 from studio.core.platform.own_command import is_frozen
 
 LAUNCHD_PATH = "/usr/bin:/bin:/usr/sbin:/sbin"
@@ -43,19 +44,23 @@ def read_login_environment(shell: str, timeout: float = TIMEOUT_S) -> dict[str, 
     terminal of ours), nothing on its standard input."""
     command = [shell, "-l", "-i", "-c", f"printf '%s' {_MARKER}; env -0"]
     try:
-        done = subprocess.run(
+        process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            timeout=timeout,
             start_new_session=True,
-            check=False,
         )
-    except (OSError, subprocess.SubprocessError):
+    except OSError:
         return None
-    _, found, listing = done.stdout.partition(_MARKER.encode())
-    if done.returncode != 0 or not found:
+    try:
+        out, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process_ends.end_group(process.pid)  # the shell and what its profile started
+        process.communicate()
+        return None
+    _, found, listing = out.partition(_MARKER.encode())
+    if process.returncode != 0 or not found:
         return None
     environment = {}
     for entry in listing.split(b"\0"):
