@@ -91,6 +91,7 @@ def test_a_deleted_file_is_reported_when_the_folder_is_quiet(as_macos, watched):
     assert reports == [(["flow.py"], "")]
 
 
+@pytest.mark.linux_only
 def test_linux_reports_at_the_end_of_the_quiet_period_as_before(watched):
     """inotify's close event ends a save there; a modified file is not waited for."""
     watcher, handler, flow, reports = watched

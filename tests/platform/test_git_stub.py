@@ -12,6 +12,8 @@ from studio.core.editing.text_merge import merge_problem, merge_texts
 from studio.core.platform import git_tool
 from studio.core.platform.git_tool import XCODE_HINT, git_problem
 
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fake git is a shell script")
+
 
 @pytest.fixture
 def stub_git(tmp_path, monkeypatch):
@@ -54,6 +56,7 @@ def test_merging_is_refused_with_the_reason(as_macos, stub_git):
     assert XCODE_HINT in (merge_problem() or "")
 
 
+@pytest.mark.linux_only
 def test_a_stub_elsewhere_is_named_without_the_macos_advice(stub_git):
     problem = git_problem()
     assert problem is not None and "exit status 1" in problem
@@ -66,7 +69,6 @@ def test_no_git_at_all_is_said_so(as_macos, tmp_path, monkeypatch):
     assert git_problem() == git_tool.NOT_INSTALLED
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="the real git of a POSIX runner")
 def test_a_working_git_has_no_problem():
     git_tool.forget()
     assert git_problem() is None

@@ -4,6 +4,7 @@ them gives way to a short base; one that fits is used as before."""
 
 import os
 import socket
+import sys
 import tempfile
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from studio.ui.kernel.session import KERNEL_FOLDER_PREFIX, remove_stale_kernel_f
 
 MACOS_TMPDIR = "/var/folders/zz/zyxvpxvq6csfxvn_n0000000000000/T"
 """A per-user temporary folder as macOS makes them."""
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="IPC sockets: POSIX")
 
 
 def _sockets(folder: Path) -> list[str]:
@@ -58,6 +61,7 @@ def test_macos_temporary_folder_is_kept_when_the_sockets_fit(as_macos):
     assert len(longest) <= 103
 
 
+@pytest.mark.linux_only
 def test_a_long_macos_temporary_folder_gives_way_to_a_short_one(
     as_macos, tmp_path, short_base, monkeypatch
 ):
@@ -77,6 +81,7 @@ def test_a_long_macos_temporary_folder_gives_way_to_a_short_one(
     assert remove_stale_kernel_folders() == [dead], "the short base is cleaned up too"
 
 
+@pytest.mark.linux_only
 def test_linux_keeps_its_temporary_folder_when_the_sockets_fit(tmp_path, monkeypatch):
     temporary = _long_folder(tmp_path, 72)
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))
@@ -90,6 +95,7 @@ def test_windows_uses_tcp_and_keeps_its_temporary_folder(as_windows, tmp_path):
     assert private_folder_base(KERNEL_FOLDER_PREFIX, temporary) == temporary
 
 
+@pytest.mark.linux_only
 def test_a_kernel_starts_from_a_temporary_folder_too_long_for_its_sockets(
     qtbot, tmp_path, short_base, monkeypatch
 ):

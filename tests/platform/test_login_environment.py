@@ -30,6 +30,8 @@ while [ "$1" != "-c" ]; do shift; done
 exec /bin/sh -c "$2"
 """
 
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="a POSIX login shell")
+
 
 def _shell(folder: Path, path: str, editor: str = "", sleep: float = 0) -> Path:
     shell = folder / "zsh"
@@ -87,6 +89,7 @@ def test_only_macos_apps_without_the_shells_setup_read_it(as_macos, monkeypatch)
     assert needs_login_environment({"PATH": "/opt/homebrew/bin:" + LAUNCHD_PATH})
 
 
+@pytest.mark.linux_only
 def test_linux_reads_nothing(fresh, monkeypatch):
     monkeypatch.setenv("PATH", LAUNCHD_PATH)
     monkeypatch.setattr(sys, "frozen", True, raising=False)
