@@ -27,6 +27,7 @@ from typing import Any
 
 from studio.cli.interpreter_choice import InterpreterError, choose_interpreter
 from studio.core.platform.console import utf8_environment
+from studio.core.platform.git_tool import git_problem
 from studio.core.platform.liveness import process_alive
 from studio.core.platform.own_command import studio_command
 from studio.core.platform.signals import on_ending_signals
@@ -67,6 +68,9 @@ def main(argv: Sequence[str]) -> int:
 def _diff(argv: Sequence[str]) -> int:
     options = build_parser().parse_args(argv)
     root = Path(options.path).expanduser().resolve()
+    problem = git_problem()  # macOS' git stub, without the command line tools, says nothing
+    if problem is not None:
+        return _fail(f"{problem}: there is no revision to compare with")
     top = _git(root, "rev-parse", "--show-toplevel")
     if top.returncode != 0:
         return _fail(f"{root} is not in a git repository: there is no revision to compare with")

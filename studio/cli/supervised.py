@@ -32,6 +32,7 @@ from collections.abc import Callable
 from typing import Any
 
 from studio.core import process_tree
+from studio.core.platform import job_object
 from studio.core.platform.signals import ending_signals
 
 EXIT_NOT_LOADED = 2
@@ -114,8 +115,11 @@ def run_supervised(work: Callable[[], int]) -> int:
 def run_elsewhere(command: list[str], capture_stdout: bool, env: dict[str, str]) -> Any:
     """Run `command` (the studio in another Python) as `run_supervised` runs a worker:
     it dies with this process (SIGKILL, whose own guard then ends its worker), and a
-    SIGTERM or SIGHUP here ends it and what it started. A `CompletedProcess`."""
+    SIGTERM or SIGHUP here ends it and what it started. On Windows it is held in a
+    kill-on-close Job Object instead: it and what it started end with this process, and
+    what is left of them when it is done. A `CompletedProcess`."""
     process_tree.become_subreaper()
+    job = None
     with _signals_end_the_command():
         try:
             process = subprocess.Popen(
@@ -124,10 +128,13 @@ def run_elsewhere(command: list[str], capture_stdout: bool, env: dict[str, str])
                 env=env,
                 preexec_fn=process_tree.die_with_parent if process_tree.supported() else None,
             )
+            job = job_object.contain(process.pid)
             out, _ = process.communicate()
         except _EndRequested as ended:
+            job_object.close_quietly(job)
             _end_all(None)
             return subprocess.CompletedProcess(command, 128 + ended.signum, b"")
+    job_object.close_quietly(job)
     _end_all(None)
     return subprocess.CompletedProcess(command, process.returncode, out)
 

@@ -12,6 +12,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from studio.core.interpreters.environments import environment_to_run
+from studio.core.platform.login_environment import start_reading
 from studio.core.resources import example_to_open, resources_root
 from studio.ui import heap
 from studio.ui.app_settings import AppSettings
@@ -88,6 +89,7 @@ def launch_window(
     path: Path | None = None, interpreter: Path | None = None, trust: bool = False
 ) -> MainWindow:
     """The window the `studio` command opens, its kernel started before it is built."""
+    start_reading()  # macOS from the Finder: the shell's PATH and $EDITOR, on a thread
     settings = AppSettings()
     if trust:
         settings.trust((path or example_to_open("spaceflights")).resolve())

@@ -8,13 +8,13 @@ markers for the user to settle before saving.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from studio.core.platform.console import no_console_window
+from studio.core.platform.git_tool import git_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,13 @@ class Merged:
 
 
 def merge_available() -> bool:
-    return shutil.which("git") is not None
+    return merge_problem() is None
+
+
+def merge_problem() -> str | None:
+    """Why merging cannot be done here (git missing, or macOS' stub without the command
+    line tools), or None."""
+    return git_problem()
 
 
 def merge_texts(base: str, mine: str, theirs: str) -> Merged | None:

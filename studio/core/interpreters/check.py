@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studio.core.platform.console import no_console_window
+from studio.core.platform.login_environment import tool_which
 
 MIN_VERSION = (3, 11)
 KERNEL_PACKAGES = {
@@ -131,7 +131,7 @@ def managed_by_uv(python: Path) -> bool:
 def install_command(python: Path, packages: list[str], has_pip: bool | None = None) -> str:
     """The command that installs `packages` into `python`'s environment."""
     names = " ".join(packages)
-    if managed_by_uv(python) or (has_pip is False and shutil.which("uv")):
+    if managed_by_uv(python) or (has_pip is False and tool_which()("uv")):
         return f"uv pip install --python {python} {names}"
     if has_pip is None or has_pip:
         return f"{python} -m pip install {names}"

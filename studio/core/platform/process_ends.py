@@ -4,9 +4,9 @@ POSIX: the kernel leads a process group of its own, and what its nodes
 start joins it, so one `killpg` ends them all (on Linux `process_tree`
 also ends what moved to a session of its own). Windows has no process
 groups: the tree under the process is read with psutil and ended,
-children first. (A Job Object with kill-on-close would also catch
-processes whose parent already exited; it needs Win32 calls that cannot
-be tested here, so it is not used: see docs/RELIABILITY.md.)
+children first; what a parent that already exited left is caught by the
+kernel's kill-on-close Job Object (`studio.core.platform.job_object`),
+closed when the kernel ends.
 """
 
 from __future__ import annotations

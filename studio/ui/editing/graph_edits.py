@@ -22,7 +22,7 @@ from studio.core.editing import (
     EditRefusedError,
 )
 from studio.core.editing.source_save import SourceChangedError, plan_source_save
-from studio.core.editing.text_merge import merge_available, merge_texts
+from studio.core.editing.text_merge import merge_problem, merge_texts
 from studio.core.model import Workspace
 
 if TYPE_CHECKING:
@@ -128,7 +128,8 @@ class GraphEdits(QObject):
             if choice == "merge":
                 merged = merge_texts(excerpt.text, text, changed.on_disk)
                 if merged is None:
-                    self._refuse("Cannot Merge", "git is needed to merge, and it is not installed")
+                    problem = merge_problem() or "git could not merge them"
+                    self._refuse("Cannot Merge", f"Merging needs git: {problem}.")
                     return False
                 inspector.rebase(changed.on_disk, merged.text)
                 where = (
@@ -161,7 +162,10 @@ class GraphEdits(QObject):
         box.setDetailedText(f"On disk now:\n\n{on_disk}")
         mine = box.addButton("Save Mine", QMessageBox.ButtonRole.AcceptRole)
         merge = box.addButton("Merge Both", QMessageBox.ButtonRole.ActionRole)
-        merge.setVisible(merge_available())
+        problem = merge_problem()
+        merge.setVisible(problem is None)
+        if problem is not None:
+            box.setInformativeText(f"{box.informativeText()}\n\nMerging needs git: {problem}.")
         disk = box.addButton("Use Disk Version", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()

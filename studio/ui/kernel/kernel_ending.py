@@ -13,13 +13,23 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from studio.core.platform import process_ends
+from studio.core.platform import job_object, process_ends
+from studio.core.platform.job_object import KillOnCloseJob
 
 
-def end_kernel(client: Any, manager: Any, folder: Path | None, wait: bool) -> None:
-    """End the kernel of `client`/`manager` and remove its connection `folder`; without
-    `wait`, on a thread (`wait_for_endings`)."""
-    ending = _Ending(client, manager, folder)
+def contain_kernel(manager: Any) -> KillOnCloseJob | None:
+    """Windows: the started kernel of `manager` held in a kill-on-close Job Object, so it
+    and what its nodes start end with the studio (None elsewhere)."""
+    process = getattr(manager.provisioner, "process", None) if manager.provisioner else None
+    return job_object.contain(process.pid) if process is not None else None
+
+
+def end_kernel(
+    client: Any, manager: Any, folder: Path | None, wait: bool, job: KillOnCloseJob | None = None
+) -> None:
+    """End the kernel of `client`/`manager` (and what is left in its `job`) and remove its
+    connection `folder`; without `wait`, on a thread (`wait_for_endings`)."""
+    ending = _Ending(client, manager, folder, job)
     if wait:
         ending.run()
     else:
@@ -31,9 +41,11 @@ class _Ending(threading.Thread):
     """The end of one kernel: its channels stopped, its process and what its nodes
     started ended, its connection folder removed."""
 
-    def __init__(self, client: Any, manager: Any, folder: Path | None) -> None:
+    def __init__(
+        self, client: Any, manager: Any, folder: Path | None, job: KillOnCloseJob | None
+    ) -> None:
         super().__init__(name="studio-kernel-end", daemon=False)
-        self.client, self.manager, self.folder = client, manager, folder
+        self.client, self.manager, self.folder, self.job = client, manager, folder, job
 
     def run(self) -> None:
         try:
@@ -42,6 +54,7 @@ class _Ending(threading.Thread):
             if self.manager is not None:
                 _end_kernel(self.manager)
         finally:
+            job_object.close_quietly(self.job)  # what a node started, its parent gone
             if self.folder is not None:
                 shutil.rmtree(self.folder, ignore_errors=True)
             with contextlib.suppress(ValueError):

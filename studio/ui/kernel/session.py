@@ -29,14 +29,19 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from qtconsole.manager import QtKernelManager
 
 from studio.core import protocol
-from studio.core.platform.kernel_transport import kernel_transport
+from studio.core.platform.job_object import KillOnCloseJob
+from studio.core.platform.kernel_transport import (
+    kernel_transport,
+    private_folder_base,
+    private_folder_bases,
+)
 from studio.core.platform.liveness import process_alive
 from studio.core.platform.ownership import owned_by_me
 from studio.core.protocol import ErrorCode
 from studio.core.protocol.events import EventPayload, decode_event
 from studio.core.protocol.requests import HelloParams, HelloResult, Params
 from studio.core.protocol.wire import Record, WireError
-from studio.ui.kernel.kernel_ending import end_kernel, find_provisioners_soon
+from studio.ui.kernel.kernel_ending import contain_kernel, end_kernel, find_provisioners_soon
 from studio.ui.kernel.messages import Reply, ReplyCallback, decode_reply, deliver
 from studio.ui.kernel.spec import StudioKernelSpecManager, kernel_environment
 
@@ -82,6 +87,7 @@ class KernelSession(QObject):
         self._data_outbox: list[dict[str, Any]] = []
         self._generation = 0
         self._folder: Path | None = None
+        self._job: KillOnCloseJob | None = None
         self._cwd: Path | None = None
         self._interpreter: Callable[[], Path | None] = lambda: None
         """Which Python a start uses: the project model's (see `read_interpreter_from`)."""
@@ -173,7 +179,8 @@ class KernelSession(QObject):
             self.start_failed.emit(f"the folder {self._cwd} does not exist")
             return
         remove_stale_kernel_folders()
-        self._folder = Path(tempfile.mkdtemp(prefix=KERNEL_FOLDER_PREFIX))
+        base = private_folder_base(KERNEL_FOLDER_PREFIX)  # macOS: socket paths fit
+        self._folder = Path(tempfile.mkdtemp(prefix=KERNEL_FOLDER_PREFIX, dir=base))
         self._folder.chmod(0o700)
         (self._folder / _OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
         spec_manager = StudioKernelSpecManager(interpreter=str(interpreter) if interpreter else "")
@@ -193,6 +200,7 @@ class KernelSession(QObject):
             self._set_state(KernelState.STOPPED)
             self.start_failed.emit(f"the kernel could not start: {error}")
             return
+        self._job = contain_kernel(manager)  # Windows: it ends with the studio
         client = manager.client()
         client.start_channels(hb=False)
         client.iopub_channel.message_received.connect(self._on_iopub)
@@ -298,11 +306,12 @@ class KernelSession(QObject):
         client, self._client = self._client, None
         manager, self._manager = self._manager, None
         folder, self._folder = self._folder, None
+        job, self._job = self._job, None
         if client is not None:
             with contextlib.suppress(RuntimeError, TypeError):
                 client.iopub_channel.message_received.disconnect(self._on_iopub)
         if client is not None or manager is not None or folder is not None:
-            end_kernel(client, manager, folder, wait)
+            end_kernel(client, manager, folder, wait, job)
         self._info = None
         self._busy_with.clear()
         self._set_state(KernelState.STOPPED)
@@ -432,7 +441,8 @@ def remove_stale_kernel_folders() -> list[Path]:
     """Remove the connection folders of kernels whose app is gone (killed, or crashed
     before it could clean up); what was removed."""
     removed = []
-    for folder in Path(tempfile.gettempdir()).glob(f"{KERNEL_FOLDER_PREFIX}*"):
+    found = (b.glob(f"{KERNEL_FOLDER_PREFIX}*") for b in private_folder_bases(KERNEL_FOLDER_PREFIX))
+    for folder in itertools.chain.from_iterable(found):
         try:
             if not owned_by_me(folder) or not folder.is_dir():
                 continue

@@ -3,11 +3,14 @@
 An editor's save is often several events (write a temp file, rename it,
 touch the original); events are filtered with `studio.core.discovery.watch_rules`
 and coalesced: `changed` fires once the folder has been quiet for a
-moment, with every relevant path of the burst.
+moment, with every relevant path of the burst. Where no close events come (macOS'
+FSEvents), a burst waits until its files' size and modification time hold still
+(`studio.core.platform.file_events`).
 """
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -28,6 +31,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from studio.core.discovery.watch_rules import is_relevant_change
+from studio.core.platform.file_events import WriteStamps, has_close_events
 
 QUIET_MS = 25
 """How long the folder must stay quiet before a burst counts as one change."""
@@ -35,7 +39,9 @@ SETTLED_MS = 4
 """The same after an event that ends a write (a file closed after writing, or renamed
 into place): the save is complete, only its sibling events are waited for."""
 MAX_WAIT_MS = 400
-"""Never wait longer than this after the first event of a burst."""
+"""Never wait longer than this after the first event of a burst..."""
+MAX_WRITING_MS = 3000
+"""...unless, without close events, a file of it is still being written: then this."""
 _EXISTENCE_CHECK_MS = 1000
 _EVENTS = [
     FileCreatedEvent,
@@ -100,6 +106,8 @@ class FolderWatcher(QObject):
         self.root: Path | None = None
         self._observer: BaseObserver | None = None
         self._pending: set[str] = set()
+        self._stamps = WriteStamps()
+        self._burst_started = 0.0
         self._missing = False
         self._quiet = QTimer(self)
         self._quiet.setSingleShot(True)
@@ -126,6 +134,7 @@ class FolderWatcher(QObject):
         self._quiet.stop()
         self._deadline.stop()
         self._pending.clear()
+        self._stamps.clear()
         self._stop_observer()
         self.root = None
 
@@ -160,17 +169,34 @@ class FolderWatcher(QObject):
             return
         if not is_relevant_change(root, candidate):
             return  # of an earlier root
+        if not self._pending:
+            self._burst_started = time.monotonic()
         self._pending.add(candidate.relative_to(root).as_posix())
+        if not settled and not has_close_events():
+            self._stamps.note(path)
         self._quiet.start(min(SETTLED_MS, self._quiet_ms) if settled else self._quiet_ms)
         if not self._deadline.isActive():
             self._deadline.start()
 
     def _flush(self) -> None:
         self._quiet.stop()
+        if self._still_writing():
+            self._quiet.start(self._quiet_ms)  # wait until it holds still
+            return
         self._deadline.stop()
+        self._stamps.clear()
         if self._pending and not self._missing:
             paths, self._pending = sorted(self._pending), set()
             self.changed.emit(paths)
+
+    def _still_writing(self) -> bool:
+        """Without close events: whether a file of the burst changed since its last event
+        (and the burst is younger than `MAX_WRITING_MS`)."""
+        if has_close_events() or not self._pending or self._missing:
+            return False
+        moved = self._stamps.still_changing()
+        waited_ms = (time.monotonic() - self._burst_started) * 1000
+        return bool(moved) and waited_ms < MAX_WRITING_MS
 
     def check_exists(self) -> None:
         """Say now whether the folder is gone or back (the timer says it within a second)."""
