@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFont, QPainter, QPen
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from studio.core.graph.namespaces import region_title
@@ -12,6 +12,10 @@ from studio.ui.theme import Theme
 LABEL_HEIGHT = 22.0
 _READABLE_AT = 0.8
 _MOST_GROWTH = 1.6
+TITLE_PIXELS = 11.0
+"""Far out, the title keeps at least this height on screen, growing up out of its band."""
+_MOST_RISE = 60.0
+"""How far (scene pixels) the title may rise above the region, into the gap above it."""
 
 
 class RegionItem(QGraphicsItem):
@@ -44,7 +48,7 @@ class RegionItem(QGraphicsItem):
             self._rect = QRectF(rect)
 
     def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-1, -1, 1, 1)
+        return self._rect.adjusted(-1, -1 - _MOST_RISE, 1, 1)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
@@ -59,12 +63,22 @@ class RegionItem(QGraphicsItem):
             return
         painter.setPen(theme.region_text)
         font = self._font
-        if lod < _READABLE_AT:  # zoomed out: the title grows as far as its band allows
-            font = QFont(font)
-            font.setPointSizeF(font.pointSizeF() * min(_READABLE_AT / lod, _MOST_GROWTH))
-        painter.setFont(font)
         label = self._rect.adjusted(12, 4, -12, 0)
         label.setHeight(LABEL_HEIGHT)
-        painter.drawText(
-            label, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.title
+        align = Qt.AlignmentFlag.AlignVCenter
+        if lod < _READABLE_AT:  # zoomed out: the title grows, up out of its band if need be
+            font = QFont(font)
+            grown = font.pointSizeF() * min(_READABLE_AT / lod, _MOST_GROWTH)
+            font.setPointSizeF(max(grown, TITLE_PIXELS * 0.75 / lod))
+            height = QFontMetricsF(font).height()
+            if height > LABEL_HEIGHT:
+                room = LABEL_HEIGHT + _MOST_RISE
+                if height > room:
+                    font.setPointSizeF(font.pointSizeF() * room / height)
+                label.setTop(label.bottom() - min(height, room))
+                align = Qt.AlignmentFlag.AlignBottom
+        painter.setFont(font)
+        text = QFontMetricsF(font).elidedText(
+            self.title, Qt.TextElideMode.ElideRight, label.width()
         )
+        painter.drawText(label, Qt.AlignmentFlag.AlignLeft | align, text)
