@@ -39,7 +39,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench.bench_compatibility import DOC, ROOT, subprocess_env
+from bench.bench_compatibility import DOC
+from bench.compat_venv import ROOT, subprocess_env
 from bench.doc_sections import replace_section
 from bench.hamilton_examples import extract_example, mirror_commit
 

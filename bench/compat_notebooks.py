@@ -218,7 +218,7 @@ PYTHON = STUDIO_PYTHON
 def ensure_venv() -> Path:
     """`.bench-cache/notebook-venv` with Hamilton (uv.lock's version), pandas below 3 and
     `LIBRARIES`, made with uv once and kept while that list is unchanged."""
-    from bench.bench_compatibility import base_requirements, find_python, find_uv
+    from bench.compat_venv import base_requirements, find_python, find_uv
 
     requirements = [*base_requirements(), *LIBRARIES]
     stamp = VENV / "bench-requirements.json"

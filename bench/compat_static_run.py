@@ -9,19 +9,11 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from bench.bench_compatibility import (
-    CACHE,
-    DOC,
-    ROOT,
-    compare,
-    ensure_venv,
-    run_reference_with_origins,
-    subprocess_env,
-    venv_python,
-)
+from bench.bench_compatibility import DOC, compare, run_reference_with_origins
 from bench.compat_cases import Case
 from bench.compat_static import HEADING, StaticOutcome, classify, section, summary, table
 from bench.compat_studio import run_studio
+from bench.compat_venv import CACHE, ROOT, ensure_venv, subprocess_env, venv_python
 from bench.doc_sections import replace_section
 
 
