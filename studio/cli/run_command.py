@@ -250,8 +250,10 @@ def _run_here(
             return _fail(f"cannot write {options.output}: {why}", EXIT_NODE_FAILED)
         print(f"wrote {', '.join(nodes)} to {options.output}", file=sys.stderr)
         return EXIT_OK
+    handed = {n.name for n in outcome.nodes if n.status is NodeStatus.GIVEN}
     for name in names:
-        print(f"== {name} ==")
+        how = f" (given by {flow.driver or flow.name}, --overrides)" if name in handed else ""
+        print(f"== {name}{how} ==")
         print(format_result(runner.results[name]))
     return EXIT_OK
 

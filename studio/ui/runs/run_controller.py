@@ -61,6 +61,7 @@ STOP_STEP_MS = 3000
 _STATES = {
     NodeStatus.COMPUTED: NodeState.DONE,
     NodeStatus.REUSED: NodeState.REUSED,
+    NodeStatus.GIVEN: NodeState.GIVEN,
     NodeStatus.FAILED: NodeState.FAILED,
     NodeStatus.INTERRUPTED: NodeState.INTERRUPTED,
 }
@@ -393,18 +394,25 @@ class RunController(QObject):
             return
         node, status = event.name, event.status
         record.node_finished(node, status, event.seconds, event.error)
-        self._finished += 1
+        given = status is NodeStatus.GIVEN
+        self._finished += 0 if given else 1  # not among the nodes Hamilton planned
         if status is NodeStatus.COMPUTED and node in self._versions:
             self.runs.durations.record(node, self._versions[node], record.nodes[node].seconds)
         self.runs.node_finished(
             node,
             _STATES.get(status, NodeState.DONE),
-            record.nodes[node].seconds,
+            None if given else record.nodes[node].seconds,
             self._signatures.get(node),
             event.error,
+            self._given_by() if given else "",
         )
         if not self._quiet:
             self.progress.emit(self._finished, max(len(record.planned), self._finished))
+
+    def _given_by(self) -> str:
+        """The file that gives node values to the current dataflow's runs."""
+        flow = self.workspace.project.current()
+        return (flow.driver if flow is not None else "") or "the dataflow"
 
     def _on_reply(self, record: RunRecord, reply: Reply) -> None:
         if reply.ok:
