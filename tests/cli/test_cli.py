@@ -312,3 +312,7 @@ def test_run_prints_a_node_a_notebook_gives_as_given(tmp_path):
     assert "== spend (given by nb.ipynb, --overrides) ==\n7\n" in out
     assert "== doubled ==\n14\n" in out
     assert "given by nb.ipynb (--overrides), not computed: spend" in done.stderr.decode()
+    plan = studio_cli("run", str(tmp_path), "doubled", "--plan")
+    assert plan.returncode == 0, plan.stderr
+    assert "computes 1 node, 1 given" in plan.stdout.decode()
+    assert "  given    spend" in plan.stdout.decode()

@@ -112,6 +112,7 @@ def test_a_given_node_shows_given_opens_its_value_and_a_new_value_makes_results_
     assert record.status == "done", record.message
     assert "given by analysis.ipynb (--overrides), not computed: spend" in record.notes
     assert record.given() == ["spend"] and "1 computed, 0 reused, 1 given" in record.summary()
+    qtbot.waitUntil(lambda: record.forecast.startswith("computes 1 node, 1 given"))
     assert kernel_value(window, "results['doubled']") == 14
     state = window.run_controller.runs.state
     assert state.state("doubled") is NodeState.DONE

@@ -224,8 +224,8 @@ class RunController(QObject):
         worked out on a thread, `answer` gets it (None without a graph or names)."""
         snapshot = self.workspace.graph.snapshot
         names = list(names)
+        flow = self.workspace.project.current()
         if snapshot is not None and mode is RunMode.ALL and not names:
-            flow = self.workspace.project.current()
             known = {n.name for n in snapshot.nodes}
             names = [name for name in (flow.outputs if flow else ()) if name in known]
         if snapshot is None or not names:
@@ -237,8 +237,9 @@ class RunController(QObject):
             )
         valid = self.runs.state.valid_results(signatures)
         cache_dir = self.workspace.project.cache_dir
+        given = frozenset(flow.overrides if flow is not None else ())
         self._forecaster.request(
-            snapshot, names, mode, valid, self.runs.durations, cache_dir, answer, topic
+            snapshot, names, mode, valid, self.runs.durations, cache_dir, answer, topic, given
         )
 
     def signed_inputs(self) -> dict[str, str]:
