@@ -16,7 +16,7 @@ import json
 import pickle
 import pprint
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -196,7 +196,8 @@ def _run_here(
         if options.plan:
             computed = [v.key for v in flow.script_values if v.kind is ValueKind.INPUT and v.key]
             given = {**dict.fromkeys(computed, "the script's"), **expressions}
-            print(_plan_text(loaded.snapshot, names, given, book), file=stdout)
+            plan = _plan_text(loaded.snapshot, names, given, book, flow.overrides)
+            print(plan, file=stdout)
             return EXIT_OK
         script_values.evaluate(load.project, flow, [ValueKind.INPUT])
         try:
@@ -250,8 +251,10 @@ def _run_here(
             return _fail(f"cannot write {options.output}: {why}", EXIT_NODE_FAILED)
         print(f"wrote {', '.join(nodes)} to {options.output}", file=sys.stderr)
         return EXIT_OK
+    handed = {n.name for n in outcome.nodes if n.status is NodeStatus.GIVEN}
     for name in names:
-        print(f"== {name} ==")
+        how = f" (given by {flow.driver or flow.name}, --overrides)" if name in handed else ""
+        print(f"== {name}{how} ==")
         print(format_result(runner.results[name]))
     return EXIT_OK
 
@@ -279,11 +282,17 @@ def _materializers(flow: Any, snapshot: GraphSnapshot) -> tuple[list[str], str]:
 
 
 def _plan_text(
-    snapshot: GraphSnapshot, nodes: list[str], expressions: dict[str, str], book: DurationBook
+    snapshot: GraphSnapshot,
+    nodes: list[str],
+    expressions: dict[str, str],
+    book: DurationBook,
+    given: Collection[str] = (),
 ) -> str:
-    plan = forecast(snapshot, nodes, RunMode.UPSTREAM, (), book)
+    known = {n.name for n in snapshot.nodes}
+    handed = [name for name in given if name in known]
+    plan = forecast(snapshot, nodes, RunMode.UPSTREAM, (), book, given=handed)
     lines = [f"The run {plan.headline()}.", *plan.table()]
-    missing = missing_inputs(snapshot, plan.targets, expressions)
+    missing = missing_inputs(snapshot, plan.targets, expressions, handed)
     if missing:
         lines.append(f"It needs inputs: {', '.join(missing)} (give them with --input NAME=EXPR)")
     return "\n".join(lines)

@@ -299,3 +299,20 @@ def test_a_result_whose_repr_raises_is_named_not_a_traceback(tmp_path):
         f"studio: cannot write {output}: writing the value raised RuntimeError: no"
     )
     assert list(output.parent.iterdir()) == []
+
+
+def test_run_prints_a_node_a_notebook_gives_as_given(tmp_path):
+    from tests.notebook_helpers import FUNCTIONS, write_notebook
+
+    cell = FUNCTIONS.replace("--display", "--overrides fixed")
+    write_notebook(tmp_path / "nb.ipynb", "fixed = {'spend': 7}", cell)
+    done = studio_cli("run", str(tmp_path), "spend", "doubled")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.decode()
+    assert "== spend (given by nb.ipynb, --overrides) ==\n7\n" in out
+    assert "== doubled ==\n14\n" in out
+    assert "given by nb.ipynb (--overrides), not computed: spend" in done.stderr.decode()
+    plan = studio_cli("run", str(tmp_path), "doubled", "--plan")
+    assert plan.returncode == 0, plan.stderr
+    assert "computes 1 node, 1 given" in plan.stdout.decode()
+    assert "  given    spend" in plan.stdout.decode()

@@ -42,6 +42,19 @@ def test_forecast_reuses_valid_results_and_adds_up_recorded_times(tmp_path):
     assert done.headline() == "computes 0 nodes, reuses 1: nothing to compute"
 
 
+def test_a_given_node_is_neither_computed_nor_reused_nor_what_only_it_needs(tmp_path):
+    book = DurationBook(tmp_path / "durations.json")
+    book.record("model", "m1", 2.0)
+    book.record("report", "p1", 1.0)
+    # clean is given (a notebook's --overrides): raw and the input path are not needed;
+    # its value held from the last run is not "reused" either
+    plan = forecast(chain(), ["report"], RunMode.UPSTREAM, {"clean"}, book, given={"clean"})
+    assert plan.computed == ["model", "report"] and plan.reused == []
+    assert plan.given == ["clean"]
+    assert plan.headline() == "computes 2 nodes, 1 given; about 3.0 s"
+    assert plan.table()[0] == "  given    clean"
+
+
 def test_a_corrupt_durations_file_is_an_empty_book(tmp_path):
     (tmp_path / "durations.json").write_text("{not json")
     assert DurationBook(tmp_path / "durations.json").seconds("raw", "r1") is None

@@ -1,6 +1,7 @@
 """A notebook's dataflow loads and runs from its cells, like a folder of modules."""
 
 from studio.core.graph.snapshot import ErrorKind
+from studio.core.protocol import NodeStatus
 from studio.kernel.loading.project_load import load_project
 from studio.kernel.running.runner import Runner
 from tests.notebook_helpers import DRIVER, EXTRA, FUNCTIONS, write_notebook
@@ -83,11 +84,49 @@ def test_the_magics_overrides_are_given_to_a_run_not_computed(tmp_path):
     outcome = runner.run(load.loaded, ["doubled"])
     assert outcome.status == "done", outcome.message
     assert runner.results["doubled"] == 14
-    assert {n.name for n in outcome.nodes} == {"doubled"}  # spend was given, not run
+    statuses = {n.name: n.status for n in outcome.nodes}
+    assert statuses == {"doubled": NodeStatus.COMPUTED, "spend": NodeStatus.GIVEN}
     assert outcome.reused_from_memory == []
-    assert any("not computed: spend" in note for note in outcome.notes)
+    assert "given by nb.ipynb (--overrides), not computed: spend" in outcome.notes
     write_notebook(tmp_path / "nb.ipynb", "fixed = {'spend': 8}", failing)
     load = load_project(tmp_path, adapters=[hook])
     load.loaded.hook = hook
     assert runner.run(load.loaded, ["doubled"]).status == "done"
     assert runner.results["doubled"] == 16  # another given value: computed again
+
+
+class _Heard:
+    """A run listener that keeps what it is told, as the window's event sender is."""
+
+    def __init__(self) -> None:
+        self.finished: dict[str, NodeStatus] = {}
+        self.planned: list[str] = []
+
+    def run_started(self, execution_path: list[str]) -> None:
+        self.planned = list(execution_path)
+
+    def node_started(self, name: str) -> None:
+        pass
+
+    def node_finished(self, name, status, _seconds, _error, _result) -> None:
+        self.finished[name] = status
+
+
+def test_a_given_node_is_reported_as_given_and_its_value_is_served(tmp_path):
+    cell = FUNCTIONS.replace("--display", "--overrides fixed")
+    write_notebook(tmp_path / "nb.ipynb", "fixed = {'spend': 7}", cell)
+    runner = Runner()
+    load = load_project(tmp_path)
+    heard = _Heard()
+    outcome = runner.run(load.loaded, ["doubled"], listener=heard)
+    assert outcome.status == "done", outcome.message
+    assert heard.finished == {"spend": NodeStatus.GIVEN, "doubled": NodeStatus.COMPUTED}
+    assert heard.planned == ["doubled"]  # not among the nodes Hamilton computes
+    assert runner.results["spend"] == 7  # the value the notebook gives, not its function's
+    assert runner.valid_results(runner.signatures) >= {"spend", "doubled"}
+
+    asked = runner.run(load.loaded, ["spend"], listener=(again := _Heard()))
+    assert [(n.name, n.status) for n in asked.nodes] == [("spend", NodeStatus.GIVEN)]
+    assert again.finished == {"spend": NodeStatus.GIVEN}
+    assert asked.reused_from_memory == []
+    assert runner.results["spend"] == 7

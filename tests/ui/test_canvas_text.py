@@ -63,6 +63,10 @@ def test_a_cards_tooltip_says_how_its_last_run_went_in_words():
     assert run_phrase(NodeRun(NodeState.STALE, 0.039)).startswith("stale: its code")
     assert "in 39 ms" not in run_phrase(NodeRun(NodeState.STALE, 0.039))
     assert run_phrase(NodeRun(NodeState.FAILED, 1.5)) == "failed after 1.5 s"
+    given = NodeRun(NodeState.GIVEN, given_by="nb.ipynb")
+    assert run_phrase(given) == "given by nb.ipynb (--overrides), not computed"
+    restaled = NodeRun(NodeState.STALE, given_by="nb.ipynb")
+    assert "the value nb.ipynb gives" in run_phrase(restaled)
 
 
 def test_a_bundled_edge_and_its_count_lie_above_the_single_edges_crossing_it(qtbot):

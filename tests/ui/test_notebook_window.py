@@ -99,7 +99,7 @@ def test_a_save_with_a_syntax_error_names_the_notebook_cell_and_line(tmp_path, o
     assert set(window.scene.nodes) == {"spend", "doubled"}  # the last good graph stays
 
 
-def test_the_magics_overrides_are_given_and_a_new_value_makes_results_stale(
+def test_a_given_node_shows_given_opens_its_value_and_a_new_value_makes_results_stale(
     tmp_path, open_window, qtbot
 ):
     from studio.core.runs.run_state import NodeState
@@ -108,12 +108,30 @@ def test_the_magics_overrides_are_given_and_a_new_value_makes_results_stale(
     cell = FUNCTIONS.replace("--display", "--overrides fixed")
     path = write_notebook(folder / "analysis.ipynb", "fixed = {'spend': 7}", cell)
     window = open_window(folder)
-    record = finish_run(qtbot, window, lambda: window.run_controller.run(["doubled"]))
+    record = finish_run(qtbot, window, window.run_controller.run_all)
     assert record.status == "done", record.message
-    assert "given by analysis.ipynb, not computed: spend" in record.notes
+    assert "given by analysis.ipynb (--overrides), not computed: spend" in record.notes
+    assert record.given() == ["spend"] and "1 computed, 0 reused, 1 given" in record.summary()
+    qtbot.waitUntil(lambda: record.forecast.startswith("computes 1 node, 1 given"))
     assert kernel_value(window, "results['doubled']") == 14
     state = window.run_controller.runs.state
     assert state.state("doubled") is NodeState.DONE
+    assert state.state("spend") is NodeState.GIVEN
+    card = window.scene.nodes["spend"]
+    assert card.run.state is NodeState.GIVEN
+    assert "given by analysis.ipynb (--overrides), not computed" in card.toolTip()
+
+    window.workspace.selection.select_nodes(["spend"])  # a click on its card
+    panel = window.results_panel
+    qtbot.waitUntil(lambda: panel.stack.currentWidget() is panel.text, timeout=15_000)
+    assert panel.text.toPlainText().strip() == "7"
+    header = panel.header.text()
+    assert "given by analysis.ipynb (--overrides)" in header and "took" not in header
+    assert "given by analysis.ipynb (--overrides)" in window.inspector.details_text()
 
     write_notebook(path, "fixed = {'spend': 8}", cell)  # a save from Jupyter
     qtbot.waitUntil(lambda: state.state("doubled") is NodeState.STALE, timeout=15_000)
+    assert state.state("spend") is NodeState.STALE  # the kernel holds the value given before
+    write_notebook(path, "fixed = {'spend': 7}", cell)  # the value the results came from
+    qtbot.waitUntil(lambda: state.state("doubled") is NodeState.DONE, timeout=15_000)
+    assert state.state("spend") is NodeState.GIVEN

@@ -1,7 +1,7 @@
 """Text in the panels says what is true and stays readable: sizes, filter hint, selection."""
 
 from studio.core.protocol.data_requests import Column, ValueSummary
-from studio.core.runs.run_state import NodeRun
+from studio.core.runs.run_state import NodeRun, NodeState
 from studio.ui.results.results_panel import summary_line
 from studio.ui.results.table_viewer import filter_hint
 
@@ -69,3 +69,13 @@ def test_a_scalars_header_has_no_empty_part():
     assert summary_line("t", ValueSummary("numpy.float64", shape=[], bytes=8), NodeRun(), None) == (
         "<b>t</b> · numpy.float64 · 8 B"
     )
+
+
+def test_a_given_value_says_who_gives_it_not_when_it_was_computed():
+    import datetime
+
+    summary = ValueSummary("int", bytes=28)
+    given = NodeRun(NodeState.GIVEN, None, given_by="nb.ipynb")
+    line = summary_line("spend", summary, given, datetime.datetime(2026, 1, 1, 9, 30))
+    assert "given by nb.ipynb (--overrides)" in line
+    assert "computed" not in line and "took" not in line

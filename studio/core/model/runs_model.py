@@ -100,9 +100,15 @@ class RunsModel:
         self._changed({name})
 
     def node_finished(
-        self, name: str, state: NodeState, seconds: float | None, signature: str | None, error: str
+        self,
+        name: str,
+        state: NodeState,
+        seconds: float | None,
+        signature: str | None,
+        error: str,
+        given_by: str = "",
     ) -> None:
-        self.state.node_finished(name, state, seconds, signature, error)
+        self.state.node_finished(name, state, seconds, signature, error, given_by)
         self.finished_at[name] = datetime.datetime.now()
         self._changed({name})
         if self.current is not None:

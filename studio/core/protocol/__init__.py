@@ -133,7 +133,8 @@ Methods (params -> result):
 
     RUN = {"run_id": int, "status": "done" | "failed" | "interrupted" | "missing_inputs"
            | "bad_inputs", "targets": [str], "seconds": float, "message": str,
-           "nodes": [{"name", "status": "computed" | "reused" | "failed" | "interrupted",
+           "nodes": [{"name", "status": "computed" | "reused" | "given" | "failed"
+                      | "interrupted",
                       "seconds", "error"}],
            "failed_node": str | None, "frames": [FRAME], "traceback": str,
            "missing": [str], "reused_from_memory": [str], "notes": [str],
@@ -257,6 +258,8 @@ class RunStatus(enum.StrEnum):
 class NodeStatus(enum.StrEnum):
     COMPUTED = "computed"
     REUSED = "reused"
+    GIVEN = "given"
+    """Not computed: the dataflow gives its value (a notebook's `--overrides`)."""
     FAILED = "failed"
     INTERRUPTED = "interrupted"
 

@@ -65,6 +65,9 @@ class RunForecast:
     computed: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     """Valid results in memory: the run stops there."""
+    given: list[str] = field(default_factory=list)
+    """Nodes the dataflow gives values of (a notebook's `--overrides`): the run stops there
+    too, computing neither them nor what only they need."""
     maybe_cached: list[str] = field(default_factory=list)
     """To compute, but the disk cache has a result of this code: reused if the inputs match."""
     seconds: float = 0.0
@@ -78,6 +81,8 @@ class RunForecast:
         parts = [f"computes {_count(len(self.computed), 'node')}"]
         if self.reused:
             parts.append(f"reuses {len(self.reused)}")
+        if self.given:
+            parts.append(f"{len(self.given)} given")
         if self.maybe_cached:
             parts.append(f"{len(self.maybe_cached)} maybe from the disk cache")
         line = ", ".join(parts)
@@ -93,7 +98,8 @@ class RunForecast:
     def table(self) -> list[str]:
         """A line per node, in graph order: what happens to it and its recorded time."""
         width = max((len(n) for n in (*self.reused, *self.computed)), default=0)
-        lines = [f"  reuse    {name}" for name in self.reused]
+        lines = [f"  given    {name}" for name in self.given]
+        lines += [f"  reuse    {name}" for name in self.reused]
         for name in self.computed:
             took = self.durations.get(name)
             when = format_seconds(took) if took is not None else "never timed"
@@ -109,23 +115,27 @@ def forecast(
     valid: Iterable[str],
     book: DurationBook,
     on_disk: Iterable[str] = (),
+    given: Iterable[str] = (),
 ) -> RunForecast:
-    """The plan of a run of `names`, given the valid results and the recorded durations."""
+    """The plan of a run of `names`, given the valid results and the recorded durations;
+    `given`: the nodes the dataflow gives values of (a notebook's `--overrides`)."""
     targets = run_targets(snapshot, names, mode)
-    valid = set(valid)
+    handed = set(given)
+    valid = set(valid) - handed
     index = GraphIndex(snapshot)
-    needed = needed_nodes(snapshot, targets)
+    needed = needed_nodes(snapshot, targets, handed)
     frontier = {
         name
         for name in valid & needed
         if name in targets or any(c in needed and c not in valid for c in index.children[name])
     }
-    visited = needed_nodes(snapshot, targets, frontier)
+    visited = needed_nodes(snapshot, targets, frontier | handed)
     nodes = {n.name: n for n in snapshot.nodes}
-    chosen = {n for n in visited - frontier if nodes[n].role is not NodeRole.INPUT}
+    chosen = {n for n in visited - frontier - handed if nodes[n].role is not NodeRole.INPUT}
     sorter = TopologicalSorter({n: [p for p in index.parents[n] if p in chosen] for n in chosen})
     to_compute = list(sorter.static_order())
     plan = RunForecast(targets, computed=to_compute, reused=sorted(frontier))
+    plan.given = sorted(handed & visited)
     disk = set(on_disk)
     plan.maybe_cached = [name for name in to_compute if name in disk]
     for name in to_compute:

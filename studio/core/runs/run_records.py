@@ -99,6 +99,10 @@ class RunRecord:
         from_cache = [n.name for n in self.nodes.values() if n.status is NodeStatus.REUSED]
         return [*self.reused_from_memory, *from_cache]
 
+    def given(self) -> list[str]:
+        """Nodes the run was given values of (a notebook's `--overrides`), not computed."""
+        return [n.name for n in self.nodes.values() if n.status is NodeStatus.GIVEN]
+
     def node_finished(self, name: str, status: NodeStatus, seconds: float, error: str = "") -> None:
         previous = self.nodes.get(name)
         total = seconds + (previous.seconds if previous else 0.0)
@@ -134,8 +138,9 @@ class RunRecord:
             parts.append("running…")
         elif self.status is RunStatus.DONE:
             took = f" in {self.seconds:.2f} s" if self.seconds is not None else ""
+            given = f", {len(self.given())} given" if self.given() else ""
             parts.append(
-                f"done{took}: {len(self.computed())} computed, {len(self.reused())} reused"
+                f"done{took}: {len(self.computed())} computed, {len(self.reused())} reused{given}"
             )
         elif self.status is RunStatus.INTERRUPTED and self.failed_node in self.nodes:
             took = format_seconds(self.nodes[self.failed_node].seconds)

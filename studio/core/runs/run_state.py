@@ -18,6 +18,9 @@ class NodeState(enum.StrEnum):
     RUNNING = "running"
     DONE = "done"
     REUSED = "reused"
+    GIVEN = "given"
+    """Not computed: the dataflow gives its value (a notebook's `--overrides`); the value
+    is kept like a result."""
     FAILED = "failed"
     INTERRUPTED = "interrupted"
     """Stopped by the user while it ran: no result, the time it ran until then."""
@@ -36,6 +39,19 @@ class NodeRun:
     stale_reason: str = ""
     """Why a stale result is stale, when a file it came from changed (`data.csv changed`);
     empty: its code or an input changed."""
+    given_by: str = ""
+    """The file that gives this node's value (`nb.ipynb`), when it is given, not computed:
+    it stays given once its value is valid again."""
+
+
+def given_phrase(run: NodeRun) -> str:
+    """Who gives a given node's value, as the canvas and the Results panel say it:
+    `given by nb.ipynb (--overrides)`."""
+    return f"given by {run.given_by or 'the dataflow'} (--overrides)"
+
+
+_HAS_RESULT = (NodeState.DONE, NodeState.REUSED, NodeState.GIVEN)
+"""States of a valid result the kernel holds (computed, reused or given)."""
 
 
 class RunState:
@@ -73,9 +89,11 @@ class RunState:
         seconds: float | None,
         signature: str | None,
         error: str = "",
+        given_by: str = "",
     ) -> None:
         has_result = state not in (NodeState.FAILED, NodeState.INTERRUPTED)
-        self.nodes[name] = NodeRun(state, seconds, signature if has_result else None, error)
+        signature = signature if has_result else None
+        self.nodes[name] = NodeRun(state, seconds, signature, error, given_by=given_by)
 
     def sign_again(self, signatures: Mapping[str, str], names: Iterable[str]) -> None:
         """The results of `names` are kept under these signatures (the files a run read,
@@ -100,7 +118,7 @@ class RunState:
         changed = set()
         first_line = error.strip().splitlines()[0] if error.strip() else "failed"
         for name in targets:
-            if name == failed_node or self.state(name) in (NodeState.DONE, NodeState.REUSED):
+            if name == failed_node or self.state(name) in _HAS_RESULT:
                 continue
             self.nodes[name] = NodeRun(
                 NodeState.FAILED,
@@ -130,7 +148,8 @@ class RunState:
                     run.state, run.stale_reason = NodeState.STALE, reason
                     changed.add(name)
             elif run.state is NodeState.STALE:
-                run.state, run.stale_reason = NodeState.DONE, ""
+                fresh = NodeState.GIVEN if run.given_by else NodeState.DONE
+                run.state, run.stale_reason = fresh, ""
                 changed.add(name)
         return changed
 
@@ -138,8 +157,7 @@ class RunState:
         return {
             name
             for name, run in self.nodes.items()
-            if run.state in (NodeState.DONE, NodeState.REUSED)
-            and run.signature == signatures.get(name)
+            if run.state in _HAS_RESULT and run.signature == signatures.get(name)
         }
 
 
@@ -151,6 +169,7 @@ _CARD_PRECEDENCE = (
     NodeState.STALE,
     NodeState.DONE,
     NodeState.REUSED,
+    NodeState.GIVEN,
 )
 """What a function card shows when its nodes differ: the state that asks most attention."""
 
@@ -170,4 +189,5 @@ def combined_run(named: Mapping[str, NodeRun]) -> NodeRun:
         sum(timed) if timed else None,
         error=error,
         failed_upstream=failed[1].failed_upstream if failed is not None else None,
+        given_by=next((run.given_by for run in named.values() if run.given_by), ""),
     )

@@ -246,6 +246,9 @@ class Runner:
         hook.results = {}
         if isinstance(hook, TaskProgress):
             hook.given = set(overrides)
+        handed = _report_given(
+            recorder, hook.results, given, needed_nodes(snapshot, targets, overrides)
+        )
         try:
             with quiet_hamilton():
                 returned = driver.execute(targets, inputs=values, overrides=overrides)
@@ -273,10 +276,10 @@ class Runner:
         signing = (snapshot, signed, loaded.config or {}, given_salts(given))
         self._finish(outcome, recorder, hook, signing, overrides, started)
         outcome.reused_from_memory = [n for n in outcome.reused_from_memory if n not in given]
-        if given:
+        if handed:
             outcome.notes.append(
-                f"given by {loaded.dataflow.driver if loaded.dataflow else 'the dataflow'}, "
-                f"not computed: {', '.join(given)}"
+                f"given by {loaded.dataflow.driver if loaded.dataflow else 'the dataflow'} "
+                f"(--overrides), not computed: {', '.join(handed)}"
             )
         return outcome
 
@@ -404,6 +407,18 @@ def given_values(loaded: LoadedDataflow) -> dict[str, Any]:
         return {}
     names = {n.name for n in loaded.snapshot.nodes}
     return {k: v for k, v in loaded.dataflow.overrides.items() if k in names}
+
+
+def _report_given(
+    recorder: _Recorder, results: dict[str, Any], given: Mapping[str, Any], needed: set[str]
+) -> list[str]:
+    """Each given node the run needs is reported as given (not computed, not reused), and
+    its value kept like a result: the window shows it, as for a target."""
+    handed = [name for name in given if name in needed]
+    for name in handed:
+        results[name] = given[name]
+        recorder.node_finished(name, NodeStatus.GIVEN, 0.0, None, given[name])
+    return handed
 
 
 def _inputs_needed(

@@ -12,12 +12,8 @@ from PySide6.QtWidgets import QWidget
 
 from studio.core.graph.snapshot import NodeKind
 from studio.core.runs.run_state import NodeState
-from studio.ui.canvas.items.node_item import (
-    paint_check_badge,
-    paint_folded_corner,
-    paint_stack,
-    paint_state_badge,
-)
+from studio.ui.canvas.items.node_item import paint_check_badge, paint_folded_corner, paint_stack
+from studio.ui.canvas.items.state_badge import paint_state_badge
 from studio.ui.theme import KIND_LABELS, Theme
 
 MARK_LABELS = ("code changed", "one function's nodes", "validated result")
@@ -28,6 +24,7 @@ STATE_LABELS = {
     NodeState.RUNNING: "running",
     NodeState.DONE: "computed",
     NodeState.REUSED: "reused",
+    NodeState.GIVEN: "given (--overrides)",
     NodeState.FAILED: "failed",
     NodeState.INTERRUPTED: "interrupted",
     NodeState.STALE: "stale",

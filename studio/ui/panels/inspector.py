@@ -49,6 +49,7 @@ class InspectorPanel(QWidget):
         self.excerpt: SourceExcerpt | None = None
         self._snapshot: GraphSnapshot | None = None
         self._card: FunctionCard | None = None
+        self._given_by = ""
         self._details = QTextBrowser()
         self._details.setOpenLinks(False)
         self._details.anchorClicked.connect(self._on_link)
@@ -105,25 +106,29 @@ class InspectorPanel(QWidget):
         self.theme = theme
         self._source.set_style(theme.pygments_style)
         if self.info is not None:
-            self.show_node(self.info, self._snapshot, self._card)
+            self.show_node(self.info, self._snapshot, self._card, self._given_by)
 
     def show_node(
         self,
         info: NodeInfo | None,
         snapshot: GraphSnapshot | None = None,
         card: FunctionCard | None = None,
+        given_by: str = "",
     ) -> None:
-        """Show a node (with the other nodes of its function's `card`, if it has one)."""
+        """Show a node (with the other nodes of its function's `card`, if it has one);
+        `given_by`: the file that gives its value in place of its function's (a notebook's
+        `--overrides`)."""
         self.info = info
         self._card = card
         self._snapshot = snapshot
+        self._given_by = given_by
         if info is None:
             self._details.setHtml(
                 f"<p style='color:{self.theme.node_subtext.name()}'>{_PLACEHOLDER}</p>"
             )
             self._set_excerpt(None)
             return
-        self._details.setHtml(self._details_html(info, snapshot, card))
+        self._details.setHtml(self._details_html(info, snapshot, card, given_by))
         self._reload_source()
 
     def show_location(self, file: str, line: int | None) -> None:
@@ -217,7 +222,11 @@ class InspectorPanel(QWidget):
     # -- rendering -------------------------------------------------------------
 
     def _details_html(
-        self, info: NodeInfo, snapshot: GraphSnapshot | None, card: FunctionCard | None = None
+        self,
+        info: NodeInfo,
+        snapshot: GraphSnapshot | None,
+        card: FunctionCard | None = None,
+        given_by: str = "",
     ) -> str:
         muted = self.theme.node_subtext.name()
         accent = self.theme.kind(info.kind).accent.name()
@@ -229,6 +238,8 @@ class InspectorPanel(QWidget):
             if self.root is not None:  # a notebook's module: its cell and line
                 where = notebook_place(self.root / info.file, info.line) or where
             rows.append(("File", html.escape(where)))
+        if given_by:
+            rows.append(("Value", f"given by {html.escape(given_by)} (--overrides), not computed"))
         if info.origin and info.is_generated:
             rows.append(("Made from", f"<code>{html.escape(info.origin)}</code>"))
         if card is not None:

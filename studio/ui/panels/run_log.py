@@ -25,6 +25,7 @@ from studio.core.time_text import format_seconds
 _COLOURS = {
     "computed": "#2fa84f",
     "reused": "#3f8f5a",
+    "given": "#1c9bb8",
     "failed": "#d62d2d",
     "interrupted": "#e8590c",
     "done": "#2fa84f",

@@ -34,7 +34,7 @@ from studio.core.protocol.data_requests import (
     TreeNode,
     ValueSummary,
 )
-from studio.core.runs.run_state import NodeRun, NodeState
+from studio.core.runs.run_state import NodeRun, NodeState, given_phrase
 from studio.core.size_text import format_bytes
 from studio.core.time_text import format_seconds
 from studio.ui.kernel.session import KernelSession, Reply
@@ -42,6 +42,10 @@ from studio.ui.results.frame_model import BLOCK_ROWS
 from studio.ui.results.image_viewer import ImageViewer
 from studio.ui.results.lazy_viewer import LazyViewer
 from studio.ui.results.table_viewer import TableViewer
+
+_HOLDS_VALUE = (NodeState.DONE, NodeState.REUSED, NodeState.GIVEN, NodeState.STALE)
+"""States whose node has a value in the kernel to show (a given one, as its notebook
+gives it)."""
 
 
 def summary_line(
@@ -55,9 +59,11 @@ def summary_line(
     if summary is not None and summary.bytes is not None:
         size = format_bytes(summary.bytes)
         parts.append(size if summary.bytes_exact else f"≈ {size}")
-    if finished is not None:
+    if run.state is NodeState.GIVEN:
+        parts.append(given_phrase(run))
+    elif finished is not None:
         parts.append(f"computed {finished.strftime('%H:%M:%S')}")
-    if run.seconds is not None:
+    if run.seconds is not None and run.state is not NodeState.GIVEN:
         verb = "reused in" if run.state is NodeState.REUSED else "took"
         parts.append(f"{verb} {format_seconds(run.seconds)}")
     return " · ".join(part for part in parts if part)
@@ -176,7 +182,7 @@ class ResultsPanel(QWidget):
             self.lazy.leave()
             self.show_failure(name, run)
             return
-        if run.state not in (NodeState.DONE, NodeState.REUSED, NodeState.STALE):
+        if run.state not in _HOLDS_VALUE:
             self.table.close_view()
             self.lazy.leave()
             self.show_message(_no_result(name, run))

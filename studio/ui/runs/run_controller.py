@@ -61,6 +61,7 @@ STOP_STEP_MS = 3000
 _STATES = {
     NodeStatus.COMPUTED: NodeState.DONE,
     NodeStatus.REUSED: NodeState.REUSED,
+    NodeStatus.GIVEN: NodeState.GIVEN,
     NodeStatus.FAILED: NodeState.FAILED,
     NodeStatus.INTERRUPTED: NodeState.INTERRUPTED,
 }
@@ -223,8 +224,8 @@ class RunController(QObject):
         worked out on a thread, `answer` gets it (None without a graph or names)."""
         snapshot = self.workspace.graph.snapshot
         names = list(names)
+        flow = self.workspace.project.current()
         if snapshot is not None and mode is RunMode.ALL and not names:
-            flow = self.workspace.project.current()
             known = {n.name for n in snapshot.nodes}
             names = [name for name in (flow.outputs if flow else ()) if name in known]
         if snapshot is None or not names:
@@ -236,8 +237,9 @@ class RunController(QObject):
             )
         valid = self.runs.state.valid_results(signatures)
         cache_dir = self.workspace.project.cache_dir
+        given = frozenset(flow.overrides if flow is not None else ())
         self._forecaster.request(
-            snapshot, names, mode, valid, self.runs.durations, cache_dir, answer, topic
+            snapshot, names, mode, valid, self.runs.durations, cache_dir, answer, topic, given
         )
 
     def signed_inputs(self) -> dict[str, str]:
@@ -393,18 +395,25 @@ class RunController(QObject):
             return
         node, status = event.name, event.status
         record.node_finished(node, status, event.seconds, event.error)
-        self._finished += 1
+        given = status is NodeStatus.GIVEN
+        self._finished += 0 if given else 1  # not among the nodes Hamilton planned
         if status is NodeStatus.COMPUTED and node in self._versions:
             self.runs.durations.record(node, self._versions[node], record.nodes[node].seconds)
         self.runs.node_finished(
             node,
             _STATES.get(status, NodeState.DONE),
-            record.nodes[node].seconds,
+            None if given else record.nodes[node].seconds,
             self._signatures.get(node),
             event.error,
+            self._given_by() if given else "",
         )
         if not self._quiet:
             self.progress.emit(self._finished, max(len(record.planned), self._finished))
+
+    def _given_by(self) -> str:
+        """The file that gives node values to the current dataflow's runs."""
+        flow = self.workspace.project.current()
+        return (flow.driver if flow is not None else "") or "the dataflow"
 
     def _on_reply(self, record: RunRecord, reply: Reply) -> None:
         if reply.ok:

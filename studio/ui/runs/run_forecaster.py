@@ -50,14 +50,17 @@ class RunForecaster(QObject):
         cache_dir: Path | None,
         answer: Answer,
         topic: str,
+        given: frozenset[str] = frozenset(),
     ) -> None:
-        """Work out the plan of running `names`; `answer` gets it on the GUI thread,
-        unless a newer request of the same `topic` came meanwhile."""
+        """Work out the plan of running `names` (`given`: the nodes the dataflow gives
+        values of); `answer` gets it on the GUI thread, unless a newer request of the
+        same `topic` came meanwhile."""
         self._asked += 1
         number = self._asked
         self._newest[topic] = number
         self._answers[number] = (topic, answer)
-        self._pool.submit(self._work, number, snapshot, names, mode, valid, book, cache_dir)
+        work = (number, snapshot, names, mode, valid, book, cache_dir, given)
+        self._pool.submit(self._work, *work)
 
     def _work(
         self,
@@ -68,11 +71,12 @@ class RunForecaster(QObject):
         valid: set[str],
         book: DurationBook,
         cache_dir: Path | None,
+        given: frozenset[str],
     ) -> None:
         try:
             versions = {n.name: n.version for n in snapshot.nodes if n.version}
             on_disk = cached_code_versions(cache_dir, versions)
-            plan: RunForecast | None = forecast(snapshot, names, mode, valid, book, on_disk)
+            plan: RunForecast | None = forecast(snapshot, names, mode, valid, book, on_disk, given)
         except Exception:
             plan = None
         self._done.emit(number, plan)

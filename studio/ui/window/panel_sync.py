@@ -127,8 +127,11 @@ class PanelSync(QObject):
         lead, snapshot = selection.lead(), graph.snapshot
         inspector = self.panels.inspector
         if lead is not None and snapshot is not None:
+            flow = self.workspace.project.current()
+            given = flow is not None and lead in flow.overrides
+            given_by = (flow.driver or flow.name) if flow is not None and given else ""
             try:
-                inspector.show_node(snapshot.node(lead), snapshot, graph.card_of(lead))
+                inspector.show_node(snapshot.node(lead), snapshot, graph.card_of(lead), given_by)
             except KeyError:
                 inspector.show_node(None)
         elif not selection.keys:

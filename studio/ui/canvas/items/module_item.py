@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from studio.core.graph.display_graph import CollapsedModule
 from studio.core.graph.emphasis import Emphasis
 from studio.core.runs.run_state import NodeState
-from studio.ui.canvas.items.node_item import CardItem, paint_state_badge
+from studio.ui.canvas.items.node_item import CardItem
+from studio.ui.canvas.items.state_badge import paint_state_badge
 from studio.ui.theme import Theme
 
 _HEIGHT = 64.0
@@ -26,6 +27,7 @@ _SHOWN_STATES = (
     NodeState.FAILED,
     NodeState.RUNNING,
     NodeState.DONE,
+    NodeState.GIVEN,
     NodeState.STALE,
     NodeState.INTERRUPTED,
 )

@@ -8,9 +8,10 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from studio.core.graph.emphasis import Emphasis
 from studio.core.graph.snapshot import NodeInfo, NodeKind
-from studio.core.runs.run_state import NodeRun, NodeState
+from studio.core.runs.run_state import NodeRun, NodeState, given_phrase
 from studio.core.time_text import format_seconds
 from studio.ui.canvas.items.compact_name import CompactName, fit_name
+from studio.ui.canvas.items.state_badge import paint_state_badge
 from studio.ui.theme import Theme
 
 NODE_HEIGHT = 44.0
@@ -80,6 +81,10 @@ def run_phrase(run: NodeRun) -> str:
         return f"computed in {took}" if took else "computed"
     if run.state is NodeState.REUSED:
         return f"reused a result ({took})" if took else "reused a result"
+    if run.state is NodeState.GIVEN:
+        return f"{given_phrase(run)}, not computed"
+    if run.state is NodeState.STALE and run.given_by:
+        return f"stale: its code or the value {run.given_by} gives changed since it was given"
     if run.state is NodeState.STALE:
         if run.stale_reason:
             return f"stale: {run.stale_reason} since it was computed"
@@ -427,50 +432,4 @@ def paint_folded_corner(painter: QPainter, rect: QRectF, colour: QColor, size: f
             ]
         )
     )
-    painter.restore()
-
-
-def paint_state_badge(
-    painter: QPainter, centre: QPointF, state: NodeState, theme: Theme, spin: int = 0
-) -> None:
-    if state is NodeState.NOT_COMPUTED:
-        return
-    colour = theme.states[state]
-    radius = 6.0
-    painter.save()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    if state is NodeState.QUEUED:
-        painter.setPen(QPen(colour, 1.6, Qt.PenStyle.DotLine))
-        painter.drawEllipse(centre, radius, radius)
-    elif state is NodeState.RUNNING:
-        painter.setPen(QPen(colour, 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-        arc = QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
-        painter.drawArc(arc, -spin * 16, 270 * 16)
-    elif state is NodeState.REUSED:
-        painter.setPen(QPen(colour, 1.6))
-        painter.drawEllipse(centre, radius, radius)
-        painter.setBrush(colour)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawEllipse(centre, 2.5, 2.5)
-    else:
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(colour)
-        painter.drawEllipse(centre, radius, radius)
-        pen = QPen(QColor("#ffffff"), 1.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-        painter.setPen(pen)
-        x, y = centre.x(), centre.y()
-        if state is NodeState.DONE:
-            painter.drawPolyline(
-                [QPointF(x - 3, y), QPointF(x - 0.8, y + 2.4), QPointF(x + 3.2, y - 2.6)]
-            )
-        elif state is NodeState.FAILED:
-            painter.drawLine(QPointF(x, y - 3.2), QPointF(x, y + 0.8))
-            painter.drawPoint(QPointF(x, y + 3))
-        elif state is NodeState.STALE:
-            painter.drawLine(QPointF(x - 3, y), QPointF(x + 3, y))
-        elif state is NodeState.INTERRUPTED:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#ffffff"))
-            painter.drawRect(QRectF(x - 2.6, y - 2.6, 5.2, 5.2))
     painter.restore()
