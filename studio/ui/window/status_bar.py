@@ -127,11 +127,11 @@ class StudioStatusBar:
         cards = graph.cards.values()
         made = sum(1 for n in snapshot.nodes if n.origin is not None)
         functions = made - sum(len(c.members) for c in cards) + len(cards)
-        counted = f"{functions:,} functions · " if graph.function_view else ""
-        nodes = f"{len(snapshot.nodes):,} nodes"
+        counted = f"{_count(functions, 'function')} · " if graph.function_view else ""
+        nodes = _count(len(snapshot.nodes), "node")
         if is_static(snapshot):  # not Hamilton's count: say what it is
             nodes = describe_static(snapshot)
-        return f"{counted}{nodes} · {edges:,} edges · {modules} modules{folded}"
+        return f"{counted}{nodes} · {_count(edges, 'edge')} · {_count(modules, 'module')}{folded}"
 
     def _on_graph_shown(self, snapshot: GraphSnapshot, _first: bool) -> None:
         self.graph_label.setText(self._counts(snapshot))
@@ -183,3 +183,7 @@ class StudioStatusBar:
     def _on_run_progress(self, finished: int, planned: int) -> None:
         self.run_progress.setRange(0, max(planned, 1))
         self.run_progress.setValue(finished)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
