@@ -14,10 +14,13 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import threading
 from pathlib import Path
 from typing import Any
 
 DPI = 110
+_KALEIDO_BUSY = threading.Lock()
+"""Held while kaleido draws: results are described one at a time, so a held lock is a hang."""
 
 
 class ImageUnavailableError(Exception):
@@ -79,21 +82,27 @@ def _plotly_png(figure: Any) -> bytes:
     would fetch plotly.js from a CDN).
     """
     try:
-        from importlib.metadata import version
-
-        import kaleido  # noqa: F401
-
-        kaleido_version = version("kaleido")
+        import kaleido
     except ImportError:
         raise ImageUnavailableError(
             "plotly draws PNGs with kaleido, which is not installed in the project's "
             "environment (pip install kaleido==0.2.1: it ships its own headless browser)"
         ) from None
+    kaleido_version = str(getattr(kaleido, "__version__", "1"))
+    if not _KALEIDO_BUSY.acquire(blocking=False):
+        raise ImageUnavailableError(
+            "kaleido has not answered for an earlier figure (kaleido 0.2.1 is known to hang "
+            "on some Windows machines); restart the kernel to try again"
+        )
     try:
         if kaleido_version.startswith("0."):
-            return _kaleido_scope().transform(figure, format="png", scale=1.5)
-        return bytes(figure.to_image(format="png", scale=1.5))
+            png = _kaleido_scope().transform(figure, format="png", scale=1.5)
+        else:
+            png = figure.to_image(format="png", scale=1.5)
+        _KALEIDO_BUSY.release()  # kept by a call that never returns: the next fails at once
+        return bytes(png)
     except Exception as error:
+        _KALEIDO_BUSY.release()
         failure = f"{type(error).__name__}: {error}"
         hint = "" if kaleido_version.startswith("0.") else " (kaleido 1.x needs Chrome)"
         raise ImageUnavailableError(f"plotly's PNG export failed{hint}: {failure}") from None
