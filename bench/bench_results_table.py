@@ -1,4 +1,4 @@
-"""The results table on a 10,000,000 x 10 frame: first rows, last row, sort, GUI memory.
+"""The results table on a 10,000,000 x 10 frame: first rows, last row, sort, filter, memory.
 
 For each backend (pandas, polars, PyArrow: the same data, converted), opens
 the real window offscreen on a generated project whose node returns a
@@ -6,17 +6,24 @@ the real window offscreen on a generated project whose node returns a
 
 - first rows: from selecting the node to the table painting real values;
 - last row: from "jump to last" to the last row painted;
-- sort: from a header click to the first sorted rows painted, beside
-  the library's own stable sort on the same frame in the same kernel
-  (pandas `sort_values(kind="stable")`, polars `sort(maintain_order=True)`,
+- sort: from a header click to the first sorted rows painted (a fresh
+  float column each run), each beside the library's own stable sort of
+  the same column in the same kernel, right after (pandas
+  `sort_values(kind="stable")`, polars `sort(maintain_order=True)`,
   PyArrow `sort_indices` + `take`);
-- filter: a condition in the library's dialect, beside its own filter
-  (pandas `query`, polars `filter`, PyArrow `Table.filter`);
+- filter: a condition in the library's dialect, from Return to its first
+  rows painted, each beside the library's own filter right after (pandas
+  `query`, polars `filter`, PyArrow `Table.filter`): first on top of the
+  last sort (beside the library's filter alone, and its filter then a
+  stable sort of the rows kept), then with no sort set;
 - GUI memory: growth of this process's resident memory from before the
   node is selected to after the table has been paged, sorted and filtered.
 
+Sort and filter run `--runs` times (3); the median and the largest figure
+are printed, and the ratio of the studio's median to the library's.
+
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_results_table.py \
-        [--rows 10000000] [--backend all|pandas|polars|pyarrow]
+        [--rows 10000000] [--backend all|pandas|polars|pyarrow] [--runs 3]
 
 Each backend runs in a process of its own (`all` starts them one after the
 other), so each GUI memory figure is its own.
@@ -26,10 +33,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -85,82 +94,109 @@ OWN_CALLS = {
     "pyarrow": ("sort_indices + take", "Table.filter"),
 }
 
-KERNEL_REFERENCE = """
+KERNEL_SORT = """
 import time as _t
 _f = results["big_frame"]
-_b = "{backend}"
+_c = "{column}"
 _s = _t.perf_counter()
-if _b == "pandas":
-    _f.sort_values("a", kind="stable")
-elif _b == "polars":
-    _f.sort("a", maintain_order=True)
+if "{backend}" == "pandas":
+    _f.sort_values(_c, kind="stable")
+elif "{backend}" == "polars":
+    _f.sort(_c, maintain_order=True)
 else:
     import pyarrow.compute as pc
-    _f.take(pc.sort_indices(_f, sort_keys=[("a", "ascending")]))
-_sort = _t.perf_counter() - _s
+    _f.take(pc.sort_indices(_f, sort_keys=[(_c, "ascending")]))
+__studio_bench__ = _t.perf_counter() - _s
+"""
+
+KERNEL_FILTER = """
+import time as _t
 import polars as pl
 import pyarrow.compute as pc
-_query = []
-for _c in {filters}:
-    _s = _t.perf_counter()
-    if _b == "pandas":
-        _f.query(_c)
+_f = results["big_frame"]
+_s = _t.perf_counter()
+if "{backend}" == "pandas":
+    _kept = _f.query({condition!r})
+else:
+    _kept = _f.filter(eval({condition!r}))
+_alone = _t.perf_counter() - _s
+if {then_sort}:
+    _c = "{column}"
+    if "{backend}" == "pandas":
+        _kept.sort_values(_c, kind="stable")
+    elif "{backend}" == "polars":
+        _kept.sort(_c, maintain_order=True)
     else:
-        _f.filter(eval(_c))
-    _query.append(_t.perf_counter() - _s)
-__studio_bench__ = (_sort, _query)
+        _kept.take(pc.sort_indices(_kept, sort_keys=[(_c, "ascending")]))
+__studio_bench__ = (_alone, _t.perf_counter() - _s)
+del _kept
 """
 
 
 class PaintWatch(QObject):
-    """Notes when the table's viewport paints."""
+    """Notes the first paint of the table's viewport at which a condition holds.
+
+    The condition is checked as the paint event arrives, before the view
+    paints: what it finds in the model is what that paint shows.
+    """
 
     def __init__(self) -> None:
         super().__init__()
-        self.last = 0.0
+        self.condition: Callable[[], bool] | None = None
+        self.hit = 0.0
+
+    def watch(self, condition: Callable[[], bool]) -> None:
+        self.condition, self.hit = condition, 0.0
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
-        if event.type() == QEvent.Type.Paint:
-            self.last = time.perf_counter()
+        painted = event.type() == QEvent.Type.Paint
+        if painted and self.condition is not None and self.condition():
+            self.hit, self.condition = time.perf_counter(), None
         return False
 
 
-def kernel_reference(window, backend: str) -> tuple[float, list[float]]:
-    from jupyter_client import BlockingKernelClient
+class Kernel:
+    """A second client of the window's kernel: runs the library's own calls, timed there."""
 
-    client = BlockingKernelClient(
-        connection_file=str(window.session.connection_folder / "connection.json")
-    )
-    client.load_connection_file()
-    client.start_channels()
-    try:
-        msg_id = client.execute(
-            KERNEL_REFERENCE.replace("{backend}", backend).replace(
-                "{filters}", repr(FILTERS[backend])
-            ),
-            silent=True,
-            user_expressions={"v": "__studio_bench__"},
+    def __init__(self, window) -> None:
+        from jupyter_client import BlockingKernelClient
+
+        self.client = BlockingKernelClient(
+            connection_file=str(window.session.connection_folder / "connection.json")
         )
+        self.client.load_connection_file()
+        self.client.start_channels()
+
+    def timed(self, code: str):
+        msg_id = self.client.execute(code, silent=True, user_expressions={"v": "__studio_bench__"})
         while True:
-            reply = client.get_shell_msg(timeout=600)
+            reply = self.client.get_shell_msg(timeout=600)
             if reply["parent_header"].get("msg_id") == msg_id:
                 break
         return eval(reply["content"]["user_expressions"]["v"]["data"]["text/plain"])
-    finally:
-        client.stop_channels()
+
+    def close(self) -> None:
+        self.client.stop_channels()
+
+
+SORT_COLUMNS = "abc"
+"""A fresh float column for each sort run (a column sorted before would be reused)."""
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--backend", choices=("all", *BACKENDS), default="all")
+    parser.add_argument("--runs", type=int, default=3, choices=range(1, len(SORT_COLUMNS) + 1))
     options = parser.parse_args()
     if options.backend == "all":
         for backend in BACKENDS:
-            command = [sys.executable, __file__, "--rows", str(options.rows), "--backend", backend]
+            command = [sys.executable, __file__, "--rows", str(options.rows)]
+            command += ["--backend", backend, "--runs", str(options.runs)]
             subprocess.run(command, check=True)
         return 0
     backend = options.backend
+    runs = options.runs
     folder = Path(tempfile.mkdtemp(prefix="studio-bench-big-")) / "bigdata"
     folder.mkdir()
     (folder / "frames.py").write_text(PROJECT.replace("{rows}", f"{options.rows:,}"))
@@ -169,10 +205,16 @@ def main() -> int:
     window.resize(1500, 950)
     process = psutil.Process()
     figures: dict[str, float] = {}
+    samples: dict[str, list[float]] = {}
     watch = PaintWatch()
     table = window.results_panel.table
     table.table.viewport().installEventFilter(watch)
     model = table.model
+    kernel: list[Kernel] = []
+    sort_call, filter_call = OWN_CALLS[backend]
+
+    def note(key: str, seconds: float) -> None:
+        samples.setdefault(key, []).append(seconds)
 
     def reset_seen() -> dict[str, bool]:
         """A flag that turns true at the model's next reset (new row order arrived)."""
@@ -186,23 +228,30 @@ def main() -> int:
         return flag
 
     def wait_for(condition, then, started: float, key: str) -> None:
-        """Time from `started` to the first paint after `condition` holds."""
-        ready = {"at": 0.0}
+        """Time from `started` to the first paint at which `condition` holds."""
+        watch.watch(condition)
+        asked = {"update": False}
 
         def poll() -> None:
-            if not ready["at"] and condition():
-                ready["at"] = time.perf_counter()
+            if not asked["update"] and condition():  # in case nothing else repaints
+                asked["update"] = True
                 table.table.viewport().update()
-            if ready["at"] and watch.last >= ready["at"]:
-                figures[key] = watch.last - started
+            if watch.hit:
+                note(key, watch.hit - started)
                 QTimer.singleShot(200, then)
             elif time.perf_counter() - started > 600:
-                figures[key] = float("nan")
+                note(key, float("nan"))
                 then()
             else:
                 QTimer.singleShot(1, poll)
 
         poll()
+
+    def painted_after_reset(then, started: float, key: str) -> None:
+        reset = reset_seen()
+        return lambda: wait_for(
+            lambda: reset["seen"] and model.cell(0, 0) != PLACEHOLDER, then, started, key
+        )
 
     def shown(_snapshot, first: bool) -> None:
         if first:
@@ -232,32 +281,73 @@ def main() -> int:
         table.jump_last()
         last = options.rows - 1
         wait_for(
-            lambda: model.cell(last, 0) != PLACEHOLDER, sort, started, "jump to last row, painted"
+            lambda: model.cell(last, 0) != PLACEHOLDER,
+            lambda: sort(0),
+            started,
+            "jump to last row, painted",
         )
 
-    def sort() -> None:
+    def sort(run: int) -> None:
+        if not kernel:
+            kernel.append(Kernel(window))
         table.jump_first()
         app.processEvents()
-        started = time.perf_counter()
-        reset = reset_seen()
-        table.table.horizontalHeader().sectionClicked.emit(0)
-        wait_for(
-            lambda: reset["seen"] and model.cell(0, 0) != PLACEHOLDER,
-            filter_,
-            started,
-            "sort by a float column, first rows painted",
-        )
+        column = SORT_COLUMNS[run]
+        after = (lambda: sort(run + 1)) if run + 1 < runs else (lambda: filter_(0, True))
 
-    def filter_(which: int = 0) -> None:
+        def own_sort() -> None:
+            code = KERNEL_SORT.replace("{backend}", backend).replace("{column}", column)
+            note(f"{backend} {sort_call} in the kernel", kernel[0].timed(code))
+            after()
+
         started = time.perf_counter()
-        reset = reset_seen()
-        table.filter_field.setText(FILTERS[backend][which])
+        wait = painted_after_reset(own_sort, started, "sort by a float column, painted")
+        table.table.horizontalHeader().sectionClicked.emit("abcdefgh".index(column))
+        wait()
+
+    def filter_(step: int, sorted_: bool) -> None:
+        """Filter 1 and 2 alternately, `runs` times each, each beside the library's own."""
+        which = step % 2
+        condition = FILTERS[backend][which]
+        where = "on the sort" if sorted_ else "no sort"
+        if step + 1 < 2 * runs:
+            after = lambda: filter_(step + 1, sorted_)  # noqa: E731
+        else:
+            after = clear if sorted_ else scroll
+
+        def own_filter() -> None:
+            code = (
+                KERNEL_FILTER.replace("{backend}", backend)
+                .replace("{condition!r}", repr(condition))
+                .replace("{then_sort}", str(sorted_))
+                .replace("{column}", SORT_COLUMNS[runs - 1])
+            )
+            alone, then_sorted = kernel[0].timed(code)
+            note(f"{backend} {filter_call} {which + 1} in the kernel ({where})", alone)
+            if sorted_:
+                key = f"{backend} {filter_call} {which + 1} then its sort, in the kernel"
+                note(key, then_sorted)
+            after()
+
+        started = time.perf_counter()
+        wait = painted_after_reset(
+            own_filter, started, f"filter {which + 1} ({where}), first rows painted"
+        )
+        table.filter_field.setText(condition)
         table.apply_filter()
+        wait()
+
+    def clear() -> None:
+        """Back to every row in the frame's order, for the filters with no sort."""
+        reset = reset_seen()
+        table.filter_field.setText("")  # an empty text applies at once
+        model.sort_state.column = None
+        model.sort_by(None)
         wait_for(
             lambda: reset["seen"] and model.cell(0, 0) != PLACEHOLDER,
-            scroll if which else lambda: filter_(1),
-            started,
-            f"filter {which + 1} ({backend} condition), first rows painted",
+            lambda: filter_(0, False),
+            time.perf_counter(),
+            "clear",
         )
 
     def scroll() -> None:
@@ -270,11 +360,7 @@ def main() -> int:
 
     def finish() -> None:
         figures["rss_after"] = process.memory_info().rss
-        sort_reference, query_reference = kernel_reference(window, backend)
-        sort_call, filter_call = OWN_CALLS[backend]
-        figures[f"{backend} {sort_call} in the kernel"] = sort_reference
-        for which, seconds in enumerate(query_reference):
-            figures[f"{backend} {filter_call} {which + 1} in the kernel"] = seconds
+        kernel[0].close()
         window.close()
         app.quit()
 
@@ -282,10 +368,33 @@ def main() -> int:
     QTimer.singleShot(1_800_000, app.quit)
     app.exec()
     growth = (figures.pop("rss_after", 0) - figures.pop("rss_before", 0)) / 2**20
-    print(f"results table on a {options.rows:,} x 10 {backend} frame (seconds)")
+    samples.pop("clear", None)
+    print(f"results table on a {options.rows:,} x 10 {backend} frame (seconds; {runs} runs)")
     for key, value in figures.items():
-        print(f"  {key:<48} {value:8.3f}")
-    print(f"  {'GUI memory growth (MB)':<48} {growth:8.1f}")
+        print(f"  {key:<58} {value:8.3f}")
+    for key, values in samples.items():
+        if len(values) == 1:
+            print(f"  {key:<58} {values[0]:8.3f}")
+        else:
+            middle, most = statistics.median(values), max(values)
+            print(f"  {key:<58} median {middle:6.3f}  max {most:6.3f}")
+    print(f"  {'GUI memory growth (MB)':<58} {growth:8.1f}")
+    print("  studio / library, medians:")
+    median = {key: statistics.median(values) for key, values in samples.items()}
+    pairs = [("sort by a float column, painted", f"{backend} {sort_call} in the kernel")]
+    for which in (1, 2):
+        for where in ("on the sort", "no sort"):
+            studio = f"filter {which} ({where}), first rows painted"
+            pairs.append((studio, f"{backend} {filter_call} {which} in the kernel ({where})"))
+        pairs.append(
+            (
+                f"filter {which} (on the sort), first rows painted",
+                f"{backend} {filter_call} {which} then its sort, in the kernel",
+            )
+        )
+    for studio, own in pairs:
+        if studio in median and own in median:
+            print(f"    {studio} / {own}: {median[studio] / median[own]:.2f}")
     return 0
 
 

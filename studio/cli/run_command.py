@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import pickle
-import pprint
 import sys
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 
 from studio.cli import load_deadline
 from studio.cli.interpreter_choice import InterpreterError, choose_interpreter, run_there
+from studio.cli.result_text import format_result
 from studio.cli.supervised import NodeTeller, run_supervised
 from studio.core.atomic_write import MissingFolderError, check_folder, reason, replacing
 from studio.core.cache.cache_paths import durations_file
@@ -348,29 +348,6 @@ def run_arguments(
     if output is not None:
         arguments += ["--output", str(output.expanduser().absolute())]
     return arguments
-
-
-def format_result(value: Any) -> str:
-    """Frames as text tables (long ones cut in the middle, as pandas does); the rest readable.
-    A value that cannot show itself (its `__repr__` raises) is named by its type."""
-    try:
-        return _formatted(value)
-    except Exception as error:
-        kind = f"{type(value).__module__}.{type(value).__qualname__}"
-        return f"<a {kind} that cannot be shown: its repr raised {type(error).__name__}: {error}>"
-
-
-def _formatted(value: Any) -> str:
-    to_string = getattr(value, "to_string", None)
-    if callable(to_string) and hasattr(value, "shape"):
-        if getattr(value, "ndim", 1) == 2:
-            return str(to_string(max_rows=60, max_cols=12))
-        return str(to_string(max_rows=60))
-    if type(value).__module__ == "numpy" and hasattr(value, "shape"):
-        import numpy as np
-
-        return np.array2string(value, threshold=200)
-    return pprint.pformat(value, width=100, sort_dicts=False)
 
 
 def write_result(value: Any, path: Path) -> None:

@@ -362,11 +362,11 @@ class Agent:
         return data.TablePage.from_wire(page)
 
     def _handle_table_sort(self, params: data.TableSortParams) -> data.TableSortResult:
-        sorted_ = self.tables.sort(params.view, params.column, params.ascending)
+        sorted_ = self.tables.sort(params.view, params.column, params.ascending, params.first_rows)
         return data.TableSortResult.from_wire(sorted_)
 
     def _handle_table_filter(self, params: data.TableFilterParams) -> data.TableFilterResult:
-        filtered = self.tables.filter(params.view, params.expression)
+        filtered = self.tables.filter(params.view, params.expression, params.first_rows)
         return data.TableFilterResult.from_wire(filtered)
 
     def _handle_table_summaries(

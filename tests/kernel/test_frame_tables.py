@@ -190,6 +190,26 @@ def test_a_filter_on_a_sorted_table_keeps_the_sorts_stable_order(data, kind):
         assert positions(views, view, 800) == every
 
 
+def test_a_polars_condition_keeps_the_rows_polars_own_filter_keeps(data):
+    """Missing values fail a condition, a whole-column (scalar) condition keeps all rows or
+    none, and a Series mask works: as `DataFrame.filter` does."""
+    frame = pl.DataFrame(data)
+    views = TableViews()
+    view = views.open("t", frame)["view"]
+    for condition in (
+        'pl.col("price") > 100',
+        'pl.col("price").mean() > 0',
+        'pl.col("price").mean() < 0',
+        '(pl.col("city") == "Oslo") | pl.col("member")',
+    ):
+        kept = frame.with_row_index("i").filter(eval(condition))["i"].to_list()
+        result = views.filter(view, condition, first_rows=len(kept))
+        assert result["rows"] == len(kept), condition
+        assert result.get("first", {"positions": []})["positions"] == kept, condition
+    views.filter(view, "pl.Series([True, False] * 400)")
+    assert positions(views, view, 400) == list(range(0, 800, 2))
+
+
 def test_a_polars_expression_that_is_no_condition_says_so(data):
     views = TableViews()
     view = views.open("t", pl.DataFrame(data))["view"]

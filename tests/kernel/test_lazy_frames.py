@@ -79,6 +79,9 @@ def test_a_dask_frame_shows_partitions_and_fetches_its_first_rows():
     lazy = LazyResults(TableViews())
     fetched = finished(lazy, lazy.fetch("numbers", frame, rows=5, first_rows=5)["job"])
     assert fetched["table"]["first"]["rows"][0] == ["0", "1", "2", "3", "4"]
+    assert computed == [25]  # five rows: only the first partition was computed
+    fetched = finished(lazy, lazy.fetch("numbers", frame, rows=30, first_rows=30)["job"])
+    assert fetched["table"]["rows"] == 30 and computed == [25, 25, 25]
     assert finished(lazy, lazy.count("numbers", frame)["job"])["count"] == 100
 
 

@@ -50,6 +50,50 @@ def test_an_altair_chart_is_drawn_by_vl_convert():
     assert min(png_size(info)) > 50
 
 
+def test_a_plotly_figure_is_drawn_by_kaleido_own_headless_browser():
+    go = pytest.importorskip("plotly.graph_objects")
+    pytest.importorskip("kaleido")
+    from PIL import Image
+
+    figure = go.Figure(go.Bar(y=[1, 3, 2], marker_color="#ff0000"))
+    figure.update_layout(width=300, height=200)
+    info = describe_result(figure)
+    assert info["kind"] == "image", info.get("image_note")
+    image = Image.open(io.BytesIO(base64.b64decode(info["png"]))).convert("RGB")
+    assert image.size == (450, 300)  # the figure's own size at scale 1.5
+    assert image.getcolors(1 << 20) is not None
+    red = sum(count for count, rgb in image.getcolors(1 << 20) if rgb == (255, 0, 0))
+    assert red > 1000  # the bars are drawn, not just an empty frame
+
+
+def test_a_kaleido_that_hangs_is_not_waited_for_again(monkeypatch):
+    """kaleido 0.2.1 hangs on some Windows machines: the display gives the first figure up
+    (its time limit); the next one says why at once instead of waiting again."""
+    go = pytest.importorskip("plotly.graph_objects")
+    pytest.importorskip("kaleido")
+    import threading
+
+    from studio.kernel.results import images
+
+    release = threading.Event()
+
+    class HangingScope:
+        def transform(self, *_args, **_kwargs):
+            release.wait(10)
+            return b"late"
+
+    monkeypatch.setattr(images, "_kaleido_scope", HangingScope)
+    figure = go.Figure(go.Bar(y=[1, 2]))
+    stuck = threading.Thread(target=lambda: describe_result(figure), daemon=True)
+    stuck.start()
+    stuck.join(0.3)
+    assert stuck.is_alive()
+    info = describe_result(figure)
+    assert info["kind"] == "text" and "has not answered" in info["image_note"]
+    release.set()
+    stuck.join(5)
+
+
 def test_a_plotly_figure_without_kaleido_is_text_that_says_why(monkeypatch):
     go = pytest.importorskip("plotly.graph_objects")
     import sys

@@ -72,9 +72,13 @@ def test_filtering_gives_pandas_rows_and_combines_with_sorting(frame):
     expected = flat.query(condition)
     assert result["mode"] == "query" and result["rows"] == len(expected)
     assert positions_of(views, view, result["rows"]) == list(expected.index)
-    views.sort(view, 2, False)
+    sorted_ = views.sort(view, 2, False, first_rows=5)
     both = expected.sort_values("price", ascending=False, kind="stable", na_position="last")
     assert positions_of(views, view, result["rows"]) == list(both.index)
+    assert sorted_["first"]["positions"] == list(both.index[:5])  # the reply's own first rows
+    again = views.filter(view, condition, first_rows=3)
+    assert again["first"]["index"] == [str(frame.index[i]) for i in both.index[:3]]
+    assert "first" not in views.filter(view, condition)  # only when asked for
     found = views.filter(view, "tromsø")
     assert found["mode"] == "search"
     assert found["rows"] == int(frame["city"].eq("Tromsø").sum())

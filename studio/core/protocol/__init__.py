@@ -108,9 +108,14 @@ Methods (params -> result):
         opens a view of it (the frame stays in the kernel) and sends its
         first `rows` rows along: one request shows a table.
     table_rows {"view", "start", "stop"} -> PAGE
-    table_sort {"view", "column": int | None, "ascending": bool} -> {"view", "rows"}
+    table_sort {"view", "column": int | None, "ascending": bool, "first_rows": int}
+                                -> {"view", "rows", "first"?: PAGE}
         None restores the original order. Stable; missing values last.
-    table_filter {"view", "expression"} -> {"view", "rows", "mode": "query" | "search" | "none"}
+        `first` holds the first `first_rows` rows of the new order: one
+        request repaints the table.
+    table_filter {"view", "expression", "first_rows": int}
+                                -> {"view", "rows", "mode": "query" | "search" | "none",
+                                    "first"?: PAGE}
         A pandas condition (`age > 30 and city == "Oslo"`) or text to search
         for in every column; a bad condition fails the request with pandas'
         message.

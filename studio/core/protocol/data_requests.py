@@ -149,6 +149,8 @@ class TableRowsParams(Params):
 class TableSortResult(Record):
     view: int
     rows: int
+    first: TablePage | None = field(default=None, metadata=OMIT)
+    """The first rows in the new order (asked for with `first_rows`): painted at once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +162,8 @@ class TableSortParams(Params):
     column: int | None = None
     """None restores the original order."""
     ascending: bool = True
+    first_rows: int = 0
+    """How many of the first rows in the new order to send along with the reply."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +171,8 @@ class TableFilterResult(Record):
     view: int
     rows: int
     mode: FilterMode = FilterMode.NONE
+    first: TablePage | None = field(default=None, metadata=OMIT)
+    """The first rows that pass (asked for with `first_rows`): painted at once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +182,8 @@ class TableFilterParams(Params):
 
     view: int
     expression: str = ""
+    first_rows: int = 0
+    """How many of the first rows that pass to send along with the reply."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,19 +2,25 @@
 
 Each library draws its own picture with its own exporter, in the kernel:
 matplotlib (and seaborn's grids, which hold a matplotlib figure) with
-`savefig`, altair through vl-convert, plotly through kaleido, PIL images
+`savefig`, altair through vl-convert, plotly through kaleido (0.2.1 ships
+its own headless Chromium in its wheel), PIL images
 with `save`, and any object with IPython's `_repr_png_` or `_repr_svg_`.
-No browser engine is used. Where a library's exporter is not installed the
+No browser is downloaded or asked for. Where a library's exporter is not installed the
 value says so (`ImageUnavailableError`) and is shown as text.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import io
+import threading
+from pathlib import Path
 from typing import Any
 
 DPI = 110
+_KALEIDO_BUSY = threading.Lock()
+"""Held while kaleido draws: results are described one at a time, so a held lock is a hang."""
 
 
 class ImageUnavailableError(Exception):
@@ -68,18 +74,48 @@ def _altair_png(chart: Any) -> bytes:
 
 
 def _plotly_png(figure: Any) -> bytes:
+    """The figure's PNG by kaleido: 0.2.x's own headless Chromium, or 1.x through plotly.
+
+    kaleido 0.2.1 ships its Chromium inside its wheel: it is driven directly
+    with the plotly.js of the installed plotly (plotly 7 talks only to
+    kaleido 1.x, which needs a Chrome it downloads; kaleido 0.2.1 left alone
+    would fetch plotly.js from a CDN).
+    """
     try:
-        import kaleido  # noqa: F401
+        import kaleido
     except ImportError:
         raise ImageUnavailableError(
             "plotly draws PNGs with kaleido, which is not installed in the project's "
-            "environment (pip install kaleido; kaleido 1.x also needs a Chrome it downloads)"
+            "environment (pip install kaleido==0.2.1: it ships its own headless browser)"
         ) from None
+    kaleido_version = str(getattr(kaleido, "__version__", "1"))
+    if not _KALEIDO_BUSY.acquire(blocking=False):
+        raise ImageUnavailableError(
+            "kaleido has not answered for an earlier figure (kaleido 0.2.1 is known to hang "
+            "on some Windows machines); restart the kernel to try again"
+        )
     try:
-        return bytes(figure.to_image(format="png", scale=1.5))
+        if kaleido_version.startswith("0."):
+            png = _kaleido_scope().transform(figure, format="png", scale=1.5)
+        else:
+            png = figure.to_image(format="png", scale=1.5)
+        _KALEIDO_BUSY.release()  # kept by a call that never returns: the next fails at once
+        return bytes(png)
     except Exception as error:
+        _KALEIDO_BUSY.release()
         failure = f"{type(error).__name__}: {error}"
-        raise ImageUnavailableError(f"plotly's PNG export failed: {failure}") from None
+        hint = "" if kaleido_version.startswith("0.") else " (kaleido 1.x needs Chrome)"
+        raise ImageUnavailableError(f"plotly's PNG export failed{hint}: {failure}") from None
+
+
+@functools.cache
+def _kaleido_scope() -> Any:
+    """One kaleido 0.2 process per kernel (it starts in about a second, then draws in ~40 ms)."""
+    import plotly
+    from kaleido.scopes.plotly import PlotlyScope
+
+    plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    return PlotlyScope(plotlyjs=str(plotly_js), mathjax=False)
 
 
 def _repr_image(value: Any) -> dict[str, str] | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import threading
+import warnings
 from typing import Any
 
 import narwhals.stable.v2 as nw
@@ -49,6 +50,8 @@ class LazyTable:
             query = limited.to_native().collect(background=True)
             self._on_cancel(query.cancel)
             return nw.from_native(query.fetch_blocking(), eager_only=True)
+        if self.frame.implementation.is_dask():
+            return nw.from_native(_dask_head(self.native, max(0, rows)), eager_only=True)
         self._arm_backend_cancel()
         return limited.collect()
 
@@ -117,6 +120,27 @@ class LazyTable:
         if self.frame.implementation.is_dask():
             return int(self.native.npartitions)
         return None
+
+
+def _dask_head(frame: Any, rows: int) -> Any:
+    """The first rows, from as few partitions as hold them, one after the other.
+
+    Dask's `head(npartitions=-1)` (what narwhals asks for) computes every
+    partition for ten rows. Between partitions Python runs, so Stop's
+    KeyboardInterrupt ends the fetch there.
+    """
+    import pandas as pd
+
+    parts = []
+    for number in range(frame.npartitions):
+        if rows <= 0:
+            break
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # dask warns when a partition has fewer rows
+            part = frame.get_partition(number).head(rows, npartitions=1, compute=True)
+        parts.append(part)
+        rows -= len(part)
+    return pd.concat(parts) if parts else frame._meta
 
 
 def _dask_plan(frame: Any) -> str:

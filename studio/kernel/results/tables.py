@@ -10,6 +10,7 @@ formatted rows; it never receives the whole frame.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,40 @@ def as_table(value: Any) -> EagerTable | None:
     return None if frame is None else EagerTable(frame)
 
 
+class FullOrder:
+    """One sort of the whole frame: its row positions, and each row's place among them.
+
+    The places (the inverse of the order) are worked out on a thread as soon
+    as the sort is known: a scatter of every row at random, up to a second on
+    10 M rows, that numpy does without the GIL. A filter on top of the sort
+    waits for what is left of it; a sort never does.
+    """
+
+    def __init__(self, sort: tuple[int, bool], positions: np.ndarray) -> None:
+        self.sort = sort
+        self.positions = positions
+        # 4-byte places halve the memory written at random (3x faster on 10 M rows)
+        small = len(positions) < 2**32
+        self._ranks = np.empty(len(positions), dtype=np.uint32 if small else np.int64)
+        self._ranking = threading.Thread(target=self._rank, name="studio-sort-ranks", daemon=True)
+        self._ranking.start()
+
+    def _rank(self) -> None:
+        self._ranks[self.positions] = np.arange(len(self.positions), dtype=self._ranks.dtype)
+
+    def restricted(self, rows: np.ndarray) -> np.ndarray:
+        """The given rows in this order: the same stable order as sorting just them.
+
+        Marks each row's place in the order and keeps the marked places: one
+        scatter of the rows and one pass over the order, where gathering a
+        mask of all rows in sorted order reads every row at random.
+        """
+        self._ranking.join()
+        keep = np.zeros(len(self.positions), dtype=bool)
+        keep[self._ranks[rows]] = True
+        return self.positions[keep]
+
+
 @dataclass
 class TableView:
     name: str
@@ -46,7 +81,7 @@ class TableView:
     sort: tuple[int, bool] | None = None
     expression: str = ""
     columns: list[dict[str, str]] = field(default_factory=list)
-    full_order: tuple[tuple[int, bool], np.ndarray] | None = None
+    full_order: FullOrder | None = None
     """The last sort of the whole frame: a filter on top of it keeps its order (no re-sort)."""
 
     @property
@@ -115,15 +150,19 @@ class TableViews:
             ),
         }
 
-    def sort(self, view_id: int, column: int | None, ascending: bool = True) -> dict[str, Any]:
+    def sort(
+        self, view_id: int, column: int | None, ascending: bool = True, first_rows: int = 0
+    ) -> dict[str, Any]:
+        """Orders the view by one column (None: the frame's order); its first rows along."""
         view = self.view(view_id)
         if column is not None and not 0 <= column < len(view.columns):
             raise TableError(f"no column {column}")
         view.sort = None if column is None else (column, ascending)
         self._reorder(view)
-        return {"view": view_id, "rows": view.rows}
+        return self._with_first({"view": view_id, "rows": view.rows}, view_id, first_rows)
 
-    def filter(self, view_id: int, expression: str) -> dict[str, Any]:
+    def filter(self, view_id: int, expression: str, first_rows: int = 0) -> dict[str, Any]:
+        """Keeps the rows a condition or a search finds; the first of them along."""
         view = self.view(view_id)
         text = expression.strip()
         view.expression = text
@@ -135,7 +174,9 @@ class TableViews:
             except FilterError as error:
                 raise TableError(str(error)) from None
         self._reorder(view)
-        return {"view": view_id, "rows": view.rows, "mode": mode}
+        return self._with_first(
+            {"view": view_id, "rows": view.rows, "mode": mode}, view_id, first_rows
+        )
 
     def summaries(self, view_id: int) -> dict[str, Any]:
         view = self.view(view_id)
@@ -162,24 +203,25 @@ class TableViews:
 
     # -- internals ---------------------------------------------------------------
 
+    def _with_first(self, reply: dict[str, Any], view_id: int, rows: int) -> dict[str, Any]:
+        """The reply with the view's first rows, sparing the GUI a request before it paints."""
+        if rows > 0:
+            reply["first"] = self.rows(view_id, 0, rows)
+        return reply
+
     @staticmethod
     def _reorder(view: TableView) -> None:
+        """The view's rows after its filter and sort; no sort, no ordering step."""
         base = view.filter_positions
         if view.sort is None:
             view.positions = base
             return
         column, ascending = view.sort
-        if view.full_order is not None and view.full_order[0] == view.sort:
-            order = view.full_order[1]
-            if base is None:
-                view.positions = order
-            else:  # the sorted order, filtered: the same stable order as sorting the matches
-                keep = np.zeros(len(view.table), dtype=bool)
-                keep[base] = True
-                view.positions = order[keep[order]]
-            return
-        if base is None:
+        full = view.full_order
+        if full is not None and full.sort == view.sort:
+            view.positions = full.positions if base is None else full.restricted(base)
+        elif base is None:
             view.positions = view.table.argsort(column, ascending, None)
-            view.full_order = (view.sort, view.positions)
+            view.full_order = FullOrder(view.sort, view.positions)
         else:
             view.positions = view.table.argsort(column, ascending, base)

@@ -94,15 +94,7 @@ class RemoteFrameModel(QAbstractTableModel):
         self.expression = ""
         self.index_name = table.index_name
         self.total_rows = table.rows
-        self._replace(table.view, table.columns, table.rows)
-        first = table.first
-        if first is not None:
-            self._blocks[0] = first
-            stop = min(self._rows, BLOCK_ROWS) - 1
-            if stop >= 0:
-                self.dataChanged.emit(self.index(0, 0), self.index(stop, self.columnCount() - 1))
-                self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, stop)
-            self.block_arrived.emit(0)
+        self._replace(table.view, table.columns, table.rows, table.first)
 
     def close(self) -> None:
         if self.view_id is not None:
@@ -111,7 +103,7 @@ class RemoteFrameModel(QAbstractTableModel):
         self._replace(None, [], 0)
 
     def sort_by(self, column: int | None, ascending: bool = True) -> None:
-        self._reshape(lambda view: TableSortParams(view, column, ascending))
+        self._reshape(lambda view: TableSortParams(view, column, ascending, BLOCK_ROWS))
 
     def cycle_sort(self, column: int) -> tuple[int | None, bool]:
         column_or_none, ascending = self.sort_state.next(column)
@@ -120,7 +112,9 @@ class RemoteFrameModel(QAbstractTableModel):
 
     def set_filter(self, expression: str) -> None:
         self.expression = expression
-        self._reshape(lambda view: TableFilterParams(view, expression), clear_on_error=True)
+        self._reshape(
+            lambda view: TableFilterParams(view, expression, BLOCK_ROWS), clear_on_error=True
+        )
 
     def _reshape(self, params: Callable[[int], Params], clear_on_error: bool = False) -> None:
         """Sort or filter the kernel's view; a filter that fails shows no rows rather than
@@ -139,19 +133,27 @@ class RemoteFrameModel(QAbstractTableModel):
                 self.error.emit(reply.message)
                 return
             result: TableSortResult | TableFilterResult = reply.result
-            self._replace(self.view_id, self.columns, result.rows)
+            self._replace(self.view_id, self.columns, result.rows, result.first)
 
         self.session.request(params(self.view_id), done)
 
-    def _replace(self, view_id: int | None, columns: list[Column], rows: int) -> None:
+    def _replace(
+        self, view_id: int | None, columns: list[Column], rows: int, first: TablePage | None = None
+    ) -> None:
+        """New rows: the blocks are forgotten; `first` (the kernel's first rows of the new
+        order, sent with its reply) is there before the view repaints, so no request waits."""
         self.beginResetModel()
         self.view_id = view_id
         self.columns = list(columns)
         self._rows = rows
         self._blocks.clear()
         self._requested.clear()
+        if first is not None and rows:
+            self._blocks[0] = first
         self.endResetModel()
         self.reset_done.emit()
+        if first is not None:
+            self.block_arrived.emit(0)
 
     # -- Qt model API ----------------------------------------------------------------
 
