@@ -64,8 +64,15 @@ class GraphLink:
         from hamilton import graph
 
         original = graph.create_function_graph
+        original_find = graph.find_functions
         self.linked = False
         self.kept_functions = []
+        found: dict[int, tuple[ModuleType, list[tuple[str, Callable[..., Any]]]]] = {}
+
+        def find_functions(module: ModuleType) -> list[tuple[str, Callable[..., Any]]]:
+            functions = original_find(module)  # kept: a full build walks every module once
+            found[id(module)] = (module, functions)
+            return functions
 
         def create_function_graph(
             *modules: ModuleType,
@@ -79,6 +86,7 @@ class GraphLink:
                 linked = self._link(modules, config, adapter)
                 if linked is not None:
                     return linked
+            found.clear()
             nodes = original(
                 *modules,
                 config=config,
@@ -86,14 +94,19 @@ class GraphLink:
                 fg=fg,
                 allow_module_overrides=allow_module_overrides,
             )
-            self._remember(modules, config, nodes, None if plain else ())
+            if plain:
+                self._last = None
+            else:
+                self._remember(modules, config, nodes, dict(found))
             return nodes
 
         graph.create_function_graph = create_function_graph
+        graph.find_functions = find_functions
         try:
             yield
         finally:
             graph.create_function_graph = original
+            graph.find_functions = original_find
 
     def _link(
         self, modules: Sequence[ModuleType], config: dict[str, Any], adapter: Any
@@ -173,16 +186,22 @@ class GraphLink:
         modules: Sequence[ModuleType],
         config: dict[str, Any],
         nodes: dict[str, Any],
-        plain: tuple[()] | None,
+        found: dict[int, tuple[ModuleType, list[tuple[str, Callable[..., Any]]]]],
     ) -> None:
-        """Keep a full build's nodes by module, to link the next build from."""
+        """Keep a full build's nodes by module (and the functions it `found` in each), to
+        link the next build from."""
         from hamilton.graph_utils import find_functions
 
         key = config_key(config)
-        if plain is None or key is None:
+        if key is None:
             self._last = None
             return
-        functions = [find_functions(module) for module in modules]
+        functions = [
+            walked[1]
+            if (walked := found.get(id(module))) is not None and walked[0] is module
+            else find_functions(module)
+            for module in modules
+        ]
         made: dict[int, int] = {}
         for index, found in enumerate(functions):
             for _, f in found:
