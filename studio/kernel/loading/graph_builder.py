@@ -139,6 +139,8 @@ def load_dataflow(
         for info in describe_nodes(driver, root, imported.modules, full_config, not defer)
     ]
     nodes += materializer_nodes.unmade_nodes(dataflow, [info.name for info in nodes])
+    if not defer:
+        CODE_VERSIONS.save_kept()
     snapshot = GraphSnapshot(
         dataflow.name,
         nodes=tuple(nodes),
@@ -176,6 +178,7 @@ def complete_versions(
             return None
         found[info.name] = _version(graph_nodes[info.name])
     loaded.versions_pending, loaded.versions_found = False, {}
+    CODE_VERSIONS.save_kept()
     loaded.snapshot = loaded.snapshot.with_versions(found)
     completed = {info.name: info for info in loaded.snapshot.nodes}
     for described in _DESCRIBED.values():
@@ -273,6 +276,7 @@ def describe_nodes(
 
     module_names = {m.__name__ for m in modules}
     CODE_VERSIONS.new_load()
+    CODE_VERSIONS.keep_in(root)
     context = (root, frozenset(module_names), config_key(config))
     last = _DESCRIBED.get(context, {}) if context[2] is not None else {}
     described: dict[tuple[int, str], tuple[tuple[Any, ...], NodeInfo]] = {}
