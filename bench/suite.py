@@ -1,13 +1,17 @@
 """The benchmark suite: load, layout, save-to-canvas, drawing, UI stalls and run overhead.
 
-For each size (synthetic feature-engineering projects of 100, 1,000 and
-5,000 nodes, see `bench/synthetic.py`) it opens the real window offscreen
+For each size (synthetic feature-engineering projects of 100, 1,000, 5,000
+and 20,000 nodes, see `bench/synthetic.py`) it opens the real window offscreen
 with a real kernel and watchdog observer, and measures:
 
 - load: discovery, import and graph build in the kernel, as the window
   sees it (request to reply), and how long until the graph is drawn;
 - layout: every layout engine on the whole graph (every module expanded),
-  beside plain Graphviz `dot` with its default settings, in the same run;
+  beside plain Graphviz `dot` with its default settings, in the same run
+  (`dot` not above 5,000 nodes);
+- memory: the window's and the kernel's processes, beside plain Hamilton's peak;
+- at 20,000 nodes, `studio graph` start to exit beside a plain Hamilton
+  process that imports and builds, three of each in turn;
 - save-to-canvas: from just before a changed module is written until the
   canvas shows the new node (every module expanded: the worst case);
 - drawing: one full frame of the view fitted to the whole graph, and at 1:1;
@@ -50,12 +54,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("STUDIO_CONFIG_DIR", tempfile.mkdtemp(prefix="studio-bench-"))
 os.environ.setdefault("HAMILTON_TELEMETRY_ENABLED", "false")
 
+import psutil
+
 from bench import launch_time, plain_hamilton
 from bench.event_loop import StallMeter, frame_seconds, settle, wait_until
 from bench.suite_table import DOT_TIMEOUT, table, write_page
 from bench.synthetic import generate, generate_cheap
 
-SIZES = (100, 1000, 5000)
+SIZES = (100, 1000, 5000, 20000)
+DOT_UP_TO = 5000
+"""Above this `dot` (the engine and plain Graphviz) is not run: past 120 s at 5,000 already."""
+WHOLE_PROCESS_FROM = 20000
+"""From this size, `studio graph` is timed start to exit beside plain Hamilton's process."""
+WHOLE_PROCESS_RUNS = 3
 
 
 @dataclass
@@ -108,6 +119,16 @@ class SizeResult:
 
     plain_rebuild: float = 0.0
     """The same, importing them again and rebuilding (a save, without the studio)."""
+    gui_memory: int = 0
+    """The window's process (RSS, bytes) once the graph is drawn, every module expanded."""
+    kernel_memory: int = 0
+    """The kernel's process (RSS, bytes) at the same moment."""
+    plain_peak: int = 0
+    """Plain Hamilton's process at its peak (import, build, import again, rebuild)."""
+    studio_graph: list[float] = field(default_factory=list)
+    """`studio graph` start to exit (when measured: see `WHOLE_PROCESS_FROM`)."""
+    plain_whole: list[float] = field(default_factory=list)
+    """Plain Hamilton's whole process, each run just before the `studio graph` beside it."""
 
 
 @dataclass
@@ -167,6 +188,9 @@ def measure_window(folder: Path, result: SizeResult):
         result.expanded_drawn = time.perf_counter() - start
         wait_until(lambda: not scene.filling and not scene.animating)
     request = scene.sizes.layout_request(graph.display, graph.direction)
+    result.gui_memory = psutil.Process().memory_info().rss
+    kernel_pid = window.session.pid
+    result.kernel_memory = psutil.Process(kernel_pid).memory_info().rss if kernel_pid else 0
 
     view.fit_all()
     settle(0.5)
@@ -215,7 +239,8 @@ fifth from one second to the next, more than one load against one build can tell
 
 
 def plain_hamilton_now(folder: Path, result: SizeResult) -> None:
-    load, rebuild = plain_hamilton.measure(folder)
+    load, rebuild, peak = plain_hamilton.measure(folder)
+    result.plain_peak = max(result.plain_peak, peak)
     result.plain_loads.append(load)
     result.plain_rebuilds.append(rebuild)
 
@@ -278,7 +303,7 @@ def in_child(target: Callable, args: tuple, timeout: float) -> float | None:
     return queue.get() if not queue.empty() else None
 
 
-def measure_layouts(request) -> dict[str, float | None]:
+def measure_layouts(request, dot: bool = True) -> dict[str, float | None]:
     from studio.core.layout import compute_layout
     from studio.core.layout.grouped_engine import INNER_LAYOUTS
 
@@ -291,8 +316,9 @@ def measure_layouts(request) -> dict[str, float | None]:
     start = time.perf_counter()
     compute_layout(request, "grouped")
     times["grouped, modules cached"] = time.perf_counter() - start
-    times["dot"] = in_child(_engine_in_child, (request, "dot"), DOT_TIMEOUT)
-    times["plain dot (reference)"] = in_child(_plain_dot_in_child, (request,), DOT_TIMEOUT)
+    if dot:
+        times["dot"] = in_child(_engine_in_child, (request, "dot"), DOT_TIMEOUT)
+        times["plain dot (reference)"] = in_child(_plain_dot_in_child, (request,), DOT_TIMEOUT)
     return times
 
 
@@ -381,7 +407,12 @@ def measure_size(nodes: int) -> SizeResult:
     plain_hamilton_now(folder, result)
     request = measure_window(folder, result)
     print(f"{nodes} nodes: layouts…", file=sys.stderr, flush=True)
-    result.layouts = measure_layouts(request)
+    result.layouts = measure_layouts(request, dot=nodes <= DOT_UP_TO)
+    if nodes >= WHOLE_PROCESS_FROM:
+        print(f"{nodes} nodes: whole processes…", file=sys.stderr, flush=True)
+        for _ in range(WHOLE_PROCESS_RUNS):
+            result.plain_whole.append(plain_hamilton.whole_process(folder))
+            result.studio_graph.append(plain_hamilton.studio_graph_process(folder))
     print(f"{nodes} nodes: plain Hamilton…", file=sys.stderr, flush=True)
     result.plain_load = statistics.median(result.plain_loads)
     result.plain_rebuild = statistics.median(result.plain_rebuilds)

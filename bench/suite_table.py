@@ -33,6 +33,26 @@ def _ms_spread(median: float, values: list[float]) -> str:
     return f"{_ms(median)} ({min(values) * 1000:,.0f}-{max(values) * 1000:,.0f})"
 
 
+def _layout(result: SizeResult, engine: str) -> str:
+    if engine not in result.layouts:
+        return "not run"
+    return _ms(result.layouts[engine])
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB" if size else "?"
+
+
+def _s(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} s ({max(values):.2f})"
+
+
+def _whole_ratio(result: SizeResult) -> float:
+    """The median of each `studio graph`'s ratio to the plain process run just before it."""
+    pairs = zip(result.studio_graph, result.plain_whole, strict=False)
+    return statistics.median(studio / plain for studio, plain in pairs)
+
+
 def _verdict(value: float | None, limit: float) -> str:
     if value is None:
         return "missed"
@@ -65,10 +85,10 @@ def table(
     row("drawn after load (default view)", lambda r: _ms(r.drawn_after_load))
     row("every module expanded: laid out and drawn", lambda r: _ms(r.expanded_drawn))
     for engine in ("grouped", "grouped, modules cached", "layered", "dot"):
-        row(f"layout: {engine}", lambda r, e=engine: _ms(r.layouts.get(e)))
+        row(f"layout: {engine}", lambda r, e=engine: _layout(r, e))
     row(
         "layout: plain Graphviz `dot`, defaults (reference)",
-        lambda r: _ms(r.layouts.get("plain dot (reference)")),
+        lambda r: _layout(r, "plain dot (reference)"),
     )
     row(
         "save-to-canvas (median / max of 3)",
@@ -87,6 +107,18 @@ def table(
         lambda r: " / ".join(_ms(r.collections.get(p, 0.0)) for p in PHASES),
     )
     row("run of `m0_agg_0` (upstream subgraph)", lambda r: _ms(r.run_seconds))
+    row(
+        "memory: window / kernel (RSS, every module expanded) / plain Hamilton's peak",
+        lambda r: f"{_mb(r.gui_memory)} / {_mb(r.kernel_memory)} / {_mb(r.plain_peak)}",
+    )
+    row(
+        "`studio graph`, start to exit / plain Hamilton process (median (max) of 3)",
+        lambda r: (
+            f"{_s(r.studio_graph)} / {_s(r.plain_whole)} ({_whole_ratio(r):.2f}x)"
+            if r.studio_graph
+            else "not run"
+        ),
+    )
     lines = rows
     if overhead is not None:
         lines += [
@@ -116,7 +148,7 @@ def table(
     if 5000 in by_size:
         big = by_size[5000]
         targets.append(
-            ("save-to-canvas at 5,000 nodes < 400 ms", statistics.median(big.save_to_canvas), 0.4)
+            ("save-to-canvas at 5,000 nodes < 300 ms", statistics.median(big.save_to_canvas), 0.3)
         )
     if 100 in by_size:
         targets.append(
@@ -136,10 +168,30 @@ def table(
         )
     if launch is not None:
         targets.append(("launch to the first graph < 1.5 s", launch[0], 1.5))
+        targets.append(("launch to Hamilton's graph of spaceflights < 1.5 s", launch[1], 1.5))
     worst = max((s for r in results for s in r.stalls.values()), default=0.0)
     targets.append(("no UI stall over 100 ms", worst, 0.100))
     for label, value, limit in targets:
         lines.append(f"- {label}: {_ms(value)}, {_verdict(value, limit)}")
+    ratios: list[tuple[str, float, float]] = []
+    if 20000 in by_size and by_size[20000].studio_graph:
+        ratios.append(
+            (
+                "`studio graph` at 20,000 nodes at most 1.3x plain Hamilton's process",
+                _whole_ratio(by_size[20000]),
+                1.3,
+            )
+        )
+    if 20000 in by_size:
+        ratios.append(
+            (
+                "load at 20,000 nodes at most 1.5x plain Hamilton's build",
+                by_size[20000].load_ratio,
+                1.5,
+            )
+        )
+    for label, ratio, limit in ratios:
+        lines.append(f"- {label}: {ratio:.2f}x, {'met' if ratio <= limit else 'missed'}")
     if 5000 in by_size:
         size = by_size[5000]
         for when, ratio in (
@@ -153,9 +205,9 @@ def table(
                 size.first_open_ratio,
             ),
         ):
-            verdict = "met" if ratio <= 1.5 else "missed"
+            verdict = "met" if ratio <= 1.3 else "missed"
             lines.append(
-                f"- load at 5,000 nodes at most 1.5x plain Hamilton, {when}: {ratio:.2f}x, "
+                f"- load at 5,000 nodes at most 1.3x plain Hamilton, {when}: {ratio:.2f}x, "
                 f"{verdict}"
             )
     if overhead is not None:

@@ -65,10 +65,18 @@ def {name}({params}) -> int:
 """
 
 
+def default_modules(nodes: int) -> int:
+    """Modules of a project of `nodes` nodes: 200 nodes each up to 20 modules (5,000
+    nodes), then 400 each up to 50 (20,000 nodes, as in issue 33)."""
+    if nodes <= 5000:
+        return max(3, min(20, nodes // 200))
+    return max(20, min(50, nodes // 400))
+
+
 def generate(folder: Path, nodes: int, modules: int | None = None, seed: int = 7) -> dict[str, int]:
     """Write a project of about `nodes` Hamilton nodes into `folder`; returns counts by kind."""
     rng = random.Random(seed)
-    modules = modules or max(3, min(20, nodes // 200))
+    modules = modules or default_modules(nodes)
     folder.mkdir(parents=True, exist_ok=True)
     per_module = nodes // modules
     counts = {"loaders": 0, "extracts": 0, "derived": 0, "joins": 0, "aggregates": 0}

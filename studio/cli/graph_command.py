@@ -180,6 +180,21 @@ def load_graph(
     return load.snapshot, details, load.warnings()
 
 
+def readable_json(data: dict[str, Any]) -> str:
+    """`data` as JSON a person can read: a top-level key a line, each item of a list (a
+    node, a dataflow) a line of its own. Written by `json`'s C encoder: with `indent`,
+    `json` falls back to its Python one (0.66 s for 20,000 nodes, 0.09 s without)."""
+    encode = json.JSONEncoder(default=repr).encode
+    parts = []
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            text = "[\n    " + ",\n    ".join(encode(item) for item in value) + "\n  ]"
+        else:
+            text = encode(value)
+        parts.append(f"  {encode(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}"
+
+
 def _format(
     snapshot: GraphSnapshot,
     details: list[dict[str, Any]],
@@ -195,7 +210,7 @@ def _format(
             "warnings": warnings or list(snapshot.warnings),
             "dataflow_details": details,
         }
-        return (json.dumps(data, indent=2, default=repr) + "\n").encode()
+        return (readable_json(data) + "\n").encode()
     if fmt == "text":
         return describe(snapshot, dataflows).encode()
     if not snapshot.ok:

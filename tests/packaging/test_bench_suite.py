@@ -45,6 +45,10 @@ def test_the_suite_measures_every_row_on_100_nodes(tmp_path):
         row = next(line for line in table.splitlines() if label in line)
         assert re.search(r"\d+ ms \(\d+-\d+\)", row), f"not the median of three: {row}"
     assert re.search(r"Run overhead, 200 cheap nodes.*\*\*\d+\.\d\dx\*\*", table)
+    memory = next(line for line in table.splitlines() if "memory: window / kernel" in line)
+    assert re.search(r"\d+ MB / \d+ MB / \d+ MB", memory), memory
+    dot = next(line for line in table.splitlines() if "layout: dot" in line)
+    assert "not run" not in dot, "dot is left out only above 5,000 nodes"
     assert "- save-to-canvas at 100 nodes < 100 ms:" in table
     assert re.search(r"Launch to the first graph .*: [\d,]+ ms\.", table)
     assert "- launch to the first graph < 1.5 s:" in table

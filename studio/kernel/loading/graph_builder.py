@@ -29,6 +29,7 @@ from studio.kernel.loading import materializer_nodes
 from studio.kernel.loading.code_versions import CodeVersions
 from studio.kernel.loading.fresh_import import import_fresh
 from studio.kernel.loading.graph_cycles import cycle_error
+from studio.kernel.loading.graph_link import GraphLink
 from studio.kernel.loading.node_reuse import NodeReuse, config_key
 from studio.kernel.loading.script_adapters import type_rules
 from studio.kernel.running.tracebacks import relative_to_root
@@ -118,13 +119,13 @@ def load_dataflow(
         )
 
     try:
-        with NODE_REUSE.building():  # remembered even when not reused: for the next
+        with _building(reuse):  # remembered even when not reused: for the next
             driver = build_driver(imported.modules, dataflow, full_config, adapters)
     except Exception as error:
         if not dataflow.materializers:
             return refused(_graph_error(root, imported.modules, error))
         try:  # the graph without the materializers Hamilton refuses, each said
-            with NODE_REUSE.building():
+            with _building(reuse):
                 bare = replace(dataflow, materializers=())
                 driver = build_driver(imported.modules, bare, full_config, adapters)
                 kept, problems = materializer_nodes.sort_out(dataflow, driver.graph)
@@ -145,6 +146,8 @@ def load_dataflow(
         for info in describe_nodes(driver, root, imported.modules, full_config, not defer)
     ]
     nodes += materializer_nodes.unmade_nodes(dataflow, [info.name for info in nodes])
+    if not defer:
+        CODE_VERSIONS.save_kept()
     snapshot = GraphSnapshot(
         dataflow.name,
         nodes=tuple(nodes),
@@ -182,6 +185,7 @@ def complete_versions(
             return None
         found[info.name] = _version(graph_nodes[info.name])
     loaded.versions_pending, loaded.versions_found = False, {}
+    CODE_VERSIONS.save_kept()
     loaded.snapshot = loaded.snapshot.with_versions(found)
     completed = {info.name: info for info in loaded.snapshot.nodes}
     for described in _DESCRIBED.values():
@@ -254,6 +258,19 @@ CODE_VERSIONS = CodeVersions()
 """Kept for the life of the process: after a save only edited functions are hashed again."""
 NODE_REUSE = NodeReuse()
 """The nodes of the last build, for the next one (loads with `reuse`)."""
+GRAPH_LINK = GraphLink()
+"""The last graph, for a save's build to link only its changed modules into."""
+
+
+@contextlib.contextmanager
+def _building(reuse: bool) -> Iterator[None]:
+    """Hamilton builds with the last build's nodes at hand: linked into the last graph
+    where only some modules changed (with `reuse`), else resolved from the last."""
+    with NODE_REUSE.building(), GRAPH_LINK.building(incremental=reuse):
+        try:
+            yield
+        finally:
+            NODE_REUSE.carried = GRAPH_LINK.kept_functions
 
 
 def describe_nodes(
@@ -266,6 +283,7 @@ def describe_nodes(
 
     module_names = {m.__name__ for m in modules}
     CODE_VERSIONS.new_load()
+    CODE_VERSIONS.keep_in(root)
     context = (root, frozenset(module_names), config_key(config))
     last = _DESCRIBED.get(context, {}) if context[2] is not None else {}
     described: dict[tuple[int, str], tuple[tuple[Any, ...], NodeInfo]] = {}

@@ -24,6 +24,9 @@ class NodeReuse:
         self._last: dict[int, _Resolved] = {}
         self.reused = 0
         """How many functions the last build did not resolve again."""
+        self.carried: list[Callable[..., Any]] = []
+        """Functions a build took the nodes of from the graph before without resolving them
+        (see `graph_link`): their last resolution stays for the next build."""
 
     @contextlib.contextmanager
     def building(self) -> Iterator[None]:
@@ -34,6 +37,7 @@ class NodeReuse:
         seen: dict[int, _Resolved] = {}
         keys: dict[int, tuple[dict[str, Any], str | None]] = {}
         self.reused = 0
+        self.carried = []
 
         def resolve_nodes(fn: Callable[..., Any], config: dict[str, Any]) -> list[Any]:
             known = keys.get(id(config))
@@ -55,6 +59,10 @@ class NodeReuse:
             yield
         finally:
             base.resolve_nodes = original
+            for fn in self.carried:
+                last = self._last.get(id(fn))
+                if last is not None and last[0] is fn and id(fn) not in seen:
+                    seen[id(fn)] = last
             self._last = seen
 
 
