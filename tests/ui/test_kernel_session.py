@@ -104,3 +104,34 @@ def test_a_console_cell_right_after_a_big_first_load_waits_for_its_last_steps(
     printed = next(s for s in seen if "after-load running" in s)
     assert printed == "after-load running: False"
     assert "event versions" in seen[: seen.index(printed)]
+
+
+def _open_files() -> int:
+    import os
+
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.linux_only
+def test_restarts_leave_no_open_files_nor_threads_behind(session, qtbot):
+    """Each kernel ended on a thread used to leave that thread's asyncio loop behind (a
+    socket pair and an epoll file): a day of restarts and project switches, or the test
+    suite's hundreds of windows, ran zmq out of files."""
+    import threading
+
+    from studio.ui.kernel.kernel_ending import wait_for_endings
+
+    session, _ = session
+
+    def restart() -> None:
+        with qtbot.waitSignal(session.ready, timeout=60_000):
+            session.restart()
+        wait_for_endings()
+        qtbot.wait(200)  # the subshell's worker thread ends after the kernel is ready
+
+    restart()
+    files, threads = _open_files(), threading.active_count()
+    for _ in range(3):
+        restart()
+    assert _open_files() <= files + 2, "files left open by each restart"
+    assert threading.active_count() <= threads

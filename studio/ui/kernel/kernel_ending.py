@@ -7,6 +7,7 @@ on a thread (not a daemon: the process waits for it at exit); quitting waits.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import shutil
 import threading
@@ -50,7 +51,7 @@ class _Ending(threading.Thread):
     def run(self) -> None:
         try:
             if self.client is not None:
-                self.client.stop_channels()
+                close_client(self.client)
             if self.manager is not None:
                 _end_kernel(self.manager)
         finally:
@@ -59,6 +60,32 @@ class _Ending(threading.Thread):
                 shutil.rmtree(self.folder, ignore_errors=True)
             with contextlib.suppress(ValueError):
                 _endings.remove(self)
+            close_thread_loop()
+
+
+def close_thread_loop() -> None:
+    """End the asyncio loop jupyter_client made for this worker thread (its sync calls
+    make one per thread and never close it: each left holds a socket pair and an epoll
+    file, a few per kernel started and ended)."""
+    if threading.current_thread() is threading.main_thread():
+        return
+    policy = asyncio.get_event_loop_policy()
+    try:
+        loop = policy.get_event_loop()
+    except RuntimeError:
+        return
+    if not loop.is_running() and not loop.is_closed():
+        loop.close()
+    policy.set_event_loop(None)
+
+
+def close_client(client: Any) -> None:
+    """Stop a kernel client's channels and end the zmq context it made for itself
+    (jupyter_client ends it only when the client is collected: each one left holds an
+    I/O thread and its sockets' files)."""
+    client.stop_channels()
+    if getattr(client, "_created_context", False) and not client.context.closed:
+        client.context.destroy(linger=0)
 
 
 _endings: list[_Ending] = []

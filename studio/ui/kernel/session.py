@@ -41,7 +41,13 @@ from studio.core.protocol import ErrorCode
 from studio.core.protocol.events import EventPayload, decode_event
 from studio.core.protocol.requests import HelloParams, HelloResult, Params
 from studio.core.protocol.wire import Record, WireError
-from studio.ui.kernel.kernel_ending import contain_kernel, end_kernel, find_provisioners_soon
+from studio.ui.kernel.kernel_ending import (
+    close_client,
+    close_thread_loop,
+    contain_kernel,
+    end_kernel,
+    find_provisioners_soon,
+)
 from studio.ui.kernel.messages import Reply, ReplyCallback, decode_reply, deliver
 from studio.ui.kernel.spec import StudioKernelSpecManager, kernel_environment
 
@@ -262,7 +268,8 @@ class KernelSession(QObject):
         except Exception:
             subshell = ""
         finally:
-            client.stop_channels()
+            close_client(client)
+            close_thread_loop()
         self._subshell_decided.emit(generation, subshell)
 
     def _on_subshell_decided(self, generation: int, subshell: str) -> None:
