@@ -123,6 +123,11 @@ class RunController(QObject):
     def running(self) -> bool:
         return self.runs.running
 
+    def shutdown(self) -> None:
+        """The window is closing: no more plans are worked out, nor files checked."""
+        self._file_check.stop()
+        self._forecaster.shutdown()
+
     # -- actions ------------------------------------------------------------
 
     def run_all(self) -> RunRecord | None:

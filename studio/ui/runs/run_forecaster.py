@@ -38,7 +38,14 @@ class RunForecaster(QObject):
         self._asked = 0
         self._answers: dict[int, tuple[str, Answer]] = {}
         self._newest: dict[str, int] = {}
+        self._closed = False
         self._done.connect(self._deliver)
+
+    def shutdown(self) -> None:
+        """The window is closing: its thread ends once any plan in hand is done."""
+        self._closed = True
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._answers.clear()
 
     def request(
         self,
@@ -55,6 +62,8 @@ class RunForecaster(QObject):
         """Work out the plan of running `names` (`given`: the nodes the dataflow gives
         values of); `answer` gets it on the GUI thread, unless a newer request of the
         same `topic` came meanwhile."""
+        if self._closed:
+            return
         self._asked += 1
         number = self._asked
         self._newest[topic] = number
@@ -85,6 +94,3 @@ class RunForecaster(QObject):
         topic, answer = self._answers.pop(number, ("", None))
         if answer is not None and self._newest.get(topic) == number:
             answer(plan)
-
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)

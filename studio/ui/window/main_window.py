@@ -427,6 +427,7 @@ class MainWindow(QMainWindow):
         self.workspace.selection.changed.disconnect(self.panel_sync.selection_changed)
         self.console.detach()
         self.controller.shutdown()
+        self.run_controller.shutdown()
         self.session.shutdown(wait)
 
 
