@@ -107,9 +107,9 @@ def test_a_console_cell_right_after_a_big_first_load_waits_for_its_last_steps(
 
 
 def _open_files() -> int:
-    import os
+    from pathlib import Path
 
-    return len(os.listdir("/proc/self/fd"))
+    return sum(1 for _ in Path("/proc/self/fd").iterdir())
 
 
 @pytest.mark.linux_only
