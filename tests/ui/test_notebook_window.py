@@ -117,6 +117,9 @@ def test_a_given_node_shows_given_opens_its_value_and_a_new_value_makes_results_
     state = window.run_controller.runs.state
     assert state.state("doubled") is NodeState.DONE
     assert state.state("spend") is NodeState.GIVEN
+    run = window.run_log._tree.topLevelItem(window.run_log._tree.topLevelItemCount() - 1)
+    rows = {run.child(i).text(0).split(":")[0]: run.child(i) for i in range(run.childCount())}
+    assert rows["spend"].text(1) == "" and rows["doubled"].text(1) != ""  # given: no time
     card = window.scene.nodes["spend"]
     assert card.run.state is NodeState.GIVEN
     assert "given by analysis.ipynb (--overrides), not computed" in card.toolTip()
@@ -132,6 +135,9 @@ def test_a_given_node_shows_given_opens_its_value_and_a_new_value_makes_results_
     write_notebook(path, "fixed = {'spend': 8}", cell)  # a save from Jupyter
     qtbot.waitUntil(lambda: state.state("doubled") is NodeState.STALE, timeout=15_000)
     assert state.state("spend") is NodeState.STALE  # the kernel holds the value given before
+    why = "the value analysis.ipynb gives spend (--overrides) changed"
+    assert state.get("doubled").stale_reason == why
+    assert why in window.scene.nodes["doubled"].toolTip()
     write_notebook(path, "fixed = {'spend': 7}", cell)  # the value the results came from
     qtbot.waitUntil(lambda: state.state("doubled") is NodeState.DONE, timeout=15_000)
     assert state.state("spend") is NodeState.GIVEN

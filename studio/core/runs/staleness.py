@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from studio.core.graph.lineage import GraphIndex
@@ -79,14 +80,18 @@ def given_salts(given: Mapping[str, Any]) -> dict[str, str]:
     return {name: f"given {value!r}" for name, value in given.items()}
 
 
-def stale_reasons(snapshot: GraphSnapshot, own: Mapping[str, str]) -> dict[str, str]:
+def stale_reasons(
+    snapshot: GraphSnapshot, own: Mapping[str, str], whole: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Why each node is stale from the files its lineage read: a node whose file changed
     has its own reason (`data.csv changed`); what was computed from it, the same with
-    the node that read it (`data.csv changed, read by table`)."""
+    the node that read it (`data.csv changed, read by table`). `whole`: reasons that
+    already name their node (a value the dataflow gives), passed down as they are."""
     index = GraphIndex(snapshot)
-    reasons = dict(own)
+    whole = whole or {}
+    reasons = {**own, **whole}
     for name in _topological(index):
-        if name in own:
+        if name in reasons and (name in own or name in whole):
             continue
         for parent in sorted(index.parents[name]):
             if parent in reasons:
@@ -94,6 +99,13 @@ def stale_reasons(snapshot: GraphSnapshot, own: Mapping[str, str]) -> dict[str, 
                 reasons[name] = reason if parent not in own else f"{reason}, read by {parent}"
                 break
     return reasons
+
+
+def given_reasons(given: Mapping[str, Any], driver: str | None) -> dict[str, str]:
+    """Why a node given a value (a notebook's `--overrides`), and what is computed from
+    it, is stale when that value changed."""
+    where = Path(driver).name if driver else "the dataflow"
+    return {name: f"the value {where} gives {name} (--overrides) changed" for name in given}
 
 
 def _topological(index: GraphIndex) -> list[str]:

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core.protocol import RunStatus
-from studio.core.runs.run_records import RunRecord
+from studio.core.protocol import NodeStatus, RunStatus
+from studio.core.runs.run_records import NodeRecord, RunRecord
 from studio.core.size_text import format_bytes
 from studio.core.time_text import format_seconds
 
@@ -126,7 +126,7 @@ class RunLogPanel(QWidget):
             child = item.child(index) if index < item.childCount() else QTreeWidgetItem(item)
             error = f" — {node.error}" if node.error else ""
             child.setText(0, f"{node.name}: {node.status}{error}")
-            child.setText(1, format_seconds(node.seconds))
+            child.setText(1, _took(node))
             child.setForeground(0, QBrush(QColor(_COLOURS.get(node.status, "#888888"))))
             child.setData(0, Qt.ItemDataRole.UserRole, record.number)
         if self._tree.currentItem() in (item, *[item.child(i) for i in range(item.childCount())]):
@@ -228,7 +228,7 @@ class RunLogPanel(QWidget):
             rows = "".join(
                 f"<tr><td>{html.escape(n.name)}</td>"
                 f"<td style='color:{_COLOURS.get(n.status, '#888')}'>{n.status}</td>"
-                f"<td align='right'>{format_seconds(n.seconds)}</td></tr>"
+                f"<td align='right'>{_took(n)}</td></tr>"
                 for n in record.nodes.values()
             )
             parts.append(
@@ -282,3 +282,8 @@ class RunLogPanel(QWidget):
             return
         frame = record.frames[int(url.path())]
         self.location_requested.emit(frame.file, int(frame.line or 0))
+
+
+def _took(node: NodeRecord) -> str:
+    """A node's time; none for one the dataflow gives (it took no time: it did not run)."""
+    return "" if node.status is NodeStatus.GIVEN else format_seconds(node.seconds)

@@ -45,7 +45,12 @@ from studio.core.runs.run_plan import RunMode, run_targets
 from studio.core.runs.run_records import RunRecord
 from studio.core.runs.run_state import NodeState
 from studio.core.runs.running_node import read_running_node
-from studio.core.runs.staleness import given_salts, lineage_signatures, stale_reasons
+from studio.core.runs.staleness import (
+    given_reasons,
+    given_salts,
+    lineage_signatures,
+    stale_reasons,
+)
 from studio.ui.kernel.messages import deliver
 from studio.ui.kernel.session import KernelSession, KernelState, Reply
 from studio.ui.project.graph_controller import GraphController
@@ -313,9 +318,15 @@ class RunController(QObject):
         ):
             return  # only the drawing changed (collapse, focus)
         self._signed = signed
-        self.runs.apply_signatures(
-            lineage_signatures(snapshot, inputs, None, salts), stale_reasons(snapshot, reasons)
-        )
+        signatures = lineage_signatures(snapshot, inputs, None, salts)
+        flow = self.workspace.project.current()
+        given = given_reasons(flow.overrides, flow.driver) if flow is not None else {}
+        changed = {  # a given value that changed: its own result's signature moved
+            name: reason
+            for name, reason in given.items()
+            if self.runs.state.get(name).signature not in (None, signatures.get(name))
+        }
+        self.runs.apply_signatures(signatures, stale_reasons(snapshot, reasons, changed))
 
     def _file_salts(self) -> tuple[dict[str, str], dict[str, str]]:
         """What changed of the files the results in the kernel were computed from, and the
