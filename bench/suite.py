@@ -305,10 +305,11 @@ def in_child(target: Callable, args: tuple, timeout: float) -> float | None:
 
 def measure_layouts(request, dot: bool = True) -> dict[str, float | None]:
     from studio.core.layout import compute_layout
-    from studio.core.layout.grouped_engine import INNER_LAYOUTS
+    from studio.core.layout.grouped_engine import BLOCK_ROUTES, INNER_LAYOUTS
 
     times: dict[str, float | None] = {}
     INNER_LAYOUTS.clear()
+    BLOCK_ROUTES.clear()
     for engine in ("grouped", "layered"):
         start = time.perf_counter()
         compute_layout(request, engine)
