@@ -3,9 +3,7 @@
 One run at a time. Progress arrives as events from the kernel's Hamilton
 hooks while the run goes on; the controller only updates the runs model
 (the canvas badges, the run log and the status bar follow it), so it
-never waits. Stale marks follow every new graph and every input change,
-and the files results were computed from (checked every two seconds: a
-few `stat` calls), naming the file that changed.
+never waits. Which results still hold is `result_signing`'s.
 
 Stop escalates when a run goes on (issue 31, case 10): the kernel's interrupt
 (SIGINT); after `STOP_STEP_MS` a KeyboardInterrupt raised inside the node,
@@ -14,13 +12,11 @@ past its signal handling; after as long again a new kernel.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core.cache.cache_paths import new_run_output_file
-from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.model import Workspace
 from studio.core.protocol import ErrorCode, NodeStatus, RunStatus
 from studio.core.protocol.data_requests import StopRunParams
@@ -39,26 +35,17 @@ from studio.core.protocol.requests import (
     RunResult,
 )
 from studio.core.runs.executors import ExecutorChoice
-from studio.core.runs.file_reads import file_salts
 from studio.core.runs.run_forecast import RunForecast
 from studio.core.runs.run_plan import RunMode, run_targets
 from studio.core.runs.run_records import RunRecord
 from studio.core.runs.run_state import NodeState
 from studio.core.runs.running_node import read_running_node
-from studio.core.runs.staleness import (
-    given_reasons,
-    given_salts,
-    lineage_signatures,
-    stale_reasons,
-)
 from studio.ui.kernel.messages import deliver
 from studio.ui.kernel.session import KernelSession, KernelState, Reply
 from studio.ui.project.graph_controller import GraphController
+from studio.ui.runs.result_signing import ResultSigning
 from studio.ui.runs.run_forecaster import RunForecaster
 from studio.ui.runs.script_values_client import ScriptValuesClient
-
-FILE_CHECK_MS = 2000
-"""How often the files results came from are checked for changes."""
 
 STOP_STEP_MS = 3000
 """How long Stop waits for a run to end before its next step."""
@@ -97,7 +84,6 @@ class RunController(QObject):
         self.workspace = workspace
         self.runs = workspace.runs
         self.graph = graph
-        self._signed: tuple[GraphSnapshot, dict[str, str], dict[str, str]] | None = None
         self._signatures: dict[str, str] = {}
         self._versions: dict[str, str | None] = {}
         self._quiet = False
@@ -118,11 +104,7 @@ class RunController(QObject):
         self._stop_timer.timeout.connect(self._escalate_stop)
         self._forecaster = RunForecaster(self)
         self.script_values = ScriptValuesClient(session, workspace, graph, self)
-        workspace.script_values.changed.connect(self.refresh_staleness)
-        self._file_check = QTimer(self)
-        self._file_check.setInterval(FILE_CHECK_MS)
-        self._file_check.timeout.connect(self._check_files)
-        self._file_check.start()
+        self.signing = ResultSigning(workspace, lambda: self.running, self)
 
     @property
     def running(self) -> bool:
@@ -130,7 +112,7 @@ class RunController(QObject):
 
     def shutdown(self) -> None:
         """The window is closing: no more plans are worked out, nor files checked."""
-        self._file_check.stop()
+        self.signing.shutdown()
         self._forecaster.shutdown()
 
     # -- actions ------------------------------------------------------------
@@ -169,9 +151,7 @@ class RunController(QObject):
         if mode is RunMode.ALL:
             names = run_targets(snapshot, names, mode)
         expressions = self.workspace.project.input_expressions()
-        self._signatures = lineage_signatures(
-            snapshot, self.signed_inputs(), None, self._file_salts()[0]
-        )
+        self._signatures = self.signing.signatures(snapshot)
         self._versions = {n.name: n.version for n in snapshot.nodes}
         record = RunRecord(len(self.runs.records) + 1, names, mode.value, recompute)
         executor = self.workspace.project.executor
@@ -242,21 +222,13 @@ class RunController(QObject):
             answer(None)
             return
         if signatures is None:
-            signatures = lineage_signatures(
-                snapshot, self.signed_inputs(), None, self._file_salts()[0]
-            )
+            signatures = self.signing.signatures(snapshot)
         valid = self.runs.state.valid_results(signatures)
         cache_dir = self.workspace.project.cache_dir
         given = frozenset(flow.overrides if flow is not None else ())
         self._forecaster.request(
             snapshot, names, mode, valid, self.runs.durations, cache_dir, answer, topic, given
         )
-
-    def signed_inputs(self) -> dict[str, str]:
-        """Each input as a run signs it: the user's expression, else the script's value."""
-        project = self.workspace.project
-        script = self.workspace.script_values.input_tokens(project.dataflow)
-        return {**script, **project.input_expressions()}
 
     def stop(self) -> bool:
         """Interrupt the running node, or the evaluation of the script's values; False when
@@ -303,60 +275,6 @@ class RunController(QObject):
         self.runs.forget_results()
         self.session.request(ClearResultsParams())
 
-    def refresh_staleness(self) -> None:
-        """After a new graph or new inputs: results whose lineage changed become stale."""
-        snapshot = self.workspace.graph.snapshot
-        if snapshot is None:
-            return
-        inputs = self.signed_inputs()
-        salts, reasons = self._file_salts()
-        signed = (snapshot, inputs, salts)
-        if (
-            self._signed is not None
-            and self._signed[0] is snapshot
-            and self._signed[1:] == signed[1:]
-        ):
-            return  # only the drawing changed (collapse, focus)
-        self._signed = signed
-        signatures = lineage_signatures(snapshot, inputs, None, salts)
-        flow = self.workspace.project.current()
-        given = given_reasons(flow.overrides, flow.driver) if flow is not None else {}
-        changed = {  # a given value that changed: its own result's signature moved
-            name: reason
-            for name, reason in given.items()
-            if self.runs.state.get(name).signature not in (None, signatures.get(name))
-        }
-        self.runs.apply_signatures(signatures, stale_reasons(snapshot, reasons, changed))
-
-    def _file_salts(self) -> tuple[dict[str, str], dict[str, str]]:
-        """What changed of the files the results in the kernel were computed from, and the
-        values the dataflow gives in place of nodes (signed as the kernel signs them)."""
-        flow = self.workspace.project.current()
-        given = given_salts(flow.overrides if flow is not None else {})
-        reads = self.runs.file_reads
-        if not reads:
-            return given, {}
-        kept = {n: s for n, s in reads.items() if self.runs.state.get(n).signature is not None}
-        salts, reasons = file_salts(kept, self.workspace.project.root)
-        return {**salts, **given}, reasons
-
-    def _check_files(self) -> None:
-        if self.runs.file_reads and not self.running:
-            self.refresh_staleness()
-
-    def _keep_reads(self, record: RunRecord, result: RunResult) -> None:
-        """The files the run's nodes read: their results are signed with them as they are
-        now (a file changed while its node ran: stale at once)."""
-        snapshot = self.workspace.graph.snapshot
-        if not result.reads or snapshot is None:
-            return
-        self.runs.file_reads.update(result.reads)
-        salts, _ = self._file_salts()
-        salts = {n: uuid.uuid4().hex if n in result.reads else s for n, s in salts.items()}
-        signatures = lineage_signatures(snapshot, self.signed_inputs(), None, salts)
-        self.runs.state.sign_again(signatures, record.nodes)
-        self._signed = None
-
     def _sign_again(self, versions: dict[str, str | None]) -> None:
         """A run asked for before its graph's code versions came (they follow a big
         first load): its results are signed with them, or they would look stale."""
@@ -365,9 +283,7 @@ class RunController(QObject):
             return
         completed = snapshot.with_versions(versions)
         self._versions = {n.name: n.version for n in completed.nodes}
-        self._signatures = lineage_signatures(
-            completed, self.signed_inputs(), None, self._file_salts()[0]
-        )
+        self._signatures = self.signing.signatures(completed)
 
     # -- kernel -------------------------------------------------------------
 
@@ -435,7 +351,7 @@ class RunController(QObject):
         if reply.ok:
             result: RunResult = reply.result
             record.finish(result)
-            self._keep_reads(record, result)
+            self.signing.keep_reads(record, result)
             if result.install_hint:
                 self.problem.emit(f"{result.message}. Install it with: {result.install_hint}")
             if result.cache_bytes is not None:
@@ -463,7 +379,7 @@ class RunController(QObject):
         self._stop_step = 0
         self.runs.durations.save()
         self.runs.end()
-        self.refresh_staleness()
+        self.signing.refresh()
         if record.status is RunStatus.MISSING_INPUTS:
             self.missing_inputs.emit(record.missing)
 

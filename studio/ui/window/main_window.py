@@ -362,7 +362,7 @@ class MainWindow(QMainWindow):
         ):
             self.view.fit_all()  # a view the user never moved keeps showing the whole graph
         self._later.add(
-            self.run_controller.refresh_staleness
+            self.run_controller.signing.refresh
         )  # a turn of its own: 30 ms at 5,000 nodes
 
     def _on_notice(self, notice: Notice) -> None:

@@ -151,7 +151,7 @@ class PanelSync(QObject):
         self.workspace.project.set_inputs(self.panels.inputs.user_values())
         if not self.panels.inputs.missing():
             self.panels.banner.clear(MISSING_INPUTS)
-        self.run_controller.refresh_staleness()
+        self.run_controller.signing.refresh()
 
     def running_changed(self, running: bool) -> None:
         if running:  # the last run's message is about the last run
