@@ -327,3 +327,27 @@ def plan_of(qtbot, window, names, mode=None):
     window.run_controller.forecast(names, mode or RunMode.UPSTREAM, plans.append)
     qtbot.waitUntil(lambda: bool(plans), timeout=15_000)
     return plans[0]
+
+
+def drawn_in_view(qtbot, snapshot, size: tuple[int, int], engine: str, frame=None):
+    """(workspace, scene, view): `snapshot` laid out by `engine` (fitted to `frame` when
+    given, as the window asks) and drawn in a real view of `size`, shown."""
+    from dataclasses import replace
+
+    from studio.core.layout import compute_layout
+    from studio.core.model import Workspace
+    from studio.ui.canvas.scene import GraphScene
+    from studio.ui.canvas.view import GraphView
+    from studio.ui.theme import LIGHT
+
+    workspace = Workspace()
+    scene = GraphScene(LIGHT, workspace)
+    view = GraphView(scene)
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    workspace.graph.accept(snapshot)
+    display = workspace.graph.display
+    request = replace(scene.sizes.layout_request(display, workspace.graph.direction), frame=frame)
+    scene.show_graph(display, compute_layout(request, engine), animate=False)
+    return workspace, scene, view

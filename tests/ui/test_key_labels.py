@@ -1,8 +1,6 @@
 """Labels far out (issue 29, item 4d): never over another card, never past the edge of
 the canvas, and a click or double-click on one acts on its card as on the card."""
 
-from dataclasses import replace
-
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QContextMenuEvent
@@ -10,12 +8,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from studio.core.graph.snapshot import GraphSnapshot
-from studio.core.layout import compute_layout
-from studio.core.model import Workspace
 from studio.ui.canvas.items.edge_item import EdgeItem
 from studio.ui.canvas.items.module_item import ModuleItem
 from studio.ui.canvas.items.node_item import NodeItem
-from tests.helpers import make_node
+from tests.helpers import drawn_in_view, make_node
 
 FEATURES = [f"a_rather_long_feature_name_number_{i:02d}" for i in range(10)]
 SNAPSHOT = GraphSnapshot(
@@ -32,20 +28,7 @@ SNAPSHOT = GraphSnapshot(
 def far(qtbot):
     """A scene in a real view, zoomed out far enough for the labels, its right part cut
     by the view's edge."""
-    from studio.ui.canvas.scene import GraphScene
-    from studio.ui.canvas.view import GraphView
-    from studio.ui.theme import LIGHT
-
-    workspace = Workspace()
-    scene = GraphScene(LIGHT, workspace)
-    view = GraphView(scene)
-    qtbot.addWidget(view)
-    view.resize(300, 220)
-    view.show()
-    workspace.graph.accept(SNAPSHOT)
-    display = workspace.graph.display
-    request = scene.sizes.layout_request(display, workspace.graph.direction)
-    scene.show_graph(display, compute_layout(request, "dot"), animate=False)
+    workspace, scene, view = drawn_in_view(qtbot, SNAPSHOT, (300, 220), "dot")
     view.set_zoom(0.4)
     graph = scene.graph_rect()
     view.centerOn(QPointF(graph.center().x() + graph.width() / 3, graph.center().y()))
@@ -127,9 +110,6 @@ def test_a_click_beside_the_labels_still_clears_the_selection(far):
 def test_at_a_mid_size_graphs_fit_zoom_every_card_in_view_is_named(qtbot):
     """Not only the outputs: each card's name, whole, where the cards leave room."""
     from studio.ui.canvas.key_labels import SHOW_BELOW
-    from studio.ui.canvas.scene import GraphScene
-    from studio.ui.canvas.view import GraphView
-    from studio.ui.theme import LIGHT
 
     names = [f"feature_{i:02d}" for i in range(24)]
     snapshot = GraphSnapshot(
@@ -140,17 +120,13 @@ def test_at_a_mid_size_graphs_fit_zoom_every_card_in_view_is_named(qtbot):
             make_node("summary", names),
         ),
     )
-    workspace = Workspace()
-    scene = GraphScene(LIGHT, workspace)
-    view = GraphView(scene)
-    qtbot.addWidget(view)
-    view.resize(700, 520)
-    view.show()
-    workspace.graph.accept(snapshot)
-    display = workspace.graph.display
-    request = scene.sizes.layout_request(display, workspace.graph.direction)
-    request = replace(request, frame=(700.0, 520.0))  # as the window asks: spread to fit
-    scene.show_graph(display, compute_layout(request, "grouped"), animate=False)
+    _workspace, scene, view = drawn_in_view(
+        qtbot,
+        snapshot,
+        (700, 520),
+        "grouped",
+        frame=(700.0, 520.0),  # spread, as the window
+    )
     view.fit_all()
     assert view.transform().m11() < SHOW_BELOW
     view.grab()

@@ -1,14 +1,10 @@
 """A module's name stays readable zoomed out (issue 29: regions drawn unnamed): its title
 keeps about 11 px on screen, rising out of its band rather than shrinking with it."""
 
-from dataclasses import replace
-
 from PySide6.QtCore import QRect
 
 from studio.core.graph.snapshot import GraphSnapshot
-from studio.core.layout import compute_layout
-from studio.core.model import Workspace
-from tests.helpers import make_node
+from tests.helpers import drawn_in_view, make_node
 
 
 def _text_rows(image, theme) -> int:
@@ -29,8 +25,6 @@ def _text_rows(image, theme) -> int:
 
 
 def test_a_module_title_is_written_large_enough_to_read_far_out(qtbot):
-    from studio.ui.canvas.scene import GraphScene
-    from studio.ui.canvas.view import GraphView
     from studio.ui.theme import LIGHT
 
     snapshot = GraphSnapshot(
@@ -40,16 +34,7 @@ def test_a_module_title_is_written_large_enough_to_read_far_out(qtbot):
             *(make_node(f"feature_{i}", ["raw"], group="features_module") for i in range(8)),
         ),
     )
-    workspace = Workspace()
-    scene = GraphScene(LIGHT, workspace)
-    view = GraphView(scene)
-    qtbot.addWidget(view)
-    view.resize(600, 400)
-    view.show()
-    workspace.graph.accept(snapshot)
-    display = workspace.graph.display
-    request = replace(scene.sizes.layout_request(display, workspace.graph.direction), frame=None)
-    scene.show_graph(display, compute_layout(request, "grouped"), animate=False)
+    _workspace, scene, view = drawn_in_view(qtbot, snapshot, (600, 400), "grouped")
     region = scene.regions["features_module"]
     view.set_zoom(0.35)
     view.centerOn(region.rect().topLeft())
