@@ -6,17 +6,39 @@ computed with, and a salt for the files it read that changed since
 (`studio.core.runs.file_reads`). A result computed under one signature is
 stale as soon as the node's signature changes: its code, a file it read, or
 something upstream, changed.
+
+At 20,000 nodes the graph's shape (parents before children, each node's
+parents sorted) costs as much as the hashing, so it is worked out once per set
+of nodes and kept; the window signs on a thread of its own, so what is kept
+here is guarded by a lock.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from studio.core.graph.lineage import GraphIndex
-from studio.core.graph.snapshot import GraphSnapshot, NodeRole
+from studio.core.graph.snapshot import GraphSnapshot, NodeInfo, NodeRole
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """A graph's nodes in signing order, each with its parents sorted by name."""
+
+    nodes: tuple[NodeInfo, ...]
+    """The snapshot's nodes this was worked out from (kept: their identity is the key)."""
+    order: tuple[NodeInfo, ...]
+    """Parents before children; nodes on a cycle (a graph read from source alone may
+    have one) come last, in the snapshot's order."""
+    parents: tuple[tuple[str, ...], ...]
+    """Each node's parents in `order`'s places, sorted by name."""
+    acyclic: int
+    """How many of `order` lead it in true topological order (the rest are on cycles)."""
 
 
 def lineage_signatures(
@@ -30,17 +52,48 @@ def lineage_signatures(
     config = dict(snapshot.config if config is None else config)
     salts = dict(salts or {})
     key = (repr(sorted(inputs.items())), repr(sorted(config.items())), repr(sorted(salts.items())))
-    last = _LAST.get(id(snapshot))
-    if last is not None and last[0] is snapshot and last[1] == key:
-        return dict(last[2])
+    with _LOCK:
+        for kept, kept_key, signatures in _LAST:
+            if kept is snapshot and kept_key == key:
+                return dict(signatures)
     signatures = _signatures(snapshot, inputs, config, salts)
-    _LAST.clear()
-    _LAST[id(snapshot)] = (snapshot, key, signatures)
+    with _LOCK:
+        _LAST[:] = [(snapshot, key, signatures), *_LAST[: _KEEP - 1]]
     return dict(signatures)
 
 
-_LAST: dict[int, tuple[GraphSnapshot, tuple[str, str, str], dict[str, str]]] = {}
-"""The last snapshot's signatures: asked for several times per run of a big graph."""
+_KEEP = 2
+"""Signatures kept: those of the window's stale marks and of a run's reads, say."""
+_LAST: list[tuple[GraphSnapshot, tuple[str, str, str], dict[str, str]]] = []
+"""The last snapshots' signatures, newest first: asked for several times per run of a
+big graph, and by the window for each new graph, input, and file change."""
+_SHAPE: list[_Shape] = []
+"""The last set of nodes' shape: a reload makes new nodes, versions that follow a first
+load do not."""
+_LOCK = threading.Lock()
+
+
+def _shape(snapshot: GraphSnapshot) -> _Shape:
+    with _LOCK:
+        if _SHAPE and _SHAPE[0].nodes is snapshot.nodes:
+            return _SHAPE[0]
+    index = GraphIndex(snapshot)
+    by_name = {n.name: n for n in snapshot.nodes}
+    # Parents before children, without recursion (and without the cycle a recursive
+    # closure makes: its garbage would wait for a full collection).
+    names = _topological(index)
+    acyclic = len(names)
+    placed = set(names)
+    names += [name for name in by_name if name not in placed]
+    shape = _Shape(
+        snapshot.nodes,
+        tuple(by_name[name] for name in names),
+        tuple(tuple(sorted(index.parents[name])) for name in names),
+        acyclic,
+    )
+    with _LOCK:
+        _SHAPE[:] = [shape]
+    return shape
 
 
 def _signatures(
@@ -49,17 +102,12 @@ def _signatures(
     config: dict[str, Any],
     salts: Mapping[str, str],
 ) -> dict[str, str]:
-    index = GraphIndex(snapshot)
+    shape = _shape(snapshot)
     signatures: dict[str, str] = {}
-    by_name = {n.name: n for n in snapshot.nodes}
-    # Parents before children, without recursion (and without the cycle a recursive
-    # closure makes: its garbage would wait for a full collection); nodes on a cycle,
-    # which a graph read from source alone may have, come last, signed as they are.
-    order = _topological(index)
-    placed = set(order)
-    order += [name for name in by_name if name not in placed]
-    for name in order:
-        info = by_name[name]
+    signed = signatures.get
+    sha256 = hashlib.sha256
+    for info, parents in zip(shape.order, shape.parents, strict=True):
+        name = info.name
         if info.role is NodeRole.INPUT:
             own = f"input:{inputs.get(name, '<missing>')}"
         elif info.role is NodeRole.CONFIG:
@@ -68,8 +116,9 @@ def _signatures(
             own = f"code:{info.version}"
             if name in salts:
                 own += f"|{salts[name]}"
-        parts = [own, *(f"{p}={signatures.get(p, '?')}" for p in sorted(index.parents[name]))]
-        signatures[name] = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
+        if parents:
+            own = "\n".join([own, *[f"{p}={signed(p, '?')}" for p in parents]])
+        signatures[name] = sha256(own.encode()).hexdigest()[:20]
     return signatures
 
 
@@ -87,13 +136,16 @@ def stale_reasons(
     has its own reason (`data.csv changed`); what was computed from it, the same with
     the node that read it (`data.csv changed, read by table`). `whole`: reasons that
     already name their node (a value the dataflow gives), passed down as they are."""
-    index = GraphIndex(snapshot)
     whole = whole or {}
     reasons = {**own, **whole}
-    for name in _topological(index):
+    if not reasons:
+        return reasons  # nothing changed of any file or given value: no node has a reason
+    shape = _shape(snapshot)
+    for info, parents in zip(shape.order[: shape.acyclic], shape.parents, strict=False):
+        name = info.name
         if name in reasons and (name in own or name in whole):
             continue
-        for parent in sorted(index.parents[name]):
+        for parent in parents:
             if parent in reasons:
                 reason = reasons[parent]
                 reasons[name] = reason if parent not in own else f"{reason}, read by {parent}"
