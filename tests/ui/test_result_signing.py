@@ -113,3 +113,23 @@ def test_a_run_asking_for_signatures_meanwhile_gets_them_with_their_marks(signin
     assert signatures == lineage_signatures(flow("v2"), {"a": "1"})
     assert states(workspace) == {"b": NodeState.STALE, "c": NodeState.STALE}  # no event loop
     assert marks == [{"b", "c"}] and len(threads) == 1  # signed once, not again
+
+
+def test_a_run_asking_while_a_refresh_is_signed_is_answered_after_its_marks(signing, qtbot):
+    """A run does not wait for the signing (it is sent once answered), and starts from
+    the refresh's marks."""
+    signing, workspace, gate, threads, _ = signing
+    got: list[tuple[dict, dict]] = []
+    signing.signatures_soon(workspace.graph.snapshot, lambda s: got.append((s, states(workspace))))
+    assert len(got) == 1 and threads == []  # nothing being signed: answered at once
+    gate.clear()
+    workspace.graph.accept(flow("v2"))
+    signing.refresh()
+    signing.signatures_soon(workspace.graph.snapshot, lambda s: got.append((s, states(workspace))))
+    assert len(got) == 1  # not waited for
+    gate.set()
+    qtbot.waitUntil(lambda: len(got) == 2)
+    assert got[1] == (
+        lineage_signatures(flow("v2"), {"a": "1"}),
+        {"b": NodeState.STALE, "c": NodeState.STALE},
+    )

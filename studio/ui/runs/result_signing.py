@@ -9,8 +9,9 @@ Signing 20,000 nodes takes the GUI thread's 100-300 ms (issue 33), so the GUI
 thread only gathers what signing needs (the snapshot, which never changes once
 made, the inputs, the salts) and a thread of its own signs; the marks are applied
 when the signatures come back, unless a newer refresh was asked for meanwhile or
-the graph is another by then. Who needs the signatures at once (a run, the run
-plan) waits for the signing under way, whose marks are then applied at once.
+the graph is another by then. A run gets its signatures after the signing under
+way (and is sent to the kernel then); who needs them at once (the run plan on a
+hover) waits for that signing, whose marks are then applied at once.
 """
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ def _changed_given(
 class ResultSigning(QObject):
     _signed = Signal(int)
     """(refresh number): its signatures are ready, on the GUI thread."""
+    _ready = Signal(object)
+    """A call to make on the GUI thread with signatures asked for (`signatures_soon`)."""
 
     def __init__(
         self, workspace: Workspace, running: Callable[[], bool], parent: QObject | None = None
@@ -99,7 +102,10 @@ class ResultSigning(QObject):
         """The newest refresh, until its marks are applied; any older one is dropped."""
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="studio-signing")
         self._closed = False
+        self._waiting = 0
+        """`signatures_soon` calls not answered yet."""
         self._signed.connect(self._deliver)
+        self._ready.connect(self._answer)
         workspace.script_values.changed.connect(self.refresh)
         self._file_check = QTimer(self)
         self._file_check.setInterval(FILE_CHECK_MS)
@@ -144,6 +150,19 @@ class ResultSigning(QObject):
         so that what a run starts from has its marks."""
         self.settle()
         return lineage_signatures(snapshot, self.inputs(), None, self.salts()[0])
+
+    def signatures_soon(
+        self, snapshot: GraphSnapshot, use: Callable[[dict[str, str]], None]
+    ) -> None:
+        """`use` gets `signatures(snapshot)`: at once, unless a refresh is being signed;
+        then on the GUI thread once it is (its marks applied first), without waiting for
+        it. Inputs and salts are taken now."""
+        inputs, salts = self.inputs(), self.salts()[0]
+        if (self._pending is None and not self._waiting) or self._closed:
+            use(lineage_signatures(snapshot, inputs, None, salts))
+            return
+        self._waiting += 1  # who asks next is answered after this one
+        self._pool.submit(self._work_for, snapshot, inputs, salts, use)
 
     def refresh(self) -> None:
         """After a new graph or new inputs: results whose lineage changed become stale,
@@ -198,6 +217,26 @@ class ResultSigning(QObject):
             job.done.set_exception(error)
         if not self._closed:
             self._signed.emit(job.number)
+
+    def _work_for(
+        self,
+        snapshot: GraphSnapshot,
+        inputs: dict[str, str],
+        salts: dict[str, str],
+        use: Callable[[dict[str, str]], None],
+    ) -> None:
+        """On the signing thread, after the refresh before it (most often these are its
+        signatures, kept: not signed again)."""
+        try:
+            signatures = lineage_signatures(snapshot, inputs, None, salts)
+        except Exception:  # signed again on the GUI thread, where the error shows
+            self._ready.emit(lambda: use(lineage_signatures(snapshot, inputs, None, salts)))
+            return
+        self._ready.emit(lambda: use(signatures))
+
+    def _answer(self, call: Callable[[], None]) -> None:
+        self._waiting -= 1
+        call()
 
     def _deliver(self, number: int) -> None:
         pending = self._pending

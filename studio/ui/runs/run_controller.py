@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core.cache.cache_paths import new_run_output_file
+from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.model import Workspace
 from studio.core.protocol import ErrorCode, NodeStatus, RunStatus
 from studio.core.protocol.data_requests import StopRunParams
@@ -90,6 +91,8 @@ class RunController(QObject):
         """Inside a batch of events: progress is announced once, after it."""
         self._finished = 0
         self._deferred: tuple[RunRecord, RunParams] | None = None
+        self._unsigned = False
+        """The deferred run waits for its signatures."""
         graph.load_requested.connect(self._send_deferred)
         workspace.project.opened.connect(self._forget_deferred)
         session.start_failed.connect(self._on_no_kernel)
@@ -151,22 +154,13 @@ class RunController(QObject):
         if mode is RunMode.ALL:
             names = run_targets(snapshot, names, mode)
         expressions = self.workspace.project.input_expressions()
-        self._signatures = self.signing.signatures(snapshot)
-        self._versions = {n.name: n.version for n in snapshot.nodes}
+        self._versions = versions = {n.name: n.version for n in snapshot.nodes}
         record = RunRecord(len(self.runs.records) + 1, names, mode.value, recompute)
         executor = self.workspace.project.executor
         record.executor = "" if executor.is_local else executor.title
         root = self.workspace.project.root
         if root is not None:
             record.output_file = new_run_output_file(root, record.number)
-        if not recompute:
-            self.forecast(
-                names,
-                mode,
-                lambda plan: self.runs.forecast_known(record, plan.headline() if plan else ""),
-                self._signatures,
-                topic="run",
-            )
         self._finished = 0
         self.runs.start(record)
         params = RunParams(
@@ -177,11 +171,40 @@ class RunController(QObject):
             cache_limit=self.runs.cache_limit,
             executor=executor.text,
         )
-        if self.graph.load_requested_on_kernel:
-            self._send(record, params)
-        else:  # a new kernel: the run must follow the load of the graph
-            self._deferred = (record, params)
+        # Sent once signed (after a refresh being signed, not waiting for it) and, with
+        # a new kernel, once the load of the graph went to it.
+        self._deferred = (record, params)
+        self._unsigned = True
+        self.signing.signatures_soon(
+            snapshot, lambda signed: self._signed(record, signed, versions, names, mode)
+        )
         return record
+
+    def _signed(
+        self,
+        record: RunRecord,
+        signatures: dict[str, str],
+        versions: dict[str, str | None],
+        names: list[str],
+        mode: RunMode,
+    ) -> None:
+        """The signatures `record`'s results will hold came: its plan is worked out, and
+        it goes to the kernel."""
+        if self._deferred is None or self._deferred[0] is not record:
+            return  # stopped before it started, or no kernel
+        self._unsigned = False
+        if self._versions is versions:  # else signed with the code versions that came
+            self._signatures = signatures
+        if not record.recompute:
+            self.forecast(
+                names,
+                mode,
+                lambda plan: self.runs.forecast_known(record, plan.headline() if plan else ""),
+                self._signatures,
+                topic="run",
+            )
+        if self.graph.load_requested_on_kernel:
+            self._send_deferred()
 
     def _send(self, record: RunRecord, params: RunParams) -> None:
         self.session.request(params, lambda reply: self._on_reply(record, reply))
@@ -197,7 +220,7 @@ class RunController(QObject):
         self._deferred = None
 
     def _send_deferred(self) -> None:
-        if self._deferred is not None:
+        if self._deferred is not None and not self._unsigned:
             record, params = self._deferred
             self._deferred = None
             self._send(record, params)
@@ -221,8 +244,23 @@ class RunController(QObject):
         if snapshot is None or not names:
             answer(None)
             return
-        if signatures is None:
-            signatures = self.signing.signatures(snapshot)
+        if signatures is None:  # after a refresh being signed, not waiting for it
+            self.signing.signatures_soon(
+                snapshot, lambda signed: self._plan(snapshot, names, mode, answer, signed, topic)
+            )
+            return
+        self._plan(snapshot, names, mode, answer, signatures, topic)
+
+    def _plan(
+        self,
+        snapshot: GraphSnapshot,
+        names: list[str],
+        mode: RunMode,
+        answer: Callable[[RunForecast | None], None],
+        signatures: dict[str, str],
+        topic: str,
+    ) -> None:
+        flow = self.workspace.project.current()
         valid = self.runs.state.valid_results(signatures)
         cache_dir = self.workspace.project.cache_dir
         given = frozenset(flow.overrides if flow is not None else ())
