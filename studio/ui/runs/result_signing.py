@@ -9,9 +9,9 @@ Signing 20,000 nodes takes the GUI thread's 100-300 ms (issue 33), so the GUI
 thread only gathers what signing needs (the snapshot, which never changes once
 made, the inputs, the salts) and a thread of its own signs; the marks are applied
 when the signatures come back, unless a newer refresh was asked for meanwhile or
-the graph is another by then. A run gets its signatures after the signing under
-way (and is sent to the kernel then); who needs them at once (the run plan on a
-hover) waits for that signing, whose marks are then applied at once.
+the graph is another by then. A run, and the run plan on a hover, get their
+signatures after the signing under way (a run is sent to the kernel then); who
+needs them at once waits for that signing, whose marks are then applied at once.
 """
 
 from __future__ import annotations
@@ -145,9 +145,9 @@ class ResultSigning(QObject):
         return {**salts, **given}, reasons
 
     def signatures(self, snapshot: GraphSnapshot) -> dict[str, str]:
-        """Each node's lineage signature as a run now would sign it. A refresh under way
-        is settled first (its signatures are these, most often: kept, not signed again),
-        so that what a run starts from has its marks."""
+        """Each node's lineage signature as a run now would sign it, for who needs them at
+        once (a run's code versions that came meanwhile). A refresh under way is settled
+        first: waited for, its marks applied (its signatures are these, most often)."""
         self.settle()
         return lineage_signatures(snapshot, self.inputs(), None, self.salts()[0])
 
