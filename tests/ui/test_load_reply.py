@@ -75,3 +75,32 @@ def test_a_module_collapsed_while_a_reply_is_worked_out_stays_collapsed(
     assert graph.collapsed == {"left"}
     assert graph.display.owner["added"] == "module:left"
     qtbot.waitUntil(lambda: "added" not in window.scene.nodes and "c" in window.scene.nodes)
+
+
+class VersionsSeen:
+    """A kernel session listener: the versions event came."""
+
+    came = False
+
+    def _on_versions(self, _event) -> None:
+        self.came = True
+
+
+def test_versions_that_come_before_their_graph_is_taken_in_are_kept(open_window, tmp_path, qtbot):
+    """A big first load's code versions follow its reply; they may come while the reply is
+    still worked out, and then follow it (the change marks need them)."""
+    folder = chain_project(tmp_path / "big", 600)  # over the kernel's DEFER_VERSIONS_ABOVE
+    seen = VersionsSeen()
+    release = hold_worker()
+    try:
+        window = open_window(folder, wait=False)
+        window.controller.session.listen(seen)
+        qtbot.waitUntil(lambda: seen.came, timeout=60_000)
+    finally:
+        release.set()
+    graph, loads = window.workspace.graph, window.controller.loads
+    qtbot.waitUntil(lambda: not loads.loading and graph.snapshot is not None, timeout=30_000)
+    assert all(n.version for n in graph.snapshot.nodes)
+    text = (folder / "chain.py").read_text()
+    (folder / "chain.py").write_text(text.replace("return n9 + 10", "return n9 + 11"))
+    qtbot.waitUntil(lambda: graph.changed == {"n10"}, timeout=30_000)
