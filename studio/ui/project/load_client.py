@@ -121,6 +121,7 @@ class LoadClient(QObject):
         self._early_versions: Versions | None = None
         """The versions that came while their snapshot was being worked out."""
         self._decoded.connect(self._on_decoded)
+        _WORKER.submit(int)  # its thread starts now, not in the turn of a big reply
         session.listen(self)
 
     def open(self) -> None:
