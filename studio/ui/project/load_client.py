@@ -59,9 +59,13 @@ def _decode(
         snapshot = GraphSnapshot.from_dict(result.snapshot, known)
     except KeyError:
         return _Decoded(result)
-    prepared = prepare_graph(state, snapshot, marks) if snapshot.ok else None
-    if prepared is not None:
-        drawing_key(prepared.display)  # the drawing compares it with the one on screen
+    prepared = None
+    if snapshot.ok:
+        try:
+            prepared = prepare_graph(state, snapshot, marks)
+            drawing_key(prepared.display)  # the drawing compares it with the one on screen
+        except Exception:  # the GUI works it out again (`_take`): an error shows there, as before
+            prepared = None
     return _Decoded(result, snapshot, {n.name: n for n in snapshot.nodes}, prepared)
 
 
@@ -218,7 +222,11 @@ class LoadClient(QObject):
         if ticket != self._ticket or not self._decoding:
             return  # another folder, or a newer load: this graph is not wanted
         self._decoding = False
-        decoded = future.result()
+        try:
+            decoded = future.result()
+        except Exception:  # a reply that does not decode: as bad as on the GUI thread
+            self._done()
+            raise
         early, self._early_versions = self._early_versions, None
         if self._choice_changed():
             return
