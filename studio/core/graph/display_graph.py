@@ -147,11 +147,15 @@ def collapsible_modules(snapshot: GraphSnapshot) -> dict[str, int]:
     return counts
 
 
-def default_collapsed(snapshot: GraphSnapshot) -> set[str]:
-    """Modules that start collapsed: the bigger ones, in a big graph."""
+def default_collapsed(
+    snapshot: GraphSnapshot, modules: Mapping[str, int] | None = None
+) -> set[str]:
+    """Modules that start collapsed: the bigger ones, in a big graph (`modules`: its
+    `collapsible_modules`, when known already)."""
     if len(snapshot.nodes) <= COLLAPSE_ABOVE:
         return set()
-    return {m for m, n in collapsible_modules(snapshot).items() if n > COLLAPSE_MODULES_OVER}
+    counts = collapsible_modules(snapshot) if modules is None else modules
+    return {m for m, n in counts.items() if n > COLLAPSE_MODULES_OVER}
 
 
 def focus_members(index: GraphIndex, focus: Focus) -> set[str]:

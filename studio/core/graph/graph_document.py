@@ -6,6 +6,12 @@ needed), or needs a new drawing. A node is marked changed while its code
 version differs from the one it had when the graph first showed it (until
 the document is reset: new folder, dataflow or config): an undo that puts
 the file back byte for byte takes the mark away.
+
+Taking a snapshot in is split in two: `work_out` finds the diff and the
+new marks from the document's state as it is (pure, so a worker thread can
+do it for a big graph), and `take` puts the result in. The document
+replaces its state rather than changing it in place, so the state a
+worker reads never changes under it.
 """
 
 from __future__ import annotations
@@ -31,6 +37,56 @@ class Update:
     diff: GraphDiff = field(default_factory=GraphDiff)
 
 
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """A good snapshot worked out against the document state `base` (`work_out`)."""
+
+    base: GraphSnapshot | None
+    """The snapshot the document held: `take` is right only while it still holds it."""
+    snapshot: GraphSnapshot
+    update: Update
+    first_versions: dict[str, str]
+    changed: set[str]
+
+
+def work_out(
+    base: GraphSnapshot | None,
+    first_versions: Mapping[str, str],
+    changed: set[str],
+    new: GraphSnapshot,
+    marks: bool = True,
+) -> Accepted:
+    """What taking the good snapshot `new` into a document holding `base` (with these
+    marks) makes of it; nothing is changed in place."""
+    diff = diff_snapshots(base, new)
+    first, now_changed = _marks(new, first_versions, changed, rebase=not marks)
+    if base is None:
+        outcome = Outcome.FIRST
+    else:
+        outcome = Outcome.SAME_DRAWING if diff.same_drawing else Outcome.REDRAW
+    return Accepted(base, new, Update(outcome, diff), first, now_changed)
+
+
+def _marks(
+    snapshot: GraphSnapshot,
+    first_versions: Mapping[str, str],
+    changed: set[str],
+    rebase: bool,
+) -> tuple[dict[str, str], set[str]]:
+    """Marks from versions: a node seen first (or, with `rebase`, any unmarked node: the
+    graph only became exact) takes its version as its baseline."""
+    first = dict(first_versions)
+    for node in snapshot.nodes:
+        if node.version and (node.name not in first or (rebase and node.name not in changed)):
+            first[node.name] = node.version
+    now_changed = {
+        node.name
+        for node in snapshot.nodes
+        if node.version and first.get(node.name, node.version) != node.version
+    }
+    return first, now_changed
+
+
 class GraphDocument:
     def __init__(self) -> None:
         self.snapshot: GraphSnapshot | None = None
@@ -54,14 +110,17 @@ class GraphDocument:
         if not new.ok:
             self.errors = new.errors
             return Update(Outcome.FAILED)
+        return self.take(work_out(self.snapshot, self.first_versions, self.changed, new, marks))
+
+    def take(self, accepted: Accepted) -> Update:
+        """Put in a snapshot worked out against the snapshot held now (`work_out`)."""
+        if accepted.base is not self.snapshot:
+            raise ValueError("worked out against another snapshot than the one held")
         self.errors = ()
-        old = self.snapshot
-        diff = diff_snapshots(old, new)
-        self.snapshot = new
-        self._mark(new, rebase=not marks)
-        if old is None:
-            return Update(Outcome.FIRST, diff)
-        return Update(Outcome.SAME_DRAWING if diff.same_drawing else Outcome.REDRAW, diff)
+        self.snapshot = accepted.snapshot
+        self.first_versions = accepted.first_versions
+        self.changed = accepted.changed
+        return accepted.update
 
     def take_versions(self, versions: Mapping[str, str | None]) -> GraphSnapshot | None:
         """The code versions that follow a big first load: the same graph, nothing newly
@@ -69,19 +128,7 @@ class GraphDocument:
         if self.snapshot is None:
             return None
         self.snapshot = self.snapshot.fill_versions(versions)
-        self._mark(self.snapshot, rebase=True)
+        self.first_versions, self.changed = _marks(
+            self.snapshot, self.first_versions, self.changed, rebase=True
+        )
         return self.snapshot
-
-    def _mark(self, snapshot: GraphSnapshot, rebase: bool) -> None:
-        """Marks from versions: a node seen first (or, with `rebase`, any unmarked node: the
-        graph only became exact) takes its version as its baseline."""
-        for node in snapshot.nodes:
-            if node.version and (
-                node.name not in self.first_versions or (rebase and node.name not in self.changed)
-            ):
-                self.first_versions[node.name] = node.version
-        self.changed = {
-            node.name
-            for node in snapshot.nodes
-            if node.version and self.first_versions.get(node.name, node.version) != node.version
-        }

@@ -6,19 +6,24 @@ belongs to the graph the user is looking at: a new folder, dataflow or
 config resets it; a save keeps it. The display graph itself is derived
 from the snapshot and the choice, on demand, and cached until either
 changes.
+
+A load's snapshot can be worked out ahead (`prepare`, pure, fit for a
+worker thread) and taken in later (`take`): cheaply when nothing changed
+meanwhile, worked out again otherwise, so the model stays the one owner
+of its state.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from studio.core.graph.display_graph import (
     DisplayGraph,
     Focus,
     collapsible_modules,
-    default_collapsed,
     derive_display,
 )
 from studio.core.graph.function_cards import FunctionCard, function_cards
@@ -27,6 +32,7 @@ from studio.core.graph.lineage import GraphIndex
 from studio.core.graph.snapshot import GraphSnapshot, LoadError
 from studio.core.layout import Direction
 from studio.core.model.events import Event, Evented
+from studio.core.model.graph_preparation import ModelState, PreparedGraph, prepare_graph
 
 
 class DisplayChange(enum.Enum):
@@ -64,7 +70,9 @@ class GraphModel:
         self._focus: Focus | None = None
         self._expanded: frozenset[str] = frozenset()
         self._cards: dict[str, FunctionCard] | None = None
-        self._known_modules: set[str] = set()
+        self._known_modules: frozenset[str] = frozenset()
+        self._generation = 0
+        """Counts the changes to the graph and its display choice (`prepare`, `take`)."""
         self._display: DisplayGraph | None = None
         self._index: GraphIndex | None = None
         self.display_changed = Event()
@@ -168,23 +176,54 @@ class GraphModel:
         self._collapsed = frozenset()
         self._focus = None
         self._expanded = frozenset()
-        self._known_modules = set()
+        self._known_modules = frozenset()
         self._invalidate(index=True)
         self.cleared.emit()
 
     def accept(self, snapshot: GraphSnapshot, marks: bool = True) -> Update:
         """A load's snapshot: failed (the last good graph stays), same drawing, or new.
         Without `marks`, nothing is marked changed (the graph only became exact)."""
-        had_graph = self.document.snapshot is not None
-        update = self.document.accept(snapshot, marks)
-        if update.outcome is Outcome.FAILED:
-            self.load_failed.emit(snapshot.errors, had_graph)
+        if not snapshot.ok:
+            update = self.document.accept(snapshot, marks)
+            self.load_failed.emit(snapshot.errors, self.document.snapshot is not None)
             return update
-        self._index = None
-        self._cards = None
-        self._follow_modules(snapshot)
-        self._expanded &= frozenset(self.cards)
+        return self.take(self.prepare(snapshot, marks)())
+
+    def state(self) -> ModelState:
+        """What working out a snapshot reads of the model, as it is now (for
+        `prepare_graph` on another thread; `take` what it returns)."""
+        document = self.document
+        return ModelState(
+            self._generation,
+            document.snapshot,
+            document.first_versions,
+            document.changed,
+            self._collapsed,
+            self._known_modules,
+            self._focus,
+            self._expanded,
+            self.function_view,
+        )
+
+    def prepare(self, snapshot: GraphSnapshot, marks: bool = True) -> Callable[[], PreparedGraph]:
+        """Working out the good `snapshot` against the state now, as a job that touches
+        nothing of the model (run it on any thread, then `take` what it returns)."""
+        return partial(prepare_graph, self.state(), snapshot, marks)
+
+    def take(self, prepared: PreparedGraph) -> Update:
+        """Take in a prepared snapshot: as prepared when nothing changed since `prepare`,
+        worked out again here otherwise."""
+        if prepared.state.generation != self._generation:
+            return self.take(self.prepare(prepared.snapshot, prepared.marks)())
+        update = self.document.take(prepared.accepted)
+        self._cards = prepared.cards
+        self._collapsed = prepared.collapsed
+        self._known_modules = prepared.known_modules
+        self._focus = prepared.focus
+        self._expanded = prepared.expanded
         self._invalidate()
+        self._index = prepared.index
+        self._display = prepared.display
         first = update.outcome is Outcome.FIRST
         self._announce(DisplayUpdate(DisplayChange.FIRST if first else DisplayChange.REDRAW))
         return update
@@ -192,23 +231,8 @@ class GraphModel:
     def take_versions(self, versions: Mapping[str, str | None]) -> GraphSnapshot | None:
         """The code versions that follow a big first load: the same graph, so nothing is
         announced (versions are not drawn; who needs them reads the snapshot)."""
+        self._generation += 1
         return self.document.take_versions(versions)
-
-    def _follow_modules(self, snapshot: GraphSnapshot) -> None:
-        """Modules seen for the first time start collapsed when the graph is big; gone
-        modules and focus roots are dropped."""
-        modules = set(collapsible_modules(snapshot))
-        new = modules - self._known_modules
-        collapsed = set(self.collapsed)
-        if new:
-            collapsed |= default_collapsed(snapshot) & new
-        self._collapsed = frozenset(collapsed & modules)
-        self._known_modules |= modules
-        focus = self._focus
-        if focus is not None:
-            roots = focus.roots & {n.name for n in snapshot.nodes}
-            if roots != focus.roots:
-                self._focus = Focus(roots, focus.direction, focus.depth) if roots else None
 
     # -- the display choice -------------------------------------------------------------
 
@@ -258,6 +282,7 @@ class GraphModel:
         self._announce(DisplayUpdate(DisplayChange.REDRAW, anchor))
 
     def _invalidate(self, index: bool = False) -> None:
+        self._generation += 1
         self._display = None
         if index:
             self._index = None

@@ -6,24 +6,67 @@ unchanged since the last snapshot taken in come as their names alone (see
 `protocol`: load, known). A big first load's code versions follow it in the
 event `versions`. While the kernel starts, the graph as the source reads is
 shown (see `source_preview`); Hamilton's takes its place when it comes.
+
+A good reply's snapshot is decoded and worked out (`graph_preparation`) on
+a worker thread, which at 20,000 nodes would hold the window a quarter to
+half a second; the graph model takes the result in one short turn. The
+load counts as going on until then. A result that comes back after
+another folder opened or a newer load went out is dropped; one the model
+moved on from meanwhile (a module collapsed, say) it works out again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Signal
 
 from studio.core.discovery.project import Dataflow, Project
+from studio.core.graph.display_graph import drawing_key
 from studio.core.graph.snapshot import GraphSnapshot, NodeInfo
 from studio.core.model import Workspace
+from studio.core.model.graph_preparation import ModelState, PreparedGraph, prepare_graph
 from studio.core.protocol import ErrorCode
 from studio.core.protocol.events import Versions
 from studio.core.protocol.requests import LoadParams, LoadResult
 from studio.ui.kernel.session import KernelSession, Reply
 from studio.ui.project.source_preview import SourcePreview
+
+_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="studio-load-reply")
+"""Decodes and works out load replies, one at a time, for every window."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Decoded:
+    """A reply's snapshot as the worker made it (`snapshot` None: it named a node
+    this window never took in)."""
+
+    result: LoadResult
+    snapshot: GraphSnapshot | None = None
+    received: dict[str, NodeInfo] | None = None
+    prepared: PreparedGraph | None = None
+
+
+def _decode(
+    result: LoadResult, known: Mapping[str, NodeInfo], state: ModelState, marks: bool
+) -> _Decoded:
+    """Worker thread: the snapshot, its nodes by name, and the graph model's work on it."""
+    try:
+        snapshot = GraphSnapshot.from_dict(result.snapshot, known)
+    except KeyError:
+        return _Decoded(result)
+    prepared = None
+    if snapshot.ok:
+        try:
+            prepared = prepare_graph(state, snapshot, marks)
+            drawing_key(prepared.display)  # the drawing compares it with the one on screen
+        except Exception:  # the GUI works it out again (`_take`): an error shows there, as before
+            prepared = None
+    return _Decoded(result, snapshot, {n.name: n for n in snapshot.nodes}, prepared)
 
 
 class LoadClient(QObject):
@@ -40,6 +83,8 @@ class LoadClient(QObject):
     """Hamilton's graph is drawn: (snapshot, first drawing of this graph)."""
     preview_shown = Signal(object)
     """The source's graph is drawn: (snapshot)."""
+    _decoded = Signal(int, object)
+    """(ticket, Future of `_Decoded`): from the worker thread."""
 
     def __init__(
         self,
@@ -72,12 +117,27 @@ class LoadClient(QObject):
         self._preview: GraphSnapshot | None = None
         """The source's graph while it is the one in the model (see `source_preview`)."""
         self._preview_drawn = False
+        self._ticket = 0
+        """Counts loads sent and folders opened: a worked-out reply of an older one is
+        dropped."""
+        self._decoding = False
+        """A reply is being worked out on the worker thread."""
+        self._early_versions: Versions | None = None
+        """The versions that came while their snapshot was being worked out."""
+        self._decoded.connect(self._on_decoded)
+        _WORKER.submit(int)  # its thread starts now, not in the turn of a big reply
         session.listen(self)
 
     def open(self) -> None:
         """Another folder: no preview, no crash remembered."""
         self.crashed_on_load = False
         self._preview, self._preview_drawn = None, False
+        self._ticket += 1
+        self._early_versions = None
+        if self._decoding:  # the last folder's reply: no load of this one is under way
+            self._decoding = False
+            self.loading = False
+            self.busy_changed.emit(False, "")
 
     @property
     def showing_preview(self) -> bool:
@@ -101,6 +161,8 @@ class LoadClient(QObject):
         self.loading = True
         self._reload_pending = False
         self._in_flight = self._params()
+        self._ticket += 1
+        self._decoding, self._early_versions = False, None
         self.busy_changed.emit(True, "Loading the graph…")
         self.timings["load_started"] = time.perf_counter()
         self.session.request(replace(self._in_flight, known=self._received[0]), self._on_reply)
@@ -126,9 +188,8 @@ class LoadClient(QObject):
         self.graph_shown.emit(snapshot, first)
 
     def _on_reply(self, reply: Reply) -> None:
-        self.loading = False
-        self.busy_changed.emit(False, "")
         if not reply.ok:
+            self._done()
             if reply.code is ErrorCode.KERNEL_DIED:
                 self.crashed_on_load = True
             elif reply.code is not ErrorCode.KERNEL_SHUT_DOWN:
@@ -137,27 +198,48 @@ class LoadClient(QObject):
             self._continue_pending()
             return
         result: LoadResult = reply.result
-        sent = self._in_flight
         self.timings["load"] = time.perf_counter() - self.timings.get("load_started", 0.0)
         self.project.set_discovered(
             [Dataflow.from_dict(d) for d in result.project.dataflows],
             result.project.dataflow,
             list(result.project.problems),
         )
-        if sent is not None and sent.dataflow is not None and sent != self._params():
-            self.finished.emit(False)  # the choice changed meanwhile: load again
-            self._reload()
+        if self._choice_changed():
             return
         self.crashed_on_load = False
+        self._decoding = True
+        ticket = self._ticket
+        state = self.graph.state()
+        future = _WORKER.submit(_decode, result, self._received[1], state, self._preview is None)
+        future.add_done_callback(lambda done: self._hand_over(ticket, done))
+
+    def _hand_over(self, ticket: int, future: Future[_Decoded]) -> None:
+        """Worker thread: to the GUI thread (a closed window no longer listens)."""
+        with contextlib.suppress(RuntimeError):
+            self._decoded.emit(ticket, future)
+
+    def _on_decoded(self, ticket: int, future: Future[_Decoded]) -> None:
+        if ticket != self._ticket or not self._decoding:
+            return  # another folder, or a newer load: this graph is not wanted
+        self._decoding = False
         try:
-            snapshot = GraphSnapshot.from_dict(result.snapshot, self._received[1])
-        except KeyError:  # names a node this window never took in: ask for all of them
+            decoded = future.result()
+        except Exception:  # a reply that does not decode: as bad as on the GUI thread
+            self._done()
+            raise
+        early, self._early_versions = self._early_versions, None
+        if self._choice_changed():
+            return
+        snapshot = decoded.snapshot
+        if snapshot is None:  # names a node this window never took in: ask for all of them
+            self._done()
             self._received = (None, {})
             self.finished.emit(False)
             self._reload()
             return
-        self._received = (result.token, {n.name: n for n in snapshot.nodes})
-        self._versionless = snapshot if result.versions_follow else None
+        self._done()
+        self._received = (decoded.result.token, decoded.received or {})
+        self._versionless = snapshot if decoded.result.versions_follow else None
         if snapshot.ok:
             self.succeeded.emit()
         if self._preview is not None:
@@ -165,13 +247,40 @@ class LoadClient(QObject):
             # canvas went blank); a good one replaces it, nothing marked changed.
             if snapshot.ok:
                 self._preview = None
-            self.graph.accept(snapshot, marks=False)
+            self._take(snapshot, decoded.prepared, marks=False)
         else:
-            self.graph.accept(snapshot)
+            self._take(snapshot, decoded.prepared, marks=True)
         self.finished.emit(snapshot.ok)
+        if early is not None:
+            self._on_versions(early)
         self._continue_pending()
 
+    def _take(self, snapshot: GraphSnapshot, prepared: PreparedGraph | None, marks: bool) -> None:
+        if prepared is not None and prepared.marks == marks:
+            self.graph.take(prepared)
+        else:
+            self.graph.accept(snapshot, marks)
+
+    def _choice_changed(self) -> bool:
+        """The folder's dataflow or config changed since the load was sent: load again."""
+        sent = self._in_flight
+        if sent is not None and sent.dataflow is not None and sent != self._params():
+            self._done()
+            self.finished.emit(False)
+            self._reload()
+            return True
+        return False
+
+    def _done(self) -> None:
+        """The load is over (its reply taken in, or not wanted)."""
+        self._decoding = False
+        self.loading = False
+        self.busy_changed.emit(False, "")
+
     def _on_versions(self, event: Versions) -> None:
+        if self._decoding:  # for the snapshot being worked out: after it
+            self._early_versions = event
+            return
         token, _ = self._received
         snapshot, self._versionless = self._versionless, None
         if event.token != token or snapshot is None or snapshot is not self.graph.snapshot:
