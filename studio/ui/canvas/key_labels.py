@@ -259,8 +259,8 @@ class KeyLabels(QGraphicsItem):
                 rect = boxes[key][0]
                 if key in self.nodes and key not in seen and room.intersects(rect):
                     rest[key] = rect
-        if len(rest) > MOST_ORDINARY:
-            return
+            if len(rest) > MOST_ORDINARY:  # too many already: none are labelled
+                return
         yield from ((key, None) for key in sorted(rest, key=lambda k: _reading_order(rest[k])))
 
     def _card(self, key: str) -> QRectF | None:

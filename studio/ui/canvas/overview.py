@@ -247,14 +247,23 @@ class OverviewItem(QGraphicsObject):
     def _groups_of(self, base: Sequence[QColor]) -> dict[int, tuple[QColor, list[int]]]:
         """The nodes (by place) grouped by their fill in `base`, in order of first use."""
         if self._base_groups is None or self._base_groups[0] is not base:
-            groups: dict[int, tuple[QColor, list[int]]] = {}
+            # By colour object first (the kinds share theirs: no Qt call per node),
+            # then by fill, keeping node order within a fill.
+            by_object: dict[int, list[int]] = {}
             for i, fill in enumerate(base):
-                rgba = fill.rgba()
-                group = groups.get(rgba)
-                if group is None:
-                    groups[rgba] = (fill, [i])
+                members = by_object.get(id(fill))
+                if members is None:
+                    by_object[id(fill)] = [i]
                 else:
-                    group[1].append(i)
+                    members.append(i)
+            groups: dict[int, tuple[QColor, list[int]]] = {}
+            for members in by_object.values():
+                fill = base[members[0]]
+                group = groups.get(fill.rgba())
+                if group is None:
+                    groups[fill.rgba()] = (fill, members)
+                else:
+                    groups[fill.rgba()] = (group[0], sorted([*group[1], *members]))
             self._base_groups = (base, groups)
         return self._base_groups[1]
 

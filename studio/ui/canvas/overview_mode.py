@@ -167,11 +167,10 @@ class OverviewMode(QObject):
         ):
             return made[1]
         fills = [boxes[info.name][1] for info in display.nodes]
-        if dimmed:
-            faded: dict[int, QColor] = {}
-            for colour in fills:
-                if colour.rgba() not in faded:
-                    faded[colour.rgba()] = mix(colour, theme.canvas, 0.75)
-            fills = [faded[colour.rgba()] for colour in fills]
+        if dimmed:  # one faded colour per colour object (the kinds share theirs)
+            faded = {id(c): c for c in fills}
+            for key, colour in faded.items():
+                faded[key] = mix(colour, theme.canvas, 0.75)
+            fills = [faded[id(colour)] for colour in fills]
         self._bases[dimmed] = ((display, boxes, theme), fills)
         return fills
