@@ -58,8 +58,8 @@ class EdgeItem(QGraphicsRectItem):
         self._path = QPainterPath()
         self._arrow = QPolygonF()
         self._pieces: list[_Piece] | None = None
-        """The path cut in its curves and lines, with their bounds (made at the first
-        paint that shows only part of it)."""
+        """The route cut in its curves (and line to the tip), with their bounds (made at
+        the first paint that shows only part of it)."""
         self.setPen(Qt.PenStyle.NoPen)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)  # exposedRect
         self._placed: tuple[EdgeRoute, float, float] | None = None
@@ -196,8 +196,8 @@ class EdgeItem(QGraphicsRectItem):
         near = exposed.adjusted(
             -width - _BOUNDS_PAD, -width - _BOUNDS_PAD, width + _BOUNDS_PAD, width + _BOUNDS_PAD
         )
-        if exposed.isEmpty() or near.contains(self.rect()):
-            painter.drawPath(self._path)
+        if exposed.isEmpty() or self._placed is None or near.contains(self.rect()):
+            painter.drawPath(self._path)  # (a curve between moving nodes is short-lived)
         else:
             for part in self._parts_near(near):
                 painter.drawPath(part)
@@ -207,24 +207,25 @@ class EdgeItem(QGraphicsRectItem):
             painter.drawPolygon(self._arrow)
 
     def _parts_near(self, near: QRectF) -> Iterator[QPainterPath]:
-        """The runs of consecutive pieces of the path that reach into `near`: each is
+        """The runs of consecutive pieces of the route that reach into `near`: each is
         stroked as the whole path would be there (a run's ends, and their caps, lie
         outside `near`, where the whole path would not show either)."""
         if self._pieces is None:
-            self._pieces = _pieces(self._path)
+            self._pieces = _pieces(self._placed) if self._placed is not None else []
+        left, top, right, bottom = near.getCoords()
         run: QPainterPath | None = None
-        for start, kind, points, bounds in self._pieces:
-            if not bounds.intersects(near):
+        for start, points, x0, y0, x1, y1 in self._pieces:
+            if x0 >= right or x1 <= left or y0 >= bottom or y1 <= top:
                 if run is not None:
                     yield run
                     run = None
                 continue
             if run is None:
-                run = QPainterPath(start)
-            if kind is QPainterPath.ElementType.CurveToElement:
-                run.cubicTo(*points)
+                run = QPainterPath(QPointF(*start))
+            if len(points) == 3:
+                run.cubicTo(*(QPointF(*point) for point in points))
             else:
-                run.lineTo(points[0])
+                run.lineTo(QPointF(*points[0]))
         if run is not None:
             yield run
 
@@ -239,33 +240,29 @@ class EdgeItem(QGraphicsRectItem):
         return theme.edge, 1.2 + extra
 
 
-_Piece = tuple[QPointF, QPainterPath.ElementType, tuple[QPointF, ...], QRectF]
-"""One curve or line of a path: where it starts, its kind, its points, its bounds."""
+Point = tuple[float, float]
+_Piece = tuple[Point, tuple[Point, ...], float, float, float, float]
+"""One curve or line of a route: where it starts, its other points, its bounds
+(left, top, right, bottom, a pixel out: a level line has a height)."""
 
 
-def _pieces(path: QPainterPath) -> list[_Piece]:
-    """A path of one subpath (an edge's) as its curves and lines."""
+def _pieces(placed: tuple[EdgeRoute, float, float]) -> list[_Piece]:
+    """The curves (and the line to the tip) `set_route` makes of a route, in floats:
+    worked out without a call into Qt, for the edges in view at the first paint."""
+    route, dx, dy = placed
+    points = [(x + dx, y + dy) for x, y in route.points]
     pieces: list[_Piece] = []
-    start = QPointF()
-    i, count = 0, path.elementCount()
-    curve = QPainterPath.ElementType.CurveToElement
-    while i < count:
-        element = path.elementAt(i)
-        kind = element.type
-        if kind is curve and i + 2 < count:
-            points = (
-                QPointF(element.x, element.y),
-                QPointF(path.elementAt(i + 1).x, path.elementAt(i + 1).y),
-                QPointF(path.elementAt(i + 2).x, path.elementAt(i + 2).y),
-            )
-            i += 3
-        else:
-            points = (QPointF(element.x, element.y),)
-            i += 1
-        if kind is not QPainterPath.ElementType.MoveToElement:
-            bounds = QPolygonF([start, *points]).boundingRect().adjusted(-1, -1, 1, 1)
-            pieces.append((start, kind, points, bounds))  # (padded: a level line has a height)
-        start = points[-1]
+    start = points[0]
+    for i in range(1, len(points) - 2, 3):
+        curve = (points[i], points[i + 1], points[i + 2])
+        xs, ys = (start[0], *(p[0] for p in curve)), (start[1], *(p[1] for p in curve))
+        pieces.append((start, curve, min(xs) - 1, min(ys) - 1, max(xs) + 1, max(ys) + 1))
+        start = curve[2]
+    tip = (route.tip[0] + dx, route.tip[1] + dy)
+    end = points[-1]
+    if abs(tip[0] - end[0]) + abs(tip[1] - end[1]) > 0.5:  # as `set_route` draws it
+        xs, ys = (start[0], tip[0]), (start[1], tip[1])
+        pieces.append((start, (tip,), min(xs) - 1, min(ys) - 1, max(xs) + 1, max(ys) + 1))
     return pieces
 
 
