@@ -99,3 +99,30 @@ def test_the_overview_paints_nothing_of_the_layout_before_a_new_one(qtbot):
     with qtbot.waitSignal(item.picture_ready, timeout=5_000):
         pass
     assert _painted_outside(item) == 0
+
+
+def _overview_image(item: OverviewItem) -> QImage:
+    image = QImage(_SIZE, _SIZE, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor(255, 255, 255))
+    painter = QPainter(image)
+    painter.translate(_SIZE / 2, _SIZE / 2)
+    item.paint(painter, QStyleOptionGraphicsItem())
+    painter.end()
+    return image
+
+
+def test_the_overview_styled_by_base_fills_and_exceptions_paints_as_styled_box_by_box(qtbot):
+    """A restyle names only the boxes set apart; the rest keep their base fill."""
+    boxes = [QRectF(-190 + 40 * i, -10 * (i % 3), 30, 20) for i in range(9)]
+    item = _overview(qtbot, boxes)
+    kinds = [QColor("#2266cc"), QColor("#cc6622"), QColor("#22aa44")]
+    base = [kinds[i % 3] for i in range(9)]
+    apart = {"n1": (QColor("#ff0000"), None), "n4": (QColor("#2266cc"), None)}
+    full = {f"n{i}": apart.get(f"n{i}", (base[i], None)) for i in range(9)}
+    marks = {"n7": QColor("#00ff00"), "n2": QColor("#0000ff")}
+    item.set_styles(full, marks, [], dim_edges=False)
+    whole = _overview_image(item)
+    item.set_styles(apart, marks, [], dim_edges=False, base=base)
+    assert _overview_image(item) == whole
+    item.set_styles({}, marks, [], dim_edges=False, base=base)
+    assert _overview_image(item) != whole

@@ -98,9 +98,9 @@ class DrawnGeometry:
             return None
         best, best_distance = None, float("inf")
         px, py = point.x() - self.offset.x(), point.y() - self.offset.y()
-        area = within.translated(-self.offset)
+        left, top, right, bottom = within.translated(-self.offset).normalized().getCoords()
         for key, (x, y) in self.layout.positions.items():
-            if not area.contains(x, y):
+            if not (left <= x <= right and top <= y <= bottom):  # (no Qt call per node)
                 continue
             distance = (x - px) ** 2 + (y - py) ** 2
             if distance < best_distance:

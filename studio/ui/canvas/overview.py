@@ -87,6 +87,12 @@ class OverviewItem(QGraphicsObject):
         self._line_grid = _Grid()
         self._edges_indexed = 0
         self._indexing = SlicedWork(self)
+        self._index: dict[str, int] | None = None
+        """Each node's place in `_names` (made at the first restyle of a geometry)."""
+        self._base_groups: tuple[Sequence[QColor], dict[int, tuple[QColor, list[int]]]] | None = (
+            None
+        )
+        """The nodes by their base fill, for the last base given (kept while it stays)."""
         self._groups: dict[tuple[int, int], list[QRectF]] = {}
         self._colours: dict[tuple[int, int], tuple[QColor, QColor | None]] = {}
         self._marks: list[tuple[QRectF, QColor]] = []
@@ -127,6 +133,7 @@ class OverviewItem(QGraphicsObject):
         self._names = [name for name, _ in nodes]
         self._rects = [rect for _, rect in nodes]
         self._node_grid = None
+        self._index, self._base_groups = None, None
         self._edges = edges
         release_in_slices(self._edge_lines)
         self._edge_lines = [None] * len(edges)
@@ -178,18 +185,45 @@ class OverviewItem(QGraphicsObject):
         marks: dict[str, QColor],
         highlights: list[tuple[list[Polyline], QColor]],
         dim_edges: bool,
+        base: Sequence[QColor] | None = None,
     ) -> None:
-        """Fill and outline per node, nodes marked to stay visible, highlighted edges."""
-        groups: dict[tuple[int, int], list[QRectF]] = defaultdict(list)
+        """Fill and outline per node, nodes marked to stay visible, highlighted edges.
+
+        With `base` (a fill per node, in the order of `set_graph`), `styles` need only
+        name the nodes styled otherwise: at 20,000 nodes a restyle then costs what
+        changed (the nodes grouped by base fill are kept while `base` is the same).
+        """
+        index = self._node_index()
+        members: dict[tuple[int, int], list[int]] = {}
         colours: dict[tuple[int, int], tuple[QColor, QColor | None]] = {}
-        for name, rect in zip(self._names, self._rects, strict=True):
-            fill, outline = styles[name]
+        restyled = (
+            range(len(self._names))
+            if base is None
+            else sorted(index[n] for n in styles if n in index)
+        )
+        if base is not None:
+            skipped = set(restyled)
+            for rgba, (fill, kept) in self._groups_of(base).items():
+                if skipped:
+                    kept = [i for i in kept if i not in skipped]
+                if kept:
+                    members[(rgba, 0)], colours[(rgba, 0)] = kept, (fill, None)
+        apart: dict[tuple[int, int], list[int]] = {}
+        for i in restyled:
+            fill, outline = styles[self._names[i]]
             key = (fill.rgba(), outline.rgba() if outline is not None else 0)
-            groups[key].append(rect)
-            colours[key] = (fill, outline)
-        self._groups, self._colours = dict(groups), colours
-        positions = dict(zip(self._names, self._rects, strict=True))
-        self._marks = [(positions[n], c) for n, c in marks.items() if n in positions]
+            apart.setdefault(key, []).append(i)
+            colours.setdefault(key, (fill, outline))
+        for key, more in apart.items():  # (a fill also a base fill: both, in node order)
+            members[key] = sorted([*members[key], *more]) if key in members else more
+        rects = self._rects
+        # Boxes drawn in the order of the nodes, group by group by first node: where
+        # boxes a pixel apart at a far zoom share a pixel, the same one paints it.
+        first = sorted(members, key=lambda key: members[key][0])
+        self._groups = {key: [rects[i] for i in members[key]] for key in first}
+        self._colours = colours
+        marked = sorted((index[n], c) for n, c in marks.items() if n in index)
+        self._marks = [(rects[i], c) for i, c in marked]
         dx, dy = self._offset
         self._highlights = [
             (
@@ -204,6 +238,34 @@ class OverviewItem(QGraphicsObject):
         ]
         self.dim_edges = dim_edges
         self.update()
+
+    def _node_index(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = {name: i for i, name in enumerate(self._names)}
+        return self._index
+
+    def _groups_of(self, base: Sequence[QColor]) -> dict[int, tuple[QColor, list[int]]]:
+        """The nodes (by place) grouped by their fill in `base`, in order of first use."""
+        if self._base_groups is None or self._base_groups[0] is not base:
+            # By colour object first (the kinds share theirs: no Qt call per node),
+            # then by fill, keeping node order within a fill.
+            by_object: dict[int, list[int]] = {}
+            for i, fill in enumerate(base):
+                members = by_object.get(id(fill))
+                if members is None:
+                    by_object[id(fill)] = [i]
+                else:
+                    members.append(i)
+            groups: dict[int, tuple[QColor, list[int]]] = {}
+            for members in by_object.values():
+                fill = base[members[0]]
+                group = groups.get(fill.rgba())
+                if group is None:
+                    groups[fill.rgba()] = (fill, members)
+                else:
+                    groups[fill.rgba()] = (group[0], sorted([*group[1], *members]))
+            self._base_groups = (base, groups)
+        return self._base_groups[1]
 
     def set_edge_colour(self, colour: QColor) -> None:
         if colour != self.edge_colour:

@@ -57,6 +57,7 @@ class ModuleItem(CardItem):
         self.module = module
         self.theme = theme
         self.size = size
+        self.set_bounds(self.card_rect().adjusted(-6, -6, 6, 6))
         self.emphasis = Emphasis.NORMAL
         self.search_hits = 0
         self.states: Counter[NodeState] = Counter()
@@ -76,8 +77,8 @@ class ModuleItem(CardItem):
 
     def set_module(self, module: CollapsedModule, size: QSizeF) -> None:
         if size != self.size:
-            self.prepareGeometryChange()
             self.size = size
+            self.set_bounds(self.card_rect().adjusted(-6, -6, 6, 6))
         self.module = module
         self._update_tooltip()
         self.update()
@@ -109,9 +110,6 @@ class ModuleItem(CardItem):
 
     def card_rect(self) -> QRectF:
         return QRectF(-self.size.width() / 2, -self.size.height() / 2, *self.size.toTuple())
-
-    def boundingRect(self) -> QRectF:
-        return self.card_rect().adjusted(-6, -6, 6, 6)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None

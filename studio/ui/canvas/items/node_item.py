@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
 from studio.core.graph.emphasis import Emphasis
 from studio.core.graph.snapshot import NodeInfo, NodeKind
@@ -96,11 +96,22 @@ def run_phrase(run: NodeRun) -> str:
     return run.state.value
 
 
-class CardItem(QGraphicsItem):
-    """What node cards and module boxes share: a theme, and dimmed cards sink below the rest."""
+class CardItem(QGraphicsRectItem):
+    """What node cards and module boxes share: a theme, and dimmed cards sink below the rest.
+
+    A card's bounds are its rect item's rect (no pen: the bounds are the rect), kept by
+    Qt: Qt asks every item of a layer for its bounds at each paint, and at 20,000 cards
+    a `boundingRect` written in Python cost a call into Python per card per frame.
+    """
 
     theme: Theme
     emphasis: Emphasis
+
+    def set_bounds(self, bounds: QRectF) -> None:
+        """Where the card may paint, in item coordinates (Qt's `boundingRect`)."""
+        if self.pen().style() is not Qt.PenStyle.NoPen:
+            self.setPen(Qt.PenStyle.NoPen)
+        self.setRect(bounds)
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
@@ -144,7 +155,7 @@ class NodeItem(CardItem):
         """The second line: the type (after a function card's node count)."""
         self.size = size
         self._card = QRectF(-size.width() / 2, -size.height() / 2, size.width(), size.height())
-        self._bounds = self._card.adjusted(-4, -8, 2 * _STACK + 4, 2 * _STACK + 4)
+        self.set_bounds(self._card.adjusted(-4, -8, 2 * _STACK + 4, 2 * _STACK + 4))
         self.members: tuple[str, ...] = ()
         """The nodes a function card stands for (none: a node drawn on its own)."""
         self.checks = 0
@@ -177,10 +188,9 @@ class NodeItem(CardItem):
             return
         self.shown, self.subtitle = shown, subtitle
         if size != self.size:
-            self.prepareGeometryChange()
             self.size = size
             self._card = QRectF(-size.width() / 2, -size.height() / 2, *size.toTuple())
-            self._bounds = self._card.adjusted(-4, -8, 2 * _STACK + 4, 2 * _STACK + 4)
+            self.set_bounds(self._card.adjusted(-4, -8, 2 * _STACK + 4, 2 * _STACK + 4))
         self.info = info
         self._compact.clear()
         self._update_tooltip()
@@ -256,9 +266,6 @@ class NodeItem(CardItem):
 
     def card_rect(self) -> QRectF:
         return QRectF(self._card)
-
-    def boundingRect(self) -> QRectF:
-        return self._bounds
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
