@@ -139,7 +139,7 @@ class GraphController(QObject):
         self.timings["opened"] = time.perf_counter()
         if trusted:
             self.session.start(self.project.root)
-            self.loads.preview.read(self.project.root, self.project.dataflow)
+            self.loads.read_preview()
         else:
             self.session.shutdown()
             self.reload()

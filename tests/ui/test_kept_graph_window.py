@@ -1,0 +1,131 @@
+"""Hamilton's graph kept from the last session (issue 33: launch to Hamilton's graph):
+a project opened again shows it at once, before the kernel replies, unless a file
+changed since; a cache file that cannot be read is ignored."""
+
+import json
+
+from studio.core.cache.kept_graph import kept_graph_file
+
+# `@tag` keeps the source's preview away: a graph drawn before the kernel's is the kept one.
+DECORATED = """
+import pandas as pd
+from hamilton.function_modifiers import tag
+
+
+def raw(path: str) -> pd.DataFrame:
+    return pd.DataFrame({"x": [1, 2, 3]})
+
+
+@tag(owner="a")
+def doubled(raw: pd.DataFrame) -> pd.Series:
+    return raw["x"] * 2
+
+
+def total(doubled: pd.Series) -> int:
+    return int(doubled.sum())
+"""
+
+
+def decorated(tmp_path):
+    root = tmp_path / "decorated"
+    root.mkdir()
+    (root / "flow.py").write_text(DECORATED)
+    return root
+
+
+def first_session(open_window, root, qtbot):
+    """Open, let the kernel build the graph (which is kept), close."""
+    window = open_window(root)
+    qtbot.waitUntil(lambda: kept_graph_file(root).is_file(), timeout=10_000)
+    window.close()
+
+
+def record_shows(window):
+    """What was drawn, in order: ("kept" | "source" | "hamilton", snapshot, load replied)."""
+    shows = []
+    controller = window.controller
+
+    def preview(snapshot):
+        kind = "kept" if controller.loads.showing_kept else "source"
+        label = window.status.graph_label.text()
+        shows.append((kind, snapshot, "load" in controller.timings, label))
+
+    controller.preview_shown.connect(preview)
+    controller.graph_shown.connect(
+        lambda s, _first: shows.append(("hamilton", s, "load" in controller.timings, ""))
+    )
+    return shows
+
+
+def hamilton_shown(shows):
+    return any(kind == "hamilton" for kind, *_ in shows)
+
+
+def test_a_project_opened_again_shows_the_kept_graph_before_the_kernel_replies(
+    open_window, tmp_path, qtbot
+):
+    root = decorated(tmp_path)
+    first_session(open_window, root, qtbot)
+    window = open_window(root, wait=False)
+    shows = record_shows(window)
+    qtbot.waitUntil(lambda: hamilton_shown(shows), timeout=60_000)
+    kind, kept, replied, label = shows[0]
+    assert kind == "kept", f"the first graph drawn was {kind}'s"
+    assert not replied, "the kept graph came after the kernel's reply"
+    assert "from the last session" in label
+    assert kept.node("doubled").tags.get("owner") == "a"  # Hamilton's graph, decorators applied
+    hamilton = next(s for kind, s, *_ in shows if kind == "hamilton")
+    assert hamilton is not kept and window.workspace.graph.snapshot is hamilton
+    assert {n.name for n in kept.nodes} == {n.name for n in hamilton.nodes}
+    assert sorted(kept.edges()) == sorted(hamilton.edges())
+    qtbot.waitUntil(lambda: not window.scene.animating, timeout=5_000)
+    assert {"raw", "doubled", "total"} <= set(window.scene.nodes)
+    assert not [i for i in window.scene.nodes.values() if i.changed], "marked changed"
+    assert "from the last session" not in window.status.graph_label.text()
+
+
+def test_a_node_that_differs_from_the_kept_graph_is_marked_changed(open_window, tmp_path, qtbot):
+    """The kernel's graph replaces the kept one as a reload would: what differs is marked
+    (here a code version the kept file says otherwise, as after a library update)."""
+    root = decorated(tmp_path)
+    first_session(open_window, root, qtbot)
+    path = kept_graph_file(root)
+    record = json.loads(path.read_text())
+    for node in record["snapshot"]["nodes"]:
+        if node["name"] == "total":
+            node["version"] = "an older version"
+    path.write_text(json.dumps(record))
+    window = open_window(root, wait=False)
+    shows = record_shows(window)
+    qtbot.waitUntil(lambda: hamilton_shown(shows), timeout=60_000)
+    assert shows[0][0] == "kept"
+    qtbot.waitUntil(lambda: not window.scene.animating, timeout=5_000)
+    marked = {name for name, item in window.scene.nodes.items() if item.changed}
+    assert marked == {"total"}
+
+
+def test_a_file_changed_between_sessions_means_no_kept_graph(open_window, tmp_path, qtbot):
+    root = decorated(tmp_path)
+    first_session(open_window, root, qtbot)
+    (root / "flow.py").write_text(
+        DECORATED + "\n\ndef tripled(total: int) -> int:\n    return 3 * total\n"
+    )
+    window = open_window(root, wait=False)
+    shows = record_shows(window)
+    qtbot.waitUntil(lambda: hamilton_shown(shows), timeout=60_000)
+    assert [kind for kind, *_ in shows] == ["hamilton"], "a graph from before the change"
+    assert "tripled" in {n.name for n in window.workspace.graph.snapshot.nodes}
+
+
+def test_a_corrupt_kept_graph_file_is_ignored(open_window, tmp_path, qtbot):
+    root = decorated(tmp_path)
+    first_session(open_window, root, qtbot)
+    path = kept_graph_file(root)
+    path.write_text(path.read_text()[: len(path.read_text()) // 2])  # cut short
+    window = open_window(root, wait=False)
+    shows = record_shows(window)
+    qtbot.waitUntil(lambda: hamilton_shown(shows), timeout=60_000)
+    assert [kind for kind, *_ in shows] == ["hamilton"]
+    assert not window.banner.isVisible()
+    qtbot.waitUntil(lambda: "snapshot" in path.read_text(), timeout=10_000)
+    json.loads(path.read_text())  # the kernel's graph kept anew, whole
