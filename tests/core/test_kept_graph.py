@@ -59,7 +59,8 @@ def test_a_kept_file_of_another_format_or_cut_short_is_a_miss(tmp_path):
     root, conditions, _ = kept_project(tmp_path)
     path = kept_graph_file(root)
     text = path.read_text()
-    path.write_text(json.dumps({**json.loads(text), "format": 0}))
+    header, rest = text.split("\n", 1)
+    path.write_text(json.dumps({**json.loads(header), "format": 0}) + "\n" + rest)
     assert read_kept_graph(root, conditions) is None
     path.write_text(text[:100])
     assert read_kept_graph(root, conditions) is None

@@ -145,12 +145,17 @@ def keep_graph(
 ) -> bool:
     """Keep `snapshot` (a good graph the kernel built under `conditions`) for the next
     opening; `digests` are the files' as the load read them (read now when not given).
-    Written whole or not at all; False when it could not be written."""
+    Written whole or not at all; False when it could not be written.
+
+    The file is a header line (what decided the graph, the graph without its nodes)
+    and then one line per node in its wire form: each line is encoded (and read) by
+    itself, so a thread doing it never holds the interpreter for long at once (one
+    `json.dumps` of a 20,000-node graph would, and stall the window)."""
     if not snapshot.ok or not dataflows:
         return False
     outside = _outside_files(root, dataflows)
     files = dict(digests) if digests is not None else file_digests(root, outside)
-    record = {
+    header = {
         "format": FORMAT,
         "dataflow": snapshot.dataflow,
         "first": dataflows[0].get("name"),
@@ -161,14 +166,18 @@ def keep_graph(
         "files": files,
         "dataflows": dataflows,
         "problems": problems,
-        "snapshot": snapshot.to_wire(),
+        "graph": snapshot.to_dict_without_nodes(),
+        "nodes": len(snapshot.nodes),
     }
     target = kept_graph_file(root)
     partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
     try:
         private_project_cache(root)
-        partial.write_text(json.dumps(record, default=repr), encoding="utf-8")
-        partial.chmod(0o600)
+        with partial.open("w", encoding="utf-8") as stream:
+            partial.chmod(0o600)
+            stream.write(json.dumps(header, default=repr) + "\n")
+            for node in snapshot.nodes:
+                stream.write(json.dumps(node.to_wire(), default=repr) + "\n")
         partial.replace(target)
     except (OSError, TypeError, ValueError):
         with contextlib.suppress(OSError):
@@ -181,21 +190,25 @@ def read_kept_graph(root: Path, conditions: GraphConditions) -> KeptGraph | None
     """The graph kept for `root`, when everything that decided it is as it was then;
     otherwise (or when the file is missing, corrupt or of another format) None."""
     try:
-        record = json.loads(kept_graph_file(root).read_text(encoding="utf-8"))
-        if not isinstance(record, dict) or record.get("format") != FORMAT:
-            return None
-        wanted = conditions.dataflow if conditions.dataflow is not None else record["first"]
-        if (
-            wanted != record["dataflow"]
-            or record["overrides"] != _overrides_text(conditions.overrides)
-            or record["hamilton"] != conditions.hamilton
-            or record["interpreter"] != conditions.interpreter
-            or record["files"] != file_digests(root, record["outside"])
-        ):
-            return None
-        snapshot = GraphSnapshot.from_dict(record["snapshot"])
+        with kept_graph_file(root).open(encoding="utf-8") as stream:
+            header = json.loads(stream.readline())
+            if not isinstance(header, dict) or header.get("format") != FORMAT:
+                return None
+            wanted = conditions.dataflow if conditions.dataflow is not None else header["first"]
+            if (
+                wanted != header["dataflow"]
+                or header["overrides"] != _overrides_text(conditions.overrides)
+                or header["hamilton"] != conditions.hamilton
+                or header["interpreter"] != conditions.interpreter
+                or header["files"] != file_digests(root, header["outside"])
+            ):
+                return None
+            nodes = [json.loads(line) for line in stream]
+        if len(nodes) != header["nodes"]:
+            return None  # cut short
+        snapshot = GraphSnapshot.from_dict({**header["graph"], "nodes": nodes})
         if not snapshot.ok or snapshot.dataflow != wanted:
             return None
-        return KeptGraph(snapshot, list(record["dataflows"]), list(record["problems"]))
+        return KeptGraph(snapshot, list(header["dataflows"]), list(header["problems"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
