@@ -5,6 +5,7 @@ changed since; a cache file that cannot be read is ignored."""
 import json
 
 from studio.core.cache.kept_graph import kept_graph_file
+from studio.core.discovery.static_graph import is_static
 
 # `@tag` keeps the source's preview away: a graph drawn before the kernel's is the kept one.
 DECORATED = """
@@ -135,3 +136,18 @@ def kept_names(path):
     """The nodes the kept file holds, when it is whole."""
     header, *nodes = (json.loads(line) for line in path.read_text().splitlines())
     return {node["name"] for node in nodes} if len(nodes) == header["nodes"] else None
+
+
+def test_a_folder_not_trusted_now_gets_the_sources_reading_not_the_kept_graph(
+    open_window, tmp_path, qtbot, monkeypatch
+):
+    """The kept graph came from running the folder's code: a folder the settings do not
+    trust (here, settings of another user) is read from its source as before."""
+    root = decorated(tmp_path)
+    first_session(open_window, root, qtbot)
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "other-settings"))
+    window = open_window(root, trust=False)
+    assert not window.workspace.project.trusted
+    assert is_static(window.workspace.graph.snapshot), "not the source's reading"
+    assert not window.controller.loads.showing_kept
+    assert "from the last session" not in window.status.graph_label.text()
