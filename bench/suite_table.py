@@ -74,6 +74,7 @@ def _launch_rows(launch: LaunchTimes) -> list[str]:
         "|---|---|---|",
     ]
     for label, seconds in (
+        ("window shown", lambda x: x.window),
         ("first graph", lambda x: x.first_graph),
         ("Hamilton's graph shown", lambda x: x.hamilton),
         ("the kernel's own graph shown", lambda x: x.built),
