@@ -151,3 +151,27 @@ def test_a_folder_not_trusted_now_gets_the_sources_reading_not_the_kept_graph(
     assert is_static(window.workspace.graph.snapshot), "not the source's reading"
     assert not window.controller.loads.showing_kept
     assert "from the last session" not in window.status.graph_label.text()
+
+
+def test_a_kept_graph_whose_load_fails_stays_as_the_last_good_graph(
+    open_window, tmp_path, qtbot, monkeypatch
+):
+    """Nothing in the folder changed, yet the kernel cannot build it now (here the module
+    fails on an environment variable; a package gone from the environment does the same):
+    the graph from the last session stays under the error, said as such."""
+    root = decorated(tmp_path)
+    (root / "flow.py").write_text(
+        "import os\n\nif os.environ.get('BREAK_FLOW'):\n    raise ImportError('flow is broken')\n"
+        + DECORATED
+    )
+    first_session(open_window, root, qtbot)
+    monkeypatch.setenv("BREAK_FLOW", "1")  # the kernel inherits it
+    window = open_window(root, wait=False)
+    shows = record_shows(window)
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=60_000)
+    assert [kind for kind, *_ in shows] == ["kept"]
+    assert "flow is broken" in window.banner.text()
+    assert "The last good graph stays on screen" in window.banner.text()
+    assert "from the source" not in window.banner.text()
+    assert {"raw", "doubled", "total"} <= set(window.scene.nodes)
+    assert "from the last session: no load" in window.status.graph_label.text()

@@ -248,7 +248,7 @@ class GraphController(QObject):
 
     def _on_load_failed(self, errors: tuple[LoadError, ...], graph_kept: bool) -> None:
         self._error_shown = True
-        self.notice.emit(load_failed(errors, graph_kept, from_source=self.loads.showing_preview))
+        self.notice.emit(load_failed(errors, graph_kept, from_source=self.loads.showing_source))
 
     # -- notices ------------------------------------------------------------------------
 

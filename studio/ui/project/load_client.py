@@ -107,6 +107,11 @@ class LoadClient(QObject):
         return self._preview is not None and self.graph.snapshot is self._preview
 
     @property
+    def showing_source(self) -> bool:
+        """The graph on screen is the one read from the source."""
+        return self.showing_preview and not self._preview_kept
+
+    @property
     def showing_kept(self) -> bool:
         """The graph on screen is Hamilton's kept from the last session (the kernel's
         has not come yet)."""

@@ -108,8 +108,11 @@ class StudioStatusBar:
         if not ok and snapshot is None:
             self.graph_label.setText("no graph: the folder did not load")
             self.timing_label.setText("")
-        elif not ok and self.controller.loads.showing_preview:
+        elif not ok and self.controller.loads.showing_source:
             self.graph_label.setText(f"{self._counts(snapshot)}, as the source reads: no load")
+            self.timing_label.setText("")
+        elif not ok and self.controller.loads.showing_kept:
+            self.graph_label.setText(f"{self._counts(snapshot)} · from the last session: no load")
             self.timing_label.setText("")
 
     def _on_function_view(self, _on: bool) -> None:
