@@ -77,7 +77,8 @@ class LoadClient(QObject):
         self._versionless: GraphSnapshot | None = None
         """The graph on screen while its code versions are on their way (`versions`)."""
         self._preview: GraphSnapshot | None = None
-        """The source's graph while it is the one in the model (see `source_preview`)."""
+        """The source's graph, or the one kept from the last session, while it is the one
+        in the model (see `source_preview`)."""
         self._preview_drawn = False
         self._preview_kept = False
         """The graph in `_preview` is Hamilton's, kept from the last session."""
@@ -235,9 +236,9 @@ class LoadClient(QObject):
         if snapshot.ok:
             self.succeeded.emit()
         if self._preview is not None:
-            # A failed load leaves the source's graph on screen under its error (the
-            # canvas went blank); a good one replaces it, nothing marked changed.
-            # Hamilton's own graph kept from the last session is marked where it differs.
+            # A failed load leaves the source's graph (or the kept one) on screen under
+            # its error (the canvas went blank); a good one replaces it, nothing marked
+            # changed, but for the kept graph: Hamilton's own, marked where it differs.
             kept = self._preview_kept
             if snapshot.ok:
                 self._preview, self._preview_kept = None, False

@@ -62,17 +62,19 @@ class SourcePreview(QObject):
         """Read on a thread; with `own_python` (the kernel will run in the studio's
         Python) a graph kept from the last session for `dataflow` and `overrides` is
         looked for first."""
-        kept = (dict(overrides or {}),) if own_python else None
+        kept_for = dict(overrides or {}) if own_python else None
         threading.Thread(
             target=self._read,
-            args=(root, dataflow, kept),
+            args=(root, dataflow, kept_for),
             name="studio-source-preview",
             daemon=True,
         ).start()
 
-    def _read(self, root: Path, dataflow: str | None, kept: tuple[dict[str, Any]] | None) -> None:
-        if kept is not None:
-            conditions = own_conditions(dataflow, kept[0])
+    def _read(self, root: Path, dataflow: str | None, kept_for: dict[str, Any] | None) -> None:
+        """`kept_for`: the overrides a kept graph must have been built with (None: look
+        for none, the kernel runs in another Python)."""
+        if kept_for is not None:
+            conditions = own_conditions(dataflow, kept_for)
             graph = read_kept_graph(root, conditions) if conditions is not None else None
             if graph is not None:
                 self.kept.emit(root, graph)
