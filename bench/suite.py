@@ -23,8 +23,9 @@ with a real kernel and watchdog observer, and measures:
   Hamilton with its result cache;
 - plain Hamilton on each project (fresh process): import and build, then
   import again and rebuild, the references for load and save-to-canvas;
-- launch (once): `studio --smoke-test` from process start to the first
-  spaceflights graph, median of 3.
+- launch (`launch_time.py`): `studio --smoke-test` from process start to the
+  spaceflights graphs, three first launches and three relaunches (the graph
+  kept from the last session), median and max.
 
 Each size runs in a fresh process, as when a user starts the app on a
 project (in one process, sizes measured earlier warm caches for later ones).

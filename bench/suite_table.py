@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from bench.launch_time import Launch, LaunchTimes
     from bench.suite import Overhead, SizeResult
 
 PHASES = ("load", "layout", "reload", "run")
@@ -53,15 +54,46 @@ def _whole_ratio(result: SizeResult) -> float:
     return statistics.median(studio / plain for studio, plain in pairs)
 
 
+def _launch_rows(launch: LaunchTimes) -> list[str]:
+    """Launch to the graph, first launch and relaunch side by side (median / max)."""
+
+    def cell(launches: list[Launch], seconds: Callable[[Launch], float]) -> str:
+        values = [seconds(x) for x in launches]
+        return f"{_ms(statistics.median(values))} / {_ms(max(values))}"
+
+    def how(launches: list[Launch]) -> str:
+        kept = sum(x.kept for x in launches)
+        return f"kept from the last session in {kept} of {len(launches)}"
+
+    rows = [
+        "Launch (`studio --smoke-test`, spaceflights, from process start; "
+        f"{len(launch.first)} first launches with an empty cache folder, each followed by a "
+        "relaunch; median / max):",
+        "",
+        "| | first launch | relaunch |",
+        "|---|---|---|",
+    ]
+    for label, seconds in (
+        ("window shown", lambda x: x.window),
+        ("first graph", lambda x: x.first_graph),
+        ("Hamilton's graph shown", lambda x: x.hamilton),
+        ("the kernel's own graph shown", lambda x: x.built),
+    ):
+        rows.append(f"| {label} | {cell(launch.first, seconds)} | {cell(launch.again, seconds)} |")
+    rows.append(f"| Hamilton's graph was | {how(launch.first)} | {how(launch.again)} |")
+    if launch.plain:
+        plain = f"{_ms(statistics.median(launch.plain))} / {_ms(max(launch.plain))}"
+        rows += ["", f"Plain Hamilton's process importing spaceflights and building it: {plain}."]
+    return rows
+
+
 def _verdict(value: float | None, limit: float) -> str:
     if value is None:
         return "missed"
     return "met" if value <= limit else f"missed by {_ms(value - limit)}"
 
 
-def table(
-    results: list[SizeResult], overhead: Overhead | None, launch: tuple[float, float] | None
-) -> str:
+def table(results: list[SizeResult], overhead: Overhead | None, launch: LaunchTimes | None) -> str:
     header = "| | " + " | ".join(f"{r.nodes:,} nodes" for r in results) + " |"
     rule = "|---|" + "---|" * len(results)
     rows = [header, rule]
@@ -130,12 +162,7 @@ def table(
             f"run {_ms(overhead.cached)}: **{overhead.cache_ratio:.2f}x**.",
         ]
     if launch is not None:
-        lines += [
-            "",
-            f"Launch to the first graph (`studio --smoke-test`, spaceflights, from process "
-            f"start, median of 3): {_ms(launch[0])}, the graph as the source reads, drawn "
-            f"while the kernel builds Hamilton's; Hamilton's graph: {_ms(launch[1])}.",
-        ]
+        lines += ["", *_launch_rows(launch)]
     lines += ["", "Targets:", ""]
     by_size = {r.nodes: r for r in results}
     targets = []
@@ -167,8 +194,13 @@ def table(
             )
         )
     if launch is not None:
-        targets.append(("launch to the first graph < 1.5 s", launch[0], 1.5))
-        targets.append(("launch to Hamilton's graph of spaceflights < 1.5 s", launch[1], 1.5))
+        first = statistics.median(x.first_graph for x in launch.first)
+        targets.append(("launch to the first graph < 1.5 s (first launch)", first, 1.5))
+        for label, launches in (("relaunch", launch.again), ("first launch", launch.first)):
+            hamilton = statistics.median(x.hamilton for x in launches)
+            targets.append(
+                (f"launch to Hamilton's graph of spaceflights < 1.5 s ({label})", hamilton, 1.5)
+            )
     worst = max((s for r in results for s in r.stalls.values()), default=0.0)
     targets.append(("no UI stall over 100 ms", worst, 0.100))
     for label, value, limit in targets:

@@ -3,7 +3,12 @@
 Opens the main window (offscreen when there is no display), waits for the
 graph to come from the kernel, runs one node, checks its result in the
 kernel, and exits 0 — or prints the reason and exits 1. Settings and the
-result cache go to a temporary folder, never the user's.
+result cache go to a temporary folder, never the user's; `STUDIO_SMOKE_CACHE_DIR`
+names a cache folder to use and leave in place instead, for a relaunch (see
+`bench/launch_time.py`).
+
+It prints when Hamilton's graph is first shown, and whether it was the one
+kept from the last session (a relaunch, nothing changed) or built by the kernel.
 """
 
 from __future__ import annotations
@@ -32,7 +37,9 @@ def run_smoke_test(
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     scratch = Path(tempfile.mkdtemp(prefix="studio-smoke-"))
     os.environ["STUDIO_CONFIG_DIR"] = str(scratch / "config")
-    os.environ["STUDIO_CACHE_DIR"] = str(scratch / "cache")
+    os.environ["STUDIO_CACHE_DIR"] = os.environ.get("STUDIO_SMOKE_CACHE_DIR") or str(
+        scratch / "cache"
+    )
     os.environ["STUDIO_DATA_DIR"] = str(scratch / "data")  # the examples copy
     try:
         return _run(path, node, timeout, interpreter)
@@ -56,6 +63,17 @@ def _process_started() -> float:
         return time.time()
 
 
+def hamilton_text(marks: dict[str, float]) -> str:
+    """When Hamilton's graph was first shown, and where it came from."""
+    built = marks["hamilton"]
+    if "kept" in marks:
+        return (
+            f"Hamilton's after {marks['kept']:.2f} s, kept from the last session; "
+            f"built by the kernel after {built:.2f} s"
+        )
+    return f"Hamilton's after {built:.2f} s, built by the kernel"
+
+
 def _run(path: Path | None, node: str | None, timeout: float, interpreter: Path | None) -> int:
     from PySide6.QtCore import QTimer
 
@@ -74,13 +92,20 @@ def _run(path: Path | None, node: str | None, timeout: float, interpreter: Path 
         window.close()
         app.quit()
 
+    def shown(what: str) -> float:
+        seconds = time.time() - started
+        print(f"Hamilton's graph shown after {seconds:.2f} s: {what}", flush=True)
+        return seconds
+
     def preview_shown(_snapshot: object) -> None:
         marks.setdefault("graph", time.time() - started)
+        if window.controller.loads.showing_kept and "kept" not in marks:
+            marks["kept"] = shown("kept from the last session")
 
     def graph_shown(snapshot: object, first: bool) -> None:
         if not first or "hamilton" in marks:
             return
-        marks["hamilton"] = time.time() - started
+        marks["hamilton"] = shown("built by the kernel")
         marks.setdefault("graph", marks["hamilton"])
         if interpreter is not None and window.workspace.project.interpreter != interpreter:
             finish(1, f"the kernel did not start in {interpreter}: {window.banner.text()}")
@@ -116,7 +141,7 @@ def _run(path: Path | None, node: str | None, timeout: float, interpreter: Path 
             f"{marks['run']:.2f} s in a kernel on Python {python} "
             f"({executable}); window after {marks['window']:.2f} s, "
             f"first graph after {marks['graph']:.2f} s "
-            f"(Hamilton's after {marks['hamilton']:.2f} s)",
+            f"({hamilton_text(marks)})",
         )
 
     def load_problem(ok: bool) -> None:

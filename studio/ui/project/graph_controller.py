@@ -139,7 +139,7 @@ class GraphController(QObject):
         self.timings["opened"] = time.perf_counter()
         if trusted:
             self.session.start(self.project.root)
-            self.loads.preview.read(self.project.root, self.project.dataflow)
+            self.loads.read_preview()
         else:
             self.session.shutdown()
             self.reload()
@@ -248,7 +248,7 @@ class GraphController(QObject):
 
     def _on_load_failed(self, errors: tuple[LoadError, ...], graph_kept: bool) -> None:
         self._error_shown = True
-        self.notice.emit(load_failed(errors, graph_kept, from_source=self.loads.showing_preview))
+        self.notice.emit(load_failed(errors, graph_kept, from_source=self.loads.showing_source))
 
     # -- notices ------------------------------------------------------------------------
 

@@ -5,7 +5,10 @@ project goes to the project model and its snapshot to the graph model; nodes
 unchanged since the last snapshot taken in come as their names alone (see
 `protocol`: load, known). A big first load's code versions follow it in the
 event `versions`. While the kernel starts, the graph as the source reads is
-shown (see `source_preview`); Hamilton's takes its place when it comes.
+shown (see `source_preview`); Hamilton's takes its place when it comes. On a
+relaunch, the graph the kernel built last (kept by `kept_graph` each time one
+is drawn) is shown instead when nothing that decided it changed: the
+kernel's replaces it as a reload would, marking what differs.
 
 A good reply's snapshot is decoded and worked out (`graph_preparation`) on
 a worker thread, which at 20,000 nodes would hold the window a quarter to
@@ -18,13 +21,17 @@ moved on from meanwhile (a module collapsed, say) it works out again.
 from __future__ import annotations
 
 import contextlib
+import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from studio.core.cache.kept_graph import GraphConditions, KeptGraph, keep_graph
 from studio.core.discovery.project import Dataflow, Project
 from studio.core.graph.display_graph import drawing_key
 from studio.core.graph.snapshot import GraphSnapshot, NodeInfo
@@ -82,7 +89,7 @@ class LoadClient(QObject):
     graph_shown = Signal(object, bool)
     """Hamilton's graph is drawn: (snapshot, first drawing of this graph)."""
     preview_shown = Signal(object)
-    """The source's graph is drawn: (snapshot)."""
+    """The source's graph, or the one kept from the last session, is drawn: (snapshot)."""
     _decoded = Signal(int, object)
     """(ticket, Future of `_Decoded`): from the worker thread."""
 
@@ -115,7 +122,8 @@ class LoadClient(QObject):
         self._versionless: GraphSnapshot | None = None
         """The graph on screen while its code versions are on their way (`versions`)."""
         self._preview: GraphSnapshot | None = None
-        """The source's graph while it is the one in the model (see `source_preview`)."""
+        """The source's graph, or the one kept from the last session, while it is the one
+        in the model (see `source_preview`)."""
         self._preview_drawn = False
         self._ticket = 0
         """Counts loads sent and folders opened: a worked-out reply of an older one is
@@ -126,12 +134,18 @@ class LoadClient(QObject):
         """The versions that came while their snapshot was being worked out."""
         self._decoded.connect(self._on_decoded)
         _WORKER.submit(int)  # its thread starts now, not in the turn of a big reply
+        self._preview_kept = False
+        """The graph in `_preview` is Hamilton's, kept from the last session."""
+        self._kept: GraphSnapshot | None = None
+        """The last graph of the kernel's given to `keep_graph` (a redraw keeps nothing)."""
+        self.preview.kept.connect(self._on_kept)
         session.listen(self)
 
     def open(self) -> None:
         """Another folder: no preview, no crash remembered."""
         self.crashed_on_load = False
-        self._preview, self._preview_drawn = None, False
+        self._preview, self._preview_drawn, self._preview_kept = None, False, False
+        self._kept = None
         self._ticket += 1
         self._early_versions = None
         if self._decoding:  # the last folder's reply: no load of this one is under way
@@ -139,10 +153,30 @@ class LoadClient(QObject):
             self.loading = False
             self.busy_changed.emit(False, "")
 
+    def read_preview(self) -> None:
+        """A graph to show while the kernel starts: the one kept from the last session
+        when the kernel runs in the studio's own Python, else the source's (on a thread)."""
+        root = self.project.root
+        if root is not None:
+            own = self.project.interpreter is None
+            self.preview.read(root, self.project.dataflow, self.project.overrides, own)
+
     @property
     def showing_preview(self) -> bool:
-        """The graph on screen is the one read from the source (no load has worked yet)."""
+        """The graph on screen is the one read from the source or kept from the last
+        session (no load has worked yet)."""
         return self._preview is not None and self.graph.snapshot is self._preview
+
+    @property
+    def showing_source(self) -> bool:
+        """The graph on screen is the one read from the source."""
+        return self.showing_preview and not self._preview_kept
+
+    @property
+    def showing_kept(self) -> bool:
+        """The graph on screen is Hamilton's kept from the last session (the kernel's
+        has not come yet)."""
+        return self.showing_preview and self._preview_kept
 
     def take_preview(self, found: Project, snapshot: GraphSnapshot) -> None:
         """The source's graph, unless Hamilton's came first."""
@@ -152,6 +186,18 @@ class LoadClient(QObject):
         self.project.set_discovered(list(found.dataflows), flow.name, [])
         self._preview = snapshot
         self.graph.accept(snapshot)
+
+    def _on_kept(self, root: Path, kept: KeptGraph) -> None:
+        """Hamilton's graph from the last session, unless another folder opened, the
+        folder is no longer trusted, or the kernel's graph came first."""
+        if root != self.project.root or not self.project.trusted:
+            return
+        if self.graph.snapshot is not None or self.graph.errors:
+            return
+        flows = [Dataflow.from_dict(d) for d in kept.dataflows]
+        self.project.set_discovered(flows, kept.snapshot.dataflow, kept.problems)
+        self._preview, self._preview_kept = kept.snapshot, True
+        self.graph.accept(kept.snapshot)
 
     def load(self) -> None:
         """Send a load (or have one follow the load going on)."""
@@ -186,6 +232,35 @@ class LoadClient(QObject):
             return
         first, self._preview_drawn = first or self._preview_drawn, False
         self.graph_shown.emit(snapshot, first)
+        self._keep(snapshot)
+
+    def _keep(self, snapshot: GraphSnapshot) -> None:
+        """Keep a good graph the kernel built for the next launch (on a thread): not one
+        a newer load is already replacing, nor one whose choices changed since."""
+        info, root = self.session.info, self.project.root
+        if (
+            snapshot is self._kept
+            or not snapshot.ok
+            or info is None
+            or root is None
+            or self.loading
+            or self._reload_pending
+            or snapshot.dataflow != self.project.dataflow
+            or info.executable != sys.executable  # read only for the studio's own Python
+        ):
+            return
+        self._kept = snapshot
+        conditions = GraphConditions(
+            snapshot.dataflow, self.project.overrides, info.hamilton, info.executable
+        )
+        flows = [flow.to_dict() for flow in self.project.dataflows]
+        problems = list(self.project.problems)
+        threading.Thread(
+            target=keep_graph,
+            args=(root, conditions, snapshot, flows, problems),
+            name="studio-keep-graph",
+            daemon=True,
+        ).start()
 
     def _on_reply(self, reply: Reply) -> None:
         if not reply.ok:
@@ -210,7 +285,9 @@ class LoadClient(QObject):
         self._decoding = True
         ticket = self._ticket
         state = self.graph.state()
-        future = _WORKER.submit(_decode, result, self._received[1], state, self._preview is None)
+        future = _WORKER.submit(
+            _decode, result, self._received[1], state, self._preview is None or self._preview_kept
+        )
         future.add_done_callback(lambda done: self._hand_over(ticket, done))
 
     def _hand_over(self, ticket: int, future: Future[_Decoded]) -> None:
@@ -243,11 +320,13 @@ class LoadClient(QObject):
         if snapshot.ok:
             self.succeeded.emit()
         if self._preview is not None:
-            # A failed load leaves the source's graph on screen under its error (the
-            # canvas went blank); a good one replaces it, nothing marked changed.
+            # A failed load leaves the source's graph (or the kept one) on screen under
+            # its error (the canvas went blank); a good one replaces it, nothing marked
+            # changed, but for the kept graph: Hamilton's own, marked where it differs.
+            kept = self._preview_kept
             if snapshot.ok:
-                self._preview = None
-            self._take(snapshot, decoded.prepared, marks=False)
+                self._preview, self._preview_kept = None, False
+            self._take(snapshot, decoded.prepared, marks=kept)
         else:
             self._take(snapshot, decoded.prepared, marks=True)
         self.finished.emit(snapshot.ok)

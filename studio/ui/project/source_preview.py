@@ -7,17 +7,25 @@ stumbled on), the canvas shows that graph at once; Hamilton's replaces it
 when it comes, as a reload does, usually without moving a box, and without
 marking anything changed. The read runs on a thread of its own; big projects
 get none (`SOURCE_LIMIT`).
+
+On a relaunch the same thread first looks for Hamilton's graph kept from the
+last session (`studio.core.cache.kept_graph`): when everything that decided it
+is unchanged, that graph is shown instead (`kept`), whatever the project's
+size or decorators, since it is Hamilton's own.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from studio.core.cache.kept_graph import own_conditions, read_kept_graph
 from studio.core.discovery.discover import ProjectFolderError, discover
 from studio.core.discovery.scan import iter_python_files
 from studio.core.discovery.static_graph import static_snapshot
@@ -41,13 +49,36 @@ def _source_bytes(root: Path) -> int:
 class SourcePreview(QObject):
     ready = Signal(object, object, object)
     """(root, Project, GraphSnapshot): a preview of the folder opened last, on the GUI thread."""
+    kept = Signal(object, object)
+    """(root, KeptGraph): Hamilton's graph kept from the last session, still valid."""
 
-    def read(self, root: Path, dataflow: str | None) -> None:
+    def read(
+        self,
+        root: Path,
+        dataflow: str | None,
+        overrides: Mapping[str, Any] | None = None,
+        own_python: bool = False,
+    ) -> None:
+        """Read on a thread; with `own_python` (the kernel will run in the studio's
+        Python) a graph kept from the last session for `dataflow` and `overrides` is
+        looked for first."""
+        kept_for = dict(overrides or {}) if own_python else None
         threading.Thread(
-            target=self._read, args=(root, dataflow), name="studio-source-preview", daemon=True
+            target=self._read,
+            args=(root, dataflow, kept_for),
+            name="studio-source-preview",
+            daemon=True,
         ).start()
 
-    def _read(self, root: Path, dataflow: str | None) -> None:
+    def _read(self, root: Path, dataflow: str | None, kept_for: dict[str, Any] | None) -> None:
+        """`kept_for`: the overrides a kept graph must have been built with (None: look
+        for none, the kernel runs in another Python)."""
+        if kept_for is not None:
+            conditions = own_conditions(dataflow, kept_for)
+            graph = read_kept_graph(root, conditions) if conditions is not None else None
+            if graph is not None:
+                self.kept.emit(root, graph)
+                return
         try:
             if _source_bytes(root) > SOURCE_LIMIT:
                 return

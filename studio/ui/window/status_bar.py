@@ -61,6 +61,7 @@ class StudioStatusBar:
         session.ready.connect(lambda _info: self.show_kernel_state(session.state))
         controller.busy_changed.connect(self._on_busy)
         controller.graph_shown.connect(self._on_graph_shown)
+        controller.preview_shown.connect(self._on_preview_shown)
         workspace.graph.function_view_changed.connect(self._on_function_view)
         runs.progress.connect(self._on_run_progress)
         workspace.runs.running_changed.connect(self._on_running)
@@ -108,8 +109,11 @@ class StudioStatusBar:
         if not ok and snapshot is None:
             self.graph_label.setText("no graph: the folder did not load")
             self.timing_label.setText("")
-        elif not ok and self.controller.loads.showing_preview:
+        elif not ok and self.controller.loads.showing_source:
             self.graph_label.setText(f"{self._counts(snapshot)}, as the source reads: no load")
+            self.timing_label.setText("")
+        elif not ok and self.controller.loads.showing_kept:
+            self.graph_label.setText(f"{self._counts(snapshot)} · from the last session: no load")
             self.timing_label.setText("")
 
     def _on_function_view(self, _on: bool) -> None:
@@ -143,8 +147,18 @@ class StudioStatusBar:
             self._counted = (snapshot, (edges, modules, made, nodes))
         return self._counted[1]
 
+    def _on_preview_shown(self, snapshot: GraphSnapshot) -> None:
+        """Hamilton's graph kept from the last session says so until the kernel's comes."""
+        if self.controller.loads.showing_kept:
+            self.graph_label.setText(f"{self._counts(snapshot)} · from the last session")
+            self.graph_label.setToolTip(
+                "Hamilton's graph as the last session left it (no file changed since); "
+                "the kernel is building it again and marks what differs."
+            )
+
     def _on_graph_shown(self, snapshot: GraphSnapshot, _first: bool) -> None:
         self.graph_label.setText(self._counts(snapshot))
+        self.graph_label.setToolTip("")
         timings = self.controller.timings
         parts = []
         if "load" in timings:
