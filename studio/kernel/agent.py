@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.core import protocol
+from studio.core.cache.file_cache import writes_held
 from studio.core.discovery.discover import imported_packages
 from studio.core.discovery.project import Project, ValueKind
 from studio.core.protocol import data_requests as data
@@ -192,16 +193,21 @@ class Agent:
         adapters = [a for a in (cache, hook) if a is not None]
         # The same folder again (a save): what did not change is not imported again.
         reuse = self.project is not None and self.project.root == root.resolve()
-        # A first load sends the graph before what it does not need (see `load_finish`).
-        load = load_project(
-            root,
-            params.dataflow,
-            params.config,
-            adapters,
-            reuse,
-            not reuse,
-            script_values=self.script_values,
-        )
+        # A first load sends the graph before what it does not need (see `load_finish`),
+        # the entries kept for the next session included.
+        with writes_held() as held:
+            try:
+                load = load_project(
+                    root,
+                    params.dataflow,
+                    params.config,
+                    adapters,
+                    reuse,
+                    not reuse,
+                    script_values=self.script_values,
+                )
+            finally:
+                self.finisher.write_later(held)
         if load.project is None:
             raise RequestError(protocol.ErrorCode.FOLDER_UNUSABLE, load.snapshot.errors[0].message)
         self.project = load.project

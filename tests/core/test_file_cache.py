@@ -129,3 +129,27 @@ def test_without_the_readers_source_at_hand_nothing_is_kept(project, monkeypatch
     finally:
         monkeypatch.undo()
         discovery._reading_version.cache_clear()
+
+
+def test_entries_put_while_writes_are_held_are_written_only_when_told(project):
+    """A load holds its entries back until its reply is out; a thread that holds none (the
+    window's readers) keeps writing at once."""
+    import threading
+
+    from studio.core.cache.file_cache import writes_held
+
+    with writes_held() as held:
+        first = discover(project)
+        kept = fresh_import.ProjectFinder(project).kept
+        beside = threading.Thread(target=kept.put, args=(str(project / "x.py"), b"d", b"code"))
+        beside.start()
+        beside.join()
+    assert held, "discovery's readings were held"
+    assert not (kept_files_dir(project) / "reading").exists()
+    assert len(list((kept_files_dir(project) / "code").iterdir())) == 1, "the other thread's"
+
+    held.write()
+    assert not held
+    new_session()
+    assert discover(project) == first
+    assert module_facts(discover(project), "prices")[1].tree is None, "the held reading was kept"

@@ -269,3 +269,58 @@ def test_params_that_do_not_fit_their_method_are_a_bad_request(agent):
     wrong = ask(agent, Method.TABLE_ROWS, view="three", start=0, stop=5)
     assert wrong["error"]["code"] == ErrorCode.BAD_REQUEST
     assert ask(agent, Method.HELLO)["ok"]
+
+
+def test_a_first_load_keeps_what_it_read_for_the_next_session_after_its_reply(tmp_path):
+    """The files' readings and compiled code are written once the reply is out (a big
+    first open waited for them), and a kernel started later on the project uses them."""
+    from studio.core.cache import parsed_files
+    from studio.core.cache.cache_paths import kept_files_dir
+    from studio.core.discovery import discover as discovery
+    from studio.kernel.loading import fresh_import
+
+    folder = chain_project(tmp_path / "chain", 30).resolve()
+    kept = kept_files_dir(folder)
+    at_reply: list[list[Path]] = []
+
+    class Comm(_Comm):
+        def send(self, message: dict) -> None:
+            if message.get("kind") == protocol.REPLY:
+                at_reply.append([p for p in kept.rglob("*") if p.is_file()])
+            super().send(message)
+
+    def new_session() -> None:
+        discovery._READ.clear()
+        parsed_files._TREES.clear()
+        fresh_import._COMPILED.clear()
+
+    before = Path.cwd()
+    try:
+        new_session()
+        agent, comm = Agent({}), Comm()
+        agent.comm = comm
+        load = {"content": {"data": protocol.request(1, Method.LOAD, {"root": str(folder)})}}
+        agent._on_msg(comm, load)
+        agent.finish_load()
+        assert at_reply == [[]], "nothing was written before the reply"
+        assert {p.parent.name for p in kept.rglob("*") if p.is_file()} >= {"reading", "code"}
+
+        new_session()
+        parsed: list[str] = []
+        real_parse = discovery.parse
+
+        def parse(text: str, relative: str):
+            parsed.append(relative)
+            return real_parse(text, relative)
+
+        discovery.parse = parse
+        try:
+            again, comm = Agent({}), Comm()
+            again.comm = comm
+            again._on_msg(comm, load)
+        finally:
+            discovery.parse = real_parse
+        assert parsed == [], "the next session read the kept readings"
+        assert len(comm.sent[0]["result"]["snapshot"]["nodes"]) == 30
+    finally:
+        os.chdir(before)

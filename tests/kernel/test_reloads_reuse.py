@@ -114,3 +114,18 @@ def test_a_save_imports_again_its_module_and_those_that_import_it_not_the_others
     (project / "totals.py").write_text(C + "\n# a comment\n")
     load_project(project, reuse=True)
     assert imports_of_totals(project) == 2
+
+
+def test_a_module_that_imports_a_saved_one_sees_its_new_code(project):
+    """`doubling` imports `helper_factor` from `loading`: when `loading` is saved, the
+    module that names it is imported again too, so it holds the saved function."""
+
+    def factor_doubling_uses() -> int:
+        load = load_project(project, reuse=True)
+        doubling = next(m for m in load.loaded.modules if m.__name__ == "doubling")
+        return doubling.helper_factor()
+
+    assert factor_doubling_uses() == 2
+    (project / "loading.py").write_text(A + A_HELPER.replace("return 2", "return 3"))
+    assert factor_doubling_uses() == 3
+    assert imports_of_totals(project) == 1, "totals names nothing that changed: kept"

@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from studio.core.cache.cache_paths import kept_files_dir, private_project_cache
@@ -45,8 +46,17 @@ class FileCache:
         return data[_KEY_BYTES:] if data[:_KEY_BYTES] == key else None
 
     def put(self, path: str, digest: bytes, payload: bytes) -> None:
+        """Keep `payload` for the file at `path` while it holds bytes of `digest` (later,
+        when this thread holds its writes: see `writes_held`)."""
         if self.version is None:
             return
+        held = getattr(_HOLDING, "writes", None)
+        if held is not None:
+            held.entries.append((self, path, digest, payload))
+            return
+        self._write(path, digest, payload)
+
+    def _write(self, path: str, digest: bytes, payload: bytes) -> None:
         entry = self._entry(path)
         partial = entry.with_name(f".{entry.name}.{os.getpid()}.{threading.get_ident()}")
         with contextlib.suppress(OSError):
@@ -71,3 +81,35 @@ class FileCache:
     def _version(self) -> bytes:
         assert self.version is not None
         return self.version
+
+
+class HeldWrites:
+    """Entries put while writes were held, written by `write` (on any thread)."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[FileCache, str, bytes, bytes]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def write(self) -> None:
+        entries, self.entries = self.entries, []
+        for cache, path, digest, payload in entries:
+            cache._write(path, digest, payload)
+
+
+_HOLDING = threading.local()
+
+
+@contextlib.contextmanager
+def writes_held() -> Iterator[HeldWrites]:
+    """Entries this thread puts meanwhile wait for `HeldWrites.write`: a first load writes
+    its files' entries (tens of milliseconds at 5,000 nodes) after its reply is out.
+    Other threads (the window's readers) write theirs as usual."""
+    held = HeldWrites()
+    outer = getattr(_HOLDING, "writes", None)
+    _HOLDING.writes = held
+    try:
+        yield held
+    finally:
+        _HOLDING.writes = outer

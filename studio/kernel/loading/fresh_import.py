@@ -350,13 +350,15 @@ def unchanged_modules(root: Path) -> frozenset[str]:
         else:
             changed.add(name)
     while changed and sources:
-        words = re.compile(
-            rb"\b(" + b"|".join(re.escape(n.rpartition(".")[2].encode()) for n in changed) + rb")\b"
-        )
+        short = [n.rpartition(".")[2].encode() for n in changed]
+        words = re.compile(rb"\b(" + b"|".join(re.escape(n) for n in short) + rb")\b")
         hit = {
             name
             for name, source in sources.items()
-            if words.search(source) or any(name.startswith(f"{c}.") for c in changed)
+            # The plain search first: most files hold no changed name at all, and the
+            # pattern's search is 1 ms per file of a 5,000-node project.
+            if (any(n in source for n in short) and words.search(source))
+            or any(name.startswith(f"{c}.") for c in changed)
         }
         if not hit:
             break

@@ -21,6 +21,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from hamilton import node as hamilton_node
+
 from studio.core.discovery.module_files import download_hint
 from studio.core.discovery.project import Dataflow
 from studio.core.discovery.type_names import short_type_name
@@ -317,22 +319,20 @@ def _describe(
     config: dict[str, Any],
     versions: bool = True,
 ) -> NodeInfo:
-    from hamilton import node
-
     if n.user_defined:
         role = NodeRole.CONFIG if n.name in config else NodeRole.INPUT
         functions = ()
-    elif n.node_role == node.NodeType.EXPAND:
+    elif n.node_role is _EXPAND:
         role = NodeRole.EXPAND
-    elif n.node_role == node.NodeType.COLLECT:
+    elif n.node_role is _COLLECT:
         role = NodeRole.COLLECT
     else:
         role = NodeRole.FUNCTION
     function = inspect.unwrap(functions[0]) if functions else None
-    dependencies = tuple(n.input_types)
-    optional = tuple(
-        d for d, (_, kind) in n.input_types.items() if kind == node.DependencyType.OPTIONAL
-    )
+    inputs = n.input_types
+    dependencies = tuple(inputs)
+    optional = tuple(d for d, (_, kind) in inputs.items() if kind is _OPTIONAL)
+    documentation = n.documentation
     return NodeInfo(
         name=n.name,
         type=readable_type(n.type),
@@ -340,7 +340,7 @@ def _describe(
         module=function.__module__ if function else None,
         file=_source_file(root, function),
         line=function.__code__.co_firstlineno if function else None,
-        doc=inspect.cleandoc(n.documentation or ""),
+        doc=inspect.cleandoc(documentation) if documentation else "",
         tags=_plain_tags(n.tags),
         dependencies=dependencies,
         optional_dependencies=optional,
@@ -349,6 +349,11 @@ def _describe(
         decorators=_decorators(functions),
         group=_group(functions, module_names),
     )
+
+
+_EXPAND = hamilton_node.NodeType.EXPAND
+_COLLECT = hamilton_node.NodeType.COLLECT
+_OPTIONAL = hamilton_node.DependencyType.OPTIONAL
 
 
 def _version(n: Any) -> str | None:

@@ -1,5 +1,6 @@
-"""The rest of a load after its reply: Hamilton's extensions, the code versions a big
-first load left out, and when the load's garbage is collected.
+"""The rest of a load after its reply: the entries it keeps for the next session,
+Hamilton's extensions, the code versions a big first load left out, and when the
+load's garbage is collected.
 
 A load replies as soon as the graph is built; what it left out is done on a
 low-priority thread (see `after_load`) and its versions go out as the event
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from studio.core.cache.file_cache import HeldWrites
 from studio.core.graph.snapshot import NodeInfo
 from studio.core.protocol import events
 from studio.kernel.loading.after_load import AfterLoad
@@ -67,6 +69,9 @@ class LoadFinisher:
         self._loaded = loaded
         self._extensions_pending: set[str] | None = None
         """The packages whose Hamilton extensions a load left for after its reply."""
+        self._writes: HeldWrites | None = None
+        """What the load read and compiled, to keep for the next session (see
+        `file_cache.writes_held`): written first thing after the reply."""
         self._after_load = AfterLoad()
         self._versions_out: _VersionsOut | None = None
         """A deferred load's code versions, worked out and not yet sent."""
@@ -80,22 +85,31 @@ class LoadFinisher:
         """The load imported these packages: their Hamilton extensions follow it."""
         self._extensions_pending = packages if extensions_missing(packages) else None
 
+    def write_later(self, writes: HeldWrites) -> None:
+        """The load held these entries back: they follow its reply."""
+        if self._writes:
+            self._writes.write()
+        self._writes = writes if writes else None
+
     def unfinished(self) -> bool:
         loaded = self._loaded()
         pending = loaded is not None and loaded.versions_pending
-        return pending or bool(self._extensions_pending)
+        return pending or bool(self._extensions_pending) or bool(self._writes)
 
     def start(self, in_background: bool = True) -> bool:
         """Start what a first load left out, on its own thread (see `after_load`); whether
         the load's garbage is collected once its versions are out. Without an event loop
         to send them from (the agent outside a kernel), it is done here and now."""
         packages, self._extensions_pending = self._extensions_pending, None
+        writes, self._writes = self._writes, None
         loaded = self._loaded()
         loaded = loaded if loaded is not None and loaded.versions_pending else None
         token = self._sent.token
         loop = _running_loop() if in_background else None
 
         def imports() -> None:
+            if writes is not None:  # at normal priority: a kernel closed soon keeps them
+                writes.write()
             if packages is not None:
                 load_extensions_for(packages)
 
