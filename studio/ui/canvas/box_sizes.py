@@ -116,13 +116,10 @@ class BoxSizes(QObject):
         return space
 
     def measure_later(self, infos: Sequence[NodeInfo]) -> None:
-        """Size the cards not shown yet (in collapsed modules) between frames."""
+        """Size the cards not shown yet (in collapsed modules) between frames (a card
+        measured already costs a look-up, done in the slices too)."""
         self._measuring.cancel()
-        missing = [
-            info
-            for info in infos
-            if (self.shown_name(info), self.subtitle(info)) not in self._sizes
-        ]
-        for start in range(0, len(missing), _PER_SLICE):
-            part = missing[start : start + _PER_SLICE]
+        infos = list(infos)
+        for start in range(0, len(infos), _PER_SLICE):
+            part = infos[start : start + _PER_SLICE]
             self._measuring.add(lambda part=part: [self.node(info) for info in part])
