@@ -4,23 +4,25 @@ The graph model says the display changed; the scheduler draws it in a turn
 of its own (taking a big reply in is a lot of work already), has the
 drawing laid out on a worker thread unless only details changed, and hands
 the layout to the scene. A layout that takes long is said in the status bar.
+A big drawing's layout request (every card measured) is built between frames.
 
-    graph.display_changed -> (next turn) layout -> scene.show_graph -> drawn
+    graph.display_changed -> (next turn) request (in slices) -> layout -> scene.show_graph
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core.graph.display_graph import DisplayGraph, drawing_key
-from studio.core.layout import DOT_NODE_LIMIT, Direction, LayoutResult
+from studio.core.layout import DOT_NODE_LIMIT, Direction, LayoutRequest, LayoutResult
 from studio.core.model.graph_model import DisplayChange, DisplayUpdate, GraphModel
 from studio.ui.canvas.layout_runner import LayoutRunner
 from studio.ui.canvas.scene import GraphScene
+from studio.ui.canvas.sliced_work import SlicedWork
 
 _BUSY_LAYOUT_ABOVE = 300
 """Boxes above which the status bar says a layout is being made."""
@@ -28,6 +30,8 @@ _LAYOUT_NOTE_AFTER_MS = 300
 """A layout is announced in the status bar only once it has taken this long."""
 _FITTED = (DisplayChange.FIRST, DisplayChange.RELAYOUT)
 """Changes drawn as a first drawing: laid out afresh and fitted."""
+_BUILD_IN_SLICES_ABOVE = 1500
+"""Boxes above which the layout request is built in slices between frames."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,7 @@ class _LayoutJob:
     display: DisplayGraph
     change: DisplayChange
     anchor: str | None
+    engine: str
 
     @property
     def first(self) -> bool:
@@ -69,6 +74,8 @@ class DrawScheduler(QObject):
         self._change_started: float | None = None
         self._job: _LayoutJob | None = None
         """The drawing being laid out (the runner delivers only the newest)."""
+        self._building = SlicedWork(self)
+        """The job's layout request being built, when the drawing is big."""
         self._update: DisplayUpdate | None = None
         self._draw_soon = QTimer(self)
         self._draw_soon.setSingleShot(True)
@@ -89,6 +96,7 @@ class DrawScheduler(QObject):
         layout is still on its way."""
         self._update = None
         self._job = None
+        self._building.cancel()
 
     def change_started(self) -> None:
         """A file changed: the time to its drawing is measured (`save_to_canvas`)."""
@@ -134,12 +142,30 @@ class DrawScheduler(QObject):
         frame = self.frame() if self.frame is not None else None
         engine = self.graph.engine
         nest = engine == "dot" or (engine == "auto" and boxes <= DOT_NODE_LIMIT)
-        request = self.scene.sizes.layout_request(display, direction, frame, nest)
+        self._building.cancel()  # a request still being built is for an older drawing
+        steps = self.scene.sizes.request_steps(display, direction, frame, nest)
         # Before the request: a layout found in the cache can be delivered at once.
-        self._job = _LayoutJob(display, update.change, update.anchor)
-        self.layouts.request(request, self.graph.engine)
+        self._job = job = _LayoutJob(display, update.change, update.anchor, engine)
+        if boxes > _BUILD_IN_SLICES_ABOVE:
+            self._building.add(lambda: self._build_step(steps, job))
+        else:
+            self._build_step(steps, job, at_once=True)
+
+    def _build_step(
+        self, steps: Iterator[LayoutRequest | None], job: _LayoutJob, at_once: bool = False
+    ) -> None:
+        """One step of the job's request; the last one has it laid out."""
+        for request in steps:
+            if request is not None:
+                self.layouts.request(request, job.engine)
+                return
+            if not at_once:
+                self._building.add(lambda: self._build_step(steps, job))
+                return
 
     def _on_layout(self, _ticket: int, result: LayoutResult) -> None:
+        if self._building.pending:
+            return  # an older drawing's: the newest one's request is still being built
         job, self._job = self._job, None
         snapshot = self.graph.snapshot
         if job is None or snapshot is None:
@@ -153,6 +179,8 @@ class DrawScheduler(QObject):
         self.drawn.emit(snapshot, job.first)
 
     def _on_layout_failed(self, _ticket: int, error: str) -> None:
+        if self._building.pending:
+            return  # an older drawing's layout: the newest one's request is being built
         self._job = None
         self._end_layout_note()
         last_line = error.strip().splitlines()[-1] if error.strip() else "unknown error"
