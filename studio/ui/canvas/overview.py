@@ -124,6 +124,7 @@ class OverviewItem(QGraphicsObject):
         self.prepareGeometryChange()
         self._bounds = QRectF(bounds)
         self._offset = (offset.x(), offset.y())
+        release_in_slices(self._rects)  # freeing 20,000 rectangles at once takes 20 ms
         self._names = [name for name, _ in nodes]
         self._rects = [rect for _, rect in nodes]
         self._node_grid = None
@@ -234,8 +235,9 @@ class OverviewItem(QGraphicsObject):
             max(1, int(self._bounds.width() * scale)), max(1, int(self._bounds.height() * scale))
         )
         image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(Qt.GlobalColor.transparent)
         self._pending = image
+        # Clearing a 4096-pixel picture takes 15-25 ms: a slice of its own.
+        self.work.add(lambda: image.fill(Qt.GlobalColor.transparent))
         for start in range(0, len(self._edges), _EDGES_PER_SLICE):
             chunk = range(start, min(len(self._edges), start + _EDGES_PER_SLICE))
             self.work.add(lambda chunk=chunk, scale=scale: self._draw_lines(chunk, scale))
