@@ -188,21 +188,32 @@ class GraphScene(QGraphicsScene):
     ) -> None:
         """The items in view now, the rest between frames."""
         near_nodes, near_edges = in_view(self, layout, offset)
-        first_nodes = [i for i in infos if i.name in near_nodes][:_AT_ONCE]
-        first_edges = [
-            k for k in keys if k in near_edges or k[0] in near_nodes or k[1] in near_nodes
-        ][: _AT_ONCE * 2]
+        first_nodes: list[NodeInfo] = []
+        if near_nodes:
+            first_nodes = [i for i in infos if i.name in near_nodes][:_AT_ONCE]
+        first_edges: list[tuple[str, str]] = []
+        if near_nodes or near_edges:
+            first_edges = [
+                k for k in keys if k in near_edges or k[0] in near_nodes or k[1] in near_nodes
+            ][: _AT_ONCE * 2]
         self.items_sync.apply_nodes(first_nodes, False)
         self.items_sync.apply_edges(first_edges, False)
+        # The rest is picked out in the slices: over 20,000 nodes that is 10-20 ms.
         done_nodes, done_edges = {i.name for i in first_nodes}, set(first_edges)
-        rest_nodes = [i for i in infos if i.name not in done_nodes]
-        rest_edges = [k for k in keys if k not in done_edges]
-        for start in range(0, len(rest_nodes), _ITEMS_PER_TASK):
-            part = rest_nodes[start : start + _ITEMS_PER_TASK]
-            self._work.add(lambda part=part: self.items_sync.apply_nodes(part, False))
-        for start in range(0, len(rest_edges), _ITEMS_PER_TASK):
-            chunk = rest_edges[start : start + _ITEMS_PER_TASK]
-            self._work.add(lambda chunk=chunk: self.items_sync.apply_edges(chunk, False))
+        for start in range(0, len(infos), _ITEMS_PER_TASK):
+            self._work.add(
+                lambda start=start: self.items_sync.apply_nodes(
+                    [i for i in infos[start : start + _ITEMS_PER_TASK] if i.name not in done_nodes],
+                    False,
+                )
+            )
+        for start in range(0, len(keys), _ITEMS_PER_TASK):
+            self._work.add(
+                lambda start=start: self.items_sync.apply_edges(
+                    [k for k in keys[start : start + _ITEMS_PER_TASK] if k not in done_edges],
+                    False,
+                )
+            )
 
     def item_for_key(self, key: str) -> NodeItem | ModuleItem | None:
         module = module_of_key(key)
