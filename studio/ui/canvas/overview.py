@@ -35,6 +35,8 @@ IMAGE_LIMIT = 4096
 _EDGES_PER_SLICE = 600
 _BEND_STRIDE = 3
 _CELL = 1200.0
+_CLEARED_BYTES = 4 << 20
+"""Bytes of the edge picture cleared per slice."""
 _MARK_PIXELS = 7.0
 """Selected nodes and search hits never shrink below this many screen pixels."""
 
@@ -57,6 +59,14 @@ class _Grid:
         for cell in _cells(rect):
             found.update(self.cells.get(cell, ()))
         return found
+
+
+def _clear_rows(image: QImage, top: int, rows: int) -> None:
+    """Make `rows` rows of `image` from `top` down transparent."""
+    painter = QPainter(image)
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+    painter.fillRect(0, top, image.width(), rows, Qt.GlobalColor.transparent)
+    painter.end()
 
 
 def _cells(rect: QRectF) -> Iterable[tuple[int, int]]:
@@ -236,8 +246,11 @@ class OverviewItem(QGraphicsObject):
         )
         image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
         self._pending = image
-        # Clearing a 4096-pixel picture takes 15-25 ms: a slice of its own.
-        self.work.add(lambda: image.fill(Qt.GlobalColor.transparent))
+        # Clearing a 4096-pixel picture takes 25-100 ms (its memory is touched for the
+        # first time): a band of it per slice.
+        rows = max(1, _CLEARED_BYTES // image.bytesPerLine())
+        for top in range(0, size.height(), rows):
+            self.work.add(lambda top=top: _clear_rows(image, top, rows))
         for start in range(0, len(self._edges), _EDGES_PER_SLICE):
             chunk = range(start, min(len(self._edges), start + _EDGES_PER_SLICE))
             self.work.add(lambda chunk=chunk, scale=scale: self._draw_lines(chunk, scale))
