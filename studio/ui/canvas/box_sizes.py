@@ -143,10 +143,12 @@ class BoxSizes(QObject):
         return space
 
     def measure_later(self, infos: Sequence[NodeInfo]) -> None:
-        """Size the cards not shown yet (in collapsed modules) between frames (a card
-        measured already costs a look-up, done in the slices too)."""
+        """Size the cards not shown yet (in collapsed modules) between frames: the ones
+        not in the last layout request (by identity: cheap), skipping in the slices
+        those measured already (their name and subtitle are looked up there)."""
         self._measuring.cancel()
-        infos = list(infos)
+        boxes = self._boxes
+        infos = [i for i in infos if (found := boxes.get(id(i))) is None or found[0] is not i]
         for start in range(0, len(infos), _PER_SLICE):
             part = infos[start : start + _PER_SLICE]
             self._measuring.add(lambda part=part: [self.node(info) for info in part])
