@@ -1,5 +1,5 @@
 """The draw scheduler with a real scene and real layouts: a big drawing's layout request
-is built between frames, and only the newest drawing is shown."""
+is built over several turns of the event loop, and only the newest drawing is shown."""
 
 import time
 
@@ -47,7 +47,7 @@ def test_only_the_newest_drawing_is_shown_when_it_comes_while_an_older_is_prepar
     from studio.ui.project.draw_scheduler import DrawScheduler
     from studio.ui.theme import LIGHT
 
-    monkeypatch.setattr(draw_scheduler, "_BUILD_IN_SLICES_ABOVE", 0)
+    monkeypatch.setattr(draw_scheduler, "_BUILD_TURN_SECONDS", 0.0)
     monkeypatch.setattr(box_sizes, "REQUEST_STEP", 1)
     real_node = BoxSizes.node
     measured = []
