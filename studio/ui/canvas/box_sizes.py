@@ -25,7 +25,7 @@ from studio.ui.canvas.items.region_item import LABEL_HEIGHT
 from studio.ui.canvas.sliced_work import SlicedWork
 
 _PER_SLICE = 200
-REQUEST_STEP = 500
+REQUEST_STEP = 250
 """Nodes put into a layout request per step of `request_steps` (a few milliseconds)."""
 
 
