@@ -20,8 +20,8 @@ from studio.ui.canvas.box_sizes import BoxSizes
 from studio.ui.canvas.sliced_work import release_in_slices
 from studio.ui.theme import Theme
 
-BOXES_PER_STEP = 2500
-"""Boxes measured per step of `measure_steps` (about 8 ms)."""
+BOXES_PER_STEP = 1000
+"""Boxes measured per step of `measure_steps` (a few milliseconds)."""
 LINES_PER_STEP = 10000
 """Edge lines gathered per step of `measure_steps`."""
 
@@ -36,6 +36,8 @@ class DrawnGeometry:
         """Every shown key's box as drawn, with its kind's colour."""
         self.lines: dict[tuple[str, str], Sequence[tuple[float, float]]] = {}
         """Edge routes in layout coordinates (for big drawings only)."""
+        self.node_boxes: list[tuple[str, QRectF]] = []
+        """The shown nodes' boxes in the display's order (what the overview draws)."""
 
     def place(self, layout: LayoutResult, offset: QPointF) -> None:
         self.layout, self.offset = layout, offset
@@ -56,11 +58,12 @@ class DrawnGeometry:
         layout = self.layout
         if layout is None:
             release_in_slices(list(self.boxes.values()))
-            self.boxes, self.lines = {}, {}
+            self.boxes, self.lines, self.node_boxes = {}, {}, []
             return
         positions, dx, dy = layout.positions, self.offset.x(), self.offset.y()
         accents = {kind: theme.kind(kind).accent for kind in NodeKind}
         boxes: dict[str, tuple[QRectF, QColor]] = {}
+        node_boxes: list[tuple[str, QRectF]] = []
         nodes = display.nodes
         for start in range(0, len(nodes), BOXES_PER_STEP):
             for info in nodes[start : start + BOXES_PER_STEP]:
@@ -68,6 +71,7 @@ class DrawnGeometry:
                 x, y = positions[info.name]
                 rect = QRectF(x + dx - w / 2, y + dy - h / 2, w, h)
                 boxes[info.name] = (rect, accents[info.kind])
+                node_boxes.append((info.name, rect))
             yield
         for module in display.modules:
             w, h = sizes.module(module).toTuple()
@@ -83,7 +87,7 @@ class DrawnGeometry:
                         lines[key] = route.points
                 yield
         release_in_slices(list(self.boxes.values()))
-        self.boxes, self.lines = boxes, lines
+        self.boxes, self.lines, self.node_boxes = boxes, lines, node_boxes
 
     @staticmethod
     def steps_for(display: DisplayGraph) -> int:

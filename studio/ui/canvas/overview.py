@@ -135,8 +135,8 @@ class OverviewItem(QGraphicsObject):
         self._bounds = QRectF(bounds)
         self._offset = (offset.x(), offset.y())
         release_in_slices(self._rects)  # freeing 20,000 rectangles at once takes 20 ms
-        self._names = [name for name, _ in nodes]
-        self._rects = [rect for _, rect in nodes]
+        names, rects = zip(*nodes, strict=True) if nodes else ((), ())
+        self._names, self._rects = list(names), list(rects)
         self._node_grid = None
         self._edges = edges
         release_in_slices(self._edge_lines)
