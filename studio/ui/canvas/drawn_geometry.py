@@ -20,6 +20,11 @@ from studio.ui.canvas.box_sizes import BoxSizes
 from studio.ui.canvas.sliced_work import release_in_slices
 from studio.ui.theme import Theme
 
+BOXES_PER_STEP = 1000
+"""Boxes measured per step of `measure_steps` (a few milliseconds)."""
+LINES_PER_STEP = 10000
+"""Edge lines gathered per step of `measure_steps`."""
+
 
 class DrawnGeometry:
     def __init__(self) -> None:
@@ -31,6 +36,8 @@ class DrawnGeometry:
         """Every shown key's box as drawn, with its kind's colour."""
         self.lines: dict[tuple[str, str], Sequence[tuple[float, float]]] = {}
         """Edge routes in layout coordinates (for big drawings only)."""
+        self.node_boxes: list[tuple[str, QRectF]] = []
+        """The shown nodes' boxes in the display's order (what the overview draws)."""
 
     def place(self, layout: LayoutResult, offset: QPointF) -> None:
         self.layout, self.offset = layout, offset
@@ -40,28 +47,53 @@ class DrawnGeometry:
         self, display: DisplayGraph, sizes: BoxSizes, theme: Theme, with_lines: bool
     ) -> None:
         """Every shown box's rectangle (and each edge's polyline when `with_lines`)."""
-        release_in_slices(list(self.boxes.values()))
-        self.boxes, self.lines = {}, {}
+        for _ in self.measure_steps(display, sizes, theme, with_lines):
+            pass
+
+    def measure_steps(
+        self, display: DisplayGraph, sizes: BoxSizes, theme: Theme, with_lines: bool
+    ) -> Iterator[None]:
+        """`measure` in steps of a few milliseconds (20,000 boxes take a tenth of a
+        second): the last step puts the new boxes and lines in place of the old."""
         layout = self.layout
         if layout is None:
+            release_in_slices(list(self.boxes.values()))
+            self.boxes, self.lines, self.node_boxes = {}, {}, []
             return
         positions, dx, dy = layout.positions, self.offset.x(), self.offset.y()
         accents = {kind: theme.kind(kind).accent for kind in NodeKind}
-        boxes = self.boxes
-        for info in display.nodes:
-            w, h = sizes.node(info).toTuple()
-            x, y = positions[info.name]
-            boxes[info.name] = (QRectF(x + dx - w / 2, y + dy - h / 2, w, h), accents[info.kind])
+        boxes: dict[str, tuple[QRectF, QColor]] = {}
+        node_boxes: list[tuple[str, QRectF]] = []
+        nodes = display.nodes
+        for start in range(0, len(nodes), BOXES_PER_STEP):
+            for info in nodes[start : start + BOXES_PER_STEP]:
+                w, h = sizes.node(info).toTuple()
+                x, y = positions[info.name]
+                rect = QRectF(x + dx - w / 2, y + dy - h / 2, w, h)
+                boxes[info.name] = (rect, accents[info.kind])
+                node_boxes.append((info.name, rect))
+            yield
         for module in display.modules:
             w, h = sizes.module(module).toTuple()
             x, y = positions[module.key]
             boxes[module.key] = (QRectF(x + dx - w / 2, y + dy - h / 2, w, h), theme.node_subtext)
+        lines: dict[tuple[str, str], Sequence[tuple[float, float]]] = {}
         if with_lines:
-            routes = layout.routes
-            for key in display.edge_counts:
-                route = routes.get(key)
-                if route is not None:
-                    self.lines[key] = route.points
+            routes, keys = layout.routes, list(display.edge_counts)
+            for start in range(0, len(keys), LINES_PER_STEP):
+                for key in keys[start : start + LINES_PER_STEP]:
+                    route = routes.get(key)
+                    if route is not None:
+                        lines[key] = route.points
+                yield
+        release_in_slices(list(self.boxes.values()))
+        self.boxes, self.lines, self.node_boxes = boxes, lines, node_boxes
+
+    @staticmethod
+    def steps_for(display: DisplayGraph) -> int:
+        """How many steps `measure_steps` takes for `display` with lines (for queuing them)."""
+        boxes = -(-len(display.nodes) // BOXES_PER_STEP)
+        return boxes + -(-len(display.edge_counts) // LINES_PER_STEP) + 1
 
     @staticmethod
     def anchor_offset(

@@ -125,12 +125,12 @@ class ItemSync:
 
     def remove_stale(self, display: DisplayGraph) -> None:
         scene = self.scene
-        names = {info.name for info in display.nodes}
         modules = {m.module for m in display.modules}
         for name in [m for m in scene.modules if m not in modules]:
             scene.removeItem(scene.modules.pop(name))
-        stale_nodes = [n for n in scene.nodes if n not in names]
-        stale_edges = [k for k in scene.edges if k not in display.edge_counts]
+        # Set differences: a Python loop over 20,000 items takes 10-20 ms.
+        stale_nodes = scene.nodes.keys() - {info.name for info in display.nodes}
+        stale_edges = scene.edges.keys() - display.edge_counts.keys()
         if len(stale_nodes) + len(stale_edges) <= _BULK_REMOVAL:
             for name in stale_nodes:
                 scene.removeItem(scene.nodes.pop(name))

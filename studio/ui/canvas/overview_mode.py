@@ -86,10 +86,12 @@ class OverviewMode(QObject):
         if not self.big or display is None:
             self.item.set_graph([], [], QPointF(), QRectF(), theme.edge)
             return
-        boxes = geometry.boxes
-        nodes = [(info.name, boxes[info.name][0]) for info in display.nodes]
         self.item.set_graph(
-            nodes, list(geometry.lines.values()), geometry.offset, geometry.graph_rect, theme.edge
+            geometry.node_boxes,
+            list(geometry.lines.values()),
+            geometry.offset,
+            geometry.graph_rect,
+            theme.edge,
         )
 
     def schedule_restyle(self) -> None:

@@ -4,20 +4,21 @@ The graph model says the display changed; the scheduler draws it in a turn
 of its own (taking a big reply in is a lot of work already), has the
 drawing laid out on a worker thread unless only details changed, and hands
 the layout to the scene. A layout that takes long is said in the status bar.
+A big drawing's layout request (every card measured) is built over a few turns.
 
-    graph.display_changed -> (next turn) layout -> scene.show_graph -> drawn
+    graph.display_changed -> (next turn) request (in turns) -> layout -> scene.show_graph
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core.graph.display_graph import DisplayGraph, drawing_key
-from studio.core.layout import DOT_NODE_LIMIT, Direction, LayoutResult
+from studio.core.layout import DOT_NODE_LIMIT, Direction, LayoutRequest, LayoutResult
 from studio.core.model.graph_model import DisplayChange, DisplayUpdate, GraphModel
 from studio.ui.canvas.layout_runner import LayoutRunner
 from studio.ui.canvas.scene import GraphScene
@@ -28,6 +29,9 @@ _LAYOUT_NOTE_AFTER_MS = 300
 """A layout is announced in the status bar only once it has taken this long."""
 _FITTED = (DisplayChange.FIRST, DisplayChange.RELAYOUT)
 """Changes drawn as a first drawing: laid out afresh and fitted."""
+_BUILD_TURN_SECONDS = 0.015
+"""How long one turn of the event loop builds the layout request (20,000 cards new
+to the drawing take a third of a second: a big drawing's request takes a few turns)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,7 @@ class _LayoutJob:
     display: DisplayGraph
     change: DisplayChange
     anchor: str | None
+    engine: str
 
     @property
     def first(self) -> bool:
@@ -69,6 +74,12 @@ class DrawScheduler(QObject):
         self._change_started: float | None = None
         self._job: _LayoutJob | None = None
         """The drawing being laid out (the runner delivers only the newest)."""
+        self._steps: Iterator[LayoutRequest | None] | None = None
+        """The job's layout request while it is being built, in turns of its own."""
+        self._build_soon = QTimer(self)
+        self._build_soon.setSingleShot(True)
+        self._build_soon.setInterval(0)
+        self._build_soon.timeout.connect(self._build)
         self._update: DisplayUpdate | None = None
         self._draw_soon = QTimer(self)
         self._draw_soon.setSingleShot(True)
@@ -89,6 +100,7 @@ class DrawScheduler(QObject):
         layout is still on its way."""
         self._update = None
         self._job = None
+        self._steps = None
 
     def change_started(self) -> None:
         """A file changed: the time to its drawing is measured (`save_to_canvas`)."""
@@ -134,12 +146,30 @@ class DrawScheduler(QObject):
         frame = self.frame() if self.frame is not None else None
         engine = self.graph.engine
         nest = engine == "dot" or (engine == "auto" and boxes <= DOT_NODE_LIMIT)
-        request = self.scene.sizes.layout_request(display, direction, frame, nest)
+        # A request still being built is an older drawing's: this one replaces it.
+        self._steps = self.scene.sizes.request_steps(display, direction, frame, nest)
         # Before the request: a layout found in the cache can be delivered at once.
-        self._job = _LayoutJob(display, update.change, update.anchor)
-        self.layouts.request(request, self.graph.engine)
+        self._job = _LayoutJob(display, update.change, update.anchor, engine)
+        self._build_soon.start()  # in a turn of its own: drawing_key took 20-40 ms here
+
+    def _build(self) -> None:
+        """Build the job's request for a turn; laid out once it is whole."""
+        steps, job = self._steps, self._job
+        if steps is None or job is None:
+            return
+        deadline = time.perf_counter() + _BUILD_TURN_SECONDS
+        for request in steps:
+            if request is not None:
+                self._steps = None
+                self.layouts.request(request, job.engine)
+                return
+            if time.perf_counter() > deadline:
+                self._build_soon.start()
+                return
 
     def _on_layout(self, _ticket: int, result: LayoutResult) -> None:
+        if self._steps is not None:
+            return  # an older drawing's: the newest one's request is still being built
         job, self._job = self._job, None
         snapshot = self.graph.snapshot
         if job is None or snapshot is None:
@@ -153,6 +183,8 @@ class DrawScheduler(QObject):
         self.drawn.emit(snapshot, job.first)
 
     def _on_layout_failed(self, _ticket: int, error: str) -> None:
+        if self._steps is not None:
+            return  # an older drawing's layout: the newest one's request is being built
         self._job = None
         self._end_layout_note()
         last_line = error.strip().splitlines()[-1] if error.strip() else "unknown error"
