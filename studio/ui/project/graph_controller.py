@@ -203,6 +203,7 @@ class GraphController(QObject):
     def shutdown(self) -> None:
         self.watcher.stop()
         self.drawing.shutdown()
+        self.loads.shutdown()
 
     # -- the kernel -------------------------------------------------------------------
 

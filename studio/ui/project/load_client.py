@@ -28,8 +28,9 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core.cache.kept_graph import GraphConditions, KeptGraph, keep_graph
 from studio.core.discovery.project import Dataflow, Project
@@ -74,6 +75,10 @@ def _decode(
         except Exception:  # the GUI works it out again (`_take`): an error shows there, as before
             prepared = None
     return _Decoded(result, snapshot, {n.name: n for n in snapshot.nodes}, prepared)
+
+
+KEEP_AFTER_MS = 2000
+"""A drawn graph is kept for the next launch once no newer one came for this long."""
 
 
 class LoadClient(QObject):
@@ -139,6 +144,10 @@ class LoadClient(QObject):
         self._kept: GraphSnapshot | None = None
         """The last graph of the kernel's given to `keep_graph` (a redraw keeps nothing)."""
         self.preview.kept.connect(self._on_kept)
+        self._keeping: tuple[Any, ...] | None = None
+        """What `_keep` will write when the graph has held still for `KEEP_AFTER_MS`."""
+        self._keep_timer = QTimer(self, singleShot=True, interval=KEEP_AFTER_MS)
+        self._keep_timer.timeout.connect(self._write_kept)
         session.listen(self)
 
     def open(self) -> None:
@@ -146,6 +155,7 @@ class LoadClient(QObject):
         self.crashed_on_load = False
         self._preview, self._preview_drawn, self._preview_kept = None, False, False
         self._kept = None
+        self._write_kept()  # the last folder's graph, if it was still to be kept
         self._ticket += 1
         self._early_versions = None
         if self._decoding:  # the last folder's reply: no load of this one is under way
@@ -255,12 +265,31 @@ class LoadClient(QObject):
         )
         flows = [flow.to_dict() for flow in self.project.dataflows]
         problems = list(self.project.problems)
+        self._keeping = (root, conditions, snapshot, flows, problems)
+        self._keep_timer.start()
+
+    def _write_kept(self, wait: bool = False) -> None:
+        """Write the graph waiting to be kept, on a thread (or here, with `wait`): once
+        saves stop coming, not for each (at 20,000 nodes the writing competes with the
+        window for the interpreter for a few hundred milliseconds)."""
+        self._keep_timer.stop()
+        if not wait and (self.loading or self._reload_pending):
+            if self._keeping is not None:  # the files may be changing: wait for that load
+                self._keep_timer.start()
+            return
+        keeping, self._keeping = self._keeping, None
+        if keeping is None:
+            return
+        if wait:
+            keep_graph(*keeping)
+            return
         threading.Thread(
-            target=keep_graph,
-            args=(root, conditions, snapshot, flows, problems),
-            name="studio-keep-graph",
-            daemon=True,
+            target=keep_graph, args=keeping, name="studio-keep-graph", daemon=True
         ).start()
+
+    def shutdown(self) -> None:
+        """The window closes: the graph still waiting to be kept is written now."""
+        self._write_kept(wait=True)
 
     def _on_reply(self, reply: Reply) -> None:
         if not reply.ok:
