@@ -260,7 +260,9 @@ class GraphSnapshot:
         for node in self.nodes:
             if node.version is None and node.name in versions:
                 object.__setattr__(node, "version", versions[node.name])
-        return replace(self)
+        filled = replace(self)
+        object.__setattr__(filled, "_edges", self._edges)  # versions change no edge
+        return filled
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.to_dict_without_nodes(), "nodes": [n.to_dict() for n in self.nodes]}
