@@ -284,7 +284,11 @@ class LoadClient(QObject):
             keep_graph(*keeping)
             return
         threading.Thread(
-            target=keep_graph, args=keeping, name="studio-keep-graph", daemon=True
+            target=keep_graph,
+            args=keeping,
+            kwargs={"paced": True},
+            name="studio-keep-graph",
+            daemon=True,
         ).start()
 
     def shutdown(self) -> None:
