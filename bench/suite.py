@@ -438,6 +438,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--no-overhead", action="store_true", help="skip the run overhead")
     parser.add_argument("--no-launch", action="store_true", help="skip launch to first graph")
+    parser.add_argument(
+        "--launches", type=int, default=3, help="first launches (each with a relaunch)"
+    )
     parser.add_argument("--write", action="store_true", help="update docs/PERFORMANCE.md")
     parser.add_argument("--one-size", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
@@ -452,7 +455,9 @@ def main(argv: list[str] | None = None) -> int:
         create_application()
     overhead = None if options.no_overhead else measure_overhead()
     print("launch…", file=sys.stderr, flush=True)
-    text = table(results, overhead, None if options.no_launch else launch_time.measure())
+    text = table(
+        results, overhead, None if options.no_launch else launch_time.measure(options.launches)
+    )
     print(text)
     if options.write:
         write_page(text)
