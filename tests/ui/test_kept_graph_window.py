@@ -49,7 +49,8 @@ def record_shows(window):
     def preview(snapshot):
         kind = "kept" if controller.loads.showing_kept else "source"
         label = window.status.graph_label.text()
-        shows.append((kind, snapshot, "load" in controller.timings, label))
+        direction = window.actions["direction"].text()
+        shows.append((kind, snapshot, "load" in controller.timings, label, direction))
 
     controller.preview_shown.connect(preview)
     controller.graph_shown.connect(
@@ -70,10 +71,11 @@ def test_a_project_opened_again_shows_the_kept_graph_before_the_kernel_replies(
     window = open_window(root, wait=False)
     shows = record_shows(window)
     qtbot.waitUntil(lambda: hamilton_shown(shows), timeout=60_000)
-    kind, kept, replied, label = shows[0]
+    kind, kept, replied, label, _direction = shows[0]
     assert kind == "kept", f"the first graph drawn was {kind}'s"
     assert not replied, "the kept graph came after the kernel's reply"
     assert "from the last session" in label
+    assert shows[0][4] != "Auto direction", "the kept graph's direction is not named"
     assert kept.node("doubled").tags.get("owner") == "a"  # Hamilton's graph, decorators applied
     hamilton = next(s for kind, s, *_ in shows if kind == "hamilton")
     assert hamilton is not kept and window.workspace.graph.snapshot is hamilton

@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
         self._show_title()
         self.workspace.graph.direction_changed.connect(self.looks.show_direction)
         self.controller.graph_shown.connect(self._on_graph_shown)
-        self.controller.preview_shown.connect(lambda _snapshot: self.view.fit_all())
+        self.controller.preview_shown.connect(self._on_preview_shown)
         self.controller.notice.connect(self._on_notice)
         self.load_watch.notice.connect(self._on_notice)
         self.controller.notice_cleared.connect(self.banner.hide)
@@ -350,6 +350,12 @@ class MainWindow(QMainWindow):
         parts = [project.root.name if project.root else "", flow.name if flow else ""]
         shown = " · ".join(part for part in parts if part)
         self.setWindowTitle(f"{shown} — Dataflow Studio" if shown else "Dataflow Studio")
+
+    def _on_preview_shown(self, _snapshot: GraphSnapshot) -> None:
+        """The source's graph or the one kept from the last session: fitted, and the
+        direction Auto chose for it named (not "Auto direction" until the kernel's)."""
+        self.view.fit_all()
+        self.looks.show_direction(self.workspace.graph.direction)
 
     def _on_graph_shown(self, snapshot: GraphSnapshot, first: bool) -> None:
         QTimer.singleShot(0, heap.settle)
