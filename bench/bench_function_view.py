@@ -18,13 +18,12 @@ settled, with the longest time the event loop went unserved in each:
 from __future__ import annotations
 
 import argparse
-import gc
 import random
 import tempfile
 import time
 from pathlib import Path
 
-from bench.event_loop import StallMeter, settle, wait_until
+from bench.event_loop import StallMeter, close_window, settle, wait_until
 
 _HEADER = '''"""Features, part {index}."""
 
@@ -101,10 +100,7 @@ def measure(folder: Path) -> dict[str, tuple[float, float]]:
         step("back", lambda: graph.set_expanded(()))
         return steps
     finally:
-        gc.callbacks.remove(meter._on_collection)
-        window.close()
-        window.shutdown()
-        settle(1.0)
+        close_window(window, meter)
 
 
 def main() -> int:

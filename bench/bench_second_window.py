@@ -12,13 +12,12 @@ project, waits for Hamilton's graph, expands every module (the stall meter of
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.event_loop import StallMeter, settle, wait_until
+from bench.event_loop import StallMeter, close_window, settle, wait_until
 from bench.synthetic import generate
 
 
@@ -46,10 +45,7 @@ def one_window(folder: Path, wait: float = 0.5) -> tuple[float, float, float]:
         pause = max(meter.collections.values(), default=0.0)
         return meter.worst.get("load", 0.0), meter.worst.get("expand", 0.0), pause
     finally:
-        gc.callbacks.remove(meter._on_collection)
-        window.close()
-        window.shutdown()
-        settle(1.0)
+        close_window(window, meter)
 
 
 def main() -> int:

@@ -43,6 +43,11 @@ class StallMeter:
             self.worst[self._phase] = max(self.worst.get(self._phase, 0.0), gap)
         self._last = now
 
+    def stop(self) -> None:
+        """No more ticks or collections counted (a meter per window: they would add up)."""
+        self._timer.stop()
+        gc.callbacks.remove(self._on_collection)
+
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
         self._phase, self._last = name, time.perf_counter()
@@ -64,6 +69,15 @@ def wait_until(condition: Callable[[], bool], timeout: float = 300.0) -> float:
         QApplication.processEvents()
         time.sleep(0.001)
     return time.perf_counter() - start
+
+
+def close_window(window, meter: StallMeter | None = None) -> None:
+    """Close a measured window, its kernel ended before the next one is measured."""
+    if meter is not None:
+        meter.stop()
+    window.close()
+    window.shutdown()
+    settle(1.0)
 
 
 def settle(seconds: float) -> None:

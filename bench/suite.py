@@ -38,7 +38,6 @@ It prints a table and, with --write, puts it into docs/PERFORMANCE.md.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import multiprocessing
 import os
@@ -58,7 +57,7 @@ os.environ.setdefault("HAMILTON_TELEMETRY_ENABLED", "false")
 import psutil
 
 from bench import launch_time, plain_hamilton
-from bench.event_loop import StallMeter, frame_seconds, settle, wait_until
+from bench.event_loop import StallMeter, close_window, frame_seconds, settle, wait_until
 from bench.suite_table import DOT_TIMEOUT, table, write_page
 from bench.synthetic import generate, generate_cheap
 
@@ -228,9 +227,7 @@ def measure_window(folder: Path, result: SizeResult):
         raise RuntimeError(f"the benchmark run did not finish: {record and record.message}")
     result.stalls = dict(meter.worst)
     result.collections = dict(meter.collections)
-    gc.callbacks.remove(meter._on_collection)
-    window.close()
-    window.shutdown()
+    close_window(window, meter)
     return request
 
 
