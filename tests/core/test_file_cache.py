@@ -9,6 +9,7 @@ import pytest
 
 from studio.core.cache import parsed_files
 from studio.core.cache.cache_paths import kept_files_dir
+from studio.core.cache.compiled_code import kept_code
 from studio.core.discovery import discover as discovery
 from studio.core.discovery.discover import discover, module_facts
 from studio.kernel.loading import fresh_import
@@ -98,8 +99,8 @@ def test_compiled_modules_are_kept_for_the_very_bytes_they_came_from(project):
     code_entries = list((kept_files_dir(project) / "code").iterdir())
     assert len(code_entries) == 1
     new_session()
-    kept = fresh_import._SourceOnlyLoader("prices", str(project / "prices.py"), _finder(project))
-    assert kept._kept_code(parsed_files.digest_of((project / "prices.py").read_bytes()))
+    digest = parsed_files.digest_of((project / "prices.py").read_bytes())
+    assert kept_code(_finder(project), str(project / "prices.py"), digest)
     assert import_prices().doubled([1, 2]) == [2, 4]
 
     new_session()

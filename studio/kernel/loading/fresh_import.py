@@ -16,7 +16,6 @@ import importlib.abc
 import importlib.machinery
 import importlib.util
 import linecache
-import marshal
 import re
 import sys
 import sysconfig
@@ -26,8 +25,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import CodeType, ModuleType
 
+from studio.core.cache.compiled_code import code_cache, compile_and_keep, kept_code
 from studio.core.cache.file_cache import FileCache
-from studio.core.cache.parsed_files import digest_of, tree_for
+from studio.core.cache.parsed_files import digest_of
 from studio.core.discovery.scan import is_project_path
 from studio.core.graph.snapshot import ErrorKind, LoadError
 from studio.core.interpreters.check import install_command
@@ -48,8 +48,6 @@ IMPORTING: list[Callable[[str], None]] = []
 never finishes importing is then named (by the window, or the command line's timeout)."""
 _EXECUTED: dict[str, tuple[str, bytes]] = {}
 """Module name -> the file and the digest of the source its module was made from."""
-_CODE_VERSION = importlib.util.MAGIC_NUMBER + f" -O{sys.flags.optimize} dont_inherit".encode()
-"""Compiled modules are kept across sessions for the bytecode of this Python only."""
 
 
 class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
@@ -70,22 +68,11 @@ class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
         cached = _COMPILED.get(self.path)
         if cached is not None and cached[0] == digest:
             return cached[1]
-        code = self._kept_code(digest)
+        code = kept_code(self.kept, self.path, digest)  # an earlier session's, or prefetched
         if code is None:
-            tree = tree_for(self.path, digest)  # parsed by discovery already, most often
-            code = compile(source if tree is None else tree, self.path, "exec", dont_inherit=True)
-            self.kept.put(self.path, digest, marshal.dumps(code))
+            code = compile_and_keep(self.kept, self.path, source, digest)
         _COMPILED[self.path] = (digest, code)
         return code
-
-    def _kept_code(self, digest: bytes) -> CodeType | None:
-        """The code compiled from these very bytes in an earlier session."""
-        payload = self.kept.get(self.path, digest)
-        try:
-            code = marshal.loads(payload) if payload is not None else None
-        except (EOFError, ValueError, TypeError):
-            return None
-        return code if isinstance(code, CodeType) else None
 
 
 class ProjectFinder(importlib.abc.MetaPathFinder):
@@ -94,7 +81,7 @@ class ProjectFinder(importlib.abc.MetaPathFinder):
     def __init__(self, root: Path) -> None:
         self.root = root
         self._prefix = str(root)
-        self.kept = FileCache(root, "code", _CODE_VERSION)
+        self.kept = code_cache(root)
         self.notebook: dict[str, NotebookModuleLoader] = {}
         """The modules of the notebook whose dataflow loads: they come first, as the
         magic's modules do in the notebook's namespace."""
