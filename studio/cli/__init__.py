@@ -29,6 +29,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from studio.kernel import launch
 
         return launch.main(args[1:])
+    if args[:1] == ["--prefetch"]:
+        # The window's helper reading a big folder while its kernel starts (hidden).
+        from studio.core.cache import prefetch
+
+        return prefetch.main(args[1:])
     from studio.core.platform.console import tolerate_console_encoding
 
     tolerate_console_encoding()  # a cp1252 console or LANG=C: `?` for what it cannot show
