@@ -151,7 +151,8 @@ class LoadClient(QObject):
         session.listen(self)
 
     def open(self) -> None:
-        """Another folder: no preview, no crash remembered."""
+        """Another folder: no preview, no crash remembered, no helper reading the last."""
+        self.preview.prefetcher.stop()
         self.crashed_on_load = False
         self._preview, self._preview_drawn, self._preview_kept = None, False, False
         self._kept = None
@@ -169,6 +170,7 @@ class LoadClient(QObject):
         root = self.project.root
         if root is not None:
             own = self.project.interpreter is None
+            self.preview.prefetcher.expect(root if own else None)
             self.preview.read(root, self.project.dataflow, self.project.overrides, own)
 
     @property
@@ -292,7 +294,9 @@ class LoadClient(QObject):
         ).start()
 
     def shutdown(self) -> None:
-        """The window closes: the graph still waiting to be kept is written now."""
+        """The window closes: the graph still waiting to be kept is written now, and a
+        helper still reading the folder ends."""
+        self.preview.prefetcher.stop()
         self._write_kept(wait=True)
 
     def _on_reply(self, reply: Reply) -> None:
@@ -307,6 +311,7 @@ class LoadClient(QObject):
             return
         result: LoadResult = reply.result
         self.timings["load"] = time.perf_counter() - self.timings.get("load_started", 0.0)
+        self.preview.prefetcher.stop()  # a helper still reading the folder is of no more use
         self.project.set_discovered(
             [Dataflow.from_dict(d) for d in result.project.dataflows],
             result.project.dataflow,

@@ -29,11 +29,14 @@ from studio.core.cache.kept_graph import own_conditions, read_kept_graph
 from studio.core.discovery.discover import ProjectFolderError, discover
 from studio.core.discovery.scan import iter_python_files
 from studio.core.discovery.static_graph import static_snapshot
+from studio.ui.project.prefetch_launch import Prefetcher
 
 SOURCE_LIMIT = 200 * 1024
 """Above this much Python in the folder (about 1,500 nodes), no preview: its trees,
 made while the window lays out, cost the window a garbage collection longer than a
-frame (186 ms at 5,000 nodes), and the kernel's graph takes seconds anyway."""
+frame (186 ms at 5,000 nodes), and the kernel's graph takes seconds anyway. Such a
+folder is read by a helper process instead, when its kernel runs in the studio's
+Python (`prefetch_launch`): below the limit this thread's reading is the kernel's."""
 
 
 def _source_bytes(root: Path) -> int:
@@ -51,6 +54,11 @@ class SourcePreview(QObject):
     """(root, Project, GraphSnapshot): a preview of the folder opened last, on the GUI thread."""
     kept = Signal(object, object)
     """(root, KeptGraph): Hamilton's graph kept from the last session, still valid."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.prefetcher = Prefetcher()
+        """Started on a folder too big for a preview, with no graph kept (see `_read`)."""
 
     def read(
         self,
@@ -81,6 +89,8 @@ class SourcePreview(QObject):
                 return
         try:
             if _source_bytes(root) > SOURCE_LIMIT:
+                if kept_for is not None:  # the kernel's load will look for what it keeps
+                    self.prefetcher.start(root)
                 return
             project = discover(root)
             flow = project.dataflow(dataflow)
