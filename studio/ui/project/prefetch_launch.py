@@ -3,9 +3,10 @@
 What the helper does, and why, is in `studio.core.cache.prefetch`. Here: it
 is started for the folder the window expects it for (a trusted folder whose
 kernel runs in the studio's own Python, too big for the source preview),
-from whichever thread finds that out, at a lower priority than the window
-and the kernel, with no console window and no output; it is killed when
-another folder opens, the folder closes or the window does.
+from whichever thread finds that out, at the lowest priority (it helps only
+on a core the window and the kernel leave idle), with no console window and
+no output; it is killed when the load replies, another folder opens or the
+window closes.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ from studio.core.cache.prefetch import PREFETCH_ARGUMENT
 from studio.core.platform.console import no_console_window
 from studio.core.platform.own_command import studio_command
 
-NICER_BY = 5
-"""How much lower the helper's priority is than the window's (POSIX niceness)."""
-_BELOW_NORMAL_PRIORITY_CLASS = 0x00004000
-"""`subprocess.BELOW_NORMAL_PRIORITY_CLASS`, which only Windows' `subprocess` defines."""
+NICENESS = 19
+"""The helper's POSIX niceness, the lowest priority: it is worth its work only on a core
+nothing else wants (on a busy machine it slowed the kernel's start more than it saved:
+see docs/PERFORMANCE.md, "Issue 33, round five")."""
+_IDLE_PRIORITY_CLASS = 0x00000040
+"""`subprocess.IDLE_PRIORITY_CLASS` (Windows' lowest), which only Windows' `subprocess`
+defines."""
 
 
 class Prefetcher:
@@ -65,7 +69,7 @@ class Prefetcher:
 def _launch(root: Path) -> subprocess.Popen[bytes] | None:
     flags = no_console_window()
     if sys.platform == "win32":
-        flags["creationflags"] = flags.get("creationflags", 0) | _BELOW_NORMAL_PRIORITY_CLASS
+        flags["creationflags"] = flags.get("creationflags", 0) | _IDLE_PRIORITY_CLASS
     try:
         process = subprocess.Popen(
             [*studio_command(), PREFETCH_ARGUMENT, str(root)],
@@ -78,8 +82,7 @@ def _launch(root: Path) -> subprocess.Popen[bytes] | None:
         return None
     if sys.platform != "win32":
         with contextlib.suppress(OSError):
-            own = os.getpriority(os.PRIO_PROCESS, 0)
-            os.setpriority(os.PRIO_PROCESS, process.pid, min(own + NICER_BY, 19))
+            os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)
     return process
 
 
