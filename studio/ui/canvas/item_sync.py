@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from studio.ui.canvas.scene import GraphScene
 
 _BULK_REMOVAL = 400
-"""Above this many stale items, old layers are swapped out rather than emptied."""
+"""Above this many stale items, they are hidden at once and leave the scene in batches."""
 
 
 class ItemSync:
@@ -139,11 +139,13 @@ class ItemSync:
                 edge.drop_label()
                 scene.removeItem(edge)
             return
-        for name in stale_nodes:
-            del scene.nodes[name]
+        nodes, edges = scene.nodes, scene.edges
+        dropped: list[NodeItem | EdgeItem] = [nodes.pop(name) for name in stale_nodes]
         for key in stale_edges:
-            scene.edges.pop(key).drop_label()
-        scene.layers.retire(scene.nodes.values(), scene.edges.values())
+            edge = edges.pop(key)
+            edge.drop_label()
+            dropped.append(edge)
+        scene.layers.retire(dropped)
 
     def sync_modules(self, display: DisplayGraph, layout: LayoutResult, animate: bool) -> None:
         scene = self.scene

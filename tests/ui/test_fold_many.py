@@ -1,0 +1,87 @@
+"""Folding a function card of hundreds of nodes (issue 33, item 4): the dropped items
+leave the drawing at once, out of sight and out of reach of clicks, and the canvas
+later holds only what is shown."""
+
+import dataclasses
+
+import pytest
+
+from studio.core.graph.snapshot import GraphSnapshot
+from studio.core.layout import compute_layout
+from studio.core.model import Workspace
+from tests.helpers import make_node
+
+MEMBERS = 450
+"""Above the 400 stale items a redraw drops one by one."""
+
+SNAPSHOT = GraphSnapshot(
+    "flow",
+    nodes=(
+        make_node("raw"),
+        *(
+            dataclasses.replace(make_node(f"feature_{i}", ["raw"]), origin="m.make")
+            for i in range(MEMBERS)
+        ),
+    ),
+)
+
+
+@pytest.fixture
+def drawn(qtbot):
+    from studio.ui.canvas.scene import GraphScene
+    from studio.ui.theme import LIGHT
+
+    workspace = Workspace()
+    scene = GraphScene(LIGHT, workspace)
+
+    def draw() -> None:
+        display = workspace.graph.display
+        request = scene.sizes.layout_request(display, workspace.graph.direction)
+        scene.show_graph(display, compute_layout(request, "layered"), animate=False)
+        scene.finish_filling()
+
+    workspace.graph.accept(SNAPSHOT)
+    workspace.graph.set_collapsed(())  # a graph this big opens with its module collapsed
+    workspace.graph.set_expanded(workspace.graph.cards)
+    draw()
+    yield workspace, scene, draw
+    scene.deleteLater()
+
+
+def node_items(scene):
+    from studio.ui.canvas.items.node_item import NodeItem
+
+    return [item for item in scene.items() if isinstance(item, NodeItem)]
+
+
+def test_folding_hundreds_of_nodes_hides_them_at_once_and_frees_them_later(drawn, qtbot):
+    from studio.ui.canvas.items.node_item import NodeItem
+
+    workspace, scene, draw = drawn
+    assert len(scene.nodes) == MEMBERS + 1
+    gone = scene.nodes["feature_200"]
+    where = gone.sceneBoundingRect().center()
+    assert scene.key_at(where) == "feature_200"
+
+    workspace.graph.set_expanded(())
+    draw()
+
+    assert set(scene.nodes) == {"raw", "feature_0"}, "one card for the function, and its input"
+    assert not gone.isVisible(), "a folded node is not drawn any more"
+    under = [i for i in scene.items(where) if isinstance(i, NodeItem)]
+    assert gone not in under, "a click where a folded node was does not land on it"
+    assert len(scene.edges) == 1
+    qtbot.waitUntil(lambda: len(node_items(scene)) == 2, timeout=5000)
+    assert {item.name for item in node_items(scene)} == {"raw", "feature_0"}
+    assert all(item.isVisible() for item in node_items(scene))
+
+
+def test_expanding_again_after_a_fold_draws_every_node(drawn, qtbot):
+    workspace, scene, draw = drawn
+    workspace.graph.set_expanded(())
+    draw()
+    workspace.graph.set_expanded(workspace.graph.cards)
+    draw()
+    qtbot.waitUntil(lambda: len(node_items(scene)) == MEMBERS + 1, timeout=5000)
+    assert all(item.isVisible() for item in node_items(scene))
+    assert all(edge.isVisible() for edge in scene.edges.values())
