@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from studio.core.graph.display_graph import module_key
 from studio.core.graph.snapshot import GraphSnapshot
 from studio.core.layout import compute_layout
 from studio.core.model import Workspace
@@ -22,8 +23,12 @@ SNAPSHOT = GraphSnapshot(
             dataclasses.replace(make_node(f"feature_{i}", ["raw"]), origin="m.make")
             for i in range(MEMBERS)
         ),
+        make_node("total", ["feature_5"], group="n"),
+        make_node("mean", ["feature_5"], group="n"),
     ),
 )
+"""One function of 450 nodes from one input; module n (collapsed) reads one of them
+twice: a bundled edge, with its count."""
 
 
 @pytest.fixture
@@ -41,11 +46,17 @@ def drawn(qtbot):
         scene.finish_filling()
 
     workspace.graph.accept(SNAPSHOT)
-    workspace.graph.set_collapsed(())  # a graph this big opens with its module collapsed
+    workspace.graph.set_collapsed({"n"})  # (a graph this big opens with both collapsed)
     workspace.graph.set_expanded(workspace.graph.cards)
     draw()
     yield workspace, scene, draw
     scene.deleteLater()
+
+
+def counts(scene):
+    from studio.ui.canvas.items.count_label import CountLabel
+
+    return [item for item in scene.items() if isinstance(item, CountLabel)]
 
 
 def node_items(scene):
@@ -59,6 +70,8 @@ def test_folding_hundreds_of_nodes_hides_them_at_once_and_frees_them_later(drawn
 
     workspace, scene, draw = drawn
     assert len(scene.nodes) == MEMBERS + 1
+    was = scene.edges[("feature_5", module_key("n"))].count_label
+    assert was is not None and was.isVisible()
     gone = scene.nodes["feature_200"]
     where = gone.sceneBoundingRect().center()
     assert scene.key_at(where) == "feature_200"
@@ -70,8 +83,14 @@ def test_folding_hundreds_of_nodes_hides_them_at_once_and_frees_them_later(drawn
     assert not gone.isVisible(), "a folded node is not drawn any more"
     under = [i for i in scene.items(where) if isinstance(i, NodeItem)]
     assert gone not in under, "a click where a folded node was does not land on it"
-    assert len(scene.edges) == 1
+    n = module_key("n")
+    assert set(scene.edges) == {("raw", "feature_0"), ("feature_0", n)}
+    bundles = {edge.count_label for edge in scene.edges.values()}
+    assert len(bundles) == 2 and None not in bundles, "both edges of the card are bundles"
+    assert {label for label in counts(scene) if label.isVisible()} == bundles
+    assert not was.isVisible(), "the count of the unfolded bundle is not drawn any more"
     qtbot.waitUntil(lambda: len(node_items(scene)) == 2, timeout=5000)
+    assert set(counts(scene)) == bundles, "the count of the unfolded bundle left the canvas"
     assert {item.name for item in node_items(scene)} == {"raw", "feature_0"}
     assert all(item.isVisible() for item in node_items(scene))
 
