@@ -56,7 +56,7 @@ _ROW = 1 << 24
 """Cell (x, y) is numbered x * _ROW + y: one number per cell for any drawing smaller
 than 5e9 pixels a side."""
 
-_FILED_PER_STEP = 5000
+_FILED_PER_STEP = 2000
 """Cards filed per step of `_filing` (a few milliseconds)."""
 
 _Filed = tuple[dict[float, list[str]], dict[str, tuple[QRectF, QColor]]]
