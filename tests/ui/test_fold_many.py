@@ -104,3 +104,23 @@ def test_expanding_again_after_a_fold_draws_every_node(drawn, qtbot):
     qtbot.waitUntil(lambda: len(node_items(scene)) == MEMBERS + 1, timeout=5000)
     assert all(item.isVisible() for item in node_items(scene))
     assert all(edge.isVisible() for edge in scene.edges.values())
+
+
+def test_while_the_overview_draws_folded_nodes_are_hidden_before_the_items_show(drawn, qtbot):
+    """Far out, the overview draws a big graph and the items are transparent: dropped
+    items are hidden only as they leave, or at once when the items show again."""
+    from studio.ui.canvas.items.node_item import NodeItem
+
+    workspace, scene, draw = drawn
+    gone = scene.nodes["feature_200"]
+    where = gone.sceneBoundingRect().center()
+    scene.layers.show_items(False)  # as the overview does when it draws
+    workspace.graph.set_expanded(())
+    draw()
+    assert gone.scene() is scene and gone.isVisible(), "hidden as it leaves, not before"
+    assert gone.effectiveOpacity() == 0.0
+    assert not [i for i in scene.items(where) if isinstance(i, NodeItem)], "hit while unseen"
+    scene.layers.show_items(True)
+    assert gone.scene() is None or not gone.isVisible(), "a folded node shows again"
+    assert scene.nodes["feature_0"].isVisible()
+    qtbot.waitUntil(lambda: len(node_items(scene)) == 2, timeout=5000)

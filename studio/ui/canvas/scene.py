@@ -79,7 +79,7 @@ class GraphScene(QGraphicsScene):
         self.addItem(overview)
         overview.node_clicked.connect(self._on_overview_click)
         overview.node_double_clicked.connect(self.node_activated)
-        self.overview = OverviewMode(overview, self.layers.every, self)
+        self.overview = OverviewMode(overview, self.layers.show_items, self)
         self.overview.set_style_source(self._restyle_overview)
         self._work = SlicedWork(self)
         self._work.finished.connect(self._on_filled)
