@@ -44,7 +44,7 @@ _SCENE_MARGIN = 400.0
 BIG_GRAPH = 1500
 """Node and edge items above which a drawing counts as big."""
 ANIMATE_UP_TO = 400
-_ITEMS_PER_STEP = 10
+_ITEMS_PER_STEP = 2
 _TASK_SECONDS = 0.004
 """How long one task of a big drawing's filling makes items (steps of `_ITEMS_PER_STEP`)."""
 _AT_ONCE = 150
@@ -219,7 +219,7 @@ class GraphScene(QGraphicsScene):
     def _in_turns(self, count: int, run: Callable[[int, int], None], start: int = 0) -> None:
         """`run(start, stop)` over range(count), a few items at a time, in tasks of a few
         milliseconds: an item's cost varies a hundredfold (an edge across a 20,000-node
-        drawing has hundreds of points; 50 such took 50 ms in one task)."""
+        drawing has hundreds of points and takes 1-2 ms; 50 such took 50 ms in one task)."""
 
         def task() -> None:
             at, deadline = start, time.perf_counter() + _TASK_SECONDS
