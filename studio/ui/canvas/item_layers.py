@@ -95,6 +95,6 @@ class ItemLayers(QObject):
                 self.scene.removeItem(item)
 
     def flush(self) -> None:
-        """Free every retired item now (exports and tests that count the canvas's items)."""
+        """Free every retired item now (for scripts and tests that count the canvas's items)."""
         self._freeing.flush()
         self._unhidden.clear()
