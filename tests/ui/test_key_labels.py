@@ -135,3 +135,24 @@ def test_at_a_mid_size_graphs_fit_zoom_every_card_in_view_is_named(qtbot):
     assert all(placed[name] == name for name in names), "a name was shortened"
     view.close()
     scene.deleteLater()
+
+
+def test_a_big_drawings_cards_are_filed_between_frames_and_labelled_as_at_once(
+    far, qtbot, monkeypatch
+):
+    """A big drawing's cards are filed in steps (here: two cards a step): no label is
+    written from a half-made filing, and once filed they are the labels a filing made
+    at once writes."""
+    import studio.ui.canvas.key_labels as key_labels
+
+    _workspace, scene, view = far
+    at_once = [(key, text) for _box, key, text, _colour in scene.key_labels.placed()]
+    assert at_once
+    monkeypatch.setattr(key_labels, "_FILED_PER_STEP", 2)
+    scene.key_labels.geometry_changed()
+    view.grab()
+    assert scene.key_labels.placed() == [], "labels written from a half-made filing"
+    qtbot.waitUntil(lambda: not scene.key_labels._work.pending, timeout=2_000)
+    view.grab()
+    in_steps = [(key, text) for _box, key, text, _colour in scene.key_labels.placed()]
+    assert in_steps == at_once

@@ -106,3 +106,29 @@ def test_a_redraw_animates_kept_items_to_their_new_place(drawn, qtbot):
     assert scene.nodes["extra"].opacity() == 1.0
     for name, item in scene.nodes.items():
         assert item.pos() == scene.key_centre(name), name
+
+
+def test_a_big_drawing_fills_in_between_frames_to_its_last_item(qtbot):
+    """Over 1,500 items, the items in view come at once and the rest in short tasks
+    between frames, each going on where the last stopped, to the last edge."""
+    from studio.ui.canvas.scene import BIG_GRAPH, GraphScene
+    from studio.ui.theme import LIGHT
+
+    count = BIG_GRAPH // 2 + 50
+    chain = GraphSnapshot(
+        "flow",
+        nodes=tuple(node(f"n{i}", [f"n{i - 1}"] if i else []) for i in range(count)),
+    )
+    workspace = Workspace()
+    scene = GraphScene(LIGHT, workspace)
+    workspace.graph.accept(chain)
+    workspace.graph.set_collapsed(())
+    display = workspace.graph.display
+    layout = compute_layout(scene.sizes.layout_request(display, workspace.graph.direction))
+    scene.show_graph(display, layout, animate=False)
+    assert scene.filling, "a big drawing fills in between frames"
+    assert len(scene.nodes) < count
+    qtbot.waitUntil(lambda: not scene.filling, timeout=10_000)
+    assert set(scene.nodes) == {f"n{i}" for i in range(count)}
+    assert len(scene.edges) == count - 1
+    scene.deleteLater()

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtWidgets import QGraphicsItem
 
 from studio.core.graph.display_graph import DisplayGraph
 from studio.core.graph.snapshot import NodeInfo
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from studio.ui.canvas.scene import GraphScene
 
 _BULK_REMOVAL = 400
-"""Above this many stale items, old layers are swapped out rather than emptied."""
+"""Above this many stale items, they are hidden at once and leave the scene in batches."""
 
 
 class ItemSync:
@@ -139,11 +140,14 @@ class ItemSync:
                 edge.drop_label()
                 scene.removeItem(edge)
             return
-        for name in stale_nodes:
-            del scene.nodes[name]
-        for key in stale_edges:
-            scene.edges.pop(key).drop_label()
-        scene.layers.retire(scene.nodes.values(), scene.edges.values())
+        nodes, edges = scene.nodes, scene.edges
+        # C-level loops (`map`): 33,000 items dropped when every card folds back.
+        dropped: list[QGraphicsItem] = list(map(nodes.pop, stale_nodes))
+        dropped_edges = list(map(edges.pop, stale_edges))
+        # Their counts go with them (removed one by one, thousands took 20-40 ms).
+        dropped += [edge.take_label() for edge in dropped_edges if edge.count_label is not None]
+        dropped += dropped_edges
+        scene.layers.retire(dropped)
 
     def sync_modules(self, display: DisplayGraph, layout: LayoutResult, animate: bool) -> None:
         scene = self.scene

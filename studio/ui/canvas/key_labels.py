@@ -32,6 +32,7 @@ from studio.core.model import Workspace
 from studio.core.runs.run_state import NodeState
 from studio.ui.canvas.items.module_item import ModuleItem
 from studio.ui.canvas.items.node_item import NodeItem
+from studio.ui.canvas.sliced_work import SlicedWork
 from studio.ui.theme import Theme
 
 SHOW_BELOW = 0.6
@@ -55,6 +56,9 @@ _ROW = 1 << 24
 """Cell (x, y) is numbered x * _ROW + y: one number per cell for any drawing smaller
 than 5e9 pixels a side."""
 
+_FILED_PER_STEP = 2000
+"""Cards filed per step of `_filing` (a few milliseconds)."""
+
 _Filed = tuple[dict[float, list[str]], dict[str, tuple[QRectF, QColor]]]
 """The keys of the cards in each grid cell, and the boxes they were filed by."""
 Placed = tuple[QRectF, str, str, QColor | None]
@@ -72,11 +76,16 @@ class KeyLabels(QGraphicsItem):
         self.nodes = nodes
         self.modules = modules
         self.workspace = workspace
-        self.sinks: tuple[str, ...] = ()
         self._plan: tuple[float, QRectF, list[Placed]] | None = None
         """The labels placed at a zoom and view: repaints of that view only draw them."""
         self._cards: _Filed | None = None
         """Every shown card's key, filed by grid cell (made when labels are placed)."""
+        self._filing: Iterator[None] | None = None
+        """The filing of a new geometry's cards, in steps between frames (`geometry_changed`)."""
+        self._work: SlicedWork | None = None
+        """Made in the scene, and gone with it: its steps must not run on a deleted item."""
+        self._display: DisplayGraph | None = None
+        self._sinks: tuple[str, ...] | None = None
         self.pressed: Callable[[str, bool], None] | None = None
         """A click on a label: (its card's key, added to the selection)."""
         self._shown: list[Placed] = []
@@ -108,21 +117,54 @@ class KeyLabels(QGraphicsItem):
             self._soon.start()
 
     def set_drawing(self, rect: QRectF, display: DisplayGraph) -> None:
+        """A new drawing. Its cards are filed once its geometry is measured
+        (`geometry_changed`): until then the boxes measured are the last drawing's, and
+        so is the filing."""
         if rect != self._rect:  # a new extent repaints everything under it: only if it moved
             self.prepareGeometryChange()
             self._rect = QRectF(rect)
         elif self.showing:
             self.update()
         self._plan = None
-        self._cards = None
-        fed = {source for source, _ in display.edge_counts}
-        sinks = {n.name for n in display.nodes if not n.is_external_input} - fed
-        self.sinks = tuple(sorted(sinks))
+        self._display, self._sinks = display, None
+
+    @property
+    def sinks(self) -> tuple[str, ...]:
+        """The drawing's sinks, found when labels are first placed (a pass over 20,000
+        nodes and edges is not worth making for a drawing never seen from far out)."""
+        if self._sinks is None:
+            display = self._display
+            if display is None:
+                return ()
+            fed = {source for source, _ in display.edge_counts}
+            sinks = {n.name for n in display.nodes if not n.is_external_input} - fed
+            self._sinks = tuple(sorted(sinks))
+        return self._sinks
 
     def geometry_changed(self) -> None:
-        """The cards' boxes were measured again: labels are placed anew."""
-        self._plan, self._cards = None, None
-        if self.showing:
+        """The cards' boxes were measured again: labels are placed anew, once the cards
+        are filed. A big drawing's are filed in steps between frames (30 ms at 20,000
+        cards), its labels written after the last (the drawing itself fills in then)."""
+        self._plan, self._cards, self._filing = None, None, None
+        scene = self.scene()
+        boxes = scene.geometry.boxes if scene is not None else {}  # type: ignore[attr-defined]
+        if len(boxes) <= _FILED_PER_STEP:  # filed when labels are first placed
+            if self.showing:
+                self.update()
+            return
+        filing = self._filing = _filing(boxes, self._filed)
+        if self._work is None:
+            self._work = SlicedWork(scene)
+            self._work.finished.connect(self._on_filed)
+        self._work.cancel()
+        for _ in range(_filing_steps(len(boxes))):
+            self._work.add(lambda: next(filing, None))
+
+    def _filed(self, cards: _Filed) -> None:
+        self._cards, self._filing = cards, None
+
+    def _on_filed(self) -> None:
+        if self.showing and self._cards is not None:
             self.update()
 
     def view_moved(self) -> None:
@@ -176,6 +218,9 @@ class KeyLabels(QGraphicsItem):
         self.showing = 0 < lod < SHOW_BELOW
         if not self.showing:
             self._shown = []
+            return
+        if self._cards is None and self._filing is not None:
+            self._shown = []  # a new geometry's cards are being filed: labels follow
             return
         seen = _seen(widget)
         if self._plan is None or self._plan[0] != lod or self._plan[1] != seen:
@@ -270,31 +315,15 @@ class KeyLabels(QGraphicsItem):
         return found[0] if found is not None else None
 
     def _filed_cards(self) -> _Filed:
-        """Every card's key by grid cell, filed once per drawing or geometry.
-
-        At 20,000 cards the filing was the bulk of a labels paint. It now runs in
-        bulk: the cards' corners are read and their cells sorted by C-level calls
-        (`map`, `sorted` with a key, `groupby`), and only the cards that reach into
-        another cell (a quarter or so) are filed there one by one. A cell is a
-        number (x * _ROW + y, a float here, equal to the int `_cells` gives)."""
+        """Every card's key by grid cell, filed once per drawing or geometry (the steps
+        of `_filing` not run yet, if any, run now)."""
         if self._cards is None:
-            boxes = self.scene().geometry.boxes  # type: ignore[attr-defined]  # the scene's
-            keys = list(boxes)
-            corners = list(map(QRectF.getCoords, [box for box, _colour in boxes.values()]))
-            cells = [(x0 // _CELL) * _ROW + y0 // _CELL for x0, y0, _x1, _y1 in corners]
-            order = sorted(range(len(keys)), key=cells.__getitem__)
-            filed: dict[float, list[str]] = {
-                cell: list(map(keys.__getitem__, members))
-                for cell, members in itertools.groupby(order, key=cells.__getitem__)
-            }
-            for i, (x0, y0, x1, y1) in enumerate(corners):
-                if x1 // _CELL == x0 // _CELL and y1 // _CELL == y0 // _CELL:
-                    continue
-                for x in range(int(x0 // _CELL), int(x1 // _CELL) + 1):
-                    for y in range(int(y0 // _CELL), int(y1 // _CELL) + 1):
-                        if x * _ROW + y != cells[i]:
-                            filed.setdefault(x * _ROW + y, []).append(keys[i])
-            self._cards = (filed, boxes)
+            if self._filing is None:
+                boxes = self.scene().geometry.boxes  # type: ignore[attr-defined]  # the scene's
+                self._filing = _filing(boxes, self._filed)
+            for _ in self._filing:
+                pass
+        assert self._cards is not None
         return self._cards
 
     # -- input: a label stands for its card ------------------------------------------------
@@ -308,6 +337,46 @@ class KeyLabels(QGraphicsItem):
             return
         self.pressed(key, bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier))
         event.accept()
+
+
+def _filing_steps(count: int) -> int:
+    """How many steps `_filing` takes for `count` cards."""
+    return 4 + -(-count // _FILED_PER_STEP)
+
+
+def _filing(
+    boxes: dict[str, tuple[QRectF, QColor]], done: Callable[[_Filed], None]
+) -> Iterator[None]:
+    """File every card's key by grid cell, in steps of a few milliseconds; `done` gets
+    the filing after the last.
+
+    At 20,000 cards the filing was the bulk of a labels paint. It runs in bulk: the
+    cards' corners are read and their cells sorted by C-level calls (`map`, `sorted`
+    with a key, `groupby`), and only the cards that reach into another cell (a quarter
+    or so) are filed there one by one. A cell is a number (x * _ROW + y, a float here,
+    equal to the int `_cells` gives)."""
+    keys = list(boxes)
+    corners = list(map(QRectF.getCoords, [box for box, _colour in boxes.values()]))
+    yield
+    cells = [(x0 // _CELL) * _ROW + y0 // _CELL for x0, y0, _x1, _y1 in corners]
+    yield
+    order = sorted(range(len(keys)), key=cells.__getitem__)
+    filed: dict[float, list[str]] = {
+        cell: list(map(keys.__getitem__, members))
+        for cell, members in itertools.groupby(order, key=cells.__getitem__)
+    }
+    yield
+    for start in range(0, len(corners), _FILED_PER_STEP):
+        for i in range(start, min(start + _FILED_PER_STEP, len(corners))):
+            x0, y0, x1, y1 = corners[i]
+            if x1 // _CELL == x0 // _CELL and y1 // _CELL == y0 // _CELL:
+                continue
+            for x in range(int(x0 // _CELL), int(x1 // _CELL) + 1):
+                for y in range(int(y0 // _CELL), int(y1 // _CELL) + 1):
+                    if x * _ROW + y != cells[i]:
+                        filed.setdefault(x * _ROW + y, []).append(keys[i])
+        yield
+    done((filed, boxes))
 
 
 def _seen(widget: QWidget | None) -> QRectF:

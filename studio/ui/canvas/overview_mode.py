@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, QPointF, QRectF, QTimer
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGraphicsItem
 
 from studio.core.graph.display_graph import DisplayGraph
 from studio.core.graph.emphasis import Emphasis, LineageEmphasis
@@ -40,12 +39,13 @@ class OverviewMode(QObject):
     def __init__(
         self,
         item: OverviewItem,
-        layers: Callable[[], Sequence[QGraphicsItem]],
+        show_items: Callable[[bool], None],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.item = item
-        self._layers = layers
+        self._show_items = show_items
+        """Shows the items (True) or makes them transparent (False: the overview draws)."""
         self.big = False
         self.active = False
         self.view_scale = 1.0
@@ -74,8 +74,7 @@ class OverviewMode(QObject):
         if overview == self.active:
             return
         self.active = overview
-        for layer in self._layers():
-            layer.setOpacity(0.0 if overview else 1.0)
+        self._show_items(not overview)
         self.item.setOpacity(1.0 if overview else 0.0)
         if overview and self._style_source is not None:
             self._style_source()

@@ -12,7 +12,8 @@ drawing is `item_sync`'s job.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
@@ -43,7 +44,9 @@ _SCENE_MARGIN = 400.0
 BIG_GRAPH = 1500
 """Node and edge items above which a drawing counts as big."""
 ANIMATE_UP_TO = 400
-_ITEMS_PER_TASK = 50
+_ITEMS_PER_STEP = 2
+_TASK_SECONDS = 0.004
+"""How long one task of a big drawing's filling makes items (steps of `_ITEMS_PER_STEP`)."""
 _AT_ONCE = 150
 """Most items of each kind a big drawing updates at once (the ones in view); the rest follow."""
 
@@ -79,7 +82,7 @@ class GraphScene(QGraphicsScene):
         self.addItem(overview)
         overview.node_clicked.connect(self._on_overview_click)
         overview.node_double_clicked.connect(self.node_activated)
-        self.overview = OverviewMode(overview, self.layers.every, self)
+        self.overview = OverviewMode(overview, self.layers.show_items, self)
         self.overview.set_style_source(self._restyle_overview)
         self._work = SlicedWork(self)
         self._work.finished.connect(self._on_filled)
@@ -200,20 +203,35 @@ class GraphScene(QGraphicsScene):
         self.items_sync.apply_edges(first_edges, False)
         # The rest is picked out in the slices: over 20,000 nodes that is 10-20 ms.
         done_nodes, done_edges = {i.name for i in first_nodes}, set(first_edges)
-        for start in range(0, len(infos), _ITEMS_PER_TASK):
-            self._work.add(
-                lambda start=start: self.items_sync.apply_nodes(
-                    [i for i in infos[start : start + _ITEMS_PER_TASK] if i.name not in done_nodes],
-                    False,
-                )
-            )
-        for start in range(0, len(keys), _ITEMS_PER_TASK):
-            self._work.add(
-                lambda start=start: self.items_sync.apply_edges(
-                    [k for k in keys[start : start + _ITEMS_PER_TASK] if k not in done_edges],
-                    False,
-                )
-            )
+        count = len(infos)
+
+        def make(start: int, stop: int) -> None:
+            """Items `start` to `stop` of the nodes and then the edges."""
+            if start < count:
+                nodes = infos[start : min(stop, count)]
+                self.items_sync.apply_nodes([i for i in nodes if i.name not in done_nodes], False)
+            if stop > count:
+                edges = keys[max(start, count) - count : stop - count]
+                self.items_sync.apply_edges([k for k in edges if k not in done_edges], False)
+
+        self._in_turns(count + len(keys), make)
+
+    def _in_turns(self, count: int, run: Callable[[int, int], None], start: int = 0) -> None:
+        """`run(start, stop)` over range(count), a few items at a time, in tasks of a few
+        milliseconds: an item's cost varies a hundredfold (an edge across a 20,000-node
+        drawing has hundreds of points and takes 1-2 ms; 50 such took 50 ms in one task)."""
+
+        def task() -> None:
+            at, deadline = start, time.perf_counter() + _TASK_SECONDS
+            while at < count and time.perf_counter() < deadline:
+                stop = min(at + _ITEMS_PER_STEP, count)
+                run(at, stop)
+                at = stop
+            if at < count:
+                self._in_turns(count, run, at)
+
+        if start < count:
+            self._work.add(task)
 
     def item_for_key(self, key: str) -> NodeItem | ModuleItem | None:
         module = module_of_key(key)

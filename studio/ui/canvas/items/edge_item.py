@@ -173,9 +173,15 @@ class EdgeItem(QGraphicsRectItem):
             opacity = 0.18 if self.emphasis is Emphasis.DIMMED else 1.0
             self.count_label.set_look(self.count, self.theme, colour, opacity)
 
+    def take_label(self) -> CountLabel | None:
+        """The edge leaves the canvas with thousands of others: its count, if any, is
+        no longer its own, for the caller to retire with them (see `drop_label`)."""
+        label, self.count_label = self.count_label, None
+        return label
+
     def drop_label(self) -> None:
         """The edge leaves the canvas, or stands for one graph edge: its count goes."""
-        label, self.count_label = self.count_label, None
+        label = self.take_label()
         if label is not None:
             label.setParentItem(None)
             if label.scene() is not None:
