@@ -1,0 +1,168 @@
+"""The node and edge layers file their items into tiles (issue 33): Qt skips a tile
+out of view with everything in it, so each tile must hold every item it has, wherever
+the item goes, or the item would not be painted."""
+
+import dataclasses
+
+import pytest
+from PySide6.QtCore import QPointF, QRectF, QTimer
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from studio.core.graph.emphasis import Emphasis
+from studio.core.graph.snapshot import GraphSnapshot
+from studio.core.layout import compute_layout
+from studio.core.model import Workspace
+from studio.ui.canvas.item_layers import TILE_SIZE, Tile
+from studio.ui.canvas.items.edge_item import EdgeItem
+from studio.ui.canvas.items.node_item import NodeItem
+from tests.helpers import make_node
+
+CHAIN = GraphSnapshot(
+    "flow",
+    nodes=tuple(make_node(f"n{i}", [f"n{i - 1}"] if i else []) for i in range(12)),
+)
+
+
+@pytest.fixture
+def scene(qtbot):
+    from studio.ui.canvas.scene import GraphScene
+    from studio.ui.theme import LIGHT
+
+    scene = GraphScene(LIGHT, Workspace())
+    yield scene
+    scene.deleteLater()
+
+
+def draw(scene, animate: bool = False, shift: dict[str, float] | None = None) -> None:
+    graph = scene.workspace.graph
+    request = scene.sizes.layout_request(graph.display, graph.direction)
+    layout = compute_layout(request, "dot")
+    if shift:
+        positions = {k: (x + shift.get(k, 0.0), y) for k, (x, y) in layout.positions.items()}
+        layout = dataclasses.replace(layout, positions=positions, routes={})
+    scene.show_graph(graph.display, layout, animate=animate)
+
+
+def outside_their_tile(scene) -> list[str]:
+    """The items whose bounds their tile does not hold (those Qt could fail to paint)."""
+    wrong = []
+    items = [*scene.nodes.values(), *scene.edges.values()]
+    for item in items:
+        tile = item.parentItem()
+        bounds = item.sceneBoundingRect()
+        if not isinstance(tile, Tile) or not tile.sceneBoundingRect().contains(bounds):
+            wrong.append(getattr(item, "name", None) or str(getattr(item, "key", item)))
+    return wrong
+
+
+def test_items_far_apart_are_in_tiles_of_their_own(scene):
+    scene.workspace.graph.accept(CHAIN)
+    draw(scene)
+    tiles = {item.parentItem() for item in scene.nodes.values()}
+    assert len(tiles) > 1, "a 12-node chain spans more than one tile"
+    assert outside_their_tile(scene) == []
+    first, last = scene.nodes["n0"], scene.nodes["n11"]
+    assert first.parentItem() is not last.parentItem()
+    assert not first.parentItem().sceneBoundingRect().contains(last.sceneBoundingRect())
+
+
+def test_a_gliding_card_and_its_edges_stay_inside_their_tiles(scene, qtbot):
+    scene.workspace.graph.accept(CHAIN)
+    draw(scene)
+    seen: list[list[str]] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: seen.append(outside_their_tile(scene)))
+    timer.start(10)
+    draw(scene, animate=True, shift={"n3": 4 * TILE_SIZE})
+    assert scene.animating
+    qtbot.waitUntil(lambda: not scene.animating, timeout=3000)
+    timer.stop()
+    assert len(seen) > 3, "the glide was not watched"
+    assert [wrong for wrong in seen if wrong] == []
+    assert outside_their_tile(scene) == []
+    moved = scene.nodes["n3"]
+    assert moved.parentItem().sceneBoundingRect().contains(moved.sceneBoundingRect())
+
+
+def test_a_card_moved_far_is_still_painted(scene):
+    scene.workspace.graph.accept(CHAIN)
+    draw(scene)
+    draw(scene, shift={"n5": 6 * TILE_SIZE})
+    card = scene.nodes["n5"].sceneBoundingRect()
+    image = QImage(int(card.width()), int(card.height()), QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    scene.render(painter, QRectF(image.rect()), card)
+    painter.end()
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 4) for y in range(image.height())}
+    assert len(colours) > 2, "the moved card was not painted"
+
+
+def test_a_big_redraw_retires_the_layers_and_files_the_kept_items_again(scene, qtbot):
+    nodes = [
+        make_node(f"a{i}", [f"a{i - 1}"] if i % 40 else [], group=f"g{i // 200}")
+        for i in range(1200)
+    ]
+    graph = scene.workspace.graph
+    graph.accept(GraphSnapshot("flow", nodes=tuple(nodes)))
+    graph.set_collapsed(set())
+    draw(scene)
+    qtbot.waitUntil(lambda: not scene.filling, timeout=20000)
+    assert len(scene.nodes) == 1200
+    old_nodes = scene.layers.nodes
+    graph.accept(GraphSnapshot("flow", nodes=tuple(nodes[:600])))
+    graph.set_collapsed(set())
+    draw(scene)
+    qtbot.waitUntil(lambda: not scene.filling, timeout=20000)
+    assert scene.layers.nodes is not old_nodes, "the big removal did not retire the layers"
+    assert len(scene.nodes) == 600
+    assert outside_their_tile(scene) == []
+    assert {item.parentItem().parentItem() for item in scene.nodes.values()} == {scene.layers.nodes}
+
+
+def _crossing(theme_scene, raised: str) -> tuple[int, int]:
+    """Two edges crossing at (1500, 300), in different tiles; `raised` is emphasised."""
+    from studio.ui.canvas.item_layers import ItemLayers
+
+    scene, theme = theme_scene
+    layers = ItemLayers(scene)
+    across = EdgeItem("a", "b", theme)
+    across.set_ends(QPointF(0, 300), QPointF(2000, 300), True)
+    down = EdgeItem("c", "d", theme)
+    down.set_ends(QPointF(1500, -1000), QPointF(1500, 3000), False)
+    for edge in (across, down):
+        layers.place_edge(edge)
+        edge.restacked = layers.place_edge
+    assert across.parentItem() is not down.parentItem()
+    for edge in (across, down):
+        edge.set_emphasis(Emphasis.UPSTREAM if edge.source == raised else Emphasis.DIMMED)
+    image = QImage(2000, 1000, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    scene.render(painter, QRectF(image.rect()), QRectF(0, 0, 2000, 1000))
+    painter.end()
+    at_crossing = image.pixel(1500, 300)
+    return at_crossing, image.pixel(1000, 300) if raised == "a" else image.pixel(1500, 600)
+
+
+@pytest.mark.parametrize("raised", ["a", "c"])
+def test_an_emphasised_edge_crosses_over_a_dimmed_one_in_another_tile(qtbot, raised):
+    from PySide6.QtWidgets import QGraphicsScene
+
+    from studio.ui.theme import LIGHT
+
+    scene = QGraphicsScene()
+    at_crossing, on_its_own = _crossing((scene, LIGHT), raised)
+    assert QColor(at_crossing).name() == QColor(on_its_own).name(), (
+        "the dimmed edge was drawn over the emphasised one"
+    )
+    scene.deleteLater()
+
+
+def test_a_hit_test_finds_cards_but_never_a_tile(scene):
+    scene.workspace.graph.accept(CHAIN)
+    draw(scene)
+    card = scene.nodes["n4"]
+    assert scene.key_at(card.scenePos()) == "n4"
+    found = scene.items(card.scenePos())
+    assert any(isinstance(item, NodeItem) for item in found)
