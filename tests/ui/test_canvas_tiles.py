@@ -166,3 +166,41 @@ def test_a_hit_test_finds_cards_but_never_a_tile(scene):
     assert scene.key_at(card.scenePos()) == "n4"
     found = scene.items(card.scenePos())
     assert any(isinstance(item, NodeItem) for item in found)
+
+
+def test_a_paint_asks_nothing_of_the_items_in_tiles_out_of_view(qtbot):
+    """Qt walks the tiles, not the items: an item far from the exposed area is not even
+    asked for its bounds (a layer without tiles asked each of its items, every paint)."""
+    from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView
+
+    from studio.ui.canvas.item_layers import ItemLayers
+
+    class Probe(QGraphicsItem):
+        def __init__(self) -> None:
+            super().__init__()
+            self.asked = 0
+
+        def boundingRect(self) -> QRectF:
+            self.asked += 1
+            return QRectF(-20, -20, 40, 40)
+
+        def paint(self, painter, option, widget=None) -> None:
+            return None
+
+    scene = QGraphicsScene()
+    layers = ItemLayers(scene)
+    near, far = Probe(), Probe()
+    near.setPos(100, 100)
+    far.setPos(20 * TILE_SIZE, 20 * TILE_SIZE)
+    for probe in (near, far):
+        layers.place_node(probe)
+    view = QGraphicsView(scene)
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.setSceneRect(QRectF(-100, -100, 25 * TILE_SIZE, 25 * TILE_SIZE))
+    view.centerOn(100, 100)
+    near.asked = far.asked = 0
+    view.viewport().grab()
+    scene.items(QPointF(100, 100))
+    assert near.asked > 0, "the probe in view was not painted"
+    assert far.asked == 0, "a paint walked a tile far out of view"
