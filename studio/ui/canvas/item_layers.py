@@ -51,8 +51,9 @@ def _free(items: list[QGraphicsItem]) -> None:
 
 
 class Tile(QGraphicsRectItem):
-    """One square's share of a layer; its rect (no pen, no brush: nothing drawn) holds
-    every child's bounds, and Qt keeps it, as it does the cards' and edges' own."""
+    """One square's share of a layer; its rect holds every child's bounds, and Qt keeps
+    it, as it does the cards' and edges' own. It draws nothing (Qt asks only the tiles
+    in view to paint)."""
 
     def __init__(self, parent: QGraphicsItem, raised: bool) -> None:
         super().__init__(parent)
@@ -68,6 +69,12 @@ class Tile(QGraphicsRectItem):
         if rect.contains(bounds):
             return
         self.setRect(bounds if rect.isNull() else rect.united(bounds))
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        """Nothing (not even an empty rect in an SVG export)."""
+        return None
 
 
 class Layer(QGraphicsItem):
