@@ -204,3 +204,46 @@ def test_a_paint_asks_nothing_of_the_items_in_tiles_out_of_view(qtbot):
     scene.items(QPointF(100, 100))
     assert near.asked > 0, "the probe in view was not painted"
     assert far.asked == 0, "a paint walked a tile far out of view"
+
+
+def test_clicks_reach_the_cards_and_the_background_still_pans(scene, qtbot):
+    """A tile is hit under every point of its rect, yet takes no click: a card is
+    selected by a click, and a press beside it (inside its tile) grabs the canvas."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QGraphicsView
+
+    from studio.ui.canvas.view import GraphView
+
+    view = GraphView(scene)
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    scene.workspace.graph.accept(CHAIN)
+    draw(scene)
+    card = scene.nodes["n4"]
+    view.centerOn(card)
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(card.scenePos())
+    )
+    assert tuple(scene.workspace.selection.keys) == ("n4",)
+    tile = card.parentItem()
+    area = tile.rect()
+    points = [
+        QPointF(area.left() + area.width() * i / 200, area.top() + area.height() * j / 10)
+        for i in range(1, 200)
+        for j in range(1, 10)
+    ]
+    empty = [
+        p
+        for p in points
+        if not any(
+            isinstance(i, NodeItem) for i in scene.items(QRectF(p.x() - 6, p.y() - 6, 12, 12))
+        )
+    ]
+    beside = min(empty, key=lambda p: (p - card.scenePos()).manhattanLength())
+    assert tile in scene.items(beside), "the point beside the card lies outside its tile"
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(beside))
+    assert view.dragMode() is QGraphicsView.DragMode.ScrollHandDrag
+    assert scene.mouseGrabberItem() is None, "a tile took the press"
+    assert view.viewport().cursor().shape() is Qt.CursorShape.ClosedHandCursor
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(beside))
