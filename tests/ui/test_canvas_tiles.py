@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 from PySide6.QtCore import QPointF, QRectF, QTimer
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath
 
 from studio.core.graph.emphasis import Emphasis
 from studio.core.graph.snapshot import GraphSnapshot
@@ -247,3 +247,17 @@ def test_clicks_reach_the_cards_and_the_background_still_pans(scene, qtbot):
     assert scene.mouseGrabberItem() is None, "a tile took the press"
     assert view.viewport().cursor().shape() is Qt.CursorShape.ClosedHandCursor
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(beside))
+
+
+def test_a_selection_area_across_tiles_selects_the_cards_in_it(scene):
+    scene.workspace.graph.accept(CHAIN)
+    draw(scene)
+    first, last = scene.nodes["n2"], scene.nodes["n9"]
+    assert first.parentItem() is not last.parentItem()
+    area = first.sceneBoundingRect().united(last.sceneBoundingRect())
+    path = QPainterPath()
+    path.addRect(area)
+    scene.setSelectionArea(path)
+    chosen = {i.name for i in scene.selectedItems() if isinstance(i, NodeItem)}
+    assert chosen == {f"n{i}" for i in range(2, 10)}
+    assert tuple(scene.workspace.selection.keys) != ()
