@@ -57,8 +57,10 @@ class ItemSync:
             self._set_card(item)
             if animate:
                 scene.transition.moves[name] = (item.pos(), target)
+                scene.layers.place_node(item, target)
             else:
                 item.setPos(target)
+                scene.layers.place_node(item)
 
     def apply_edges(self, keys: list[tuple[str, str]], animate: bool) -> None:
         """Create or update the items of the edges `keys` for the current drawing."""
@@ -69,14 +71,14 @@ class ItemSync:
         for key in keys:
             edge = scene.edges.get(key)
             if edge is None:
-                edge = EdgeItem(
-                    *key, scene.theme, counts[key], scene.layers.edges, scene.layers.counts
-                )
+                edge = EdgeItem(*key, scene.theme, counts[key], None, scene.layers.counts)
                 edge.set_emphasis(scene.emphasis.current.of_edge(key))
                 scene.edges[key] = edge
+                self._place_edge(edge, layout, animate)
+                edge.restacked = scene.layers.place_edge
             else:
                 edge.set_count(counts[key])
-            self._place_edge(edge, layout, animate)
+                self._place_edge(edge, layout, animate)
 
     def _create_node(self, info: NodeInfo, target: QPointF, animate: bool) -> None:
         scene = self.scene
@@ -85,12 +87,13 @@ class ItemSync:
             info,
             sizes.node(info),
             scene.theme,
-            scene.layers.nodes,
+            None,
             sizes.shown_name(info),
             sizes.subtitle(info),
         )
         item.setPos(target)
         self._set_card(item)
+        scene.layers.place_node(item)  # in the scene from here on
         item.set_run(scene.badges.run_of(info.name))
         item.set_changed(scene.any_changed(info.name, scene.workspace.graph.changed))
         item.set_search_hit(scene.any_hit(info.name, scene.workspace.selection.search_hits))
@@ -123,6 +126,7 @@ class ItemSync:
                 )
         else:
             edge.set_route(route, dx, dy)
+        scene.layers.place_edge(edge)
 
     def remove_stale(self, display: DisplayGraph) -> None:
         scene = self.scene
@@ -203,9 +207,11 @@ class ItemSync:
 
     def route_moving(self, moving: set[str]) -> None:
         scene = self.scene
+        hold = scene.layers.hold
         for edge in scene.edges.values():
             if edge.source in moving or edge.target in moving:
                 self.route_straight(edge)
+                hold(edge)  # the edge's tile holds it all the way
 
     def set_region(self, name: str, rect: QRectF) -> None:
         scene = self.scene
@@ -214,5 +220,7 @@ class ItemSync:
 
     def set_route(self, key: tuple[str, str], route: EdgeRoute) -> None:
         scene = self.scene
-        if key in scene.edges:
-            scene.edges[key].set_route(route)
+        edge = scene.edges.get(key)
+        if edge is not None:
+            edge.set_route(route)
+            scene.layers.place_edge(edge)

@@ -20,7 +20,7 @@ the same curves, cut where nothing of them shows.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
@@ -63,6 +63,8 @@ class EdgeItem(QGraphicsRectItem):
         self.setPen(Qt.PenStyle.NoPen)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)  # exposedRect
         self._placed: tuple[EdgeRoute, float, float] | None = None
+        self.restacked: Callable[[EdgeItem], None] | None = None
+        """Told when the emphasis changes the edge's z (its layer files it by z)."""
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
         self.setZValue(self._base_z())
@@ -88,6 +90,8 @@ class EdgeItem(QGraphicsRectItem):
                     emphasis, self._base_z()
                 )
             )
+            if self.restacked is not None:
+                self.restacked(self)
             self._restyle_label()
             self.update()
 
