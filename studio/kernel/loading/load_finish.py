@@ -6,7 +6,7 @@ A load replies as soon as the graph is built; what it left out is done on a
 low-priority thread (see `after_load`) and its versions go out as the event
 `versions`. Whatever needs the load whole (a request, a console cell) waits
 for it with `finish`. The garbage of a big graph is collected once, shortly
-after the window took the reply in (see `collect_when_idle`).
+after the window took the reply in (see `collect_when_idle`, `load_garbage`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from studio.core.protocol import events
 from studio.kernel.loading.after_load import AfterLoad
 from studio.kernel.loading.extensions import extensions_missing, load_extensions_for
 from studio.kernel.loading.graph_builder import LoadedDataflow, complete_versions
+from studio.kernel.loading.load_garbage import LoadGarbage
 
 COLLECT_AFTER_S = 0.3
 """Garbage left by a load is collected this long after it, if no other load came: once
@@ -80,6 +81,7 @@ class LoadFinisher:
         """Set when the main thread needs the after-load work done: it takes the rest over
         at its own priority (a machine busy elsewhere would starve the thread's)."""
         self._collection: asyncio.TimerHandle | None = None
+        self._garbage = LoadGarbage()
 
     def expect_extensions(self, packages: set[str]) -> None:
         """The load imported these packages: their Hamilton extensions follow it."""
@@ -162,14 +164,16 @@ class LoadFinisher:
 
     def collect_when_idle(self) -> None:
         """A full collection of a big graph's garbage takes ~0.2 s: not while the window
-        takes in the reply, nor between two quick saves (the second cancels it)."""
+        takes in the reply, nor between two quick saves (the second cancels it). In the
+        kernel, what survives is frozen and full collections are rarer (`load_garbage`);
+        outside one (no event loop: a CLI, a test) everything is collected here."""
         if self._collection is not None:
             self._collection.cancel()
         loop = _running_loop()
         if loop is None:
             gc.collect()
             return
-        self._collection = loop.call_later(COLLECT_AFTER_S, gc.collect)
+        self._collection = loop.call_later(COLLECT_AFTER_S, self._garbage.collect)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
