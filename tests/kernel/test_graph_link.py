@@ -84,8 +84,6 @@ def spreads(threshold: float) -> dict:
     return {"spread": 1}
 """
 
-COUNTED = "\n\ndef counted(count: int, spread: int) -> int:\n    return count + spread\n"
-
 SAVES: list[tuple[dict[str, str], dict[str, str], bool]] = [
     ({}, {}, False),
     ({"report.py": REPORT + EXTRA}, {}, True),  # a function added
@@ -105,11 +103,6 @@ SAVES: list[tuple[dict[str, str], dict[str, str], bool]] = [
     ({"report.py": REPORT + TWICE}, {"mode": "fast"}, False),  # a node named twice
     ({"report.py": REPORT.replace("spread: int", "spread: str")}, {"mode": "fast"}, False),
     ({"report.py": REPORT}, {"mode": "fast"}, True),  # fixed: linked again
-    # an input of a kept module (base's `count`) needed by the saved one too, then made
-    # by it, then an input again
-    ({"report.py": REPORT + COUNTED}, {"mode": "fast"}, True),
-    ({"report.py": REPORT + "\n\ndef count() -> int:\n    return 3\n"}, {"mode": "fast"}, True),
-    ({"report.py": REPORT}, {"mode": "fast"}, True),
 ]
 """Files written, the configuration of the load after them, and whether that load links
 the last graph (else Hamilton builds it whole: a name defined twice, a type mismatch)."""

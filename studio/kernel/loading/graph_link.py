@@ -5,16 +5,14 @@ naming them; every other module is the very same object, its functions the
 very same functions. Hamilton would still walk every module for functions,
 resolve each into nodes and copy them (see `node_reuse`), then link them.
 Here the unchanged modules' nodes are taken from the last graph as they are:
-only the changed modules are walked and resolved, and only the edges that
-touch what they define or need, now or before, are linked again, by
-Hamilton's own `add_dependency` in the order a full build links them (see
-`_link_changed`), so the result is the graph Hamilton builds (the same nodes,
+only the changed modules are walked and resolved, and the whole graph is
+then linked by Hamilton's own `update_dependencies`, in the order a full
+build links it, so the result is the graph Hamilton builds (the same nodes,
 in the same order, with the same edges, inputs and input types).
 
-Kept nodes are shared with the last graph: the edge lists of those linked again
-are replaced (the old lists stay with nothing but the discarded graph), the
-others kept as they are; all are put back when the link fails, for Hamilton's
-own full build to raise its error.
+Kept nodes are shared with the last graph: their edge lists are replaced (the
+old lists stay with nothing but the discarded graph), and put back when the
+link fails, for Hamilton's own full build to raise its error.
 
 The full build runs instead whenever the change is not plainly local: the
 first build, another configuration (`@config.when`, `@resolve`), another list
@@ -137,7 +135,7 @@ class GraphLink:
     def _link(
         self, modules: Sequence[ModuleType], config: dict[str, Any], adapter: Any
     ) -> dict[str, Any] | None:
-        from hamilton import node
+        from hamilton import graph, node
         from hamilton.function_modifiers import base
         from hamilton.graph_utils import find_functions
         from hamilton.lifecycle import base as lifecycle_base
@@ -177,15 +175,11 @@ class GraphLink:
                 if n.name in nodes:
                     return None  # Hamilton's own build says which function defines it twice
                 nodes[n.name] = n
-        dirty: set[str] = set()
-        for index, is_changed in enumerate(changed):
-            if is_changed:
-                for n in (*per_module[index], *last.nodes[index]):
-                    dirty.add(n.name)
-                    dirty.update(n.input_types)
         saved = [(n, n._dependencies, n._depended_on_by) for n in kept]
+        for n in kept:
+            n._dependencies, n._depended_on_by = [], []
         try:
-            _link_changed(nodes, kept, dirty, adapter)
+            nodes = graph.update_dependencies(nodes, adapter, reset_dependencies=False)
         except Exception:
             for n, dependencies, depended_on_by in saved:
                 n._dependencies, n._depended_on_by = dependencies, depended_on_by
@@ -254,43 +248,6 @@ class GraphLink:
             tuple(per_module),
             key,
         )
-
-
-def _link_changed(nodes: dict[str, Any], kept: list[Any], dirty: set[str], adapter: Any) -> None:
-    """Link `nodes` (the function nodes, in Hamilton's order) as Hamilton's own
-    `update_dependencies` would, redoing only the edges to `dirty` names: those the
-    changed modules define or need, now or before. Every other edge is a kept node's to
-    a kept node or to an input only kept nodes need: as it was, so its list is kept
-    (Hamilton's walk of all 10,000 edges at 5,000 nodes took 25-40 ms of a save).
-
-    The edges to a dirty name are redone in Hamilton's order (the graph's order, each
-    node's parameters in turn), so its dependents come in the same order, and an input
-    gets the same type and originating functions; inputs enter `nodes` where
-    Hamilton's walk first meets them."""
-    from hamilton import graph
-
-    before = {id(n): n._dependencies for n in kept}
-    for n in kept:
-        if n.name in dirty:
-            n._depended_on_by = []
-    for n in list(nodes.values()):
-        old = before.get(id(n))
-        params = n.input_types
-        if old is not None and not any(p in dirty for p in params):
-            for p, required in zip(params, old, strict=True):
-                if p not in nodes:
-                    nodes[p] = required  # an input only kept nodes need: as it was
-            continue
-        if old is not None:
-            n._dependencies = []
-        for index, (p, (param_type, _)) in enumerate(params.items()):
-            if old is None or p in dirty:
-                graph.add_dependency(n, n.name, nodes, p, param_type, adapter)
-                continue
-            required = old[index]
-            n._dependencies.append(required)
-            if p not in nodes:
-                nodes[p] = required
 
 
 def _same_namespace(now: dict[str, Any], then: dict[str, Any]) -> bool:
