@@ -212,20 +212,3 @@ def test_a_save_checks_for_cycles_only_through_new_nodes_when_the_graph_before_h
     assert [e.message for e in load.snapshot.errors if "cycle" in e.message]
     (project / "report.py").write_text(REPORT)
     assert load_project(project, reuse=True).snapshot.ok
-
-
-def test_a_save_after_versions_came_late_keeps_the_kept_nodes_versions(project, monkeypatch):
-    """A first load leaves code versions for later (`complete_versions`); the save after
-    takes the unchanged nodes' descriptions as they are by then: with their versions."""
-    monkeypatch.setattr(graph_builder, "DEFER_VERSIONS_ABOVE", 0)
-    write_start(project)
-    first = load_project(project, defer=True)
-    assert first.loaded.versions_pending
-    graph_builder.complete_versions(first.loaded)
-    (project / "report.py").write_text(REPORT + EXTRA)
-    saved = load_project(project, reuse=True)
-    assert graph_builder.GRAPH_LINK.linked
-    versions = {n.name: n.version for n in saved.snapshot.nodes}
-    assert versions["spread"] is not None and versions["later"] is not None
-    fresh = load_project(project)
-    assert versions == {n.name: n.version for n in fresh.snapshot.nodes}

@@ -289,43 +289,27 @@ def describe_nodes(
     CODE_VERSIONS.keep_in(root)
     context = (root, frozenset(module_names), config_key(config))
     last = _DESCRIBED.get(context, {}) if context[2] is not None else {}
-    last_keys = _KEYS.get(context, {}) if context[2] is not None else {}
     described: dict[tuple[int, str], tuple[tuple[Any, ...], NodeInfo]] = {}
-    keys: dict[int, tuple[Any, tuple[int, str]]] = {}
     _DESCRIBED.clear()
     _DESCRIBED[context] = described
-    _KEYS.clear()
-    _KEYS[context] = keys
     for n in driver.graph.nodes.values():
-        kept = last_keys.get(id(n))
-        if kept is not None and kept[0] is n and (found := last.get(kept[1])) is not None:
-            described[kept[1]] = found  # the very node object: a save linked it as it was
-            keys[id(n)] = kept
-            yield found[1]
-            continue
         functions = tuple(n.originating_functions or ())
         key = (id(functions[0]), n.name) if functions and not n.user_defined else None
         if key is not None:
             found = last.get(key)
             if found is not None and found[0] == functions:
                 described[key] = found
-                keys[id(n)] = (n, key)
                 yield found[1]
                 continue
         info = _describe(n, functions, root, module_names, config, versions)
         if key is not None:
             described[key] = (functions, info)
-            keys[id(n)] = (n, key)
         yield info
 
 
 _DESCRIBED: dict[tuple[Any, ...], dict[tuple[int, str], tuple[Any, NodeInfo]]] = {}
 """The last load's descriptions of nodes made by functions: a function that is the very
 same object (its module was not imported again) makes the very same nodes."""
-_KEYS: dict[tuple[Any, ...], dict[int, tuple[Any, tuple[int, str]]]] = {}
-"""The same descriptions' keys by node object (held, so that its id stays its own): a
-save links the unchanged modules' very nodes, found here without reading each node's
-functions and name through Hamilton's properties (15-50 ms at 5,000 nodes)."""
 
 
 def _describe(
