@@ -183,3 +183,32 @@ def test_a_module_whose_import_changes_a_kept_module_is_built_whole(project):
     load = load_project(project, reuse=True)
     assert graph_builder.GRAPH_LINK.linked
     assert "later" in load.loaded.driver.graph.nodes
+
+
+COUNT = "\n\ndef count(summary: str) -> int:\n    return len(summary)\n"
+"""Makes `count`, an input of base's `rows` until now, a node that needs the summary: a
+cycle through nodes of every module (rows -> count -> summary -> spread -> ... -> rows)."""
+
+
+def test_a_save_checks_for_cycles_only_through_new_nodes_when_the_graph_before_had_none(
+    project,
+):
+    write_start(project)
+    (project / "other.py").write_text("def other() -> int:\n    return 1\n")
+    load_project(project, reuse=True)
+    (project / "report.py").write_text(REPORT + EXTRA)
+    load = load_project(project, reuse=True)
+    nodes = load.loaded.driver.graph.nodes
+    starts = graph_builder.GRAPH_LINK.cycle_starts(nodes)
+    assert starts is not None and "later" in starts and "scale" not in starts
+    (project / "report.py").write_text(REPORT + COUNT)
+    load = load_project(project, reuse=True)
+    assert graph_builder.GRAPH_LINK.linked
+    assert [e.message for e in load.snapshot.errors if "cycle" in e.message]
+    # The cycle is of kept nodes only now: found all the same (the graph before had one).
+    (project / "other.py").write_text("def other() -> int:\n    return 2\n")
+    load = load_project(project, reuse=True)
+    assert graph_builder.GRAPH_LINK.linked
+    assert [e.message for e in load.snapshot.errors if "cycle" in e.message]
+    (project / "report.py").write_text(REPORT)
+    assert load_project(project, reuse=True).snapshot.ok

@@ -129,3 +129,21 @@ def test_a_module_that_imports_a_saved_one_sees_its_new_code(project):
     (project / "loading.py").write_text(A + A_HELPER.replace("return 2", "return 3"))
     assert factor_doubling_uses() == 3
     assert imports_of_totals(project) == 1, "totals names nothing that changed: kept"
+
+
+def test_a_save_names_only_the_modules_it_imports_again(project):
+    """The kernel tells the window which module it is importing (a hang is named by it):
+    a module kept from the last load is not imported, so it is not named either."""
+    from studio.kernel.loading import fresh_import
+
+    told: list[str] = []
+    fresh_import.IMPORTING.append(told.append)
+    try:
+        load_project(project, reuse=True)
+        assert "totals" in told and "doubling" in told  # `loading` comes in with `doubling`
+        told.clear()
+        (project / "doubling.py").write_text(B + "\n# a comment\n")
+        load_project(project, reuse=True)
+        assert told == ["doubling"]
+    finally:
+        fresh_import.IMPORTING.remove(told.append)

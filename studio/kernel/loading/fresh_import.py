@@ -45,7 +45,9 @@ _COMPILED: dict[str, tuple[bytes, CodeType]] = {}
 compiled again."""
 IMPORTING: list[Callable[[str], None]] = []
 """Told the name of each project module just before it is imported: a module that
-never finishes importing is then named (by the window, or the command line's timeout)."""
+never finishes importing is then named (by the window, or the command line's timeout).
+A module kept from the last load is not told: after a save at 5,000 nodes that was 19
+events of 20, each a message for the kernel to send and the window to take in."""
 _EXECUTED: dict[str, tuple[str, bytes]] = {}
 """Module name -> the file and the digest of the source its module was made from."""
 
@@ -280,8 +282,9 @@ def import_fresh(
         if clash is not None:
             errors.append(clash)
             continue
-        for listener in IMPORTING:
-            listener(name)
+        if name not in sys.modules:  # a kept module is not imported: nothing to wait for
+            for listener in IMPORTING:
+                listener(name)
         try:
             modules.append(importlib.import_module(name))
         except SyntaxError as error:

@@ -137,7 +137,8 @@ def load_dataflow(
         except Exception as bare_error:
             return refused(_graph_error(root, imported.modules, bare_error))
         warnings += tuple(problems)
-    cycle = cycle_error(root, driver.graph.nodes)
+    cycle = cycle_error(root, driver.graph.nodes, GRAPH_LINK.cycle_starts(driver.graph.nodes))
+    GRAPH_LINK.checked(acyclic=cycle is None)
     if cycle is not None:
         return refused(cycle)
     defer = defer_versions and len(driver.graph.nodes) > DEFER_VERSIONS_ABOVE

@@ -44,6 +44,8 @@ class _Built:
     nodes: tuple[list[Any], ...]
     """Each module's function nodes in Hamilton's order, those named in the config left out."""
     config: str
+    acyclic: bool = False
+    """The graph built then was checked and has no cycle (see `cycle_starts`)."""
 
 
 class GraphLink:
@@ -53,9 +55,30 @@ class GraphLink:
         """Whether the last build linked the last graph's nodes (rather than a full build)."""
         self.kept_functions: list[Callable[..., Any]] = []
         """The functions whose nodes the last linked build took from the graph before."""
+        self._kept_nodes: frozenset[int] = frozenset()
+        """The ids of the nodes the last linked build took from the graph before."""
+        self._from_acyclic = False
+        """The last linked build's graph before had no cycle."""
 
     def forget(self) -> None:
         self._last = None
+
+    def cycle_starts(self, graph_nodes: dict[str, Any]) -> list[str] | None:
+        """The nodes a cycle of the graph just built must pass through, when it was linked
+        from a graph with none: those not taken from it. A kept node needs the very
+        names it needed then (one per parameter: Hamilton links each to the node of that
+        name or to an input), so a cycle of kept nodes alone was in that graph already.
+        None when every node may be on one (a full build, or linked from a graph with a
+        cycle)."""
+        if not self.linked or not self._from_acyclic:
+            return None
+        kept = self._kept_nodes
+        return [name for name, n in graph_nodes.items() if id(n) not in kept]
+
+    def checked(self, acyclic: bool) -> None:
+        """The graph just built was checked for cycles: the next save's check relies on it."""
+        if self._last is not None:
+            self._last.acyclic = acyclic
 
     @contextlib.contextmanager
     def building(self, incremental: bool) -> Iterator[None]:
@@ -67,6 +90,7 @@ class GraphLink:
         original_find = graph.find_functions
         self.linked = False
         self.kept_functions = []
+        self._kept_nodes, self._from_acyclic = frozenset(), False
         found: dict[int, tuple[ModuleType, list[tuple[str, Callable[..., Any]]]]] = {}
 
         def find_functions(module: ModuleType) -> list[tuple[str, Callable[..., Any]]]:
@@ -176,6 +200,7 @@ class GraphLink:
             key,
         )
         self.linked = True
+        self._kept_nodes, self._from_acyclic = frozenset(map(id, kept)), last.acyclic
         self.kept_functions = [
             f for index, found in enumerate(functions) if not changed[index] for _, f in found
         ]
