@@ -23,11 +23,19 @@ if TYPE_CHECKING:
     from studio.ui.window.main_window import MainWindow
 
 
+GIL_SWITCH_SECONDS = 0.001
+"""How long a worker thread (signing, layout, decoding) may keep the interpreter while
+the GUI thread waits for it. Python's 5 ms default let each of a paint's Python calls
+wait that long beside a busy worker: at 20,000 nodes a paint during signing took
+130-190 ms, 45-80 ms with 1 ms (issue 33, docs/PERFORMANCE.md)."""
+
+
 def create_application() -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
     heap.tune()
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
     app.setApplicationName("Dataflow Studio")
     app.setOrganizationName("Dataflow Studio")
     app.setDesktopFileName("dataflow-studio")
