@@ -6,6 +6,16 @@ from pathlib import Path
 from studio.core.graph.snapshot import NodeInfo, NodeRole
 
 
+def draw_shown(scene, engine: str = "dot", animate: bool = False) -> None:
+    """Lay out the graph the scene's workspace shows and draw it at once (what the
+    window's draw scheduler does over a few turns)."""
+    from studio.core.layout import compute_layout
+
+    graph = scene.workspace.graph
+    request = scene.sizes.layout_request(graph.display, graph.direction)
+    scene.show_graph(graph.display, compute_layout(request, engine), animate=animate)
+
+
 def make_node(
     name: str,
     deps=(),

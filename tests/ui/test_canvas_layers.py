@@ -5,11 +5,10 @@ import pytest
 
 from studio.core.graph.display_graph import module_key
 from studio.core.graph.snapshot import GraphSnapshot
-from studio.core.layout import compute_layout
 from studio.core.model import Workspace
 from studio.ui.canvas.items.count_label import CountLabel
 from studio.ui.canvas.items.module_item import ModuleItem
-from tests.helpers import make_node
+from tests.helpers import draw_shown, make_node
 
 SNAPSHOT = GraphSnapshot(
     "flow",
@@ -32,9 +31,7 @@ def scene(qtbot):
     scene = GraphScene(LIGHT, workspace)
 
     def draw() -> None:
-        display = workspace.graph.display
-        request = scene.sizes.layout_request(display, workspace.graph.direction)
-        scene.show_graph(display, compute_layout(request, "dot"), animate=False)
+        draw_shown(scene)
 
     workspace.graph.accept(SNAPSHOT)
     workspace.graph.set_collapsed({"load", "fit"})

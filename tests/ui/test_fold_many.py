@@ -8,9 +8,8 @@ import pytest
 
 from studio.core.graph.display_graph import module_key
 from studio.core.graph.snapshot import GraphSnapshot
-from studio.core.layout import compute_layout
 from studio.core.model import Workspace
-from tests.helpers import make_node
+from tests.helpers import draw_shown, make_node
 
 MEMBERS = 450
 """Above the 400 stale items a redraw drops one by one."""
@@ -40,9 +39,7 @@ def drawn(qtbot):
     scene = GraphScene(LIGHT, workspace)
 
     def draw() -> None:
-        display = workspace.graph.display
-        request = scene.sizes.layout_request(display, workspace.graph.direction)
-        scene.show_graph(display, compute_layout(request, "layered"), animate=False)
+        draw_shown(scene, "layered")
         scene.finish_filling()
 
     workspace.graph.accept(SNAPSHOT)

@@ -9,7 +9,7 @@ from studio.core.layout import compute_layout
 from studio.core.model import Workspace
 from studio.core.runs.run_records import RunRecord
 from studio.core.runs.run_state import NodeState
-from tests.helpers import make_node
+from tests.helpers import draw_shown, make_node
 
 node = make_node
 
@@ -34,11 +34,7 @@ def drawn(qtbot):
     scene = GraphScene(LIGHT, workspace)
 
     def draw(animate: bool = False) -> None:
-        display = workspace.graph.display
-        layout = compute_layout(
-            scene.sizes.layout_request(display, workspace.graph.direction), "dot"
-        )
-        scene.show_graph(display, layout, animate=animate)
+        draw_shown(scene, animate=animate)
 
     workspace.graph.accept(SNAPSHOT)
     draw()
