@@ -17,15 +17,19 @@ from PySide6.QtWidgets import QGraphicsItem
 from studio.core.graph.display_graph import DisplayGraph
 from studio.core.graph.snapshot import NodeInfo
 from studio.core.layout import Direction, EdgeRoute, LayoutResult
+from studio.ui.canvas.in_view import in_view
 from studio.ui.canvas.items.edge_item import EdgeItem
 from studio.ui.canvas.items.module_item import ModuleItem
 from studio.ui.canvas.items.node_item import NodeItem
 from studio.ui.canvas.items.region_item import RegionItem
+from studio.ui.canvas.sliced_work import SlicedWork
 
 if TYPE_CHECKING:
     from studio.ui.canvas.scene import GraphScene
 
 _BULK_REMOVAL = 400
+_AT_ONCE = 150
+"""Most items of each kind a big drawing updates at once (the ones in view); the rest follow."""
 """Above this many stale items, they are hidden at once and leave the scene in batches."""
 
 
@@ -34,6 +38,41 @@ class ItemSync:
 
     def __init__(self, scene: GraphScene) -> None:
         self.scene = scene
+
+    def apply_near_first(
+        self,
+        infos: Sequence[NodeInfo],
+        keys: list[tuple[str, str]],
+        layout: LayoutResult,
+        offset: QPointF,
+        work: SlicedWork,
+    ) -> None:
+        """A big drawing's items: those in view now, the rest in `work`'s turns."""
+        near_nodes, near_edges = in_view(self.scene, layout, offset)
+        first_nodes: list[NodeInfo] = []
+        if near_nodes:
+            first_nodes = [i for i in infos if i.name in near_nodes][:_AT_ONCE]
+        first_edges: list[tuple[str, str]] = []
+        if near_nodes or near_edges:
+            first_edges = [
+                k for k in keys if k in near_edges or k[0] in near_nodes or k[1] in near_nodes
+            ][: _AT_ONCE * 2]
+        self.apply_nodes(first_nodes, False)
+        self.apply_edges(first_edges, False)
+        # The rest is picked out in the turns: over 20,000 nodes that is 10-20 ms.
+        done_nodes, done_edges = {i.name for i in first_nodes}, set(first_edges)
+        count = len(infos)
+
+        def make(start: int, stop: int) -> None:
+            """Items `start` to `stop` of the nodes and then the edges."""
+            if start < count:
+                nodes = infos[start : min(stop, count)]
+                self.apply_nodes([i for i in nodes if i.name not in done_nodes], False)
+            if stop > count:
+                edges = keys[max(start, count) - count : stop - count]
+                self.apply_edges([k for k in edges if k not in done_edges], False)
+
+        work.add_range(count + len(keys), make)
 
     def apply_nodes(self, infos: Sequence[NodeInfo], animate: bool) -> None:
         """Create or update the items of the nodes `infos` for the current drawing."""

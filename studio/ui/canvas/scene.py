@@ -12,19 +12,16 @@ drawing is `item_sync`'s job.
 from __future__ import annotations
 
 import contextlib
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from studio.core.graph.display_graph import DisplayGraph, module_of_key
-from studio.core.graph.snapshot import NodeInfo
 from studio.core.layout import Direction, LayoutResult
 from studio.core.model import Workspace
 from studio.ui.canvas.box_sizes import BoxSizes
 from studio.ui.canvas.drawn_geometry import DrawnGeometry
-from studio.ui.canvas.in_view import in_view
 from studio.ui.canvas.item_layers import ItemLayers
 from studio.ui.canvas.item_sync import ItemSync
 from studio.ui.canvas.items.edge_item import EdgeItem
@@ -44,11 +41,6 @@ _SCENE_MARGIN = 400.0
 BIG_GRAPH = 1500
 """Node and edge items above which a drawing counts as big."""
 ANIMATE_UP_TO = 400
-_ITEMS_PER_STEP = 2
-_TASK_SECONDS = 0.004
-"""How long one task of a big drawing's filling makes items (steps of `_ITEMS_PER_STEP`)."""
-_AT_ONCE = 150
-"""Most items of each kind a big drawing updates at once (the ones in view); the rest follow."""
 
 
 class GraphScene(QGraphicsScene):
@@ -144,7 +136,7 @@ class GraphScene(QGraphicsScene):
             self.items_sync.apply_nodes(infos, animate)
             self.items_sync.apply_edges(keys, animate)
         else:
-            self._apply_in_slices(infos, keys, layout, offset)
+            self.items_sync.apply_near_first(infos, keys, layout, offset, self._work)
         self.overview.update(self.filling)
         self.emphasis.apply()
         if animate:
@@ -181,57 +173,6 @@ class GraphScene(QGraphicsScene):
         self._measure_geometry()
         self.emphasis.compute()
         self.emphasis.apply()
-
-    def _apply_in_slices(
-        self,
-        infos: Sequence[NodeInfo],
-        keys: list[tuple[str, str]],
-        layout: LayoutResult,
-        offset: QPointF,
-    ) -> None:
-        """The items in view now, the rest between frames."""
-        near_nodes, near_edges = in_view(self, layout, offset)
-        first_nodes: list[NodeInfo] = []
-        if near_nodes:
-            first_nodes = [i for i in infos if i.name in near_nodes][:_AT_ONCE]
-        first_edges: list[tuple[str, str]] = []
-        if near_nodes or near_edges:
-            first_edges = [
-                k for k in keys if k in near_edges or k[0] in near_nodes or k[1] in near_nodes
-            ][: _AT_ONCE * 2]
-        self.items_sync.apply_nodes(first_nodes, False)
-        self.items_sync.apply_edges(first_edges, False)
-        # The rest is picked out in the slices: over 20,000 nodes that is 10-20 ms.
-        done_nodes, done_edges = {i.name for i in first_nodes}, set(first_edges)
-        count = len(infos)
-
-        def make(start: int, stop: int) -> None:
-            """Items `start` to `stop` of the nodes and then the edges."""
-            if start < count:
-                nodes = infos[start : min(stop, count)]
-                self.items_sync.apply_nodes([i for i in nodes if i.name not in done_nodes], False)
-            if stop > count:
-                edges = keys[max(start, count) - count : stop - count]
-                self.items_sync.apply_edges([k for k in edges if k not in done_edges], False)
-
-        self._in_turns(count + len(keys), make)
-
-    def _in_turns(self, count: int, run: Callable[[int, int], None], start: int = 0) -> None:
-        """`run(start, stop)` over range(count), a few items at a time, in tasks of a few
-        milliseconds: an item's cost varies a hundredfold (an edge across a 20,000-node
-        drawing has hundreds of points and takes 1-2 ms; 50 such took 50 ms in one task)."""
-
-        def task() -> None:
-            at, deadline = start, time.perf_counter() + _TASK_SECONDS
-            while at < count and time.perf_counter() < deadline:
-                stop = min(at + _ITEMS_PER_STEP, count)
-                run(at, stop)
-                at = stop
-            if at < count:
-                self._in_turns(count, run, at)
-
-        if start < count:
-            self._work.add(task)
 
     def item_for_key(self, key: str) -> NodeItem | ModuleItem | None:
         module = module_of_key(key)

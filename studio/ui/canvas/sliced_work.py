@@ -39,6 +39,30 @@ class SlicedWork(QObject):
         self._tasks.append(task)
         _Turns.shared().wake(self)
 
+    def add_range(
+        self,
+        count: int,
+        run: Callable[[int, int], None],
+        step: int = 2,
+        seconds: float = 0.004,
+        start: int = 0,
+    ) -> None:
+        """`run(start, stop)` over range(count), `step` at a time, in tasks of `seconds`:
+        for work whose pieces vary a hundredfold in cost (an edge across a 20,000-node
+        drawing has hundreds of points and takes 1-2 ms; 50 such took 50 ms in one task)."""
+
+        def task() -> None:
+            at, deadline = start, time.perf_counter() + seconds
+            while at < count and time.perf_counter() < deadline:
+                stop = min(at + step, count)
+                run(at, stop)
+                at = stop
+            if at < count:
+                self.add_range(count, run, step, seconds, at)
+
+        if start < count:
+            self.add(task)
+
     def cancel(self) -> None:
         self._tasks.clear()
 
