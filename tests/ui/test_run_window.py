@@ -4,6 +4,7 @@ import os
 import pickle
 import subprocess
 import sys
+import threading
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
@@ -130,11 +131,17 @@ def test_after_an_edit_only_that_node_and_its_downstream_recompute(spaceflights,
         ),
         timeout=15_000,
     )
-    record = finish_run(
-        qtbot,
-        window,
-        lambda: qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier),
-    )
+    plan_thread_busy = threading.Event()
+    window.run_controller._forecaster._pool.submit(plan_thread_busy.wait, 30)
+
+    def run_while_the_plan_thread_is_busy():
+        qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.wait(1_000)
+        # Sent now, the run would write the disk cache before its plan reads it.
+        assert window.workspace.runs.state.state("max_error") is NodeState.STALE
+        plan_thread_busy.set()
+
+    record = finish_run(qtbot, window, run_while_the_plan_thread_is_busy)
     assert record.status == "done"
     assert sorted(record.computed()) == ["evaluation_metrics", "max_error"]
     assert record.forecast == plan.headline()

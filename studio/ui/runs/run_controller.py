@@ -93,6 +93,8 @@ class RunController(QObject):
         self._deferred: tuple[RunRecord, RunParams] | None = None
         self._unsigned = False
         """The deferred run waits for its signatures."""
+        self._disk_unread = False
+        """The deferred run waits for its plan to read the disk cache, which it writes."""
         graph.load_requested.connect(self._send_deferred)
         workspace.project.opened.connect(self._forget_deferred)
         session.start_failed.connect(self._on_no_kernel)
@@ -175,6 +177,7 @@ class RunController(QObject):
         # a new kernel, once the load of the graph went to it.
         self._deferred = (record, params)
         self._unsigned = True
+        self._disk_unread = not recompute
         self.signing.signatures_soon(
             snapshot, lambda signed: self._signed(record, signed, versions, names, mode)
         )
@@ -202,9 +205,16 @@ class RunController(QObject):
                 lambda plan: self.runs.forecast_known(record, plan.headline() if plan else ""),
                 self._signatures,
                 topic="run",
+                disk_read=lambda: self._disk_was_read(record),
             )
         if self.graph.load_requested_on_kernel:
             self._send_deferred()
+
+    def _disk_was_read(self, record: RunRecord) -> None:
+        if self._deferred is not None and self._deferred[0] is record:
+            self._disk_unread = False
+            if self.graph.load_requested_on_kernel:
+                self._send_deferred()
 
     def _send(self, record: RunRecord, params: RunParams) -> None:
         self.session.request(params, lambda reply: self._on_reply(record, reply))
@@ -220,7 +230,7 @@ class RunController(QObject):
         self._deferred = None
 
     def _send_deferred(self) -> None:
-        if self._deferred is not None and not self._unsigned:
+        if self._deferred is not None and not self._unsigned and not self._disk_unread:
             record, params = self._deferred
             self._deferred = None
             self._send(record, params)
@@ -232,9 +242,11 @@ class RunController(QObject):
         answer: Callable[[RunForecast | None], None],
         signatures: dict[str, str] | None = None,
         topic: str = "hover",
+        disk_read: Callable[[], None] | None = None,
     ) -> None:
         """What running `names` would compute and reuse now, and how long it may take:
-        worked out on a thread, `answer` gets it (None without a graph or names)."""
+        worked out on a thread, `answer` gets it (None without a graph or names);
+        `disk_read` is called once the disk cache it reports on was read."""
         snapshot = self.workspace.graph.snapshot
         names = list(names)
         flow = self.workspace.project.current()
@@ -243,13 +255,16 @@ class RunController(QObject):
             names = [name for name in (flow.outputs if flow else ()) if name in known]
         if snapshot is None or not names:
             answer(None)
+            if disk_read is not None:
+                disk_read()
             return
         if signatures is None:  # after a refresh being signed, not waiting for it
             self.signing.signatures_soon(
-                snapshot, lambda signed: self._plan(snapshot, names, mode, answer, signed, topic)
+                snapshot,
+                lambda signed: self._plan(snapshot, names, mode, answer, signed, topic, disk_read),
             )
             return
-        self._plan(snapshot, names, mode, answer, signatures, topic)
+        self._plan(snapshot, names, mode, answer, signatures, topic, disk_read)
 
     def _plan(
         self,
@@ -259,13 +274,23 @@ class RunController(QObject):
         answer: Callable[[RunForecast | None], None],
         signatures: dict[str, str],
         topic: str,
+        disk_read: Callable[[], None] | None = None,
     ) -> None:
         flow = self.workspace.project.current()
         valid = self.runs.state.valid_results(signatures)
         cache_dir = self.workspace.project.cache_dir
         given = frozenset(flow.overrides if flow is not None else ())
         self._forecaster.request(
-            snapshot, names, mode, valid, self.runs.durations, cache_dir, answer, topic, given
+            snapshot,
+            names,
+            mode,
+            valid,
+            self.runs.durations,
+            cache_dir,
+            answer,
+            topic,
+            given,
+            disk_read,
         )
 
     def stop(self) -> bool:

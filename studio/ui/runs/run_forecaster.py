@@ -6,6 +6,8 @@ SQLite file that grows with the disk cache) and walks the run's lineage: at
 on every hover of Run. The GUI thread only gathers what the plan needs (the
 graph snapshot, which never changes once made, and the valid results);
 the answer comes back as a signal, and only the newest request's is delivered.
+A run's own plan says what the disk cache held before the run: the run waits
+for the metadata store to be read (10-20 ms at 5,000 nodes), not for the plan.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ Answer = Callable[[RunForecast | None], None]
 class RunForecaster(QObject):
     _done = Signal(int, object)
     """(request number, RunForecast or None), on the GUI thread."""
+    _read = Signal(int)
+    """(request number): the disk cache it reports on was read."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -38,14 +42,17 @@ class RunForecaster(QObject):
         self._asked = 0
         self._answers: dict[int, tuple[str, Answer]] = {}
         self._newest: dict[str, int] = {}
+        self._on_read: dict[int, Callable[[], None]] = {}
         self._closed = False
         self._done.connect(self._deliver)
+        self._read.connect(self._deliver_read)
 
     def shutdown(self) -> None:
         """The window is closing: its thread ends once any plan in hand is done."""
         self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._answers.clear()
+        self._on_read.clear()
 
     def request(
         self,
@@ -58,16 +65,20 @@ class RunForecaster(QObject):
         answer: Answer,
         topic: str,
         given: frozenset[str] = frozenset(),
+        disk_read: Callable[[], None] | None = None,
     ) -> None:
         """Work out the plan of running `names` (`given`: the nodes the dataflow gives
         values of); `answer` gets it on the GUI thread, unless a newer request of the
-        same `topic` came meanwhile."""
+        same `topic` came meanwhile. `disk_read` is called on the GUI thread once the
+        disk cache the plan reports on was read, whatever comes of the plan."""
         if self._closed:
             return
         self._asked += 1
         number = self._asked
         self._newest[topic] = number
         self._answers[number] = (topic, answer)
+        if disk_read is not None:
+            self._on_read[number] = disk_read
         work = (number, snapshot, names, mode, valid, book, cache_dir, given)
         self._pool.submit(self._work, *work)
 
@@ -83,12 +94,20 @@ class RunForecaster(QObject):
         given: frozenset[str],
     ) -> None:
         try:
-            versions = {n.name: n.version for n in snapshot.nodes if n.version}
-            on_disk = cached_code_versions(cache_dir, versions)
+            try:
+                versions = {n.name: n.version for n in snapshot.nodes if n.version}
+                on_disk = cached_code_versions(cache_dir, versions)
+            finally:
+                self._read.emit(number)
             plan: RunForecast | None = forecast(snapshot, names, mode, valid, book, on_disk, given)
         except Exception:
             plan = None
         self._done.emit(number, plan)
+
+    def _deliver_read(self, number: int) -> None:
+        disk_read = self._on_read.pop(number, None)
+        if disk_read is not None:
+            disk_read()
 
     def _deliver(self, number: int, plan: RunForecast | None) -> None:
         topic, answer = self._answers.pop(number, ("", None))
