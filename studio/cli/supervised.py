@@ -234,6 +234,8 @@ def _watch(worker: int, read: int) -> tuple[int, str, float | None]:
     last = ""
     ends_at: float | None = None
     seconds = 0.0
+    reaped: int | None = None
+    """The worker's wait status once it ended while its last words were still unread."""
     while True:
         ready, _, _ = select.select([read], [], [], _POLL_S)
         chunk = os.read(read, 65536) if ready else b""
@@ -249,11 +251,15 @@ def _watch(worker: int, read: int) -> tuple[int, str, float | None]:
                 if line == "loaded":
                     ends_at = None
         if ready and not chunk:  # closed: nothing more will come
-            _, status = os.waitpid(worker, 0)
-            return status, last, None
-        done, status = os.waitpid(worker, os.WNOHANG)
-        if done and not select.select([read], [], [], 0)[0]:
-            return status, last, None
+            if reaped is None:
+                _, reaped = os.waitpid(worker, 0)
+            return reaped, last, None
+        if reaped is None:
+            done, status = os.waitpid(worker, os.WNOHANG)
+            if done:
+                reaped = status
+        if reaped is not None and not select.select([read], [], [], 0)[0]:
+            return reaped, last, None
         if ends_at is not None and time.monotonic() > ends_at:
             process_tree.end_tree(worker, include_root=True)
             with contextlib.suppress(ChildProcessError):
