@@ -18,7 +18,8 @@ no user waits for.
 `--against DIR` measures another build beside this one, alternated launch by
 launch (a first launch and its relaunch each, the order swapped every round), so
 that both see the same machine: DIR holds that build's `studio` package, e.g.
-`git archive main studio | tar -x -C DIR`. Its figures print first.
+`git archive main studio resources | tar -x -C DIR` (the icons and examples
+sit beside the package). Its figures print first.
 
     python -m bench.launch_time [--runs N] [--against DIR]
 """
@@ -176,7 +177,9 @@ def _print(times: LaunchTimes, build: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="first launches (each relaunched)")
-    parser.add_argument("--against", type=Path, help="a folder holding another build's `studio`")
+    parser.add_argument(
+        "--against", type=Path, help="a folder holding another build's `studio` and `resources`"
+    )
     options = parser.parse_args()
     if options.against is not None:
         theirs, ours = compare(options.against.resolve(), options.runs)
