@@ -54,3 +54,12 @@ def test_a_new_kernel_starts_with_nothing_kept(qtbot):
     old.iopub_channel.message_received.emit(stream("old", "run", "late\n"))
     new.iopub_channel.message_received.emit(stream("new", "run", "from the new one\n"))
     assert [m["content"]["text"] for m in backlog.take()] == ["from the new one\n"]
+
+
+def test_a_message_queued_before_the_backlog_stopped_is_dropped(qtbot):
+    ours = client("ours")
+    backlog = ConsoleBacklog()
+    backlog.follow(ours)
+    backlog.take()  # the console took what was kept
+    backlog._keep(stream("ours", "run", "queued from the channel's thread\n"))  # Qt delivers
+    assert len(backlog) == 0

@@ -60,10 +60,13 @@ class ConsoleBacklog:
         return len(self._messages)
 
     def _keep(self, msg: dict[str, Any]) -> None:
-        if msg["header"].get("msg_type") not in _KINDS or len(self._messages) >= MESSAGES_KEPT:
+        client = self._client  # None: stopped, and this message was already queued
+        if client is None or msg["header"].get("msg_type") not in _KINDS:
+            return
+        if len(self._messages) >= MESSAGES_KEPT:
             return
         parent = msg.get("parent_header") or {}
-        if parent.get("session") != self._client.session.session:
+        if parent.get("session") != client.session.session:
             return  # another client's (the subshell's), which the console would not show
         if msg["header"]["msg_type"] == "stream":
             request = parent.get("msg_id")

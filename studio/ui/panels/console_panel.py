@@ -76,8 +76,11 @@ class ConsolePanel(QWidget):
 
     def _attach(self, _info: dict[str, Any]) -> None:
         """Follow the session's current kernel (a new one after each restart)."""
-        if self._widget is None:
+        if self._widget is None or self._widget.backlog is not None:
+            # Until the console has shown what was kept, keep the new kernel's output (a
+            # new kernel starts with an empty console: the last one's is dropped).
             self._backlog.follow(self.session.kernel_client)
+        if self._widget is None:
             return
         self._widget.kernel_manager = self.session.kernel_manager
         self._widget.kernel_client = self.session.kernel_client
