@@ -9,10 +9,25 @@ the kernel's own replaces it). Each gives the first graph, Hamilton's graph
 shown, and Hamilton's graph built by the kernel. Beside them, the same-run
 reference: plain Hamilton's own process importing spaceflights' modules and
 building its driver, from process start (`plain_build`).
+
+The studio's modules are compiled to bytecode first (`compile_bytecode`), as an
+installed or frozen app has them: a source tree run with PYTHONDONTWRITEBYTECODE
+(this machine's environment) compiled some 220 modules on every launch, 0.2-0.3 s
+no user waits for.
+
+`--against DIR` measures another build beside this one, alternated launch by
+launch (a first launch and its relaunch each, the order swapped every round), so
+that both see the same machine: DIR holds that build's `studio` package, e.g.
+`git archive main studio resources | tar -x -C DIR` (the icons and examples
+sit beside the package). Its figures print first.
+
+    python -m bench.launch_time [--runs N] [--against DIR]
 """
 
 from __future__ import annotations
 
+import argparse
+import compileall
 import os
 import re
 import shutil
@@ -79,11 +94,26 @@ def plain_build() -> float:
     return float(done.stdout.split()[-1]) - started
 
 
-def _launch(cache: Path) -> Launch:
+def compile_bytecode(source: Path | None = None) -> None:
+    """Compile a build's `studio` package (this one's without `source`) to bytecode."""
+    package = (source / "studio") if source else Path(__file__).parents[1] / "studio"
+    compileall.compile_dir(package, quiet=1)
+
+
+def _launch(cache: Path, source: Path | None = None) -> Launch:
+    """One launch of this build, or of the build whose `studio` package is in `source`
+    (put first on the path of the app and of the kernel it starts)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "STUDIO_SMOKE_CACHE_DIR": str(cache)}
+    if source is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source), env.get("PYTHONPATH")]))
     env["STUDIO_LAUNCHED_AT"] = repr(time.time())
     done = subprocess.run(
-        [str(STUDIO), "--smoke-test"], capture_output=True, text=True, env=env, timeout=300
+        [str(STUDIO), "--smoke-test"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=cache,  # not a source tree's folder, whose `studio` would come first
     )
     found = _FIRST_GRAPH.search(done.stdout)
     if done.returncode != 0 or found is None:
@@ -95,32 +125,69 @@ def _launch(cache: Path) -> Launch:
 
 def measure(runs: int = 3) -> LaunchTimes:
     """`runs` first launches, each followed by a relaunch on the cache it left."""
+    compile_bytecode()
     times = LaunchTimes()
     for _ in range(runs):
-        cache = Path(tempfile.mkdtemp(prefix="studio-launch-cache-"))
-        try:
-            times.first.append(_launch(cache))
-            times.again.append(_launch(cache))
-            times.plain.append(plain_build())
-        finally:
-            shutil.rmtree(cache, ignore_errors=True)
+        _pair(times, None)
+        times.plain.append(plain_build())
     return times
+
+
+def compare(other: Path, runs: int) -> tuple[LaunchTimes, LaunchTimes]:
+    """`runs` pairs (a first launch, its relaunch) of the build in `other` and of this
+    one, alternated, the one going first swapped each round."""
+    compile_bytecode()
+    compile_bytecode(other)
+    theirs, ours = LaunchTimes(), LaunchTimes()
+    for round_ in range(runs):
+        builds = [(theirs, other), (ours, None)]
+        for times, source in builds if round_ % 2 == 0 else builds[::-1]:
+            _pair(times, source)
+    return theirs, ours
+
+
+def _pair(times: LaunchTimes, source: Path | None) -> None:
+    cache = Path(tempfile.mkdtemp(prefix="studio-launch-cache-"))
+    try:
+        times.first.append(_launch(cache, source))
+        times.again.append(_launch(cache, source))
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 def median_max(values: list[float]) -> tuple[float, float]:
     return statistics.median(values), max(values)
 
 
-def main() -> None:
-    times = measure()
+def _print(times: LaunchTimes, build: str) -> None:
     for label, launches in (("first launch", times.first), ("relaunch", times.again)):
         for launch in launches:
             print(
-                f"{label}: window {launch.window:.2f} s, first graph {launch.first_graph:.2f} s, "
-                f"Hamilton's "
+                f"{build}{label}: window {launch.window:.2f} s, first graph "
+                f"{launch.first_graph:.2f} s, Hamilton's "
                 f"{launch.hamilton:.2f} s ({'kept' if launch.kept else 'built'}), "
                 f"the kernel's {launch.built:.2f} s"
             )
+        if launches:
+            for name in ("window", "first_graph", "hamilton"):
+                middle, top = median_max([getattr(launch, name) for launch in launches])
+                print(f"{build}{label}, {name}: median {middle:.2f} s, max {top:.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="first launches (each relaunched)")
+    parser.add_argument(
+        "--against", type=Path, help="a folder holding another build's `studio` and `resources`"
+    )
+    options = parser.parse_args()
+    if options.against is not None:
+        theirs, ours = compare(options.against.resolve(), options.runs)
+        _print(theirs, f"{options.against.name}: ")
+        _print(ours, "this build: ")
+        return
+    times = measure(options.runs)
+    _print(times, "")
     print("plain Hamilton, import and build: " + ", ".join(f"{s:.2f} s" for s in times.plain))
 
 

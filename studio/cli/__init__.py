@@ -17,6 +17,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import studio
 
@@ -63,7 +64,7 @@ def _open_app(args: list[str]) -> int:
         epilog="Headless commands: `studio graph --help`, `studio run --help`, "
         "`studio edit --help`, `studio diff --help`.",
     )
-    parser.add_argument("--version", action="version", version=f"studio {studio.__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     parser.add_argument(
         "path", nargs="?", help="project folder (default: the bundled spaceflights example)"
     )
@@ -98,6 +99,17 @@ def _open_app(args: list[str]) -> int:
     from studio.ui.app import run
 
     return run(path, interpreter)
+
+
+class _Version(argparse.Action):
+    """`--version`, the version read only when asked for (see `studio.__getattr__`)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any) -> None:
+        print(f"studio {studio.__version__}")
+        parser.exit()
 
 
 def leave_the_working_folder_off_the_path(absolute: bool = False) -> None:

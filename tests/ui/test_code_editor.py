@@ -37,3 +37,13 @@ def test_find_selects_the_next_match_and_wraps(qtbot):
     assert editor.find_text("a") and editor.find_text("a")
     assert editor.textCursor().position() == first
     assert not editor.find_text("zebra")
+
+
+def test_code_shown_is_coloured_and_an_empty_view_makes_no_lexer(qtbot):
+    editor = CodeEditor("default")
+    qtbot.addWidget(editor)
+    assert editor._highlighter._lexer is None  # nothing to colour yet: no Pygments rules
+    editor.show_code("def f(x):\n    return x")
+    line = editor.document().firstBlock().layout().formats()
+    keyword = next(f for f in line if f.start == 0)  # `def`
+    assert keyword.length == 3 and keyword.format.foreground().color().name() != "#000000"

@@ -71,3 +71,62 @@ def test_no_helper_reads_an_untrusted_folder(open_window, qtbot, tmp_path, linge
     window = open_window(big, trust=False)
     assert window.controller.graph.snapshot is not None
     assert helper(window) is None
+
+
+@pytest.fixture
+def launches(monkeypatch, lingering):
+    """Every helper started, in order."""
+    started = []
+    launch = prefetch_launch._launch
+
+    def counted(root):
+        started.append(launch(root))
+        return started[-1]
+
+    monkeypatch.setattr(prefetch_launch, "_launch", counted)
+    yield started
+    for process in started:
+        prefetch_launch._kill(process)
+
+
+def test_the_launchs_helper_is_the_windows_not_a_second_one(tmp_path, launches, qtbot):
+    """`studio FOLDER` starts the helper beside its early kernel; the window's preview
+    takes that one over and starts none of its own."""
+    big = big_folder(tmp_path / "big")
+    prefetch_launch.start_early(big, lambda root: True)
+    qtbot.waitUntil(lambda: len(launches) == 1, timeout=5_000)
+    window_side = prefetch_launch.Prefetcher()
+    window_side.stop()  # the window opens a folder: the last folder's helper goes
+    window_side.expect(big)  # it is the folder the launch named
+    window_side.start(big)  # its preview finds the folder too big, no graph kept
+    assert window_side.process is launches[0] and len(launches) == 1
+    assert launches[0].poll() is None
+    window_side.stop()  # the load replied
+    assert launches[0].poll() is not None
+
+
+def test_the_launchs_helper_ends_when_the_window_opens_another_folder(tmp_path, launches, qtbot):
+    big = big_folder(tmp_path / "big")
+    prefetch_launch.start_early(big, lambda root: True)
+    qtbot.waitUntil(lambda: len(launches) == 1, timeout=5_000)
+    prefetch_launch.Prefetcher().expect(tmp_path)
+    assert launches[0].poll() is not None
+
+
+def test_the_launch_starts_a_helper_only_where_the_window_would(tmp_path, monkeypatch):
+    from studio.core.cache.kept_graph import kept_graph_file
+    from studio.ui import app
+
+    asked = {}
+    monkeypatch.setattr(prefetch_launch, "start_early", lambda root, wanted: asked.update(w=wanted))
+    app._early_prefetch(tmp_path)
+    wanted = asked["w"]
+    small = tmp_path / "small"
+    small.mkdir()
+    (small / "flow.py").write_text(FLOW)
+    big = big_folder(tmp_path / "big")
+    assert not wanted(small) and wanted(big)
+    kept = kept_graph_file(big.resolve())
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text("{}")  # a graph kept from the last session: the window reads that
+    assert not wanted(big)

@@ -302,7 +302,13 @@ def test_what_a_node_prints_appears_in_the_run_log(troubled, qtbot):
     record = finish_run(qtbot, window, lambda: window.run_controller.run(["chatty"]))
     assert "hello from a node" in "".join(record.output)
     assert "hello from a node" in window.run_log.detail_text()
+    # The console is built only when first seen (not at launch), and then shows what
+    # the runs before printed, as one built at launch would have.
+    assert not window.console.built
+    window.docks.show("console")
+    assert window.console.built
     qtbot.waitUntil(lambda: "hello from a node" in window.console.text(), timeout=10_000)
+    assert window.console.text().count("hello from a node") == 1
 
 
 def test_run_downstream_and_run_all(spaceflights, qtbot):

@@ -5,19 +5,24 @@ computed nodes and `dr` the current Hamilton driver. What nodes print
 during runs appears here too (runs are requests from the same session).
 
 qtconsole takes over a second to import and build, so the console is
-built when it is first shown or used, not while the window opens. (Imported
-on a thread, its Qt modules raced the window's own: a crash in the bundle's
-smoke test.)
+built when it is first seen (its dock brought forward) or used, not while the
+window opens; what runs print meanwhile is kept for it (`console_backlog`).
+A dock's tab behind another is still "shown" to Qt (moved out of sight), so
+it is the dock's `visibilityChanged` that says when the user sees it: built
+on its `showEvent`, the console cost 0.3-0.6 s of every launch (issue 33).
+(Imported on a thread, its Qt modules raced the window's own: a crash in the
+bundle's smoke test.)
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtGui import QColor, QShowEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 
 from studio.ui.kernel.session import KernelSession
+from studio.ui.panels.console_backlog import ConsoleBacklog
 from studio.ui.panels.console_colours import (
     DARK_ANSI,
     DARK_SYNTAX_STYLE,
@@ -41,6 +46,8 @@ class ConsolePanel(QWidget):
         self._widget: Any = None
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
+        self._backlog = ConsoleBacklog()
+        self._backlog.follow(session.kernel_client)
         session.ready.connect(self._attach)
 
     @property
@@ -48,6 +55,7 @@ class ConsolePanel(QWidget):
         """The qtconsole widget, built on first use."""
         if self._widget is None:
             widget = _console_class()()
+            widget.backlog = self._backlog
             widget.banner = BANNER
             widget.kernel_banner = ""
             widget.gui_completion = "droplist"
@@ -58,18 +66,27 @@ class ConsolePanel(QWidget):
                 self._attach({})
         return self._widget
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        _ = self.widget
+    @property
+    def built(self) -> bool:
+        return self._widget is not None
+
+    def build_when_seen(self, dock: QDockWidget) -> None:
+        """Build the console when `dock` (holding this panel) comes into view."""
+        dock.visibilityChanged.connect(lambda visible: visible and self.widget)
 
     def _attach(self, _info: dict[str, Any]) -> None:
         """Follow the session's current kernel (a new one after each restart)."""
+        if self._widget is None or self._widget.backlog is not None:
+            # Until the console has shown what was kept, keep the new kernel's output (a
+            # new kernel starts with an empty console: the last one's is dropped).
+            self._backlog.follow(self.session.kernel_client)
         if self._widget is None:
             return
         self._widget.kernel_manager = self.session.kernel_manager
         self._widget.kernel_client = self.session.kernel_client
 
     def detach(self) -> None:
+        self._backlog.stop()
         if self._widget is not None:
             self._widget.kernel_client = None
             self._widget.kernel_manager = None
@@ -119,6 +136,15 @@ def _console_class() -> type:
 
         _run: str | None = None
         _run_shown = 0
+        backlog: ConsoleBacklog | None = None
+        """What runs printed before the console was built, shown once it is ready."""
+
+        def reset(self, clear: bool = False) -> None:
+            super().reset(clear)
+            if clear and self.backlog is not None:  # cleared for the kernel it attached to
+                for msg in self.backlog.take():
+                    self._dispatch(msg)
+                self.backlog = None
 
         def _handle_stream(self, msg: dict[str, Any]) -> None:
             parent = msg.get("parent_header") or {}

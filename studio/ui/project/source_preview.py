@@ -49,6 +49,11 @@ def _source_bytes(root: Path) -> int:
     return total
 
 
+def too_big_for_a_preview(root: Path) -> bool:
+    """Whether `root` holds more Python than a preview reads (`SOURCE_LIMIT`)."""
+    return _source_bytes(root) > SOURCE_LIMIT
+
+
 class SourcePreview(QObject):
     ready = Signal(object, object, object)
     """(root, Project, GraphSnapshot): a preview of the folder opened last, on the GUI thread."""

@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
             },
         )
         self.inputs_dock = self.docks["inputs"]
+        self.console.build_when_seen(self.docks["console"])
         return WindowPanels(
             self.banner,
             self.inspector,

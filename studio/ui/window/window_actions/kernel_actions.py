@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio import __version__
+import studio
 from studio.ui.actions import ActionRegistry, MenuEntry
 from studio.ui.window.window_actions.services import Services
 
@@ -72,5 +72,6 @@ def show_about(parent: QWidget) -> None:
     QMessageBox.about(
         parent,
         "About Dataflow Studio",
-        f"<b>Dataflow Studio</b> {__version__}<br>A visual editor for Apache Hamilton dataflows.",
+        f"<b>Dataflow Studio</b> {studio.__version__}<br>"
+        "A visual editor for Apache Hamilton dataflows.",
     )
