@@ -1,5 +1,8 @@
 """The layout engines place every node, route every edge and box every module."""
 
+import random
+import threading
+import time
 from dataclasses import replace
 
 import pytest
@@ -106,6 +109,28 @@ def test_auto_picks_the_fast_engine_for_big_graphs():
     assert len(result.positions) == 600
     small = compute_layout(LayoutRequest(nodes[:10], tuple(e for e in edges if int(e[1][1:]) < 10)))
     assert small.engine == "dot"
+
+
+def test_a_dot_layout_on_a_worker_thread_lets_the_other_threads_run():
+    """The window lays out on a thread: its GUI thread must not wait for Graphviz."""
+    rng = random.Random(3)
+    nodes = tuple(LayoutNode(f"n{i}", 120, 44, f"m{i % 6}") for i in range(300))
+    pairs = ((rng.randrange(300), rng.randrange(300)) for _ in range(700))
+    edges = tuple(sorted({(f"n{a}", f"n{b}") for a, b in pairs if a < b}))
+    done: list[object] = []
+    worker = threading.Thread(
+        target=lambda: done.append(compute_layout(LayoutRequest(nodes, edges), "dot"))
+    )
+    start = last = time.perf_counter()
+    longest = 0.0
+    worker.start()
+    while worker.is_alive():
+        time.sleep(0.001)
+        now = time.perf_counter()
+        longest, last = max(longest, now - last), now
+    took = time.perf_counter() - start
+    assert len(done[0].positions) == 300
+    assert longest < took / 2, f"waited {longest * 1000:.0f} ms of a {took * 1000:.0f} ms layout"
 
 
 def test_empty_graph_and_unknown_engine():

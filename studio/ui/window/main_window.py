@@ -80,7 +80,6 @@ class MainWindow(QMainWindow):
         self.session = session or KernelSession()
         self.session.setParent(self)
         self.scene = GraphScene(theme, self.workspace)
-        self.scene.filled.connect(heap.settle)
         self.scene.setParent(self)
         self.view = GraphView(self.scene)
         self.legend = Legend(theme, self.view)
@@ -99,6 +98,7 @@ class MainWindow(QMainWindow):
         self.controller = GraphController(
             self.session, self.workspace, self.scene, self._anchor, frame=self.view.free_frame
         )
+        heap.DrawingHold(self.controller, self.scene)
         self.run_controller = RunController(self.session, self.workspace, self.controller, self)
         self.project_session = ProjectSession(
             settings, self.workspace, self.session, self.controller
@@ -359,7 +359,6 @@ class MainWindow(QMainWindow):
         self.looks.show_direction(self.workspace.graph.direction)
 
     def _on_graph_shown(self, snapshot: GraphSnapshot, first: bool) -> None:
-        QTimer.singleShot(0, heap.settle)
         if first:
             self.view.fit_all()
             QTimer.singleShot(0, self.view.fit_all)
@@ -436,6 +435,7 @@ class MainWindow(QMainWindow):
         self.controller.shutdown()
         self.run_controller.shutdown()
         self.session.shutdown(wait)
+        heap.settle()  # a hold for a drawing this window no longer makes
 
 
 def _dropped_folder(event: QDragEnterEvent | QDropEvent) -> Path | None:
