@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
+from operator import attrgetter, itemgetter
 
 from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
@@ -131,13 +132,15 @@ class KeyLabels(QGraphicsItem):
     @property
     def sinks(self) -> tuple[str, ...]:
         """The drawing's sinks, found when labels are first placed (a pass over 20,000
-        nodes and edges is not worth making for a drawing never seen from far out)."""
+        nodes and edges is not worth making for a drawing never seen from far out), or,
+        for a big drawing, in a step before its cards are filed."""
         if self._sinks is None:
             display = self._display
             if display is None:
                 return ()
-            fed = {source for source, _ in display.edge_counts}
-            sinks = {n.name for n in display.nodes if not n.is_external_input} - fed
+            unfed = set(map(attrgetter("name"), display.nodes))
+            unfed -= set(map(itemgetter(0), display.edge_counts))
+            sinks = [n.name for n in display.nodes if n.name in unfed and not n.is_external_input]
             self._sinks = tuple(sorted(sinks))
         return self._sinks
 
@@ -157,6 +160,8 @@ class KeyLabels(QGraphicsItem):
             self._work = SlicedWork(scene)
             self._work.finished.connect(self._on_filed)
         self._work.cancel()
+        # The sinks too, between frames: in the first labels' paint they took 8-12 ms.
+        self._work.add(lambda: self.sinks)
         for _ in range(_filing_steps(len(boxes))):
             self._work.add(lambda: next(filing, None))
 
