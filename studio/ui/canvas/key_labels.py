@@ -346,7 +346,7 @@ class KeyLabels(QGraphicsItem):
 
 def _filing_steps(count: int) -> int:
     """How many steps `_filing` takes for `count` cards."""
-    return 4 + -(-count // _FILED_PER_STEP)
+    return 3 + 3 * -(-count // _FILED_PER_STEP)
 
 
 def _filing(
@@ -359,13 +359,21 @@ def _filing(
     cards' corners are read and their cells sorted by C-level calls (`map`, `sorted`
     with a key, `groupby`), and only the cards that reach into another cell (a quarter
     or so) are filed there one by one. A cell is a number (x * _ROW + y, a float here,
-    equal to the int `_cells` gives)."""
+    equal to the int `_cells` gives). The corners and cells are read `_FILED_PER_STEP`
+    cards a step: all 20,000 at once took 20-30 ms."""
     keys = list(boxes)
-    corners = list(map(QRectF.getCoords, [box for box, _colour in boxes.values()]))
-    yield
-    cells = [(x0 // _CELL) * _ROW + y0 // _CELL for x0, y0, _x1, _y1 in corners]
-    yield
+    rects = [box for box, _colour in boxes.values()]
+    corners: list[tuple[float, float, float, float]] = []
+    for start in range(0, len(rects), _FILED_PER_STEP):
+        corners += map(QRectF.getCoords, rects[start : start + _FILED_PER_STEP])
+        yield
+    cells: list[float] = []
+    for start in range(0, len(corners), _FILED_PER_STEP):
+        chunk = corners[start : start + _FILED_PER_STEP]
+        cells += [(x0 // _CELL) * _ROW + y0 // _CELL for x0, y0, _x1, _y1 in chunk]
+        yield
     order = sorted(range(len(keys)), key=cells.__getitem__)
+    yield
     filed: dict[float, list[str]] = {
         cell: list(map(keys.__getitem__, members))
         for cell, members in itertools.groupby(order, key=cells.__getitem__)
