@@ -279,8 +279,7 @@ class KeyLabels(QGraphicsItem):
                 continue
             if node is not None and node.folded:
                 name = node.shown  # a function card's function name
-            short = metrics.elidedText(name, Qt.TextElideMode.ElideRight, own.width() - 2 * pad)
-            for text in (name, short):
+            for text in _attempts(name, metrics, own.width() - 2 * pad):
                 if len(text) < _SHORTEST and text != name:
                     break
                 width = max(metrics.horizontalAdvance(text) + 2 * pad, own.width() + 2 * pad)
@@ -390,6 +389,13 @@ def _filing(
                         filed.setdefault(x * _ROW + y, []).append(keys[i])
         yield
     done((filed, boxes))
+
+
+def _attempts(name: str, metrics: QFontMetricsF, width: float) -> Iterator[str]:
+    """The texts a label tries: its whole name, then the name shortened to `width`
+    (shortened only when the whole name found no room: 40 microseconds a name)."""
+    yield name
+    yield metrics.elidedText(name, Qt.TextElideMode.ElideRight, width)
 
 
 def _seen(widget: QWidget | None) -> QRectF:
