@@ -9,6 +9,8 @@ new ones in and dropping the ones that went.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import compress, repeat
+from operator import attrgetter, is_not
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF
@@ -173,7 +175,7 @@ class ItemSync:
         for name in [m for m in scene.modules if m not in modules]:
             scene.removeItem(scene.modules.pop(name))
         # Set differences: a Python loop over 20,000 items takes 10-20 ms.
-        stale_nodes = scene.nodes.keys() - {info.name for info in display.nodes}
+        stale_nodes = scene.nodes.keys() - set(map(attrgetter("name"), display.nodes))
         stale_edges = scene.edges.keys() - display.edge_counts.keys()
         if len(stale_nodes) + len(stale_edges) <= _BULK_REMOVAL:
             for name in stale_nodes:
@@ -187,8 +189,11 @@ class ItemSync:
         # C-level loops (`map`): 33,000 items dropped when every card folds back.
         dropped: list[QGraphicsItem] = list(map(nodes.pop, stale_nodes))
         dropped_edges = list(map(edges.pop, stale_edges))
-        # Their counts go with them (removed one by one, thousands took 20-40 ms).
-        dropped += [edge.take_label() for edge in dropped_edges if edge.count_label is not None]
+        # Their counts go with them (removed one by one, thousands took 20-40 ms); the
+        # few edges with one are found by C-level calls (a loop over 18,000 took 5-6 ms).
+        labels = map(attrgetter("count_label"), dropped_edges)
+        labelled = compress(dropped_edges, map(is_not, labels, repeat(None)))
+        dropped += [edge.take_label() for edge in labelled]
         dropped += dropped_edges
         scene.layers.retire(dropped)
 
