@@ -283,3 +283,27 @@ def test_a_relayout_after_one_module_changed_keeps_the_others_routes_and_equals_
     cold = compute_layout(request(True), "grouped")
     assert again.positions == cold.positions
     assert again.routes == cold.routes
+
+
+def test_a_module_whose_box_grew_or_gained_an_inner_edge_is_laid_out_afresh():
+    """The inner placement is cached by its members' names and sizes and its edges: a
+    card grown wider (a longer type) or an edge added inside a module, with the very same
+    names, must not reuse the placement made before (cards would overlap, or the edge
+    would have no bend points)."""
+    from studio.core.layout.grouped_engine import BLOCK_ROUTES, INNER_LAYOUTS
+
+    def request(width: float, extra_edge: bool) -> LayoutRequest:
+        nodes = [LayoutNode("src", 90, 44, "mod")]
+        nodes += [LayoutNode(f"f{k}", width if k == 0 else 90, 44, "mod") for k in range(4)]
+        edges = [("src", f"f{k}") for k in range(4)] + [("f0", "f1")] * extra_edge
+        return LayoutRequest(tuple(nodes), tuple(edges), Direction.TOP_BOTTOM)
+
+    compute_layout(request(90, False), "grouped")
+    for changed in (request(400, False), request(90, True)):
+        warm = compute_layout(changed, "grouped")
+        INNER_LAYOUTS.clear()
+        BLOCK_ROUTES.clear()
+        cold = compute_layout(changed, "grouped")
+        assert warm.positions == cold.positions
+        assert warm.routes == cold.routes
+        assert warm.notes == ["0 of 1 module layouts reused"]

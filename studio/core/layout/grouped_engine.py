@@ -14,7 +14,6 @@ modules are wrapped (see `layering`) as far as that shows the graph larger.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -44,10 +43,19 @@ class _Block:
     group: str | None
     members: list[LayoutNode]
     inner: Placement | None = None
-    key: bytes = b""
-    """The digest its inner placement is cached by."""
+    key: _InnerKey | None = None
+    """What its inner placement is cached by."""
     width: float = 0.0
     height: float = 0.0
+
+
+type _InnerKey = tuple[
+    bool, int | None, tuple[tuple[str, float, float], ...], tuple[tuple[str, str], ...]
+]
+"""What a module's inner placement depends on: the direction, the wrapping, its members
+(name and size, in order) and its inner edges (in the request's order). Kept as plain
+tuples: a dictionary hashes and compares them in C (under 1 ms a save at 5,000 nodes),
+where a blake2b digest of their text took 6-14 ms (20-30 ms on a busy machine)."""
 
 
 class _Recent[K, V]:
@@ -71,10 +79,10 @@ class _Recent[K, V]:
         self._entries.clear()
 
 
-INNER_LAYOUTS: _Recent[bytes, Placement] = _Recent()
-"""Inner placements by the digest of what they depend on."""
-BLOCK_ROUTES: _Recent[tuple[bytes, float, float], dict[tuple[str, str], EdgeRoute]] = _Recent()
-"""A module's inner edge routes by its placement's digest and where it is drawn: after a
+INNER_LAYOUTS: _Recent[_InnerKey, Placement] = _Recent()
+"""Inner placements by what they depend on."""
+BLOCK_ROUTES: _Recent[tuple[_InnerKey, float, float], dict[tuple[str, str], EdgeRoute]] = _Recent()
+"""A module's inner edge routes by its placement's key and where it is drawn: after a
 save the modules that did not change or move keep theirs (10,000 routes cost 35 ms)."""
 
 
@@ -110,9 +118,9 @@ def _layout_grouped(request: LayoutRequest, most_per_layer: int | None) -> tuple
     inner_edges: dict[str, list[tuple[str, str]]] = {b.name: [] for b in blocks}
     cross: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for u, v in request.edges:
-        if u not in block_of or v not in block_of:
+        bu, bv = block_of.get(u), block_of.get(v)
+        if bu is None or bv is None:
             continue
-        bu, bv = block_of[u], block_of[v]
         if bu == bv:
             inner_edges[bu].append((u, v))
         else:
@@ -155,6 +163,7 @@ def _layout_grouped(request: LayoutRequest, most_per_layer: int | None) -> tuple
         ox, oy = left + REGION_PAD, top + REGION_PAD + label
         for node, (x, y) in zip(block.members, block.inner.positions, strict=True):
             positions[node.name] = (x + ox, y + oy)
+        assert block.key is not None
         placed = (block.key, ox, oy)
         inner_routes = BLOCK_ROUTES.get(placed)
         if inner_routes is None:
@@ -202,19 +211,13 @@ def _blocks(nodes: tuple[LayoutNode, ...]) -> tuple[list[_Block], dict[str, str]
 
 def _inner_placement(
     block: _Block, edges: list[tuple[str, str]], lr: bool, most_per_layer: int | None
-) -> tuple[Placement, bool, bytes]:
-    ordered = sorted(edges)
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(b"LR" if lr else b"TB")
-    digest.update(f"wrap {most_per_layer}".encode())
-    for node in block.members:
-        digest.update(f"{node.name}\0{node.width:.1f}\0{node.height:.1f}\n".encode())
-    for u, v in ordered:
-        digest.update(f"{u}>{v}\n".encode())
-    key = digest.digest()
+) -> tuple[Placement, bool, _InnerKey]:
+    members = tuple([(node.name, node.width, node.height) for node in block.members])
+    key = (lr, most_per_layer, members, tuple(edges))
     cached = INNER_LAYOUTS.get(key)
     if cached is not None:
         return cached, True, key
+    ordered = sorted(edges)
     index = {node.name: k for k, node in enumerate(block.members)}
     placement = place_layers(
         [(n.width, n.height) for n in block.members],
