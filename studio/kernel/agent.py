@@ -24,7 +24,7 @@ from studio.core.cache.file_cache import writes_held
 from studio.core.discovery.discover import imported_packages
 from studio.core.discovery.project import Project, ValueKind
 from studio.core.protocol import data_requests as data
-from studio.core.protocol import events
+from studio.core.protocol import events, node_frames
 from studio.core.protocol import lazy_requests as lazy
 from studio.core.protocol import requests as req
 from studio.core.protocol.methods import PARAMS
@@ -119,7 +119,8 @@ class Agent:
                 # Output printed while serving the request goes out before its reply.
                 for stream in (sys.stdout, sys.stderr):
                     stream.flush()
-                comm.send(reply)
+                reply, frames = node_frames.split(reply) if is_load else (reply, [])
+                comm.send(reply, buffers=frames or None)
                 if is_load and self.finisher.unfinished():
                     # Waits for the IOPub thread to send the reply: the rest would slow it.
                     sys.stdout.flush()

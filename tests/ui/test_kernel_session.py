@@ -135,3 +135,23 @@ def test_restarts_leave_no_open_files_nor_threads_behind(session, qtbot):
         restart()
     assert _open_files() <= files + 2, "files left open by each restart"
     assert threading.active_count() <= threads
+
+
+def test_a_big_graphs_nodes_come_beside_the_reply_and_decode_whole(session, qtbot, tmp_path):
+    """A big load reply's nodes travel in frames the Jupyter client leaves undecoded (its
+    one JSON decode of a 20,000-node reply held the window's interpreter up to 300 ms)."""
+    from studio.core.graph.snapshot import GraphSnapshot
+    from studio.core.protocol.node_frames import NODES_PER_FRAME, FramedNodes
+    from tests.helpers import chain_project
+
+    session, _ = session
+    count = 2 * NODES_PER_FRAME + 7
+    folder = chain_project(tmp_path / "chain", count)
+    replies = []
+    session.request(LoadParams(str(folder)), replies.append)
+    qtbot.waitUntil(lambda: bool(replies), timeout=60_000)
+    assert replies[0].ok
+    assert isinstance(replies[0].result.snapshot["nodes"], FramedNodes)
+    snapshot = GraphSnapshot.from_dict(replies[0].result.snapshot)
+    assert sorted(n.name for n in snapshot.nodes) == sorted(f"n{i}" for i in range(count))
+    assert snapshot.node(f"n{count - 1}").doc == f"Step {count - 1}."

@@ -37,7 +37,7 @@ from studio.core.platform.kernel_transport import (
 )
 from studio.core.platform.liveness import process_alive
 from studio.core.platform.ownership import owned_by_me
-from studio.core.protocol import ErrorCode
+from studio.core.protocol import ErrorCode, node_frames
 from studio.core.protocol.events import EventPayload, decode_event
 from studio.core.protocol.requests import HelloParams, HelloResult, Params
 from studio.core.protocol.wire import Record, WireError
@@ -363,6 +363,7 @@ class KernelSession(QObject):
         if kind == protocol.REPLY:
             callback, result_type = self._pending.pop(data.get("id"), (None, Record))
             if callback is not None:
+                data = node_frames.join(data, msg.get("buffers") or ())
                 callback(decode_reply(data, result_type))
         elif kind == protocol.EVENT:
             try:
