@@ -21,8 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import igraph
-
+from studio.core.layout.igraph_import import igraph
 from studio.core.layout.model import Point
 
 LAYER_GAP = 70.0
