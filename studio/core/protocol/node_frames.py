@@ -24,8 +24,10 @@ def split(reply: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
     """`reply` to send as JSON and the frames to send beside it: a load reply's nodes
     in frames when there are more than one frame's worth, else `reply` as it is."""
     result = reply.get("result")
-    snapshot = result.get("snapshot") if isinstance(result, dict) else None
-    nodes = snapshot.get("nodes") if isinstance(snapshot, dict) else None
+    if not isinstance(result, dict) or not isinstance(result.get("snapshot"), dict):
+        return reply, []
+    snapshot: dict[str, Any] = result["snapshot"]
+    nodes = snapshot.get("nodes")
     if not isinstance(nodes, list) or len(nodes) <= NODES_PER_FRAME:
         return reply, []
     frames = [
