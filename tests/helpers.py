@@ -361,3 +361,16 @@ def drawn_in_view(qtbot, snapshot, size: tuple[int, int], engine: str, frame=Non
     request = replace(scene.sizes.layout_request(display, workspace.graph.direction), frame=frame)
     scene.show_graph(display, compute_layout(request, engine), animate=False)
     return workspace, scene, view
+
+
+def as_received(message: dict, buffers: list | None = None) -> dict:
+    """A message the agent sent, as the window receives it: a big load reply's node
+    frames put back as its list of nodes."""
+    from studio.core.protocol import node_frames
+
+    message = node_frames.join(message, buffers or ())
+    result = message.get("result")
+    snapshot = result.get("snapshot") if isinstance(result, dict) else None
+    if isinstance(snapshot, dict) and isinstance(snapshot.get("nodes"), node_frames.FramedNodes):
+        snapshot["nodes"] = list(snapshot["nodes"])
+    return message

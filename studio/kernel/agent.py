@@ -120,7 +120,10 @@ class Agent:
                 for stream in (sys.stdout, sys.stderr):
                     stream.flush()
                 reply, frames = node_frames.split(reply) if is_load else (reply, [])
-                comm.send(reply, buffers=frames or None)
+                if frames:
+                    comm.send(reply, buffers=frames)
+                else:
+                    comm.send(reply)
                 if is_load and self.finisher.unfinished():
                     # Waits for the IOPub thread to send the reply: the rest would slow it.
                     sys.stdout.flush()

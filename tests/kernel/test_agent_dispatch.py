@@ -9,7 +9,7 @@ import pytest
 from studio.core import protocol
 from studio.core.protocol import ErrorCode, Method, RunStatus
 from studio.kernel.agent import Agent
-from tests.helpers import chain_project
+from tests.helpers import as_received, chain_project
 
 
 @pytest.fixture
@@ -68,8 +68,8 @@ class _Comm:
     def __init__(self) -> None:
         self.sent: list[dict] = []
 
-    def send(self, message: dict) -> None:
-        self.sent.append(message)
+    def send(self, message: dict, buffers: list | None = None) -> None:
+        self.sent.append(as_received(message, buffers))
 
 
 def test_a_loads_garbage_is_collected_though_the_load_itself_pauses_collection(agent):
@@ -284,10 +284,10 @@ def test_a_first_load_keeps_what_it_read_for_the_next_session_after_its_reply(tm
     at_reply: list[list[Path]] = []
 
     class Comm(_Comm):
-        def send(self, message: dict) -> None:
+        def send(self, message: dict, buffers: list | None = None) -> None:
             if message.get("kind") == protocol.REPLY:
                 at_reply.append([p for p in kept.rglob("*") if p.is_file()])
-            super().send(message)
+            super().send(message, buffers)
 
     def new_session() -> None:
         discovery._READ.clear()

@@ -42,7 +42,7 @@ from studio.kernel.agent import Agent
 class Comm:
     def __init__(self):
         self.sent = []
-    def send(self, message):
+    def send(self, message, buffers=None):
         self.sent.append((message, sorted(registry.DF_TYPE_AND_COLUMN_TYPES)))
 
 report = {}

@@ -15,6 +15,7 @@ from studio.core.platform.own_command import studio_command
 from studio.core.protocol import Method
 from studio.kernel.agent import Agent
 from studio.kernel.loading import fresh_import
+from tests.helpers import as_received
 
 FEATURES = """
 import seeds
@@ -42,8 +43,8 @@ class _Comm:
     def __init__(self) -> None:
         self.sent: list[dict] = []
 
-    def send(self, message: dict) -> None:
-        self.sent.append(message)
+    def send(self, message: dict, buffers: list | None = None) -> None:
+        self.sent.append(as_received(message, buffers))
 
 
 def test_after_the_helper_the_kernels_first_load_parses_and_compiles_nothing(tmp_path, monkeypatch):

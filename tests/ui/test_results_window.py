@@ -154,10 +154,13 @@ def test_an_uncomputed_node_says_how_to_compute_it(example_copy, open_window):
 def test_the_console_shares_the_kernel_and_its_results(computed, qtbot):
     window = computed
     console = window.console
+    assert not console.built, "the console is built when first brought forward"
+    window.send_to_console("regressor")  # builds it; the name waits for it to be ready
+    qtbot.waitUntil(lambda: console.widget.input_buffer == 'results["regressor"]', timeout=20_000)
+    qtbot.wait(500)  # nothing clears it once it is there
+    assert console.widget.input_buffer == 'results["regressor"]'
     console.execute("print('rows:', len(results.model_input_table), type(dr).__name__)")
     qtbot.waitUntil(lambda: "rows: 364 Driver" in console.text(), timeout=20_000)
-    window.send_to_console("regressor")
-    qtbot.waitUntil(lambda: console.widget.input_buffer == 'results["regressor"]')
 
 
 def test_rows_keep_coming_while_the_console_is_busy(computed, qtbot):

@@ -16,6 +16,7 @@ bundle's smoke test.)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QColor
@@ -55,6 +56,7 @@ class ConsolePanel(QWidget):
         """The qtconsole widget, built on first use."""
         if self._widget is None:
             widget = _console_class()()
+            widget.until_prompt = []
             widget.backlog = self._backlog
             widget.banner = BANNER
             widget.kernel_banner = ""
@@ -93,11 +95,25 @@ class ConsolePanel(QWidget):
 
     def insert(self, text: str) -> None:
         """Put `text` at the prompt, ready to run with Enter."""
-        self.widget.input_buffer = text
-        self.widget._control.setFocus()  # qtconsole's text widget: no public focus method
+
+        def put() -> None:
+            self.widget.input_buffer = text
+            self.widget._control.setFocus()  # qtconsole's text widget: no public focus method
+
+        self._when_ready(put)
 
     def execute(self, code: str) -> None:
-        self.widget.execute(code, hidden=False)
+        self._when_ready(lambda: self.widget.execute(code, hidden=False))
+
+    def _when_ready(self, action: Callable[[], None]) -> None:
+        """Do `action` now, or once a console just built shows its first prompt:
+        until then qtconsole clears its text and forgets what it executed (when its
+        kernel's info comes back), which dropped a name sent to it as it was built."""
+        widget = self.widget
+        if widget.until_prompt is None:
+            action()
+        else:
+            widget.until_prompt.append(action)
 
     def text(self) -> str:
         return self.widget._control.toPlainText()
@@ -136,6 +152,15 @@ def _console_class() -> type:
 
         _run: str | None = None
         _run_shown = 0
+        until_prompt: list[Callable[[], None]] | None
+        """What was asked of the console before its first prompt (None: it has shown it)."""
+
+        def _prompt_started_hook(self) -> None:
+            super()._prompt_started_hook()
+            waiting, self.until_prompt = self.until_prompt or [], None
+            for action in waiting:
+                action()
+
         backlog: ConsoleBacklog | None = None
         """What runs printed before the console was built, shown once it is ready."""
 
