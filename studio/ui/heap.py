@@ -42,6 +42,8 @@ _limit: QTimer | None = None
 """Ends a hold that lasted `HOLD_LIMIT_MS` (made with the first hold: it needs Qt's
 application)."""
 _holding = False
+_holds = 0
+"""Holds begun so far: a settle queued for one drawing is not for a later hold."""
 
 
 def tune() -> None:
@@ -51,12 +53,13 @@ def tune() -> None:
 def hold() -> None:
     """A big graph is on its way to the canvas: no collection until it is shown
     (`settle`), or for `HOLD_LIMIT_MS` at most."""
-    global _limit, _holding
+    global _limit, _holding, _holds
     if _limit is None:
         _limit = QTimer(singleShot=True)
         _limit.timeout.connect(settle)
     gc.disable()
     _holding = True
+    _holds += 1
     _limit.start(HOLD_LIMIT_MS)
 
 
@@ -93,7 +96,9 @@ class DrawingHold(QObject):
         self.scene = scene
         controller.load_requested.connect(self._hold_if_big)
         self.graph.display_changed.connect(self._hold_if_big)
-        controller.drawing.drawn.connect(lambda *_: QTimer.singleShot(0, self._settle))
+        self._drawn_in = -1
+        """The hold a drawing was last shown in (its settle waits for a turn of its own)."""
+        controller.drawing.drawn.connect(self._on_drawn)
         controller.drawing.failed.connect(lambda _why: settle())
         controller.load_finished.connect(self._on_load_finished)
         scene.filled.connect(settle)
@@ -103,9 +108,14 @@ class DrawingHold(QObject):
         if snapshot is not None and len(snapshot.nodes) > BIG_GRAPH:
             hold()
 
+    def _on_drawn(self, *_: object) -> None:
+        self._drawn_in = _holds
+        QTimer.singleShot(0, self._settle)
+
     def _settle(self) -> None:
-        """A drawing is shown: settled now, or once its items are all made (`filled`)."""
-        if not self.scene.filling:
+        """A drawing is shown: settled now, or once its items are all made (`filled`).
+        Not if a new hold began meanwhile: that drawing's items are still to be made."""
+        if self._drawn_in == _holds and not self.scene.filling:
             settle()
 
     def _on_load_finished(self, good: bool) -> None:

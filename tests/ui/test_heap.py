@@ -76,6 +76,23 @@ def test_no_collection_runs_while_a_big_graph_is_drawn_and_its_objects_are_froze
     assert gc.get_freeze_count() > frozen_before + 1_600 * 5, "the drawing was not frozen"
 
 
+def test_a_settle_queued_by_the_last_drawing_does_not_end_the_next_hold(qtbot, drawing):
+    """The last drawing's settle waits for a turn of its own; a big drawing that began
+    meanwhile keeps the collector off (it used to be let run on its items)."""
+    from studio.ui import heap
+
+    workspace, scene, controller, _collections = drawing
+    shown: list[object] = []
+    controller.drawing.drawn.connect(lambda snapshot, _first: shown.append(snapshot))
+    workspace.graph.accept(_modules(8, 200))
+    qtbot.waitUntil(lambda: bool(shown) and not scene.filling and gc.isenabled(), timeout=20_000)
+    controller.drawing.drawn.emit(workspace.graph.snapshot, False)  # a settle queued
+    heap.hold()  # the next big drawing, on its way
+    qtbot.wait(50)
+    assert not gc.isenabled()
+    heap.settle()
+
+
 def test_a_small_graph_is_drawn_with_the_collector_on(qtbot, drawing):
     workspace, scene, _controller, _collections = drawing
     workspace.graph.accept(_modules(2, 20))
