@@ -164,6 +164,11 @@ def _console_class() -> type:
         backlog: ConsoleBacklog | None = None
         """What runs printed before the console was built, shown once it is ready."""
 
+        def _dispatch(self, msg: dict[str, Any]) -> None:
+            if self._kernel_client is None:
+                return  # queued by the channel's thread before the console let go of it
+            super()._dispatch(msg)
+
         def reset(self, clear: bool = False) -> None:
             super().reset(clear)
             if clear and self.backlog is not None:  # cleared for the kernel it attached to
