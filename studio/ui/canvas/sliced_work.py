@@ -97,22 +97,41 @@ def release_in_slices(items: list) -> None:
         releasing.add(lambda: items.__delitem__(slice(-_RELEASED_PER_TASK, None)))
 
 
-def _collect_young() -> None:
-    """The young objects collected at the end of a turn once there are as many as
-    Python's threshold, as Python itself would collect them had it counted them all.
+YOUNG_WORK_SECONDS = SLICE_SECONDS
+"""Seconds of sliced work after which the young generation is collected: about a turn."""
+_worked = 0.0
+"""Seconds of sliced work since the last collection of any generation."""
+
+
+def _on_collection(phase: str, _info: dict) -> None:
+    global _worked
+    if phase == "stop":
+        _worked = 0.0
+
+
+gc.callbacks.append(_on_collection)
+
+
+def _collect_young(worked: float) -> None:
+    """The young objects collected after every `YOUNG_WORK_SECONDS` of work, as Python
+    itself would collect them had it counted them all.
 
     Python collects the young generation once 20,000 more objects were made than freed
     (`ui/heap.py`). While a big drawing replaces another, the old items freed between
     frames offset the new ones made, and the young generation grew to 127,000-154,000
     objects before it was collected: 40-68 ms of the GUI thread inside one item task
     at 20,000 nodes. Collecting at every turn instead made a middle-generation
-    collection (up to 32 ms) every 20 turns. Counting the young objects costs a pass
-    over them (under a millisecond at 20,000)."""
+    collection (up to 32 ms) every 20 turns. The young objects are not counted:
+    `gc.get_objects` hands out the tuples other threads are still building, whose
+    growing then fails with a SystemError (a worker's signing failed so at 20,000
+    nodes)."""
+    global _worked
     if not gc.isenabled():  # a collector turned off stays off
         return
-    threshold = gc.get_threshold()
-    if len(gc.get_objects(generation=0)) < threshold[0]:
+    _worked += worked
+    if _worked < YOUNG_WORK_SECONDS:
         return
+    threshold = gc.get_threshold()
     middle_due = gc.get_count()[1] > threshold[1]
     gc.collect(1 if middle_due else 0)
 
@@ -153,7 +172,7 @@ class _Turns(QObject):
             work = self._busy.popleft()
             if work.pending and not work.run_until(deadline):
                 self._busy.append(work)
-        _collect_young()
+        _collect_young(time.perf_counter() - started)
         if not self._busy:
             self._timer.stop()
             return
