@@ -35,6 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from studio.core.cache import prefetch
 
         return prefetch.main(args[1:])
+    if args[:1] == ["--layout-helper"]:
+        # The window's helper making igraph's layouts of a big drawing (hidden).
+        from studio.core.layout import sugiyama_helper
+
+        return sugiyama_helper.main()
     from studio.core.platform.console import tolerate_console_encoding
 
     tolerate_console_encoding()  # a cp1252 console or LANG=C: `?` for what it cannot show

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from studio.core.layout.igraph_import import igraph
 from studio.core.layout.model import Point
+from studio.core.layout.sugiyama_helper import HELPER
 
 LAYER_GAP = 70.0
 NODE_GAP = 14.0
@@ -163,6 +164,15 @@ def wrapped_layers(layer_of: list[int], order: list[float], most: int) -> list[i
 
 
 def _sugiyama(
+    count: int, edges: list[tuple[int, int]], layers: list[int] | None = None
+) -> tuple[list[list[float]], list[list[list[float]]]]:
+    """`sugiyama_here`, in the layout helper once a big drawing started it (igraph holds
+    the interpreter through the call: `sugiyama_helper`)."""
+    found = HELPER.sugiyama(count, edges, layers) if HELPER.ready else None
+    return found if found is not None else sugiyama_here(count, edges, layers)
+
+
+def sugiyama_here(
     count: int, edges: list[tuple[int, int]], layers: list[int] | None = None
 ) -> tuple[list[list[float]], list[list[list[float]]]]:
     """igraph's layer and in-layer coordinates of each box, and each edge's dummy points in order.

@@ -13,6 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from PySide6.QtCore import QObject, Signal
 
 from studio.core.layout import LayoutRequest, LayoutResult, compute_layout
+from studio.core.layout.sugiyama_helper import HELPER, HELPER_ABOVE
 
 
 class LayoutRunner(QObject):
@@ -34,6 +35,8 @@ class LayoutRunner(QObject):
 
     def request(self, request: LayoutRequest, engine: str = "auto") -> int:
         """Start a layout; returns the ticket its `finished` signal will carry."""
+        if len(request.nodes) >= HELPER_ABOVE:
+            HELPER.start()  # used once ready: this layout may still run without it
         self._ticket += 1
         ticket = self._ticket
         self._pending += 1
