@@ -29,6 +29,10 @@ _LAYOUT_NOTE_AFTER_MS = 300
 """A layout is announced in the status bar only once it has taken this long."""
 _FITTED = (DisplayChange.FIRST, DisplayChange.RELAYOUT)
 """Changes drawn as a first drawing: laid out afresh and fitted."""
+_ANNOUNCED_LATER_FROM = 2_000
+"""Nodes of a drawing from which `drawn` is emitted in a turn of its own: at 20,000
+nodes its listeners (status bar, navigation, the graph kept for the next launch) took
+15-25 ms after the drawing's own 30-40 ms, in one event."""
 _BUILD_TURN_SECONDS = 0.015
 """How long one turn of the event loop builds the layout request (20,000 cards new
 to the drawing take a third of a second: a big drawing's request takes a few turns)."""
@@ -91,6 +95,12 @@ class DrawScheduler(QObject):
         self._note_layout_soon.setInterval(_LAYOUT_NOTE_AFTER_MS)
         self._note_layout_soon.timeout.connect(self._note_layout)
         self._layout_noted = False
+        self._announced: list[tuple[object, bool]] = []
+        """Drawings shown whose `drawn` waits for a turn of its own, in order."""
+        self._announce_soon = QTimer(self)
+        self._announce_soon.setSingleShot(True)
+        self._announce_soon.setInterval(0)
+        self._announce_soon.timeout.connect(self._announce_now)
         graph.display_changed.connect(self._on_display_changed)
         self.layouts.finished.connect(self._on_layout)
         self.layouts.failed.connect(self._on_layout_failed)
@@ -101,6 +111,7 @@ class DrawScheduler(QObject):
         self._update = None
         self._job = None
         self._steps = None
+        self._announced = []
 
     def change_started(self) -> None:
         """A file changed: the time to its drawing is measured (`save_to_canvas`)."""
@@ -133,7 +144,7 @@ class DrawScheduler(QObject):
         if not first and drawn is not None and drawing_key(display) == drawing_key(drawn):
             self.scene.update_details(display)
             self._mark_shown()
-            self.drawn.emit(snapshot, False)
+            self._announce(snapshot, False, len(display.nodes))
             return
         boxes = len(display.nodes) + len(display.modules)
         if boxes > _BUSY_LAYOUT_ABOVE:  # said only if it takes long enough to notice
@@ -180,7 +191,20 @@ class DrawScheduler(QObject):
         anchor = None if job.first else (job.anchor or self.anchor())
         self.scene.show_graph(job.display, result, anchor, animate=not job.first)
         self._mark_shown()
-        self.drawn.emit(snapshot, job.first)
+        self._announce(snapshot, job.first, len(job.display.nodes))
+
+    def _announce(self, snapshot: object, first: bool, nodes: int) -> None:
+        """`drawn`, now, or for a big drawing in a turn of its own (after any still due)."""
+        if nodes < _ANNOUNCED_LATER_FROM and not self._announced:
+            self.drawn.emit(snapshot, first)
+            return
+        self._announced.append((snapshot, first))
+        self._announce_soon.start()
+
+    def _announce_now(self) -> None:
+        announced, self._announced = self._announced, []
+        for snapshot, first in announced:
+            self.drawn.emit(snapshot, first)
 
     def _on_layout_failed(self, _ticket: int, error: str) -> None:
         if self._steps is not None:
