@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter, countOf
+
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from studio.core.discovery.static_graph import describe_static, is_static
@@ -139,8 +141,8 @@ class StudioStatusBar:
         every drawing or switch of the function view asked again)."""
         if self._counted is None or self._counted[0] is not snapshot:
             edges = len(snapshot.edges())
-            modules = len({n.group for n in snapshot.nodes if n.group})
-            made = sum(1 for n in snapshot.nodes if n.origin is not None)
+            modules = len(set(map(attrgetter("group"), snapshot.nodes)) - {None, ""})
+            made = len(snapshot.nodes) - countOf(map(attrgetter("origin"), snapshot.nodes), None)
             nodes = _count(len(snapshot.nodes), "node")
             if is_static(snapshot):  # not Hamilton's count: say what it is
                 nodes = describe_static(snapshot)
