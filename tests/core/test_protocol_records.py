@@ -199,3 +199,15 @@ def test_what_does_not_fit_is_refused():
         req.RunParams.from_wire({"mode": "sideways"})
     with pytest.raises(WireError):
         events.NodeFinished.from_wire({"run_id": 1, "name": "a", "status": "exploded"})
+
+
+def test_a_list_or_dict_of_plain_values_is_checked_value_by_value_type():
+    """Checked by the types of its values at once (a 20,000-node versions event), still
+    refusing the one value of another type, and naming the field."""
+    versions = {f"n{i}": f"{i:x}" for i in range(1_000)}
+    event = events.Versions.from_wire({"token": "t", "versions": {**versions, "late": None}})
+    assert event.versions == {**versions, "late": None}
+    with pytest.raises(WireError, match=r"Versions\.versions: expected str, got int"):
+        events.Versions.from_wire({"token": "t", "versions": {**versions, "bad": 3}})
+    with pytest.raises(WireError, match="expected str"):
+        req.RunParams.from_wire({"nodes": ["a", 1]})
