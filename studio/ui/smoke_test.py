@@ -166,6 +166,10 @@ def _run(path: Path | None, node: str | None, timeout: float, interpreter: Path 
     QTimer.singleShot(int(timeout * 1000), timed_out)
     app.exec()
     window.shutdown()
+    if outcome["code"] == 0:
+        trouble = _layout_helper_trouble(timeout)
+        if trouble is not None:
+            outcome["code"], outcome["reason"] = 1, trouble
     code = int(outcome["code"])  # type: ignore[arg-type]
     verdict = "passed" if code == 0 else "FAILED"
     print(
@@ -173,3 +177,18 @@ def _run(path: Path | None, node: str | None, timeout: float, interpreter: Path 
         file=sys.stdout if code == 0 else sys.stderr,
     )
     return code
+
+
+def _layout_helper_trouble(timeout: float) -> str | None:
+    """Why the layout helper a big drawing starts (this executable, `--layout-helper`)
+    did not lay out three boxes; None when it did."""
+    from studio.core.layout.sugiyama_helper import SugiyamaHelper
+
+    helper = SugiyamaHelper()
+    helper.start()
+    deadline = time.time() + timeout
+    while not helper.ready and not helper.failed and time.time() < deadline:
+        time.sleep(0.02)
+    answer = helper.sugiyama(3, [(0, 1), (1, 2)], None)
+    helper.stop()
+    return None if answer is not None else "the layout helper did not answer"

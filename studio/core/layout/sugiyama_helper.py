@@ -70,6 +70,11 @@ class SugiyamaHelper:
     def ready(self) -> bool:
         return self._ready.is_set()
 
+    @property
+    def failed(self) -> bool:
+        """It could not start, or stopped answering: layouts are made here from now on."""
+        return self._failed
+
     def start(self) -> None:
         """Start the helper (once; not again after it failed)."""
         with self._lock:
