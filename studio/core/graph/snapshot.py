@@ -257,9 +257,12 @@ class GraphSnapshot:
         for a 5,000-node graph cost the window 35 ms, which stalled it while it laid the
         graph out. The snapshot returned is a new object: what was worked out from
         this one (lineage signatures) is not taken for it."""
+        put, missing = object.__setattr__, object()
         for node in self.nodes:
-            if node.version is None and node.name in versions:
-                object.__setattr__(node, "version", versions[node.name])
+            if node.version is None:
+                version = versions.get(node.name, missing)
+                if version is not missing:
+                    put(node, "version", version)
         filled = replace(self)
         object.__setattr__(filled, "_edges", self._edges)  # versions change no edge
         return filled
