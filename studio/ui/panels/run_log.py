@@ -55,6 +55,10 @@ class RunLogPanel(QWidget):
         self._update_timer.setSingleShot(True)
         self._update_timer.setInterval(UPDATE_MS)
         self._update_timer.timeout.connect(self._flush)
+        self._write_soon = QTimer(self)
+        self._write_soon.setSingleShot(True)
+        self._write_soon.setInterval(0)
+        self._write_soon.timeout.connect(self._write_unrendered)
         self._tree = QTreeWidget()
         self._tree.setHeaderLabels(["Run", "Time"])
         self._tree.setColumnWidth(0, 420)
@@ -130,7 +134,7 @@ class RunLogPanel(QWidget):
             child.setForeground(0, QBrush(QColor(_COLOURS.get(node.status, "#888888"))))
             child.setData(0, Qt.ItemDataRole.UserRole, record.number)
         if self._tree.currentItem() in (item, *[item.child(i) for i in range(item.childCount())]):
-            self._render(record)
+            self._render_soon(record)
 
     def add_kernel_output(self, text: str) -> None:
         """Output printed outside any run (while modules are imported, say)."""
@@ -156,6 +160,8 @@ class RunLogPanel(QWidget):
     def clear(self) -> None:
         self._pending.clear()
         self._update_timer.stop()
+        self._write_soon.stop()
+        self._unrendered = None
         self._tree.clear()
         self._items.clear()
         self._records.clear()
@@ -178,6 +184,17 @@ class RunLogPanel(QWidget):
             return
         self._unrendered = None
         self._write(record)
+
+    def _render_soon(self, record: RunRecord) -> None:
+        """A run's progress: its details written in a turn of their own (at the end of a
+        run in a 20,000-node project, 20-30 ms after the reply that ended it)."""
+        self._unrendered = (record,)
+        if self.isVisible():
+            self._write_soon.start()
+
+    def _write_unrendered(self) -> None:
+        if self._unrendered is not None and self.isVisible():
+            self._render(self._unrendered[0])
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
