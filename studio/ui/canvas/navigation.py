@@ -199,9 +199,12 @@ class CanvasNavigation(QObject):
         return sorted(focus.roots)[0] if focus and focus.roots else None
 
     def _update_focus_bar(self) -> None:
-        display = self.graph.display
+        """Without a focus, the bar hides and the display is not derived for it (at
+        20,000 nodes 50 ms of the change that asked; the drawing derives it next turn)."""
+        focus = self.graph.focus
+        display = self.graph.display if focus is not None else None
         hidden = display.hidden if display is not None else 0
-        self.focus_bar.show_focus(self.graph.focus, hidden)
+        self.focus_bar.show_focus(focus, hidden)
         self.place_overlays()
 
     # -- going to a node --------------------------------------------------------
