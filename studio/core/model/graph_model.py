@@ -75,6 +75,8 @@ class GraphModel:
         """Counts the changes to the graph and its display choice (`prepare`, `take`)."""
         self._display: DisplayGraph | None = None
         self._index: GraphIndex | None = None
+        self._modules: tuple[GraphSnapshot, dict[str, int]] | None = None
+        """The collapsible modules of the snapshot they were counted for."""
         self.display_changed = Event()
         """(DisplayUpdate): what the canvas draws changed."""
         self.load_failed = Event()
@@ -140,6 +142,11 @@ class GraphModel:
         return self.document.errors
 
     @property
+    def display_derived(self) -> bool:
+        """The display is worked out already (asking for it is cheap)."""
+        return self._display is not None or self.snapshot is None
+
+    @property
     def display(self) -> DisplayGraph | None:
         if self._display is None and self.snapshot is not None:
             folded = (
@@ -164,9 +171,14 @@ class GraphModel:
         return self._index
 
     def modules(self) -> dict[str, int]:
-        """Modules that can be collapsed, with their node counts."""
+        """Modules that can be collapsed, with their node counts (counted once per
+        snapshot: every fold or expand asks, 10-25 ms a time at 20,000 nodes)."""
         snapshot = self.snapshot
-        return collapsible_modules(snapshot) if snapshot is not None else {}
+        if snapshot is None:
+            return {}
+        if self._modules is None or self._modules[0] is not snapshot:
+            self._modules = (snapshot, collapsible_modules(snapshot))
+        return dict(self._modules[1])
 
     # -- loads ----------------------------------------------------------------------
 

@@ -135,13 +135,22 @@ class DrawScheduler(QObject):
         self._draw_soon.start()
 
     def _draw(self) -> None:
+        waiting = self._update is not None and not self.graph.display_derived
+        if waiting and self.graph.display is not None:  # derived in a turn of its own
+            self._draw_soon.start()  # (40-60 ms at 20,000 nodes)
+            return
         update, self._update = self._update, None
         display, snapshot = self.graph.display, self.graph.snapshot
         if update is None or display is None or snapshot is None:
             return
         first = update.change in _FITTED
         drawn = self.scene.drawn
-        if not first and drawn is not None and drawing_key(display) == drawing_key(drawn):
+        if (
+            not first
+            and drawn is not None
+            and _same_counts(display, drawn)  # else no need for the keys (15-20 ms each)
+            and drawing_key(display) == drawing_key(drawn)
+        ):
             self.scene.update_details(display)
             self._mark_shown()
             self._announce(snapshot, False, len(display.nodes))
@@ -228,3 +237,12 @@ class DrawScheduler(QObject):
         if self._change_started is not None:
             self.timings["save_to_canvas"] = time.perf_counter() - self._change_started
             self._change_started = None
+
+
+def _same_counts(display: DisplayGraph, drawn: DisplayGraph) -> bool:
+    """As many nodes, modules and edges: the drawings may be the same."""
+    return (
+        len(display.nodes) == len(drawn.nodes)
+        and len(display.modules) == len(drawn.modules)
+        and len(display.edge_counts) == len(drawn.edge_counts)
+    )
