@@ -3,6 +3,7 @@
 them gives way to a short base; one that fits is used as before."""
 
 import os
+import shutil
 import socket
 import sys
 import tempfile
@@ -42,6 +43,15 @@ def _long_folder(root: Path, length: int) -> Path:
 
 
 @pytest.fixture
+def short_root():
+    """A folder of the test's own under `/tmp`, short enough to grow to any length asked
+    (pytest's own `tmp_path` reached 73 bytes once its numbering passed 1,000)."""
+    root = Path(tempfile.mkdtemp(prefix="long-", dir="/tmp"))
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
 def short_base(monkeypatch):
     """`/tmp` stands for itself in the result, but the folders are made in one of the
     test's own (`/tmp` is shared)."""
@@ -63,9 +73,9 @@ def test_macos_temporary_folder_is_kept_when_the_sockets_fit(as_macos):
 
 @pytest.mark.linux_only
 def test_a_long_macos_temporary_folder_gives_way_to_a_short_one(
-    as_macos, tmp_path, short_base, monkeypatch
+    as_macos, short_root, short_base, monkeypatch
 ):
-    temporary = _long_folder(tmp_path, 72)  # its sockets fit Linux's 108, not macOS' 104
+    temporary = _long_folder(short_root, 72)  # its sockets fit Linux's 108, not macOS' 104
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     base = private_folder_base(KERNEL_FOLDER_PREFIX)
     assert base == short_base
@@ -82,8 +92,8 @@ def test_a_long_macos_temporary_folder_gives_way_to_a_short_one(
 
 
 @pytest.mark.linux_only
-def test_linux_keeps_its_temporary_folder_when_the_sockets_fit(tmp_path, monkeypatch):
-    temporary = _long_folder(tmp_path, 72)
+def test_linux_keeps_its_temporary_folder_when_the_sockets_fit(short_root, monkeypatch):
+    temporary = _long_folder(short_root, 72)
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     assert socket_path_limit() == 107
     assert private_folder_base(KERNEL_FOLDER_PREFIX) == temporary
