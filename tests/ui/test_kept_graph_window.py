@@ -3,6 +3,7 @@ a project opened again shows it at once, before the kernel replies, unless a fil
 changed since; a cache file that cannot be read is ignored."""
 
 import json
+import threading
 
 from studio.core.cache.kept_graph import kept_graph_file
 from studio.core.discovery.static_graph import is_static
@@ -64,8 +65,19 @@ def hamilton_shown(shows):
 
 
 def test_a_project_opened_again_shows_the_kept_graph_before_the_kernel_replies(
-    open_window, tmp_path, qtbot
+    open_window, tmp_path, qtbot, monkeypatch
 ):
+    from studio.core.model import graph_model
+
+    worked_out: dict[int, bool] = {}
+    """id of each snapshot worked out -> whether on the GUI thread"""
+    prepare = graph_model.prepare_graph
+
+    def recorded(state, snapshot, marks):
+        worked_out[id(snapshot)] = threading.current_thread() is threading.main_thread()
+        return prepare(state, snapshot, marks)
+
+    monkeypatch.setattr(graph_model, "prepare_graph", recorded)
     root = decorated(tmp_path)
     first_session(open_window, root, qtbot)
     window = open_window(root, wait=False)
@@ -77,6 +89,7 @@ def test_a_project_opened_again_shows_the_kept_graph_before_the_kernel_replies(
     assert "from the last session" in label
     assert shows[0][4] != "Auto direction", "the kept graph's direction is not named"
     assert kept.node("doubled").tags.get("owner") == "a"  # Hamilton's graph, decorators applied
+    assert worked_out[id(kept)] is False, "the kept graph was worked out on the GUI thread"
     hamilton = next(s for kind, s, *_ in shows if kind == "hamilton")
     assert hamilton is not kept and window.workspace.graph.snapshot is hamilton
     assert {n.name for n in kept.nodes} == {n.name for n in hamilton.nodes}
