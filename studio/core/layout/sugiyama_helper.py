@@ -77,6 +77,8 @@ class SugiyamaHelper:
 
     def start(self) -> None:
         """Start the helper (once; not again after it failed)."""
+        if self._process is not None or self._failed:
+            return  # without the lock, which a layout thread's call holds while it waits
         with self._lock:
             if self._process is not None or self._failed:
                 return
