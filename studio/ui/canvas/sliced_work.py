@@ -100,16 +100,7 @@ def release_in_slices(items: list) -> None:
 YOUNG_WORK_SECONDS = SLICE_SECONDS
 """Seconds of sliced work after which the young generation is collected: about a turn."""
 _worked = 0.0
-"""Seconds of sliced work since the last collection of any generation."""
-
-
-def _on_collection(phase: str, _info: dict) -> None:
-    global _worked
-    if phase == "stop":
-        _worked = 0.0
-
-
-gc.callbacks.append(_on_collection)
+"""Seconds of sliced work since the young generation was last collected here."""
 
 
 def _collect_young(worked: float) -> None:
@@ -120,17 +111,18 @@ def _collect_young(worked: float) -> None:
     (`ui/heap.py`). While a big drawing replaces another, the old items freed between
     frames offset the new ones made, and the young generation grew to 127,000-154,000
     objects before it was collected: 40-68 ms of the GUI thread inside one item task
-    at 20,000 nodes. Collecting at every turn instead made a middle-generation
-    collection (up to 32 ms) every 20 turns. The young objects are not counted:
-    `gc.get_objects` hands out the tuples other threads are still building, whose
-    growing then fails with a SystemError (a worker's signing failed so at 20,000
-    nodes)."""
+    at 20,000 nodes. Collected after about each turn's work, a middle-generation
+    collection comes every 20 of them (up to 32 ms, measured in round six). The young
+    objects are not counted: `gc.get_objects` hands out the tuples other threads are
+    still building, whose growing then fails with a SystemError (a worker's signing
+    failed so at 20,000 nodes)."""
     global _worked
     if not gc.isenabled():  # a collector turned off stays off
         return
     _worked += worked
     if _worked < YOUNG_WORK_SECONDS:
         return
+    _worked = 0.0
     threshold = gc.get_threshold()
     middle_due = gc.get_count()[1] > threshold[1]
     gc.collect(1 if middle_due else 0)
